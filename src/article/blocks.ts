@@ -1,0 +1,215 @@
+import type { Element, ElementContent, Root, RootContent } from "hast";
+import { toText } from "hast-util-to-text";
+import type { Block, Inline, Table } from "./types.ts";
+
+const HEADINGS: Record<string, 1 | 2 | 3 | 4 | 5 | 6> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
+const INLINE_TAGS = new Set([
+  "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img", "ins", "kbd",
+  "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+]);
+const SAFE_SCHEMES = new Set(["http:", "https:", "mailto:"]);
+
+export interface Extracted {
+  blocks: Block[];
+  tables: { table: Table; element: Element }[];
+  images: string[];
+}
+
+/** Walks the pruned HTML tree once, collecting neutral blocks, tables and image sources. */
+export function extractBlocks(tree: Root, baseUrl: string | null): Extracted {
+  const out: Extracted = { blocks: [], tables: [], images: [] };
+  const ctx = { baseUrl, out };
+  walkBlocks(tree.children, ctx);
+  return out;
+}
+
+interface Ctx {
+  baseUrl: string | null;
+  out: Extracted;
+}
+
+function walkBlocks(nodes: (RootContent | ElementContent)[], ctx: Ctx): void {
+  let run: Inline[] = [];
+  const flush = () => {
+    const children = trimInlines(run);
+    if (children.length) ctx.out.blocks.push({ type: "paragraph", children });
+    run = [];
+  };
+  for (const node of nodes) {
+    if (node.type === "text") {
+      run.push(...inlinesOf([node], ctx));
+      continue;
+    }
+    if (node.type !== "element") continue;
+    const tag = node.tagName;
+    if (INLINE_TAGS.has(tag)) {
+      if (tag === "img") collectImage(node, ctx);
+      run.push(...inlinesOf([node], ctx));
+      continue;
+    }
+    flush();
+    blockOf(node, ctx);
+  }
+  flush();
+}
+
+function blockOf(node: Element, ctx: Ctx): void {
+  const tag = node.tagName;
+  const depth = HEADINGS[tag];
+  if (depth) {
+    const children = trimInlines(inlinesOf(node.children, ctx));
+    if (children.length) ctx.out.blocks.push({ type: "heading", depth, children });
+  } else if (tag === "p") {
+    walkBlocks(node.children, ctx);
+  } else if (tag === "ul" || tag === "ol") {
+    const items = node.children
+      .filter((c): c is Element => c.type === "element" && c.tagName === "li")
+      .map((li) => trimInlines(inlinesOf(li.children, ctx)))
+      .filter((item) => item.length > 0);
+    if (items.length) ctx.out.blocks.push({ type: "list", ordered: tag === "ol", items });
+  } else if (tag === "blockquote") {
+    const children = trimInlines(inlinesOf(node.children, ctx, true));
+    if (children.length) ctx.out.blocks.push({ type: "quote", children });
+  } else if (tag === "pre") {
+    const code = node.children.find((c): c is Element => c.type === "element" && c.tagName === "code");
+    const className = code?.properties?.className;
+    const lang = Array.isArray(className) ? String(className.find((c) => String(c).startsWith("language-")) ?? "").slice(9) : "";
+    const value = toText(node, { whitespace: "pre" }).replace(/\n$/, "");
+    if (value.trim()) ctx.out.blocks.push({ type: "code", value, lang: lang || null });
+  } else if (tag === "table") {
+    ctx.out.tables.push({ table: tableOf(node), element: node });
+  } else if (tag === "hr") {
+    // A rule separates; the blocks around it already do.
+  } else {
+    walkBlocks(node.children, ctx);
+  }
+}
+
+function inlinesOf(nodes: ElementContent[], ctx: Ctx, blockBreaks = false): Inline[] {
+  const out: Inline[] = [];
+  for (const node of nodes) {
+    if (node.type === "text") {
+      const value = node.value.replace(/\s+/g, " ");
+      if (value) out.push({ type: "text", value });
+      continue;
+    }
+    if (node.type !== "element") continue;
+    const children = () => inlinesOf(node.children, ctx, blockBreaks);
+    switch (node.tagName) {
+      case "br":
+        out.push({ type: "break" });
+        break;
+      case "img":
+        collectImage(node, ctx);
+        break;
+      case "strong":
+      case "b":
+        out.push({ type: "strong", children: children() });
+        break;
+      case "em":
+      case "i":
+      case "cite":
+        out.push({ type: "emphasis", children: children() });
+        break;
+      case "del":
+      case "s":
+      case "strike":
+        out.push({ type: "strike", children: children() });
+        break;
+      case "code":
+      case "kbd":
+      case "tt":
+      case "samp":
+        out.push({ type: "code", value: toText(node) });
+        break;
+      case "a": {
+        const url = safeUrl(node.properties?.href, ctx.baseUrl);
+        const inner = children();
+        if (url && inner.length) out.push({ type: "link", url, children: inner });
+        else out.push(...inner);
+        break;
+      }
+      default:
+        if (blockBreaks && !INLINE_TAGS.has(node.tagName) && out.length) out.push({ type: "break" });
+        out.push(...children());
+    }
+  }
+  return out;
+}
+
+function collectImage(node: Element, ctx: Ctx): void {
+  const src = safeUrl(node.properties?.src, ctx.baseUrl);
+  if (src && !src.startsWith("mailto:")) ctx.out.images.push(src);
+}
+
+/** An absolute http(s)/mailto URL, resolved against the site; anything else (javascript:, data:) is dropped. */
+export function safeUrl(value: unknown, baseUrl: string | null): string | null {
+  if (typeof value !== "string" || !value.trim()) return null;
+  try {
+    const url = baseUrl ? new URL(value.trim(), baseUrl) : new URL(value.trim());
+    return SAFE_SCHEMES.has(url.protocol) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function tableOf(table: Element): Table {
+  const rows: { cells: string[]; header: boolean }[] = [];
+  const visit = (node: Element, inHead: boolean) => {
+    for (const child of node.children) {
+      if (child.type !== "element") continue;
+      if (child.tagName === "tr") {
+        const cells = child.children.filter((c): c is Element => c.type === "element" && (c.tagName === "td" || c.tagName === "th"));
+        rows.push({
+          cells: cells.map((c) => toText(c).replace(/\s+/g, " ").trim()),
+          header: inHead || (cells.length > 0 && cells.every((c) => c.tagName === "th" || isWhollyBold(c))),
+        });
+      } else if (child.tagName !== "table") visit(child, inHead || child.tagName === "thead");
+    }
+  };
+  visit(table, false);
+  const first = rows[0];
+  if (first?.header) return { header: first.cells, rows: rows.slice(1).map((r) => r.cells) };
+  return { header: null, rows: rows.map((r) => r.cells) };
+}
+
+/** `<td><b>시점</b></td>`: a cell whose whole text is bold acts as a header cell. */
+function isWhollyBold(cell: Element): boolean {
+  const text = toText(cell).trim();
+  if (!text) return true;
+  const bold = cell.children.filter((c) => !(c.type === "text" && !c.value.trim()));
+  return bold.length === 1 && bold[0]?.type === "element" && ["b", "strong"].includes(bold[0].tagName) && toText(bold[0]).trim() === text;
+}
+
+function trimInlines(inlines: Inline[]): Inline[] {
+  const out = [...inlines];
+  while (out[0]?.type === "break" || (out[0]?.type === "text" && !out[0].value.trim())) out.shift();
+  while (out.at(-1)?.type === "break" || (out.at(-1)?.type === "text" && !(out.at(-1) as { value: string }).value.trim())) out.pop();
+  const first = out[0];
+  if (first?.type === "text") out[0] = { type: "text", value: first.value.trimStart() };
+  const last = out.at(-1);
+  if (last?.type === "text") out[out.length - 1] = { type: "text", value: last.value.trimEnd() };
+  return out;
+}
+
+/** Plain text of inline content, for excerpts and search. */
+export function inlineText(inlines: Inline[]): string {
+  return inlines
+    .map((i) => {
+      if (i.type === "text" || i.type === "code") return i.value;
+      if (i.type === "break") return "\n";
+      return inlineText(i.children);
+    })
+    .join("");
+}
+
+export function blockText(block: Block): string {
+  switch (block.type) {
+    case "list":
+      return block.items.map(inlineText).join("\n");
+    case "code":
+      return block.value;
+    default:
+      return inlineText(block.children);
+  }
+}

@@ -1,0 +1,69 @@
+import type { Element, ElementContent, Root, RootContent } from "hast";
+import rehypeRaw from "rehype-raw";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import remarkRehype from "remark-rehype";
+import { unified } from "unified";
+
+/** Elements whose content is never article text: scripts, embeds, forms, styling. */
+const DROPPED = new Set([
+  "script",
+  "style",
+  "noscript",
+  "iframe",
+  "object",
+  "embed",
+  "form",
+  "input",
+  "button",
+  "select",
+  "textarea",
+  "template",
+  "svg",
+  "math",
+  "canvas",
+  "video",
+  "audio",
+  "link",
+  "meta",
+  "head",
+  "title",
+]);
+
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkRehype, { allowDangerousHtml: true })
+  .use(rehypeRaw);
+
+/**
+ * Markdown with raw HTML mixed in (what Jekyll and Hugo posts are) → an HTML
+ * tree, with everything that is not readable text removed. HTML bodies (feed
+ * items) go through the same path: an HTML fragment is valid Markdown.
+ */
+export function bodyToHast(markdown: string): Root {
+  const tree = processor.runSync(processor.parse(stripTemplateTags(markdown))) as Root;
+  prune(tree);
+  return tree;
+}
+
+/**
+ * Liquid (`{% … %}`, `{{ … }}`) and Hugo shortcodes (`{{< … >}}`, `{{% … %}}`)
+ * are build-time template code, never text a reader should see.
+ */
+function stripTemplateTags(source: string): string {
+  return source.replace(/\{%-?[\s\S]*?-?%\}|\{\{[<%][\s\S]*?[>%]\}\}|\{\{[\s\S]*?\}\}/g, "");
+}
+
+function prune(node: Root | Element): void {
+  const kept: (RootContent | ElementContent)[] = [];
+  for (const child of node.children) {
+    if (child.type === "comment" || child.type === "doctype") continue;
+    if (child.type === "element") {
+      if (DROPPED.has(child.tagName)) continue;
+      prune(child);
+    }
+    kept.push(child);
+  }
+  node.children = kept as typeof node.children;
+}

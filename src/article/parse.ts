@@ -1,0 +1,174 @@
+import { createHash } from "node:crypto";
+import { basename } from "node:path";
+import { blockText, extractBlocks, safeUrl } from "./blocks.ts";
+import { dateFromFileName, dateFromPath, defaultTimeZone, parseDate } from "./date.ts";
+import { ArticleParseError } from "./errors.ts";
+import { splitFrontMatter } from "./frontmatter.ts";
+import { bodyToHast } from "./hast.ts";
+import { detectLanguage, normaliseLanguage } from "./language.ts";
+import { findTimeline } from "./timeline.ts";
+import type { Article } from "./types.ts";
+
+export interface ParseOptions {
+  /** Site base URL: relative links, images and permalinks resolve against it. */
+  baseUrl?: string | null;
+  /** Human name of the source; defaults to the base URL's host. */
+  source?: string | null;
+  /** Zone for dates written without an offset; defaults by language (ko → Asia/Seoul). */
+  timeZone?: string;
+}
+
+/** Fields of an article that arrived already split up (a feed item, a JSON ingest body). */
+export interface ArticleFields {
+  id?: string | null;
+  title?: unknown;
+  /** Body as HTML or Markdown (HTML is valid Markdown input). */
+  body?: string | null;
+  url?: string | null;
+  date?: unknown;
+  categories?: unknown;
+  tags?: unknown;
+  excerpt?: unknown;
+  image?: unknown;
+  language?: unknown;
+}
+
+const MAX_INPUT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Parses a post file (front matter + Markdown/HTML body) into an Article.
+ * `input` names the file in errors. Throws {@link ArticleParseError}.
+ */
+export function parsePost(raw: string | Uint8Array, input: string, options: ParseOptions = {}): Article {
+  const text = decodeText(raw, input);
+  let front: ReturnType<typeof splitFrontMatter>;
+  try {
+    front = splitFrontMatter(text);
+  } catch (error) {
+    const reason = error instanceof Error ? firstLine(error.message) : String(error);
+    throw new ArticleParseError(input, `broken front matter: ${reason}`, { cause: error });
+  }
+  const data = front.data;
+  const fromName = dateFromFileName(basename(input));
+  return buildArticle(
+    {
+      id: typeof data.id === "string" || typeof data.id === "number" ? String(data.id) : null,
+      title: data.title,
+      body: front.body,
+      url: firstString(data.url, data.permalink, data.link, data.canonical),
+      date: data.date ?? data.pubdate ?? data.published ?? data.publishdate ?? fromName?.date ?? dateFromPath(data.path),
+      categories: data.categories ?? data.category,
+      tags: data.tags ?? data.keywords,
+      excerpt: data.excerpt ?? data.description ?? data.summary,
+      image: imageField(data),
+      language: data.lang ?? data.language ?? data.locale,
+    },
+    input,
+    options,
+  );
+}
+
+/** Builds an Article from fields that arrived separately (feed items, JSON ingest). */
+export function articleFromFields(fields: ArticleFields, input: string, options: ParseOptions = {}): Article {
+  return buildArticle(fields, input, options);
+}
+
+function buildArticle(fields: ArticleFields, input: string, options: ParseOptions): Article {
+  const title = typeof fields.title === "string" || typeof fields.title === "number" ? cleanLine(String(fields.title)) : "";
+  if (!title) throw new ArticleParseError(input, "no title (front matter has no `title`)");
+
+  const baseUrl = normaliseBase(options.baseUrl ?? null);
+  const extracted = extractBlocks(bodyToHast(fields.body ?? ""), baseUrl);
+  const bodyText = extracted.blocks.map(blockText).join("\n");
+  const excerptField = typeof fields.excerpt === "string" ? cleanLine(fields.excerpt) : "";
+  const firstParagraph = extracted.blocks.find((b) => b.type === "paragraph");
+  const excerpt = excerptField || (firstParagraph ? cleanLine(blockText(firstParagraph)) : "");
+  const language = normaliseLanguage(fields.language) ?? detectLanguage(`${title}\n${excerpt}\n${bodyText}`);
+  const date = parseDate(fields.date, options.timeZone ?? defaultTimeZone(language));
+  const url = fields.url ? safeUrl(fields.url, baseUrl) : null;
+  const source = options.source ?? hostOf(baseUrl) ?? hostOf(url);
+  const tables = extracted.tables.map((t) => t.table);
+
+  return {
+    id: articleId(fields.id ?? null, url, source, title, date),
+    title,
+    url: url?.startsWith("http") ? url : null,
+    source,
+    date,
+    categories: stringList(fields.categories),
+    tags: stringList(fields.tags),
+    excerpt,
+    image: imageUrl(fields.image, baseUrl) ?? extracted.images.find((src) => src.startsWith("http")) ?? null,
+    language,
+    body: extracted.blocks,
+    tables,
+    timeline: findTimeline(tables),
+    text: [title, excerpt, bodyText, ...tables.flatMap((t) => [...(t.header ?? []), ...t.rows.flat()])].join("\n"),
+  };
+}
+
+/** A front-matter id when it is a plain slug; otherwise a short hash of the permalink, or of source + title + date. */
+function articleId(id: string | null, url: string | null, source: string | null, title: string, date: string | null): string {
+  if (id && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id)) return id;
+  const basis = id ?? url ?? `${source ?? ""}\n${title}\n${date ?? ""}`;
+  return createHash("sha256").update(basis).digest("hex").slice(0, 16);
+}
+
+function decodeText(raw: string | Uint8Array, input: string): string {
+  if (typeof raw === "string") {
+    if (raw.includes("\u0000")) throw new ArticleParseError(input, "binary data, not a text post");
+    return raw;
+  }
+  if (raw.byteLength > MAX_INPUT_BYTES) throw new ArticleParseError(input, `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+  if (raw.includes(0)) throw new ArticleParseError(input, "binary data, not a text post");
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(raw);
+  } catch {
+    throw new ArticleParseError(input, "not valid UTF-8 text");
+  }
+}
+
+function imageField(data: Record<string, unknown>): unknown {
+  const header = data.header;
+  const headerImage = header && typeof header === "object" ? (header as Record<string, unknown>).image : undefined;
+  const images = Array.isArray(data.images) ? data.images[0] : undefined;
+  return firstString(data.image, data.cover_image, data.cover, data.feature_image, data.thumbnail, headerImage, images);
+}
+
+function imageUrl(value: unknown, baseUrl: string | null): string | null {
+  const url = typeof value === "string" ? safeUrl(value, baseUrl) : null;
+  return url?.startsWith("http") ? url : null;
+}
+
+function firstString(...values: unknown[]): string | null {
+  for (const value of values) if (typeof value === "string" && value.trim()) return value.trim();
+  return null;
+}
+
+/** Categories and tags come as a list, a single string, or Jekyll's space-separated string. */
+function stringList(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\s,]+/) : [];
+  return [...new Set(items.filter((v) => typeof v === "string" || typeof v === "number").map((v) => cleanLine(String(v))).filter(Boolean))];
+}
+
+function normaliseBase(baseUrl: string | null): string | null {
+  if (!baseUrl) return null;
+  try {
+    const url = new URL(baseUrl);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).host || null;
+  } catch {
+    return null;
+  }
+}
+
+const cleanLine = (s: string) => s.replace(/\s+/g, " ").trim();
+const firstLine = (s: string) => cleanLine(s.split("\n")[0] ?? s);
