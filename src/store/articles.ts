@@ -1,0 +1,191 @@
+import type Database from "better-sqlite3";
+import type { Article } from "../article/types.ts";
+import { articleContentHash } from "./content-hash.ts";
+import { isForeignKeyViolation, StoreError } from "./errors.ts";
+import type { SearchIndexWriter } from "./search/index.ts";
+import { nowIso } from "./time.ts";
+
+/** What {@link ArticleStore.upsertArticle} did. */
+export interface UpsertArticleResult {
+  /** The article's version after the call (1 for a new article). */
+  version: number;
+  /** True when an already stored article's content changed, so `version` went up. False for a new article. */
+  changed: boolean;
+  /** True when the article was not stored before (`version` is 1). */
+  isNew: boolean;
+}
+
+/** An article as stored, with its bookkeeping. */
+export interface StoredArticle {
+  article: Article;
+  version: number;
+  contentHash: string;
+  /** The feed it was last stored from, or null (ingest API, removed feed). */
+  feedId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LatestArticlesOptions {
+  /** Only articles from these feeds; an empty list gives nothing. */
+  feedIds?: readonly string[];
+  /** At most this many, 1–1000. */
+  limit: number;
+}
+
+export interface ArticleStore {
+  /**
+   * Stores `article`, versioned by its content hash (title, url, date,
+   * excerpt, body, timeline, image, categories, tags): the same content
+   * again is a no-op; changed content becomes version + 1 and the old
+   * version stays readable with {@link getArticleVersion}. Deliver when
+   * `isNew || changed`.
+   *
+   * @param feedId the feed it came from (must be stored), or null; a non-null feed replaces the recorded one.
+   * @throws StoreError when the article is malformed or the feed is not stored.
+   */
+  upsertArticle(article: Article, feedId: string | null): UpsertArticleResult;
+  /** The latest version of an article, or null. */
+  getArticle(id: string): StoredArticle | null;
+  /** One stored version of an article, or null. */
+  getArticleVersion(id: string, version: number): StoredArticle | null;
+  /** Newest first by article date; undated articles by when they were first stored. */
+  latestArticles(options: LatestArticlesOptions): StoredArticle[];
+  /** The article whose id is `ref`, else the one whose URL is `ref` (with or without a trailing slash), else null. */
+  findArticleByIdOrUrl(ref: string): StoredArticle | null;
+}
+
+interface ArticleRow {
+  seq: number;
+  id: string;
+  feed_id: string | null;
+  version: number;
+  content_hash: string;
+  json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = "seq, id, feed_id, version, content_hash, json, created_at, updated_at";
+
+export function createArticleStore(db: Database.Database, search: SearchIndexWriter): ArticleStore {
+  const byId = db.prepare<[string], ArticleRow>(`SELECT ${COLUMNS} FROM articles WHERE id = ?`);
+  const byUrl = db.prepare<[string, string], ArticleRow>(
+    `SELECT ${COLUMNS} FROM articles WHERE url IN (?, ?) ORDER BY updated_at DESC LIMIT 1`,
+  );
+  const versionRow = db.prepare<[string, number], ArticleRow>(`
+    SELECT a.seq, a.id, a.feed_id, v.version, v.content_hash, v.json, v.created_at, a.updated_at
+    FROM article_versions v JOIN articles a ON a.id = v.article_id
+    WHERE v.article_id = ? AND v.version = ?`);
+  const insertArticle = db.prepare(`
+    INSERT INTO articles (id, feed_id, version, content_hash, title, url, source, date, language, json, created_at, updated_at)
+    VALUES (@id, @feedId, @version, @hash, @title, @url, @source, @date, @language, @json, @now, @now)`);
+  const updateArticle = db.prepare(`
+    UPDATE articles SET feed_id = coalesce(@feedId, feed_id), version = @version, content_hash = @hash, title = @title,
+      url = @url, source = @source, date = @date, language = @language, json = @json, updated_at = @now
+    WHERE id = @id`);
+  const setFeed = db.prepare("UPDATE articles SET feed_id = ? WHERE id = ? AND feed_id IS NOT ?");
+  const insertVersion = db.prepare(
+    "INSERT INTO article_versions (article_id, version, content_hash, json, created_at) VALUES (?, ?, ?, ?, ?)",
+  );
+  const latest = db.prepare<{ feeds: string | null; limit: number }, ArticleRow>(`
+    SELECT ${COLUMNS} FROM articles
+    WHERE @feeds IS NULL OR feed_id IN (SELECT value FROM json_each(@feeds))
+    ORDER BY coalesce(date, created_at) DESC, seq DESC LIMIT @limit`);
+
+  const upsert = db.transaction((article: Article, feedId: string | null): UpsertArticleResult => {
+    const hash = articleContentHash(article);
+    const existing = byId.get(article.id);
+    if (existing && existing.content_hash === hash) {
+      if (feedId !== null) setFeed.run(feedId, article.id, feedId);
+      return { version: existing.version, changed: false, isNew: false };
+    }
+    const version = existing ? existing.version + 1 : 1;
+    const now = nowIso();
+    const json = JSON.stringify(article);
+    const params = {
+      id: article.id,
+      feedId,
+      version,
+      hash,
+      title: article.title,
+      url: article.url,
+      source: article.source,
+      date: article.date,
+      language: article.language,
+      json,
+      now,
+    };
+    let seq: number;
+    if (existing) {
+      updateArticle.run(params);
+      seq = existing.seq;
+    } else {
+      seq = Number(insertArticle.run(params).lastInsertRowid);
+    }
+    insertVersion.run(article.id, version, hash, json, now);
+    search.put(seq, article);
+    return { version, changed: existing !== undefined, isNew: existing === undefined };
+  });
+
+  return {
+    upsertArticle(article, feedId) {
+      checkArticle(article);
+      try {
+        return upsert(article, feedId);
+      } catch (error) {
+        if (isForeignKeyViolation(error)) {
+          throw new StoreError(`article ${article.id}: feed ${feedId} is not stored; upsertFeed it first`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+    getArticle: (id) => toStored(byId.get(id)),
+    getArticleVersion: (id, version) => toStored(versionRow.get(id, version)),
+    latestArticles({ feedIds, limit }) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        throw new StoreError(`latestArticles limit must be a whole number from 1 to 1000, got ${String(limit)}`);
+      }
+      if (feedIds !== undefined && feedIds.length === 0) return [];
+      const feeds = feedIds === undefined ? null : JSON.stringify(feedIds);
+      return latest.all({ feeds, limit }).map((row) => toStored(row)!);
+    },
+    findArticleByIdOrUrl(ref) {
+      const trimmed = ref.trim();
+      if (trimmed === "") return null;
+      const other = trimmed.endsWith("/") ? trimmed.slice(0, -1) : `${trimmed}/`;
+      return toStored(byId.get(trimmed) ?? byUrl.get(trimmed, other));
+    },
+  };
+}
+
+function toStored(row: ArticleRow | undefined): StoredArticle | null {
+  if (!row) return null;
+  return {
+    article: JSON.parse(row.json) as Article,
+    version: row.version,
+    contentHash: row.content_hash,
+    feedId: row.feed_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Rejects what would corrupt the index or the version history; the parser guarantees the rest. */
+function checkArticle(article: Article): void {
+  if (typeof article !== "object" || article === null) throw new StoreError("article must be an object");
+  const what = `article ${typeof article.id === "string" ? JSON.stringify(article.id) : "(no id)"}`;
+  if (typeof article.id !== "string" || article.id.trim() === "") throw new StoreError(`${what}: id must be a non-empty string`);
+  if (typeof article.title !== "string") throw new StoreError(`${what}: title must be a string`);
+  if (typeof article.text !== "string" || typeof article.excerpt !== "string") {
+    throw new StoreError(`${what}: text and excerpt must be strings`);
+  }
+  if (article.date !== null && Number.isNaN(Date.parse(article.date))) {
+    throw new StoreError(`${what}: date ${JSON.stringify(article.date)} is not an ISO 8601 instant`);
+  }
+  if (!Array.isArray(article.body) || !Array.isArray(article.tables)) {
+    throw new StoreError(`${what}: body and tables must be arrays`);
+  }
+}

@@ -1,0 +1,199 @@
+import type Database from "better-sqlite3";
+import { isForeignKeyViolation, StoreError } from "./errors.ts";
+import { nowIso } from "./time.ts";
+
+export type DeliveryState = "pending" | "sending" | "delivered" | "failed";
+
+/** One article version's delivery to one destination. */
+export interface Delivery {
+  articleId: string;
+  version: number;
+  destinationId: string;
+  state: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+  /** True when the last failure was marked permanent (do not retry). */
+  permanentFailure: boolean;
+  /** Discord message id, Slack ts, or Telegram message ids as JSON; null until delivered. */
+  platformMessageId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+export interface DeliveryStore {
+  /**
+   * Records that `articleId` version `version` is due at `destinationId`.
+   * Idempotent: a delivery that already exists is returned unchanged,
+   * whatever its state.
+   * @throws StoreError when the article version or the destination is not stored.
+   */
+  recordDeliveryPending(articleId: string, version: number, destinationId: string): Delivery;
+  /**
+   * Marks a send as started (from pending, failed, or sending again after a crash).
+   * @throws StoreError when the delivery is unknown, already delivered, or failed permanently.
+   */
+  markSending(articleId: string, version: number, destinationId: string): Delivery;
+  /** Marks the delivery done and keeps the platform's message id (needed to edit the message later). */
+  markDelivered(articleId: string, version: number, destinationId: string, platformMessageId: string | null): Delivery;
+  /**
+   * Records a failed attempt. `permanent` failures are not retried: markSending refuses them.
+   * Errors are stored truncated to 2000 characters; pass messages without secrets.
+   */
+  markFailed(articleId: string, version: number, destinationId: string, error: string, permanent: boolean): Delivery;
+  /** Counts one more attempt and returns the new count. */
+  incrementAttempts(articleId: string, version: number, destinationId: string): number;
+  getDelivery(articleId: string, version: number, destinationId: string): Delivery | null;
+  /** The delivered delivery with the highest version of an article at a destination (the message to edit), or null. */
+  latestDelivered(articleId: string, destinationId: string): Delivery | null;
+  /** Most recently changed first. */
+  listRecentDeliveries(limit: number): Delivery[];
+  /** How many deliveries are in each state (every state present, zero when none). */
+  countByState(): Record<DeliveryState, number>;
+}
+
+interface DeliveryRow {
+  article_id: string;
+  version: number;
+  destination_id: string;
+  state: DeliveryState;
+  attempts: number;
+  last_error: string | null;
+  permanent_failure: number;
+  platform_message_id: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+const MAX_ERROR_LENGTH = 2000;
+const KEY = "article_id = @articleId AND version = @version AND destination_id = @destinationId";
+
+type Key = { articleId: string; version: number; destinationId: string };
+
+export function createDeliveryStore(db: Database.Database): DeliveryStore {
+  const get = db.prepare<Key, DeliveryRow>(`SELECT * FROM deliveries WHERE ${KEY}`);
+  const insert = db.prepare<Key & { now: string }>(`
+    INSERT INTO deliveries (article_id, version, destination_id, created_at, updated_at)
+    VALUES (@articleId, @version, @destinationId, @now, @now)
+    ON CONFLICT (article_id, version, destination_id) DO NOTHING`);
+  const toSending = db.prepare<Key & { now: string }>(
+    `UPDATE deliveries SET state = 'sending', updated_at = @now WHERE ${KEY}`,
+  );
+  const toDelivered = db.prepare<Key & { now: string; messageId: string | null }>(`
+    UPDATE deliveries SET state = 'delivered', platform_message_id = @messageId, permanent_failure = 0,
+      delivered_at = @now, updated_at = @now WHERE ${KEY}`);
+  const toFailed = db.prepare<Key & { now: string; error: string; permanent: number }>(`
+    UPDATE deliveries SET state = 'failed', last_error = @error, permanent_failure = @permanent, updated_at = @now
+    WHERE ${KEY}`);
+  const bump = db.prepare<Key & { now: string }, { attempts: number }>(
+    `UPDATE deliveries SET attempts = attempts + 1, updated_at = @now WHERE ${KEY} RETURNING attempts`,
+  );
+  const latestDelivered = db.prepare<{ articleId: string; destinationId: string }, DeliveryRow>(`
+    SELECT * FROM deliveries WHERE article_id = @articleId AND destination_id = @destinationId AND state = 'delivered'
+    ORDER BY version DESC LIMIT 1`);
+  const recent = db.prepare<[number], DeliveryRow>(
+    "SELECT * FROM deliveries ORDER BY updated_at DESC, rowid DESC LIMIT ?",
+  );
+  const counts = db.prepare<[], { state: DeliveryState; n: number }>(
+    "SELECT state, count(*) AS n FROM deliveries GROUP BY state",
+  );
+
+  const describe = (key: Key) => `delivery of article ${key.articleId} v${key.version} to ${key.destinationId}`;
+  const mustGet = (key: Key): DeliveryRow => {
+    const row = get.get(key);
+    if (!row) throw new StoreError(`${describe(key)} is not recorded; call recordDeliveryPending first`);
+    return row;
+  };
+  const keyOf = (articleId: string, version: number, destinationId: string): Key => ({
+    articleId,
+    version,
+    destinationId,
+  });
+
+  const markSending = db.transaction((key: Key) => {
+    const row = mustGet(key);
+    if (row.state === "delivered") throw new StoreError(`${describe(key)} is already delivered; not sending it again`);
+    if (row.state === "failed" && row.permanent_failure === 1) {
+      throw new StoreError(`${describe(key)} failed permanently (${row.last_error ?? "no reason"}); not retrying`);
+    }
+    toSending.run({ ...key, now: nowIso() });
+    return toDelivery(get.get(key)!);
+  });
+  const markDelivered = db.transaction((key: Key, messageId: string | null) => {
+    mustGet(key);
+    toDelivered.run({ ...key, messageId, now: nowIso() });
+    return toDelivery(get.get(key)!);
+  });
+  const markFailed = db.transaction((key: Key, error: string, permanent: boolean) => {
+    const row = mustGet(key);
+    if (row.state === "delivered") throw new StoreError(`${describe(key)} is already delivered; cannot mark it failed`);
+    const message = error.length > MAX_ERROR_LENGTH ? `${error.slice(0, MAX_ERROR_LENGTH - 1)}…` : error;
+    toFailed.run({ ...key, error: message, permanent: permanent ? 1 : 0, now: nowIso() });
+    return toDelivery(get.get(key)!);
+  });
+
+  return {
+    recordDeliveryPending(articleId, version, destinationId) {
+      const key = keyOf(articleId, version, destinationId);
+      try {
+        insert.run({ ...key, now: nowIso() });
+      } catch (error) {
+        if (isForeignKeyViolation(error)) {
+          throw new StoreError(
+            `${describe(key)}: article version or destination is not stored; store the article and the destination first`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      return toDelivery(get.get(key)!);
+    },
+    markSending: (articleId, version, destinationId) => markSending(keyOf(articleId, version, destinationId)),
+    markDelivered: (articleId, version, destinationId, platformMessageId) =>
+      markDelivered(keyOf(articleId, version, destinationId), platformMessageId),
+    markFailed: (articleId, version, destinationId, error, permanent) =>
+      markFailed(keyOf(articleId, version, destinationId), error, permanent),
+    incrementAttempts(articleId, version, destinationId) {
+      const key = keyOf(articleId, version, destinationId);
+      const row = bump.get({ ...key, now: nowIso() });
+      if (!row) throw new StoreError(`${describe(key)} is not recorded; call recordDeliveryPending first`);
+      return row.attempts;
+    },
+    getDelivery(articleId, version, destinationId) {
+      const row = get.get(keyOf(articleId, version, destinationId));
+      return row ? toDelivery(row) : null;
+    },
+    latestDelivered(articleId, destinationId) {
+      const row = latestDelivered.get({ articleId, destinationId });
+      return row ? toDelivery(row) : null;
+    },
+    listRecentDeliveries(limit) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        throw new StoreError(`listRecentDeliveries limit must be a whole number from 1 to 1000, got ${String(limit)}`);
+      }
+      return recent.all(limit).map(toDelivery);
+    },
+    countByState() {
+      const result: Record<DeliveryState, number> = { pending: 0, sending: 0, delivered: 0, failed: 0 };
+      for (const { state, n } of counts.all()) result[state] = n;
+      return result;
+    },
+  };
+}
+
+function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    articleId: row.article_id,
+    version: row.version,
+    destinationId: row.destination_id,
+    state: row.state,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    permanentFailure: row.permanent_failure === 1,
+    platformMessageId: row.platform_message_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deliveredAt: row.delivered_at,
+  };
+}

@@ -1,0 +1,186 @@
+import type Database from "better-sqlite3";
+import { isForeignKeyViolation, StoreError } from "./errors.ts";
+import { redactConfig } from "./redact.ts";
+import { nowIso } from "./time.ts";
+
+/** What the config says about a feed; runtime state (paused, HTTP cache, errors) is kept across upserts. */
+export interface FeedInput {
+  id: string;
+  /** "rss", "directory", … as the config names it. */
+  type: string;
+  /** The feed's config, JSON-safe; secret-named keys (token, password, auth…) and URL credentials are redacted. */
+  config: Record<string, unknown>;
+  /** Destinations the feed posts to (each must be stored); replaces the previous list. */
+  destinationIds: readonly string[];
+}
+
+export interface FeedRecord {
+  id: string;
+  type: string;
+  config: Record<string, unknown>;
+  destinationIds: string[];
+  paused: boolean;
+  /** When the first poll finished (its items are recorded as seen, not posted); null before. */
+  firstRunDoneAt: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  lastPolledAt: string | null;
+  /** The last poll's error, null after a poll that succeeded. */
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** HTTP validators from the last successful fetch, sent back as If-None-Match / If-Modified-Since. */
+export interface FeedHttpCache {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export interface FeedStore {
+  /** Creates or updates a feed from config. @throws StoreError when a listed destination is not stored. */
+  upsertFeed(feed: FeedInput): FeedRecord;
+  getFeed(id: string): FeedRecord | null;
+  /** All feeds by id, or only those posting to `destinationId`. */
+  listFeeds(options?: { destinationId?: string }): FeedRecord[];
+  setFeedPaused(id: string, paused: boolean): void;
+  /** Removes the feed, its destination links and seen items; its articles stay, without a feed. Returns false when it was not stored. */
+  removeFeed(id: string): boolean;
+  markFirstRunDone(feedId: string): void;
+  isFirstRunDone(feedId: string): boolean;
+  saveFeedHttpCache(feedId: string, cache: FeedHttpCache): void;
+  /** Records a poll's outcome: its error message, or null for success. Also sets lastPolledAt. */
+  recordFeedError(feedId: string, error: string | null): void;
+  /** Remembers an item's content hash so the next poll can tell new and changed items from seen ones. */
+  markItemSeen(feedId: string, key: string, hash: string): void;
+  /** The content hash recorded for an item, or null when it was never seen. */
+  getItemHash(feedId: string, key: string): string | null;
+}
+
+interface FeedRow {
+  id: string;
+  type: string;
+  config: string;
+  destination_ids: string;
+  paused: number;
+  first_run_done_at: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_polled_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const SELECT_FEED = `
+  SELECT f.*, (SELECT json_group_array(destination_id) FROM
+    (SELECT destination_id FROM feed_destinations d WHERE d.feed_id = f.id ORDER BY destination_id)) AS destination_ids
+  FROM feeds f`;
+const MAX_ERROR_LENGTH = 2000;
+
+export function createFeedStore(db: Database.Database): FeedStore {
+  const get = db.prepare<[string], FeedRow>(`${SELECT_FEED} WHERE f.id = ?`);
+  const all = db.prepare<[], FeedRow>(`${SELECT_FEED} ORDER BY f.id`);
+  const forDestination = db.prepare<[string], FeedRow>(
+    `${SELECT_FEED} WHERE f.id IN (SELECT feed_id FROM feed_destinations WHERE destination_id = ?) ORDER BY f.id`,
+  );
+  const upsert = db.prepare(`
+    INSERT INTO feeds (id, type, config, created_at, updated_at) VALUES (@id, @type, @config, @now, @now)
+    ON CONFLICT (id) DO UPDATE SET type = excluded.type, config = excluded.config, updated_at = excluded.updated_at`);
+  const clearLinks = db.prepare("DELETE FROM feed_destinations WHERE feed_id = ?");
+  const link = db.prepare("INSERT INTO feed_destinations (feed_id, destination_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+  const setPaused = db.prepare("UPDATE feeds SET paused = ?, updated_at = ? WHERE id = ?");
+  const remove = db.prepare("DELETE FROM feeds WHERE id = ?");
+  const firstRunDone = db.prepare(
+    "UPDATE feeds SET first_run_done_at = coalesce(first_run_done_at, @now), updated_at = @now WHERE id = @id",
+  );
+  const saveCache = db.prepare(
+    "UPDATE feeds SET etag = @etag, last_modified = @lastModified, updated_at = @now WHERE id = @id",
+  );
+  const saveError = db.prepare(
+    "UPDATE feeds SET last_error = @error, last_polled_at = @now, updated_at = @now WHERE id = @id",
+  );
+  const seen = db.prepare(`
+    INSERT INTO feed_items_seen (feed_id, item_key, content_hash, first_seen_at, last_seen_at) VALUES (@feedId, @key, @hash, @now, @now)
+    ON CONFLICT (feed_id, item_key) DO UPDATE SET content_hash = excluded.content_hash, last_seen_at = excluded.last_seen_at`);
+  const itemHash = db.prepare<[string, string], { content_hash: string }>(
+    "SELECT content_hash FROM feed_items_seen WHERE feed_id = ? AND item_key = ?",
+  );
+
+  const upsertFeed = db.transaction((feed: FeedInput) => {
+    upsert.run({ id: feed.id, type: feed.type, config: JSON.stringify(redactConfig(feed.config, { redactUrls: false })), now: nowIso() });
+    clearLinks.run(feed.id);
+    for (const destinationId of feed.destinationIds) {
+      try {
+        link.run(feed.id, destinationId);
+      } catch (error) {
+        if (!isForeignKeyViolation(error)) throw error;
+        throw new StoreError(`feed ${feed.id}: destination ${destinationId} is not stored; upsertDestination it first`, {
+          cause: error,
+        });
+      }
+    }
+    return toFeed(get.get(feed.id)!);
+  });
+
+  /** Runs an UPDATE keyed by feed id and fails clearly when no such feed exists. */
+  const updateFeed = (id: string, run: () => Database.RunResult) => {
+    if (run().changes === 0) throw new StoreError(`feed ${id} is not stored`);
+  };
+
+  return {
+    upsertFeed(feed) {
+      if (typeof feed.id !== "string" || feed.id.trim() === "") throw new StoreError("feed id must be a non-empty string");
+      if (typeof feed.type !== "string" || feed.type === "") throw new StoreError(`feed ${feed.id}: type is required`);
+      return upsertFeed(feed);
+    },
+    getFeed: (id) => {
+      const row = get.get(id);
+      return row ? toFeed(row) : null;
+    },
+    listFeeds: (options = {}) =>
+      (options.destinationId === undefined ? all.all() : forDestination.all(options.destinationId)).map(toFeed),
+    setFeedPaused: (id, paused) => updateFeed(id, () => setPaused.run(paused ? 1 : 0, nowIso(), id)),
+    removeFeed: (id) => remove.run(id).changes > 0,
+    markFirstRunDone: (feedId) => updateFeed(feedId, () => firstRunDone.run({ id: feedId, now: nowIso() })),
+    isFirstRunDone: (feedId) => get.get(feedId)?.first_run_done_at != null,
+    saveFeedHttpCache: (feedId, cache) =>
+      updateFeed(feedId, () =>
+        saveCache.run({ id: feedId, etag: cache.etag, lastModified: cache.lastModified, now: nowIso() }),
+      ),
+    recordFeedError: (feedId, error) =>
+      updateFeed(feedId, () =>
+        saveError.run({
+          id: feedId,
+          error: error === null ? null : error.slice(0, MAX_ERROR_LENGTH),
+          now: nowIso(),
+        }),
+      ),
+    markItemSeen(feedId, key, hash) {
+      try {
+        seen.run({ feedId, key, hash, now: nowIso() });
+      } catch (error) {
+        if (!isForeignKeyViolation(error)) throw error;
+        throw new StoreError(`feed ${feedId} is not stored; cannot mark item ${key} as seen`, { cause: error });
+      }
+    },
+    getItemHash: (feedId, key) => itemHash.get(feedId, key)?.content_hash ?? null,
+  };
+}
+
+function toFeed(row: FeedRow): FeedRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    config: JSON.parse(row.config) as Record<string, unknown>,
+    destinationIds: JSON.parse(row.destination_ids) as string[],
+    paused: row.paused === 1,
+    firstRunDoneAt: row.first_run_done_at,
+    etag: row.etag,
+    lastModified: row.last_modified,
+    lastPolledAt: row.last_polled_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
