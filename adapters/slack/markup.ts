@@ -1,0 +1,135 @@
+/**
+ * Slack mrkdwn from the neutral model. `&`, `<` and `>` in article text are
+ * always escaped, so `<!channel>`, `<!here>`, `<@U…>` and `<!subteam^…>` can
+ * only show as text; the only `<…>` Herald emits are its own links.
+ */
+import type { Block, Inline } from "../../src/article/types.ts";
+import { memoByNode } from "../../src/message/memo.ts";
+import { safeHttpUrl } from "../../src/text/url.ts";
+
+const ZWSP = "\u200b";
+
+/** Escapes Slack's three control characters and defuses typed @channel/@here/@everyone. */
+export function escapeSlackText(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/@(channel|here|everyone)/gi, `@${ZWSP}$1`);
+}
+
+type Style = "strong" | "emphasis" | "strike";
+const MARKERS: Record<Style, string> = { strong: "*", emphasis: "_", strike: "~" };
+
+/**
+ * Accumulates mrkdwn. Slack only honours a marker next to a space or
+ * punctuation, so a zero-width space separates a marker from letters that
+ * touch it ("*장애*가").
+ */
+class Writer {
+  out = "";
+  private closed = false;
+
+  text(piece: string): void {
+    if (this.closed && /^[\p{L}\p{N}]/u.test(piece)) this.out += ZWSP;
+    this.closed = false;
+    this.out += piece;
+  }
+
+  open(marker: string): void {
+    if (/[\p{L}\p{N}*_~`]$/u.test(this.out)) this.out += ZWSP;
+    this.closed = false;
+    this.out += marker;
+  }
+
+  close(marker: string): void {
+    this.out += marker;
+    this.closed = true;
+  }
+}
+
+function writeInline(w: Writer, nodes: Inline[], active: ReadonlySet<Style>): void {
+  for (const node of nodes) {
+    switch (node.type) {
+      case "text":
+        w.text(escapeSlackText(node.value));
+        break;
+      case "break":
+        w.text("\n");
+        break;
+      case "code":
+        // No escape exists for a backtick inside code; a look-alike keeps the span whole.
+        w.open("`");
+        w.out += escapeSlackText(node.value.replace(/`/g, "\u02cb"));
+        w.close("`");
+        break;
+      case "link": {
+        const href = safeHttpUrl(node.url);
+        if (!href) {
+          writeInline(w, node.children, active);
+          break;
+        }
+        const label = renderSlackInline(node.children, new Set([...active, "strong", "emphasis", "strike"]))
+          .replace(/\|/g, "\uff5c")
+          .trim();
+        w.text(`<${href.replace(/[|<>\s]/g, encodeURIComponent)}${label ? `|${label}` : ""}>`);
+        break;
+      }
+      default: {
+        if (active.has(node.type)) {
+          writeInline(w, node.children, active);
+          break;
+        }
+        const inner = renderSlackInline(node.children, new Set([...active, node.type]));
+        const body = inner.trim();
+        if (!body) {
+          w.text(inner);
+          break;
+        }
+        const lead = inner.slice(0, inner.indexOf(body));
+        if (lead) w.text(lead);
+        w.open(MARKERS[node.type]);
+        w.out += body;
+        w.close(MARKERS[node.type]);
+        const trail = inner.slice(lead.length + body.length);
+        if (trail) w.text(trail);
+      }
+    }
+  }
+}
+
+/** Renders inline nodes as mrkdwn; `active` styles are not re-opened inside themselves. */
+export function renderSlackInline(nodes: Inline[], active: ReadonlySet<Style> = new Set()): string {
+  const w = new Writer();
+  writeInline(w, nodes, active);
+  return w.out;
+}
+
+/** Renders blocks as mrkdwn separated by blank lines. Headings become bold lines. */
+export function renderSlackBlocks(blocks: Block[]): string {
+  return blocks.map(renderBlockOnce).join("\n\n");
+}
+
+const renderBlockOnce = memoByNode(renderBlock);
+
+function renderBlock(block: Block): string {
+  switch (block.type) {
+    case "heading": {
+      const text = renderSlackInline(block.children, new Set(["strong"])).trim();
+      return text ? `*${text}*` : "";
+    }
+    case "paragraph":
+      return renderSlackInline(block.children);
+    case "quote":
+      return renderSlackInline(block.children)
+        .split("\n")
+        .map((line) => `> ${line}`)
+        .join("\n");
+    case "list":
+      return block.items
+        .map((item, i) => `${block.ordered ? `${i + 1}.` : "•"} ${renderSlackInline(item).replace(/\n/g, "\n   ")}`)
+        .join("\n");
+    case "code":
+      return `\`\`\`\n${escapeSlackText(block.value.replace(/```/g, `\`${ZWSP}\`${ZWSP}\``))}\n\`\`\``;
+  }
+}
