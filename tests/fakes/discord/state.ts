@@ -1,0 +1,52 @@
+/** The shared state and request/reply shapes the route handlers work with. */
+import type { MessageStore } from "./store.ts";
+import type { RecordedCommandSet, RecordedInteractionResponse } from "./types.ts";
+
+/** A webhook the test created with `webhookUrl()`. */
+export interface FakeWebhook {
+  id: string;
+  token: string;
+  /** The channel Discord would post into (answered as `channel_id`). */
+  channelId: string;
+}
+
+/** An interaction the app acknowledged through its callback. */
+export interface AcknowledgedInteraction {
+  interactionId: string;
+  token: string;
+  type: number;
+  /** Id answered for `@original` (the message the response created or will create). */
+  originalMessageId: string;
+}
+
+export interface FakeState {
+  readonly baseUrl: string;
+  readonly store: MessageStore;
+  readonly webhooks: Map<string, FakeWebhook>;
+  /** By interaction token. */
+  readonly interactions: Map<string, AcknowledgedInteraction>;
+  readonly interactionResponses: RecordedInteractionResponse[];
+  readonly commandSets: RecordedCommandSet[];
+}
+
+export interface RequestContext {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  contentType: string | undefined;
+  raw: Buffer;
+}
+
+/** What a handler answers: JSON, or an empty 204 when `json` is undefined. */
+export interface Reply {
+  status: number;
+  json?: unknown;
+}
+
+export type RouteHandler = (ctx: RequestContext, state: FakeState) => Promise<Reply>;
+
+/** Route params are checked by the server before handlers run; this narrows them. */
+export function param(ctx: RequestContext, name: string): string {
+  const value = ctx.params[name];
+  if (value === undefined) throw new Error(`route has no {${name}} parameter`);
+  return value;
+}
