@@ -80,9 +80,10 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
   const baseUrl = normaliseBase(options.baseUrl ?? null);
   const extracted = extractBlocks(bodyToHast(fields.body ?? ""), baseUrl);
   const bodyText = extracted.blocks.map(blockText).join("\n");
-  const excerptField = typeof fields.excerpt === "string" ? cleanLine(fields.excerpt) : "";
   const firstParagraph = extracted.blocks.find((b) => b.type === "paragraph");
-  const excerpt = excerptField || (firstParagraph ? cleanLine(blockText(firstParagraph)) : "");
+  // A front-matter excerpt is Markdown too (`**정상화**`): parsed the same way, kept both as text and as blocks.
+  const lead = typeof fields.excerpt === "string" && fields.excerpt.trim() ? extractBlocks(bodyToHast(fields.excerpt), baseUrl).blocks : firstParagraph ? [firstParagraph] : [];
+  const excerpt = cleanLine(lead.map(blockText).join("\n"));
   const language = normaliseLanguage(fields.language) ?? detectLanguage(`${title}\n${excerpt}\n${bodyText}`);
   const date = parseDate(fields.date, options.timeZone ?? defaultTimeZone(language));
   const url = fields.url ? safeUrl(fields.url, baseUrl) : null;
@@ -98,6 +99,7 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
     categories: stringList(fields.categories),
     tags: stringList(fields.tags),
     excerpt,
+    lead,
     image: imageUrl(fields.image, baseUrl) ?? extracted.images.find((src) => src.startsWith("http")) ?? null,
     language,
     body: extracted.blocks,

@@ -56,6 +56,8 @@ export interface Article {
   tags: string[];
   /** Plain-text lead: front matter excerpt/description/summary, else the first paragraph. */
   excerpt: string;
+  /** The same lead as rich text (front-matter excerpts may carry Markdown emphasis and links). */
+  lead?: Block[];
   /** Absolute http(s) URL of the lead image, or null. */
   image: string | null;
   /** Primary language subtag: "ko", "en", "ja", "zh", … */
