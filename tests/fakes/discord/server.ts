@@ -181,6 +181,7 @@ export class DiscordFake {
       ? await this.answer(req, url, raw)
       : { status: 413, json: entityTooLarge().body, headers: { Connection: "close" } };
     this.requests.push({ method: req.method ?? "GET", path: url.pathname + url.search, status: answer.status });
+    if (this.options.responseDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.responseDelayMs));
     write(res, answer);
   }
 

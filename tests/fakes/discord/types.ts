@@ -12,6 +12,8 @@ export interface DiscordFakeOptions {
   bucketResetMs?: number;
   /** Global requests per second across all routes but interaction callbacks (default 50). */
   globalPerSecond?: number;
+  /** Wait this long before answering each request (a slow network, so a test can interrupt work in flight). */
+  responseDelayMs?: number;
 }
 
 /** One uploaded file, as the fake received it. */

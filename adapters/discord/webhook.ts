@@ -1,0 +1,47 @@
+import { FormData } from "undici";
+import type { CardFile, PostedMessage, PostOptions, Poster } from "../../src/adapter.ts";
+import type { NewsMessage } from "../../src/message/types.ts";
+import { failure, postTo } from "../shared/http.ts";
+import { formatDiscord } from "./format.ts";
+
+/**
+ * Posts to a Discord webhook URL (`…/api/webhooks/{id}/{token}`) with
+ * `?wait=true`, so Discord answers with the created message and its id.
+ * With a card the request is multipart: `payload_json` plus `files[0]`.
+ */
+export class DiscordWebhookPoster implements Poster {
+  readonly platform = "discord-webhook" as const;
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs = 15_000,
+  ) {}
+
+  async post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
+    const payload = formatDiscord(message);
+    const target = new URL(this.url);
+    target.searchParams.set("wait", "true");
+    let answer: Awaited<ReturnType<typeof postTo>>;
+    if (card) {
+      const form = new FormData();
+      // formatDiscord already lists the attachment (id 0, with alt text) that files[0] fills.
+      form.append("payload_json", JSON.stringify(payload));
+      form.append("files[0]", new Blob([new Uint8Array(card.png)], { type: "image/png" }), card.filename);
+      answer = await postTo(this.platform, target.href, form, {}, this.timeoutMs, options.signal);
+    } else {
+      answer = await postTo(this.platform, target.href, JSON.stringify(payload), { "content-type": "application/json" }, this.timeoutMs, options.signal);
+    }
+    const body = parseJson(answer.text);
+    if (answer.status >= 200 && answer.status < 300) return { id: typeof body?.id === "string" ? body.id : null };
+    const detail = body?.message ? `${body.message}${body.code ? ` [${body.code}]` : ""}` : `HTTP ${answer.status}`;
+    throw failure(this.platform, this.url, answer, detail, body?.retry_after);
+  }
+}
+
+function parseJson(text: string): Record<string, unknown> | null {
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === "object" ? value : null;
+  } catch {
+    return null;
+  }
+}

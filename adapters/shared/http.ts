@@ -1,0 +1,73 @@
+import { Agent, type Dispatcher, request } from "undici";
+import { errorFromStatus, NetworkError, type Platform } from "../../src/errors.ts";
+
+/** One keep-alive pool for all webhook traffic: fan-out to thousands of URLs reuses connections. */
+const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** Strips the secret parts of a webhook URL (the token path segment, the query) for logs and errors. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const parts = u.pathname.split("/");
+    const webhooks = parts.indexOf("webhooks");
+    if (webhooks >= 0 && parts.length > webhooks + 2) parts[webhooks + 2] = "***";
+    else if (u.pathname.startsWith("/services/")) return `${u.origin}/services/***`;
+    return `${u.origin}${parts.join("/")}`;
+  } catch {
+    return "(invalid url)";
+  }
+}
+
+/** POSTs and reads the whole answer; network failures become {@link NetworkError} without the secret URL. */
+export async function postTo(
+  platform: Platform,
+  url: string,
+  body: Dispatcher.DispatchOptions["body"],
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
+  try {
+    const answer = await request(url, {
+      method: "POST",
+      body,
+      headers,
+      dispatcher: agent,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal,
+    });
+    return { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
+  } catch (error) {
+    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    throw new NetworkError(platform, `request to ${redactUrl(url)} failed: ${reason}`, { cause: scrub(error, url) });
+  }
+}
+
+/** Retry-After (seconds) or a JSON retry_after (seconds, may be fractional) → milliseconds. */
+export function retryAfterMs(answer: HttpAnswer, bodyRetryAfter?: unknown): number {
+  const fromBody = typeof bodyRetryAfter === "number" ? bodyRetryAfter : Number.NaN;
+  const header = answer.headers["retry-after"];
+  const fromHeader = Number(Array.isArray(header) ? header[0] : header);
+  const seconds = Number.isFinite(fromBody) ? fromBody : Number.isFinite(fromHeader) ? fromHeader : 1;
+  return Math.max(0, Math.ceil(seconds * 1000));
+}
+
+export function failure(platform: Platform, url: string, answer: HttpAnswer, detail: string, retryAfter?: unknown) {
+  const wait = answer.status === 429 ? retryAfterMs(answer, retryAfter) : undefined;
+  return errorFromStatus(platform, answer.status, `${detail} from ${redactUrl(url)}`, wait);
+}
+
+/** Errors from the HTTP client quote the URL; the copy kept as `cause` must not carry the token. */
+function scrub(error: unknown, url: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const safe = new Error(error.message.split(url).join(redactUrl(url)));
+  safe.name = error.name;
+  return safe;
+}

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { parseDuration } from "./duration.ts";
+
+/** `30s`, `5m`, `1h` → milliseconds. */
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === null) {
+    ctx.addIssue({ code: "custom", message: `'${text}' is not a duration (use e.g. 30s, 5m, 1h)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "ids are letters, digits, '-' and '_' (at most 64)");
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+const secret = z.string().min(1, "must not be empty");
+
+const discordWebhookUrl = httpUrl.refine((url) => /\/api(\/v\d+)?\/webhooks\/\d+\/[\w-]+\/?$/.test(new URL(url).pathname), {
+  message: "must be a Discord webhook URL ending in /api/webhooks/{id}/{token}",
+});
+
+export const destinationSchema = z.discriminatedUnion("type", [
+  z.object({ id, type: z.literal("discord-webhook"), url: discordWebhookUrl }),
+  z.object({ id, type: z.literal("slack-webhook"), url: httpUrl }),
+  z.object({ id, type: z.literal("discord"), channelId: z.string().regex(/^\d{17,20}$/, "must be a Discord channel id (17–20 digits)") }),
+  z.object({ id, type: z.literal("slack"), channel: z.string().regex(/^[CGD][A-Z0-9]{6,}$/, "must be a Slack channel id like C0123456789") }),
+  z.object({ id, type: z.literal("telegram"), chatId: z.union([z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+)$/, "must be @channelname or a numeric chat id"), z.number().int()]).transform(String) }),
+]);
+
+const filters = z
+  .object({
+    categories: z.array(z.string()).default([]),
+    include: z.array(z.string()).default([]),
+    exclude: z.array(z.string()).default([]),
+  })
+  .default({ categories: [], include: [], exclude: [] });
+
+const feedCommon = {
+  id,
+  baseUrl: httpUrl.optional(),
+  /** Human name shown as the source; defaults to the base URL's host. */
+  name: z.string().optional(),
+  filters,
+  destinations: z.array(id).default([]),
+  /** On the feed's first run, post the newest N items instead of none. */
+  backfill: z.number().int().min(0).max(50).default(0),
+  paused: z.boolean().default(false),
+};
+
+export const feedSchema = z.discriminatedUnion("type", [
+  z.object({ ...feedCommon, type: z.literal("directory"), path: z.string().min(1) }),
+  z.object({ ...feedCommon, type: z.literal("rss"), url: httpUrl, interval: duration.default(5 * 60_000) }),
+  z.object({ ...feedCommon, type: z.literal("webhook"), token: secret.optional(), secret: secret.optional() }),
+]);
+
+export const configSchema = z
+  .object({
+    redis: z.object({ url: z.string().default("redis://127.0.0.1:6379/0"), prefix: z.string().regex(/^[\w:-]+$/).default("herald") }).prefault({}),
+    database: z.object({ path: z.string().default("data/herald.db") }).prefault({}),
+    http: z.object({ host: z.string().default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8080) }).prefault({}),
+    ingest: z.object({ token: secret.optional(), secret: secret.optional(), maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
+    cards: z
+      .object({
+        enabled: z.boolean().default(true),
+        chromiumPath: z.string().optional(),
+        browsers: z.number().int().min(1).max(8).default(2),
+        /** Public URL prefix under which cards are reachable (Slack incoming webhooks can only show images by URL). */
+        publicBaseUrl: httpUrl.optional(),
+      })
+      .prefault({}),
+    delivery: z
+      .object({
+        attempts: z.number().int().min(1).max(50).default(8),
+        backoff: duration.default(2000),
+        concurrency: z.number().int().min(1).max(1000).default(50),
+        timeout: duration.default(15_000),
+        /** How long a worker's job lock lasts: after a crash, its jobs are picked up again after about this long. */
+        lockDuration: duration.default(30_000),
+      })
+      .prefault({}),
+    security: z.object({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
+    log: z.object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
+    destinations: z.array(destinationSchema).default([]),
+    feeds: z.array(feedSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const destinationIds = new Set<string>();
+    config.destinations.forEach((d, i) => {
+      if (destinationIds.has(d.id)) ctx.addIssue({ code: "custom", path: ["destinations", i, "id"], message: `duplicate destination id '${d.id}'` });
+      destinationIds.add(d.id);
+    });
+    const feedIds = new Set<string>();
+    config.feeds.forEach((feed, i) => {
+      if (feedIds.has(feed.id)) ctx.addIssue({ code: "custom", path: ["feeds", i, "id"], message: `duplicate feed id '${feed.id}'` });
+      feedIds.add(feed.id);
+      feed.destinations.forEach((dest, j) => {
+        if (!destinationIds.has(dest)) ctx.addIssue({ code: "custom", path: ["feeds", i, "destinations", j], message: `unknown destination '${dest}'` });
+      });
+      if (feed.type === "webhook" && !feed.token && !feed.secret && !config.ingest.token && !config.ingest.secret) {
+        ctx.addIssue({ code: "custom", path: ["feeds", i], message: "a webhook feed needs a token or secret (here or under ingest:). Set HERALD_INGEST_TOKEN" });
+      }
+    });
+  });
+
+export type HeraldConfig = z.output<typeof configSchema>;
+export type DestinationConfig = HeraldConfig["destinations"][number];
+export type FeedConfig = HeraldConfig["feeds"][number];

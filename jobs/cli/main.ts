@@ -1,0 +1,81 @@
+import { parseArgs } from "node:util";
+import { preview } from "./preview.ts";
+
+const USAGE = `Usage: herald <command> [options]
+
+Commands:
+  preview <file|dir>... --out <dir>   Write each post's Discord/Slack/Telegram payloads, timeline card and preview.html
+      --base-url <url>                Site base URL for relative links and images
+      --chromium <path>               Chromium binary (default: $HERALD_CHROMIUM_PATH or /usr/bin/chromium)
+
+  start [--config <file>]             Run the service: ingest endpoint, feed sources and workers
+  worker [--config <file>]            Run workers only (add as many as you like against the same Redis)
+  ingest <file|url> [--feed <id>]     Queue one post for ingest and exit
+  status [--config <file>]            Queue depths and the latest deliveries
+
+The config file is --config, else $HERALD_CONFIG, else config/herald.yaml.`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  preview: runPreview,
+  // Loaded on demand: previewing needs neither Redis nor the store.
+  start: async (argv) => (await import("./service-commands.ts")).runStart(argv),
+  worker: async (argv) => (await import("./service-commands.ts")).runWorker(argv),
+  ingest: async (argv) => (await import("./service-commands.ts")).runIngest(argv),
+  status: async (argv) => (await import("./service-commands.ts")).runStatus(argv),
+};
+
+async function runPreview(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o", default: "out/preview" },
+      "base-url": { type: "string" },
+      chromium: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const tty = process.stderr.isTTY;
+  const results = await preview({
+    inputs: positionals,
+    out: values.out,
+    baseUrl: values["base-url"] ?? null,
+    chromiumPath: values.chromium,
+    onResult: (result, index, total) => {
+      if (!result.ok) console.error(`herald preview: ${result.error}`);
+      else if (tty) {
+        const card = result.card ? `card ${result.card.width}×${result.card.height}` : "no timeline, no card";
+        console.error(`[${index}/${total}] ${result.file} → ${result.dir} (${card})`);
+      }
+    },
+  });
+  const failed = results.filter((r) => !r.ok).length;
+  const written = results.length - failed;
+  console.log(`herald preview: ${written} article${written === 1 ? "" : "s"} written to ${values.out}${failed ? `, ${failed} failed` : ""}`);
+  return failed > 0 ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.error(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`herald: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (error) {
+    console.error(`herald ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, extname, join } from "node:path";
+import { formatDiscord } from "../../adapters/discord/format.ts";
+import { formatSlack } from "../../adapters/slack/format.ts";
+import { formatTelegram } from "../../adapters/telegram/format.ts";
+import { parsePost } from "../../src/article/index.ts";
+import { CardRenderer, cardDataFromArticle } from "../../src/card/index.ts";
+import { buildMessage } from "../../src/message/build.ts";
+import { renderPreviewPage } from "../preview/page.ts";
+
+export interface PreviewOptions {
+  inputs: string[];
+  out: string;
+  baseUrl?: string | null;
+  /** Chat id written into telegram.json; the real one comes from the destination at delivery. */
+  telegramChatId?: string;
+  chromiumPath?: string;
+  /** Called once per article, in completion order. */
+  onResult?: (result: PreviewResult, index: number, total: number) => void;
+}
+
+export type PreviewResult =
+  | { file: string; ok: true; dir: string; card: { width: number; height: number } | null }
+  | { file: string; ok: false; error: string };
+
+const POST_EXTENSIONS = new Set([".md", ".markdown", ".html", ".htm", ".txt"]);
+const CARD_FILE = "card.png";
+
+/**
+ * `herald preview`: for each post, the exact payloads Herald would send to
+ * Discord, Slack and Telegram, the timeline card, and a page showing all
+ * three side by side. One bad post never stops the others and never leaves
+ * partial output behind.
+ */
+export async function preview(options: PreviewOptions): Promise<PreviewResult[]> {
+  const files = await expandInputs(options.inputs);
+  const several = files.length > 1 || (await anyDirectory(options.inputs));
+  const slugs = uniqueSlugs(files);
+  await mkdir(options.out, { recursive: true });
+
+  let renderer: CardRenderer | null = null;
+  const getRenderer = async () => {
+    renderer ??= await CardRenderer.launch({ executablePath: options.chromiumPath });
+    return renderer;
+  };
+
+  const results: PreviewResult[] = [];
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const index = next++;
+        const file = files[index] as string;
+        const dir = several ? join(options.out, slugs[index] as string) : options.out;
+        const result = await previewOne(file, dir, options, getRenderer);
+        results.push(result);
+        options.onResult?.(result, results.length, files.length);
+      }
+    };
+    // Two at a time matches the renderer's two warm browsers.
+    await Promise.all([worker(), worker()]);
+  } finally {
+    await (renderer as CardRenderer | null)?.close();
+  }
+  return results;
+}
+
+async function previewOne(file: string, dir: string, options: PreviewOptions, getRenderer: () => Promise<CardRenderer>): Promise<PreviewResult> {
+  try {
+    const raw = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`${file}: cannot read (${error.code ?? error.message})`);
+    });
+    const article = parsePost(raw, file, { baseUrl: options.baseUrl ?? null });
+    const cardData = cardDataFromArticle(article);
+    const card = cardData ? await (await getRenderer()).render(cardData) : null;
+    const message = buildMessage(article, {
+      card: card ? { filename: CARD_FILE, url: null, width: card.width, height: card.height } : null,
+    });
+    const discord = formatDiscord(message);
+    const slack = formatSlack(message);
+    const telegram = formatTelegram(message, options.telegramChatId ?? "@your_channel");
+    const outputs: [string, string | Uint8Array][] = [
+      ["discord.json", json(discord)],
+      ["slack.json", json(slack)],
+      ["telegram.json", json(telegram)],
+      ["preview.html", renderPreviewPage({ title: article.title, discord, slack, telegram, card: card ? CARD_FILE : null })],
+    ];
+    if (card) outputs.unshift([CARD_FILE, card.png]);
+    await writeAll(dir, outputs);
+    return { file, ok: true, dir, card: card ? { width: card.width, height: card.height } : null };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { file, ok: false, error: message.startsWith(file) ? message : `${file}: ${message}` };
+  }
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Everything is computed before the first write; files land by rename, so a reader never sees half a file. */
+async function writeAll(dir: string, outputs: [string, string | Uint8Array][]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const staging = join(dir, `.herald-${randomBytes(6).toString("hex")}`);
+  await mkdir(staging);
+  try {
+    for (const [name, data] of outputs) await writeFile(join(staging, name), data);
+    for (const [name] of outputs) await rename(join(staging, name), join(dir, name));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function expandInputs(inputs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    const info = await stat(input).catch(() => null);
+    if (info?.isDirectory()) {
+      const entries = await readdir(input, { withFileTypes: true });
+      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        if (entry.isFile() && POST_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(join(input, entry.name));
+      }
+    } else {
+      files.push(input); // a missing file is reported as that article's error
+    }
+  }
+  return files;
+}
+
+async function anyDirectory(inputs: string[]): Promise<boolean> {
+  for (const input of inputs) if ((await stat(input).catch(() => null))?.isDirectory()) return true;
+  return false;
+}
+
+/** Output folder names: the file name without extension, made unique (`index`, `index-2`). */
+function uniqueSlugs(files: string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((file) => {
+    const base =
+      basename(file, extname(file))
+        .normalize("NFC")
+        .replace(/[^\p{L}\p{N}._-]+/gu, "-")
+        .replace(/^[.-]+|-+$/g, "") || "article";
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base}-${count}`;
+  });
+}
+

@@ -1,0 +1,96 @@
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../../config/load.ts";
+import { parsePost } from "../../src/article/index.ts";
+import { createRuntime } from "../runtime.ts";
+import { startService } from "../service.ts";
+
+const configOption = { config: { type: "string", short: "c" } } as const;
+
+/** Runs until SIGTERM/SIGINT, then stops taking work, lets in-flight jobs finish, and exits 0. */
+async function runUntilSignalled(stop: (graceMs: number) => Promise<void>, log: { info: (o: object, m: string) => void }): Promise<number> {
+  const graceMs = Number(process.env.HERALD_SHUTDOWN_GRACE_MS ?? 10_000);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  log.info({ signal, graceMs }, "shutting down: finishing in-flight jobs");
+  // A second signal means "now".
+  const force = () => process.exit(1);
+  process.once("SIGTERM", force);
+  process.once("SIGINT", force);
+  await stop(graceMs);
+  log.info({}, "stopped cleanly");
+  return 0;
+}
+
+export async function runStart(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: configOption });
+  const config = loadConfig(values.config);
+  const service = await startService(config);
+  service.runtime.log.info({ port: service.port, feeds: config.feeds.length, destinations: config.destinations.length }, "herald started");
+  return runUntilSignalled((grace) => service.stop(grace), service.runtime.log);
+}
+
+export async function runWorker(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: configOption });
+  const config = loadConfig(values.config);
+  const runtime = createRuntime(config);
+  runtime.startWorkers();
+  runtime.log.info({ concurrency: config.delivery.concurrency }, "herald worker started");
+  return runUntilSignalled((grace) => runtime.close(grace), runtime.log);
+}
+
+export async function runIngest(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...configOption, feed: { type: "string", short: "f" } } });
+  const input = positionals[0];
+  if (!input) {
+    console.error("Usage: herald ingest <file|url> [--feed <id>] [--config <file>]");
+    return 2;
+  }
+  const config = loadConfig(values.config);
+  const feed = values.feed ? config.feeds.find((f) => f.id === values.feed) : (config.feeds.find((f) => f.type === "webhook") ?? config.feeds[0]);
+  if (!feed) throw new Error(values.feed ? `no feed '${values.feed}' in the config` : "the config has no feeds to ingest into");
+  const raw = /^https?:\/\//i.test(input) ? await fetchText(input) : await readFile(input, "utf8");
+  const article = parsePost(raw, input, { baseUrl: feed.baseUrl ?? null, source: feed.name ?? null });
+  const runtime = createRuntime(config);
+  try {
+    const job = await runtime.ingestQueue.add("ingest", { feedId: feed.id, input, kind: "post", raw });
+    console.log(`queued '${article.title}' (article ${article.id}) for feed ${feed.id} as job ${job.id}`);
+  } finally {
+    await runtime.close(0);
+  }
+  return 0;
+}
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(15_000), redirect: "follow" });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.text();
+}
+
+export async function runStatus(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { ...configOption, limit: { type: "string", short: "n", default: "20" } } });
+  const config = loadConfig(values.config);
+  const runtime = createRuntime(config);
+  try {
+    console.log("Queues");
+    for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue]) {
+      const c = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
+      console.log(`  ${queue.name.padEnd(8)} waiting ${(c.waiting ?? 0) + (c.prioritized ?? 0)}  active ${c.active}  delayed ${c.delayed}  completed ${c.completed}  failed ${c.failed}`);
+    }
+    const counts = runtime.store.countByState();
+    console.log(`\nDeliveries: ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(", ")}`);
+    const recent = runtime.store.listRecentDeliveries(Number(values.limit));
+    for (const d of recent) {
+      const title = runtime.store.getArticleVersion(d.articleId, d.version)?.article.title ?? d.articleId;
+      const detail = d.state === "failed" ? ` — ${d.lastError ?? ""}` : d.platformMessageId ? ` (message ${d.platformMessageId})` : "";
+      console.log(`  ${d.updatedAt}  ${d.state.padEnd(9)} ${d.destinationId.padEnd(16)} ${title.slice(0, 60)}${detail}`);
+    }
+    const flagged = runtime.store.listDestinations().filter((d) => d.flaggedReason);
+    for (const d of flagged) console.log(`\nDestination ${d.id} is flagged: ${d.flaggedReason}`);
+  } finally {
+    await runtime.close(0);
+  }
+  return 0;
+}

@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Queue } from "bullmq";
+import type { HeraldConfig } from "../../config/schema.ts";
+import { type ArticleFields, ArticleParseError, articleFromFields, parsePost } from "../../src/article/index.ts";
+import { bearerValid, hmacSignatureValid } from "../../src/auth.ts";
+import type { IngestJobData } from "../queues.ts";
+import { HttpError, readBody } from "./body.ts";
+
+type WebhookFeed = Extract<HeraldConfig["feeds"][number], { type: "webhook" }>;
+
+export interface IngestAccepted {
+  feedId: string;
+  articleId: string;
+  jobId: string;
+}
+
+/**
+ * `POST /ingest` and `POST /ingest/<feed id>`: a post (text/markdown, front
+ * matter + body) or a JSON article, authenticated by a bearer token or an
+ * HMAC signature of the raw body. The input is parsed before it is queued,
+ * so the caller learns at once what is wrong with it; nothing is stored or
+ * queued for a request that fails auth or parsing.
+ */
+export async function handleIngest(req: IncomingMessage, feedIdFromPath: string | null, config: HeraldConfig, queue: Queue<IngestJobData>): Promise<IngestAccepted> {
+  const feed = pickFeed(config, feedIdFromPath);
+  const raw = await readBody(req, config.ingest.maxBytes);
+  authenticate(req, raw, feed, config);
+
+  const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const input = `POST /ingest/${feed.id}`;
+  const options = { baseUrl: feed.baseUrl ?? null, source: feed.name ?? null };
+  let job: IngestJobData;
+  let articleId: string;
+  try {
+    if (contentType === "application/json") {
+      const fields = parseJsonArticle(raw);
+      articleId = articleFromFields(fields, input, options).id;
+      job = { feedId: feed.id, input, kind: "fields", fields };
+    } else if (contentType === "text/markdown" || contentType === "text/plain" || contentType === "text/x-markdown") {
+      articleId = parsePost(raw, input, options).id;
+      job = { feedId: feed.id, input, kind: "post", raw: raw.toString("utf8") };
+    } else {
+      throw new HttpError(415, `unsupported content type '${contentType || "(none)"}': send text/markdown or application/json`);
+    }
+  } catch (error) {
+    if (error instanceof ArticleParseError) throw new HttpError(422, error.message);
+    throw error;
+  }
+  const jobId = `${feed.id}.http.${createHash("sha256").update(raw).digest("hex").slice(0, 24)}`;
+  await queue.add("ingest", job, { jobId });
+  return { feedId: feed.id, articleId, jobId };
+}
+
+function pickFeed(config: HeraldConfig, feedId: string | null): WebhookFeed {
+  const webhookFeeds = config.feeds.filter((f): f is WebhookFeed => f.type === "webhook");
+  if (feedId) {
+    const feed = webhookFeeds.find((f) => f.id === feedId);
+    if (!feed) throw new HttpError(404, `no webhook feed '${feedId}'`);
+    return feed;
+  }
+  if (webhookFeeds.length === 1) return webhookFeeds[0] as WebhookFeed;
+  if (webhookFeeds.length === 0) throw new HttpError(404, "no webhook feed is configured");
+  throw new HttpError(400, `several webhook feeds: POST to /ingest/<feed id>, one of ${webhookFeeds.map((f) => f.id).join(", ")}`);
+}
+
+function authenticate(req: IncomingMessage, raw: Buffer, feed: WebhookFeed, config: HeraldConfig): void {
+  const token = feed.token ?? config.ingest.token;
+  const secret = feed.secret ?? config.ingest.secret;
+  const signature = req.headers["x-herald-signature"];
+  const ok =
+    (token !== undefined && bearerValid(req.headers.authorization, token)) ||
+    (secret !== undefined && typeof signature === "string" && hmacSignatureValid(raw, signature, secret));
+  if (!ok) throw new HttpError(401, "missing or wrong credentials (Authorization: Bearer <token> or X-Herald-Signature: sha256=<hmac>)", { "www-authenticate": "Bearer" });
+}
+
+function parseJsonArticle(raw: Buffer): ArticleFields {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString("utf8"));
+  } catch (error) {
+    throw new HttpError(400, `body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "body must be a JSON object (an article)");
+  const v = value as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === "string" ? x : null);
+  return {
+    id: str(v.id),
+    title: v.title,
+    body: str(v.body) ?? str(v.html) ?? str(v.markdown) ?? str(v.content) ?? "",
+    url: str(v.url),
+    date: v.date,
+    categories: v.categories,
+    tags: v.tags,
+    excerpt: v.excerpt ?? v.summary ?? v.description,
+    image: v.image,
+    language: v.language,
+  };
+}

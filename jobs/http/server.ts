@@ -1,0 +1,64 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../log.ts";
+import { HttpError } from "./body.ts";
+
+export type Route = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;
+
+export interface RouteTable {
+  [methodAndPattern: string]: Route;
+}
+
+/**
+ * A small router on node:http. Routes are `"POST /ingest/:id"` patterns.
+ * Errors become JSON `{ error }` answers with their status; anything
+ * unexpected is a 500 that names no internals.
+ */
+export function startHttpServer(routes: RouteTable, host: string, port: number, log: Logger): Promise<Server> {
+  const compiled = Object.entries(routes).map(([key, handler]) => {
+    const [method, pattern] = key.split(" ") as [string, string];
+    const regex = new RegExp(`^${pattern.replace(/:[a-z]+/gi, "([^/]+)")}/?$`);
+    return { method, regex, handler };
+  });
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const matches = compiled.filter((r) => r.regex.test(path));
+    const route = matches.find((r) => r.method === req.method);
+    try {
+      if (!route) throw new HttpError(matches.length ? 405 : 404, matches.length ? `${req.method} not allowed on ${path}` : `no route ${path}`);
+      const params = (route.regex.exec(path) ?? []).slice(1).map(decodeURIComponent);
+      await route.handler(req, res, params);
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (status >= 500) log.error({ path, err: (error as Error).message }, "request failed");
+      else log.info({ path, status, reason: (error as Error).message }, "request refused");
+      if (!res.headersSent) {
+        const headers = error instanceof HttpError ? error.headers : {};
+        sendJson(res, status, { error: status >= 500 ? "internal error" : (error as Error).message }, headers);
+      } else res.destroy();
+    }
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const { address, port: bound } = server.address() as AddressInfo;
+      log.info({ address, port: bound }, "http server listening");
+      resolve(server);
+    });
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,19 @@
+import type { Queue } from "bullmq";
+import type { HeraldConfig } from "../../config/schema.ts";
+import type { Poster } from "../../src/adapter.ts";
+import type { CardRenderer } from "../../src/card/index.ts";
+import type { Store } from "../../src/store/index.ts";
+import type { Logger } from "../log.ts";
+import type { DeliverJobData, IngestJobData } from "../queues.ts";
+
+/** What the job processors need; built once per process by jobs/runtime.ts. */
+export interface PipelineContext {
+  config: HeraldConfig;
+  store: Store;
+  log: Logger;
+  ingestQueue: Queue<IngestJobData>;
+  deliverQueue: Queue<DeliverJobData>;
+  /** Null in processes that do not render (cards disabled, or a deliver-only worker). */
+  renderer: () => Promise<CardRenderer | null>;
+  poster: (destinationId: string) => Poster;
+}

@@ -1,0 +1,80 @@
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
+import type { CardFile } from "../../src/adapter.ts";
+import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
+import { AdapterError, RateLimitError } from "../../src/errors.ts";
+import { buildMessage } from "../../src/message/build.ts";
+import type { CardRef } from "../../src/message/types.ts";
+import { pngSize } from "../../src/card/png.ts";
+import type { DeliverJobData } from "../queues.ts";
+import type { PipelineContext } from "./context.ts";
+
+export const CARD_FILENAME = "timeline.png";
+
+export type DeliverOutcome = { status: "delivered"; messageId: string | null } | { status: "skipped"; reason: string };
+
+/**
+ * One article version to one destination. A rate limit puts the job back
+ * for as long as the platform asked without spending an attempt; a failure
+ * that cannot succeed later (bad token, no permission, rejected body) ends
+ * the job at once; anything else is retried by BullMQ with backoff.
+ */
+export async function processDelivery(job: Job<DeliverJobData>, token: string | undefined, ctx: PipelineContext): Promise<DeliverOutcome> {
+  const { articleId, version, destinationId } = job.data;
+  const log = ctx.log.child({ articleId, version, destinationId, jobId: job.id });
+  const delivery = ctx.store.getDelivery(articleId, version, destinationId);
+  if (delivery?.state === "delivered") return { status: "skipped", reason: "already delivered" };
+  if (delivery?.permanentFailure) return { status: "skipped", reason: "failed permanently before" };
+
+  const stored = ctx.store.getArticleVersion(articleId, version);
+  if (!stored) throw new UnrecoverableError(`article ${articleId} v${version} is not stored`);
+  const { card, ref } = loadCard(stored.article, ctx);
+  const message = buildMessage(stored.article, { card: ref });
+  const poster = ctx.poster(destinationId);
+
+  ctx.store.markSending(articleId, version, destinationId);
+  ctx.store.incrementAttempts(articleId, version, destinationId);
+  try {
+    const posted = await poster.post(message, card, { idempotencyKey: `${articleId}.v${version}.${destinationId}` });
+    ctx.store.markDelivered(articleId, version, destinationId, posted.id);
+    log.info({ messageId: posted.id }, "delivered");
+    return { status: "delivered", messageId: posted.id };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof RateLimitError && token) {
+      ctx.store.markFailed(articleId, version, destinationId, reason, false);
+      log.warn({ retryAfterMs: error.retryAfterMs }, "rate limited; waiting as asked");
+      await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
+      throw new DelayedError();
+    }
+    const permanent = error instanceof AdapterError && !error.retryable;
+    ctx.store.markFailed(articleId, version, destinationId, reason, permanent);
+    if (permanent) {
+      if (error.code === "permission" || error.code === "not_found" || error.code === "auth") ctx.store.flagDestination(destinationId, reason);
+      log.error({ err: reason }, "delivery failed permanently");
+      throw new UnrecoverableError(reason);
+    }
+    log.warn({ err: reason, attempt: job.attemptsMade + 1 }, "delivery failed; will retry");
+    throw error;
+  }
+}
+
+/** Marks a delivery failed for good once BullMQ has spent every attempt. */
+export function recordExhausted(job: Job<DeliverJobData> | undefined, error: Error, ctx: PipelineContext): void {
+  if (!job || error instanceof DelayedError) return;
+  const attempts = job.opts.attempts ?? 1;
+  if (job.attemptsMade < attempts && !(error instanceof UnrecoverableError)) return;
+  const { articleId, version, destinationId } = job.data;
+  ctx.store.markFailed(articleId, version, destinationId, error.message, true);
+}
+
+function loadCard(article: Parameters<typeof cardDataFromArticle>[0], ctx: PipelineContext): { card: CardFile | null; ref: CardRef | null } {
+  const data = cardDataFromArticle(article);
+  if (!data) return { card: null, ref: null };
+  const key = cardKey(data);
+  const png = ctx.store.getCard(key);
+  if (!png) return { card: null, ref: null };
+  const { width, height } = pngSize(png);
+  const base = ctx.config.cards.publicBaseUrl;
+  const url = base ? new URL(`cards/${key}.png`, base.endsWith("/") ? base : `${base}/`).href : null;
+  return { card: { filename: CARD_FILENAME, png }, ref: { filename: CARD_FILENAME, url, width, height } };
+}

@@ -1,0 +1,33 @@
+import type { ArticleFields } from "../src/article/index.ts";
+
+/** Queue names, one per role. Payloads carry ids and raw input, never rendered output. */
+export const QueueName = {
+  /** Raw input → article, stored, card rendered, deliveries fanned out. */
+  ingest: "ingest",
+  /** One article version to one destination. */
+  deliver: "deliver",
+  /** Fetch one RSS/Atom/JSON feed (job schedulers repeat it). */
+  poll: "poll",
+} as const;
+
+export type IngestJobData = {
+  feedId: string;
+  /** Where the input came from, for errors and logs: a file path, a feed item link, "POST /ingest". */
+  input: string;
+} & (
+  | { kind: "post"; raw: string }
+  | { kind: "fields"; fields: ArticleFields }
+);
+
+export interface DeliverJobData {
+  articleId: string;
+  version: number;
+  destinationId: string;
+}
+
+export interface PollJobData {
+  feedId: string;
+}
+
+/** The same delivery always gets the same job id, so re-ingesting never queues it twice. */
+export const deliverJobId = (d: DeliverJobData) => `${d.articleId}.v${d.version}.${d.destinationId}`;

@@ -1,0 +1,127 @@
+import { type ConnectionOptions, Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import type { HeraldConfig } from "../config/schema.ts";
+import { CardRenderer } from "../src/card/index.ts";
+import { openStore, type Store } from "../src/store/index.ts";
+import { createLogger, type Logger } from "./log.ts";
+import type { PipelineContext } from "./pipeline/context.ts";
+import { processDelivery, recordExhausted } from "./pipeline/deliver.ts";
+import { syncConfigToStore } from "./pipeline/feeds.ts";
+import { processIngest } from "./pipeline/ingest.ts";
+import { type BotPosterFactory, createPosterRegistry } from "./posters.ts";
+import { type DeliverJobData, type IngestJobData, type PollJobData, QueueName } from "./queues.ts";
+import { processPoll } from "./sources/rss.ts";
+
+export interface Runtime {
+  config: HeraldConfig;
+  log: Logger;
+  store: Store;
+  connection: Redis;
+  ingestQueue: Queue<IngestJobData>;
+  deliverQueue: Queue<DeliverJobData>;
+  pollQueue: Queue<PollJobData>;
+  context: PipelineContext;
+  workers: Worker[];
+  startWorkers(): void;
+  /** Stops taking jobs, lets in-flight jobs finish (up to `graceMs`), then closes everything. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Redis errors while it restarts are expected: ioredis reconnects and BullMQ carries on. */
+function redisConnection(url: string, log: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 5000) });
+  let warned = false;
+  redis.on("error", (error) => {
+    if (!warned) log.warn({ err: error.message }, "redis connection error; reconnecting");
+    warned = true;
+  });
+  redis.on("ready", () => {
+    if (warned) log.info("redis connection restored");
+    warned = false;
+  });
+  return redis;
+}
+
+export function createRuntime(config: HeraldConfig, options: { log?: Logger; botPoster?: BotPosterFactory } = {}): Runtime {
+  const log = options.log ?? createLogger(config.log.level);
+  const store = openStore(config.database.path);
+  syncConfigToStore(config, store);
+  const connection = redisConnection(config.redis.url, log);
+  const queueOptions = { connection: connection as ConnectionOptions, prefix: config.redis.prefix };
+
+  const ingestQueue = new Queue<IngestJobData>(QueueName.ingest, {
+    ...queueOptions,
+    defaultJobOptions: { attempts: 5, backoff: { type: "exponential", delay: 1000, jitter: 0.5 }, removeOnComplete: { age: 86_400, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } },
+  });
+  const deliverQueue = new Queue<DeliverJobData>(QueueName.deliver, {
+    ...queueOptions,
+    defaultJobOptions: {
+      attempts: config.delivery.attempts,
+      backoff: { type: "exponential", delay: config.delivery.backoff, jitter: 0.5 },
+      removeOnComplete: { age: 7 * 86_400, count: 50_000 },
+      removeOnFail: { age: 30 * 86_400 },
+    },
+  });
+  const pollQueue = new Queue<PollJobData>(QueueName.poll, {
+    ...queueOptions,
+    defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 5000, jitter: 0.5 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
+  });
+
+  let renderer: Promise<CardRenderer> | null = null;
+  const context: PipelineContext = {
+    config,
+    store,
+    log,
+    ingestQueue,
+    deliverQueue,
+    renderer: async () => {
+      if (!config.cards.enabled) return null;
+      renderer ??= CardRenderer.launch({ executablePath: config.cards.chromiumPath, browsers: config.cards.browsers });
+      return renderer;
+    },
+    poster: createPosterRegistry(config, options.botPoster),
+  };
+
+  const workers: Worker[] = [];
+  const ownConnections: Redis[] = [connection];
+  const workerOptions = { ...queueOptions, lockDuration: config.delivery.lockDuration, stalledInterval: Math.max(1000, Math.floor(config.delivery.lockDuration / 2)) };
+  const startWorkers = () => {
+    if (workers.length) return;
+    // Each worker gets its own connection: blocking commands must not share one.
+    const workerConnection = () => {
+      const redis = redisConnection(config.redis.url, log);
+      ownConnections.push(redis);
+      return redis as ConnectionOptions;
+    };
+    const ingest = new Worker<IngestJobData>(QueueName.ingest, (job) => processIngest(job.data, context), { ...workerOptions, connection: workerConnection(), concurrency: 2 });
+    const deliver = new Worker<DeliverJobData>(QueueName.deliver, (job, token) => processDelivery(job, token, context), {
+      ...workerOptions,
+      connection: workerConnection(),
+      concurrency: config.delivery.concurrency,
+    });
+    const poll = new Worker<PollJobData>(QueueName.poll, (job) => processPoll(job.data, context), { ...workerOptions, connection: workerConnection(), concurrency: 4 });
+    deliver.on("failed", (job, error) => recordExhausted(job, error, context));
+    for (const worker of [ingest, deliver, poll]) {
+      worker.on("error", (error) => log.warn({ queue: worker.name, err: error.message }, "worker error"));
+      worker.on("failed", (job, error) => {
+        if (error.name !== "DelayedError") log.warn({ queue: worker.name, jobId: job?.id, err: error.message }, "job failed");
+      });
+      workers.push(worker);
+    }
+  };
+
+  const close = async (graceMs = 10_000) => {
+    const closing = Promise.all(workers.map((w) => w.close()));
+    const timedOut = await Promise.race([closing.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+    if (timedOut) {
+      log.warn({ graceMs }, "in-flight jobs did not finish in time; they will be retried by another worker");
+      await Promise.all(workers.map((w) => w.close(true)));
+    }
+    await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close()]);
+    if (renderer) await (await renderer.catch(() => null))?.close();
+    for (const redis of ownConnections) redis.disconnect();
+    store.close();
+  };
+
+  return { config, log, store, connection, ingestQueue, deliverQueue, pollQueue, context, workers, startWorkers, close };
+}

@@ -1,0 +1,101 @@
+import type { Server } from "node:http";
+import type { HeraldConfig } from "../config/schema.ts";
+import { handleIngest } from "./http/ingest.ts";
+import { closeServer, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
+import type { Logger } from "./log.ts";
+import { createRuntime, type Runtime } from "./runtime.ts";
+import { DirectoryWatcher } from "./sources/directory.ts";
+import { HttpError } from "./http/body.ts";
+
+export interface Service {
+  runtime: Runtime;
+  server: Server | null;
+  /** The port the HTTP server listens on (useful when the config says 0). */
+  port: number | null;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * `herald start`: the ingest endpoint, the feed sources (folder watchers,
+ * RSS job schedulers) and the workers, in one process. `herald worker` runs
+ * only the workers; any number of them can share the same Redis.
+ */
+export async function startService(config: HeraldConfig, options: { log?: Logger; workers?: boolean; http?: boolean } = {}): Promise<Service> {
+  const runtime = createRuntime(config, { log: options.log });
+  const { log, store } = runtime;
+
+  await scheduleFeeds(runtime);
+  const watchers: DirectoryWatcher[] = [];
+  for (const feed of config.feeds) {
+    if (feed.type !== "directory" || feed.paused) continue;
+    const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill }, store, runtime.ingestQueue, log);
+    await watcher.start();
+    watchers.push(watcher);
+  }
+
+  let server: Server | null = null;
+  if (options.http !== false) server = await startHttpServer(routes(runtime), config.http.host, config.http.port, log);
+  if (options.workers !== false) runtime.startWorkers();
+  const address = server?.address();
+
+  return {
+    runtime,
+    server,
+    port: address && typeof address === "object" ? address.port : null,
+    async stop(graceMs = 10_000) {
+      if (server) await closeServer(server);
+      await Promise.all(watchers.map((w) => w.stop()));
+      await runtime.close(graceMs);
+    },
+  };
+}
+
+/** One BullMQ job scheduler per RSS feed; schedulers for feeds no longer configured are removed. */
+async function scheduleFeeds(runtime: Runtime): Promise<void> {
+  const { config, pollQueue, store } = runtime;
+  const wanted = new Set<string>();
+  const rssFeeds = [
+    ...config.feeds.filter((f) => f.type === "rss").map((f) => ({ id: f.id, every: f.interval, paused: f.paused })),
+    // Feeds added from chat live only in the store.
+    ...store
+      .listFeeds()
+      .filter((f) => f.type === "rss" && !config.feeds.some((c) => c.id === f.id))
+      .map((f) => ({ id: f.id, every: typeof f.config.interval === "number" ? f.config.interval : 5 * 60_000, paused: f.paused })),
+  ];
+  for (const feed of rssFeeds) {
+    if (feed.paused) continue;
+    wanted.add(feed.id);
+    await pollQueue.upsertJobScheduler(feed.id, { every: feed.every, immediately: true }, { name: "poll", data: { feedId: feed.id } });
+  }
+  for (const scheduler of await pollQueue.getJobSchedulers()) {
+    if (scheduler.key && !wanted.has(scheduler.key)) await pollQueue.removeJobScheduler(scheduler.key);
+  }
+}
+
+function routes(runtime: Runtime): RouteTable {
+  const { config, store, connection, ingestQueue } = runtime;
+  const ingest = async (req: Parameters<RouteTable[string]>[0], res: Parameters<RouteTable[string]>[1], feedId: string | null) => {
+    const accepted = await handleIngest(req, feedId, config, ingestQueue);
+    sendJson(res, 202, { accepted: true, ...accepted });
+  };
+  return {
+    "GET /healthz": async (_req, res) => {
+      const checks = { redis: false, database: false };
+      checks.redis = await connection.ping().then((r) => r === "PONG", () => false);
+      try {
+        store.listDestinations();
+        checks.database = true;
+      } catch {}
+      sendJson(res, checks.redis && checks.database ? 200 : 503, { ok: checks.redis && checks.database, ...checks });
+    },
+    "POST /ingest": (req, res) => ingest(req, res, null),
+    "POST /ingest/:feed": (req, res, [feedId]) => ingest(req, res, feedId ?? null),
+    "GET /cards/:file": async (_req, res, [file]) => {
+      const key = /^([a-f0-9]{16,64})\.png$/.exec(file ?? "")?.[1];
+      const png = key ? store.getCard(key) : null;
+      if (!png) throw new HttpError(404, "no such card");
+      res.writeHead(200, { "content-type": "image/png", "content-length": png.length, "cache-control": "public, max-age=31536000, immutable" });
+      res.end(png);
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { createHash } from "node:crypto";
+import type { FeedConfig } from "../../config/schema.ts";
+import { type FeedItem, FeedParseError, parseFeed } from "../../src/feed/parse.ts";
+import { FetchError, fetchFeed } from "../../src/net/fetch.ts";
+import type { PipelineContext } from "../pipeline/context.ts";
+import type { PollJobData } from "../queues.ts";
+import { itemsToPostOnFirstRun } from "./first-run.ts";
+
+export type PollOutcome =
+  | { status: "not-modified" }
+  | { status: "polled"; items: number; queued: number; firstRun: boolean }
+  | { status: "error"; error: string }
+  | { status: "skipped"; reason: string };
+
+/**
+ * One poll of an RSS/Atom/JSON feed: conditional GET, parse, and an ingest
+ * job for each new or changed item. A feed that is broken (bad XML, not a
+ * feed, 404) is recorded on the feed and retried at the next interval; it
+ * never blocks other feeds.
+ */
+export async function processPoll(data: PollJobData, ctx: PipelineContext): Promise<PollOutcome> {
+  const feed = ctx.store.getFeed(data.feedId);
+  const configured = ctx.config.feeds.find((f) => f.id === data.feedId);
+  const url = (configured as Extract<FeedConfig, { type: "rss" }> | undefined)?.url ?? (feed?.config.url as string | undefined);
+  if (!feed || !url) return { status: "skipped", reason: "feed no longer exists" };
+  if (feed.paused) return { status: "skipped", reason: "paused" };
+  const log = ctx.log.child({ feedId: feed.id });
+
+  let result: Awaited<ReturnType<typeof fetchFeed>>;
+  try {
+    result = await fetchFeed(url, {
+      etag: feed.etag,
+      lastModified: feed.lastModified,
+      // Feeds from the config file are the admin's own choice; feeds added from chat are checked (see /feeds add).
+      allowPrivate: configured ? true : ctx.config.security.allowPrivateFeedUrls,
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    ctx.store.recordFeedError(feed.id, message);
+    log.warn({ err: message }, "feed fetch failed");
+    if (error instanceof FetchError && error.retryable) throw error;
+    return { status: "error", error: message };
+  }
+  if (result.status === 304 || !result.body) {
+    ctx.store.recordFeedError(feed.id, null);
+    return { status: "not-modified" };
+  }
+
+  let items: FeedItem[];
+  let siteLink: string | null;
+  try {
+    const parsed = parseFeed(result.body, { source: `${feed.id} (${result.finalUrl})`, url: result.finalUrl, contentType: result.contentType });
+    items = parsed.items;
+    siteLink = parsed.link;
+  } catch (error) {
+    const message = error instanceof FeedParseError ? error.message : `${feed.id}: ${(error as Error).message}`;
+    ctx.store.recordFeedError(feed.id, message);
+    log.warn({ err: message }, "feed parse failed");
+    return { status: "error", error: message };
+  }
+
+  const firstRun = !feed.firstRunDoneAt;
+  const fresh = items.filter((item) => ctx.store.getItemHash(feed.id, item.key) !== itemHash(item));
+  const newestFirst = [...fresh].sort((a, b) => (b.date ?? "").localeCompare(a.date ?? ""));
+  const backfill = configured?.backfill ?? (typeof feed.config.backfill === "number" ? feed.config.backfill : 0);
+  const toPost = firstRun ? itemsToPostOnFirstRun(newestFirst, backfill) : new Set(fresh);
+  for (const item of fresh) {
+    const hash = itemHash(item);
+    if (toPost.has(item) && item.title) {
+      await ctx.ingestQueue.add(
+        "ingest",
+        {
+          feedId: feed.id,
+          input: item.url ?? `${feed.id}#${item.key}`,
+          kind: "fields",
+          fields: {
+            id: null,
+            title: item.title,
+            body: item.html ?? "",
+            url: item.url,
+            date: item.date,
+            categories: item.categories,
+            excerpt: item.summary,
+            image: item.image,
+          },
+        },
+        { jobId: `${feed.id}.${sha(item.key)}.${hash.slice(0, 16)}` },
+      );
+    }
+    ctx.store.markItemSeen(feed.id, item.key, hash);
+  }
+  ctx.store.saveFeedHttpCache(feed.id, { etag: result.etag, lastModified: result.lastModified });
+  ctx.store.recordFeedError(feed.id, null);
+  if (firstRun) ctx.store.markFirstRunDone(feed.id);
+  log.info({ items: items.length, queued: toPost.size, firstRun, site: siteLink }, "feed polled");
+  return { status: "polled", items: items.length, queued: toPost.size, firstRun };
+}
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 16);
+
+/** What makes an item "changed": its visible content, not its position in the feed. */
+function itemHash(item: FeedItem): string {
+  return createHash("sha256").update(JSON.stringify([item.title, item.url, item.date, item.html, item.summary, item.categories, item.image])).digest("hex");
+}

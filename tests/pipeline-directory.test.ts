@@ -1,0 +1,98 @@
+import { writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startService, type Service } from "../jobs/service.ts";
+import { DiscordFake } from "./fakes/discord/server.ts";
+import { SlackFake } from "./fakes/slack/server.ts";
+import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { koreanPost } from "./helpers/posts.ts";
+
+describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium, HTTP)", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function setup() {
+    const discord = await DiscordFake.start();
+    const slack = await SlackFake.start({ perChannelPerSecond: 0 });
+    cleanups.push(() => discord.close(), () => slack.close());
+    const postsDir = (d: string) => join(d, "posts");
+    const t = testConfig({});
+    mkdirSync(postsDir(t.dir));
+    const make = () =>
+      testConfig({
+        redis: t.config.redis,
+        database: t.config.database,
+        destinations: [
+          { id: "ops-discord", type: "discord-webhook", url: discord.webhookUrl() },
+          { id: "ops-slack", type: "slack-webhook", url: slack.incomingWebhookUrl() },
+        ],
+        feeds: [{ id: "newsdao", type: "directory", path: postsDir(t.dir), baseUrl: "https://newsdao.kr", destinations: ["ops-discord", "ops-slack"] }],
+      }).config;
+    cleanups.push(t.cleanup);
+    return { discord, slack, dir: postsDir(t.dir), config: make() };
+  }
+
+  async function start(config: Parameters<typeof startService>[0]): Promise<Service> {
+    const service = await startService(config, { log: silentLog });
+    cleanups.push(() => service.stop(5000));
+    return service;
+  }
+
+  it("records posts already in the folder on the first run without posting them, then posts a new file once to each destination", async () => {
+    const { discord, slack, dir, config } = await setup();
+    writeFileSync(join(dir, "2026-10-01-old.md"), koreanPost(1));
+    const service = await start(config);
+    await sleep(1500);
+    expect(discord.messages).toHaveLength(0);
+    expect(slack.messages).toHaveLength(0);
+
+    writeFileSync(join(dir, "2026-10-02-new.md"), koreanPost(2));
+    const [posted] = await discord.waitForMessages(1, 30_000);
+    await slack.waitForMessages(1, 10_000);
+    expect(posted?.body.embeds[0].title).toContain("테스트 장애 2번");
+    expect(posted?.body.embeds[0].url).toBe("https://newsdao.kr/news/test-outage-2/");
+    expect(posted?.files[0]?.name).toBe("timeline.png");
+    expect(posted?.files[0]?.bytes.subarray(1, 4).toString()).toBe("PNG");
+    expect(slack.messages[0]?.blocks.some((b: { type: string }) => b.type === "header")).toBe(true);
+
+    const delivery = await waitFor(() => {
+      const d = service.runtime.store.listRecentDeliveries(10).filter((x) => x.state === "delivered");
+      return d.length === 2 ? d : null;
+    });
+    expect(delivery.find((d) => d.destinationId === "ops-discord")?.platformMessageId).toBe(posted?.id);
+    await sleep(1000);
+    expect(discord.messages).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+  });
+
+  it("does not post again when a file is rewritten unchanged, and posts the new version when it changes", async () => {
+    const { discord, dir, config } = await setup();
+    await start(config);
+    writeFileSync(join(dir, "2026-10-03-a.md"), koreanPost(3));
+    await discord.waitForMessages(1, 30_000);
+    writeFileSync(join(dir, "2026-10-03-a.md"), koreanPost(3));
+    await sleep(1500);
+    expect(discord.messages).toHaveLength(1);
+
+    writeFileSync(join(dir, "2026-10-03-a.md"), koreanPost(3, "정정: 복구 시각 수정"));
+    const messages = await discord.waitForMessages(2, 30_000);
+    expect(messages[1]?.body.embeds[0].description).toContain("정정");
+  });
+
+  it("after a restart, delivers a post dropped while Herald was down and reposts nothing", async () => {
+    const { discord, dir, config } = await setup();
+    const first = await start(config);
+    writeFileSync(join(dir, "2026-10-04-a.md"), koreanPost(4));
+    await discord.waitForMessages(1, 30_000);
+    await first.stop(5000);
+
+    writeFileSync(join(dir, "2026-10-05-b.md"), koreanPost(5));
+    await start(config);
+    const messages = await discord.waitForMessages(2, 30_000);
+    expect(messages[1]?.body.embeds[0].title).toContain("테스트 장애 5번");
+    await sleep(1500);
+    expect(discord.messages).toHaveLength(2);
+  });
+});
