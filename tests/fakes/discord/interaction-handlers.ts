@@ -68,6 +68,25 @@ export const interactionCallback: RouteHandler = async (ctx, state) => {
   return { status: 204 };
 };
 
+/**
+ * Records the app's answer to an interaction Discord delivered to its HTTP endpoint
+ * (see `DiscordFake.sendInteraction`) as that interaction's callback, validated like
+ * one. A PONG acknowledges nothing: pings have no response message.
+ */
+export function acknowledgeHttpAnswer(state: FakeState, interactionId: string, token: string, answer: unknown): void {
+  const payload = isObject(answer) ? answer : {};
+  const type = payload.type;
+  if (typeof type !== "number" || !CALLBACK_TYPES.includes(type)) {
+    throw fieldError(["type"], "ENUM_TYPE_COERCE", `Value ${JSON.stringify(type)} is not a valid enum value.`);
+  }
+  const uploads = checkCallbackData(type, payload.data, []);
+  if (type === PONG) return;
+  if (state.interactions.has(token)) throw alreadyAcknowledged();
+  const originalMessageId = fakeSnowflake();
+  state.interactions.set(token, { interactionId, token, type, originalMessageId });
+  record(state, { kind: "callback", interactionId, applicationId: null, token, messageId: originalMessageId, type, body: payload, uploads });
+}
+
 /** `PATCH /webhooks/{application.id}/{token}/messages/@original` (or a follow-up's id). */
 export async function editOriginalResponse(ctx: RequestContext, state: FakeState): Promise<Reply> {
   const interaction = state.interactions.get(param(ctx, "token"));

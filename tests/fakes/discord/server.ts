@@ -18,7 +18,7 @@ import { getGatewayBot, overwriteGlobalCommands, overwriteGuildCommands } from "
 import { checkBotAuthorization } from "./auth.ts";
 import { createChannelMessage, deleteChannelMessage, editChannelMessage } from "./channel-handlers.ts";
 import { type ChannelDenialCode, channelDenied, DiscordHttpError, entityTooLarge, FormErrors } from "./errors.ts";
-import { interactionCallback } from "./interaction-handlers.ts";
+import { acknowledgeHttpAnswer, interactionCallback } from "./interaction-handlers.ts";
 import { MAX_REQUEST_BYTES } from "./multipart.ts";
 import { type BucketRef, RateLimiter } from "./ratelimit.ts";
 import { matchRoute, type RouteName } from "./routes.ts";
@@ -114,6 +114,7 @@ export class DiscordFake {
       store: this.store,
       webhooks: new Map(),
       interactions: new Map(),
+      pendingInteractions: new Map(),
       interactionResponses: this.interactionResponses,
       commandSets: this.commandSets,
     };
@@ -158,6 +159,42 @@ export class DiscordFake {
   /** Undoes {@link denyChannel}. */
   allowChannel(channelId: string): void {
     this.deniedChannels.delete(channelId);
+  }
+
+  /**
+   * Plays Discord delivering an interaction to an app's Interactions Endpoint URL: POSTs
+   * `interaction` as JSON with the headers `sign` makes for that exact body (the test
+   * holds the Ed25519 key pair, as Discord holds the app's), and returns the app's answer.
+   * A 200 interaction response is recorded as the interaction's callback and makes its
+   * `@original` editable, as on Discord; edits that arrive before the answer wait for it.
+   */
+  async sendInteraction(
+    endpoint: string,
+    interaction: { id: string; token: string } & Record<string, unknown>,
+    sign: (body: string) => Record<string, string>,
+  ): Promise<{ status: number; body: unknown }> {
+    const body = JSON.stringify(interaction);
+    let answered = () => {};
+    this.state.pendingInteractions.set(interaction.token, new Promise<void>((resolve) => (answered = resolve)));
+    try {
+      const response = await fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": "Discord-Interactions/1.0 (+https://discord.com)", ...sign(body) },
+        body,
+      });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      if (response.status === 200) acknowledgeHttpAnswer(this.state, interaction.id, interaction.token, json);
+      return { status: response.status, body: json ?? text };
+    } finally {
+      this.state.pendingInteractions.delete(interaction.token);
+      answered();
+    }
   }
 
   /** Resolves with all messages once at least `n` have arrived; rejects after `timeoutMs`. */

@@ -25,6 +25,12 @@ export interface FakeState {
   readonly webhooks: Map<string, FakeWebhook>;
   /** By interaction token. */
   readonly interactions: Map<string, AcknowledgedInteraction>;
+  /**
+   * By interaction token: interactions delivered to an app's HTTP endpoint whose answer
+   * has not arrived yet. Edits through the token wait for it, as Discord only knows the
+   * response once it has the app's answer.
+   */
+  readonly pendingInteractions: Map<string, Promise<void>>;
   readonly interactionResponses: RecordedInteractionResponse[];
   readonly commandSets: RecordedCommandSet[];
 }

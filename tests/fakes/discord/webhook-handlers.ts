@@ -17,6 +17,7 @@ import { toApiMessage } from "./store.ts";
 import { validateMessage } from "./validate.ts";
 
 export const executeWebhook: RouteHandler = async (ctx, state) => {
+  await state.pendingInteractions.get(param(ctx, "token"));
   if (isInteractionToken(ctx, state)) return sendFollowup(ctx, state);
   const webhook = findWebhook(ctx, state);
   const wait = booleanQuery(ctx.query, "wait");
@@ -33,6 +34,7 @@ export const executeWebhook: RouteHandler = async (ctx, state) => {
 };
 
 export const editWebhookMessage: RouteHandler = async (ctx, state) => {
+  await state.pendingInteractions.get(param(ctx, "token"));
   if (isInteractionToken(ctx, state)) return editOriginalResponse(ctx, state);
   const webhook = findWebhook(ctx, state);
   const message = state.store.find(param(ctx, "message"));
@@ -45,6 +47,7 @@ export const editWebhookMessage: RouteHandler = async (ctx, state) => {
 };
 
 export const deleteWebhookMessage: RouteHandler = async (ctx, state) => {
+  await state.pendingInteractions.get(param(ctx, "token"));
   if (isInteractionToken(ctx, state)) return deleteOriginalResponse(ctx, state);
   const webhook = findWebhook(ctx, state);
   const message = state.store.find(param(ctx, "message"));

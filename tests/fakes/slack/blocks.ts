@@ -99,11 +99,27 @@ function checkImageElement(value: Json, pointer: string, problems: Problems): vo
     problems.push(problem("must provide either image_url or slack_file", pointer));
   }
   if (value.image_url !== undefined) checkHttpUrl(value.image_url, 3000, `${pointer}/image_url`, problems);
-  if (value.slack_file !== undefined && !isObject(value.slack_file)) {
-    problems.push(problem("must provide an object", `${pointer}/slack_file`));
+  if (value.image_url !== undefined && value.slack_file !== undefined) {
+    problems.push(problem("must provide either image_url or slack_file, not both", pointer));
   }
+  if (value.slack_file !== undefined) checkSlackFile(value.slack_file, `${pointer}/slack_file`, problems);
   if (value.alt_text === undefined) problems.push(problem("missing required field: alt_text", pointer));
   else checkMaxLength(value.alt_text, 2000, `${pointer}/alt_text`, problems);
+}
+
+/** A Slack file object: exactly one of `id` (F…) or `url`. Whether the file exists is checked by the Web API. */
+function checkSlackFile(value: unknown, pointer: string, problems: Problems): void {
+  if (!isObject(value)) {
+    problems.push(problem("must provide an object", pointer));
+    return;
+  }
+  if ((value.id === undefined) === (value.url === undefined)) {
+    problems.push(problem("must provide either url or id", pointer));
+    return;
+  }
+  if (value.id !== undefined && (typeof value.id !== "string" || !/^F[A-Z0-9]{8,}$/.test(value.id))) {
+    problems.push(problem("input must match regex pattern: ^[F][A-Z0-9]{8,}$", `${pointer}/id`));
+  }
 }
 
 function checkButton(value: Json, pointer: string, problems: Problems): void {

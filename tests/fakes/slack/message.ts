@@ -32,11 +32,40 @@ function readArray(args: ApiArgs, name: string, formatError: string): unknown[] 
 }
 
 /**
+ * Says whether the sender may show the Slack file `id` in an image block; Slack answers
+ * `invalid slack file` for files that do not exist, were deleted, or are not processed yet.
+ */
+export type SlackFileCheck = (id: string) => boolean;
+
+/** `slack_file` references in image blocks and image accessories that `usable` refuses. */
+function slackFileProblems(blocks: unknown[], usable: SlackFileCheck): string[] {
+  const problems: string[] = [];
+  const check = (image: unknown, pointer: string) => {
+    if (typeof image !== "object" || image === null) return;
+    const file = (image as Record<string, unknown>).slack_file;
+    if (typeof file !== "object" || file === null) return;
+    const id = (file as Record<string, unknown>).id;
+    // The fake hands out no url_private, so a url-form reference can never name one of its files.
+    if (typeof id !== "string" || !usable(id)) problems.push(`[ERROR] invalid slack file [json-pointer:${pointer}/slack_file]`);
+  };
+  blocks.forEach((block, index) => {
+    if (typeof block !== "object" || block === null) return;
+    const { type, accessory } = block as Record<string, unknown>;
+    if (type === "image") check(block, `/blocks/${index}`);
+    if (typeof accessory === "object" && accessory !== null && (accessory as Record<string, unknown>).type === "image") {
+      check(accessory, `/blocks/${index}/accessory`);
+    }
+  });
+  return problems;
+}
+
+/**
  * Checks text, blocks and attachments together: `no_text` when there is nothing to show,
  * `msg_too_long`, `invalid_blocks_format` for blocks that are not a JSON array,
- * `invalid_blocks` with Slack's explanation lines, `too_many_attachments`.
+ * `invalid_blocks` with Slack's explanation lines, `too_many_attachments`. With
+ * `fileUsable`, image blocks that show a Slack file must name one the sender can use.
  */
-export function readMessageContent(args: ApiArgs): MessageContent | ContentError {
+export function readMessageContent(args: ApiArgs, fileUsable?: SlackFileCheck): MessageContent | ContentError {
   const blocks = readArray(args, "blocks", "invalid_blocks_format");
   if (!Array.isArray(blocks)) return blocks;
   const attachments = readArray(args, "attachments", "invalid_attachments");
@@ -50,6 +79,7 @@ export function readMessageContent(args: ApiArgs): MessageContent | ContentError
   if (Array.from(text).length > MAX_TEXT_CHARS) return { error: "msg_too_long" };
   if (attachments.length > MAX_ATTACHMENTS) return { error: "too_many_attachments" };
   const problems = validateBlocks(blocks);
+  if (problems.length === 0 && fileUsable) problems.push(...slackFileProblems(blocks, fileUsable));
   if (problems.length > 0) return { error: "invalid_blocks", messages: problems };
   return { text, blocks, attachments };
 }

@@ -15,12 +15,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type LoopbackServer, mediaTypeOf, parseMultipart, readBody, sendJson, sendText, startLoopbackServer } from "../http.ts";
 import { PerKeyRateLimiter } from "./ratelimit.ts";
 import { readApiCall } from "./request.ts";
-import type { SlackChannelError, SlackEphemeral, SlackMessage, SlackUpload } from "./types.ts";
+import { handleCommandResponse, type ResponseUrl } from "./response-url.ts";
+import type { SlackChannelError, SlackCommandResponse, SlackEphemeral, SlackMessage, SlackUpload } from "./types.ts";
 import { type ApiContext, type ApiResponse, WEB_API_METHODS } from "./web-api.ts";
 import { handleWebhookPost, type IncomingWebhook } from "./webhook.ts";
 import { SlackWorkspace } from "./workspace.ts";
 
-export type { SlackChannelError, SlackEphemeral, SlackMessage, SlackUpload } from "./types.ts";
+export type { SlackChannelError, SlackCommandResponse, SlackEphemeral, SlackMessage, SlackUpload } from "./types.ts";
 
 export interface SlackFakeOptions {
   /** The only token the fake accepts. Default "xoxb-herald-test-token". */
@@ -49,6 +50,7 @@ const TEAM_ID = "T000";
 const WEBHOOK_PATH = /^\/services\/T000\/B000\/([^/]+)$/;
 const UPLOAD_PATH = /^\/upload\/v1\/([^/]+)$/;
 const API_PATH = /^\/api\/([A-Za-z.]+)$/;
+const RESPONSE_URL_PATH = /^\/commands\/T000\/([^/]+)\/([^/]+)$/;
 
 export class SlackFake {
   /** Messages in channels, from the Web API and from webhooks, in arrival order. */
@@ -56,6 +58,8 @@ export class SlackFake {
   /** Files that completed the upload flow. */
   readonly uploads: SlackUpload[];
   readonly ephemeral: SlackEphemeral[];
+  /** What apps sent to slash command response_urls ({@link responseUrl}), in arrival order. */
+  readonly commandResponses: SlackCommandResponse[];
   /** Every Web API call, including the ones the fake refused. */
   readonly calls: SlackApiCall[] = [];
   readonly #http: LoopbackServer;
@@ -63,6 +67,7 @@ export class SlackFake {
   readonly #botToken: string;
   readonly #limiter: PerKeyRateLimiter;
   readonly #webhooks = new Map<string, IncomingWebhook>();
+  readonly #responseUrls = new Map<string, ResponseUrl>();
   readonly #failures: InjectedFailure[] = [];
   readonly #rateLimitedByKey = new Map<string, number>();
   #rateLimitedCount = 0;
@@ -73,6 +78,7 @@ export class SlackFake {
     this.messages = workspace.messages;
     this.uploads = workspace.uploads;
     this.ephemeral = workspace.ephemeral;
+    this.commandResponses = workspace.commandResponses;
     this.#botToken = options.botToken ?? "xoxb-herald-test-token";
     this.#limiter = new PerKeyRateLimiter(options.perChannelPerSecond ?? 1, options.burst ?? 3);
     for (const [id, name] of Object.entries(options.channels ?? {})) workspace.addChannel(id, name);
@@ -109,6 +115,37 @@ export class SlackFake {
     if (!this.#workspace.findChannel(channel)) this.#workspace.addChannel(channel, channel.toLowerCase());
     this.#webhooks.set(id, { id, channel });
     return `${this.#http.baseUrl}/services/T000/B000/${id}`;
+  }
+
+  /**
+   * A slash command's response_url ("http://127.0.0.1:PORT/commands/T000/<id>/<secret>"), to put in
+   * a signed command payload. Like Slack's, it takes JSON messages (`response_type` ephemeral or
+   * in_channel, Block Kit checked) up to 5 times, and records them in {@link commandResponses}.
+   */
+  responseUrl(id = "command"): string {
+    const secret = Math.random().toString(36).slice(2, 14);
+    this.#responseUrls.set(`${id}/${secret}`, { id, uses: 0 });
+    return `${this.#http.baseUrl}/commands/T000/${id}/${secret}`;
+  }
+
+  /** Resolves with all command responses once at least `n` have arrived; rejects after `timeoutMs`. */
+  async waitForCommandResponses(n: number, timeoutMs = 5_000): Promise<SlackCommandResponse[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.commandResponses.length < n) {
+      if (Date.now() > deadline) {
+        throw new Error(`SlackFake: waited ${timeoutMs} ms for ${n} command response(s), got ${this.commandResponses.length}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return [...this.commandResponses];
+  }
+
+  /**
+   * Slack processes uploads asynchronously; until it has, image blocks showing the file answer
+   * `invalid_blocks` ("invalid slack file"). Each new file is refused this many times first.
+   */
+  delayFileProcessing(refusals: number): void {
+    this.#workspace.fileProcessingChecks = refusals;
   }
 
   /** Makes a channel exist; unknown channels answer `channel_not_found`. */
@@ -162,6 +199,12 @@ export class SlackFake {
     if (api) return this.#handleApi(api[1]!, req, res, url);
     const upload = UPLOAD_PATH.exec(url.pathname);
     if (upload && req.method === "POST") return this.#handleUpload(upload[1]!, req, res);
+    const responseUrl = RESPONSE_URL_PATH.exec(url.pathname);
+    if (responseUrl && req.method === "POST") {
+      const body = await readBody(req);
+      const answer = handleCommandResponse(this.#responseUrls.get(`${responseUrl[1]}/${responseUrl[2]}`), req, body, this.#workspace);
+      return sendText(res, answer.status, answer.text);
+    }
     const webhook = WEBHOOK_PATH.exec(url.pathname);
     if (webhook && req.method === "POST") return this.#handleWebhook(webhook[1]!, req, res);
     sendText(res, 404, "not_found");

@@ -26,6 +26,18 @@ export interface SlackUpload {
   title?: string;
   initialComment?: string;
   altText?: string;
+  /** Set by files.delete. */
+  deleted?: boolean;
+}
+
+/** A message an app sent to a slash command's response_url. */
+export interface SlackCommandResponse {
+  /** The id given to `SlackFake.responseUrl(id)`. */
+  responseUrlId: string;
+  responseType: "ephemeral" | "in_channel";
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as the app sent it
+  blocks: any[];
 }
 
 /** A chat.postEphemeral message, visible to one user only. */

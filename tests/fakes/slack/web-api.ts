@@ -84,7 +84,7 @@ function messageJson(message: SlackMessage, ctx: ApiContext): Record<string, unk
 const postMessage: Handler = (args, ctx) => {
   const channel = targetChannel(args, "channel", ctx);
   if (isResponse(channel)) return channel;
-  const content = readMessageContent(args);
+  const content = readMessageContent(args, (id) => ctx.workspace.slackFileUsable(id));
   if (isContentError(content)) return failContent(content);
   const threadTs = threadTsOf(args, channel, ctx);
   if (isResponse(threadTs)) return threadTs;
@@ -124,7 +124,7 @@ function ownMessage(args: ApiArgs, ctx: ApiContext, cannot: string): SlackMessag
 const updateMessage: Handler = (args, ctx) => {
   const message = ownMessage(args, ctx, "cant_update_message");
   if (isResponse(message)) return message;
-  const content = readMessageContent(args);
+  const content = readMessageContent(args, (id) => ctx.workspace.slackFileUsable(id));
   if (isContentError(content)) return failContent(content);
   message.text = content.text;
   message.blocks = content.blocks;
@@ -263,6 +263,16 @@ const completeUpload: Handler = (args, ctx) => {
   });
 };
 
+/** files.delete: the bot may delete the files it uploaded. */
+const deleteFile: Handler = (args, ctx) => {
+  const id = stringArg(args, "file");
+  const upload = id === undefined ? undefined : ctx.workspace.uploads.find((candidate) => candidate.fileId === id);
+  if (!upload) return fail("file_not_found");
+  if (upload.deleted) return fail("file_deleted");
+  upload.deleted = true;
+  return ok();
+};
+
 const usersInfo: Handler = (args, ctx) => {
   const id = stringArg(args, "user");
   const user = id === undefined ? undefined : ctx.workspace.users.get(id);
@@ -317,6 +327,7 @@ export const WEB_API_METHODS: ReadonlyMap<string, Handler> = new Map([
   ["chat.postEphemeral", postEphemeral],
   ["files.getUploadURLExternal", getUploadUrl],
   ["files.completeUploadExternal", completeUpload],
+  ["files.delete", deleteFile],
   ["users.info", usersInfo],
   ["auth.test", authTest],
   ["conversations.info", conversationsInfo],

@@ -1,5 +1,13 @@
 /** The state of the fake Slack workspace: channels, users, messages and files. */
-import type { SlackChannel, SlackChannelError, SlackEphemeral, SlackMessage, SlackUpload, SlackUser } from "./types.ts";
+import type {
+  SlackChannel,
+  SlackChannelError,
+  SlackCommandResponse,
+  SlackEphemeral,
+  SlackMessage,
+  SlackUpload,
+  SlackUser,
+} from "./types.ts";
 
 /** A file announced by files.getUploadURLExternal, waiting for its bytes and its completion. */
 export interface PendingFile {
@@ -21,6 +29,13 @@ export class SlackWorkspace {
   readonly messages: SlackMessage[] = [];
   readonly uploads: SlackUpload[] = [];
   readonly ephemeral: SlackEphemeral[] = [];
+  readonly commandResponses: SlackCommandResponse[] = [];
+  /**
+   * Slack processes uploads asynchronously: until it is done, image blocks naming the file are
+   * refused. This many such uses of each new file are refused before it counts as processed.
+   */
+  fileProcessingChecks = 0;
+  readonly #processingLeft = new Map<string, number>();
   /** file id → pending upload. */
   readonly pendingFiles = new Map<string, PendingFile>();
   /** secret path segment of an upload URL → file id. */
@@ -67,6 +82,15 @@ export class SlackWorkspace {
 
   findMessage(channel: string, ts: string): SlackMessage | undefined {
     return this.messages.find((message) => message.channel === channel && message.ts === ts && !message.deleted);
+  }
+
+  /** Whether an image block may show file `id`: it exists, is not deleted, and is processed. */
+  slackFileUsable(id: string): boolean {
+    const upload = this.uploads.find((candidate) => candidate.fileId === id && !candidate.deleted);
+    if (!upload) return false;
+    const left = this.#processingLeft.get(id) ?? this.fileProcessingChecks;
+    this.#processingLeft.set(id, Math.max(0, left - 1));
+    return left <= 0;
   }
 
   recordMessage(message: SlackMessage): void {

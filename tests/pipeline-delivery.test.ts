@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startService, type Service } from "../jobs/service.ts";
+import { DiscordFake } from "./fakes/discord/server.ts";
+import { SlackFake } from "./fakes/slack/server.ts";
+import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { koreanPost, plainPost } from "./helpers/posts.ts";
+
+const TOKEN = "test-ingest-token";
+
+/** Webhook ingest into destinations on the fakes; cards off where the card is not the point (faster). */
+describe("delivery outcomes: retries, rate limits, permanent failures (real Redis, SQLite, HTTP)", () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function setup(destinations: Record<string, unknown>[]) {
+    const t = testConfig({
+      cards: { enabled: false },
+      ingest: { token: TOKEN },
+      destinations,
+      feeds: [{ id: "inbox", type: "webhook", destinations: destinations.map((d) => d.id) }],
+    });
+    cleanups.push(t.cleanup);
+    const service = await startService(t.config, { log: silentLog });
+    cleanups.push(() => service.stop(5000));
+    return service;
+  }
+
+  async function ingest(service: Service, body: string): Promise<Response> {
+    return fetch(`http://127.0.0.1:${service.port}/ingest`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" },
+      body,
+    });
+  }
+
+  const deliveries = (service: Service) => service.runtime.store.listRecentDeliveries(100);
+
+  it("waits out a 429 with retry_after and delivers once, without spending attempts", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
+    discord.failNext(5, 429, { retryAfter: 0.3 });
+    expect((await ingest(service, plainPost(1))).status).toBe(202);
+    await discord.waitForMessages(1, 20_000);
+    const [delivery] = await waitFor(() => deliveries(service).filter((d) => d.state === "delivered").length && deliveries(service));
+    // Five 429s and a success: more than the 4 attempts configured, so the 429s cannot have spent any.
+    expect(discord.requests.filter((r) => r.status === 429)).toHaveLength(5);
+    expect(delivery?.state).toBe("delivered");
+    await sleep(500);
+    expect(discord.messages).toHaveLength(1);
+  });
+
+  it("retries 5xx with backoff and delivers once", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
+    discord.failNext(2, 503);
+    await ingest(service, plainPost(2));
+    await discord.waitForMessages(1, 20_000);
+    const delivery = await waitFor(() => deliveries(service).find((d) => d.state === "delivered"));
+    expect(delivery.attempts).toBe(3);
+    expect(discord.messages).toHaveLength(1);
+  });
+
+  it("fails a rejected webhook at once, records the reason without the token, and flags the destination", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const good = discord.webhookUrl();
+    const badToken = good.replace(/\/[^/]+$/, "/wrong-token-secret");
+    const service = await setup([{ id: "d", type: "discord-webhook", url: badToken }]);
+    await ingest(service, plainPost(3));
+    const delivery = await waitFor(() => deliveries(service).find((d) => d.state === "failed" && d.permanentFailure));
+    expect(delivery.attempts).toBe(1);
+    expect(delivery.lastError).toMatch(/401|Invalid Webhook Token/);
+    expect(delivery.lastError).not.toContain("wrong-token-secret");
+    expect(service.runtime.store.getDestination("d")?.flaggedReason).toMatch(/401|unauthorised/);
+  });
+
+  it("records a delivery as failed after the last attempt when the server keeps failing", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
+    discord.failNext(10, 500);
+    await ingest(service, plainPost(4));
+    const delivery = await waitFor(() => deliveries(service).find((d) => d.state === "failed" && d.permanentFailure), 30_000);
+    expect(delivery.attempts).toBe(4);
+    expect(delivery.lastError).toMatch(/500/);
+    expect(discord.messages).toHaveLength(0);
+  });
+
+  it("keeps delivering to healthy destinations while one is archived, and to Slack's incoming webhook", async () => {
+    const discord = await DiscordFake.start();
+    const slack = await SlackFake.start({ perChannelPerSecond: 0 });
+    cleanups.push(() => discord.close(), () => slack.close());
+    const archived = slack.incomingWebhookUrl("old", "C0ARCHIVED");
+    slack.setChannelError("C0ARCHIVED", "is_archived");
+    const service = await setup([
+      { id: "d", type: "discord-webhook", url: discord.webhookUrl() },
+      { id: "s-ok", type: "slack-webhook", url: slack.incomingWebhookUrl("ok", "C0NEWS") },
+      { id: "s-archived", type: "slack-webhook", url: archived },
+    ]);
+    await ingest(service, koreanPost(5));
+    await discord.waitForMessages(1, 20_000);
+    await slack.waitForMessages(1, 20_000);
+    const failed = await waitFor(() => deliveries(service).find((d) => d.destinationId === "s-archived" && d.state === "failed"));
+    expect(failed.lastError).toMatch(/410|channel_is_archived/);
+    expect(slack.messages[0]?.channel).toBe("C0NEWS");
+  });
+
+  it("never posts twice when the same post is ingested again (duplicate webhook, re-poll)", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
+    await ingest(service, plainPost(6));
+    await discord.waitForMessages(1, 20_000);
+    await ingest(service, plainPost(6));
+    await ingest(service, `${plainPost(6)}\n`); // different bytes, same content
+    await sleep(1500);
+    expect(discord.messages).toHaveLength(1);
+    expect(service.runtime.store.countByState().delivered).toBe(1);
+  });
+
+  it("records a bad post on its feed and keeps the next good one flowing", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
+    // The endpoint checks what it can at once; a post that only fails later is recorded on the feed.
+    const bad = await ingest(service, "---\ntitle: [속보] broken: yaml\n---\nbody");
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/broken front matter/);
+    await service.runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "queued-bad.md", kind: "post", raw: "---\ntitle: [x] y: z\n---\n" });
+    await ingest(service, plainPost(7));
+    await discord.waitForMessages(1, 20_000);
+    const feed = await waitFor(() => service.runtime.store.getFeed("inbox")?.lastError);
+    expect(feed).toMatch(/^queued-bad\.md: broken front matter/);
+  });
+});
