@@ -67,6 +67,10 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger; bot
     defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 5000, jitter: 0.5 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
   });
 
+  for (const queue of [ingestQueue, deliverQueue, pollQueue]) {
+    queue.on("error", (error) => log.debug({ queue: queue.name, err: error.message }, "queue connection error"));
+  }
+
   let renderer: Promise<CardRenderer> | null = null;
   const context: PipelineContext = {
     config,

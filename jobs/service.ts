@@ -81,7 +81,9 @@ function routes(runtime: Runtime): RouteTable {
   return {
     "GET /healthz": async (_req, res) => {
       const checks = { redis: false, database: false };
-      checks.redis = await connection.ping().then((r) => r === "PONG", () => false);
+      // Commands queue while Redis is away (BullMQ needs that); a health check must answer anyway.
+      const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+      checks.redis = await Promise.race([connection.ping().then((r) => r === "PONG", () => false), timeout]);
       try {
         store.listDestinations();
         checks.database = true;

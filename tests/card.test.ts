@@ -378,6 +378,24 @@ describe("CardRenderer failures", () => {
     }
   });
 
+  it("kills a browser that was still starting when its render timed out", async () => {
+    const renderer = await CardRenderer.launch({ browsers: 1 });
+    try {
+      const [pid] = renderer.launchedPids;
+      if (pid === undefined) throw new Error("no browser launched");
+      process.kill(-pid, "SIGKILL");
+      await waitUntil(() => livingProcessesIn([pid]).length === 0, "Chromium to die");
+      // The dead browser is replaced inside this render, and 1 ms is not enough to start one.
+      await expect(renderer.render(cardWithRows(2, "Relaunch too slow"), { timeoutMs: 1 })).rejects.toThrow(CardRenderError);
+      const after = await renderer.render(cardWithRows(2, "Relaunch in time"));
+      expect(decode(after.png).width).toBe(2400);
+    } finally {
+      await renderer.close();
+    }
+    expect(renderer.launchedPids.length).toBeGreaterThanOrEqual(3);
+    expect(livingProcessesIn(renderer.launchedPids)).toEqual([]);
+  });
+
   it("leaves no Chromium process behind after close(), which can be called twice", async () => {
     const renderer = await CardRenderer.launch({ browsers: 2 });
     await renderer.render(cardWithRows(2, "One card before closing"));
