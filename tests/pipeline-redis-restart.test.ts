@@ -44,7 +44,11 @@ async function privateRedis() {
     child = null;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}/0`, start, stop, cleanup: async () => (await stop(), rmSync(dir, { recursive: true, force: true })) };
+  return { url: `redis://127.0.0.1:${port}/0`, start, stop, cleanup: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 describe("Redis restarting mid-run", () => {

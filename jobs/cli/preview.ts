@@ -39,9 +39,10 @@ export async function preview(options: PreviewOptions): Promise<PreviewResult[]>
   const slugs = uniqueSlugs(files);
   await mkdir(options.out, { recursive: true });
 
-  let renderer: CardRenderer | null = null;
-  const getRenderer = async () => {
-    renderer ??= await CardRenderer.launch({ executablePath: options.chromiumPath });
+  // The promise is kept, not the renderer: two workers asking at once must share one launch.
+  let renderer: Promise<CardRenderer> | null = null;
+  const getRenderer = () => {
+    renderer ??= CardRenderer.launch({ executablePath: options.chromiumPath });
     return renderer;
   };
 
@@ -61,7 +62,7 @@ export async function preview(options: PreviewOptions): Promise<PreviewResult[]>
     // Two at a time matches the renderer's two warm browsers.
     await Promise.all([worker(), worker()]);
   } finally {
-    await (renderer as CardRenderer | null)?.close();
+    if (renderer) await (await (renderer as Promise<CardRenderer>).catch(() => null))?.close();
   }
   return results;
 }
