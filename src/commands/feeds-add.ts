@@ -1,0 +1,156 @@
+import type { CommandReply } from "../chat/types.ts";
+import { FeedParseError, type ParsedFeed, parseFeed } from "../feed/parse.ts";
+import { FetchError, type FetchResult, fetchFeed } from "../net/fetch.ts";
+import { redactUrl } from "../net/redact.ts";
+import { assertPublicAddress, assertPublicHttpUrl, UnsafeUrlError } from "../net/ssrf.ts";
+import type { FeedRecord } from "../store/index.ts";
+import { truncate } from "../text/truncate.ts";
+import { channelFeeds } from "./channel.ts";
+import { notifyFeedsChanged } from "./feeds-changed.ts";
+import { newFeedId } from "./feed-id.ts";
+import { code, oneLine, paragraph, reply, say, sayReply } from "./reply.ts";
+import type { CommandContext } from "./types.ts";
+
+/** Poll interval of chat-added feeds, as the config's default: 5 minutes. */
+export const CHAT_FEED_INTERVAL_MS = 300_000;
+const MAX_URL_LENGTH = 2048;
+/** Feed titles become the source name on posts; a line, not a paragraph. */
+const MAX_NAME_LENGTH = 100;
+
+/** A refusal already phrased for the admin; thrown inside the store transaction to roll it back. */
+class Refusal extends Error {
+  constructor(readonly reply: CommandReply) {
+    super("refused");
+  }
+}
+
+/**
+ * `/feeds add <url>`: checks the address (http(s), public unless
+ * `allowPrivateFeedUrls`), fetches it once through the SSRF-guarded fetch
+ * (which re-checks every redirect and the address it connects to), parses
+ * it to be sure it is a feed, and stores it for this channel under a new
+ * readable id. Its first poll records the items already there without
+ * posting them.
+ */
+export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
+  const { lang, services, request } = ctx;
+  const raw = (request.options.url ?? "").trim();
+  if (raw === "") return sayReply(lang, "feeds.add.missing", { example: code("/feeds add https://example.com/feed.xml") });
+  if (raw.length > MAX_URL_LENGTH) return sayReply(lang, "feeds.add.tooLong", { length: raw.length, max: MAX_URL_LENGTH });
+  // Echoed back in replies, which platforms keep: never with a password in it.
+  const shown = truncate(redactUrl(raw), 300);
+
+  let url: URL;
+  try {
+    url = assertPublicHttpUrl(raw);
+  } catch (error) {
+    if (error instanceof UnsafeUrlError) return sayReply(lang, "feeds.add.unsafe", { url: shown, reason: error.reason });
+    throw error;
+  }
+  const known = duplicateOf(ctx, [url.href]);
+  if (known) return sayReply(lang, "feeds.add.duplicate", { url: shown, id: code(known.id) });
+
+  const allowPrivate = services.allowPrivateFeedUrls;
+  try {
+    // fetchFeed checks again; checking here first means a refused address is never connected to, whatever fetchFeed does.
+    await assertPublicAddress(url.hostname, { allowPrivate });
+  } catch (error) {
+    if (error instanceof UnsafeUrlError) return sayReply(lang, "feeds.add.unsafe", { url: shown, reason: error.reason });
+    return sayReply(lang, "feeds.add.unresolvable", { url: shown, host: url.hostname });
+  }
+
+  const fetched = await fetchOnce(ctx, url.href, shown);
+  if ("reply" in fetched) return fetched.reply;
+  const { result, feed } = fetched;
+
+  const title = feed.title ? truncate(oneLine(feed.title), MAX_NAME_LENGTH) : "";
+  const store = services.store;
+  const id = newFeedId(title, url.hostname, (candidate) => store.getFeed(candidate) !== null);
+  const destinationId = services.ensureDestination(request.platform, request.channelId);
+  try {
+    store.transaction(() => {
+      // Another admin may have added the same feed while this one was being fetched.
+      const again = duplicateOf(ctx, [url.href, result.finalUrl]);
+      if (again) throw new Refusal(sayReply(lang, "feeds.add.duplicate", { url: shown, id: code(again.id) }));
+      const record = store.upsertFeed({
+        id,
+        type: "rss",
+        config: {
+          url: url.href,
+          interval: CHAT_FEED_INTERVAL_MS,
+          addedBy: request.userId,
+          backfill: 0,
+          ...(title ? { name: title } : {}),
+        },
+        destinationIds: [destinationId],
+      });
+      // The store strips query strings (where tokens hide) from configs; a feed it cannot keep whole would poll the wrong URL.
+      if (record.config.url !== url.href) throw new Refusal(sayReply(lang, "feeds.add.notStorable", { url: shown }));
+    });
+  } catch (error) {
+    if (error instanceof Refusal) return error.reply;
+    throw error;
+  }
+  await notifyFeedsChanged(ctx, id);
+  return reply([
+    paragraph(say(lang, "feeds.add.done", { id: code(id), title: title || url.hostname })),
+    paragraph(say(lang, "feeds.add.firstRun", { count: feed.items.length })),
+  ]);
+}
+
+/** Fetches and parses the feed, or says why not. */
+async function fetchOnce(
+  ctx: CommandContext,
+  url: string,
+  shown: string,
+): Promise<{ result: FetchResult; feed: ParsedFeed } | { reply: CommandReply }> {
+  const { lang, services } = ctx;
+  let result: FetchResult;
+  try {
+    result = await fetchFeed(url, {
+      allowPrivate: services.allowPrivateFeedUrls,
+      ...(services.fetchTimeoutMs === undefined ? {} : { timeoutMs: services.fetchTimeoutMs }),
+    });
+  } catch (error) {
+    // A redirect to a refused address, or a connection that resolved somewhere it must not go.
+    if (error instanceof UnsafeUrlError) {
+      const redirected = error.target !== redactUrl(url);
+      return {
+        reply: redirected
+          ? sayReply(lang, "feeds.add.unsafeRedirect", { url: shown, target: truncate(error.target, 300), reason: error.reason })
+          : sayReply(lang, "feeds.add.unsafe", { url: shown, reason: error.reason }),
+      };
+    }
+    if (error instanceof FetchError) return { reply: sayReply(lang, "feeds.add.fetchFailed", { url: shown, reason: reasonOf(error) }) };
+    throw error;
+  }
+  try {
+    const feed = parseFeed(result.body ?? new Uint8Array(), { source: url, url: result.finalUrl, contentType: result.contentType });
+    return { result, feed };
+  } catch (error) {
+    if (error instanceof FeedParseError) return { reply: sayReply(lang, "feeds.add.notAFeed", { url: shown, reason: error.reason }) };
+    throw error;
+  }
+}
+
+/** FetchError messages start with the URL, which the reply already names. */
+function reasonOf(error: FetchError): string {
+  const prefix = `${error.url}: `;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+/** The feed of this channel that already fetches one of `urls`, if any. */
+function duplicateOf(ctx: CommandContext, urls: string[]): FeedRecord | null {
+  const wanted = new Set(urls.map(normalizeUrl));
+  return channelFeeds(ctx).find((feed) => typeof feed.config.url === "string" && wanted.has(normalizeUrl(feed.config.url))) ?? null;
+}
+
+function normalizeUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    url.hash = "";
+    return url.href;
+  } catch {
+    return value;
+  }
+}

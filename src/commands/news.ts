@@ -1,0 +1,20 @@
+import type { CommandReply } from "../chat/types.ts";
+import { newsLatest } from "./news-latest.ts";
+import { newsSearch } from "./news-search.ts";
+import { newsShow } from "./news-show.ts";
+import type { CommandContext } from "./types.ts";
+import { usageReply } from "./usage.ts";
+
+/** `/news …`: anyone in the channel. */
+export function runNews(ctx: CommandContext): CommandReply {
+  switch (ctx.request.subcommand?.trim().toLowerCase()) {
+    case "latest":
+      return newsLatest(ctx);
+    case "search":
+      return newsSearch(ctx);
+    case "show":
+      return newsShow(ctx);
+    default:
+      return usageReply(ctx.lang, "news", ctx.request.subcommand);
+  }
+}
