@@ -28,6 +28,8 @@ interface Setup {
   privateKey: KeyObject;
   /** Every request the handler was given, with what `isAdmin()` answered. */
   seen: { request: CommandRequest; admin: boolean }[];
+  /** What the adapter logged, as one line per entry. */
+  logged: string[];
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -52,9 +54,12 @@ async function setup(handler: CommandHandler = echo, options: { maxInteractionBy
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   // The raw 32-byte key is the tail of the DER SubjectPublicKeyInfo, as the Developer Portal shows it.
   const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
+  const logged: string[] = [];
+  const record = (fields: object, message: string) => logged.push(`${message} ${JSON.stringify(fields)}`);
   const adapter = createDiscordAdapter({
     token: TOKEN,
     mode: "http",
+    log: { info: record, warn: record, error: record },
     publicKey: publicKeyHex,
     apiUrl: fake.api,
     adminUserIds: [ADMIN_USER],
@@ -71,7 +76,7 @@ async function setup(handler: CommandHandler = echo, options: { maxInteractionBy
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
   const { port } = server.address() as AddressInfo;
-  return { fake, adapter, endpoint: `http://127.0.0.1:${port}/discord/interactions`, privateKey, seen };
+  return { fake, adapter, endpoint: `http://127.0.0.1:${port}/discord/interactions`, privateKey, seen, logged };
 }
 
 /** Herald's HTTP server in miniature: routes keyed "METHOD /path". */
@@ -321,5 +326,20 @@ describe("commands", () => {
     const autocomplete = await post({ ...commandInteraction(), type: 4 });
     expect(autocomplete.status).toBe(400);
     expect(seen).toHaveLength(0);
+  });
+
+  it("logs an @original edit Discord refuses without the interaction token", async () => {
+    const { adapter, endpoint, privateKey, logged } = await setup();
+    // Sent around the fake, so Discord (the fake) never saw this interaction and refuses its token.
+    const interaction = commandInteraction();
+    const body = JSON.stringify(interaction);
+    const answer = await fetch(endpoint, { method: "POST", headers: signer(privateKey)(body), body });
+    expect(answer.status).toBe(200);
+    await adapter.stop();
+
+    const failure = logged.find((line) => line.includes("could not deliver the command reply"));
+    expect(failure).toContain(`DiscordAPIError[10015] Unknown Webhook on PATCH /webhooks/${APPLICATION}/***/messages/@original`);
+    expect(logged.join("\n")).not.toContain(interaction.token);
+    expect(logged.join("\n")).not.toContain(TOKEN);
   });
 });

@@ -1,0 +1,100 @@
+/**
+ * Gateway mode: a discord.js connection that receives slash commands without a
+ * public URL. It only needs the Guilds intent (no privileged intents), and
+ * discord.js resumes and reconnects by itself. Everything after the
+ * acknowledgement (reading the command, running it, the `@original` edit) is
+ * the code the HTTP endpoint uses; this file only translates discord.js's
+ * interaction object back into Discord's JSON shape.
+ */
+import {
+  type ChatInputCommandInteraction,
+  Client,
+  type CommandInteractionOption,
+  Events,
+  GatewayIntentBits,
+  InteractionType,
+  MessageFlags,
+} from "discord.js";
+import { AuthenticationError, NetworkError } from "../../src/errors.ts";
+import { type CommandInvocation, type InteractionContext, type InteractionOption, parseInteraction } from "./interaction.ts";
+import { unknownCommandText } from "./reply.ts";
+import type { AdapterLog } from "./types.ts";
+
+export interface GatewayOptions {
+  token: string;
+  apiUrl: string;
+  context: InteractionContext;
+  /** Called once the interaction is deferred; must not throw. */
+  onCommand: (invocation: CommandInvocation) => void;
+  log?: AdapterLog | undefined;
+}
+
+export class DiscordGateway {
+  private readonly client: Client;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.apiUrl } });
+    this.client.on(Events.InteractionCreate, (interaction) => {
+      if (interaction.isChatInputCommand()) void this.receive(interaction);
+    });
+    this.client.on(Events.Error, (error) => options.log?.error({ error: error.message }, "discord gateway error"));
+    this.client.on(Events.ShardDisconnect, (event, shard) =>
+      options.log?.warn({ shard, code: event.code }, "discord gateway disconnected; discord.js will reconnect"),
+    );
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.client.login(this.options.token);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === "TokenInvalid" || code === "DisallowedIntents") {
+        throw new AuthenticationError("discord", `the gateway refused to connect (${code}); check DISCORD_TOKEN and the bot's intents`);
+      }
+      throw new NetworkError("discord", `could not connect to the gateway: ${(error as Error).message}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.client.destroy();
+  }
+
+  private async receive(interaction: ChatInputCommandInteraction): Promise<void> {
+    try {
+      const parsed = parseInteraction(toPayload(interaction), this.options.context);
+      if (parsed.kind === "unknown-command") {
+        await interaction.reply({ content: unknownCommandText(parsed.name, parsed.locale), flags: MessageFlags.Ephemeral });
+      } else if (parsed.kind === "command") {
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+        this.options.onCommand(parsed.invocation);
+      }
+    } catch (error) {
+      this.options.log?.error({ error: (error as Error).message, command: interaction.commandName }, "discord: could not take a command");
+    }
+  }
+}
+
+/** The interaction as Discord's JSON, so it goes through the same checks as one from the HTTP endpoint. */
+function toPayload(interaction: ChatInputCommandInteraction): unknown {
+  const user = { id: interaction.user.id };
+  return {
+    id: interaction.id,
+    application_id: interaction.applicationId,
+    type: InteractionType.ApplicationCommand,
+    token: interaction.token,
+    locale: interaction.locale,
+    channel_id: interaction.channelId,
+    user,
+    ...(interaction.memberPermissions ? { member: { user, permissions: interaction.memberPermissions.bitfield.toString() } } : {}),
+    data: { name: interaction.commandName, type: interaction.commandType, options: interaction.options.data.map(toOption) },
+  };
+}
+
+function toOption(option: CommandInteractionOption): InteractionOption {
+  return {
+    name: option.name,
+    type: option.type,
+    value: option.value,
+    options: option.options?.map(toOption),
+  };
+}

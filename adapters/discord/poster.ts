@@ -1,0 +1,104 @@
+/**
+ * Posting, editing and deleting news messages in a Discord channel as the bot,
+ * through the adapter's shared REST client. The body comes from the pure
+ * formatter; the card PNG goes as `files[0]` and the embed shows it through
+ * `attachment://<filename>` (formatDiscord lists it as attachment 0 with alt text).
+ */
+import { createHash } from "node:crypto";
+import type { RawFile, REST } from "@discordjs/rest";
+import { type APIMessage, Routes } from "discord.js";
+import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
+import type { NewsMessage } from "../../src/message/types.ts";
+import { toDiscordError, UNKNOWN_MESSAGE } from "./errors.ts";
+import { formatDiscord } from "./format.ts";
+
+/** Discord's nonce limit. */
+const NONCE_LENGTH = 25;
+
+/**
+ * The nonce for one delivery to one channel: the same for every attempt, so
+ * `enforce_nonce` makes Discord answer the earlier message instead of posting
+ * twice. Discord only remembers nonces for a few minutes; a retry after that
+ * posts again.
+ */
+export function nonceFor(idempotencyKey: string, channelId: string): string {
+  return createHash("sha256").update(`${idempotencyKey}\n${channelId}`).digest("hex").slice(0, NONCE_LENGTH);
+}
+
+/**
+ * The message as it will be sent with `card`: the embed must point at the file
+ * that is really attached, and at none when there is no file.
+ */
+export function withCard(message: NewsMessage, card: CardFile | null): NewsMessage {
+  if (!card) return message.card ? { ...message, card: null } : message;
+  const ref = message.card ?? { url: null, width: 0, height: 0 };
+  return { ...message, card: { ...ref, filename: card.filename } };
+}
+
+/** The card as @discordjs/rest's `files[0]` upload. */
+export function cardUpload(card: CardFile): RawFile {
+  return { name: card.filename, data: Buffer.from(card.png), contentType: "image/png" };
+}
+
+/** Posts to one channel. */
+export class DiscordBotPoster implements Poster {
+  readonly platform = "discord" as const;
+
+  constructor(
+    private readonly rest: REST,
+    private readonly channelId: string,
+  ) {}
+
+  async post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
+    const body = {
+      ...formatDiscord(withCard(message, card)),
+      nonce: nonceFor(options.idempotencyKey, this.channelId),
+      enforce_nonce: true,
+    };
+    try {
+      const answer = (await this.rest.post(Routes.channelMessages(this.channelId), {
+        body,
+        files: card ? [cardUpload(card)] : undefined,
+        signal: options.signal,
+      })) as APIMessage;
+      return { id: answer.id };
+    } catch (error) {
+      throw toDiscordError(error);
+    }
+  }
+}
+
+/**
+ * Replaces a posted message's embed. A new card replaces the old attachment;
+ * without one, the old card is removed (`attachments: []`) so it cannot linger
+ * beside a text timeline.
+ */
+export async function editDiscordMessage(
+  rest: REST,
+  channelId: string,
+  messageId: string,
+  message: NewsMessage,
+  card: CardFile | null,
+): Promise<void> {
+  const body = formatDiscord(withCard(message, card));
+  body.attachments ??= [];
+  try {
+    await rest.patch(Routes.channelMessage(channelId, messageId), {
+      body,
+      files: card ? [cardUpload(card)] : undefined,
+    });
+  } catch (error) {
+    throw toDiscordError(error);
+  }
+}
+
+/** Deletes a posted message. One that is already gone counts as deleted, so a retried delete succeeds. */
+export async function deleteDiscordMessage(rest: REST, channelId: string, messageId: string): Promise<void> {
+  try {
+    await rest.delete(Routes.channelMessage(channelId, messageId));
+  } catch (error) {
+    const mapped = toDiscordError(error);
+    if (mapped.code === "not_found" && (error as { code?: unknown }).code === UNKNOWN_MESSAGE) return;
+    throw mapped;
+  }
+}

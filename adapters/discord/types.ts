@@ -1,0 +1,34 @@
+/** Options of the Discord adapter, and the logger shape it writes to. */
+
+/** A pino-compatible logger: `log.warn({ channelId }, "message")`. */
+export interface AdapterLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/**
+ * How commands reach Herald:
+ * - `gateway`: a discord.js gateway connection (no public URL needed);
+ * - `http`: Discord POSTs interactions to `POST /discord/interactions` (see `httpRoutes()`);
+ * - `none`: posting only, no commands.
+ */
+export type DiscordMode = "gateway" | "http" | "none";
+
+export interface DiscordAdapterOptions {
+  /** Bot token (DISCORD_TOKEN). Required in every mode: posting needs it. */
+  token?: string | undefined;
+  /** The application's public key, 64 hex characters (DISCORD_PUBLIC_KEY). Required in `http` mode. */
+  publicKey?: string | undefined;
+  /** Default `gateway`. */
+  mode?: DiscordMode | undefined;
+  /** API base without the version (default https://discord.com/api); tests point it at the fake. */
+  apiUrl?: string | undefined;
+  /** Discord user ids that may use `/feeds` whatever their server permissions. */
+  adminUserIds?: readonly string[] | undefined;
+  /** Rate-limit waits longer than this reject with RateLimitError instead of queueing (default 30 000). */
+  maxRateLimitWaitMs?: number | undefined;
+  /** Largest interaction body the HTTP endpoint reads (default 256 KiB). */
+  maxInteractionBytes?: number | undefined;
+  log?: AdapterLog | undefined;
+}
