@@ -72,7 +72,7 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
       // Another admin may have added the same feed while this one was being fetched.
       const again = duplicateOf(ctx, [url.href, result.finalUrl]);
       if (again) throw new Refusal(sayReply(lang, "feeds.add.duplicate", { url: shown, id: code(again.id) }));
-      const record = store.upsertFeed({
+      store.upsertFeed({
         id,
         type: "rss",
         config: {
@@ -84,8 +84,6 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
         },
         destinationIds: [destinationId],
       });
-      // The store strips query strings (where tokens hide) from configs; a feed it cannot keep whole would poll the wrong URL.
-      if (record.config.url !== url.href) throw new Refusal(sayReply(lang, "feeds.add.notStorable", { url: shown }));
     });
   } catch (error) {
     if (error instanceof Refusal) return error.reply;

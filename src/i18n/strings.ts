@@ -62,8 +62,6 @@ const en = {
   "feeds.add.fetchFailed": "Couldn't fetch {url}: {reason}.",
   "feeds.add.notAFeed": "{url} is not a feed Herald can read: {reason}.",
   "feeds.add.duplicate": "{url} is already a feed of this channel: {id}.",
-  "feeds.add.notStorable":
-    "Couldn't add {url}: addresses with a query string (?…) can't be saved from chat, because Herald strips query strings where tokens tend to hide. Ask the Herald operator to add it to the config file.",
   "feeds.add.done": "Added feed {id}: {title}.",
   "feeds.add.firstRun":
     "New items will be posted from now on; the {count} items already in the feed are recorded without posting.",
@@ -137,8 +135,6 @@ const ko: Record<StringKey, string> = {
   "feeds.add.fetchFailed": "{url} 주소를 가져오지 못했습니다: {reason}.",
   "feeds.add.notAFeed": "{url}은(는) Herald가 읽을 수 있는 피드가 아닙니다: {reason}.",
   "feeds.add.duplicate": "{url}은(는) 이미 이 채널의 피드입니다: {id}.",
-  "feeds.add.notStorable":
-    "{url} 피드를 추가하지 못했습니다: 토큰이 들어 있을 수 있는 쿼리 문자열(?…)은 Herald가 저장하지 않으므로 채팅으로 추가할 수 없습니다. Herald 운영자에게 설정 파일에 추가해 달라고 요청하세요.",
   "feeds.add.done": "{id} 피드를 추가했습니다: {title}.",
   "feeds.add.firstRun": "지금부터 올라오는 새 글을 게시합니다. 피드에 이미 있는 글 {count}개는 게시하지 않고 기록만 합니다.",
 

@@ -55,14 +55,16 @@ function originOf(url: string): string {
   }
 }
 
-/** Keeps a URL but drops user:password and query strings, where tokens tend to hide. */
+/**
+ * Keeps a URL but drops user:password. The query stays: a feed's URL is what
+ * Herald polls, and `?section=it` is part of it.
+ */
 function stripUrlCredentials(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.username === "" && parsed.password === "" && parsed.search === "") return url;
+    if (parsed.username === "" && parsed.password === "") return url;
     parsed.username = "";
     parsed.password = "";
-    if (parsed.search !== "") parsed.search = `?${REDACTED}`;
     return parsed.toString();
   } catch {
     return REDACTED;
