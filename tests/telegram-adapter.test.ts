@@ -242,6 +242,7 @@ describe("Telegram adapter: posting", () => {
     telegram.failNext(1, 502);
     const gateway = await failure(post(CHANNEL, textOnly(), null));
     expect(gateway).toBeInstanceOf(NetworkError);
+    expect(gateway.message).toContain("non-JSON");
     expect(`${gateway.message} ${(gateway.cause as Error).message}`).not.toContain(telegram.token.split(":")[1]);
     expect(telegram.calls.map((c) => c.status)).toEqual([500, 502]);
   });
@@ -289,11 +290,11 @@ describe("Telegram adapter: posting", () => {
     expect(telegram.calls.map((c) => c.status)).toEqual([429, 429]);
   });
 
-  it("logs nothing that contains the token", async () => {
-    telegram.failNext(1, 502);
-    await failure(post(CHANNEL, textOnly(), null));
-    telegram.setChatError("-1009", "chat_not_found");
-    await failure(post("-1009", textOnly(), null));
+  it("logs a photo it could not remove after a failed follow-up, without the token", async () => {
+    telegram.failNext(1, 502, { method: "sendMessage" });
+    telegram.failNext(1, 502, { method: "deleteMessage" });
+    await failure(post(SUPERGROUP, longWithCard(), cardPng()));
+    expect(logged.some((line) => line.includes("could not remove a partly sent post"))).toBe(true);
     for (const line of logged) expect(line).not.toContain(telegram.token.split(":")[1]);
   });
 });

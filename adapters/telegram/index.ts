@@ -1,0 +1,180 @@
+/**
+ * Herald's Telegram adapter: posts through the Bot API (grammY, with
+ * auto-retry for short flood waits) and receives /news and /feeds by long
+ * polling or by webhook.
+ *
+ * @example
+ * const telegram = createTelegramAdapter({ token: process.env.TELEGRAM_BOT_TOKEN, log });
+ * await telegram.poster("@herald_news").post(message, card, { idempotencyKey });
+ * await telegram.start(handleCommand); // long polling
+ */
+import type { RunnerHandle } from "@grammyjs/runner";
+import type { Bot } from "grammy";
+import type { CardFile } from "../../src/adapter.ts";
+import type { ChatAdapter, CommandHandler, HttpHandler } from "../../src/chat/types.ts";
+import type { NewsMessage } from "../../src/message/types.ts";
+import { registerTelegramCommands } from "./bot-commands.ts";
+import { createTelegramBot, type TelegramRetryOptions } from "./client.ts";
+import { routeTelegramCommands } from "./command-router.ts";
+import { deleteTelegramNews, editTelegramNews } from "./edit.ts";
+import { telegramError } from "./errors.ts";
+import { logPollingFailures, startTelegramPolling } from "./polling.ts";
+import { TelegramPoster } from "./poster.ts";
+import { silentLogger, type TelegramClient, type TelegramLogger } from "./types.ts";
+import { checkWebhookSecret, setTelegramWebhook, telegramWebhookHandler } from "./webhook.ts";
+
+export { telegramChatPace, TELEGRAM_GLOBAL_PER_SECOND } from "./pace.ts";
+export { registerTelegramCommands } from "./bot-commands.ts";
+export { setTelegramWebhook } from "./webhook.ts";
+export { TelegramPoster } from "./poster.ts";
+
+export interface TelegramAdapterOptions {
+  /** BotFather's token (TELEGRAM_BOT_TOKEN). */
+  token: string | undefined;
+  /** How commands arrive. Default "polling". */
+  mode?: "polling" | "webhook";
+  /** Webhook mode: the secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (TELEGRAM_WEBHOOK_SECRET). */
+  webhookSecret?: string;
+  /** Webhook mode: the public HTTPS URL to register with setWebhook on start; leave unset to register it yourself. */
+  webhookUrl?: string;
+  /** Webhook mode: the path served by {@link ChatAdapter.httpRoutes}. Default "/telegram/webhook". */
+  webhookPath?: string;
+  /** Bot API root (TELEGRAM_API_ROOT): a local Bot API server, or a test fake. */
+  apiUrl?: string;
+  /** Telegram user ids that may run admin commands in every chat, on top of the chats' own admins. */
+  adminUserIds?: ReadonlyArray<string | number>;
+  /** Set the "/" command menus (en, ko) on start. Default true. */
+  registerCommands?: boolean;
+  retry?: TelegramRetryOptions;
+  log?: TelegramLogger;
+}
+
+export const DEFAULT_TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
+
+/**
+ * Creates the adapter. Throws at once, naming the environment variable, when
+ * the token is missing or malformed, or when webhook mode has no valid secret.
+ * Posting, editing and deleting work without `start`; only commands need it.
+ */
+export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdapter {
+  const mode = options.mode ?? "polling";
+  if (mode !== "polling" && mode !== "webhook") {
+    throw new Error(`telegram.mode must be "polling" or "webhook", got ${JSON.stringify(mode)}.`);
+  }
+  const webhookSecret = mode === "webhook" ? checkWebhookSecret(options.webhookSecret) : undefined;
+  const log = options.log ?? silentLogger;
+  const bot = createTelegramBot({
+    token: options.token ?? "",
+    ...(options.apiUrl !== undefined ? { apiRoot: options.apiUrl } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  return new TelegramAdapter(bot, {
+    mode,
+    webhookSecret,
+    webhookUrl: options.webhookUrl,
+    webhookPath: options.webhookPath ?? DEFAULT_TELEGRAM_WEBHOOK_PATH,
+    adminUserIds: new Set((options.adminUserIds ?? []).map(String)),
+    registerCommands: options.registerCommands ?? true,
+    log,
+  });
+}
+
+interface AdapterSettings {
+  mode: "polling" | "webhook";
+  webhookSecret: string | undefined;
+  webhookUrl: string | undefined;
+  webhookPath: string;
+  adminUserIds: ReadonlySet<string>;
+  registerCommands: boolean;
+  log: TelegramLogger;
+}
+
+class TelegramAdapter implements ChatAdapter {
+  readonly platform = "telegram" as const;
+  readonly #bot: Bot;
+  readonly #client: TelegramClient;
+  readonly #settings: AdapterSettings;
+  #handler: CommandHandler | null = null;
+  #runner: RunnerHandle | null = null;
+  #webhook: HttpHandler | null = null;
+
+  constructor(bot: Bot, settings: AdapterSettings) {
+    this.#bot = bot;
+    this.#settings = settings;
+    this.#client = { api: bot.api, token: bot.token, log: settings.log };
+    bot.api.config.use(logPollingFailures(this.#client));
+    routeTelegramCommands(bot, {
+      client: this.#client,
+      adminUserIds: settings.adminUserIds,
+      handler: () => this.#handler,
+    });
+  }
+
+  poster(channelId: string): TelegramPoster {
+    return new TelegramPoster(this.#client, channelId);
+  }
+
+  edit(channelId: string, messageId: string, message: NewsMessage, card: CardFile | null): Promise<void> {
+    return editTelegramNews(this.#client, channelId, messageId, message, card);
+  }
+
+  delete(channelId: string, messageId: string): Promise<void> {
+    return deleteTelegramNews(this.#client, channelId, messageId);
+  }
+
+  async start(handler: CommandHandler): Promise<void> {
+    if (this.#handler) throw new Error("telegram adapter is already started");
+    const { token, log } = this.#client;
+    try {
+      // getMe: checks the token and learns the bot's @username, which /news@username needs.
+      await this.#bot.init();
+    } catch (error) {
+      throw telegramError(error, token, "getMe");
+    }
+    if (this.#settings.registerCommands) {
+      try {
+        await registerTelegramCommands(this.#bot.api, token);
+      } catch (error) {
+        log.warn({ reason: (error as Error).message }, "telegram: could not set the command menu");
+      }
+    }
+    // Set before polling starts so the first updates are answered, not dropped.
+    this.#handler = handler;
+    try {
+      if (this.#settings.mode === "polling") {
+        this.#runner = await startTelegramPolling(this.#bot, this.#client);
+      } else {
+        this.#webhook ??= telegramWebhookHandler(this.#bot, this.#settings.webhookSecret ?? "", this.#client);
+        if (this.#settings.webhookUrl) {
+          await setTelegramWebhook(this.#bot.api, token, this.#settings.webhookUrl, this.#settings.webhookSecret ?? "");
+        }
+      }
+    } catch (error) {
+      this.#handler = null;
+      throw error;
+    }
+    log.info({ bot: this.#bot.botInfo.username, mode: this.#settings.mode }, "telegram: receiving commands");
+  }
+
+  async stop(): Promise<void> {
+    const runner = this.#runner;
+    this.#runner = null;
+    // Resolves once the handlers still running have answered; updates not yet confirmed are redelivered next time.
+    await runner?.stop();
+    this.#handler = null;
+  }
+
+  httpRoutes(): Record<string, HttpHandler> {
+    if (this.#settings.mode !== "webhook") return {};
+    const route: HttpHandler = async (req, res) => {
+      // Not started yet, or stopped: Telegram keeps the update and resends it later.
+      if (!this.#webhook || !this.#handler) {
+        res.writeHead(503, { "content-type": "text/plain", "retry-after": "5" }).end("not receiving updates");
+        req.resume();
+        return;
+      }
+      await this.#webhook(req, res);
+    };
+    return { [`POST ${this.#settings.webhookPath}`]: route };
+  }
+}
