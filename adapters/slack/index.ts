@@ -1,0 +1,120 @@
+/**
+ * The Slack bot: posts with the Web API (poster.ts) and takes `/news` and
+ * `/feeds` through Bolt, over HTTP (http-mode.ts, mounted on Herald's server
+ * through {@link SlackAdapter.httpRoutes}) or Socket Mode (socket-mode.ts).
+ *
+ * @example
+ * const slack = createSlackAdapter({ botToken, signingSecret, mode: "http", admins: ["U0123ABCD"], log });
+ * await slack.poster("C0123456789").post(message, card, { idempotencyKey });
+ * await slack.start(handleCommand);
+ * const routes = slack.httpRoutes(); // { "POST /slack/events": handler }
+ */
+import type { App } from "@slack/bolt";
+import type { WebClient, WebClientOptions } from "@slack/web-api";
+import type { CardFile, Poster } from "../../src/adapter.ts";
+import type { ChatAdapter, CommandHandler, HttpHandler } from "../../src/chat/types.ts";
+import type { NewsMessage } from "../../src/message/types.ts";
+import { DEFAULT_CARD_WAITS_MS } from "./card.ts";
+import { createSlackClient, slackClientOptions } from "./client.ts";
+import { registerSlashCommands } from "./commands.ts";
+import { slackFailure } from "./errors.ts";
+import { createHttpModeApp } from "./http-mode.ts";
+import { type CheckedSlackOptions, checkSlackOptions, type SlackAdapterOptions } from "./options.ts";
+import { SlackChannelPoster, SlackMessenger } from "./poster.ts";
+import { createSocketModeApp } from "./socket-mode.ts";
+import { type SlackLog, silentLog } from "./types.ts";
+
+export type { SlackAdapterOptions } from "./options.ts";
+export type { SlackLog } from "./types.ts";
+
+export class SlackAdapter implements ChatAdapter {
+  readonly platform = "slack" as const;
+  readonly #settings: CheckedSlackOptions;
+  readonly #clientOptions: WebClientOptions;
+  readonly #client: WebClient;
+  readonly #messenger: SlackMessenger;
+  readonly #log: SlackLog;
+  readonly #cardWaitsMs: readonly number[];
+  #app: App | null = null;
+  #route: HttpHandler | null = null;
+  #stopped = false;
+
+  constructor(options: SlackAdapterOptions) {
+    this.#settings = checkSlackOptions(options);
+    this.#log = options.log ?? silentLog;
+    this.#cardWaitsMs = options.cardWaitsMs ?? DEFAULT_CARD_WAITS_MS;
+    const clientSettings = { apiUrl: options.apiUrl, retry: options.retry, timeoutMs: options.timeoutMs, log: this.#log };
+    this.#clientOptions = slackClientOptions(clientSettings);
+    this.#client = createSlackClient(this.#settings.botToken, clientSettings);
+    this.#messenger = new SlackMessenger(this.#client, { log: this.#log, cardWaitsMs: this.#cardWaitsMs });
+  }
+
+  poster(channelId: string): Poster {
+    return new SlackChannelPoster(this.#messenger, channelId);
+  }
+
+  edit(channelId: string, messageId: string, message: NewsMessage, card: CardFile | null): Promise<void> {
+    return this.#messenger.edit(channelId, messageId, message, card);
+  }
+
+  delete(channelId: string, messageId: string): Promise<void> {
+    return this.#messenger.delete(channelId, messageId);
+  }
+
+  /** Builds the Bolt app, checks the token (auth.test) and, in Socket Mode, connects. */
+  async start(handler: CommandHandler): Promise<void> {
+    if (this.#app) throw new Error("the Slack adapter is already started");
+    const { botToken, mode, signingSecret, appToken, eventsPath, admins } = this.#settings;
+    let app: App;
+    if (mode === "http") {
+      const http = createHttpModeApp({
+        botToken,
+        signingSecret: signingSecret ?? "",
+        path: eventsPath,
+        clientOptions: this.#clientOptions,
+        log: this.#log,
+      });
+      app = http.app;
+      this.#route = http.route;
+    } else {
+      app = createSocketModeApp({ botToken, appToken: appToken ?? "", clientOptions: this.#clientOptions, log: this.#log });
+    }
+    registerSlashCommands(app, { client: this.#client, admins, handler, log: this.#log, cardWaitsMs: this.#cardWaitsMs });
+    app.error(async (error) => {
+      this.#log.error({ error: error.message }, "Slack event failed");
+    });
+    try {
+      await app.init();
+      if (mode === "socket") await app.start();
+    } catch (error) {
+      this.#route = null;
+      throw slackFailure(error, mode === "socket" ? "Socket Mode connection" : "auth.test");
+    }
+    this.#app = app;
+    this.#stopped = false;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#app || this.#stopped) return;
+    this.#stopped = true;
+    if (this.#settings.mode === "socket") await this.#app.stop();
+  }
+
+  httpRoutes(): Record<string, HttpHandler> {
+    const route = this.#route;
+    if (this.#settings.mode !== "http" || !route) return {};
+    const serve: HttpHandler = async (req, res) => {
+      if (this.#stopped) {
+        res.writeHead(503).end();
+        return;
+      }
+      await route(req, res);
+    };
+    return { [`POST ${this.#settings.eventsPath}`]: serve };
+  }
+}
+
+/** Creates the Slack adapter; throws at once when a token or secret the mode needs is missing. */
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  return new SlackAdapter(options);
+}

@@ -1,0 +1,132 @@
+/**
+ * Posting, editing and deleting Herald's messages in Slack channels.
+ *
+ * Without a card: chat.postMessage with formatSlack's text and blocks. With a
+ * card: the PNG is uploaded privately, then chat.postMessage shows it through
+ * an image block (`slack_file`) — see card.ts for why. The returned id is the
+ * message ts, plus "|fileId" when a card was uploaded (message-id.ts).
+ * Rate limits are absorbed by the WebClient (client.ts). Slack has no
+ * idempotency key for chat.postMessage, so `idempotencyKey` is not sent.
+ */
+import type { WebClient } from "@slack/web-api";
+import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
+import { AdapterError } from "../../src/errors.ts";
+import type { NewsMessage } from "../../src/message/types.ts";
+import {
+  CARD_NOT_READY,
+  deleteCardQuietly,
+  formatSlackWithCard,
+  isCardNotReady,
+  uploadPrivateCard,
+  whileCardProcessing,
+} from "./card.ts";
+import { slackFailure } from "./errors.ts";
+import { formatSlack, type SlackMessage } from "./format.ts";
+import { decodeMessageId, encodeMessageId } from "./message-id.ts";
+import type { SlackLog } from "./types.ts";
+
+export interface SlackMessengerOptions {
+  log: SlackLog;
+  /** Waits while Slack processes a fresh card upload; see card.ts. */
+  cardWaitsMs: readonly number[];
+}
+
+export class SlackMessenger {
+  constructor(
+    private readonly client: WebClient,
+    private readonly options: SlackMessengerOptions,
+  ) {}
+
+  async post(channel: string, message: NewsMessage, card: CardFile | null, signal?: AbortSignal): Promise<PostedMessage> {
+    signal?.throwIfAborted();
+    const post = (payload: SlackMessage) => async () => {
+      const answer = await this.client.chat.postMessage({ channel, ...payload });
+      if (!answer.ts) throw new Error("chat.postMessage answered without a ts");
+      return answer.ts;
+    };
+    if (!card) return { id: encodeMessageId(await mapped("chat.postMessage", post(formatSlack(message))), null) };
+
+    const fileId = await uploadPrivateCard(this.client, card, message);
+    const ts = await this.showingCard("chat.postMessage", fileId, post(formatSlackWithCard(message, fileId)), signal);
+    if (ts !== CARD_NOT_READY) return { id: encodeMessageId(ts, fileId) };
+    this.options.log.warn({ channel, fileId, articleId: message.articleId }, "Slack had not processed the card in time; posting without it");
+    return { id: encodeMessageId(await mapped("chat.postMessage", post(formatSlack(message))), null) };
+  }
+
+  /**
+   * Replaces the message's text; with a card, a fresh upload replaces the old
+   * one (the old file is deleted once the message shows the new one).
+   */
+  async edit(channel: string, messageId: string, message: NewsMessage, card: CardFile | null): Promise<void> {
+    const { ts, fileId: oldFileId } = decodeMessageId(messageId);
+    const update = (payload: SlackMessage) => async () => {
+      await this.client.chat.update({ channel, ts, ...payload });
+    };
+    let shownFileId: string | null = null;
+    if (card) {
+      const fileId = await uploadPrivateCard(this.client, card, message);
+      const shown = await this.showingCard("chat.update", fileId, update(formatSlackWithCard(message, fileId)));
+      if (shown !== CARD_NOT_READY) shownFileId = fileId;
+    }
+    if (!shownFileId) await mapped("chat.update", update(formatSlack(message)));
+    if (oldFileId && oldFileId !== shownFileId) await deleteCardQuietly(this.client, oldFileId, this.options.log);
+  }
+
+  /** Deletes the message, then its card file when it had one. */
+  async delete(channel: string, messageId: string): Promise<void> {
+    const { ts, fileId } = decodeMessageId(messageId);
+    await mapped("chat.delete", () => this.client.chat.delete({ channel, ts }));
+    if (fileId) await deleteCardQuietly(this.client, fileId, this.options.log);
+  }
+
+  /**
+   * Runs `send` (which shows card file `fileId`) while Slack is still
+   * processing the upload. When it fails, or Slack never got ready, the file
+   * is deleted: nothing shows it.
+   */
+  private async showingCard<T>(
+    action: string,
+    fileId: string,
+    send: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T | typeof CARD_NOT_READY> {
+    try {
+      signal?.throwIfAborted();
+      const result = await whileCardProcessing(send, isCardNotReady, this.options.cardWaitsMs, signal);
+      if (result === CARD_NOT_READY) await deleteCardQuietly(this.client, fileId, this.options.log);
+      return result;
+    } catch (error) {
+      await deleteCardQuietly(this.client, fileId, this.options.log);
+      throw signal?.aborted ? error : slackFailure(error, action);
+    }
+  }
+}
+
+/** Runs one Web API call, throwing Herald's error for its failure. */
+async function mapped<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw error instanceof AdapterError ? error : slackFailure(error, action);
+  }
+}
+
+/** Slack: "1 message per second per channel, short bursts allowed". A delivery is one message (the card upload is not). */
+export const SLACK_CHANNEL_INTERVAL_MS = 1_000;
+
+/** A {@link Poster} bound to one channel. */
+export class SlackChannelPoster implements Poster {
+  readonly platform = "slack" as const;
+  /** Lets the delivery queue space posts to this channel, so the WebClient's 429 retries stay the exception. */
+  readonly paces: readonly { key: string; minIntervalMs: number }[];
+  constructor(
+    private readonly messenger: SlackMessenger,
+    private readonly channel: string,
+  ) {
+    this.paces = [{ key: `slack:${channel}`, minIntervalMs: SLACK_CHANNEL_INTERVAL_MS }];
+  }
+
+  post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
+    return this.messenger.post(this.channel, message, card, options.signal);
+  }
+}
