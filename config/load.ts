@@ -47,6 +47,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   });
   if (env.REDIS_URL) setPath(interpolated, ["redis", "url"], env.REDIS_URL);
   if (env.HERALD_DB) setPath(interpolated, ["database", "path"], env.HERALD_DB);
+  // API base overrides, so the whole bot can run against loopback servers.
+  const root = interpolated as Record<string, unknown>;
+  if (env.DISCORD_API_URL && root.discord) setPath(root, ["discord", "apiUrl"], env.DISCORD_API_URL);
+  if (env.SLACK_API_URL && root.slack) setPath(root, ["slack", "apiUrl"], env.SLACK_API_URL);
+  if (env.TELEGRAM_API_ROOT && root.telegram) setPath(root, ["telegram", "apiUrl"], env.TELEGRAM_API_ROOT);
 
   const result = configSchema.safeParse(interpolated);
   if (!result.success) {

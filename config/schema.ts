@@ -53,8 +53,45 @@ export const feedSchema = z.discriminatedUnion("type", [
   z.object({ ...feedCommon, type: z.literal("webhook"), token: secret.optional(), secret: secret.optional() }),
 ]);
 
+const apiUrl = httpUrl.optional();
+
+/** Bot sections: tokens may be absent here; the adapter names the missing env var when the bot is used. */
+const discordBot = z
+  .object({
+    token: z.string().optional(),
+    applicationId: z.string().regex(/^\d{17,20}$/, "must be the application id (17–20 digits)").optional(),
+    publicKey: z.string().optional(),
+    mode: z.enum(["gateway", "http", "none"]).default("gateway"),
+    apiUrl,
+    admins: z.array(z.string()).default([]),
+  })
+  .optional();
+const slackBot = z
+  .object({
+    botToken: z.string().optional(),
+    signingSecret: z.string().optional(),
+    appToken: z.string().optional(),
+    mode: z.enum(["http", "socket"]).default("socket"),
+    apiUrl,
+    admins: z.array(z.string()).default([]),
+  })
+  .optional();
+const telegramBot = z
+  .object({
+    token: z.string().optional(),
+    mode: z.enum(["polling", "webhook"]).default("polling"),
+    webhookSecret: z.string().optional(),
+    webhookUrl: httpUrl.optional(),
+    apiUrl,
+    admins: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
+  })
+  .optional();
+
 export const configSchema = z
   .object({
+    discord: discordBot,
+    slack: slackBot,
+    telegram: telegramBot,
     redis: z.object({ url: z.string().default("redis://127.0.0.1:6379/0"), prefix: z.string().regex(/^[\w:-]+$/).default("herald") }).prefault({}),
     database: z.object({ path: z.string().default("data/herald.db") }).prefault({}),
     http: z.object({ host: z.string().default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8080) }).prefault({}),
@@ -89,6 +126,11 @@ export const configSchema = z
       if (destinationIds.has(d.id)) ctx.addIssue({ code: "custom", path: ["destinations", i, "id"], message: `duplicate destination id '${d.id}'` });
       destinationIds.add(d.id);
     });
+    for (const [i, d] of config.destinations.entries()) {
+      if ((d.type === "discord" || d.type === "slack" || d.type === "telegram") && !config[d.type]) {
+        ctx.addIssue({ code: "custom", path: ["destinations", i, "type"], message: `a '${d.type}' destination needs the '${d.type}:' bot section` });
+      }
+    }
     const feedIds = new Set<string>();
     config.feeds.forEach((feed, i) => {
       if (feedIds.has(feed.id)) ctx.addIssue({ code: "custom", path: ["feeds", i, "id"], message: `duplicate feed id '${feed.id}'` });

@@ -3,8 +3,8 @@ import { DiscordWebhookPoster } from "../adapters/discord/webhook.ts";
 import { SlackWebhookPoster } from "../adapters/slack/webhook.ts";
 import type { Poster } from "../src/adapter.ts";
 
-/** Bot destinations register their posters here once their platform client is running. */
-export type BotPosterFactory = (destination: HeraldConfig["destinations"][number]) => Poster | null;
+/** Posters for bot destinations: from the config, or created from chat (then only `destinationId` is known here). */
+export type BotPosterFactory = (destinationId: string, destination: HeraldConfig["destinations"][number] | undefined) => Poster | null;
 
 /** One poster per destination, made on first use and reused (keep-alive connections, client rate-limit state). */
 export function createPosterRegistry(config: HeraldConfig, botPoster: BotPosterFactory = () => null): (destinationId: string) => Poster {
@@ -14,9 +14,8 @@ export function createPosterRegistry(config: HeraldConfig, botPoster: BotPosterF
     const existing = posters.get(destinationId);
     if (existing) return existing;
     const destination = config.destinations.find((d) => d.id === destinationId);
-    if (!destination) throw new Error(`unknown destination '${destinationId}'`);
     let poster: Poster | null;
-    switch (destination.type) {
+    switch (destination?.type) {
       case "discord-webhook":
         poster = new DiscordWebhookPoster(destination.url, timeout);
         break;
@@ -24,9 +23,9 @@ export function createPosterRegistry(config: HeraldConfig, botPoster: BotPosterF
         poster = new SlackWebhookPoster(destination.url, timeout);
         break;
       default:
-        poster = botPoster(destination);
+        poster = botPoster(destinationId, destination);
     }
-    if (!poster) throw new Error(`destination '${destinationId}' (${destination.type}) needs its bot configured (the '${destination.type}:' section)`);
+    if (!poster) throw new Error(`destination '${destinationId}' has no way to post: unknown, or its bot section (discord:, slack:, telegram:) is missing`);
     posters.set(destinationId, poster);
     return poster;
   };

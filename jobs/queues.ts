@@ -23,6 +23,8 @@ export interface DeliverJobData {
   articleId: string;
   version: number;
   destinationId: string;
+  /** Epoch ms of the send slot this job reserved (see jobs/pipeline/pacing.ts); unset until it has one. */
+  slotAt?: number;
 }
 
 export interface PollJobData {

@@ -3,12 +3,13 @@ import { Redis } from "ioredis";
 import type { HeraldConfig } from "../config/schema.ts";
 import { CardRenderer } from "../src/card/index.ts";
 import { openStore, type Store } from "../src/store/index.ts";
+import { type Bots, createBots } from "./bots.ts";
 import { createLogger, type Logger } from "./log.ts";
 import type { PipelineContext } from "./pipeline/context.ts";
 import { processDelivery, recordExhausted } from "./pipeline/deliver.ts";
 import { syncConfigToStore } from "./pipeline/feeds.ts";
 import { processIngest } from "./pipeline/ingest.ts";
-import { type BotPosterFactory, createPosterRegistry } from "./posters.ts";
+import { createPosterRegistry } from "./posters.ts";
 import { type DeliverJobData, type IngestJobData, type PollJobData, QueueName } from "./queues.ts";
 import { processPoll } from "./sources/rss.ts";
 
@@ -21,6 +22,8 @@ export interface Runtime {
   deliverQueue: Queue<DeliverJobData>;
   pollQueue: Queue<PollJobData>;
   context: PipelineContext;
+  /** The configured chat bots (posting works without starting them; commands need `bots.start`). */
+  bots: Bots;
   workers: Worker[];
   startWorkers(): void;
   /** Stops taking jobs, lets in-flight jobs finish (up to `graceMs`), then closes everything. */
@@ -42,10 +45,17 @@ function redisConnection(url: string, log: Logger): Redis {
   return redis;
 }
 
-export function createRuntime(config: HeraldConfig, options: { log?: Logger; botPoster?: BotPosterFactory } = {}): Runtime {
+export function createRuntime(config: HeraldConfig, options: { log?: Logger } = {}): Runtime {
   const log = options.log ?? createLogger(config.log.level);
   const store = openStore(config.database.path);
   syncConfigToStore(config, store);
+  let bots: Bots;
+  try {
+    bots = createBots(config, store, log);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const connection = redisConnection(config.redis.url, log);
   const queueOptions = { connection: connection as ConnectionOptions, prefix: config.redis.prefix };
 
@@ -83,7 +93,8 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger; bot
       renderer ??= CardRenderer.launch({ executablePath: config.cards.chromiumPath, browsers: config.cards.browsers });
       return renderer;
     },
-    poster: createPosterRegistry(config, options.botPoster),
+    poster: createPosterRegistry(config, bots.poster),
+    redis: connection,
   };
 
   const workers: Worker[] = [];
@@ -121,11 +132,12 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger; bot
       log.warn({ graceMs }, "in-flight jobs did not finish in time; they will be retried by another worker");
       await Promise.all(workers.map((w) => w.close(true)));
     }
+    await bots.stop();
     await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close()]);
     if (renderer) await (await renderer.catch(() => null))?.close();
     for (const redis of ownConnections) redis.disconnect();
     store.close();
   };
 
-  return { config, log, store, connection, ingestQueue, deliverQueue, pollQueue, context, workers, startWorkers, close };
+  return { config, log, store, connection, ingestQueue, deliverQueue, pollQueue, context, bots, workers, startWorkers, close };
 }

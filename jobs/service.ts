@@ -33,8 +33,14 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
     watchers.push(watcher);
   }
 
+  await runtime.bots.start({
+    store,
+    log,
+    allowPrivateFeedUrls: config.security.allowPrivateFeedUrls,
+    onFeedsChanged: () => scheduleFeeds(runtime),
+  });
   let server: Server | null = null;
-  if (options.http !== false) server = await startHttpServer(routes(runtime), config.http.host, config.http.port, log);
+  if (options.http !== false) server = await startHttpServer({ ...routes(runtime), ...botRoutes(runtime) }, config.http.host, config.http.port, log);
   if (options.workers !== false) runtime.startWorkers();
   const address = server?.address();
 
@@ -70,6 +76,11 @@ async function scheduleFeeds(runtime: Runtime): Promise<void> {
   for (const scheduler of await pollQueue.getJobSchedulers()) {
     if (scheduler.key && !wanted.has(scheduler.key)) await pollQueue.removeJobScheduler(scheduler.key);
   }
+}
+
+/** The bots' HTTP-mode endpoints (Discord interactions, Slack events, Telegram webhook). */
+function botRoutes(runtime: Runtime): RouteTable {
+  return Object.fromEntries(Object.entries(runtime.bots.httpRoutes()).map(([key, handler]) => [key, (req, res) => handler(req, res)]));
 }
 
 function routes(runtime: Runtime): RouteTable {

@@ -26,5 +26,11 @@ export interface PostOptions {
  */
 export interface Poster {
   readonly platform: Platform;
+  /**
+   * Send-rate limits that apply to this target (a Telegram group: one message
+   * per 3 s; a Slack channel: one per second). The delivery queue spaces jobs
+   * by these across all workers, so posts wait their turn instead of being refused.
+   */
+  readonly paces?: readonly { key: string; minIntervalMs: number }[];
   post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage>;
 }

@@ -94,3 +94,34 @@ export async function runStatus(argv: string[]): Promise<number> {
   }
   return 0;
 }
+
+/**
+ * `herald register-commands [--guild <id>]`: Discord application commands
+ * (global, or one guild — guild commands update at once, global ones within
+ * an hour) and Telegram's en/ko command menus. Slack's slash commands live in
+ * the app manifest (config/slack-manifest.yaml).
+ */
+export async function runRegisterCommands(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { ...configOption, guild: { type: "string", short: "g" } } });
+  const config = loadConfig(values.config);
+  const { createDiscordAdapter } = await import("../../adapters/discord/index.ts");
+  const { checkTelegramToken, createTelegramBot } = await import("../../adapters/telegram/client.ts");
+  const { registerTelegramCommands } = await import("../../adapters/telegram/bot-commands.ts");
+  let done = 0;
+  if (config.discord) {
+    if (!config.discord.applicationId) throw new Error("discord.applicationId is required to register commands. Set it in the config (the Application ID on the Developer Portal).");
+    const discord = createDiscordAdapter({ token: config.discord.token, mode: "none", apiUrl: config.discord.apiUrl });
+    await discord.registerCommands(config.discord.applicationId, values.guild);
+    console.log(`discord: /news and /feeds registered ${values.guild ? `in guild ${values.guild}` : "globally"}`);
+    done++;
+  }
+  if (config.telegram) {
+    const bot = createTelegramBot({ token: checkTelegramToken(config.telegram.token), apiRoot: config.telegram.apiUrl });
+    await registerTelegramCommands(bot.api, config.telegram.token);
+    console.log("telegram: command menus set (en, ko)");
+    done++;
+  }
+  if (config.slack) console.log("slack: slash commands come from the app manifest (config/slack-manifest.yaml); nothing to register here");
+  if (!done && !config.slack) console.error("no bot sections (discord:, telegram:) in the config: nothing to register");
+  return done || config.slack ? 0 : 1;
+}

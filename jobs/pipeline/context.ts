@@ -1,4 +1,5 @@
 import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
 import type { HeraldConfig } from "../../config/schema.ts";
 import type { Poster } from "../../src/adapter.ts";
 import type { CardRenderer } from "../../src/card/index.ts";
@@ -16,4 +17,6 @@ export interface PipelineContext {
   /** Null in processes that do not render (cards disabled, or a deliver-only worker). */
   renderer: () => Promise<CardRenderer | null>;
   poster: (destinationId: string) => Poster;
+  /** For send-slot reservations shared by all workers. */
+  redis: Redis;
 }

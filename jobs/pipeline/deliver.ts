@@ -1,5 +1,5 @@
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
-import type { CardFile } from "../../src/adapter.ts";
+import type { CardFile, Poster } from "../../src/adapter.ts";
 import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
 import { AdapterError, RateLimitError } from "../../src/errors.ts";
 import { buildMessage } from "../../src/message/build.ts";
@@ -7,6 +7,7 @@ import type { CardRef } from "../../src/message/types.ts";
 import { pngSize } from "../../src/card/png.ts";
 import type { DeliverJobData } from "../queues.ts";
 import type { PipelineContext } from "./context.ts";
+import { reserveSlots } from "./pacing.ts";
 
 export const CARD_FILENAME = "timeline.png";
 
@@ -30,6 +31,7 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   const { card, ref } = loadCard(stored.article, ctx);
   const message = buildMessage(stored.article, { card: ref });
   const poster = ctx.poster(destinationId);
+  if (token && (await waitForSendSlot(job, token, poster.paces, ctx))) throw new DelayedError();
 
   ctx.store.markSending(articleId, version, destinationId);
   ctx.store.incrementAttempts(articleId, version, destinationId);
@@ -40,6 +42,8 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     return { status: "delivered", messageId: posted.id };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    // The next attempt reserves a fresh slot.
+    if (job.data.slotAt !== undefined) await job.updateData({ articleId, version, destinationId });
     if (error instanceof RateLimitError && token) {
       ctx.store.markFailed(articleId, version, destinationId, reason, false);
       log.warn({ retryAfterMs: error.retryAfterMs }, "rate limited; waiting as asked");
@@ -56,6 +60,32 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     log.warn({ err: reason, attempt: job.attemptsMade + 1 }, "delivery failed; will retry");
     throw error;
   }
+}
+
+/** Waits below this inside the job; longer waits put the job back in the delayed set (freeing the worker). */
+const INLINE_WAIT_MS = 100;
+
+/**
+ * Spaces sends to one target by the platform's limits. A job reserves its
+ * slot once and keeps it in its data, so coming back from the delayed set it
+ * does not queue up again behind jobs that reserved after it.
+ * Returns true when the job was moved to the delayed set.
+ */
+async function waitForSendSlot(job: Job<DeliverJobData>, token: string, paces: Poster["paces"], ctx: PipelineContext): Promise<boolean> {
+  if (!paces?.length) return false;
+  let slotAt = job.data.slotAt;
+  if (slotAt === undefined) {
+    slotAt = Date.now() + (await reserveSlots(ctx.redis, ctx.config.redis.prefix, paces));
+    await job.updateData({ ...job.data, slotAt });
+  }
+  const wait = slotAt - Date.now();
+  if (wait <= 0) return false;
+  if (wait <= INLINE_WAIT_MS) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    return false;
+  }
+  await job.moveToDelayed(slotAt, token);
+  return true;
 }
 
 /** Marks a delivery failed for good once BullMQ has spent every attempt. */

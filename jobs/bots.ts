@@ -1,0 +1,105 @@
+import { createDiscordAdapter } from "../adapters/discord/index.ts";
+import { createSlackAdapter } from "../adapters/slack/index.ts";
+import { createTelegramAdapter } from "../adapters/telegram/index.ts";
+import type { HeraldConfig } from "../config/schema.ts";
+import type { ChatAdapter, HttpHandler } from "../src/chat/types.ts";
+import { type CommandServices, runCommand } from "../src/commands/index.ts";
+import type { Store } from "../src/store/index.ts";
+import type { Logger } from "./log.ts";
+import type { BotPosterFactory } from "./posters.ts";
+
+type Platform = "discord" | "slack" | "telegram";
+
+export interface Bots {
+  adapters: Map<Platform, ChatAdapter>;
+  /** Poster for a bot destination, or null when its bot is not configured. */
+  poster: BotPosterFactory;
+  /** Starts receiving commands on every configured bot. */
+  start(services: Omit<CommandServices, "destinationsFor" | "ensureDestination">): Promise<void>;
+  /** HTTP-mode endpoints of the started bots. */
+  httpRoutes(): Record<string, HttpHandler>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the adapter of each bot section in the config. A missing token or
+ * secret fails here, at start, with the env var to set.
+ */
+export function createBots(config: HeraldConfig, store: Store, log: Logger): Bots {
+  const adapters = new Map<Platform, ChatAdapter>();
+  if (config.discord) {
+    const d = config.discord;
+    adapters.set("discord", createDiscordAdapter({ token: d.token, publicKey: d.publicKey, mode: d.mode, apiUrl: d.apiUrl, adminUserIds: d.admins, log: log.child({ platform: "discord" }) }));
+  }
+  if (config.slack) {
+    const s = config.slack;
+    adapters.set("slack", createSlackAdapter({ botToken: s.botToken, signingSecret: s.signingSecret, appToken: s.appToken, mode: s.mode, apiUrl: s.apiUrl, admins: s.admins, log: log.child({ platform: "slack" }) }));
+  }
+  if (config.telegram) {
+    const t = config.telegram;
+    adapters.set(
+      "telegram",
+      createTelegramAdapter({ token: t.token, mode: t.mode, webhookSecret: t.webhookSecret, webhookUrl: t.webhookUrl, apiUrl: t.apiUrl, adminUserIds: t.admins, log: log.child({ platform: "telegram" }) }),
+    );
+  }
+
+  const channelOf = (d: HeraldConfig["destinations"][number]): [Platform, string] | null => {
+    if (d.type === "discord") return ["discord", d.channelId];
+    if (d.type === "slack") return ["slack", d.channel];
+    if (d.type === "telegram") return ["telegram", d.chatId];
+    return null;
+  };
+
+  const poster: BotPosterFactory = (destinationId, destination) => {
+    const target = (destination && channelOf(destination)) ?? storedChannel(store, destinationId);
+    if (!target) return null;
+    const [platform, channelId] = target;
+    const adapter = adapters.get(platform);
+    if (!adapter) return null;
+    // Each adapter's poster carries its platform's send limits (Poster.paces); the queue spaces jobs by them.
+    return adapter.poster(channelId);
+  };
+
+  const destinationsFor = (platform: Platform, channelId: string): string[] => [
+    ...config.destinations.filter((d) => channelOf(d)?.[0] === platform && channelOf(d)?.[1] === channelId).map((d) => d.id),
+    ...store
+      .listDestinations()
+      .filter((d) => d.type === platform && d.config.channelId === channelId && !config.destinations.some((c) => c.id === d.id))
+      .map((d) => d.id),
+  ];
+
+  const ensureDestination = (platform: Platform, channelId: string): string => {
+    const existing = destinationsFor(platform, channelId)[0];
+    if (existing) return existing;
+    const id = `${platform}-${channelId.replace(/[^A-Za-z0-9_-]/g, "")}`.slice(0, 64);
+    store.upsertDestination({ id, type: platform, config: { channelId } });
+    return id;
+  };
+
+  const started: ChatAdapter[] = [];
+  return {
+    adapters,
+    poster,
+    async start(services) {
+      const full: CommandServices = { ...services, destinationsFor, ensureDestination };
+      for (const adapter of adapters.values()) {
+        await adapter.start((request) => runCommand(request, full));
+        started.push(adapter);
+      }
+    },
+    httpRoutes() {
+      return Object.assign({}, ...started.map((a) => a.httpRoutes()));
+    },
+    async stop() {
+      await Promise.all(started.splice(0).map((a) => a.stop().catch((error: Error) => log.warn({ platform: a.platform, err: error.message }, "bot stop failed"))));
+    },
+  };
+}
+
+/** Destinations created from chat (`/feeds add` in a channel with none) live only in the store. */
+function storedChannel(store: Store, destinationId: string): [Platform, string] | null {
+  const d = store.getDestination(destinationId);
+  const channelId = d?.config.channelId;
+  if (!d || typeof channelId !== "string" || !["discord", "slack", "telegram"].includes(d.type)) return null;
+  return [d.type as Platform, channelId];
+}
