@@ -14,6 +14,8 @@ const duration = z.string().transform((text, ctx) => {
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "ids are letters, digits, '-' and '_' (at most 64)");
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const secret = z.string().min(1, "must not be empty");
+/** `${VAR:-}` leaves an empty string: for an optional secret that means "not set". */
+const optionalSecret = z.preprocess((value) => (value === "" ? undefined : value), secret.optional());
 
 const discordWebhookUrl = httpUrl.refine((url) => /\/api(\/v\d+)?\/webhooks\/\d+\/[\w-]+\/?$/.test(new URL(url).pathname), {
   message: "must be a Discord webhook URL ending in /api/webhooks/{id}/{token}",
@@ -50,7 +52,7 @@ const feedCommon = {
 export const feedSchema = z.discriminatedUnion("type", [
   z.object({ ...feedCommon, type: z.literal("directory"), path: z.string().min(1) }),
   z.object({ ...feedCommon, type: z.literal("rss"), url: httpUrl, interval: duration.default(5 * 60_000) }),
-  z.object({ ...feedCommon, type: z.literal("webhook"), token: secret.optional(), secret: secret.optional() }),
+  z.object({ ...feedCommon, type: z.literal("webhook"), token: optionalSecret, secret: optionalSecret }),
 ]);
 
 const apiUrl = httpUrl.optional();
@@ -95,7 +97,7 @@ export const configSchema = z
     redis: z.object({ url: z.string().default("redis://127.0.0.1:6379/0"), prefix: z.string().regex(/^[\w:-]+$/).default("herald") }).prefault({}),
     database: z.object({ path: z.string().default("data/herald.db") }).prefault({}),
     http: z.object({ host: z.string().default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8080) }).prefault({}),
-    ingest: z.object({ token: secret.optional(), secret: secret.optional(), maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
+    ingest: z.object({ token: optionalSecret, secret: optionalSecret, maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
     cards: z
       .object({
         enabled: z.boolean().default(true),

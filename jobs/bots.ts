@@ -29,17 +29,17 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger): Bot
   const adapters = new Map<Platform, ChatAdapter>();
   if (config.discord) {
     const d = config.discord;
-    adapters.set("discord", createDiscordAdapter({ token: d.token, publicKey: d.publicKey, mode: d.mode, apiUrl: d.apiUrl, adminUserIds: d.admins, log: log.child({ platform: "discord" }) }));
+    adapters.set("discord", createDiscordAdapter({ token: d.token || undefined, publicKey: d.publicKey || undefined, mode: d.mode, apiUrl: d.apiUrl, adminUserIds: d.admins, log: log.child({ platform: "discord" }) }));
   }
   if (config.slack) {
     const s = config.slack;
-    adapters.set("slack", createSlackAdapter({ botToken: s.botToken, signingSecret: s.signingSecret, appToken: s.appToken, mode: s.mode, apiUrl: s.apiUrl, admins: s.admins, log: log.child({ platform: "slack" }) }));
+    adapters.set("slack", createSlackAdapter({ botToken: s.botToken || undefined, signingSecret: s.signingSecret || undefined, appToken: s.appToken || undefined, mode: s.mode, apiUrl: s.apiUrl, admins: s.admins, log: log.child({ platform: "slack" }) }));
   }
   if (config.telegram) {
     const t = config.telegram;
     adapters.set(
       "telegram",
-      createTelegramAdapter({ token: t.token, mode: t.mode, webhookSecret: t.webhookSecret, webhookUrl: t.webhookUrl, apiUrl: t.apiUrl, adminUserIds: t.admins, log: log.child({ platform: "telegram" }) }),
+      createTelegramAdapter({ token: t.token || undefined, mode: t.mode, webhookSecret: t.webhookSecret || undefined, webhookUrl: t.webhookUrl, apiUrl: t.apiUrl, adminUserIds: t.admins, log: log.child({ platform: "telegram" }) }),
     );
   }
 
