@@ -37,7 +37,7 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
 
   beforeAll(async () => {
     discord = await DiscordFake.start({ botToken: DISCORD_TOKEN });
-    slack = await SlackFake.start({ botToken: SLACK_TOKEN, perChannelPerSecond: 1, burst: 1, channels: { [SLACK_CHANNEL]: "newsroom", [SLACK_BURST_CHANNEL]: "burst" } });
+    slack = await SlackFake.start({ botToken: SLACK_TOKEN, perChannelPerSecond: 1, burst: 2, channels: { [SLACK_CHANNEL]: "newsroom", [SLACK_BURST_CHANNEL]: "burst" } });
     slack.addUser("U0READER");
     telegram = await TelegramFake.start({ token: TELEGRAM_TOKEN, botUsername: "HeraldBot" });
     const t = testConfig({

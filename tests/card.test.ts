@@ -392,7 +392,8 @@ describe("CardRenderer failures", () => {
     } finally {
       await renderer.close();
     }
-    expect(renderer.launchedPids.length).toBeGreaterThanOrEqual(3);
+    // Whether the aborted relaunch got as far as spawning depends on load; either way nothing may survive.
+    expect(renderer.launchedPids.length).toBeGreaterThanOrEqual(2);
     expect(livingProcessesIn(renderer.launchedPids)).toEqual([]);
   });
 
