@@ -5,7 +5,7 @@ import { formatDiscord } from "../../adapters/discord/format.ts";
 import { formatSlack } from "../../adapters/slack/format.ts";
 import { formatTelegram } from "../../adapters/telegram/format.ts";
 import { parsePost } from "../../src/article/index.ts";
-import { CardRenderer, cardDataFromArticle } from "../../src/card/index.ts";
+import { bundledFonts, CardRenderer, cardDataFromArticle } from "../../src/card/index.ts";
 import { buildMessage } from "../../src/message/build.ts";
 import { renderPreviewPage } from "../preview/page.ts";
 
@@ -85,7 +85,7 @@ async function previewOne(file: string, dir: string, options: PreviewOptions, ge
       ["discord.json", json(discord)],
       ["slack.json", json(slack)],
       ["telegram.json", json(telegram)],
-      ["preview.html", renderPreviewPage({ title: article.title, discord, slack, telegram, card: card ? CARD_FILE : null })],
+      ["preview.html", renderPreviewPage({ title: article.title, discord, slack, telegram, card: card ? CARD_FILE : null, fontCss: bundledFonts().localCss() })],
     ];
     if (card) outputs.unshift([CARD_FILE, card.png]);
     await writeAll(dir, outputs);

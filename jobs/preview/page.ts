@@ -7,6 +7,8 @@ export interface PreviewInput {
   telegram: readonly { method: string; params: object }[];
   /** Relative path of card.png beside the page, or null without a timeline. */
   card: string | null;
+  /** @font-face rules for the bundled fonts, so Hangul shows without system fonts. */
+  fontCss: string;
 }
 
 interface DiscordBody {
@@ -34,10 +36,11 @@ export function renderPreviewPage(input: PreviewInput): string {
   const card = input.card ? `<figure class="card"><img src="${escapeHtml(input.card)}" alt="timeline card"></figure>` : "";
   return `<!doctype html>
 <html lang="ko"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self'; font-src file:; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Herald preview — ${escapeHtml(input.title)}</title>
-<style>${STYLE}</style></head>
+<style>${input.fontCss}
+${STYLE}</style></head>
 <body><header><h1>Herald preview</h1><p>${escapeHtml(input.title)}</p></header>
 <main>
 <section class="platform discord"><h2>Discord</h2>${discordMock(input.discord, input.card)}</section>
@@ -53,12 +56,14 @@ function discordMock(body: DiscordBody, card: string | null): string {
   const embeds = (body.embeds ?? [])
     .map((e) => {
       const colour = `#${(e.color ?? 0x5865f2).toString(16).padStart(6, "0")}`;
-      const title = e.title ? `<div class="d-title">${e.url ? `<a href="${escapeHtml(e.url)}">${escapeHtml(e.title)}</a>` : escapeHtml(e.title)}</div>` : "";
+      const title = e.title ? `<div class="d-title">${e.url ? `<a href="${escapeHtml(e.url)}">${discordToHtml(e.title)}</a>` : discordToHtml(e.title)}</div>` : "";
       const fields = (e.fields ?? [])
         .map((f) => `<div class="d-field${f.inline ? " inline" : ""}"><b>${escapeHtml(f.name)}</b><div>${discordToHtml(f.value)}</div></div>`)
         .join("");
       const image = e.image?.url.startsWith("attachment://") && card ? `<img class="d-image" src="${escapeHtml(card)}" alt="">` : e.image ? `<div class="remote">image: ${escapeHtml(e.image.url)}</div>` : "";
-      const footer = [e.footer?.text, e.timestamp].filter(Boolean).map((t) => escapeHtml(String(t))).join(" • ");
+      // Discord shows the timestamp in the reader's own time zone; the page shows it in the viewer's.
+      const when = e.timestamp ? new Date(e.timestamp).toLocaleString() : null;
+      const footer = [e.footer?.text, when].filter(Boolean).map((t) => escapeHtml(String(t))).join(" • ");
       return `<div class="d-embed" style="border-left-color:${colour}">${title}<div class="d-desc">${discordToHtml(e.description ?? "")}</div><div class="d-fields">${fields}</div>${image}<div class="d-footer">${footer}</div></div>`;
     })
     .join("");
@@ -103,7 +108,7 @@ function telegramMock(calls: PreviewInput["telegram"], card: string | null): str
 }
 
 const STYLE = `
-body{margin:0;font:14px/1.45 system-ui,"Noto Sans KR",sans-serif;background:#eef0f3;color:#1d1f23}
+body{margin:0;font:14px/1.45 "Noto Sans KR","Noto Sans SC Variable",system-ui,sans-serif;background:#eef0f3;color:#1d1f23}
 header{padding:16px 24px;background:#20232a;color:#fff}header h1{margin:0;font-size:18px}header p{margin:4px 0 0;opacity:.8}
 main{display:grid;grid-template-columns:repeat(3,minmax(320px,1fr));gap:16px;padding:16px 24px;align-items:start}
 .platform h2{margin:0 0 8px;font-size:13px;text-transform:uppercase;letter-spacing:.08em;color:#666}

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /**
  * The fonts Herald ships for its cards, served to Chromium without network.
@@ -40,6 +41,8 @@ export interface BundledFonts {
   css: string;
   /** The woff2 bytes for a URL from {@link css}, or null for any other URL. */
   file(url: string): Buffer | null;
+  /** The same rules pointing at the installed files (file: URLs), for pages a person opens locally, like preview.html. */
+  localCss(): string;
 }
 
 let loaded: BundledFonts | undefined;
@@ -62,8 +65,14 @@ function loadBundledFonts(): BundledFonts {
     }
   }
   const bytes = new Map<string, Buffer>();
+  const css = cssParts.join("\n");
   return {
-    css: cssParts.join("\n"),
+    css,
+    localCss: () =>
+      css.replaceAll(/https:\/\/fonts\.herald\.invalid\/([\w./-]+)/g, (url, key: string) => {
+        const path = files.get(key);
+        return path ? pathToFileURL(path).href : url;
+      }),
     file(url) {
       if (!url.startsWith(`${FONT_ORIGIN}/`)) return null;
       const key = url.slice(FONT_ORIGIN.length + 1);

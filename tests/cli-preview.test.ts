@@ -1,0 +1,110 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { examplePost, fixture, projectRoot } from "./helpers/paths.ts";
+
+/** Runs the real CLI in a child process (async spawn would block nothing, but the listener must run in this process). */
+async function herald(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const { spawn } = await import("node:child_process");
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(projectRoot, "bin/herald.mjs"), ...args], { cwd: projectRoot });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe("herald preview", () => {
+  let work: string;
+  const hits: string[] = [];
+  const listener = createServer((req, res) => {
+    hits.push(req.url ?? "");
+    res.end("x");
+  });
+  let port = 0;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "herald-preview-"));
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    port = (listener.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await new Promise((resolve) => listener.close(resolve));
+  });
+
+  it("writes the card, the three payloads and preview.html for one post into the out dir", async () => {
+    const out = join(work, "one");
+    const result = await herald(["preview", examplePost, "--out", out, "--base-url", "https://news.example.kr"]);
+    expect(result.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["card.png", "discord.json", "preview.html", "slack.json", "telegram.json"]);
+    const png = readFileSync(join(out, "card.png"));
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    expect(png.readUInt32BE(16)).toBe(2400);
+    const discord = JSON.parse(readFileSync(join(out, "discord.json"), "utf8"));
+    expect(discord.embeds[0].image.url).toBe("attachment://card.png");
+    const telegram = JSON.parse(readFileSync(join(out, "telegram.json"), "utf8"));
+    expect(telegram[0].method).toBe("sendPhoto");
+    expect(telegram[0].params.photo).toBe("attach://card.png");
+    const page = readFileSync(join(out, "preview.html"), "utf8");
+    expect(page).toContain('<img src="card.png"');
+    expect(page).toContain("하늘클라우드 결제 API 장애");
+  });
+
+  it("keeps going past bad inputs: one-line errors naming each file, no partial output for them, output for the rest", async () => {
+    const dir = join(work, "mixed");
+    const out = join(work, "mixed-out");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(dir);
+    copyFileSync(examplePost, join(dir, "a-good.md"));
+    copyFileSync(fixture("posts", "broken-yaml.md"), join(dir, "b-broken.md"));
+    copyFileSync(fixture("posts", "no-title.md"), join(dir, "c-no-title.md"));
+    writeFileSync(join(dir, "d-junk.md"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff]));
+    copyFileSync(fixture("posts", "price-table.md"), join(dir, "e-no-timeline.md"));
+    const result = await herald(["preview", dir, join(dir, "missing.md"), "--out", out]);
+    expect(result.status).toBe(1);
+    const errors = result.stderr.trim().split("\n").sort();
+    expect(errors).toHaveLength(4);
+    expect(errors[0]).toMatch(/^herald preview: .*b-broken\.md: broken front matter: /);
+    expect(errors[1]).toMatch(/^herald preview: .*c-no-title\.md: no title/);
+    expect(errors[2]).toMatch(/^herald preview: .*d-junk\.md: binary data, not a text post$/);
+    expect(errors[3]).toMatch(/^herald preview: .*missing\.md: cannot read \(ENOENT\)$/);
+    expect(readdirSync(out).sort()).toEqual(["a-good", "e-no-timeline"]);
+    expect(readdirSync(join(out, "e-no-timeline")).sort()).toEqual(["discord.json", "preview.html", "slack.json", "telegram.json"]);
+    expect(existsSync(join(out, "a-good", "card.png"))).toBe(true);
+  });
+
+  it("renders hostile posts without a single request reaching a local listener, and without pings", async () => {
+    const post = readFileSync(fixture("posts", "hostile.md"), "utf8").replaceAll("127.0.0.1:9", `127.0.0.1:${port}`);
+    const file = join(work, "hostile.md");
+    writeFileSync(file, post);
+    const out = join(work, "hostile");
+    const result = await herald(["preview", file, "--out", out]);
+    expect(result.status).toBe(0);
+    expect(existsSync(join(out, "card.png"))).toBe(true);
+    expect(hits).toEqual([]);
+    const discord = JSON.parse(readFileSync(join(out, "discord.json"), "utf8"));
+    expect(discord.allowed_mentions).toEqual({ parse: [] });
+    const text = JSON.stringify(discord.embeds);
+    expect(text).not.toContain("@everyone"); // "@\u200beveryone": shown, but no longer the mention syntax
+    expect(text).toContain("@\u200beveryone");
+    expect(discord.embeds[0].description).toContain("\\<@&123456789>"); // escaped, so Discord shows it as text
+    const slack = readFileSync(join(out, "slack.json"), "utf8");
+    expect(slack).not.toContain("<!channel>");
+    expect(slack).toContain("&lt;!channel&gt;");
+    const telegram = readFileSync(join(out, "telegram.json"), "utf8");
+    expect(telegram).not.toMatch(/<script|<b>markup<\/b>/);
+  });
+
+  it("prints usage and exits 2 without inputs", () => {
+    const result = spawnSync(process.execPath, [join(projectRoot, "bin/herald.mjs"), "preview"], { encoding: "utf8" });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("Usage: herald <command>");
+  });
+});
