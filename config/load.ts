@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
-import { type HeraldConfig, configSchema } from "./schema.ts";
+import { configSchema, type HeraldConfig } from "./schema.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

@@ -1,6 +1,6 @@
-import type { HeraldConfig } from "../config/schema.ts";
 import { DiscordWebhookPoster } from "../adapters/discord/webhook.ts";
 import { SlackWebhookPoster } from "../adapters/slack/webhook.ts";
+import type { HeraldConfig } from "../config/schema.ts";
 import type { Poster } from "../src/adapter.ts";
 
 /** Posters for bot destinations: from the config, or created from chat (then only `destinationId` is known here). */

@@ -1,11 +1,11 @@
 import type { Server } from "node:http";
 import type { HeraldConfig } from "../config/schema.ts";
+import { HttpError } from "./http/body.ts";
 import { handleIngest } from "./http/ingest.ts";
 import { closeServer, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { DirectoryWatcher } from "./sources/directory.ts";
-import { HttpError } from "./http/body.ts";
 
 export interface Service {
   runtime: Runtime;

@@ -5,16 +5,16 @@
  * real adapter in front of its strict platform fake.
  */
 import { readFileSync } from "node:fs";
+import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePost } from "../src/article/index.ts";
-import { buildMessage } from "../src/message/build.ts";
 import { NotFoundError, PermissionError, RateLimitError } from "../src/errors.ts";
+import { buildMessage } from "../src/message/build.ts";
 import { createDiscordHarness } from "./contract/discord.ts";
 import type { ContractHarness, HarnessFactory } from "./contract/harness.ts";
 import { createSlackHarness } from "./contract/slack.ts";
 import { createTelegramHarness } from "./contract/telegram.ts";
 import { examplePost } from "./helpers/paths.ts";
-import { PNG } from "pngjs";
 
 const harnesses: [string, HarnessFactory][] = [
   ["discord", createDiscordHarness],

@@ -6,7 +6,7 @@
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startService, type Service } from "../jobs/service.ts";
+import { type Service, startService } from "../jobs/service.ts";
 import { DiscordFake, fakeSnowflake } from "./fakes/discord/server.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { signSlackRequest } from "./fakes/slack/sign.ts";
@@ -25,7 +25,6 @@ const SLACK_CHANNEL = "C0NEWSROOM";
 const SLACK_BURST_CHANNEL = "C0BURSTING";
 const TELEGRAM_CHAT = -1001234567890;
 const INGEST = "e2e-ingest-token";
-const TITLE = "[속보] 하늘클라우드 결제 API 장애, 국내 쇼핑몰 결제 3시간 중단";
 
 describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", () => {
   let discord: DiscordFake;

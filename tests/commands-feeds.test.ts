@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CommandRequest } from "../src/chat/types.ts";
-import { type CommandHarness, commandHarness, replyText } from "./fixtures/commands/harness.ts";
 import { type LoopbackServer, sendText, startLoopbackServer } from "./fakes/http.ts";
+import { type CommandHarness, commandHarness, replyText } from "./fixtures/commands/harness.ts";
 import { fixture } from "./helpers/paths.ts";
 
 /** A feed site on 127.0.0.1: serves the fixtures under tests/fixtures/feeds and records every request. */

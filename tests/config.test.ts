@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../config/load.ts";
+import { type ConfigError, parseConfig } from "../config/load.ts";
 import { projectRoot } from "./helpers/paths.ts";
 
 const env = {
@@ -34,6 +34,7 @@ describe("config", () => {
   });
 
   it("names a missing environment variable and where it is used", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax under test
     expect(failure("ingest: { token: ${HERALD_INGEST_TOKEN} }\n").message).toBe(
       "herald.yaml: ingest.token: environment variable HERALD_INGEST_TOKEN is not set. Set HERALD_INGEST_TOKEN, or write the value in the file",
     );
@@ -72,6 +73,7 @@ feeds:
   });
 
   it("does not let an environment value change the YAML structure", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax under test
     const config = parseConfig("ingest: { token: ${T} }\n", "x.yaml", { T: "a, evil: [1], b: {c" });
     expect(config.ingest.token).toBe("a, evil: [1], b: {c");
   });

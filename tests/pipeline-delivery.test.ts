@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startService, type Service } from "../jobs/service.ts";
+import { type Service, startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";

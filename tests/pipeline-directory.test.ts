@@ -1,7 +1,7 @@
-import { writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startService, type Service } from "../jobs/service.ts";
+import { type Service, startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";

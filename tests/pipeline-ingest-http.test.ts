@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startService, type Service } from "../jobs/service.ts";
+import { type Service, startService } from "../jobs/service.ts";
 import { silentLog, testConfig } from "./helpers/pipeline.ts";
 import { koreanPost } from "./helpers/posts.ts";
 

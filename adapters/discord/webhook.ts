@@ -1,5 +1,5 @@
 import { FormData } from "undici";
-import type { CardFile, PostedMessage, PostOptions, Poster } from "../../src/adapter.ts";
+import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { failure, postTo } from "../shared/http.ts";
 import { formatDiscord } from "./format.ts";

@@ -1,4 +1,4 @@
-import type { CardFile, PostedMessage, PostOptions, Poster } from "../../src/adapter.ts";
+import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { failure, postTo } from "../shared/http.ts";
 import { formatSlack } from "./format.ts";

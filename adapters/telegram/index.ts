@@ -23,10 +23,10 @@ import { TelegramPoster } from "./poster.ts";
 import { silentLogger, type TelegramClient, type TelegramLogger } from "./types.ts";
 import { checkWebhookSecret, setTelegramWebhook, telegramWebhookHandler } from "./webhook.ts";
 
-export { telegramChatPace, TELEGRAM_GLOBAL_PER_SECOND } from "./pace.ts";
 export { registerTelegramCommands } from "./bot-commands.ts";
-export { setTelegramWebhook } from "./webhook.ts";
+export { TELEGRAM_GLOBAL_PER_SECOND, telegramChatPace } from "./pace.ts";
 export { TelegramPoster } from "./poster.ts";
+export { setTelegramWebhook } from "./webhook.ts";
 
 export interface TelegramAdapterOptions {
   /** BotFather's token (TELEGRAM_BOT_TOKEN). */

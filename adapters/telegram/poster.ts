@@ -5,7 +5,7 @@
  */
 import { InputFile } from "grammy";
 import type { ReplyParameters } from "grammy/types";
-import type { CardFile, PostedMessage, PostOptions, Poster } from "../../src/adapter.ts";
+import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { joinMessageIds, toChatId } from "./chat-id.ts";
 import { telegramError } from "./errors.ts";

@@ -1,10 +1,10 @@
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { CardFile, Poster } from "../../src/adapter.ts";
 import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
+import { pngSize } from "../../src/card/png.ts";
 import { AdapterError, RateLimitError } from "../../src/errors.ts";
 import { buildMessage } from "../../src/message/build.ts";
 import type { CardRef } from "../../src/message/types.ts";
-import { pngSize } from "../../src/card/png.ts";
 import type { DeliverJobData } from "../queues.ts";
 import type { PipelineContext } from "./context.ts";
 import { reserveSlots } from "./pacing.ts";

@@ -6,8 +6,8 @@ import { assertPublicAddress, assertPublicHttpUrl, UnsafeUrlError } from "../net
 import type { FeedRecord } from "../store/index.ts";
 import { truncate } from "../text/truncate.ts";
 import { channelFeeds } from "./channel.ts";
-import { notifyFeedsChanged } from "./feeds-changed.ts";
 import { newFeedId } from "./feed-id.ts";
+import { notifyFeedsChanged } from "./feeds-changed.ts";
 import { code, oneLine, paragraph, reply, say, sayReply } from "./reply.ts";
 import type { CommandContext } from "./types.ts";
 

@@ -11,8 +11,8 @@ import { sayReply } from "./reply.ts";
 import type { CommandContext, CommandServices } from "./types.ts";
 import { usageReply } from "./usage.ts";
 
-export type { ChatPlatform, CommandLog, CommandServices } from "./types.ts";
 export { CHAT_FEED_INTERVAL_MS } from "./feeds-add.ts";
+export type { ChatPlatform, CommandLog, CommandServices } from "./types.ts";
 
 /**
  * Runs one command and answers it. Never throws: mistakes in what the user

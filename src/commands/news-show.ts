@@ -4,8 +4,8 @@ import { cardDataFromArticle, cardKey } from "../card/index.ts";
 import { pngSize } from "../card/png.ts";
 import type { CommandReply } from "../chat/types.ts";
 import { buildMessage } from "../message/build.ts";
-import { truncate } from "../text/truncate.ts";
 import type { CardRef } from "../message/types.ts";
+import { truncate } from "../text/truncate.ts";
 import { code, reply, sayReply } from "./reply.ts";
 import type { CommandContext } from "./types.ts";
 

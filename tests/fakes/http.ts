@@ -1,7 +1,7 @@
-import busboy from "busboy";
-import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import busboy from "busboy";
 
 /** A node:http server listening on an ephemeral 127.0.0.1 port. */
 export interface LoopbackServer {
