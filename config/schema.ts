@@ -115,6 +115,8 @@ export const configSchema = z
         timeout: duration.default(15_000),
         /** How long a worker's job lock lasts: after a crash, its jobs are picked up again after about this long. */
         lockDuration: duration.default(30_000),
+        /** A changed article: "edit" the message already posted (where the platform can), or "post" it again. */
+        updates: z.enum(["edit", "post"]).default("edit"),
       })
       .prefault({}),
     security: z.object({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),

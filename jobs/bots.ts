@@ -57,7 +57,13 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger): Bot
     const adapter = adapters.get(platform);
     if (!adapter) return null;
     // Each adapter's poster carries its platform's send limits (Poster.paces); the queue spaces jobs by them.
-    return adapter.poster(channelId);
+    const base = adapter.poster(channelId);
+    return {
+      platform: base.platform,
+      paces: base.paces,
+      post: (message, card, options) => base.post(message, card, options),
+      edit: (messageId, message, card) => adapter.edit(channelId, messageId, message, card),
+    };
   };
 
   const destinationsFor = (platform: Platform, channelId: string): string[] => [

@@ -33,4 +33,10 @@ export interface Poster {
    */
   readonly paces?: readonly { key: string; minIntervalMs: number }[];
   post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage>;
+  /**
+   * Replaces a message this poster posted (`messageId` as `post` returned it).
+   * Absent where the platform cannot edit (Slack incoming webhooks): an updated
+   * article is then posted again.
+   */
+  edit?(messageId: string, message: NewsMessage, card: CardFile | null): Promise<void>;
 }

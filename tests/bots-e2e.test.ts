@@ -147,6 +147,19 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
     expect(reply.text).toContain("하늘클라우드 결제 API 장애");
   });
 
+  it("edits the posted messages on every platform when the article is corrected, instead of posting it twice", async () => {
+    await waitFor(() => service.runtime.store.countByState().delivered >= 3, 30_000);
+    const corrected = readFileSync(examplePost, "utf8").replace("약 3시간 동안 중단됐다", "약 3시간 10분 동안 중단됐다(정정)");
+    expect((await ingest("desk", corrected)).status).toBe(202);
+    await waitFor(() => discord.messages[0]?.editedAt, 30_000, "Discord edit");
+    expect(discord.messages.filter((m) => m.channelId === DISCORD_CHANNEL)).toHaveLength(1);
+    expect(discord.messages[0]?.body.embeds[0].description).toContain("(정정)");
+    await waitFor(() => telegram.calls.some((c) => c.method.startsWith("editMessage")), 30_000, "Telegram edit");
+    expect(telegram.sent.filter((m) => m.method === "sendPhoto")).toHaveLength(1);
+    await waitFor(() => slack.calls.some((c) => c.method === "chat.update"), 30_000, "Slack edit");
+    expect(slack.messages.filter((m) => m.channel === SLACK_CHANNEL)).toHaveLength(1);
+  });
+
   it("drains a burst to one Slack channel at the channel's pace: every post arrives, none refused", async () => {
     for (let n = 1; n <= 5; n++) expect((await ingest("burst", plainPost(100 + n))).status).toBe(202);
     await waitFor(() => slack.messages.filter((m) => m.channel === SLACK_BURST_CHANNEL).length === 5, 30_000, "five posts");

@@ -67,18 +67,27 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     expect(slack.messages).toHaveLength(1);
   });
 
-  it("does not post again when a file is rewritten unchanged, and posts the new version when it changes", async () => {
-    const { discord, dir, config } = await setup();
-    await start(config);
+  it("does not post again when a file is rewritten unchanged; a changed post edits the Discord message and is posted anew to Slack (which cannot edit)", async () => {
+    const { discord, slack, dir, config } = await setup();
+    const service = await start(config);
     writeFileSync(join(dir, "2026-10-03-a.md"), koreanPost(3));
-    await discord.waitForMessages(1, 30_000);
+    const [first] = await discord.waitForMessages(1, 30_000);
+    await slack.waitForMessages(1, 10_000);
     writeFileSync(join(dir, "2026-10-03-a.md"), koreanPost(3));
     await sleep(1500);
     expect(discord.messages).toHaveLength(1);
 
     writeFileSync(join(dir, "2026-10-03-a.md"), koreanPost(3, "정정: 복구 시각 수정"));
-    const messages = await discord.waitForMessages(2, 30_000);
-    expect(messages[1]?.body.embeds[0].description).toContain("정정");
+    await waitFor(() => discord.messages[0]?.editedAt, 30_000, "the Discord message to be edited");
+    expect(discord.messages).toHaveLength(1);
+    expect(discord.messages[0]?.body.embeds[0].description).toContain("정정");
+    expect(discord.messages[0]?.files[0]?.name).toBe("timeline.png");
+    const slackMessages = await slack.waitForMessages(2, 30_000);
+    expect(JSON.stringify(slackMessages[1]?.blocks)).toContain("정정");
+    const { articleId } = service.runtime.store.listRecentDeliveries(1)[0]!;
+    const v2 = await waitFor(() => service.runtime.store.getDelivery(articleId, 2, "ops-discord"));
+    expect(v2.state).toBe("delivered");
+    expect(v2.platformMessageId).toBe(first?.id);
   });
 
   it("after a restart, delivers a post dropped while Herald was down and reposts nothing", async () => {

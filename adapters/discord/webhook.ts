@@ -17,21 +17,33 @@ export class DiscordWebhookPoster implements Poster {
   ) {}
 
   async post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
-    const payload = formatDiscord(message);
     const target = new URL(this.url);
     target.searchParams.set("wait", "true");
+    const body = await this.send("POST", target.href, message, card, options.signal);
+    return { id: typeof body?.id === "string" ? body.id : null };
+  }
+
+  /** `PATCH …/messages/{id}`: webhooks may edit what they posted. Without a card, `attachments: []` removes the old one. */
+  async edit(messageId: string, message: NewsMessage, card: CardFile | null): Promise<void> {
+    const target = new URL(this.url);
+    target.pathname = `${target.pathname.replace(/\/$/, "")}/messages/${encodeURIComponent(messageId)}`;
+    await this.send("PATCH", target.href, message, card);
+  }
+
+  private async send(method: "POST" | "PATCH", url: string, message: NewsMessage, card: CardFile | null, signal?: AbortSignal) {
+    const payload = { attachments: [], ...formatDiscord(message) };
     let answer: Awaited<ReturnType<typeof postTo>>;
     if (card) {
       const form = new FormData();
       // formatDiscord already lists the attachment (id 0, with alt text) that files[0] fills.
       form.append("payload_json", JSON.stringify(payload));
       form.append("files[0]", new Blob([new Uint8Array(card.png)], { type: "image/png" }), card.filename);
-      answer = await postTo(this.platform, target.href, form, {}, this.timeoutMs, options.signal);
+      answer = await postTo(this.platform, url, form, {}, this.timeoutMs, signal, method);
     } else {
-      answer = await postTo(this.platform, target.href, JSON.stringify(payload), { "content-type": "application/json" }, this.timeoutMs, options.signal);
+      answer = await postTo(this.platform, url, JSON.stringify(payload), { "content-type": "application/json" }, this.timeoutMs, signal, method);
     }
     const body = parseJson(answer.text);
-    if (answer.status >= 200 && answer.status < 300) return { id: typeof body?.id === "string" ? body.id : null };
+    if (answer.status >= 200 && answer.status < 300) return body;
     const detail = body?.message ? `${body.message}${body.code ? ` [${body.code}]` : ""}` : `HTTP ${answer.status}`;
     throw failure(this.platform, this.url, answer, detail, body?.retry_after);
   }

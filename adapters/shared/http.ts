@@ -32,10 +32,11 @@ export async function postTo(
   headers: Record<string, string>,
   timeoutMs: number,
   signal?: AbortSignal,
+  method: "POST" | "PATCH" = "POST",
 ): Promise<HttpAnswer> {
   try {
     const answer = await request(url, {
-      method: "POST",
+      method,
       body,
       headers,
       dispatcher: agent,

@@ -36,6 +36,14 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   ctx.store.markSending(articleId, version, destinationId);
   ctx.store.incrementAttempts(articleId, version, destinationId);
   try {
+    const earlier = editableEarlierMessage(job.data, poster, ctx);
+    if (earlier && poster.edit) {
+      // A corrected article updates the message members already saw instead of posting it twice.
+      await poster.edit(earlier, message, card);
+      ctx.store.markDelivered(articleId, version, destinationId, earlier);
+      log.info({ messageId: earlier }, "delivered as an edit of the earlier version");
+      return { status: "delivered", messageId: earlier };
+    }
     const posted = await poster.post(message, card, { idempotencyKey: `${articleId}.v${version}.${destinationId}` });
     ctx.store.markDelivered(articleId, version, destinationId, posted.id);
     log.info({ messageId: posted.id }, "delivered");
@@ -60,6 +68,13 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     log.warn({ err: reason, attempt: job.attemptsMade + 1 }, "delivery failed; will retry");
     throw error;
   }
+}
+
+/** The message an earlier version of this article left at this destination, when it should be edited rather than posted anew. */
+function editableEarlierMessage(data: DeliverJobData, poster: Poster, ctx: PipelineContext): string | null {
+  if (data.version <= 1 || !poster.edit || ctx.config.delivery.updates !== "edit") return null;
+  const earlier = ctx.store.latestDelivered(data.articleId, data.destinationId);
+  return earlier && earlier.version < data.version ? earlier.platformMessageId : null;
 }
 
 /** Waits below this inside the job; longer waits put the job back in the delayed set (freeing the worker). */
