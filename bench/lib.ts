@@ -2,6 +2,8 @@
  * Tiny benchmark helpers: every figure is printed beside a baseline measured
  * in the same run, so the ratio means something on whatever machine runs it.
  */
+import { pathToFileURL } from "node:url";
+
 export interface Stats {
   runs: number;
   median: number;
@@ -29,12 +31,50 @@ export async function sample(runs: number, fn: (i: number) => unknown, warmup = 
 
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 
-/** Prints one benchmark line: the figure, the baseline, their ratio, and median/p95 of both. */
+/** Prints one benchmark line: the figure, the baseline, their ratio (of medians), and median/p95 of both. */
 export function report(name: string, subject: Stats, baseline: Stats, note = ""): void {
   const ratio = baseline.median / subject.median;
   console.log(
     `${name}: median ${ms(subject.median)}, p95 ${ms(subject.p95)} (n=${subject.runs}) | ` +
       `baseline median ${ms(baseline.median)}, p95 ${ms(baseline.p95)} (n=${baseline.runs}) | ` +
-      `${ratio.toFixed(1)}x faster${note ? ` | ${note}` : ""}`,
+      `${ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`}${note ? ` | ${note}` : ""}`,
   );
+}
+
+/** Something counted over a measured span: deliveries, articles. */
+export interface Rate {
+  count: number;
+  ms: number;
+}
+
+const perSecond = (rate: Rate) => rate.count / (rate.ms / 1000);
+const plain = (x: number) => Math.round(x).toLocaleString("en-US");
+
+/** Prints one throughput line: items per second of the subject and the baseline, and their ratio. */
+export function reportRate(name: string, subject: Rate, baseline: Rate, unit: string, note = ""): void {
+  const ratio = perSecond(subject) / perSecond(baseline);
+  console.log(
+    `${name}: ${plain(perSecond(subject))} ${unit}/s (${plain(subject.count)} in ${(subject.ms / 1000).toFixed(2)} s) | ` +
+      `baseline ${plain(perSecond(baseline))} ${unit}/s (${plain(baseline.count)} in ${(baseline.ms / 1000).toFixed(2)} s) | ` +
+      `${ratio.toFixed(2)}x the baseline${note ? ` | ${note}` : ""}`,
+  );
+}
+
+/** Prints a benchmark's heading with the sizes it runs at, so every figure can be read against them. */
+export function heading(name: string, sizes: Record<string, string | number>): void {
+  const list = Object.entries(sizes)
+    .map(([key, value]) => `${key} ${typeof value === "number" ? value.toLocaleString("en-US") : value}`)
+    .join(", ");
+  console.log(`\n## ${name}${list ? ` (${list})` : ""}`);
+}
+
+/** Prints a line of context (a setting, a count, a finding) under the current benchmark. */
+export function note(text: string): void {
+  console.log(`  - ${text}`);
+}
+
+/** True when `moduleUrl` is the script node was started with, so each bench file can also run alone. */
+export function isMain(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && moduleUrl === pathToFileURL(script).href;
 }

@@ -1,0 +1,137 @@
+/**
+ * Fan-out: one article to 10,000 `discord-webhook` destinations (all on one
+ * Discord fake, rate limits off) by a `herald worker` process, cards off so
+ * only delivery is measured. Figures: deliveries per second and the worker's
+ * peak RSS. The baseline is a plain sequential loop of the same HTTP calls
+ * (undici `request`, same JSON, same URLs) from this process.
+ * Run alone with `node --import tsx bench/fanout.ts`; BENCH_FANOUT_CONCURRENCY
+ * and BENCH_FANOUT_DESTINATIONS change the sizes, BENCH_FANOUT_PROFILE=<dir>
+ * writes the worker's V8 CPU profile there (open it in Chrome DevTools).
+ */
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { request } from "undici";
+import { formatDiscord } from "../adapters/discord/format.ts";
+import { type IngestJobData, QueueName } from "../jobs/queues.ts";
+import { parsePost } from "../src/article/index.ts";
+import { buildMessage } from "../src/message/build.ts";
+import { openStore } from "../src/store/index.ts";
+import { DiscordFake } from "../tests/fakes/discord/server.ts";
+import { REDIS_URL, type Scratch, scratch, seconds, startWorker, type WorkerProcess } from "./harness.ts";
+import { heading, isMain, note, reportRate } from "./lib.ts";
+
+const DESTINATIONS = Number(process.env.BENCH_FANOUT_DESTINATIONS ?? 10_000);
+/** 100 delivered fastest here (2 cores, fake in the bench process): 50 and 200 were both slower. */
+const CONCURRENCY = Number(process.env.BENCH_FANOUT_CONCURRENCY ?? 100);
+const PROFILE_DIR = process.env.BENCH_FANOUT_PROFILE;
+const BASE_URL = "https://news.example.kr";
+
+const POST = `---
+title: "[속보] 전국 결제망 장애, 카드 결제 중단"
+categories: [News]
+date: 2026-10-14 09:00:00 +0900
+permalink: /news/fanout/
+excerpt: >
+  전국 결제망에서 장애가 이어지고 있습니다. 주요 은행과 카드사가 복구 작업 중입니다.
+---
+
+<p>전국 결제망에서 장애가 이어지고 있습니다.</p>
+`;
+
+/** Queues an ingest job the way the directory watcher and `herald ingest` do. */
+async function queueIngest(queue: Queue<IngestJobData>, feedId: string, raw: string): Promise<void> {
+  await queue.add("ingest", { feedId, input: `bench/${feedId}`, kind: "post", raw });
+}
+
+export async function benchFanout(): Promise<void> {
+  heading("fan-out: one article to many Discord webhooks by a `herald worker` process", {
+    destinations: DESTINATIONS,
+    "delivery.concurrency": CONCURRENCY,
+    cards: "off",
+    "worker log level": "warn",
+  });
+  const space = scratch("fanout");
+  const fake = await DiscordFake.start();
+  const urls = Array.from({ length: DESTINATIONS }, () => fake.webhookUrl());
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue<IngestJobData>(QueueName.ingest, { connection, prefix: space.prefix });
+  let worker: WorkerProcess | null = null;
+  try {
+    worker = startWorker(space, {
+      cards: { enabled: false },
+      ingest: { token: "bench-ingest-token" },
+      delivery: { concurrency: CONCURRENCY },
+      destinations: [
+        { id: "warm", type: "discord-webhook", url: fake.webhookUrl() },
+        ...urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url })),
+      ],
+      feeds: [
+        { id: "warm", type: "webhook", baseUrl: BASE_URL, destinations: ["warm"] },
+        { id: "fanout", type: "webhook", baseUrl: BASE_URL, destinations: urls.map((_, i) => `hook-${i}`) },
+      ],
+    }, PROFILE_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } : {});
+
+    // A one-destination article first: the worker has started, connected and delivered once.
+    const startup = performance.now();
+    await queueIngest(queue, "warm", POST.replace("/news/fanout/", "/news/warm/"));
+    await waitForMessages(fake, 1, 120_000, worker);
+    note(`worker started and delivered its first post in ${seconds(performance.now() - startup)}; RSS then ${mb(worker.peakRssKb())}`);
+
+    const queued = Date.now();
+    await queueIngest(queue, "fanout", POST);
+    await waitForMessages(fake, 1 + DESTINATIONS, 600_000, worker);
+    const peakKb = worker.peakRssKb();
+    const fanned = fake.messages.slice(1);
+    const first = fanned[0]?.receivedAt ?? queued;
+    const last = fanned.at(-1)?.receivedAt ?? queued;
+    await worker.stop();
+    worker = null;
+    const states = countDeliveries(space);
+    const distinct = new Set(fanned.map((m) => m.webhookId)).size;
+
+    // Baseline: the same requests, one after another, from here.
+    const payload = JSON.stringify(formatDiscord(buildMessage(parsePost(POST, "bench/fanout", { baseUrl: BASE_URL }))));
+    const started = performance.now();
+    for (const url of urls) {
+      const answer = await request(`${url}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: payload });
+      await answer.body.text();
+      if (answer.statusCode !== 200) throw new Error(`baseline POST answered ${answer.statusCode}`);
+    }
+    const baseline = { count: DESTINATIONS, ms: performance.now() - started };
+
+    reportRate("fan-out, first to last delivery", { count: DESTINATIONS, ms: Math.max(1, last - first) }, baseline, "deliveries", "target ≥ 1,000/s; baseline: sequential undici loop");
+    reportRate("fan-out, ingest job queued to last delivery", { count: DESTINATIONS, ms: Math.max(1, last - queued) }, baseline, "deliveries", `includes parsing, ${DESTINATIONS.toLocaleString("en-US")} pending rows and queueing the jobs`);
+    note(`worker peak RSS ${mb(peakKb)} (VmHWM; sampled VmRSS every 200 ms)`);
+    note(`first delivery ${seconds(first - queued)} after the ingest job was queued; ${distinct.toLocaleString("en-US")} distinct webhooks reached, ${(fanned.length - distinct).toLocaleString("en-US")} duplicates`);
+    note(`deliveries in the store: ${Object.entries(states).map(([state, n]) => `${state} ${n.toLocaleString("en-US")}`).join(", ")}`);
+  } finally {
+    await worker?.stop();
+    await queue.close();
+    connection.disconnect();
+    await fake.close();
+    await space.cleanup();
+  }
+}
+
+/** Waits for `n` messages; if the worker dies or time runs out first, says so with its output. */
+async function waitForMessages(fake: DiscordFake, n: number, timeoutMs: number, worker: WorkerProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (fake.messages.length < n) {
+    const problem = !worker.alive() ? "the worker exited" : Date.now() > deadline ? `timed out after ${timeoutMs} ms` : null;
+    if (problem) throw new Error(`${problem} waiting for ${n} messages; ${fake.messages.length} arrived. Worker output:\n${worker.output().slice(-4000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function countDeliveries(space: Scratch): Record<string, number> {
+  const store = openStore(space.dbPath);
+  try {
+    return store.countByState();
+  } finally {
+    store.close();
+  }
+}
+
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+
+if (isMain(import.meta.url)) await benchFanout();

@@ -1,0 +1,156 @@
+/**
+ * What the end-to-end benchmarks share: a scratch directory and Redis key
+ * prefix per benchmark (removed afterwards), configs built the way Herald
+ * builds them, and Herald worker processes with their memory watched.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { configSchema, type HeraldConfig } from "../config/schema.ts";
+
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** One benchmark's scratch space: a temp dir (SQLite, config files) and a Redis key prefix. */
+export interface Scratch {
+  dir: string;
+  prefix: string;
+  dbPath: string;
+  /** Deletes the prefix's Redis keys and the temp dir. */
+  cleanup(): Promise<void>;
+}
+
+export function scratch(name: string): Scratch {
+  const dir = mkdtempSync(join(tmpdir(), `herald-bench-${name}-`));
+  const prefix = `herald-bench-${name}-${randomUUID()}`;
+  return {
+    dir,
+    prefix,
+    dbPath: join(dir, "herald.db"),
+    cleanup: async () => {
+      await deleteKeys(prefix);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The raw (pre-validation) config for a benchmark: its own prefix and
+ * database, HTTP on an ephemeral port, quiet logs. `raw` overrides any key.
+ */
+export function rawConfig(space: Scratch, raw: Record<string, unknown>): Record<string, unknown> {
+  return {
+    redis: { url: REDIS_URL, prefix: space.prefix },
+    database: { path: space.dbPath },
+    http: { host: "127.0.0.1", port: 0 },
+    log: { level: "warn" },
+    ...raw,
+  };
+}
+
+/** The validated config, as `herald start` would load it. */
+export function benchConfig(space: Scratch, raw: Record<string, unknown>): HeraldConfig {
+  return configSchema.parse(rawConfig(space, raw));
+}
+
+/** Removes every Redis key under `prefix`. */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls `check` every `everyMs` until it is truthy; throws naming `what` after `timeoutMs`. */
+export async function waitUntil<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, everyMs = 5): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A `herald worker` child process. */
+export interface WorkerProcess {
+  pid: number;
+  /** Largest resident set seen so far (kB): the kernel's VmHWM, or the largest sampled VmRSS if higher. */
+  peakRssKb(): number;
+  /** What the process wrote (stdout and stderr), last 64 kB, for error messages. */
+  output(): string;
+  /** False once the process has exited. */
+  alive(): boolean;
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs` + 5 s. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts `node bin/herald.mjs worker --config <file>` with the config written
+ * as JSON (which is YAML). Node is spawned directly, so `pid` is the process
+ * doing the work and /proc/<pid>/status describes it. `nodeArgs` go before the
+ * script (e.g. `--cpu-prof`).
+ */
+export function startWorker(space: Scratch, raw: Record<string, unknown>, options: { name?: string; nodeArgs?: string[] } = {}): WorkerProcess {
+  const configPath = join(space.dir, `${options.name ?? "worker"}.yaml`);
+  writeFileSync(configPath, JSON.stringify(rawConfig(space, raw)));
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(PROJECT_ROOT, "bin/herald.mjs"), "worker", "--config", configPath], {
+    cwd: space.dir,
+    env: { ...process.env, HERALD_SHUTDOWN_GRACE_MS: "2000" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (child.pid === undefined) throw new Error("could not start the herald worker process");
+  const pid = child.pid;
+  let log = "";
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString("utf8")).slice(-64 * 1024);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  let sampledPeak = 0;
+  const sampler = setInterval(() => {
+    sampledPeak = Math.max(sampledPeak, statusKb(pid, "VmRSS"));
+  }, 200);
+  sampler.unref();
+
+  return {
+    pid,
+    peakRssKb: () => Math.max(sampledPeak, statusKb(pid, "VmHWM")),
+    output: () => log,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    async stop(graceMs = 5000) {
+      clearInterval(sampler);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs + 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A `Vm*` field of /proc/<pid>/status in kB; 0 once the process is gone. */
+function statusKb(pid: number, field: string): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Milliseconds as seconds with 2 decimals, for sentences. */
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
