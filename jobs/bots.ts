@@ -60,7 +60,7 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger): Bot
     const base = adapter.poster(channelId);
     return {
       platform: base.platform,
-      paces: base.paces,
+      paces: base.paces ?? (platform === "discord" ? discordPaces(channelId) : undefined),
       post: (message, card, options) => base.post(message, card, options),
       edit: (messageId, message, card) => adapter.edit(channelId, messageId, message, card),
     };
@@ -100,6 +100,19 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger): Bot
       await Promise.all(started.splice(0).map((a) => a.stop().catch((error: Error) => log.warn({ platform: a.platform, err: error.message }, "bot stop failed"))));
     },
   };
+}
+
+/**
+ * Discord allows a bot 50 requests a second and a channel about 5 messages
+ * per 5 seconds. discord.js's REST client would also wait for those, but
+ * inside the job, holding a worker slot that other platforms' posts need;
+ * spaced in the queue, the wait costs nothing.
+ */
+function discordPaces(channelId: string): { key: string; minIntervalMs: number }[] {
+  return [
+    { key: "discord:global", minIntervalMs: 20 },
+    { key: `discord:channel:${channelId}`, minIntervalMs: 1000 },
+  ];
 }
 
 /** Destinations created from chat (`/feeds add` in a channel with none) live only in the store. */

@@ -79,17 +79,20 @@ function editableEarlierMessage(data: DeliverJobData, poster: Poster, ctx: Pipel
 
 /** Waits below this inside the job; longer waits put the job back in the delayed set (freeing the worker). */
 const INLINE_WAIT_MS = 100;
+/** A job that comes back this late has lost its slot (others were spaced after it); it takes a new one. */
+const LATE_MS = 500;
 
 /**
  * Spaces sends to one target by the platform's limits. A job reserves its
  * slot once and keeps it in its data, so coming back from the delayed set it
- * does not queue up again behind jobs that reserved after it.
+ * does not queue up again behind jobs that reserved after it — unless it came
+ * back so late (busy workers) that sending now would crowd the slots after it.
  * Returns true when the job was moved to the delayed set.
  */
 async function waitForSendSlot(job: Job<DeliverJobData>, token: string, paces: Poster["paces"], ctx: PipelineContext): Promise<boolean> {
   if (!paces?.length) return false;
   let slotAt = job.data.slotAt;
-  if (slotAt === undefined) {
+  if (slotAt === undefined || Date.now() - slotAt > LATE_MS) {
     slotAt = Date.now() + (await reserveSlots(ctx.redis, ctx.config.redis.prefix, paces));
     await job.updateData({ ...job.data, slotAt });
   }
