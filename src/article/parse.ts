@@ -7,7 +7,7 @@ import { splitFrontMatter } from "./frontmatter.ts";
 import { bodyToHast } from "./hast.ts";
 import { detectLanguage, normaliseLanguage } from "./language.ts";
 import { findTimeline } from "./timeline.ts";
-import type { Article } from "./types.ts";
+import type { Article, Block } from "./types.ts";
 
 export interface ParseOptions {
   /** Site base URL: relative links, images and permalinks resolve against it. */
@@ -82,7 +82,7 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
   const bodyText = extracted.blocks.map(blockText).join("\n");
   const firstParagraph = extracted.blocks.find((b) => b.type === "paragraph");
   // A front-matter excerpt is Markdown too (`**정상화**`): parsed the same way, kept both as text and as blocks.
-  const lead = typeof fields.excerpt === "string" && fields.excerpt.trim() ? extractBlocks(bodyToHast(fields.excerpt), baseUrl).blocks : firstParagraph ? [firstParagraph] : [];
+  const lead = typeof fields.excerpt === "string" && fields.excerpt.trim() ? leadBlocks(fields.excerpt, baseUrl) : firstParagraph ? [firstParagraph] : [];
   const excerpt = cleanLine(lead.map(blockText).join("\n"));
   const language = normaliseLanguage(fields.language) ?? detectLanguage(`${title}\n${excerpt}\n${bodyText}`);
   const date = parseDate(fields.date, options.timeZone ?? defaultTimeZone(language));
@@ -107,6 +107,15 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
     timeline: findTimeline(tables),
     text: [title, excerpt, bodyText, ...tables.flatMap((t) => [...(t.header ?? []), ...t.rows.flat()])].join("\n"),
   };
+}
+
+/** Characters that can start Markdown or HTML syntax in an excerpt. */
+const MARKUP = /[*_`[\]<>&\\~|!#]|^\s*([-+>]|\d+[.)])\s/m;
+
+/** The excerpt as blocks; plain text (most excerpts) skips the Markdown pipeline, which costs more than the rest of the article. */
+function leadBlocks(excerpt: string, baseUrl: string | null): Block[] {
+  if (!MARKUP.test(excerpt)) return [{ type: "paragraph", children: [{ type: "text", value: cleanLine(excerpt) }] }];
+  return extractBlocks(bodyToHast(excerpt), baseUrl).blocks;
 }
 
 /** A front-matter id when it is a plain slug; otherwise a short hash of the permalink, or of source + title + date. */
