@@ -164,6 +164,20 @@ describe("articles", () => {
     expect(store.latestArticles({ feedIds: [], limit: 10 })).toEqual([]);
   });
 
+  it("keeps an article in every feed that carried it, for listing and for search", () => {
+    store.upsertFeed({ id: "site-a", type: "directory", config: {}, destinationIds: [] });
+    store.upsertFeed({ id: "site-b", type: "rss", config: {}, destinationIds: [] });
+    store.upsertFeed({ id: "site-c", type: "rss", config: {}, destinationIds: [] });
+    store.upsertArticle(outageArticle(), "site-a");
+    store.upsertArticle(outageArticle(), "site-b");
+    for (const feed of ["site-a", "site-b"]) {
+      expect(store.latestArticles({ feedIds: [feed], limit: 10 }).map((a) => a.article.id)).toEqual(["ms-outlook-outage"]);
+      expect(store.searchArticles("장애", { feedIds: [feed] }).map((h) => h.article.id)).toEqual(["ms-outlook-outage"]);
+    }
+    expect(store.latestArticles({ feedIds: ["site-c"], limit: 10 })).toEqual([]);
+    expect(store.searchArticles("장애", { feedIds: ["site-c"] })).toEqual([]);
+  });
+
   it("finds an article by id or by URL, with or without the trailing slash", () => {
     store.upsertArticle(outageArticle({ url: "https://newsdao.kr/news/outlook/" }), null);
     expect(store.findArticleByIdOrUrl("ms-outlook-outage")?.article.id).toBe("ms-outlook-outage");

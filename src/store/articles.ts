@@ -88,16 +88,21 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
   const insertVersion = db.prepare(
     "INSERT INTO article_versions (article_id, version, content_hash, json, created_at) VALUES (?, ?, ?, ?, ?)",
   );
+  // The same post can arrive through several feeds (two sites, a feed and the ingest API): it belongs to each.
+  const linkFeed = db.prepare("INSERT INTO article_feeds (article_id, feed_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
   const latest = db.prepare<{ feeds: string | null; limit: number }, ArticleRow>(`
     SELECT ${COLUMNS} FROM articles
-    WHERE @feeds IS NULL OR feed_id IN (SELECT value FROM json_each(@feeds))
+    WHERE @feeds IS NULL OR id IN (SELECT article_id FROM article_feeds WHERE feed_id IN (SELECT value FROM json_each(@feeds)))
     ORDER BY coalesce(date, created_at) DESC, seq DESC LIMIT @limit`);
 
   const upsert = db.transaction((article: Article, feedId: string | null): UpsertArticleResult => {
     const hash = articleContentHash(article);
     const existing = byId.get(article.id);
     if (existing && existing.content_hash === hash) {
-      if (feedId !== null) setFeed.run(feedId, article.id, feedId);
+      if (feedId !== null) {
+        setFeed.run(feedId, article.id, feedId);
+        linkFeed.run(article.id, feedId);
+      }
       return { version: existing.version, changed: false, isNew: false };
     }
     const version = existing ? existing.version + 1 : 1;
@@ -124,6 +129,7 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
       seq = Number(insertArticle.run(params).lastInsertRowid);
     }
     insertVersion.run(article.id, version, hash, json, now);
+    if (feedId !== null) linkFeed.run(article.id, feedId);
     search.put(seq, article);
     return { version, changed: existing !== undefined, isNew: existing === undefined };
   });

@@ -136,6 +136,19 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 3,
+    name: "articles belong to every feed that carried them",
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE article_feeds (
+          article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+          feed_id TEXT NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+          PRIMARY KEY (feed_id, article_id)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO article_feeds (article_id, feed_id) SELECT id, feed_id FROM articles WHERE feed_id IS NOT NULL;
+      `),
+  },
 ];
 
 /** The schema version this Herald writes. */

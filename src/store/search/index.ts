@@ -168,7 +168,7 @@ function searchSql(shape: Shape): string {
       SELECT ${first}.seq AS seq, ${score} AS score, (${inTitle}) AS in_title,
              coalesce(a.date, a.created_at) AS sort_date
       FROM ${first} ${joins} JOIN articles a ON a.seq = ${first}.seq
-      WHERE @feeds IS NULL OR a.feed_id IN (SELECT value FROM json_each(@feeds))
+      WHERE @feeds IS NULL OR a.id IN (SELECT article_id FROM article_feeds WHERE feed_id IN (SELECT value FROM json_each(@feeds)))
       ORDER BY in_title DESC, score ASC, sort_date DESC
       LIMIT @limit
     )
