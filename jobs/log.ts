@@ -4,8 +4,8 @@ import { type Logger, pino } from "pino";
  * Structured logs. Secrets are redacted by key wherever they appear, and
  * webhook URLs are never logged whole (adapters redact them in errors).
  */
-export function createLogger(level = process.env.HERALD_LOG_LEVEL ?? "info"): Logger {
-  return pino({
+export function createLogger(level = process.env.HERALD_LOG_LEVEL ?? "info", destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { app: "herald" },
     redact: {
@@ -29,7 +29,8 @@ export function createLogger(level = process.env.HERALD_LOG_LEVEL ?? "info"): Lo
       ],
       censor: "[redacted]",
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };
