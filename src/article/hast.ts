@@ -30,21 +30,32 @@ const DROPPED = new Set([
   "title",
 ]);
 
-const processor = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(remarkRehype, { allowDangerousHtml: true })
-  .use(rehypeRaw);
+const markdown = unified().use(remarkParse).use(remarkGfm);
+const toHtmlTree = unified().use(remarkRehype, { allowDangerousHtml: true });
+// Re-parsing the tree with an HTML parser is needed only when the post holds raw HTML, and costs as much as the Markdown parse.
+const reparseRawHtml = unified().use(rehypeRaw);
 
 /**
  * Markdown with raw HTML mixed in (what Jekyll and Hugo posts are) → an HTML
  * tree, with everything that is not readable text removed. HTML bodies (feed
  * items) go through the same path: an HTML fragment is valid Markdown.
  */
-export function bodyToHast(markdown: string): Root {
-  const tree = processor.runSync(processor.parse(stripTemplateTags(markdown))) as Root;
+export function bodyToHast(source: string): Root {
+  const mdast = markdown.runSync(markdown.parse(stripTemplateTags(source)));
+  // remark-rehype's transformer turns the mdast root into a hast root; unified types it as a plain Node.
+  let tree = toHtmlTree.runSync(mdast as never) as Root;
+  if (containsHtml(mdast)) tree = reparseRawHtml.runSync(tree) as Root;
   prune(tree);
   return tree;
+}
+
+function containsHtml(node: MdastNode): boolean {
+  return node.type === "html" || (node.children?.some(containsHtml) ?? false);
+}
+
+interface MdastNode {
+  type: string;
+  children?: MdastNode[];
 }
 
 /**
