@@ -85,9 +85,17 @@ function explanation(data: PlatformData): string {
   return lines.length > 0 ? `: ${lines.join("; ")}` : "";
 }
 
+/** apps.connections.open authenticates with the app-level token, so its auth codes point at SLACK_APP_TOKEN. */
+const APP_TOKEN_HINTS: Record<string, string> = {
+  invalid_auth: "check SLACK_APP_TOKEN",
+  not_authed: "set SLACK_APP_TOKEN",
+  token_revoked: "the app-level token was revoked; create a new one with connections:write and update SLACK_APP_TOKEN",
+  not_allowed_token_type: "SLACK_APP_TOKEN must be an app-level token (xapp-…) with connections:write",
+};
+
 function fromPlatform(action: string, data: PlatformData): AdapterError {
   const code = typeof data.error === "string" ? data.error : "unknown_error";
-  const hint = HINTS[code];
+  const hint = (action.startsWith("apps.connections.open") ? APP_TOKEN_HINTS[code] : undefined) ?? HINTS[code];
   const needed = code === "missing_scope" && typeof data.needed === "string" ? ` (needs ${data.needed})` : "";
   const text = `${action} failed: ${code}${needed}${hint ? ` — ${hint}` : ""}${explanation(data)}`;
   if (AUTH.has(code)) return new AuthenticationError(PLATFORM, text);

@@ -83,12 +83,15 @@ export class SlackAdapter implements ChatAdapter {
     app.error(async (error) => {
       this.#log.error({ error: error.message }, "Slack event failed");
     });
+    // auth.test checks the bot token; Socket Mode's apps.connections.open checks the app token: name the one that failed.
+    let step = "auth.test";
     try {
       await app.init();
-      if (mode === "socket") await app.start();
+      step = "apps.connections.open (Socket Mode)";
+      if (mode === "socket") await startWithin(app, SOCKET_START_TIMEOUT_MS);
     } catch (error) {
       this.#route = null;
-      throw slackFailure(error, mode === "socket" ? "Socket Mode connection" : "auth.test");
+      throw slackFailure(error, step);
     }
     this.#app = app;
     this.#stopped = false;
@@ -117,4 +120,22 @@ export class SlackAdapter implements ChatAdapter {
 /** Creates the Slack adapter; throws at once when a token or secret the mode needs is missing. */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   return new SlackAdapter(options);
+}
+
+/** @slack/socket-mode retries most connection errors forever; Herald's start must fail instead of hanging. */
+const SOCKET_START_TIMEOUT_MS = 30_000;
+
+async function startWithin(app: { start(): Promise<unknown>; stop(): Promise<unknown> }, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Socket Mode did not connect within ${ms / 1000} s (check SLACK_APP_TOKEN and its connections:write scope)`)), ms);
+  });
+  try {
+    await Promise.race([app.start(), timeout]);
+  } catch (error) {
+    await app.stop().catch(() => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }

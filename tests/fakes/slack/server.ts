@@ -1,7 +1,8 @@
 /**
- * A strict loopback fake of Slack's Web API, its file upload URLs and incoming webhooks, for
- * tests that drive the real @slack/web-api `WebClient` (`slackApiUrl: fake.apiUrl`) or plain
- * `fetch` against it. It validates what Slack validates and can answer 429/5xx on demand.
+ * A strict loopback fake of Slack's Web API, its file upload URLs, incoming webhooks and
+ * Socket Mode ({@link SlackFake.socketMode}), for tests that drive the real @slack/web-api
+ * `WebClient` (`slackApiUrl: fake.apiUrl`), Bolt, or plain `fetch` against it. It validates what
+ * Slack validates and can answer 429/5xx on demand.
  *
  * @example
  * const slack = await SlackFake.start({ botToken: "xoxb-test" });
@@ -16,6 +17,7 @@ import { type LoopbackServer, mediaTypeOf, parseMultipart, readBody, sendJson, s
 import { PerKeyRateLimiter } from "./ratelimit.ts";
 import { readApiCall } from "./request.ts";
 import { handleCommandResponse, type ResponseUrl } from "./response-url.ts";
+import { SocketModeFake, type SocketModeFakeOptions } from "./socket-mode.ts";
 import type { SlackChannelError, SlackCommandResponse, SlackEphemeral, SlackMessage, SlackUpload } from "./types.ts";
 import { type ApiContext, type ApiResponse, WEB_API_METHODS } from "./web-api.ts";
 import { handleWebhookPost, type IncomingWebhook } from "./webhook.ts";
@@ -24,8 +26,11 @@ import { SlackWorkspace } from "./workspace.ts";
 export type { SlackChannelError, SlackCommandResponse, SlackEphemeral, SlackMessage, SlackUpload } from "./types.ts";
 
 export interface SlackFakeOptions {
-  /** The only token the fake accepts. Default "xoxb-herald-test-token". */
+  /** The only bot token the fake accepts. Default "xoxb-herald-test-token". */
   botToken?: string;
+  /** The only app-level token (for apps.connections.open). Default "xapp-1-A0HERALD-1-herald-test". */
+  appToken?: string;
+  socketMode?: SocketModeFakeOptions;
   /** chat.postMessage (and each webhook) sustained rate per channel; Slack's is 1. 0 turns limiting off. */
   perChannelPerSecond?: number;
   /** Messages a quiet channel may burst before being limited. Default 3. */
@@ -39,6 +44,8 @@ export interface SlackApiCall {
   method: string;
   status: number;
   error?: string;
+  /** Which kind of token authenticated the call, once the fake had read it (never the token itself). */
+  tokenType?: "bot" | "app" | "other" | "none";
 }
 
 interface InjectedFailure {
@@ -51,6 +58,8 @@ const WEBHOOK_PATH = /^\/services\/T000\/B000\/([^/]+)$/;
 const UPLOAD_PATH = /^\/upload\/v1\/([^/]+)$/;
 const API_PATH = /^\/api\/([A-Za-z.]+)$/;
 const RESPONSE_URL_PATH = /^\/commands\/T000\/([^/]+)\/([^/]+)$/;
+/** Methods that take the app-level token (xapp-…); every other method wants the bot token. */
+const APP_TOKEN_METHODS = new Set(["apps.connections.open"]);
 
 export class SlackFake {
   /** Messages in channels, from the Web API and from webhooks, in arrival order. */
@@ -62,9 +71,12 @@ export class SlackFake {
   readonly commandResponses: SlackCommandResponse[];
   /** Every Web API call, including the ones the fake refused. */
   readonly calls: SlackApiCall[] = [];
+  /** Socket Mode: the WebSocket side, reached through apps.connections.open. */
+  readonly socketMode: SocketModeFake;
   readonly #http: LoopbackServer;
   readonly #workspace: SlackWorkspace;
   readonly #botToken: string;
+  readonly #appToken: string;
   readonly #limiter: PerKeyRateLimiter;
   readonly #webhooks = new Map<string, IncomingWebhook>();
   readonly #responseUrls = new Map<string, ResponseUrl>();
@@ -80,6 +92,9 @@ export class SlackFake {
     this.ephemeral = workspace.ephemeral;
     this.commandResponses = workspace.commandResponses;
     this.#botToken = options.botToken ?? "xoxb-herald-test-token";
+    this.#appToken = options.appToken ?? "xapp-1-A0HERALD-1-herald-test";
+    this.socketMode = new SocketModeFake(http.baseUrl, options.socketMode);
+    http.server.on("upgrade", (req, socket, head) => this.socketMode.handleUpgrade(req, socket, head));
     this.#limiter = new PerKeyRateLimiter(options.perChannelPerSecond ?? 1, options.burst ?? 3);
     for (const [id, name] of Object.entries(options.channels ?? {})) workspace.addChannel(id, name);
   }
@@ -179,6 +194,7 @@ export class SlackFake {
   }
 
   close(): Promise<void> {
+    this.socketMode.close();
     return this.#http.close();
   }
 
@@ -211,9 +227,10 @@ export class SlackFake {
   }
 
   async #handleApi(method: string, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    let tokenType: SlackApiCall["tokenType"];
     const answer = (response: ApiResponse) => {
       const error = response.body.error;
-      this.calls.push({ method, status: response.status, ...(typeof error === "string" ? { error } : {}) });
+      this.calls.push({ method, status: response.status, ...(typeof error === "string" ? { error } : {}), ...(tokenType ? { tokenType } : {}) });
       sendJson(res, response.status, response.body, response.headers);
     };
     const failure = this.#takeFailure();
@@ -225,8 +242,13 @@ export class SlackFake {
     }
     const call = await readApiCall(req, url);
     if (!call.ok) return answer({ status: 200, body: { ok: false, error: call.error } });
-    if (call.token === undefined) return answer({ status: 200, body: { ok: false, error: "not_authed" } });
-    if (call.token !== this.#botToken) return answer({ status: 200, body: { ok: false, error: "invalid_auth" } });
+    tokenType = call.token === undefined ? "none" : call.token === this.#botToken ? "bot" : call.token === this.#appToken ? "app" : "other";
+    if (tokenType === "none") return answer({ status: 200, body: { ok: false, error: "not_authed" } });
+    if (tokenType === "other") return answer({ status: 200, body: { ok: false, error: "invalid_auth" } });
+    // A valid token of the wrong kind (bot token for apps.connections.open, app token for chat.postMessage).
+    if ((tokenType === "app") !== APP_TOKEN_METHODS.has(method)) {
+      return answer({ status: 200, body: { ok: false, error: "not_allowed_token_type" } });
+    }
     const handler = WEB_API_METHODS.get(method);
     if (!handler) return answer({ status: 200, body: { ok: false, error: "unknown_method", req_method: method } });
     answer(handler(call.args, this.#apiContext()));
@@ -239,6 +261,7 @@ export class SlackFake {
       baseUrl: this.#http.baseUrl,
       identity: { teamId: TEAM_ID, botUserId: "UHERALDBOT", botId: "BHERALDBOT" },
       onRateLimited: (key) => this.#countRateLimit(key),
+      socketModeUrl: () => this.socketMode.issueUrl(),
     };
   }
 

@@ -17,6 +17,8 @@ export interface ApiContext {
   baseUrl: string;
   identity: { teamId: string; botUserId: string; botId: string };
   onRateLimited(key: string): void;
+  /** A fresh one-time Socket Mode WebSocket URL. */
+  socketModeUrl(): string;
 }
 
 export interface ApiResponse {
@@ -319,6 +321,9 @@ const conversationsInfo: Handler = (args, ctx) => {
   });
 };
 
+/** apps.connections.open (app-level token, checked by the server): where to open the Socket Mode WebSocket. */
+const appsConnectionsOpen: Handler = (_args, ctx) => ok({ url: ctx.socketModeUrl() });
+
 /** Method name → handler. */
 export const WEB_API_METHODS: ReadonlyMap<string, Handler> = new Map([
   ["chat.postMessage", postMessage],
@@ -331,4 +336,5 @@ export const WEB_API_METHODS: ReadonlyMap<string, Handler> = new Map([
   ["users.info", usersInfo],
   ["auth.test", authTest],
   ["conversations.info", conversationsInfo],
+  ["apps.connections.open", appsConnectionsOpen],
 ]);
