@@ -11,6 +11,7 @@ import {
   Client,
   type CommandInteractionOption,
   Events,
+  GatewayCloseCodes,
   GatewayIntentBits,
   InteractionType,
   MessageFlags,
@@ -29,8 +30,21 @@ export interface GatewayOptions {
   log?: AdapterLog | undefined;
 }
 
+/**
+ * Close codes with which the gateway refuses the bot itself. discord.js rejects
+ * `login` with a bare `Error` for them (no error code), so they are told apart
+ * by the close code; retrying cannot help.
+ */
+const REFUSALS = new Map<number, string>([
+  [GatewayCloseCodes.AuthenticationFailed, "authentication failed"],
+  [GatewayCloseCodes.InvalidIntents, "invalid intents"],
+  [GatewayCloseCodes.DisallowedIntents, "disallowed intents"],
+]);
+
 export class DiscordGateway {
   private readonly client: Client;
+  /** The code of the last close discord.js will not recover from (set before `login` rejects). */
+  private unrecoverableClose: number | null = null;
 
   constructor(private readonly options: GatewayOptions) {
     this.client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.apiUrl } });
@@ -38,18 +52,23 @@ export class DiscordGateway {
       if (interaction.isChatInputCommand()) void this.receive(interaction);
     });
     this.client.on(Events.Error, (error) => options.log?.error({ error: error.message }, "discord gateway error"));
-    this.client.on(Events.ShardDisconnect, (event, shard) =>
-      options.log?.warn({ shard, code: event.code }, "discord gateway disconnected; discord.js will reconnect"),
-    );
+    // discord.js emits this only for closes it will not recover from (it reconnects after the others).
+    this.client.on(Events.ShardDisconnect, (event, shard) => {
+      this.unrecoverableClose = event.code;
+      options.log?.warn({ shard, code: event.code }, "discord gateway closed for good; discord.js will not reconnect");
+    });
   }
 
   async start(): Promise<void> {
+    this.unrecoverableClose = null;
     try {
       await this.client.login(this.options.token);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      if (code === "TokenInvalid" || code === "DisallowedIntents") {
-        throw new AuthenticationError("discord", `the gateway refused to connect (${code}); check DISCORD_TOKEN and the bot's intents`);
+      const refusal = this.unrecoverableClose === null ? undefined : REFUSALS.get(this.unrecoverableClose);
+      if (code === "TokenInvalid" || refusal !== undefined) {
+        const reason = refusal === undefined ? String(code) : `${this.unrecoverableClose} ${refusal}`;
+        throw new AuthenticationError("discord", `the gateway refused to connect (${reason}); check DISCORD_TOKEN and the bot's intents`);
       }
       throw new NetworkError("discord", `could not connect to the gateway: ${(error as Error).message}`);
     }

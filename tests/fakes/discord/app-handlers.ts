@@ -14,11 +14,11 @@ function overwrite(ctx: RequestContext, state: Parameters<RouteHandler>[1], guil
   return { status: 200, json: commands };
 }
 
-/** Enough of Get Gateway Bot for a client's startup check; the fake has no gateway. */
-export const getGatewayBot: RouteHandler = async () => ({
+/** Enough of Get Gateway Bot for a client's startup: the attached gateway fake's URL, else Discord's. */
+export const getGatewayBot: RouteHandler = async (_ctx, state) => ({
   status: 200,
   json: {
-    url: "wss://gateway.discord.gg",
+    url: state.gatewayUrl,
     shards: 1,
     session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
   },

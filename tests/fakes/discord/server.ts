@@ -18,6 +18,7 @@ import { getGatewayBot, overwriteGlobalCommands, overwriteGuildCommands } from "
 import { checkBotAuthorization } from "./auth.ts";
 import { createChannelMessage, deleteChannelMessage, editChannelMessage } from "./channel-handlers.ts";
 import { type ChannelDenialCode, channelDenied, DiscordHttpError, entityTooLarge, FormErrors } from "./errors.ts";
+import { DiscordGatewayFake } from "./gateway.ts";
 import { acknowledgeHttpAnswer, interactionCallback } from "./interaction-handlers.ts";
 import { MAX_REQUEST_BYTES } from "./multipart.ts";
 import { type BucketRef, RateLimiter } from "./ratelimit.ts";
@@ -34,6 +35,7 @@ import type {
 } from "./types.ts";
 import { deleteWebhookMessage, editWebhookMessage, executeWebhook } from "./webhook-handlers.ts";
 
+export { DiscordGatewayFake } from "./gateway.ts";
 export { rateLimitKey } from "./ratelimit.ts";
 export { fakeSnowflake } from "./snowflake.ts";
 export type { DiscordFakeOptions, RecordedMessage } from "./types.ts";
@@ -99,6 +101,7 @@ export class DiscordFake {
   private constructor(
     private readonly server: LoopbackServer,
     private readonly options: DiscordFakeOptions,
+    private readonly attachedGateway: DiscordGatewayFake | null,
   ) {
     this.url = server.baseUrl;
     this.api = `${server.baseUrl}/api`;
@@ -117,14 +120,25 @@ export class DiscordFake {
       pendingInteractions: new Map(),
       interactionResponses: this.interactionResponses,
       commandSets: this.commandSets,
+      gatewayUrl: attachedGateway?.url ?? "wss://gateway.discord.gg",
     };
   }
 
   static async start(options: DiscordFakeOptions = {}): Promise<DiscordFake> {
     let fake: DiscordFake | undefined;
+    const { gateway: gatewayOptions, botToken } = options;
+    const gateway = gatewayOptions
+      ? await DiscordGatewayFake.start({ ...(botToken === undefined ? {} : { botToken }), ...(gatewayOptions === true ? {} : gatewayOptions) })
+      : null;
     const server = await startLoopbackServer((req, res) => fake!.handle(req, res));
-    fake = new DiscordFake(server, options);
+    fake = new DiscordFake(server, options, gateway);
     return fake;
+  }
+
+  /** The gateway fake `GET /gateway/bot` points clients at; only when started with `{ gateway: … }`. */
+  get gateway(): DiscordGatewayFake {
+    if (!this.attachedGateway) throw new Error("DiscordFake has no gateway: start it with { gateway: true }");
+    return this.attachedGateway;
   }
 
   /** Messages created through channels and webhooks, in arrival order (edits merged, deletions marked). */
@@ -202,8 +216,8 @@ export class DiscordFake {
     return this.store.waitFor(n, timeoutMs);
   }
 
-  close(): Promise<void> {
-    return this.server.close();
+  async close(): Promise<void> {
+    await Promise.all([this.server.close(), this.attachedGateway?.close()]);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

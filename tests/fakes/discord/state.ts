@@ -33,6 +33,8 @@ export interface FakeState {
   readonly pendingInteractions: Map<string, Promise<void>>;
   readonly interactionResponses: RecordedInteractionResponse[];
   readonly commandSets: RecordedCommandSet[];
+  /** What `GET /gateway/bot` answers as `url` (the gateway fake's, when one is attached). */
+  readonly gatewayUrl: string;
 }
 
 export interface RequestContext {

@@ -1,4 +1,5 @@
 /** Public record types of the Discord fake: what tests read back after the client talked to it. */
+import type { GatewayFakeOptions } from "./gateway.ts";
 
 /** How the fake is started. Every field is optional. */
 export interface DiscordFakeOptions {
@@ -14,6 +15,12 @@ export interface DiscordFakeOptions {
   globalPerSecond?: number;
   /** Wait this long before answering each request (a slow network, so a test can interrupt work in flight). */
   responseDelayMs?: number;
+  /**
+   * Also start a gateway fake, reachable as `fake.gateway`, and answer its URL from
+   * `GET /gateway/bot`, so a discord.js `Client` can log in. Its `botToken` defaults to this
+   * one. Off by default.
+   */
+  gateway?: boolean | GatewayFakeOptions;
 }
 
 /** One uploaded file, as the fake received it. */
