@@ -5,20 +5,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runHerald } from "./helpers/herald.ts";
 import { examplePost, fixture, projectRoot } from "./helpers/paths.ts";
-
-/** Runs the real CLI in a child process (async spawn would block nothing, but the listener must run in this process). */
-async function herald(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const { spawn } = await import("node:child_process");
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, "bin/herald.mjs"), ...args], { cwd: projectRoot });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe("herald preview", () => {
   let work: string;
@@ -41,7 +29,7 @@ describe("herald preview", () => {
 
   it("writes the card, the three payloads and preview.html for one post into the out dir", async () => {
     const out = join(work, "one");
-    const result = await herald(["preview", examplePost, "--out", out, "--base-url", "https://news.example.kr"]);
+    const result = await runHerald(["preview", examplePost, "--out", out, "--base-url", "https://news.example.kr"]);
     expect(result.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["card.png", "discord.json", "preview.html", "slack.json", "telegram.json"]);
     const png = readFileSync(join(out, "card.png"));
@@ -67,7 +55,7 @@ describe("herald preview", () => {
     copyFileSync(fixture("posts", "no-title.md"), join(dir, "c-no-title.md"));
     writeFileSync(join(dir, "d-junk.md"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff]));
     copyFileSync(fixture("posts", "price-table.md"), join(dir, "e-no-timeline.md"));
-    const result = await herald(["preview", dir, join(dir, "missing.md"), "--out", out]);
+    const result = await runHerald(["preview", dir, join(dir, "missing.md"), "--out", out]);
     expect(result.status).toBe(1);
     const errors = result.stderr.trim().split("\n").sort();
     expect(errors).toHaveLength(4);
@@ -85,7 +73,7 @@ describe("herald preview", () => {
     const file = join(work, "hostile.md");
     writeFileSync(file, post);
     const out = join(work, "hostile");
-    const result = await herald(["preview", file, "--out", out]);
+    const result = await runHerald(["preview", file, "--out", out]);
     expect(result.status).toBe(0);
     expect(existsSync(join(out, "card.png"))).toBe(true);
     expect(hits).toEqual([]);

@@ -1,25 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
-import { projectRoot } from "./helpers/paths.ts";
+import { runHerald } from "./helpers/herald.ts";
 
 const DISCORD_TOKEN = "register-discord-token";
 const TELEGRAM_TOKEN = "111222333:AAregisterCommandsTokenForHerald01";
-
-function herald(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, "bin/herald.mjs"), ...args], { cwd: projectRoot });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe("herald register-commands", () => {
   let discord: DiscordFake;
@@ -53,7 +41,7 @@ describe("herald register-commands", () => {
     const env = { DISCORD_TOKEN, TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, DISCORD_API_URL: discord.api, TELEGRAM_API_ROOT: telegram.apiRoot };
     Object.assign(process.env, env);
     try {
-      const result = await herald(["register-commands", "--config", config, "--guild", "1250000000000000999"]);
+      const result = await runHerald(["register-commands", "--config", config, "--guild", "1250000000000000999"]);
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
       expect(result.stdout).toContain("discord: /news and /feeds registered in guild 1250000000000000999");

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime } from "../jobs/runtime.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
-import { examplePost, projectRoot } from "./helpers/paths.ts";
+import { spawnHerald } from "./helpers/herald.ts";
+import { examplePost } from "./helpers/paths.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 
 const freePort = () =>
@@ -15,15 +15,6 @@ const freePort = () =>
       probe.close(() => resolve(port));
     });
   });
-
-function herald(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(projectRoot, "bin/herald.mjs"), ...args], { cwd: projectRoot, env: { ...process.env, ...env } });
-  let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return Object.assign(child, { output: () => output, exited });
-}
 
 describe("herald start and herald ingest, as processes", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -52,14 +43,14 @@ describe("herald start and herald ingest, as processes", () => {
         feeds: [{ id: "site", type: "directory", path: posts, baseUrl: "https://news.example.kr", destinations: ["d"] }],
       }),
     );
-    const service = herald(["start"], { HERALD_CONFIG: config, DISCORD_WEBHOOK_URL: discord.webhookUrl() });
+    const service = spawnHerald(["start"], { HERALD_CONFIG: config, DISCORD_WEBHOOK_URL: discord.webhookUrl() });
     cleanups.push(() => void service.kill("SIGKILL"));
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, "healthz");
     copyFileSync(examplePost, join(posts, "2026-10-14-outage.md"));
     const [message] = await discord.waitForMessages(1, 30_000);
     expect(message?.body.embeds[0].url).toBe("https://news.example.kr/news/2026/10/14/haneul-cloud-payment-outage/");
     service.kill("SIGTERM");
-    expect(await service.exited).toBe(0);
+    expect((await service.exited).code).toBe(0);
   });
 
   it("ingest queues one post for the named feed and exits; a broken post exits non-zero naming the file", async () => {
@@ -67,8 +58,8 @@ describe("herald start and herald ingest, as processes", () => {
     cleanups.push(t.cleanup);
     const config = join(t.dir, "herald.yaml");
     writeFileSync(config, JSON.stringify({ redis: t.config.redis, database: t.config.database, log: { level: "silent" }, feeds: [{ id: "wire", type: "webhook", token: "x" }] }));
-    const ok = herald(["ingest", examplePost, "--config", config, "--feed", "wire"]);
-    expect(await ok.exited).toBe(0);
+    const ok = spawnHerald(["ingest", examplePost, "--config", config, "--feed", "wire"]);
+    expect((await ok.exited).code).toBe(0);
     expect(ok.output()).toMatch(/^queued '\[속보\] 하늘클라우드 결제 API 장애, 국내 쇼핑몰 결제 3시간 중단' \(article [0-9a-f]{16}\) for feed wire as job \d+/m);
     const runtime = createRuntime(t.config, { log: silentLog });
     cleanups.push(() => runtime.close(0));
@@ -76,8 +67,8 @@ describe("herald start and herald ingest, as processes", () => {
 
     const broken = join(t.dir, "broken.md");
     writeFileSync(broken, "---\ntitle: [속보] x: y\n---\nbody\n");
-    const bad = herald(["ingest", broken, "--config", config]);
-    expect(await bad.exited).toBe(1);
+    const bad = spawnHerald(["ingest", broken, "--config", config]);
+    expect((await bad.exited).code).toBe(1);
     expect(bad.output()).toContain(`herald ingest: ${broken}: broken front matter:`);
     expect(await runtime.ingestQueue.getWaitingCount()).toBe(1);
   });
@@ -87,8 +78,8 @@ describe("herald start and herald ingest, as processes", () => {
     cleanups.push(t.cleanup);
     const config = join(t.dir, "herald.yaml");
     writeFileSync(config, "feeds:\n  - { id: x, type: rss, url: 'ftp://nope', interval: soon }\n");
-    const bad = herald(["start", "--config", config]);
-    expect(await bad.exited).toBe(1);
+    const bad = spawnHerald(["start", "--config", config]);
+    expect((await bad.exited).code).toBe(1);
     expect(bad.output()).toContain("feeds.0.url: must be an http(s) URL");
     expect(bad.output()).toContain("feeds.0.interval: 'soon' is not a duration");
   });

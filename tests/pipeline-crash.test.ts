@@ -1,33 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime } from "../jobs/runtime.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
-import { projectRoot } from "./helpers/paths.ts";
+import { spawnHerald } from "./helpers/herald.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 
 const DESTINATIONS = 40;
 const CONCURRENCY = 5;
-
-function spawnHerald(args: string[]): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [join(projectRoot, "bin/herald.mjs"), ...args], {
-    cwd: projectRoot,
-    env: { ...process.env, HERALD_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  return Object.assign(child, { output: () => output });
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
-    else child.once("exit", (code, signal) => resolve({ code, signal }));
-  });
 
 describe("worker processes: crashes and shutdown", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -62,7 +43,7 @@ describe("worker processes: crashes and shutdown", () => {
 
     await waitFor(() => discord.messages.length >= 10, 30_000, "ten deliveries before the kill");
     first.kill("SIGKILL");
-    expect((await exited(first)).signal).toBe("SIGKILL");
+    expect((await first.exited).signal).toBe("SIGKILL");
     const beforeRestart = discord.messages.length;
     expect(beforeRestart).toBeLessThan(DESTINATIONS);
 
@@ -74,7 +55,7 @@ describe("worker processes: crashes and shutdown", () => {
     const duplicates = discord.messages.length - DESTINATIONS;
     expect(duplicates).toBeLessThanOrEqual(CONCURRENCY);
     second.kill("SIGTERM");
-    expect(await exited(second)).toEqual({ code: 0, signal: null });
+    expect(await second.exited).toEqual({ code: 0, signal: null });
   });
 
   it("on SIGTERM finishes the jobs in flight and exits 0", async () => {
@@ -85,7 +66,7 @@ describe("worker processes: crashes and shutdown", () => {
     await waitFor(() => discord.requests.length >= 1, 30_000, "a delivery in flight");
     worker.kill("SIGTERM");
     const started = Date.now();
-    const result = await exited(worker);
+    const result = await worker.exited;
     expect(result).toEqual({ code: 0, signal: null });
     expect(Date.now() - started).toBeLessThan(10_000);
     // Every request the fake answered was recorded as delivered: nothing was cut off mid-send.

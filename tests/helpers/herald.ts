@@ -1,0 +1,41 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { projectRoot } from "./paths.ts";
+
+export interface HeraldProcess extends ChildProcess {
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  stdoutText(): string;
+  stderrText(): string;
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the real CLI (`bin/herald.mjs`) as a child process. */
+export function spawnHerald(args: string[], env: Record<string, string> = {}): HeraldProcess {
+  const child = spawn(process.execPath, [join(projectRoot, "bin/herald.mjs"), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  let output = "";
+  child.stdout?.on("data", (d) => {
+    stdout += d;
+    output += d;
+  });
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+    output += d;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return Object.assign(child, { output: () => output, stdoutText: () => stdout, stderrText: () => stderr, exited });
+}
+
+/** Runs the CLI to completion. */
+export async function runHerald(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawnHerald(args, env);
+  const { code } = await child.exited;
+  return { status: code, stdout: child.stdoutText(), stderr: child.stderrText() };
+}
