@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { configSchema, type HeraldConfig } from "../config/schema.ts";
+import { deleteKeys } from "../tests/helpers/pipeline.ts";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -55,21 +55,6 @@ export function rawConfig(space: Scratch, raw: Record<string, unknown>): Record<
 /** The validated config, as `herald start` would load it. */
 export function benchConfig(space: Scratch, raw: Record<string, unknown>): HeraldConfig {
   return configSchema.parse(rawConfig(space, raw));
-}
-
-/** Removes every Redis key under `prefix`. */
-export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Polls `check` every `everyMs` until it is truthy; throws naming `what` after `timeoutMs`. */
