@@ -130,6 +130,29 @@ describe("parsePost: hostile HTML", () => {
   });
 });
 
+describe("articleFromFields: feed items are HTML", () => {
+  const html = `<p>Markets fell 2 * 3 percent *today* and</p>
+
+    <p>an indented paragraph after a blank line</p>
+<table><tr><th>Time</th><th>Event</th></tr><tr><td>09:00</td><td>Open</td></tr><tr><td>09:30</td><td>Halt</td></tr></table>
+<script>alert(1)</script>`;
+
+  it("reads the body as HTML: indentation is not a code block and * is not emphasis", async () => {
+    const { articleFromFields } = await import("../src/article/index.ts");
+    const a = articleFromFields({ title: "t", body: html, bodyFormat: "html" }, "feed#1");
+    expect(a.body.map((b) => b.type)).toEqual(["paragraph", "paragraph"]);
+    expect(a.body[0]).toEqual({ type: "paragraph", children: [{ type: "text", value: "Markets fell 2 * 3 percent *today* and" }] });
+    expect(a.timeline?.rows.map((r) => r.event)).toEqual(["Open", "Halt"]);
+    expect(JSON.stringify(a)).not.toContain("alert");
+  });
+
+  it("would have misread the same HTML as Markdown (why feeds say so)", async () => {
+    const { articleFromFields } = await import("../src/article/index.ts");
+    const a = articleFromFields({ title: "t", body: html }, "post.md");
+    expect(a.body.some((b) => b.type === "code")).toBe(true);
+  });
+});
+
 describe("findTimeline", () => {
   it("does not take a price table for a timeline", () => {
     const a = parsePost(read("price-table.md"), "price-table.md");

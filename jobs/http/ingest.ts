@@ -87,7 +87,9 @@ function parseJsonArticle(raw: Buffer): ArticleFields {
   return {
     id: str(v.id),
     title: v.title,
-    body: str(v.body) ?? str(v.html) ?? str(v.markdown) ?? str(v.content) ?? "",
+    // `html` is read as HTML; `body`, `markdown` and `content` as Markdown (which may carry HTML).
+    body: str(v.html) ?? str(v.body) ?? str(v.markdown) ?? str(v.content) ?? "",
+    bodyFormat: str(v.html) !== null ? "html" : "markdown",
     url: str(v.url),
     date: v.date,
     categories: v.categories,

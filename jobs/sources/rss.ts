@@ -77,6 +77,7 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
             id: null,
             title: item.title,
             body: item.html ?? "",
+            bodyFormat: "html",
             url: item.url,
             date: item.date,
             categories: item.categories,

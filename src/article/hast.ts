@@ -1,4 +1,5 @@
 import type { Element, ElementContent, Root, RootContent } from "hast";
+import { fromHtml } from "hast-util-from-html";
 import rehypeRaw from "rehype-raw";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
@@ -35,12 +36,22 @@ const toHtmlTree = unified().use(remarkRehype, { allowDangerousHtml: true });
 // Re-parsing the tree with an HTML parser is needed only when the post holds raw HTML, and costs as much as the Markdown parse.
 const reparseRawHtml = unified().use(rehypeRaw);
 
+/** How a body is written: a post's Markdown (with HTML mixed in), or a feed item's HTML. */
+export type BodyFormat = "markdown" | "html";
+
 /**
  * Markdown with raw HTML mixed in (what Jekyll and Hugo posts are) → an HTML
- * tree, with everything that is not readable text removed. HTML bodies (feed
- * items) go through the same path: an HTML fragment is valid Markdown.
+ * tree, with everything that is not readable text removed. Bodies known to
+ * be HTML (feed items) skip the Markdown parser.
  */
-export function bodyToHast(source: string): Root {
+export function bodyToHast(source: string, format: BodyFormat = "markdown"): Root {
+  if (format === "html") {
+    // Feed items are HTML, not Markdown: read as Markdown, their indented lines after a blank one
+    // would become code blocks and stray `*` emphasis. parse5 alone is also twice as fast.
+    const tree = fromHtml(source, { fragment: true });
+    prune(tree);
+    return tree;
+  }
   const mdast = markdown.runSync(markdown.parse(stripTemplateTags(source)));
   // remark-rehype's transformer turns the mdast root into a hast root; unified types it as a plain Node.
   let tree = toHtmlTree.runSync(mdast as never) as Root;

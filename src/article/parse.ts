@@ -4,7 +4,7 @@ import { blockText, extractBlocks, safeUrl } from "./blocks.ts";
 import { dateFromFileName, dateFromPath, defaultTimeZone, parseDate } from "./date.ts";
 import { ArticleParseError } from "./errors.ts";
 import { splitFrontMatter } from "./frontmatter.ts";
-import { bodyToHast } from "./hast.ts";
+import { type BodyFormat, bodyToHast } from "./hast.ts";
 import { detectLanguage, normaliseLanguage } from "./language.ts";
 import { findTimeline } from "./timeline.ts";
 import type { Article, Block } from "./types.ts";
@@ -22,8 +22,10 @@ export interface ParseOptions {
 export interface ArticleFields {
   id?: string | null;
   title?: unknown;
-  /** Body as HTML or Markdown (HTML is valid Markdown input). */
+  /** Body as Markdown (HTML mixed in allowed), or as HTML when `bodyFormat` says so. */
   body?: string | null;
+  /** "html" for bodies that are HTML documents or fragments (feed items); default "markdown". */
+  bodyFormat?: BodyFormat;
   url?: string | null;
   date?: unknown;
   categories?: unknown;
@@ -78,7 +80,7 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
   if (!title) throw new ArticleParseError(input, "no title (front matter has no `title`)");
 
   const baseUrl = normaliseBase(options.baseUrl ?? null);
-  const extracted = extractBlocks(bodyToHast(fields.body ?? ""), baseUrl);
+  const extracted = extractBlocks(bodyToHast(fields.body ?? "", fields.bodyFormat), baseUrl);
   const bodyText = extracted.blocks.map(blockText).join("\n");
   const firstParagraph = extracted.blocks.find((b) => b.type === "paragraph");
   // A front-matter excerpt is Markdown too (`**정상화**`): parsed the same way, kept both as text and as blocks.
