@@ -122,6 +122,26 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     expect(service.runtime.store.countByState().delivered).toBe(1);
   });
 
+  it("edits the earlier message for a changed post, or posts anew when someone deleted it, without flagging the channel", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const webhook = discord.webhookUrl();
+    const service = await setup([{ id: "d", type: "discord-webhook", url: webhook }]);
+    await ingest(service, plainPost(9, "first version"));
+    const [first] = await discord.waitForMessages(1, 20_000);
+    await ingest(service, plainPost(9, "second version"));
+    await waitFor(() => discord.messages[0]?.editedAt, 20_000, "the edit");
+    expect(discord.messages).toHaveLength(1);
+    expect(discord.messages[0]?.body.embeds[0].description).toContain("second version");
+
+    expect((await fetch(`${webhook}/messages/${first?.id}`, { method: "DELETE" })).status).toBe(204);
+    await ingest(service, plainPost(9, "third version"));
+    const messages = await discord.waitForMessages(2, 20_000);
+    expect(messages[1]?.body.embeds[0].description).toContain("third version");
+    expect(messages[0]?.deletedAt).toBeDefined();
+    expect(service.runtime.store.getDestination("d")?.flaggedReason).toBeNull();
+  });
+
   it("records a bad post on its feed and keeps the next good one flowing", async () => {
     const discord = await DiscordFake.start();
     cleanups.push(() => discord.close());

@@ -2,7 +2,7 @@ import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { CardFile, Poster } from "../../src/adapter.ts";
 import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
 import { pngSize } from "../../src/card/png.ts";
-import { AdapterError, RateLimitError } from "../../src/errors.ts";
+import { AdapterError, NotFoundError, RateLimitError } from "../../src/errors.ts";
 import { buildMessage } from "../../src/message/build.ts";
 import type { CardRef } from "../../src/message/types.ts";
 import type { DeliverJobData } from "../queues.ts";
@@ -39,10 +39,16 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     const earlier = editableEarlierMessage(job.data, poster, ctx);
     if (earlier && poster.edit) {
       // A corrected article updates the message members already saw instead of posting it twice.
-      await poster.edit(earlier, message, card);
-      ctx.store.markDelivered(articleId, version, destinationId, earlier);
-      log.info({ messageId: earlier }, "delivered as an edit of the earlier version");
-      return { status: "delivered", messageId: earlier };
+      try {
+        await poster.edit(earlier, message, card);
+        ctx.store.markDelivered(articleId, version, destinationId, earlier);
+        log.info({ messageId: earlier }, "delivered as an edit of the earlier version");
+        return { status: "delivered", messageId: earlier };
+      } catch (error) {
+        // Someone deleted the earlier message: post the new version instead (a gone channel fails the post too).
+        if (!(error instanceof NotFoundError)) throw error;
+        log.info({ messageId: earlier }, "earlier message is gone; posting the new version");
+      }
     }
     const posted = await poster.post(message, card, { idempotencyKey: `${articleId}.v${version}.${destinationId}` });
     ctx.store.markDelivered(articleId, version, destinationId, posted.id);
