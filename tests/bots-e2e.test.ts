@@ -3,15 +3,16 @@
  * sections pointed at the strict fakes, delivering through the queue and
  * answering commands through the real command core.
  */
-import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Service, startService } from "../jobs/service.ts";
-import { DiscordFake, fakeSnowflake } from "./fakes/discord/server.ts";
+import { DiscordFake } from "./fakes/discord/server.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { signSlackRequest } from "./fakes/slack/sign.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
 import { textMessageUpdate } from "./fakes/telegram/updates.ts";
+import { discordCommandInteraction, ed25519Signer, publicKeyHex } from "./helpers/discord.ts";
 import { examplePost } from "./helpers/paths.ts";
 import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
@@ -41,7 +42,7 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
     telegram = await TelegramFake.start({ token: TELEGRAM_TOKEN, botUsername: "HeraldBot" });
     const t = testConfig({
       ingest: { token: INGEST },
-      discord: { token: DISCORD_TOKEN, mode: "http", publicKey: publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex"), apiUrl: discord.api },
+      discord: { token: DISCORD_TOKEN, mode: "http", publicKey: publicKeyHex(publicKey), apiUrl: discord.api },
       slack: { botToken: SLACK_TOKEN, signingSecret: SLACK_SECRET, mode: "http", apiUrl: slack.apiUrl },
       telegram: { token: TELEGRAM_TOKEN, mode: "polling", apiUrl: telegram.apiRoot },
       destinations: [
@@ -95,8 +96,8 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
 
   it("answers a signed Discord /news search 장애 through the service's interactions endpoint", async () => {
     await waitFor(() => service.runtime.store.countByState().delivered >= 3, 30_000);
-    const interaction = discordCommand("news", "search", [{ name: "query", type: 3, value: "장애" }], "2048");
-    const answer = await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, signer());
+    const interaction = discordCommandInteraction({ command: "news", subcommand: "search", options: { query: "장애" }, channelId: DISCORD_CHANNEL, permissions: "2048", locale: "ko" });
+    const answer = await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, ed25519Signer(privateKey));
     expect(answer.status).toBe(200);
     const edit = await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token), 15_000);
     expect(JSON.stringify(edit.body)).toContain("하늘클라우드 결제 API 장애");
@@ -104,15 +105,15 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
 
   it("refuses /feeds add to a Discord member without Manage Server, storing nothing", async () => {
     const before = service.runtime.store.listFeeds().length;
-    const interaction = discordCommand("feeds", "add", [{ name: "url", type: 3, value: "https://example.org/feed.xml" }], "2048");
-    await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, signer());
+    const interaction = discordCommandInteraction({ command: "feeds", subcommand: "add", options: { url: "https://example.org/feed.xml" }, channelId: DISCORD_CHANNEL, permissions: "2048", locale: "ko" });
+    await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, ed25519Signer(privateKey));
     const edit = await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token), 15_000);
     expect(JSON.stringify(edit.body)).toMatch(/관리자만|admins/);
     expect(service.runtime.store.listFeeds()).toHaveLength(before);
   });
 
   it("rejects a Discord interaction with a bad signature", async () => {
-    const interaction = discordCommand("news", "latest", [], "2048");
+    const interaction = discordCommandInteraction({ command: "news", subcommand: "latest", channelId: DISCORD_CHANNEL, permissions: "2048" });
     const forged = () => ({ "x-signature-ed25519": "00".repeat(64), "x-signature-timestamp": String(Math.floor(Date.now() / 1000)) });
     const answer = await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, forged);
     expect(answer.status).toBe(401);
@@ -167,28 +168,5 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
     await sleep(500);
     expect(slack.messages.filter((m) => m.channel === SLACK_BURST_CHANNEL)).toHaveLength(5);
   });
-
-  function signer() {
-    return (body: string) => {
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      return { "x-signature-ed25519": sign(null, Buffer.from(`${timestamp}${body}`), privateKey).toString("hex"), "x-signature-timestamp": timestamp };
-    };
-  }
 });
 
-function discordCommand(name: string, subcommand: string, options: { name: string; type: number; value: string }[], permissions: string) {
-  const user = { id: "1270000000000000777", username: "reader", discriminator: "0" };
-  return {
-    id: fakeSnowflake(),
-    application_id: "1240000000000000777",
-    type: 2,
-    token: `aW50ZXJhY3Rpb246${randomBytes(24).toString("base64url")}`,
-    version: 1,
-    locale: "ko",
-    guild_id: "1250000000000000777",
-    channel_id: DISCORD_CHANNEL,
-    channel: { id: DISCORD_CHANNEL, type: 0 },
-    member: { user, roles: [], permissions, joined_at: "2024-01-01T00:00:00.000Z" },
-    data: { id: fakeSnowflake(), name, type: 1, options: [{ name: subcommand, type: 1, options }] },
-  };
-}

@@ -4,15 +4,16 @@
  * signed Slack slash commands through Bolt's receiver, Telegram updates
  * through getUpdates long polling.
  */
-import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Service, startService } from "../jobs/service.ts";
-import { DiscordFake, fakeSnowflake } from "./fakes/discord/server.ts";
+import { DiscordFake } from "./fakes/discord/server.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { signSlackRequest } from "./fakes/slack/sign.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
 import { textMessageUpdate } from "./fakes/telegram/updates.ts";
+import { discordCommandInteraction, ed25519Signer, publicKeyHex } from "./helpers/discord.ts";
 import { examplePost } from "./helpers/paths.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 
@@ -56,7 +57,7 @@ describe("every command on every platform, end to end", () => {
     telegram.setChatMember(String(TELEGRAM_CHAT), 5002, "administrator");
     const t = testConfig({
       ingest: { token: "t" },
-      discord: { token: DISCORD_TOKEN, mode: "http", publicKey: publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex"), apiUrl: discord.api },
+      discord: { token: DISCORD_TOKEN, mode: "http", publicKey: publicKeyHex(publicKey), apiUrl: discord.api },
       slack: { botToken: SLACK_TOKEN, signingSecret: SLACK_SECRET, mode: "http", apiUrl: slack.apiUrl },
       telegram: { token: TELEGRAM_TOKEN, mode: "polling", apiUrl: telegram.apiRoot },
       destinations: [
@@ -91,29 +92,8 @@ describe("every command on every platform, end to end", () => {
     name: "discord",
     feedId: "d-only",
     async send(command, subcommand, options, admin) {
-      const user = { id: "1270000000000000888", username: "reader", discriminator: "0" };
-      const interaction = {
-        id: fakeSnowflake(),
-        application_id: "1240000000000000888",
-        type: 2,
-        token: `aW50ZXJhY3Rpb246${randomBytes(24).toString("base64url")}`,
-        version: 1,
-        locale: "en-US",
-        guild_id: "1250000000000000888",
-        channel_id: DISCORD_CHANNEL,
-        member: { user, roles: [], permissions: admin ? "32" : "2048", joined_at: "2024-01-01T00:00:00.000Z" },
-        data: {
-          id: fakeSnowflake(),
-          name: command,
-          type: 1,
-          options: [{ name: subcommand, type: 1, options: Object.entries(options).map(([name, value]) => ({ name, type: name === "count" ? 4 : 3, value: name === "count" ? Number(value) : value })) }],
-        },
-      };
-      const signer = (body: string) => {
-        const timestamp = String(Math.floor(Date.now() / 1000));
-        return { "x-signature-ed25519": sign(null, Buffer.from(`${timestamp}${body}`), privateKey).toString("hex"), "x-signature-timestamp": timestamp };
-      };
-      const answer = await discord.sendInteraction(`${base()}/discord/interactions`, interaction, signer);
+      const interaction = discordCommandInteraction({ command, subcommand, options, channelId: DISCORD_CHANNEL, permissions: admin ? "32" : "2048" });
+      const answer = await discord.sendInteraction(`${base()}/discord/interactions`, interaction, ed25519Signer(privateKey));
       expect(answer.status).toBe(200);
       const edit = await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token), 15_000);
       return { text: JSON.stringify(edit.body), hasCard: edit.files.some((f) => f.contentType === "image/png") };

@@ -12,8 +12,8 @@ import {
   withBody,
 } from "./fixtures/format/articles.ts";
 import { discordShown } from "./fixtures/format/inspect.ts";
+import { paragraph } from "./helpers/blocks.ts";
 
-const paragraph = (value: string): Block => ({ type: "paragraph", children: [{ type: "text", value }] });
 
 function embedOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { detail: "full" }): APIEmbed {
   const body = formatDiscord(buildMessage(article, opts));

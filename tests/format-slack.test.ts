@@ -12,8 +12,8 @@ import {
   withBody,
 } from "./fixtures/format/articles.ts";
 import { slackAngleTokens, slackShown } from "./fixtures/format/inspect.ts";
+import { paragraph } from "./helpers/blocks.ts";
 
-const paragraph = (value: string): Block => ({ type: "paragraph", children: [{ type: "text", value }] });
 
 function slackOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { detail: "full" }) {
   return formatSlack(buildMessage(article, opts));

@@ -11,8 +11,8 @@ import {
   withBody,
 } from "./fixtures/format/articles.ts";
 import { parseTelegramHtml, telegramHrefs } from "./fixtures/format/inspect.ts";
+import { paragraph } from "./helpers/blocks.ts";
 
-const paragraph = (value: string): Block => ({ type: "paragraph", children: [{ type: "text", value }] });
 
 function callsOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { detail: "full" }): TelegramCall[] {
   return formatTelegram(buildMessage(article, opts), -100123);

@@ -7,19 +7,18 @@ import { load } from "js-yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseCommandText } from "../adapters/slack/command-text.ts";
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../adapters/slack/index.ts";
-import type { Block } from "../src/article/types.ts";
 import type { CommandHandler, CommandReply, CommandRequest } from "../src/chat/types.ts";
 import { AuthenticationError } from "../src/errors.ts";
 import { type LoopbackServer, startLoopbackServer } from "./fakes/http.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { signSlackRequest } from "./fakes/slack/sign.ts";
 import { adapterFor, BOT_TOKEN, cardFile, cardPng, outageMessage, SIGNING_SECRET } from "./fixtures/slack/adapter.ts";
+import { paragraph } from "./helpers/blocks.ts";
 import { projectRoot } from "./helpers/paths.ts";
 
 const CHANNEL = "C0HERALDNEWS";
 const READER = "U0READER01";
 
-const paragraph = (value: string): Block => ({ type: "paragraph", children: [{ type: "text", value }] });
 
 /** Answers with the request it got, as one paragraph, and keeps the requests. */
 function echoHandler(seen: CommandRequest[], ephemeral = true): CommandHandler {

@@ -5,17 +5,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../adapters/slack/index.ts";
-import type { Block } from "../src/article/types.ts";
 import type { CommandHandler, CommandRequest } from "../src/chat/types.ts";
 import { AuthenticationError } from "../src/errors.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { BOT_TOKEN } from "./fixtures/slack/adapter.ts";
+import { paragraph } from "./helpers/blocks.ts";
 
 const APP_TOKEN = "xapp-1-A0HERALD-7411-5c1d0e9a3b7f";
 const CHANNEL = "C0HERALDNEWS";
 const READER = "U0READER01";
 
-const paragraph = (value: string): Block => ({ type: "paragraph", children: [{ type: "text", value }] });
 
 /** Answers with the request it got, as one ephemeral paragraph, and keeps the requests. */
 function echoHandler(seen: CommandRequest[]): CommandHandler {

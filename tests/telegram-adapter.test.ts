@@ -6,7 +6,6 @@ import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramAdapter, type TelegramAdapterOptions } from "../adapters/telegram/index.ts";
 import type { CardFile } from "../src/adapter.ts";
-import type { Block } from "../src/article/types.ts";
 import type { ChatAdapter } from "../src/chat/types.ts";
 import {
   AdapterError,
@@ -21,6 +20,7 @@ import { buildMessage } from "../src/message/build.ts";
 import type { NewsMessage } from "../src/message/types.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
 import { englishArticle, koreanOutageArticle, koreanProse, timelineCard, withBody } from "./fixtures/format/articles.ts";
+import { paragraph } from "./helpers/blocks.ts";
 
 const CHANNEL = "@herald_test";
 const SUPERGROUP = "-1001234567890";
@@ -34,7 +34,6 @@ function cardPng(width = 48, height = 24): CardFile {
   return { filename: timelineCard.filename, png: PNG.sync.write(image) };
 }
 
-const paragraph = (value: string): Block => ({ type: "paragraph", children: [{ type: "text", value }] });
 
 /** The Korean outage article with its card: short enough for one captioned photo. */
 const shortWithCard = (): NewsMessage => buildMessage(koreanOutageArticle(), { card: timelineCard });
