@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodeHtmlToImage from "node-html-to-image";
+import { CHROMIUM_ARGS } from "../src/card/browser.ts";
 import { bundledFonts, type CardData, CardRenderer, renderCardHtml } from "../src/card/index.ts";
 import { heading, isMain, report, sample, stats } from "./lib.ts";
 
@@ -20,17 +21,7 @@ const CACHE_RUNS = 200;
 
 const EXECUTABLE_PATH = process.env.HERALD_CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** The same network-less flags Herald uses, so the baseline pays for nothing extra. */
-const BASELINE_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-  "--host-resolver-rules=MAP * ~NOTFOUND",
-];
+const BASELINE_ARGS = CHROMIUM_ARGS;
 
 const KO_EVENTS = [
   "결제 서비스 접속 오류가 처음 보고됨",

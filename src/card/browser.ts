@@ -27,7 +27,7 @@ export const DEVICE_SCALE_FACTOR = 2;
  * sandbox refuses to start; the page only ever holds escaped text behind a
  * CSP and request interception.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
