@@ -1,10 +1,7 @@
-import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parsePost } from "../src/article/index.ts";
 import { openStore, SearchQueryError, type Store } from "../src/store/index.ts";
 import { englishArticle, makeArticle, marketArticle, outageArticle } from "./fixtures/store/articles.ts";
 import { tempDbDir } from "./fixtures/store/temp-store.ts";
-import { seedPath } from "./helpers/paths.ts";
 
 let temp: ReturnType<typeof tempDbDir>;
 let store: Store;
@@ -184,17 +181,5 @@ describe("searchArticles: filters, ranking and snippets", () => {
     expect(snippet.startsWith("…")).toBe(true);
     expect(snippet.endsWith("…")).toBe(true);
     expect(snippet.length).toBeLessThan(260);
-  });
-});
-
-describe("searchArticles: the reference post, parsed by Herald's own parser", () => {
-  it("finds it by 장애, 아웃룩, Azure and 애저 네트워킹", () => {
-    const seed = parsePost(readFileSync(seedPath), seedPath, { baseUrl: "https://newsdao.kr" });
-    store.upsertArticle(seed, null);
-    for (const query of ["장애", "아웃룩", "Azure", "azure", "애저 네트워킹"]) {
-      expect(ids(query), query).toContain(seed.id);
-    }
-    expect(ids("장애")).not.toContain("market-weather");
-    expect(store.searchArticles("애저 네트워킹").find((h) => h.article.id === seed.id)?.snippet).toMatch(/애저/);
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * The reference seed (../shared/seed), parsed by Herald's own parser, is
+ * found by the words a reader would type. Runs where shared/ sits beside the
+ * checkout (locally and in CI); vitest.config.ts leaves corpus-* files out elsewhere.
+ */
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parsePost } from "../src/article/index.ts";
+import { openStore, type Store } from "../src/store/index.ts";
+import { marketArticle } from "./fixtures/store/articles.ts";
+import { tempDbDir } from "./fixtures/store/temp-store.ts";
+import { seedPath } from "./helpers/paths.ts";
+
+describe("searchArticles: the reference post, parsed by Herald's own parser", () => {
+  let temp: ReturnType<typeof tempDbDir>;
+  let store: Store;
+  beforeEach(() => {
+    temp = tempDbDir();
+    store = openStore(temp.dbPath);
+    store.upsertArticle(marketArticle(), null);
+  });
+  afterEach(() => {
+    store.close();
+    temp.cleanup();
+  });
+
+  it("finds it by 장애, 아웃룩, Azure and 애저 네트워킹", () => {
+    const ids = (query: string) => store.searchArticles(query).map((hit) => hit.article.id);
+    const seed = parsePost(readFileSync(seedPath), seedPath, { baseUrl: "https://newsdao.kr" });
+    store.upsertArticle(seed, null);
+    for (const query of ["장애", "아웃룩", "Azure", "azure", "애저 네트워킹"]) {
+      expect(ids(query), query).toContain(seed.id);
+    }
+    expect(ids("장애")).not.toContain("market-weather");
+    expect(store.searchArticles("애저 네트워킹").find((h) => h.article.id === seed.id)?.snippet).toMatch(/애저/);
+  });
+});
