@@ -14,6 +14,7 @@ import {
   CardRenderer,
   cardDataFromArticle,
   cardKey,
+  MAX_ROWS,
   renderCardHtml,
 } from "../src/card/index.ts";
 
@@ -210,12 +211,13 @@ describe("CardRenderer", () => {
     expect(inkedPixels(image) / (image.width * image.height)).toBeGreaterThan(0.08);
   });
 
-  it("grows with the rows, then caps them at 12 with a '+N more' line", async () => {
-    const [three, eight, twenty, thirty] = await Promise.all([3, 8, 20, 30].map((n) => renderer.render(cardWithRows(n))));
-    if (!three || !eight || !twenty || !thirty) throw new Error("missing render");
-    expect(eight.height).toBeGreaterThan(three.height);
-    expect(twenty.height).toBeGreaterThan(eight.height);
-    // 20 and 30 rows both draw 12 rows plus one "+N more" line.
+  it("grows with the rows, then caps them at MAX_ROWS (8) with a '+N more' line", async () => {
+    expect(MAX_ROWS).toBe(8);
+    const [three, seven, twenty, thirty] = await Promise.all([3, 7, 20, 30].map((n) => renderer.render(cardWithRows(n))));
+    if (!three || !seven || !twenty || !thirty) throw new Error("missing render");
+    expect(seven.height).toBeGreaterThan(three.height);
+    expect(twenty.height).toBeGreaterThan(seven.height);
+    // 20 and 30 rows both draw 8 rows plus one "+N more" line.
     expect(thirty.height).toBe(twenty.height);
     expect(thirty.png.equals(twenty.png)).toBe(false);
   });
@@ -223,7 +225,7 @@ describe("CardRenderer", () => {
   it("keeps a card with huge title and event text at a sane size", async () => {
     const long = "A very long sentence that keeps going and going without any end in sight ".repeat(40);
     const card = await renderer.render({ ...cardWithRows(12), title: long, rows: cardWithRows(12).rows.map((row) => ({ ...row, event: long })) });
-    // 12 rows of at most three clamped lines each, at scale 2.
+    // 8 rows of at most three clamped lines each, at scale 2.
     expect(card.height).toBeLessThan(2 * 2600);
     expect(card.width).toBe(2400);
   });

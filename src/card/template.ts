@@ -5,8 +5,13 @@ import { CHINESE_FAMILY, FONT_ORIGIN, KOREAN_FAMILY } from "./fonts.ts";
 
 /** CSS width of the card; screenshots are taken at device scale factor 2. */
 export const CARD_WIDTH = 1200;
-/** Rows drawn before the rest collapse into a "+N more" line. */
-export const MAX_ROWS = 12;
+/**
+ * Rows drawn before the rest collapse into a "+N more" line. Chat clients show
+ * an image inside a box a few hundred pixels tall (Discord embeds, Slack image
+ * blocks, Telegram photos): past eight rows the card shrinks until its text
+ * is no longer readable there, and every extra row costs render time.
+ */
+export const MAX_ROWS = 8;
 
 /**
  * Longest text kept per field before the CSS line clamps take over. Clamps
