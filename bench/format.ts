@@ -7,8 +7,6 @@
  * floor for merely copying every field.
  * Run alone with `node --import tsx bench/format.ts`.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { formatDiscord } from "../adapters/discord/format.ts";
 import { formatSlack } from "../adapters/slack/format.ts";
 import { formatTelegram } from "../adapters/telegram/format.ts";
@@ -16,28 +14,12 @@ import { parsePost } from "../src/article/index.ts";
 import type { Article } from "../src/article/types.ts";
 import { buildMessage } from "../src/message/build.ts";
 import type { CardRef, Detail } from "../src/message/types.ts";
-import { PROJECT_ROOT } from "./harness.ts";
 import { heading, isMain, note, report, type Stats, sample } from "./lib.ts";
+import { loadPosts } from "./posts.ts";
 
 const CARD: CardRef = { filename: "timeline.png", url: "https://cdn.example.com/timeline.png", width: 1200, height: 630 };
 const RUNS = 30;
 const WARMUP = 5;
-const POST_DIRS = [join(PROJECT_ROOT, "examples/posts"), join(PROJECT_ROOT, "tests/fixtures/posts"), join(PROJECT_ROOT, "../shared/corpus/posts")];
-
-interface PostFile {
-  name: string;
-  raw: Buffer;
-}
-
-/** Every post file (.md, .markdown) in the directories that exist. */
-function loadPosts(): PostFile[] {
-  return POST_DIRS.filter((dir) => existsSync(dir)).flatMap((dir) =>
-    readdirSync(dir)
-      .filter((name) => /\.(md|markdown)$/.test(name))
-      .sort()
-      .map((name) => ({ name: join(dir, name), raw: readFileSync(join(dir, name)) })),
-  );
-}
 
 /** Builds and formats one article for all three platforms; returns a size so the work cannot be skipped. */
 function formatOne(article: Article, detail: Detail): number {
