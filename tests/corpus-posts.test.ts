@@ -6,6 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { extractBlocks } from "../src/article/blocks.ts";
+import { splitFrontMatter } from "../src/article/frontmatter.ts";
+import { bodyToHast } from "../src/article/hast.ts";
 import { ArticleParseError, parsePost } from "../src/article/index.ts";
 import { corpusDir, seedPath } from "./helpers/paths.ts";
 
@@ -94,5 +97,15 @@ describe.each(posts)("corpus post %s", (path) => {
     expect(article.timeline?.labels).toEqual(labels);
     expect(article.timeline?.rows[0]?.time).toBe(firstTime);
     expect(article.timeline?.rows).toHaveLength(count);
+  });
+
+  it("reads the same from markdown-it's tokens as through the HTML parser", () => {
+    // Appending raw HTML sends the body down the render-and-reparse road; a body with raw HTML takes it anyway.
+    const body = splitFrontMatter(raw.toString("utf8")).body;
+    const direct = extractBlocks(bodyToHast(body), "https://example.org/");
+    const viaHtml = extractBlocks(bodyToHast(`${body}\n\n<span></span>\n`), "https://example.org/");
+    expect(direct.blocks).toEqual(viaHtml.blocks);
+    expect(direct.images).toEqual(viaHtml.images);
+    expect(direct.tables.map((t) => t.table)).toEqual(viaHtml.tables.map((t) => t.table));
   });
 });

@@ -52,19 +52,31 @@ function offsetMinutes(zone: string): number {
 
 /** Minutes the zone is ahead of UTC at (approximately) the given wall-clock instant. */
 function zoneOffsetAt(wallClockAsUtc: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(wallClockAsUtc));
+  const parts = zoneFormat(timeZone).formatToParts(new Date(wallClockAsUtc));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const zoned = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return Math.round((zoned - wallClockAsUtc) / 60_000);
+}
+
+/** Building an Intl.DateTimeFormat costs more than parsing the rest of a post's dates: one per zone, kept. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    zoneFormats.set(timeZone, format);
+  }
+  return format;
 }
 
 /** Jekyll names posts `YYYY-M-D-slug.ext`; that date is the post's date when front matter has none. */

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { blockText, extractBlocks, safeUrl } from "./blocks.ts";
@@ -134,11 +135,9 @@ function decodeText(raw: string | Uint8Array, input: string): string {
   }
   if (raw.byteLength > MAX_INPUT_BYTES) throw new ArticleParseError(input, `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
   if (raw.includes(0)) throw new ArticleParseError(input, "binary data, not a text post");
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(raw);
-  } catch {
-    throw new ArticleParseError(input, "not valid UTF-8 text");
-  }
+  // isUtf8 validates without decoding (SIMD); a fatal TextDecoder did both and cost 3% of parsing.
+  if (!isUtf8(raw)) throw new ArticleParseError(input, "not valid UTF-8 text");
+  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8");
 }
 
 function imageField(data: Record<string, unknown>): unknown {

@@ -1,9 +1,5 @@
-import type { Root } from "hast";
 import { toText } from "hast-util-to-text";
-import rehypeRaw from "rehype-raw";
-import { unified } from "unified";
-
-const htmlParser = unified().use(rehypeRaw);
+import { htmlToHast } from "../article/hast.ts";
 
 /**
  * Readable plain text of an HTML fragment (what a browser's innerText
@@ -13,8 +9,7 @@ const htmlParser = unified().use(rehypeRaw);
 export function htmlToText(html: string | null | undefined): string | null {
   if (!html) return null;
   try {
-    const tree = htmlParser.runSync({ type: "root", children: [{ type: "raw", value: html }] } as Root) as Root;
-    return collapse(toText(tree));
+    return collapse(toText(htmlToHast(html)));
   } catch (error) {
     // Hostile nesting (hundreds of thousands of open tags) overflows the
     // recursive tree walkers; such an item simply has no summary.
