@@ -5,8 +5,9 @@
  * empty raw-HTML paragraph forces the second road on the same Markdown.
  */
 import { describe, expect, it } from "vitest";
-import { extractBlocks } from "../src/article/blocks.ts";
+import { blockText, extractBlocks, inlineText } from "../src/article/blocks.ts";
 import { bodyToHast } from "../src/article/hast.ts";
+import { parsePost } from "../src/article/index.ts";
 
 const FORCE_HTML_PARSE = "\n\n<span></span>\n";
 
@@ -78,5 +79,31 @@ describe("Markdown without raw HTML", () => {
     const { direct, viaHtml } = bothRoads("&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp;");
     expect(direct.blocks).toEqual([{ type: "paragraph", children: [{ type: "text", value: "<script>alert(1)</script> &amp;" }] }]);
     expect(viaHtml.blocks).toEqual(direct.blocks);
+  });
+});
+
+describe("footnotes", () => {
+  const post = `---
+title: Incident report
+---
+The token leaked[^1] and was revoked[^note].
+
+[^1]: In a public image.
+[^note]: Within 17 minutes, see [the log](https://status.example.com/log).
+`;
+
+  it("keep their markers as text and end the body as a numbered list, without back-links or page anchors", () => {
+    const article = parsePost(post, "incident.md", { baseUrl: "https://example.org" });
+    const [first] = article.body;
+    const last = article.body.at(-1);
+    if (!first || last?.type !== "list") throw new Error(`unexpected body: ${JSON.stringify(article.body)}`);
+    expect(blockText(first)).toBe("The token leaked[1] and was revoked[2].");
+    expect(last.ordered).toBe(true);
+    expect(last.items.map(inlineText)).toEqual(["In a public image.", "Within 17 minutes, see the log."]);
+    expect(last.items[1]).toContainEqual({ type: "link", url: "https://status.example.com/log", children: [{ type: "text", value: "the log" }] });
+    // The [1] marker pointed at "#fn1": not a link to the site's home page.
+    expect(JSON.stringify(article.body)).not.toContain("#fn");
+    expect(article.text).not.toContain("[^1]");
+    expect(article.text).not.toContain("↩");
   });
 });

@@ -150,9 +150,10 @@ function collectImage(node: Element, ctx: Ctx): void {
   if (src && !src.startsWith("mailto:")) ctx.out.images.push(src);
 }
 
-/** An absolute http(s)/mailto URL, resolved against the site; anything else (javascript:, data:) is dropped. */
+/** An absolute http(s)/mailto URL, resolved against the site; anything else (javascript:, data:, #anchors) is dropped. */
 export function safeUrl(value: unknown, baseUrl: string | null): string | null {
-  if (typeof value !== "string" || !value.trim()) return null;
+  // "#fn1" points into the page the post was on; resolved against the site it would send readers to the home page.
+  if (typeof value !== "string" || !value.trim() || value.trim().startsWith("#")) return null;
   try {
     const url = baseUrl ? new URL(value.trim(), baseUrl) : new URL(value.trim());
     return SAFE_SCHEMES.has(url.protocol) ? url.href : null;

@@ -1,34 +1,45 @@
 import type { Element, ElementContent, Root } from "hast";
 import { h } from "hastscript";
-import MarkdownIt from "markdown-it";
+import MarkdownIt, { type PluginSimple } from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
+import footnotes from "markdown-it-footnote";
 
 /**
- * CommonMark plus GFM tables and strikethrough, raw HTML kept for the HTML
- * parser. markdown-it rather than remark: remark's micromark parses ~1.3 MB/s
- * here, slower than a news bot's feeds can arrive in bulk; markdown-it is
- * ~20x faster and produces the same HTML. Bare-URL autolinking (linkify) is
- * off: every chat platform links bare URLs itself, and it cost 8% of parsing.
+ * CommonMark plus GFM tables, strikethrough and footnotes, raw HTML kept for
+ * the HTML parser. markdown-it rather than remark: remark's micromark parses
+ * ~1.3 MB/s here, slower than a news bot's feeds can arrive in bulk;
+ * markdown-it is ~20x faster and produces the same HTML. Bare-URL
+ * autolinking (linkify) is off: every chat platform links bare URLs itself,
+ * and it cost 8% of parsing.
  */
-const markdown = new MarkdownIt({ html: true, linkify: false });
+// @types/markdown-it-footnote is written against markdown-it's CommonJS typings, hence the cast.
+const markdown = new MarkdownIt({ html: true, linkify: false }).use(footnotes as unknown as PluginSimple);
+// A footnote's "↩︎" back-link only makes sense on the web page; in a chat message it is noise.
+markdown.renderer.rules.footnote_anchor = () => "";
+
+/** Self-contained tokens the direct road knows; any other (footnotes, raw HTML, plugins) takes the renderer's road. */
+const DIRECT_TYPES = new Set(["inline", "text", "softbreak", "hardbreak", "code_inline", "code_block", "fence", "image", "hr"]);
 
 /**
- * Markdown → hast. Posts without raw HTML are converted token by token;
- * posts with raw HTML are rendered and re-read by `parseHtml`, because an
- * HTML tag may open in one Markdown block and close in another, and only an
- * HTML parser puts such a tree together the way a browser would.
+ * Markdown → hast. Posts made of plain Markdown are converted token by
+ * token; the rest are rendered and re-read by `parseHtml`: raw HTML because
+ * a tag may open in one Markdown block and close in another, and only an
+ * HTML parser puts such a tree together the way a browser would; footnotes
+ * because their markup lives in the plugin's render rules.
  */
 export function markdownToHast(source: string, parseHtml: (html: string) => Root): Root {
   const env = {};
   const tokens = markdown.parse(source, env);
-  if (tokens.some(holdsRawHtml)) return parseHtml(markdown.renderer.render(tokens, markdown.options, env));
+  if (!tokens.every(convertsDirectly)) return parseHtml(markdown.renderer.render(tokens, markdown.options, env));
   const root: Root = { type: "root", children: [] };
   appendTokens(tokens, [root]);
   return root;
 }
 
-function holdsRawHtml(token: Token): boolean {
-  return token.type === "html_block" || (token.type === "inline" && (token.children?.some((child) => child.type === "html_inline") ?? false));
+/** Tags that open or close with a tag name, and the self-contained tokens appendContent handles. */
+function convertsDirectly(token: Token): boolean {
+  const known = token.nesting === 0 ? DIRECT_TYPES.has(token.type) : token.tag !== "";
+  return known && (token.children?.every(convertsDirectly) ?? true);
 }
 
 /**
