@@ -111,7 +111,7 @@ The token leaked[^1] and was revoked[^note].
 describe("Korean range notation", () => {
   it("keeps 16~18일 and 80~100㎜ as written instead of striking the text between two tildes", () => {
     const [paragraph] = extractBlocks(bodyToHast("16~18일 예상 강수량은 경기북부 80~100㎜, ~~취소된 예보~~는 지운다."), null).blocks;
-    if (!paragraph || paragraph.type !== "paragraph") throw new Error("expected a paragraph");
+    if (paragraph?.type !== "paragraph") throw new Error("expected a paragraph");
     expect(inlineText(paragraph.children)).toBe("16~18일 예상 강수량은 경기북부 80~100㎜, 취소된 예보는 지운다.");
     // Double tildes are still strikethrough.
     expect(paragraph.children).toContainEqual({ type: "strike", children: [{ type: "text", value: "취소된 예보" }] });
