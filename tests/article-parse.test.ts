@@ -109,6 +109,17 @@ describe("parsePost: bad input names the file and the reason", () => {
     expect(failure(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]), "junk.bin").message).toBe("junk.bin: binary data, not a text post");
     expect(failure(new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]), "latin.md").message).toBe("latin.md: not valid UTF-8 text");
   });
+
+  it("rejects markup nested hundreds of thousands deep instead of overflowing the stack", () => {
+    const nestedTags = `---\ntitle: Deep\n---\n${"<div>".repeat(200_000)}`;
+    const nestedEmphasis = `---\ntitle: Deep\n---\n${"*".repeat(100_000)}x${"*".repeat(100_000)}`;
+    const deepExcerpt = `---\ntitle: Deep\nexcerpt: "${"<b>".repeat(200_000)}x"\n---\nbody`;
+    for (const [raw, name] of [[nestedTags, "tags.md"], [nestedEmphasis, "emphasis.md"], [deepExcerpt, "excerpt.md"]] as const) {
+      const error = failure(raw, name);
+      expect(error).toBeInstanceOf(ArticleParseError);
+      expect(error.message).toBe(`${name}: markup nested too deeply to read`);
+    }
+  });
 });
 
 describe("parsePost: hostile HTML", () => {

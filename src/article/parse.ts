@@ -81,11 +81,12 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
   if (!title) throw new ArticleParseError(input, "no title (front matter has no `title`)");
 
   const baseUrl = normaliseBase(options.baseUrl ?? null);
-  const extracted = extractBlocks(bodyToHast(fields.body ?? "", fields.bodyFormat), baseUrl);
+  const extracted = withinDepth(input, () => extractBlocks(bodyToHast(fields.body ?? "", fields.bodyFormat), baseUrl));
   const bodyText = extracted.blocks.map(blockText).join("\n");
   const firstParagraph = extracted.blocks.find((b) => b.type === "paragraph");
   // A front-matter excerpt is Markdown too (`**정상화**`): parsed the same way, kept both as text and as blocks.
-  const lead = typeof fields.excerpt === "string" && fields.excerpt.trim() ? leadBlocks(fields.excerpt, baseUrl) : firstParagraph ? [firstParagraph] : [];
+  const excerptField = typeof fields.excerpt === "string" && fields.excerpt.trim() ? fields.excerpt : null;
+  const lead = excerptField ? withinDepth(input, () => leadBlocks(excerptField, baseUrl)) : firstParagraph ? [firstParagraph] : [];
   const excerpt = cleanLine(lead.map(blockText).join("\n"));
   const language = normaliseLanguage(fields.language) ?? detectLanguage(`${title}\n${excerpt}\n${bodyText}`);
   const date = parseDate(fields.date, options.timeZone ?? defaultTimeZone(language));
@@ -110,6 +111,20 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
     timeline: findTimeline(tables),
     text: [title, excerpt, bodyText, ...tables.flatMap((t) => [...(t.header ?? []), ...t.rows.flat()])].join("\n"),
   };
+}
+
+/**
+ * Runs a tree walk over untrusted markup. Hundreds of thousands of nested
+ * tags overflow the stack of any recursive walker; such a post is rejected
+ * with a reason instead of surfacing as an anonymous RangeError.
+ */
+function withinDepth<T>(input: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof RangeError) throw new ArticleParseError(input, "markup nested too deeply to read", { cause: error });
+    throw error;
+  }
 }
 
 /** Characters that can start Markdown or HTML syntax in an excerpt. */
