@@ -171,6 +171,19 @@ describe("renderCardHtml", () => {
     expect(html).toContain("&lt;b&gt;noon&lt;/b&gt;");
     expect(html).not.toMatch(/<img|<script|<b>/);
   });
+
+  it("keeps how a long timeline began and its latest rows, with the count left out between them", () => {
+    const html = renderCardHtml(cardWithRows(12), "");
+    const drawn = [...html.matchAll(/Update number (\d+) /g)].map((m) => Number(m[1]));
+    expect(drawn).toEqual([1, 2, 3, 8, 9, 10, 11, 12]);
+    expect(drawn).toHaveLength(MAX_ROWS);
+    expect(html).toContain("⋯ 4 more");
+    expect(renderCardHtml({ ...cardWithRows(12), language: "ko-KR" }, "")).toContain("⋯ 중간 4건 생략");
+    // A timeline that fits is drawn whole, with no gap line.
+    const whole = renderCardHtml(cardWithRows(MAX_ROWS), "");
+    expect([...whole.matchAll(/Update number (\d+) /g)]).toHaveLength(MAX_ROWS);
+    expect(whole).not.toContain("⋯");
+  });
 });
 
 describe("bundledFonts", () => {
@@ -211,13 +224,13 @@ describe("CardRenderer", () => {
     expect(inkedPixels(image) / (image.width * image.height)).toBeGreaterThan(0.08);
   });
 
-  it("grows with the rows, then caps them at MAX_ROWS (8) with a '+N more' line", async () => {
+  it("grows with the rows, then caps them at MAX_ROWS (8) with one 'N more' line", async () => {
     expect(MAX_ROWS).toBe(8);
     const [three, seven, twenty, thirty] = await Promise.all([3, 7, 20, 30].map((n) => renderer.render(cardWithRows(n))));
     if (!three || !seven || !twenty || !thirty) throw new Error("missing render");
     expect(seven.height).toBeGreaterThan(three.height);
     expect(twenty.height).toBeGreaterThan(seven.height);
-    // 20 and 30 rows both draw 8 rows plus one "+N more" line.
+    // 20 and 30 rows both draw 8 rows plus one "N more" line.
     expect(thirty.height).toBe(twenty.height);
     expect(thirty.png.equals(twenty.png)).toBe(false);
   });

@@ -16,7 +16,7 @@ export interface CardData {
   /** Column labels of the timeline table (["시점", "내용"]), null when the table had none. */
   labels: [string, string] | null;
   rows: { time: string; event: string }[];
-  /** Primary language subtag of the article ("ko", "en", …); picks the font order and the "+N more" wording. */
+  /** Primary language subtag of the article ("ko", "en", …); picks the font order and the "N more" wording. */
   language: string;
 }
 

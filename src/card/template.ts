@@ -6,12 +6,18 @@ import { CHINESE_FAMILY, FONT_ORIGIN, KOREAN_FAMILY } from "./fonts.ts";
 /** CSS width of the card; screenshots are taken at device scale factor 2. */
 export const CARD_WIDTH = 1200;
 /**
- * Rows drawn before the rest collapse into a "+N more" line. Chat clients show
- * an image inside a box a few hundred pixels tall (Discord embeds, Slack image
- * blocks, Telegram photos): past eight rows the card shrinks until its text
- * is no longer readable there, and every extra row costs render time.
+ * Rows a card draws at most. Chat clients show an image inside a box a few
+ * hundred pixels tall (Discord embeds, Slack image blocks, Telegram photos):
+ * past eight rows the card shrinks until its text is no longer readable
+ * there, and every extra row costs render time.
  */
 export const MAX_ROWS = 8;
+/**
+ * Of a longer timeline, the card keeps how it began and the latest rows: in
+ * breaking news the newest update is the one readers look for. The rows in
+ * between collapse into one "N more" line.
+ */
+const HEAD_ROWS = 3;
 
 /**
  * Longest text kept per field before the CSS line clamps take over. Clamps
@@ -57,7 +63,9 @@ body { -webkit-font-smoothing: antialiased; text-rendering: optimizeLegibility; 
 .row:only-child .rail::before { display: none; }
 .event { margin: 0; padding: 0 0 24px 8px; color: #1f2937; font-size: 29px; line-height: 1.45; }
 .event .clamp { -webkit-line-clamp: 3; }
-.more { margin: 0; padding: 0 56px 34px ${56 + 220 + 56 + 8}px; color: #6b7280; font-size: 24px; font-weight: 700; }
+.gap .rail::after { display: none; }
+.gap .rail::before { background: none; width: 0; left: 26px; border-left: 4px dotted #d1d5db; }
+.gap .event { color: #6b7280; font-size: 24px; font-weight: 700; }
 .end { height: 22px; }
 `;
 
@@ -84,9 +92,10 @@ const CARD_TEMPLATE = `<main id="card" class="card {{scriptClass}}" lang="{{lang
 <h1 class="title"><span class="clamp">{{title}}</span></h1>
 {{#if labels}}<div class="labels grid"><span class="clamp">{{labels.time}}</span><span class="clamp">{{labels.event}}</span></div>{{/if}}
 <ol class="timeline">
-{{#each rows}}<li class="row grid"><div class="time"><span class="clamp">{{time}}</span></div><span class="rail"></span><p class="event"><span class="clamp">{{event}}</span></p></li>
-{{/each}}</ol>
-{{#if more}}<p class="more">{{more}}</p>{{else}}<div class="end"></div>{{/if}}
+{{#each rows}}{{#if gap}}<li class="row grid gap"><div class="time"></div><span class="rail"></span><p class="event">{{gap}}</p></li>
+{{else}}<li class="row grid"><div class="time"><span class="clamp">{{time}}</span></div><span class="rail"></span><p class="event"><span class="clamp">{{event}}</span></p></li>
+{{/if}}{{/each}}</ol>
+<div class="end"></div>
 </main>`;
 
 const handlebars = Handlebars.create();
@@ -103,7 +112,7 @@ export const TEMPLATE_VERSION = `1-${createHash("sha256")
   .update(SHELL_TEMPLATE)
   .update(CARD_TEMPLATE)
   .update(STYLES)
-  .update(JSON.stringify({ MAX_CHARS, MAX_ROWS }))
+  .update(JSON.stringify({ MAX_CHARS, MAX_ROWS, HEAD_ROWS }))
   .digest("hex")
   .slice(0, 12)}`;
 
@@ -136,9 +145,8 @@ export function renderCardMarkup(data: CardData): string {
 }
 
 function cardView(data: CardData) {
-  const shown = data.rows.slice(0, MAX_ROWS);
-  const hidden = data.rows.length - shown.length;
   const language = primaryLanguage(data.language);
+  const row = (r: CardData["rows"][number]) => ({ time: cut(r.time, MAX_CHARS.time), event: cut(r.event, MAX_CHARS.event) });
   return {
     language,
     scriptClass: language === "zh" ? "zh" : "",
@@ -146,21 +154,27 @@ function cardView(data: CardData) {
     source: data.source === null ? "" : cut(data.source, MAX_CHARS.source),
     date: data.date === null ? "" : cut(data.date, MAX_CHARS.date),
     labels: data.labels && { time: cut(data.labels[0], MAX_CHARS.label), event: cut(data.labels[1], MAX_CHARS.label) },
-    rows: shown.map((row) => ({ time: cut(row.time, MAX_CHARS.time), event: cut(row.event, MAX_CHARS.event) })),
-    more: hidden > 0 ? moreLine(hidden, language) : "",
+    rows: visibleRows(data.rows).map((item) => (typeof item === "number" ? { gap: moreLine(item, language) } : row(item))),
   };
+}
+
+/** The rows a card draws: all of them, or the first HEAD_ROWS, the count left out, and the latest rows. */
+function visibleRows<T>(rows: readonly T[]): (T | number)[] {
+  if (rows.length <= MAX_ROWS) return [...rows];
+  const tail = MAX_ROWS - HEAD_ROWS;
+  return [...rows.slice(0, HEAD_ROWS), rows.length - MAX_ROWS, ...rows.slice(-tail)];
 }
 
 function moreLine(hidden: number, language: string): string {
   switch (language) {
     case "ko":
-      return `외 ${hidden}건 더 있음`;
+      return `⋯ 중간 ${hidden}건 생략`;
     case "ja":
-      return `ほか ${hidden} 件`;
+      return `⋯ ほか ${hidden} 件`;
     case "zh":
-      return `另有 ${hidden} 条`;
+      return `⋯ 另有 ${hidden} 条`;
     default:
-      return `+${hidden} more`;
+      return `⋯ ${hidden} more`;
   }
 }
 
