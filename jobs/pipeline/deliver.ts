@@ -7,7 +7,7 @@ import { buildMessage } from "../../src/message/build.ts";
 import type { CardRef } from "../../src/message/types.ts";
 import type { DeliverJobData } from "../queues.ts";
 import type { PipelineContext } from "./context.ts";
-import { reserveSlots } from "./pacing.ts";
+import { reserveSlots, spaceSends } from "./pacing.ts";
 
 export const CARD_FILENAME = "timeline.png";
 
@@ -32,6 +32,7 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   const message = buildMessage(stored.article, { card: ref });
   const poster = ctx.poster(destinationId);
   if (token && (await waitForSendSlot(job, token, poster.paces, ctx))) throw new DelayedError();
+  if (poster.paces?.length) await spaceSends(poster.paces);
 
   ctx.store.markSending(articleId, version, destinationId);
   ctx.store.incrementAttempts(articleId, version, destinationId);
@@ -99,7 +100,7 @@ async function waitForSendSlot(job: Job<DeliverJobData>, token: string, paces: P
   if (!paces?.length) return false;
   let slotAt = job.data.slotAt;
   if (slotAt === undefined || Date.now() - slotAt > LATE_MS) {
-    slotAt = Date.now() + (await reserveSlots(ctx.redis, ctx.config.redis.prefix, paces));
+    slotAt = Math.ceil(Date.now() + (await reserveSlots(ctx.redis, ctx.config.redis.prefix, paces)));
     await job.updateData({ ...job.data, slotAt });
   }
   const wait = slotAt - Date.now();
