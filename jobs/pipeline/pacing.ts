@@ -40,8 +40,10 @@ const schedules = new Map<string, Promise<number>>();
  * global 50/s) refuses the bunch. Here sends that share a key leave one
  * interval apart on schedule; a send that fell behind may catch up by at
  * most two intervals, so the rate stays the interval's and no burst forms.
+ * Resolves, no earlier than that, with the time the send was scheduled for.
  */
-export async function spaceSends(paces: readonly Pace[]): Promise<void> {
+export async function spaceSends(paces: readonly Pace[]): Promise<number> {
+  let clearedAt = Date.now();
   for (const pace of paces) {
     const previous = schedules.get(pace.key) ?? Promise.resolve(Number.NEGATIVE_INFINITY);
     const mine = previous.then(async (previousAt) => {
@@ -52,9 +54,10 @@ export async function spaceSends(paces: readonly Pace[]): Promise<void> {
       return at;
     });
     schedules.set(pace.key, mine);
-    await mine;
+    clearedAt = Math.max(clearedAt, await mine);
     forgetWhenIdle(pace, mine);
   }
+  return clearedAt;
 }
 
 /** Once a key has been idle past its catch-up span its schedule would restart anyway: drop it, so one-off chats do not pile up. */
