@@ -154,15 +154,15 @@ function cardView(data: CardData) {
     source: data.source === null ? "" : cut(data.source, MAX_CHARS.source),
     date: data.date === null ? "" : cut(data.date, MAX_CHARS.date),
     labels: data.labels && { time: cut(data.labels[0], MAX_CHARS.label), event: cut(data.labels[1], MAX_CHARS.label) },
-    rows: visibleRows(data.rows).map((item) => (typeof item === "number" ? { gap: moreLine(item, language) } : row(item))),
+    rows: visibleRows(data.rows, language).map((item) => ("gap" in item ? item : row(item))),
   };
 }
 
-/** The rows a card draws: all of them, or the first HEAD_ROWS, the count left out, and the latest rows. */
-function visibleRows<T>(rows: readonly T[]): (T | number)[] {
-  if (rows.length <= MAX_ROWS) return [...rows];
-  const tail = MAX_ROWS - HEAD_ROWS;
-  return [...rows.slice(0, HEAD_ROWS), rows.length - MAX_ROWS, ...rows.slice(-tail)];
+/** The rows a card draws: all of them, or the first HEAD_ROWS, a line counting the rest, and the latest rows. */
+function visibleRows(rows: CardData["rows"], language: string): (CardData["rows"][number] | { gap: string })[] {
+  if (rows.length <= MAX_ROWS) return rows;
+  const gap = { gap: moreLine(rows.length - MAX_ROWS, language) };
+  return [...rows.slice(0, HEAD_ROWS), gap, ...rows.slice(HEAD_ROWS - MAX_ROWS)];
 }
 
 function moreLine(hidden: number, language: string): string {
