@@ -81,7 +81,7 @@ export function safePath(url: string): string {
 
 /** `/webhooks/{id}/{token}` and `/interactions/{id}/{token}` carry secrets. */
 function maskTokens(text: string): string {
-  return redactSecrets(text.replace(/\/(webhooks|interactions)\/(\d+)\/[^/\s?]+/g, "/$1/$2/***"));
+  return redactSecrets(text).replace(/\/(webhooks|interactions)\/(\d+)\/[^/\s?]+/g, "/$1/$2/***");
 }
 
 function describeNetworkFailure(error: unknown): string {

@@ -51,8 +51,12 @@ export interface ArticleStore {
   getArticleVersion(id: string, version: number): StoredArticle | null;
   /** Newest first by article date; undated articles by when they were first stored. */
   latestArticles(options: LatestArticlesOptions): StoredArticle[];
-  /** The article whose id is `ref`, else the one whose URL is `ref` (with or without a trailing slash), else null. */
-  findArticleByIdOrUrl(ref: string): StoredArticle | null;
+  /**
+   * The article whose id is `ref`, else the one whose URL is `ref` (with or
+   * without a trailing slash), else null. With `feedIds`, only articles that
+   * came from one of those feeds are found (an empty list finds nothing).
+   */
+  findArticleByIdOrUrl(ref: string, options?: { feedIds?: readonly string[] }): StoredArticle | null;
 }
 
 interface ArticleRow {
@@ -72,6 +76,11 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
   const byId = db.prepare<[string], ArticleRow>(`SELECT ${COLUMNS} FROM articles WHERE id = ?`);
   const byUrl = db.prepare<[string, string], ArticleRow>(
     `SELECT ${COLUMNS} FROM articles WHERE url IN (?, ?) ORDER BY updated_at DESC LIMIT 1`,
+  );
+  const inFeeds = "id IN (SELECT article_id FROM article_feeds WHERE feed_id IN (SELECT value FROM json_each(@feeds)))";
+  const byIdInFeeds = db.prepare<{ id: string; feeds: string }, ArticleRow>(`SELECT ${COLUMNS} FROM articles WHERE id = @id AND ${inFeeds}`);
+  const byUrlInFeeds = db.prepare<{ url: string; other: string; feeds: string }, ArticleRow>(
+    `SELECT ${COLUMNS} FROM articles WHERE url IN (@url, @other) AND ${inFeeds} ORDER BY updated_at DESC LIMIT 1`,
   );
   const versionRow = db.prepare<[string, number], ArticleRow>(`
     SELECT a.seq, a.id, a.feed_id, v.version, v.content_hash, v.json, v.created_at, a.updated_at
@@ -158,11 +167,15 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
       const feeds = feedIds === undefined ? null : JSON.stringify(feedIds);
       return latest.all({ feeds, limit }).map((row) => toStored(row)!);
     },
-    findArticleByIdOrUrl(ref) {
+    findArticleByIdOrUrl(ref, options = {}) {
       const trimmed = ref.trim();
       if (trimmed === "") return null;
       const other = trimmed.endsWith("/") ? trimmed.slice(0, -1) : `${trimmed}/`;
-      return toStored(byId.get(trimmed) ?? byUrl.get(trimmed, other));
+      const { feedIds } = options;
+      if (feedIds === undefined) return toStored(byId.get(trimmed) ?? byUrl.get(trimmed, other));
+      if (feedIds.length === 0) return null;
+      const feeds = JSON.stringify(feedIds);
+      return toStored(byIdInFeeds.get({ id: trimmed, feeds }) ?? byUrlInFeeds.get({ url: trimmed, other, feeds }));
     },
   };
 }
