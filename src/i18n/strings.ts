@@ -60,6 +60,10 @@ const en = {
   "feeds.add.fetchFailed": "Couldn't fetch {url}: {reason}.",
   "feeds.add.notAFeed": "{url} is not a feed Herald can read: {reason}.",
   "feeds.add.duplicate": "{url} is already a feed of this channel: {id}.",
+  "feeds.add.channelLimit":
+    "This channel already has {count} feeds, the most Herald allows per channel ({max}). Remove one with {remove} before adding another.",
+  "feeds.add.totalLimit":
+    "Herald already checks {count} feeds, as many as it is allowed to ({max}), so it can't add more. Ask the Herald operator.",
   "feeds.add.done": "Added feed {id}: {title}.",
   "feeds.add.firstRun":
     "New items will be posted from now on; the {count} items already in the feed are recorded without posting.",
@@ -131,6 +135,9 @@ const ko: Record<StringKey, string> = {
   "feeds.add.fetchFailed": "{url} 주소를 가져오지 못했습니다: {reason}.",
   "feeds.add.notAFeed": "{url}은(는) Herald가 읽을 수 있는 피드가 아닙니다: {reason}.",
   "feeds.add.duplicate": "{url}은(는) 이미 이 채널의 피드입니다: {id}.",
+  "feeds.add.channelLimit":
+    "이 채널에는 이미 피드가 {count}개 있어 채널당 최대 개수({max}개)에 이르렀습니다. 새 피드를 추가하려면 먼저 {remove} 명령으로 하나를 삭제하세요.",
+  "feeds.add.totalLimit": "Herald가 이미 피드 {count}개를 확인하고 있어 최대 개수({max}개)에 이르렀으므로 더 추가할 수 없습니다. Herald 운영자에게 문의하세요.",
   "feeds.add.done": "{id} 피드를 추가했습니다: {title}.",
   "feeds.add.firstRun": "지금부터 올라오는 새 글을 게시합니다. 피드에 이미 있는 글 {count}개는 게시하지 않고 기록만 합니다.",
 
