@@ -8,12 +8,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTelegramCommand } from "../adapters/telegram/commands.ts";
 import { createTelegramAdapter, registerTelegramCommands, setTelegramWebhook } from "../adapters/telegram/index.ts";
 import type { ChatAdapter, CommandHandler, CommandReply, CommandRequest } from "../src/chat/types.ts";
-import { AuthenticationError } from "../src/errors.ts";
 import { runCommand } from "../src/commands/index.ts";
+import { AuthenticationError } from "../src/errors.ts";
 import { buildMessage } from "../src/message/build.ts";
-import { commandHarness } from "./fixtures/commands/harness.ts";
 import { type LoopbackServer, startLoopbackServer } from "./fakes/http.ts";
 import { TelegramFake, textMessageUpdate } from "./fakes/telegram/server.ts";
+import { commandHarness } from "./fixtures/commands/harness.ts";
 import { koreanOutageArticle, timelineCard } from "./fixtures/format/articles.ts";
 
 const PRIVATE_CHAT = 4242;
