@@ -13,6 +13,20 @@ export interface UpsertArticleResult {
   changed: boolean;
   /** True when the article was not stored before (`version` is 1). */
   isNew: boolean;
+  /**
+   * Set when the content differs from the latest version but is not newer
+   * than it, so it was not stored (`version` stays the latest's, `changed`
+   * is false): `replay` repeats an earlier version word for word; `older`
+   * carries a content date before the latest version's.
+   */
+  stale?: StaleArticle;
+}
+
+/** Why an article's content was not stored as its newest version. */
+export interface StaleArticle {
+  kind: "replay" | "older";
+  /** For logs: which version it repeats, or the two dates. */
+  reason: string;
 }
 
 /** An article as stored, with its bookkeeping. */
@@ -40,6 +54,11 @@ export interface ArticleStore {
    * again is a no-op; changed content becomes version + 1 and the old
    * version stays readable with {@link getArticleVersion}. Deliver when
    * `isNew || changed`.
+   *
+   * Versions only move forward: content equal to an earlier version (a
+   * replayed old body, a stale cache) or dated before the latest version is
+   * not stored and comes back with `stale` saying why, so a correction is
+   * never reverted by whatever arrives late.
    *
    * @param feedId the feed it came from (must be stored), or null; a non-null feed replaces the recorded one.
    * @throws StoreError when the article is malformed or the feed is not stored.
@@ -82,6 +101,9 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
   const byUrlInFeeds = db.prepare<{ url: string; other: string; feeds: string }, ArticleRow>(
     `SELECT ${COLUMNS} FROM articles WHERE url IN (@url, @other) AND ${inFeeds} ORDER BY updated_at DESC LIMIT 1`,
   );
+  const earlierWithHash = db.prepare<[string, string], { version: number }>(
+    "SELECT version FROM article_versions WHERE article_id = ? AND content_hash = ? ORDER BY version DESC LIMIT 1",
+  );
   const versionRow = db.prepare<[string, number], ArticleRow>(`
     SELECT a.seq, a.id, a.feed_id, v.version, v.content_hash, v.json, v.created_at, a.updated_at
     FROM article_versions v JOIN articles a ON a.id = v.article_id
@@ -114,6 +136,8 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
       }
       return { version: existing.version, changed: false, isNew: false };
     }
+    const stale = existing ? staleAgainst(existing, article, hash) : null;
+    if (existing && stale) return { version: existing.version, changed: false, isNew: false, stale };
     const version = existing ? existing.version + 1 : 1;
     const now = nowIso();
     const json = JSON.stringify(article);
@@ -142,6 +166,17 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
     search.put(seq, article);
     return { version, changed: existing !== undefined, isNew: existing === undefined };
   });
+
+  /** Why `article` is not newer than the stored `latest`, or null when it is. */
+  function staleAgainst(latest: ArticleRow, article: Article, hash: string): StaleArticle | null {
+    const earlier = earlierWithHash.get(article.id, hash);
+    if (earlier) return { kind: "replay", reason: `same content as version ${earlier.version}; the latest is version ${latest.version}` };
+    const latestDate = (JSON.parse(latest.json) as Article).date;
+    if (article.date !== null && latestDate !== null && Date.parse(article.date) < Date.parse(latestDate)) {
+      return { kind: "older", reason: `dated ${article.date}, before version ${latest.version} dated ${latestDate}` };
+    }
+    return null;
+  }
 
   return {
     upsertArticle(article, feedId) {
