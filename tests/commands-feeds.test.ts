@@ -319,6 +319,17 @@ describe("/feeds list", () => {
     expect(text).not.toContain("wire");
   });
 
+  it("never shows a secret an endpoint echoed into a flag reason or a feed error, nor its control characters", async () => {
+    h.store.recordFeedError("newsdao", "https://newsdao.kr/feed?token=feedsecret123: HTTP 403 \u001b[31mdenied\u202e");
+    h.store.upsertDestination({ id: "hook-desk", type: "discord-webhook", config: { url: "[redacted]" } });
+    h.store.flagDestination("hook-desk", "Unknown Webhook: POST /api/webhooks/123456789012345678/hooksecretXYZ was refused");
+    h.bindChannel("discord", "111", "hook-desk");
+    const text = replyText(await feeds("list"));
+    expect(text).toContain("Herald can't post here: Unknown Webhook: POST /api/webhooks/123456789012345678/[redacted] was refused");
+    expect(text).toContain("last error: https://newsdao.kr/feed?token=[redacted] HTTP 403 [31mdenied");
+    expect(text).not.toMatch(/feedsecret123|hooksecretXYZ|[\u001b\u202e]/);
+  });
+
   it("shows why Herald can't post to this channel, even when it has no feeds", async () => {
     h.store.upsertDestination({ id: "lost-desk", type: "discord", config: { channelId: "555" } });
     h.store.flagDestination("lost-desk", "Missing Permissions (50013): Herald needs Send Messages and Attach Files");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactSecrets } from "../src/net/redact.ts";
+import { redactSecrets, redactUrl } from "../src/net/redact.ts";
 import { stripControls, stripControlsInLine } from "../src/text/controls.ts";
 
 describe("redactSecrets", () => {
@@ -32,6 +32,15 @@ describe("redactSecrets", () => {
     expect(redactSecrets('{"access_token":"sek","ok":false}')).toBe('{"access_token":"[redacted]","ok":false}');
     const plain = "newsdao.kr answered 404 for /2024/07/11/outlook-outage (장애, 3.5 s)";
     expect(redactSecrets(plain)).toBe(plain);
+  });
+});
+
+describe("redactUrl", () => {
+  it("drops user:password and hides secret-named query values, keeping the rest of the address", () => {
+    expect(redactUrl("https://bob:pw@feeds.example/rss?section=it&token=abc")).toBe("https://feeds.example/rss?section=it&token=[redacted]");
+    expect(redactUrl("https://feeds.example/rss?key=abc&page=2")).toBe("https://feeds.example/rss?key=[redacted]&page=2");
+    expect(redactUrl("https://feeds.example/rss?section=it")).toBe("https://feeds.example/rss?section=it");
+    expect(redactUrl("wire")).toBe("wire");
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * A URL fit for logs and error messages: user name and password removed
- * (`https://user:secret@host/feed` → `https://host/feed`). Anything that is
- * not a URL (a feed id) is returned unchanged.
+ * (`https://user:secret@host/feed` → `https://host/feed`) and secret-named
+ * query values hidden (`?token=…` → `?token=[redacted]`, see
+ * {@link redactSecrets}). Anything that is not a URL (a feed id) is returned
+ * unchanged.
  */
 export function redactUrl(value: string): string {
   let url: URL;
@@ -10,10 +12,10 @@ export function redactUrl(value: string): string {
   } catch {
     return value;
   }
-  if (!url.username && !url.password) return value;
+  if (!url.username && !url.password) return url.search ? redactSecrets(value) : value;
   url.username = "";
   url.password = "";
-  return url.href;
+  return redactSecrets(url.href);
 }
 
 const HIDDEN = "[redacted]";
