@@ -117,6 +117,13 @@ describe("/news latest", () => {
     expect(replyText(await latest(undefined, { channelId: "444", locale: "ko" }))).toBe("이 채널의 피드에 아직 기사가 없습니다.");
   });
 
+  it("lists titles without control or bidi characters", async () => {
+    h.store.upsertArticle(makeArticle({ id: "hostile", title: "Outage \u001b]0;pwned\u0007 \u202eexe.png", date: "2032-01-01T00:00:00.000Z" }), "newsdao");
+    const text = replyText(await latest("1"));
+    expect(text).toContain("Outage ]0;pwned exe.png");
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it("tells a channel without feeds how an admin adds one", async () => {
     const reply = await latest(undefined, { channelId: "333" });
     expect(replyText(reply)).toBe("No feeds deliver to this channel, so there are no articles to show here. An admin can add one with /feeds add <url>.");

@@ -3,7 +3,7 @@ import type { CommandReply } from "../chat/types.ts";
 import { MAX_QUERY_LENGTH, SearchQueryError } from "../store/index.ts";
 import { articleLine } from "./article-line.ts";
 import { channelFeeds } from "./channel.ts";
-import { code, paragraph, reply, say, sayReply, text } from "./reply.ts";
+import { code, oneLine, paragraph, reply, say, sayReply, text } from "./reply.ts";
 import type { CommandContext } from "./types.ts";
 
 /** Hits shown per search: a reply, not a results page. */
@@ -40,7 +40,7 @@ export function newsSearch(ctx: CommandContext): CommandReply {
       items: hits.map((hit): Inline[] => {
         const line = articleLine(hit.article, lang);
         // Snippets are untrusted article text: a text inline, which every adapter escapes.
-        return hit.snippet ? [...line, { type: "break" }, text(hit.snippet)] : line;
+        return hit.snippet ? [...line, { type: "break" }, text(oneLine(hit.snippet))] : line;
       }),
     },
   ]);
