@@ -86,6 +86,8 @@ const telegramBot = z
     webhookUrl: httpUrl.optional(),
     apiUrl,
     admins: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
+    /** Let anyone manage feeds of their own private chat with the bot (each DM its own admin). Off: only `admins` can there. */
+    privateFeeds: z.boolean().default(false),
   })
   .optional();
 
@@ -120,6 +122,17 @@ export const configSchema = z
       })
       .prefault({}),
     security: z.object({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
+    /** Caps on what chat users can make Herald do. */
+    limits: z
+      .object({
+        /** Feeds posting to one channel, checked by `/feeds add`. */
+        feedsPerChannel: z.number().int().min(1).max(10_000).default(20),
+        /** Feeds in the store (config and chat ones), checked by `/feeds add`. */
+        feeds: z.number().int().min(1).max(100_000).default(500),
+        /** New items posted per feed poll, newest first; the rest are recorded as seen without posting. */
+        itemsPerPoll: z.number().int().min(1).max(1000).default(20),
+      })
+      .prefault({}),
     log: z.object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
     destinations: z.array(destinationSchema).default([]),
     feeds: z.array(feedSchema).default([]),

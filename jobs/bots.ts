@@ -39,7 +39,7 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger): Bot
     const t = config.telegram;
     adapters.set(
       "telegram",
-      createTelegramAdapter({ token: t.token || undefined, mode: t.mode, webhookSecret: t.webhookSecret || undefined, webhookUrl: t.webhookUrl, apiUrl: t.apiUrl, adminUserIds: t.admins, log: log.child({ platform: "telegram" }) }),
+      createTelegramAdapter({ token: t.token || undefined, mode: t.mode, webhookSecret: t.webhookSecret || undefined, webhookUrl: t.webhookUrl, apiUrl: t.apiUrl, adminUserIds: t.admins, privateChatAdmins: t.privateFeeds, log: log.child({ platform: "telegram" }) }),
     );
   }
 

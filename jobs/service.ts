@@ -37,6 +37,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
     store,
     log,
     allowPrivateFeedUrls: config.security.allowPrivateFeedUrls,
+    limits: config.limits,
     onFeedsChanged: () => scheduleFeeds(runtime),
   });
   let server: Server | null = null;

@@ -234,6 +234,42 @@ describe("/feeds add", () => {
   });
 });
 
+describe("/feeds add limits", () => {
+  beforeEach(setUp(true));
+  afterEach(tearDown);
+
+  it("refuses a feed past limits.feedsPerChannel before fetching anything, saying so in the admin's language", async () => {
+    h.services.limits = { feedsPerChannel: 2, feeds: 500 };
+    // Channel 111 already gets "newsdao" and "shared" from the config.
+    const reply = await add(site.url("/ko-news.rss"));
+    expect(replyText(reply)).toBe(
+      "This channel already has 2 feeds, the most Herald allows per channel (2). Remove one with /feeds remove <id> before adding another.",
+    );
+    expect(replyText(await add(site.url("/ko-news.rss"), { locale: "ko" }))).toMatch(/^이 채널에는 이미 피드가 2개 있어 채널당 최대 개수\(2개\)/);
+    expect(site.requests).toEqual([]);
+    expect(feedIds()).toEqual(CONFIG_FEEDS);
+    // A channel with room still can.
+    expect(replyText(await add(site.url("/ko-news.rss"), { channelId: "333" }))).toMatch(/^Added feed /);
+  });
+
+  it("refuses a feed past limits.feeds, counting config feeds too", async () => {
+    h.services.limits = { feedsPerChannel: 20, feeds: 4 };
+    expect(replyText(await add(site.url("/ko-news.rss")))).toMatch(/^Added feed /);
+    const reply = await add(site.url("/status.atom"), { channelId: "222" });
+    expect(replyText(reply)).toBe("Herald already checks 4 feeds, as many as it is allowed to (4), so it can't add more. Ask the Herald operator.");
+    expect(replyText(await add(site.url("/status.atom"), { channelId: "222", locale: "ko" }))).toMatch(/^Herald가 이미 피드 4개를 확인하고 있어/);
+    expect(h.store.listFeeds()).toHaveLength(4);
+    expect(site.requests).toEqual(["/ko-news.rss"]);
+  });
+
+  it("defaults to 20 feeds per channel", async () => {
+    for (let i = 0; i < 18; i++) {
+      h.store.upsertFeed({ id: `extra-${i}`, type: "rss", config: { url: `https://x.example/${i}` }, destinationIds: ["news-desk"] });
+    }
+    expect(replyText(await add(site.url("/ko-news.rss")))).toMatch(/^This channel already has 20 feeds/);
+  });
+});
+
 describe("/feeds add with private feed URLs not allowed", () => {
   beforeEach(setUp(false));
   afterEach(tearDown);
@@ -281,6 +317,17 @@ describe("/feeds list", () => {
     expect(text).toContain("\nlast error: https://newsdao.kr/feed: HTTP 503");
     expect(text).toContain("- shared (directory) posts/\nactive · from the config file · not checked yet");
     expect(text).not.toContain("wire");
+  });
+
+  it("never shows a secret an endpoint echoed into a flag reason or a feed error, nor its control characters", async () => {
+    h.store.recordFeedError("newsdao", "https://newsdao.kr/feed?token=feedsecret123: HTTP 403 \u001b[31mdenied\u202e");
+    h.store.upsertDestination({ id: "hook-desk", type: "discord-webhook", config: { url: "[redacted]" } });
+    h.store.flagDestination("hook-desk", "Unknown Webhook: POST /api/webhooks/123456789012345678/hooksecretXYZ was refused");
+    h.bindChannel("discord", "111", "hook-desk");
+    const text = replyText(await feeds("list"));
+    expect(text).toContain("Herald can't post here: Unknown Webhook: POST /api/webhooks/123456789012345678/[redacted] was refused");
+    expect(text).toContain("last error: https://newsdao.kr/feed?token=[redacted] HTTP 403 [31mdenied");
+    expect(text).not.toMatch(/feedsecret123|hooksecretXYZ|[\u001b\u202e]/);
   });
 
   it("shows why Herald can't post to this channel, even when it has no feeds", async () => {

@@ -117,9 +117,16 @@ describe("/news latest", () => {
     expect(replyText(await latest(undefined, { channelId: "444", locale: "ko" }))).toBe("이 채널의 피드에 아직 기사가 없습니다.");
   });
 
+  it("lists titles without control or bidi characters", async () => {
+    h.store.upsertArticle(makeArticle({ id: "hostile", title: "Outage \u001b]0;pwned\u0007 \u202eexe.png", date: "2032-01-01T00:00:00.000Z" }), "newsdao");
+    const text = replyText(await latest("1"));
+    expect(text).toContain("Outage ]0;pwned exe.png");
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it("tells a channel without feeds how an admin adds one", async () => {
     const reply = await latest(undefined, { channelId: "333" });
-    expect(replyText(reply)).toBe("No feeds post to this channel yet, so there are no articles. An admin can add one with /feeds add <url>.");
+    expect(replyText(reply)).toBe("No feeds deliver to this channel, so there are no articles to show here. An admin can add one with /feeds add <url>.");
   });
 });
 
@@ -149,12 +156,18 @@ describe("/news search", () => {
     expect(replyLinks(await search("AWS", { channelId: "222" }))).toEqual([["AWS DNS incident delays deploys", "https://news.example/aws-dns-incident"]]);
   });
 
-  it("searches every article from a channel without feeds, and says so", async () => {
+  it("finds nothing of other servers' feeds in a channel without feeds, and says no feeds deliver there", async () => {
     const reply = await search("AWS", { channelId: "333" });
-    expect(replyText(reply).split("\n")[0]).toBe(
-      "Articles matching “AWS” (this channel has no feeds, so all of Herald's articles were searched):",
-    );
-    expect(replyLinks(reply).map(([title]) => title)).toEqual(["AWS DNS incident delays deploys"]);
+    expect(replyLinks(reply)).toEqual([]);
+    expect(replyText(reply)).toBe("No feeds deliver to this channel, so there are no articles to show here. An admin can add one with /feeds add <url>.");
+    expect(replyText(await search("AWS", { channelId: "333", locale: "ko" }))).toMatch(/^이 채널에 게시되는 피드가 없어/);
+  });
+
+  it("finds nothing in a channel whose feeds do not carry the article", async () => {
+    // Channel 111's feed is "newsdao"; the AWS article came only through "wire", which posts to channel 222.
+    const reply = await search("AWS DNS");
+    expect(replyLinks(reply)).toEqual([]);
+    expect(replyText(reply)).toBe("No articles from this channel's feeds match “AWS DNS”.");
   });
 
   it.each([undefined, "", "   \n\t"])("asks for something to search for when the query is %j", async (query) => {
@@ -233,6 +246,17 @@ describe("/news show", () => {
     expect(damaged.article?.message.title).toBe(example.title);
     expect(damaged.article?.card).toBeNull();
     expect(h.logged.map((entry) => entry.level)).toEqual(["warn"]);
+  });
+
+  it("opens only articles of this channel's feeds: another channel's article is not found, a channel without feeds is told so", async () => {
+    const aws = englishArticle();
+    expect((await show(aws.id)).article).toBeUndefined();
+    expect(replyText(await show(aws.url ?? ""))).toBe(`Herald has no article with the id or link “${aws.url}”.`);
+    const there = await h.run({ command: "news", subcommand: "show", options: { article: aws.id }, channelId: "222" });
+    expect(there.article?.message.articleId).toBe(aws.id);
+    const nowhere = await h.run({ command: "news", subcommand: "show", options: { article: example.id }, channelId: "333" });
+    expect(nowhere.article).toBeUndefined();
+    expect(replyText(nowhere)).toMatch(/^No feeds deliver to this channel/);
   });
 
   it("says politely when there is no such article", async () => {

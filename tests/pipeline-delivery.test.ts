@@ -142,6 +142,29 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     expect(service.runtime.store.getDestination("d")?.flaggedReason).toBeNull();
   });
 
+  it("ignores a replayed older version: no new version, no edit, no post, the correction stays", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
+    await ingest(service, plainPost(12, "first version"));
+    await discord.waitForMessages(1, 20_000);
+    await ingest(service, plainPost(12, "corrected version"));
+    await waitFor(() => discord.messages[0]?.editedAt, 20_000, "the edit");
+    const requestsBefore = discord.requests.length;
+    const articleId = service.runtime.store.listRecentDeliveries(10)[0]?.articleId ?? "";
+
+    // Other bytes than the first ingest (so not the same ingest job), the same content as version 1.
+    const replay = await ingest(service, `${plainPost(12, "first version")}\n\n`);
+    expect(replay.status).toBe(202);
+    await waitFor(async () => ((await service.runtime.ingestQueue.getJobCounts("completed")).completed ?? 0) >= 3, 20_000, "the replay's ingest job");
+    await sleep(1000);
+    expect(service.runtime.store.getArticle(articleId)?.version).toBe(2);
+    expect(service.runtime.store.getArticleVersion(articleId, 3)).toBeNull();
+    expect(discord.requests.length).toBe(requestsBefore);
+    expect(discord.messages).toHaveLength(1);
+    expect(discord.messages[0]?.body.embeds[0].description).toContain("corrected version");
+  });
+
   it("records a bad post on its feed and keeps the next good one flowing", async () => {
     const discord = await DiscordFake.start();
     cleanups.push(() => discord.close());

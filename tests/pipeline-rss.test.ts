@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../jobs/log.ts";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { startLoopbackServer } from "./fakes/http.ts";
@@ -113,6 +115,43 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     expect(messages.map((m) => m.body.embeds[0].title).sort()).toEqual(["atom newest", "json newest"]);
     await sleep(1000);
     expect(discord.messages).toHaveLength(2);
+  });
+
+  it("posts only the newest 20 of 50 new items in one poll, marks the rest seen, and logs how many were held back", async () => {
+    const discord = await DiscordFake.start();
+    const feed = await feedServer(rss, "application/rss+xml; charset=utf-8", [{ id: "old", title: "이미 있던 기사", date: "2026-09-01T00:00:00Z" }]);
+    cleanups.push(() => discord.close(), () => feed.close());
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        done();
+      },
+    });
+    const t = testConfig({
+      cards: { enabled: false },
+      destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
+      feeds: [{ id: "flood", type: "rss", url: feed.url, interval: "1s", destinations: ["d"] }],
+    });
+    cleanups.push(t.cleanup);
+    expect(t.config.limits.itemsPerPoll).toBe(20);
+    const service = await startService(t.config, { log: createLogger("info", sink) });
+    cleanups.push(() => service.stop(5000));
+    await waitFor(() => feed.seen.length >= 1 && service.runtime.store.getFeed("flood")?.firstRunDoneAt, 15_000, "the first poll");
+
+    for (let n = 1; n <= 50; n++) {
+      feed.items.push({ id: `n${n}`, title: `새 기사 ${n}`, date: new Date(Date.UTC(2026, 9, 1, 0, n)).toISOString() });
+    }
+    const messages = await discord.waitForMessages(20, 30_000);
+    const pollsAfter = feed.seen.length;
+    await waitFor(() => feed.seen.length >= pollsAfter + 2, 15_000, "two more polls");
+    await sleep(500);
+    expect(discord.messages).toHaveLength(20);
+    const titles = messages.map((m) => m.body.embeds[0].title).sort();
+    expect(titles).toEqual(Array.from({ length: 20 }, (_, i) => `새 기사 ${i + 31}`).sort());
+    const held = lines.map((line) => JSON.parse(line)).find((line) => line.heldBack !== undefined);
+    expect(held).toMatchObject({ feedId: "flood", items: 51, queued: 20, heldBack: 30, itemsPerPoll: 20 });
+    expect(held.msg).toBe("feed polled; 30 new items held back (limits.itemsPerPoll is 20)");
   });
 
   it("records a feed that turns into broken XML and keeps polling the other feeds", async () => {

@@ -140,6 +140,35 @@ describe("articles", () => {
     expect(store.getArticleVersion("ms-outlook-outage", 3)).toBeNull();
   });
 
+  it("an earlier version arriving again (a replay) creates no version and says which one it repeats", () => {
+    store.upsertArticle(outageArticle(), null);
+    const corrected = outageArticle({ title: "MS 아웃룩(Azure) 장애 복구 완료" });
+    expect(store.upsertArticle(corrected, null).version).toBe(2);
+    expect(store.upsertArticle(outageArticle(), null)).toEqual({
+      version: 2,
+      changed: false,
+      isNew: false,
+      stale: { kind: "replay", reason: "same content as version 1; the latest is version 2" },
+    });
+    expect(store.getArticle("ms-outlook-outage")?.article.title).toBe(corrected.title);
+    expect(store.getArticleVersion("ms-outlook-outage", 3)).toBeNull();
+    // The latest content again is the ordinary no-op, and a real new correction still becomes version 3.
+    expect(store.upsertArticle(corrected, null)).toEqual({ version: 2, changed: false, isNew: false });
+    expect(store.upsertArticle(outageArticle({ title: "MS 아웃룩 장애 원인 공개" }), null)).toEqual({ version: 3, changed: true, isNew: false });
+  });
+
+  it("content dated before the latest version is not a newer version, whatever its words", () => {
+    const dated = (date: string, title: string) => outageArticle({ date, title });
+    store.upsertArticle(dated("2024-07-11T02:00:00.000Z", "first"), null);
+    expect(store.upsertArticle(dated("2024-07-11T05:00:00.000Z", "updated"), null).version).toBe(2);
+    const old = store.upsertArticle(dated("2024-07-11T03:00:00.000Z", "an edit of an old copy"), null);
+    expect(old).toMatchObject({ version: 2, changed: false, isNew: false, stale: { kind: "older" } });
+    expect(old.stale?.reason).toBe("dated 2024-07-11T03:00:00.000Z, before version 2 dated 2024-07-11T05:00:00.000Z");
+    expect(store.getArticle("ms-outlook-outage")?.article.title).toBe("updated");
+    // Same date or later is newer content.
+    expect(store.upsertArticle(dated("2024-07-11T05:00:00.000Z", "same time, corrected"), null).version).toBe(3);
+  });
+
   it("a change a reader would not notice (source, language) does not create a version", () => {
     store.upsertArticle(outageArticle(), null);
     const same = { ...outageArticle(), source: "mirror.example", language: "en" };

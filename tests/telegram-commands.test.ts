@@ -8,10 +8,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTelegramCommand } from "../adapters/telegram/commands.ts";
 import { createTelegramAdapter, registerTelegramCommands, setTelegramWebhook } from "../adapters/telegram/index.ts";
 import type { ChatAdapter, CommandHandler, CommandReply, CommandRequest } from "../src/chat/types.ts";
+import { runCommand } from "../src/commands/index.ts";
 import { AuthenticationError } from "../src/errors.ts";
 import { buildMessage } from "../src/message/build.ts";
 import { type LoopbackServer, startLoopbackServer } from "./fakes/http.ts";
 import { TelegramFake, textMessageUpdate } from "./fakes/telegram/server.ts";
+import { commandHarness } from "./fixtures/commands/harness.ts";
 import { koreanOutageArticle, timelineCard } from "./fixtures/format/articles.ts";
 
 const PRIVATE_CHAT = 4242;
@@ -148,13 +150,40 @@ describe("Telegram commands over long polling", () => {
     expect(answers).toEqual([" admin=false <&>", " admin=true <&>", " admin=true <&>"]);
   });
 
-  it("treats the user of a private chat as its admin, and a user Telegram does not know in a group as no admin", async () => {
+  it("does not make the user of a private chat its admin by default, nor a user Telegram does not know in a group", async () => {
     await adapter.start(echoHandler(seen, true));
     telegram.pushUpdate(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds list" }));
     await telegram.waitForSent(1);
     telegram.pushUpdate(textMessageUpdate({ chatId: GROUP, userId: 6000, text: "/feeds list" }));
     await telegram.waitForSent(2);
-    expect(telegram.sent.map((s) => s.visibleText?.endsWith("admin=true <&>"))).toEqual([true, false]);
+    expect(telegram.sent.map((s) => s.visibleText?.endsWith("admin=true <&>"))).toEqual([false, false]);
+  });
+
+  it("treats the user of a private chat as its admin when private feeds are on (telegram.privateFeeds)", async () => {
+    const open = createTelegramAdapter({ token: telegram.token, apiUrl: telegram.apiRoot, registerCommands: false, privateChatAdmins: true });
+    try {
+      await open.start(echoHandler(seen, true));
+      telegram.pushUpdate(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds list" }));
+      const [reply] = await telegram.waitForSent(1);
+      expect(reply?.visibleText).toMatch(/admin=true <&>$/);
+    } finally {
+      await open.stop();
+    }
+  });
+
+  it("refuses a stranger's /feeds add in a private chat through the real command core, storing nothing", async () => {
+    const h = commandHarness({ allowPrivateFeedUrls: false });
+    try {
+      await adapter.start((request) => runCommand(request, h.services));
+      telegram.pushUpdate(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds add https://feeds.example/rss.xml" }));
+      const [reply] = await telegram.waitForSent(1);
+      expect(reply?.chatId).toBe(String(PRIVATE_CHAT));
+      expect(reply?.visibleText).toBe("피드 관리는 관리자만 할 수 있습니다.");
+      expect(h.store.listFeeds()).toEqual([]);
+      expect(h.store.listDestinations()).toEqual([]);
+    } finally {
+      h.cleanup();
+    }
   });
 
   it("makes configured Herald admins admins in every group", async () => {

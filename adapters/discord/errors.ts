@@ -14,6 +14,7 @@ import {
   RateLimitError,
   ValidationError,
 } from "../../src/errors.ts";
+import { redactSecrets } from "../../src/net/redact.ts";
 
 /** Missing Access, Missing Permissions. */
 const PERMISSION_CODES = new Set([50001, 50013]);
@@ -80,7 +81,7 @@ export function safePath(url: string): string {
 
 /** `/webhooks/{id}/{token}` and `/interactions/{id}/{token}` carry secrets. */
 function maskTokens(text: string): string {
-  return text.replace(/\/(webhooks|interactions)\/(\d+)\/[^/\s?]+/g, "/$1/$2/***");
+  return redactSecrets(text).replace(/\/(webhooks|interactions)\/(\d+)\/[^/\s?]+/g, "/$1/$2/***");
 }
 
 function describeNetworkFailure(error: unknown): string {

@@ -7,6 +7,7 @@
 import type { Block, Inline } from "../../src/article/types.ts";
 import { memoByNode } from "../../src/message/memo.ts";
 import { inlineText as inlinePlain } from "../../src/message/plain.ts";
+import { linkTextMisleads } from "../../src/text/link-text.ts";
 import { safeHttpUrl } from "../../src/text/url.ts";
 
 const ZWSP = "\u200b";
@@ -89,8 +90,10 @@ function link(url: string, children: Inline[], active: ReadonlySet<Style>): stri
   const href = safeHttpUrl(url);
   const text = renderDiscordInline(children, active);
   if (!href) return text;
-  // Discord refuses to mask a link behind text that itself looks like a URL; show the URL.
-  if (text.trim() === "" || /^https?:\/\//i.test(inlinePlain(children).trim())) return href;
+  // Discord refuses to mask a link behind text that itself looks like a URL; show the URL. A host name
+  // as text ("bank.example") that is not the target's host is shown as the target too.
+  const plain = inlinePlain(children).trim();
+  if (text.trim() === "" || /^https?:\/\//i.test(plain) || linkTextMisleads(plain, href)) return href;
   return `[${text}](${href.replace(/[()\s<>]/g, encodeURIComponent)})`;
 }
 

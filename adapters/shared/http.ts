@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher, request } from "undici";
 import { errorFromStatus, NetworkError, type Platform } from "../../src/errors.ts";
+import { redactSecrets } from "../../src/net/redact.ts";
 
 /** One keep-alive pool for all webhook traffic: fan-out to thousands of URLs reuses connections. */
 const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
@@ -62,7 +63,8 @@ export function retryAfterMs(answer: HttpAnswer, bodyRetryAfter?: unknown): numb
 
 export function failure(platform: Platform, url: string, answer: HttpAnswer, detail: string, retryAfter?: unknown) {
   const wait = answer.status === 429 ? retryAfterMs(answer, retryAfter) : undefined;
-  return errorFromStatus(platform, answer.status, `${detail} from ${redactUrl(url)}`, wait);
+  // `detail` is the endpoint's own words, which may quote the request path and its token.
+  return errorFromStatus(platform, answer.status, `${redactSecrets(detail)} from ${redactUrl(url)}`, wait);
 }
 
 /** Errors from the HTTP client quote the URL; the copy kept as `cause` must not carry the token. */

@@ -15,6 +15,7 @@ import {
   RateLimitError,
   ValidationError,
 } from "../../src/errors.ts";
+import { redactSecrets } from "../../src/net/redact.ts";
 
 const PLATFORM = "slack" as const;
 
@@ -77,12 +78,12 @@ function codeOf(error: unknown): string | undefined {
     : undefined;
 }
 
-/** Slack's explanation lines (`[ERROR] … [json-pointer:/blocks/0/…]`), which name no secret. */
+/** Slack's explanation lines (`[ERROR] … [json-pointer:/blocks/0/…]`); redacted all the same, as they are remote text. */
 function explanation(data: PlatformData): string {
   const messages = data.response_metadata?.messages;
   if (!Array.isArray(messages)) return "";
   const lines = messages.filter((line): line is string => typeof line === "string").slice(0, 3);
-  return lines.length > 0 ? `: ${lines.join("; ")}` : "";
+  return lines.length > 0 ? `: ${redactSecrets(lines.join("; "))}` : "";
 }
 
 /** apps.connections.open authenticates with the app-level token, so its auth codes point at SLACK_APP_TOKEN. */
@@ -152,7 +153,7 @@ export function slackFailure(error: unknown, action: string): AdapterError {
 
 /** Drops anything token- or URL-shaped from a message Herald did not write. */
 function scrub(text: string): string {
-  return text
+  return redactSecrets(text)
     .replace(/xox[a-z]-[\w-]+|xapp-[\w-]+/gi, "[token]")
     .replace(/https?:\/\/\S+/gi, "[url]")
     .slice(0, 200);

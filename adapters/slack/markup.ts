@@ -5,6 +5,8 @@
  */
 import type { Block, Inline } from "../../src/article/types.ts";
 import { memoByNode } from "../../src/message/memo.ts";
+import { inlineText } from "../../src/message/plain.ts";
+import { linkTextMisleads } from "../../src/text/link-text.ts";
 import { safeHttpUrl } from "../../src/text/url.ts";
 
 const ZWSP = "\u200b";
@@ -69,9 +71,12 @@ function writeInline(w: Writer, nodes: Inline[], active: ReadonlySet<Style>): vo
           writeInline(w, node.children, active);
           break;
         }
-        const label = renderSlackInline(node.children, new Set([...active, "strong", "emphasis", "strike"]))
-          .replace(/\|/g, "\uff5c")
-          .trim();
+        // Text naming another site than the target ("bank.example" → evil.example) is dropped: Slack then shows the URL itself.
+        const label = linkTextMisleads(inlineText(node.children), href)
+          ? ""
+          : renderSlackInline(node.children, new Set([...active, "strong", "emphasis", "strike"]))
+              .replace(/\|/g, "\uff5c")
+              .trim();
         w.text(`<${href.replace(/[|<>\s]/g, encodeURIComponent)}${label ? `|${label}` : ""}>`);
         break;
       }

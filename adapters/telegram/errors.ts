@@ -16,13 +16,14 @@ import {
   RateLimitError,
   ValidationError,
 } from "../../src/errors.ts";
+import { redactSecrets } from "../../src/net/redact.ts";
 
 const PLATFORM = "telegram";
 
 /** Any bot token in a text (`123456:AA…`), with or without the `bot` prefix of API paths. */
 const ANY_TOKEN = /(bot)?\d{3,}(?::|%3A)[\w-]{20,}/gi;
 
-/** Removes the bot token (and anything shaped like one) from a text meant for logs or errors. */
+/** Removes the bot token (and anything shaped like one, and other secrets) from a text meant for logs or errors. */
 export function scrubToken(text: string, token: string): string {
   let out = text;
   if (token) {
@@ -31,7 +32,8 @@ export function scrubToken(text: string, token: string): string {
       if (form.length >= 8) out = out.split(form).join("***");
     }
   }
-  return out.replace(ANY_TOKEN, (_match, bot: string | undefined) => `${bot ?? ""}***`);
+  // Then every other secret shape: a description may quote a URL with a key or password in it.
+  return redactSecrets(out.replace(ANY_TOKEN, (_match, bot: string | undefined) => `${bot ?? ""}***`));
 }
 
 /** 400 descriptions that mean the chat or message is gone. */

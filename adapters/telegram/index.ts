@@ -43,6 +43,8 @@ export interface TelegramAdapterOptions {
   apiUrl?: string;
   /** Telegram user ids that may run admin commands in every chat, on top of the chats' own admins. */
   adminUserIds?: ReadonlyArray<string | number>;
+  /** Users of private chats with the bot manage that chat's feeds (`telegram.privateFeeds`). Default false: only `adminUserIds` can there. */
+  privateChatAdmins?: boolean;
   /** Set the "/" command menus (en, ko) on start. Default true. */
   registerCommands?: boolean;
   retry?: TelegramRetryOptions;
@@ -74,6 +76,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
     webhookUrl: options.webhookUrl,
     webhookPath: options.webhookPath ?? DEFAULT_TELEGRAM_WEBHOOK_PATH,
     adminUserIds: new Set((options.adminUserIds ?? []).map(String)),
+    privateChatAdmins: options.privateChatAdmins ?? false,
     registerCommands: options.registerCommands ?? true,
     log,
   });
@@ -85,6 +88,7 @@ interface AdapterSettings {
   webhookUrl: string | undefined;
   webhookPath: string;
   adminUserIds: ReadonlySet<string>;
+  privateChatAdmins: boolean;
   registerCommands: boolean;
   log: TelegramLogger;
 }
@@ -106,6 +110,7 @@ class TelegramAdapter implements ChatAdapter {
     routeTelegramCommands(bot, {
       client: this.#client,
       adminUserIds: settings.adminUserIds,
+      privateChatAdmins: settings.privateChatAdmins,
       handler: () => this.#handler,
     });
   }

@@ -5,6 +5,8 @@
  */
 import type { Block, Inline } from "../../src/article/types.ts";
 import { memoByNode } from "../../src/message/memo.ts";
+import { inlineText } from "../../src/message/plain.ts";
+import { linkTextMisleads } from "../../src/text/link-text.ts";
 import { safeHttpUrl } from "../../src/text/url.ts";
 
 /** Escapes text content: Telegram requires `<`, `>` and `&` as entities. */
@@ -45,7 +47,13 @@ export function renderTelegramInline(nodes: Inline[], active: ReadonlySet<Style 
       case "link": {
         const href = safeHttpUrl(node.url);
         const inner = renderTelegramInline(node.children, new Set([...active, "link"]));
-        out += href && !active.has("link") ? `<a href="${escapeAttribute(href)}">${inner || escapeHtml(href)}</a>` : inner;
+        if (!href || active.has("link")) {
+          out += inner;
+          break;
+        }
+        // Text naming another site than the target ("bank.example" → evil.example) shows the target instead.
+        const label = linkTextMisleads(inlineText(node.children), href) ? "" : inner;
+        out += `<a href="${escapeAttribute(href)}">${label || escapeHtml(href)}</a>`;
         break;
       }
       default: {

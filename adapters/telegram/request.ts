@@ -11,6 +11,8 @@ export interface RequestDeps {
   client: TelegramClient;
   /** Telegram user ids that are Herald admins in every chat. */
   adminUserIds: ReadonlySet<string>;
+  /** Whether the user of a private chat administers it (`telegram.privateFeeds`). Off, anyone could add feeds by DMing the bot. */
+  privateChatAdmins: boolean;
 }
 
 /**
@@ -39,7 +41,9 @@ export function commandRequestFrom(ctx: CommandContext<Context>, command: Comman
 
 /**
  * Telegram's own admin model:
- * - a private chat belongs to the user, so they administer what is delivered there;
+ * - a private chat belongs to the user, so they administer it — only when
+ *   `privateChatAdmins` is on: otherwise any stranger could make Herald fetch
+ *   and post feeds by messaging the bot, and only `adminUserIds` manage feeds there;
  * - a message sent on behalf of the chat itself (a channel post, or an
  *   anonymous group admin) can only come from an admin;
  * - otherwise getChatMember must say "creator" or "administrator".
@@ -51,7 +55,7 @@ async function isChatAdmin(ctx: Context, deps: RequestDeps): Promise<boolean> {
   if (!chat) return false;
   const user = ctx.from;
   if (user && deps.adminUserIds.has(String(user.id))) return true;
-  if (chat.type === "private") return true;
+  if (chat.type === "private") return deps.privateChatAdmins;
   if (ctx.senderChat?.id === chat.id) return true;
   if (!user) return false;
   try {

@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../config/load.ts";
 import { parsePost } from "../../src/article/index.ts";
+import { redactSecrets } from "../../src/net/redact.ts";
+import { stripControlsInLine } from "../../src/text/controls.ts";
 import { createRuntime } from "../runtime.ts";
 import { startService } from "../service.ts";
 
@@ -83,16 +85,25 @@ export async function runStatus(argv: string[]): Promise<number> {
     console.log(`\nDeliveries: ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(", ")}`);
     const recent = runtime.store.listRecentDeliveries(Number(values.limit));
     for (const d of recent) {
-      const title = runtime.store.getArticleVersion(d.articleId, d.version)?.article.title ?? d.articleId;
-      const detail = d.state === "failed" ? ` — ${d.lastError ?? ""}` : d.platformMessageId ? ` (message ${d.platformMessageId})` : "";
-      console.log(`  ${d.updatedAt}  ${d.state.padEnd(9)} ${d.destinationId.padEnd(16)} ${title.slice(0, 60)}${detail}`);
+      const title = shown(runtime.store.getArticleVersion(d.articleId, d.version)?.article.title ?? d.articleId);
+      const detail = d.state === "failed" ? ` — ${shown(d.lastError ?? "")}` : d.platformMessageId ? ` (message ${shown(d.platformMessageId)})` : "";
+      console.log(`  ${d.updatedAt}  ${d.state.padEnd(9)} ${shown(d.destinationId).padEnd(16)} ${title.slice(0, 60)}${detail}`);
     }
     const flagged = runtime.store.listDestinations().filter((d) => d.flaggedReason);
-    for (const d of flagged) console.log(`\nDestination ${d.id} is flagged: ${d.flaggedReason}`);
+    for (const d of flagged) console.log(`\nDestination ${shown(d.id)} is flagged: ${shown(d.flaggedReason ?? "")}`);
   } finally {
     await runtime.close(0);
   }
   return 0;
+}
+
+/**
+ * A stored string as one safe terminal line. Titles and reasons come from
+ * strangers: ESC/OSC sequences would drive the operator's terminal, bidi
+ * controls would reorder the line, and old rows may predate redaction.
+ */
+function shown(text: string): string {
+  return stripControlsInLine(redactSecrets(text));
 }
 
 /**

@@ -9,6 +9,7 @@ import { feedView } from "./feeds.ts";
 
 export type IngestOutcome =
   | { status: "filtered"; articleId: string }
+  | { status: "stale"; articleId: string; version: number; reason: string }
   | { status: "stored"; articleId: string; version: number; changed: boolean; queued: number; card: boolean };
 
 /**
@@ -40,7 +41,12 @@ export async function processIngest(data: IngestJobData, ctx: PipelineContext): 
     return { status: "filtered", articleId: article.id };
   }
 
-  const { version, changed } = ctx.store.upsertArticle(article, feed.id);
+  const { version, changed, stale } = ctx.store.upsertArticle(article, feed.id);
+  if (stale) {
+    // An old version arriving late (a replay, a stale mirror) must not undo a correction: nothing is queued.
+    log.warn({ articleId: article.id, version, stale: stale.kind, reason: stale.reason }, "older article version ignored");
+    return { status: "stale", articleId: article.id, version, reason: stale.reason };
+  }
   const card = await ensureCard(article, ctx, log);
   const jobs = fanOut(article.id, version, feed.destinations, ctx);
   if (jobs.length) await ctx.deliverQueue.addBulk(jobs.map((data) => ({ name: "deliver", data, opts: { jobId: deliverJobId(data) } })));

@@ -8,7 +8,7 @@ import { itemsToPostOnFirstRun } from "./first-run.ts";
 
 export type PollOutcome =
   | { status: "not-modified" }
-  | { status: "polled"; items: number; queued: number; firstRun: boolean }
+  | { status: "polled"; items: number; queued: number; firstRun: boolean; heldBack: number }
   | { status: "error"; error: string }
   | { status: "skipped"; reason: string };
 
@@ -63,7 +63,11 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
   const fresh = items.filter((item) => ctx.store.getItemHash(feed.id, item.key) !== itemHash(item));
   const newestFirst = [...fresh].sort((a, b) => (b.date ?? "").localeCompare(a.date ?? ""));
   const backfill = configured?.backfill ?? (typeof feed.config.backfill === "number" ? feed.config.backfill : 0);
-  const toPost = firstRun ? itemsToPostOnFirstRun(newestFirst, backfill) : new Set(fresh);
+  const wanted = firstRun ? [...itemsToPostOnFirstRun(newestFirst, backfill)] : newestFirst;
+  // No feed floods a channel in one poll: past the newest `itemsPerPoll`, new items are marked seen without posting.
+  const cap = ctx.config.limits.itemsPerPoll;
+  const toPost = new Set(wanted.slice(0, cap));
+  const heldBack = wanted.length - toPost.size;
   for (const item of fresh) {
     const hash = itemHash(item);
     if (toPost.has(item) && item.title) {
@@ -93,8 +97,12 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
   ctx.store.saveFeedHttpCache(feed.id, { etag: result.etag, lastModified: result.lastModified });
   ctx.store.recordFeedError(feed.id, null);
   if (firstRun) ctx.store.markFirstRunDone(feed.id);
-  log.info({ items: items.length, queued: toPost.size, firstRun, site: siteLink }, "feed polled");
-  return { status: "polled", items: items.length, queued: toPost.size, firstRun };
+  if (heldBack > 0) {
+    log.warn({ items: items.length, queued: toPost.size, heldBack, itemsPerPoll: cap, firstRun, site: siteLink }, `feed polled; ${heldBack} new items held back (limits.itemsPerPoll is ${cap})`);
+  } else {
+    log.info({ items: items.length, queued: toPost.size, firstRun, site: siteLink }, "feed polled");
+  }
+  return { status: "polled", items: items.length, queued: toPost.size, firstRun, heldBack };
 }
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 16);

@@ -9,7 +9,7 @@ import { channelFeeds } from "./channel.ts";
 import { newFeedId } from "./feed-id.ts";
 import { notifyFeedsChanged } from "./feeds-changed.ts";
 import { code, oneLine, paragraph, reply, say, sayReply } from "./reply.ts";
-import type { CommandContext } from "./types.ts";
+import { type CommandContext, DEFAULT_FEED_LIMITS } from "./types.ts";
 
 /** Poll interval of chat-added feeds, as the config's default: 5 minutes. */
 export const CHAT_FEED_INTERVAL_MS = 300_000;
@@ -30,7 +30,8 @@ class Refusal extends Error {
  * (which re-checks every redirect and the address it connects to), parses
  * it to be sure it is a feed, and stores it for this channel under a new
  * readable id. Its first poll records the items already there without
- * posting them.
+ * posting them. Refused, before anything is fetched and again when storing,
+ * once the channel or Herald has as many feeds as `limits` allows.
  */
 export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
   const { lang, services, request } = ctx;
@@ -49,6 +50,8 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
   }
   const known = duplicateOf(ctx, [url.href]);
   if (known) return sayReply(lang, "feeds.add.duplicate", { url: shown, id: code(known.id) });
+  const full = limitReached(ctx);
+  if (full) return full;
 
   const allowPrivate = services.allowPrivateFeedUrls;
   try {
@@ -72,6 +75,8 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
       // Another admin may have added the same feed while this one was being fetched.
       const again = duplicateOf(ctx, [url.href, result.finalUrl]);
       if (again) throw new Refusal(sayReply(lang, "feeds.add.duplicate", { url: shown, id: code(again.id) }));
+      const fullNow = limitReached(ctx);
+      if (fullNow) throw new Refusal(fullNow);
       store.upsertFeed({
         id,
         type: "rss",
@@ -94,6 +99,19 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
     paragraph(say(lang, "feeds.add.done", { id: code(id), title: title || url.hostname })),
     paragraph(say(lang, "feeds.add.firstRun", { count: feed.items.length })),
   ]);
+}
+
+/** The refusal when this channel, or Herald as a whole, already has as many feeds as allowed; else null. */
+function limitReached(ctx: CommandContext): CommandReply | null {
+  const { lang, services } = ctx;
+  const limits = services.limits ?? DEFAULT_FEED_LIMITS;
+  const here = channelFeeds(ctx).length;
+  if (here >= limits.feedsPerChannel) {
+    return sayReply(lang, "feeds.add.channelLimit", { count: here, max: limits.feedsPerChannel, remove: code("/feeds remove <id>") });
+  }
+  const total = services.store.listFeeds().length;
+  if (total >= limits.feeds) return sayReply(lang, "feeds.add.totalLimit", { count: total, max: limits.feeds });
+  return null;
 }
 
 /** Fetches and parses the feed, or says why not. */

@@ -1,7 +1,9 @@
 import type { Block, Inline } from "../article/types.ts";
 import type { CommandReply } from "../chat/types.ts";
 import { formatMessageDate } from "../message/date.ts";
+import { redactSecrets } from "../net/redact.ts";
 import type { FeedRecord } from "../store/index.ts";
+import { stripControlsInLine } from "../text/controls.ts";
 import { truncate } from "../text/truncate.ts";
 import { channelDestinations, channelFeeds, isChatFeed } from "./channel.ts";
 import { code, oneLine, paragraph, reply, say, strong, text } from "./reply.ts";
@@ -23,7 +25,7 @@ export function feedsList(ctx: CommandContext): CommandReply {
   const blocks: Block[] = [];
   for (const id of destinationIds) {
     const reason = ctx.services.store.getDestination(id)?.flaggedReason;
-    if (reason) blocks.push(paragraph([strong(...say(lang, "feeds.list.flagged", { reason }))]));
+    if (reason) blocks.push(paragraph([strong(...say(lang, "feeds.list.flagged", { reason: remoteText(reason) }))]));
   }
   const feeds = channelFeeds(ctx, destinationIds);
   if (feeds.length === 0) {
@@ -34,6 +36,11 @@ export function feedsList(ctx: CommandContext): CommandReply {
   blocks.push({ type: "list", ordered: false, items: feeds.slice(0, MAX_LISTED).map((feed) => feedLine(ctx, feed)) });
   if (feeds.length > MAX_LISTED) blocks.push(paragraph(say(lang, "feeds.list.more", { count: feeds.length - MAX_LISTED })));
   return reply(blocks);
+}
+
+/** A stored reason quoting a remote answer, as one clean line: rows written before redaction existed may still carry secrets. */
+function remoteText(value: string): string {
+  return oneLine(stripControlsInLine(redactSecrets(value)));
 }
 
 function feedLine({ lang }: CommandContext, feed: FeedRecord): Inline[] {
@@ -48,7 +55,7 @@ function feedLine({ lang }: CommandContext, feed: FeedRecord): Inline[] {
   if (where) line.push(text(` ${where}`));
   line.push({ type: "break" }, ...(feed.paused ? [strong(...state)] : state), text(" · "), ...origin, text(" · "), ...polled);
   if (feed.lastError) {
-    line.push({ type: "break" }, ...say(lang, "feeds.list.lastError", { error: truncate(oneLine(feed.lastError), ERROR_LENGTH) }));
+    line.push({ type: "break" }, ...say(lang, "feeds.list.lastError", { error: truncate(remoteText(feed.lastError), ERROR_LENGTH) }));
   }
   return line;
 }

@@ -13,7 +13,7 @@ export function newsLatest(ctx: CommandContext): CommandReply {
   if (count === null) return sayReply(lang, "latest.badCount", { min: LATEST_MIN, max: LATEST_MAX, value: raw });
 
   const feeds = channelFeeds(ctx);
-  if (feeds.length === 0) return sayReply(lang, "latest.noFeeds", { example: code("/feeds add <url>") });
+  if (feeds.length === 0) return sayReply(lang, "news.noFeeds", { example: code("/feeds add <url>") });
   const stored = ctx.services.store.latestArticles({ feedIds: feeds.map((feed) => feed.id), limit: count });
   if (stored.length === 0) return sayReply(lang, "latest.none");
   return reply([

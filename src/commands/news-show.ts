@@ -6,6 +6,7 @@ import type { CommandReply } from "../chat/types.ts";
 import { buildMessage } from "../message/build.ts";
 import type { CardRef } from "../message/types.ts";
 import { truncate } from "../text/truncate.ts";
+import { channelFeeds } from "./channel.ts";
 import { code, reply, sayReply } from "./reply.ts";
 import type { CommandContext } from "./types.ts";
 
@@ -17,13 +18,17 @@ const MAX_REF_LENGTH = 2048;
  * `/news show <id or link>`: the whole article formatted like a delivery,
  * with its timeline card when one is cached. Cards are not rendered here (no
  * browser on the command path): an article whose card was never drawn is
- * shown without one.
+ * shown without one. Only articles of the feeds that post to this channel
+ * are found: a channel never reads what other servers' feeds brought in.
  */
 export function newsShow(ctx: CommandContext): CommandReply {
   const { lang } = ctx;
   const ref = (ctx.request.options.article ?? "").trim();
   if (ref === "") return sayReply(lang, "show.missing", { example: code("/news show https://news.example/2026/10/14/outage") });
-  const stored = ref.length <= MAX_REF_LENGTH ? ctx.services.store.findArticleByIdOrUrl(ref) : null;
+  const feeds = channelFeeds(ctx);
+  if (feeds.length === 0) return sayReply(lang, "news.noFeeds", { example: code("/feeds add <url>") });
+  const feedIds = feeds.map((feed) => feed.id);
+  const stored = ref.length <= MAX_REF_LENGTH ? ctx.services.store.findArticleByIdOrUrl(ref, { feedIds }) : null;
   if (!stored) return sayReply(lang, "show.notFound", { ref: truncate(ref, 200) });
 
   const card = cachedCard(ctx, stored.article);

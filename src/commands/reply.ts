@@ -1,6 +1,7 @@
 import type { Block, Inline } from "../article/types.ts";
 import type { CommandReply } from "../chat/types.ts";
 import { fillParts, type Language, type StringKey, template } from "../i18n/index.ts";
+import { stripControlsInLine } from "../text/controls.ts";
 import { safeHttpUrl } from "../text/url.ts";
 
 export const text = (value: string): Inline => ({ type: "text", value });
@@ -38,7 +39,7 @@ export function sayReply(lang: Language, key: StringKey, params: Readonly<Record
   return reply([paragraph(say(lang, key, params))]);
 }
 
-/** Collapses whitespace runs: titles from feeds often wrap. */
+/** Collapses whitespace runs (titles from feeds often wrap) and drops control and bidi characters. */
 export function oneLine(value: string): string {
-  return value.replace(/\s+/g, " ").trim();
+  return stripControlsInLine(value).replace(/\s+/g, " ").trim();
 }

@@ -29,11 +29,23 @@ export interface CommandServices {
   onFeedsChanged(): Promise<void>;
   /** Lets `/feeds add` fetch loopback/private/CGNAT addresses (self-hosted feeds, tests). Never link-local or metadata. */
   allowPrivateFeedUrls: boolean;
+  /** Caps `/feeds add` enforces; defaults {@link DEFAULT_FEED_LIMITS}. */
+  limits?: FeedLimits;
   /** Total time for the test fetch of `/feeds add`; default 10 s. */
   fetchTimeoutMs?: number;
   /** Where unexpected failures are logged; the user only sees a generic apology. */
   log?: CommandLog;
 }
+
+/** How many feeds chat may create (config `limits:`). */
+export interface FeedLimits {
+  /** Feeds posting to one channel, config feeds included. */
+  feedsPerChannel: number;
+  /** Feeds in the whole store, config feeds included. */
+  feeds: number;
+}
+
+export const DEFAULT_FEED_LIMITS: FeedLimits = { feedsPerChannel: 20, feeds: 500 };
 
 /** One command being run: the request, the services, and the reply language. */
 export interface CommandContext {

@@ -10,7 +10,7 @@ const en = {
   "usage.unknown": "There is no /{command} {name} command.",
   "usage.news.title": "Herald's news commands:",
   "usage.news.latest": "{syntax}: the newest articles from this channel's feeds ({min}–{max}, default {default})",
-  "usage.news.search": "{syntax}: search the articles",
+  "usage.news.search": "{syntax}: search the articles of this channel's feeds",
   "usage.news.show": "{syntax}: one article in full, with its timeline card",
   "usage.feeds.title": "Feed commands (server admins only):",
   "usage.feeds.list": "{syntax}: the feeds posting to this channel",
@@ -24,16 +24,14 @@ const en = {
   "latest.badCount": "The count must be a whole number from {min} to {max}; “{value}” is not.",
   "latest.header": "The newest articles from this channel's feeds:",
   "latest.none": "No articles yet for this channel's feeds.",
-  "latest.noFeeds": "No feeds post to this channel yet, so there are no articles. An admin can add one with {example}.",
+  "news.noFeeds": "No feeds deliver to this channel, so there are no articles to show here. An admin can add one with {example}.",
   "article.untitled": "(untitled)",
 
   "search.empty": "Type something to search for, e.g. {example}",
   "search.tooLong": "That search is {length} characters long; searches can be at most {max} characters.",
   "search.invalid": "Herald can't search for that ({reason}). Try other words.",
-  "search.header.channel": "Articles from this channel's feeds matching “{query}”:",
-  "search.header.all": "Articles matching “{query}” (this channel has no feeds, so all of Herald's articles were searched):",
-  "search.none.channel": "No articles from this channel's feeds match “{query}”.",
-  "search.none.all": "No articles match “{query}”.",
+  "search.header": "Articles from this channel's feeds matching “{query}”:",
+  "search.none": "No articles from this channel's feeds match “{query}”.",
 
   "show.missing": "Give an article id or link, e.g. {example}",
   "show.notFound": "Herald has no article with the id or link “{ref}”.",
@@ -62,6 +60,10 @@ const en = {
   "feeds.add.fetchFailed": "Couldn't fetch {url}: {reason}.",
   "feeds.add.notAFeed": "{url} is not a feed Herald can read: {reason}.",
   "feeds.add.duplicate": "{url} is already a feed of this channel: {id}.",
+  "feeds.add.channelLimit":
+    "This channel already has {count} feeds, the most Herald allows per channel ({max}). Remove one with {remove} before adding another.",
+  "feeds.add.totalLimit":
+    "Herald already checks {count} feeds, as many as it is allowed to ({max}), so it can't add more. Ask the Herald operator.",
   "feeds.add.done": "Added feed {id}: {title}.",
   "feeds.add.firstRun":
     "New items will be posted from now on; the {count} items already in the feed are recorded without posting.",
@@ -83,7 +85,7 @@ const ko: Record<StringKey, string> = {
   "usage.unknown": "/{command} {name} 명령은 없습니다.",
   "usage.news.title": "Herald 뉴스 명령어:",
   "usage.news.latest": "{syntax}: 이 채널 피드의 최신 기사 ({min}–{max}개, 기본 {default}개)",
-  "usage.news.search": "{syntax}: 기사 검색",
+  "usage.news.search": "{syntax}: 이 채널 피드의 기사 검색",
   "usage.news.show": "{syntax}: 기사 전문과 타임라인 카드",
   "usage.feeds.title": "피드 명령어 (서버 관리자 전용):",
   "usage.feeds.list": "{syntax}: 이 채널에 게시되는 피드 목록",
@@ -97,16 +99,14 @@ const ko: Record<StringKey, string> = {
   "latest.badCount": "개수는 {min}에서 {max} 사이의 정수여야 합니다. “{value}”은(는) 사용할 수 없습니다.",
   "latest.header": "이 채널 피드의 최신 기사:",
   "latest.none": "이 채널의 피드에 아직 기사가 없습니다.",
-  "latest.noFeeds": "이 채널에 게시되는 피드가 아직 없어 기사가 없습니다. 관리자가 {example} 명령으로 추가할 수 있습니다.",
+  "news.noFeeds": "이 채널에 게시되는 피드가 없어 여기서 보여 줄 기사가 없습니다. 관리자가 {example} 명령으로 추가할 수 있습니다.",
   "article.untitled": "(제목 없음)",
 
   "search.empty": "검색할 내용을 입력해 주세요. 예: {example}",
   "search.tooLong": "검색어가 {length}자입니다. 검색어는 최대 {max}자까지 쓸 수 있습니다.",
   "search.invalid": "그 검색어로는 검색할 수 없습니다 ({reason}). 다른 단어로 검색해 보세요.",
-  "search.header.channel": "이 채널 피드에서 “{query}” 검색 결과:",
-  "search.header.all": "“{query}” 검색 결과 (이 채널에 피드가 없어 Herald의 모든 기사에서 찾았습니다):",
-  "search.none.channel": "이 채널 피드에 “{query}”와(과) 일치하는 기사가 없습니다.",
-  "search.none.all": "“{query}”와(과) 일치하는 기사가 없습니다.",
+  "search.header": "이 채널 피드에서 “{query}” 검색 결과:",
+  "search.none": "이 채널 피드에 “{query}”와(과) 일치하는 기사가 없습니다.",
 
   "show.missing": "기사 ID나 링크를 입력해 주세요. 예: {example}",
   "show.notFound": "ID나 링크가 “{ref}”인 기사를 찾을 수 없습니다.",
@@ -135,6 +135,9 @@ const ko: Record<StringKey, string> = {
   "feeds.add.fetchFailed": "{url} 주소를 가져오지 못했습니다: {reason}.",
   "feeds.add.notAFeed": "{url}은(는) Herald가 읽을 수 있는 피드가 아닙니다: {reason}.",
   "feeds.add.duplicate": "{url}은(는) 이미 이 채널의 피드입니다: {id}.",
+  "feeds.add.channelLimit":
+    "이 채널에는 이미 피드가 {count}개 있어 채널당 최대 개수({max}개)에 이르렀습니다. 새 피드를 추가하려면 먼저 {remove} 명령으로 하나를 삭제하세요.",
+  "feeds.add.totalLimit": "Herald가 이미 피드 {count}개를 확인하고 있어 최대 개수({max}개)에 이르렀으므로 더 추가할 수 없습니다. Herald 운영자에게 문의하세요.",
   "feeds.add.done": "{id} 피드를 추가했습니다: {title}.",
   "feeds.add.firstRun": "지금부터 올라오는 새 글을 게시합니다. 피드에 이미 있는 글 {count}개는 게시하지 않고 기록만 합니다.",
 

@@ -1,4 +1,5 @@
 import type { Article, Block } from "../article/types.ts";
+import { cleanBlocks, cleanText, cleanTimeline } from "./clean.ts";
 import { labelsFor } from "./labels.ts";
 import type { CardRef, Detail, NewsMessage } from "./types.ts";
 
@@ -13,6 +14,8 @@ export interface BuildOptions {
 
 /**
  * Builds the platform-neutral message for one article. Pure: no I/O.
+ * Control and bidi characters in the article's text are left out here, the
+ * one place every post, edit and `/news show` passes through.
  *
  * @example buildMessage(article, { detail: "full", card, locale: "ko" })
  */
@@ -24,16 +27,16 @@ export function buildMessage(article: Article, opts: BuildOptions = {}): NewsMes
   return {
     articleId: article.id,
     // A message title is one line: feeds and LLM-written posts sometimes wrap theirs.
-    title: article.title.replace(/\s+/g, " ").trim(),
+    title: cleanText(article.title.replace(/\s+/g, " ")).trim(),
     url: article.url,
-    source: article.source,
+    source: article.source === null ? null : cleanText(article.source),
     date: article.date,
     language: article.language,
-    categories: article.categories,
-    blocks: detail === "full" && article.body.length > 0 ? article.body : summaryBlocks(article),
+    categories: article.categories.map(cleanText),
+    blocks: cleanBlocks(detail === "full" && article.body.length > 0 ? article.body : summaryBlocks(article)),
     image: article.image,
     card: opts.card ?? null,
-    timeline: article.timeline,
+    timeline: cleanTimeline(article.timeline),
     readMoreLabel: labelsFor(opts.locale ?? article.language).readMore,
   };
 }

@@ -13,6 +13,20 @@ export interface UpsertArticleResult {
   changed: boolean;
   /** True when the article was not stored before (`version` is 1). */
   isNew: boolean;
+  /**
+   * Set when the content differs from the latest version but is not newer
+   * than it, so it was not stored (`version` stays the latest's, `changed`
+   * is false): `replay` repeats an earlier version word for word; `older`
+   * carries a content date before the latest version's.
+   */
+  stale?: StaleArticle;
+}
+
+/** Why an article's content was not stored as its newest version. */
+export interface StaleArticle {
+  kind: "replay" | "older";
+  /** For logs: which version it repeats, or the two dates. */
+  reason: string;
 }
 
 /** An article as stored, with its bookkeeping. */
@@ -41,6 +55,11 @@ export interface ArticleStore {
    * version stays readable with {@link getArticleVersion}. Deliver when
    * `isNew || changed`.
    *
+   * Versions only move forward: content equal to an earlier version (a
+   * replayed old body, a stale cache) or dated before the latest version is
+   * not stored and comes back with `stale` saying why, so a correction is
+   * never reverted by whatever arrives late.
+   *
    * @param feedId the feed it came from (must be stored), or null; a non-null feed replaces the recorded one.
    * @throws StoreError when the article is malformed or the feed is not stored.
    */
@@ -51,8 +70,12 @@ export interface ArticleStore {
   getArticleVersion(id: string, version: number): StoredArticle | null;
   /** Newest first by article date; undated articles by when they were first stored. */
   latestArticles(options: LatestArticlesOptions): StoredArticle[];
-  /** The article whose id is `ref`, else the one whose URL is `ref` (with or without a trailing slash), else null. */
-  findArticleByIdOrUrl(ref: string): StoredArticle | null;
+  /**
+   * The article whose id is `ref`, else the one whose URL is `ref` (with or
+   * without a trailing slash), else null. With `feedIds`, only articles that
+   * came from one of those feeds are found (an empty list finds nothing).
+   */
+  findArticleByIdOrUrl(ref: string, options?: { feedIds?: readonly string[] }): StoredArticle | null;
 }
 
 interface ArticleRow {
@@ -72,6 +95,14 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
   const byId = db.prepare<[string], ArticleRow>(`SELECT ${COLUMNS} FROM articles WHERE id = ?`);
   const byUrl = db.prepare<[string, string], ArticleRow>(
     `SELECT ${COLUMNS} FROM articles WHERE url IN (?, ?) ORDER BY updated_at DESC LIMIT 1`,
+  );
+  const inFeeds = "id IN (SELECT article_id FROM article_feeds WHERE feed_id IN (SELECT value FROM json_each(@feeds)))";
+  const byIdInFeeds = db.prepare<{ id: string; feeds: string }, ArticleRow>(`SELECT ${COLUMNS} FROM articles WHERE id = @id AND ${inFeeds}`);
+  const byUrlInFeeds = db.prepare<{ url: string; other: string; feeds: string }, ArticleRow>(
+    `SELECT ${COLUMNS} FROM articles WHERE url IN (@url, @other) AND ${inFeeds} ORDER BY updated_at DESC LIMIT 1`,
+  );
+  const earlierWithHash = db.prepare<[string, string], { version: number }>(
+    "SELECT version FROM article_versions WHERE article_id = ? AND content_hash = ? ORDER BY version DESC LIMIT 1",
   );
   const versionRow = db.prepare<[string, number], ArticleRow>(`
     SELECT a.seq, a.id, a.feed_id, v.version, v.content_hash, v.json, v.created_at, a.updated_at
@@ -105,6 +136,8 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
       }
       return { version: existing.version, changed: false, isNew: false };
     }
+    const stale = existing ? staleAgainst(existing, article, hash) : null;
+    if (existing && stale) return { version: existing.version, changed: false, isNew: false, stale };
     const version = existing ? existing.version + 1 : 1;
     const now = nowIso();
     const json = JSON.stringify(article);
@@ -134,6 +167,17 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
     return { version, changed: existing !== undefined, isNew: existing === undefined };
   });
 
+  /** Why `article` is not newer than the stored `latest`, or null when it is. */
+  function staleAgainst(latest: ArticleRow, article: Article, hash: string): StaleArticle | null {
+    const earlier = earlierWithHash.get(article.id, hash);
+    if (earlier) return { kind: "replay", reason: `same content as version ${earlier.version}; the latest is version ${latest.version}` };
+    const latestDate = (JSON.parse(latest.json) as Article).date;
+    if (article.date !== null && latestDate !== null && Date.parse(article.date) < Date.parse(latestDate)) {
+      return { kind: "older", reason: `dated ${article.date}, before version ${latest.version} dated ${latestDate}` };
+    }
+    return null;
+  }
+
   return {
     upsertArticle(article, feedId) {
       checkArticle(article);
@@ -158,11 +202,15 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
       const feeds = feedIds === undefined ? null : JSON.stringify(feedIds);
       return latest.all({ feeds, limit }).map((row) => toStored(row)!);
     },
-    findArticleByIdOrUrl(ref) {
+    findArticleByIdOrUrl(ref, options = {}) {
       const trimmed = ref.trim();
       if (trimmed === "") return null;
       const other = trimmed.endsWith("/") ? trimmed.slice(0, -1) : `${trimmed}/`;
-      return toStored(byId.get(trimmed) ?? byUrl.get(trimmed, other));
+      const { feedIds } = options;
+      if (feedIds === undefined) return toStored(byId.get(trimmed) ?? byUrl.get(trimmed, other));
+      if (feedIds.length === 0) return null;
+      const feeds = JSON.stringify(feedIds);
+      return toStored(byIdInFeeds.get({ id: trimmed, feeds }) ?? byUrlInFeeds.get({ url: trimmed, other, feeds }));
     },
   };
 }

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { redactSecrets } from "../net/redact.ts";
 import { isForeignKeyViolation, StoreError } from "./errors.ts";
 import { nowIso } from "./time.ts";
 
@@ -38,7 +39,7 @@ export interface DeliveryStore {
   markDelivered(articleId: string, version: number, destinationId: string, platformMessageId: string | null): Delivery;
   /**
    * Records a failed attempt. `permanent` failures are not retried: markSending refuses them.
-   * Errors are stored truncated to 2000 characters; pass messages without secrets.
+   * Errors are stored redacted (see redactSecrets) and truncated to 2000 characters.
    */
   markFailed(articleId: string, version: number, destinationId: string, error: string, permanent: boolean): Delivery;
   /** Counts one more attempt and returns the new count. */
@@ -128,7 +129,9 @@ export function createDeliveryStore(db: Database.Database): DeliveryStore {
   const markFailed = db.transaction((key: Key, error: string, permanent: boolean) => {
     const row = mustGet(key);
     if (row.state === "delivered") throw new StoreError(`${describe(key)} is already delivered; cannot mark it failed`);
-    const message = error.length > MAX_ERROR_LENGTH ? `${error.slice(0, MAX_ERROR_LENGTH - 1)}…` : error;
+    // Reasons quote remote answers; whatever a mapper missed is redacted before it is kept and shown.
+    const safe = redactSecrets(error);
+    const message = safe.length > MAX_ERROR_LENGTH ? `${safe.slice(0, MAX_ERROR_LENGTH - 1)}…` : safe;
     toFailed.run({ ...key, error: message, permanent: permanent ? 1 : 0, now: nowIso() });
     return toDelivery(get.get(key)!);
   });

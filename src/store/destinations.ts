@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { redactSecrets } from "../net/redact.ts";
 import { StoreError } from "./errors.ts";
 import { redactConfig } from "./redact.ts";
 import { nowIso } from "./time.ts";
@@ -75,7 +76,7 @@ export function createDestinationStore(db: Database.Database): DestinationStore 
     },
     flagDestination(id, reason) {
       if (reason.trim() === "") throw new StoreError(`destination ${id}: a flag needs a reason`);
-      setFlag(id, reason);
+      setFlag(id, redactSecrets(reason));
     },
     clearDestinationFlag: (id) => setFlag(id, null),
     getDestination(id) {

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { redactSecrets } from "../net/redact.ts";
 import { isForeignKeyViolation, StoreError } from "./errors.ts";
 import { redactConfig } from "./redact.ts";
 import { nowIso } from "./time.ts";
@@ -152,7 +153,8 @@ export function createFeedStore(db: Database.Database): FeedStore {
       updateFeed(feedId, () =>
         saveError.run({
           id: feedId,
-          error: error === null ? null : error.slice(0, MAX_ERROR_LENGTH),
+          // The last line of defence: callers pass remote text (fetch errors), shown later in /feeds list.
+          error: error === null ? null : redactSecrets(error).slice(0, MAX_ERROR_LENGTH),
           now: nowIso(),
         }),
       ),
