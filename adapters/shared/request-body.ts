@@ -2,8 +2,8 @@
  * Reading request bodies that nobody has authenticated yet. The limit is
  * enforced on the bytes as they arrive, so a chunked body (no Content-Length)
  * costs at most `limit` bytes of memory, and reading stops the moment it is
- * passed. Whoever answers the request closes the connection afterwards: the
- * rest of the body is never read.
+ * passed. Whoever answers the request closes the connection afterwards
+ * ({@link closeUnlessBodyRead}): the rest of the body is never kept.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
@@ -48,14 +48,37 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
   });
 }
 
+/** How long, and how many more bytes, a refused client may keep sending while it gets to read the answer. */
+const LINGER_MS = 1000;
+const LINGER_BYTES = 256 * 1024;
+const lingering = Symbol("herald.lingering");
+
 /**
- * Makes sure a connection whose request body was not read to the end is
- * closed once the answer is out, instead of node:http draining the unread
- * rest (which may be endless) to keep the connection alive.
+ * Closes a connection whose request body was not read to the end once the
+ * answer is out, instead of node:http draining the unread rest (which may be
+ * endless) to keep the connection alive. Call it before answering; it does
+ * nothing when the body was read. Closing at once would make the client,
+ * still writing, see a reset instead of the answer (the unread bytes turn the
+ * close into an RST), so it lingers as nginx does: our side is shut (FIN),
+ * what still arrives is dropped unread for at most 1 s or 256 KiB, then the
+ * socket is destroyed. Nothing is kept.
  */
 export function closeUnlessBodyRead(req: IncomingMessage, res: ServerResponse): void {
-  if (!res.headersSent && !req.complete) res.setHeader("connection", "close");
+  const flagged = req as IncomingMessage & { [lingering]?: true };
+  if (flagged[lingering]) return;
+  flagged[lingering] = true;
   res.once("finish", () => {
-    if (!req.complete) req.socket.destroy();
+    if (req.complete) return;
+    const socket = req.socket;
+    const readAtAnswer = socket.bytesRead;
+    const close = () => socket.destroy();
+    const timer = setTimeout(close, LINGER_MS);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+    socket.end();
+    req.on("data", () => {
+      if (socket.bytesRead - readAtAnswer > LINGER_BYTES) close();
+    });
+    req.resume();
   });
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BodyAbortedError } from "../../adapters/shared/request-body.ts";
+import { BodyAbortedError, closeUnlessBodyRead } from "../../adapters/shared/request-body.ts";
 import type { Logger } from "../log.ts";
 import { HttpError } from "./body.ts";
 
@@ -24,9 +24,7 @@ export function startHttpServer(routes: RouteTable, host: string, port: number, 
   });
   const server = createServer(async (req, res) => {
     // A body left unread (refused before or while reading it) is never drained: the connection goes.
-    res.once("finish", () => {
-      if (!req.complete) req.socket.destroy();
-    });
+    closeUnlessBodyRead(req, res);
     let path = "/";
     try {
       path = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -47,7 +45,7 @@ export function startHttpServer(routes: RouteTable, host: string, port: number, 
       else if (status === 429 || status === 503) log.debug({ path, status, reason: (error as Error).message }, "request shed");
       else log.info({ path, status, reason: (error as Error).message }, "request refused");
       if (!res.headersSent) {
-        const headers = { ...(error instanceof HttpError ? error.headers : {}), ...(req.complete ? {} : { connection: "close" }) };
+        const headers = error instanceof HttpError ? error.headers : {};
         sendJson(res, status, { error: status >= 500 && status !== 503 ? "internal error" : (error as Error).message }, headers);
       } else res.destroy();
     }
