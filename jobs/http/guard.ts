@@ -9,6 +9,8 @@ export interface GuardLimits {
   authFailuresPerMinute: number;
   /** Most client IPs remembered at once; the oldest are forgotten first. */
   maxTrackedIps?: number;
+  /** A body read in an unauthenticated slot that has not arrived whole by then is cut off (default 10 s). */
+  unauthenticatedReadMs?: number;
   now?: () => number;
 }
 
@@ -53,7 +55,7 @@ export class HttpGuard {
   /** Wraps a route that must read each body before it can check the signature on it. */
   signedBody(route: Route): Route {
     return this.authenticating(async (req, res, params) => {
-      const release = this.holdUnauthenticatedSlot();
+      const release = this.holdUnauthenticatedSlot(req);
       try {
         await route(req, res, params);
       } finally {
@@ -62,16 +64,26 @@ export class HttpGuard {
     });
   }
 
-  /** Takes one of the unauthenticated-read slots (503 with Retry-After when none is free); call the result to give it back. */
-  holdUnauthenticatedSlot(): () => void {
+  /**
+   * Takes one of the unauthenticated-read slots for `req` (503 with
+   * Retry-After when none is free); call the result to give it back. A body
+   * still incomplete after `unauthenticatedReadMs` has its connection cut, so
+   * slow senders cannot sit on the slots.
+   */
+  holdUnauthenticatedSlot(req: IncomingMessage): () => void {
     if (this.unauthenticated >= this.limits.maxUnauthenticated) {
       throw new HttpError(503, "too many unauthenticated requests in progress; retry shortly", { "retry-after": String(BUSY_RETRY_AFTER_SECONDS) });
     }
     this.unauthenticated++;
+    const timer = setTimeout(() => {
+      if (!req.complete) req.socket.destroy();
+    }, this.limits.unauthenticatedReadMs ?? 10_000);
+    timer.unref();
     let released = false;
     return () => {
       if (!released) this.unauthenticated--;
       released = true;
+      clearTimeout(timer);
     };
   }
 

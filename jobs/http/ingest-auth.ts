@@ -55,7 +55,7 @@ async function authenticatedBody(req: IncomingMessage, credentials: { token?: st
   // Same answer as a wrong signature, so a path without a secret cannot be told from one with.
   if (credentials.secret === undefined) throw unauthorized("signature does not match the timestamp and body");
 
-  const release = deps.guard.holdUnauthenticatedSlot();
+  const release = deps.guard.holdUnauthenticatedSlot(req);
   let raw: Buffer;
   try {
     raw = await readBody(req, maxBytes);
