@@ -23,11 +23,11 @@ export function startHttpServer(routes: RouteTable, host: string, port: number, 
     return { method, regex, handler };
   });
   const server = createServer(async (req, res) => {
-    // A body left unread (refused before or while reading it) is never drained: the connection goes.
+    // A body left unread (refused before or while reading it) is not drained: the connection is closed after the answer.
     closeUnlessBodyRead(req, res);
     let path = "/";
     try {
-      path = new URL(req.url ?? "/", "http://localhost").pathname;
+      path = requestPath(req.url ?? "/");
       const matches = compiled.filter((r) => r.regex.test(path));
       const route = matches.find((r) => r.method === req.method);
       if (!route) throw new HttpError(matches.length ? 405 : 404, matches.length ? `${req.method} not allowed on ${path}` : `no route ${path}`);
@@ -60,6 +60,14 @@ export function startHttpServer(routes: RouteTable, host: string, port: number, 
       resolve(server);
     });
   });
+}
+
+function requestPath(target: string): string {
+  try {
+    return new URL(target, "http://localhost").pathname;
+  } catch {
+    throw new HttpError(400, `malformed request target '${target.slice(0, 80)}'`);
+  }
 }
 
 /** A route parameter, %-decoded; a malformed escape is the caller's mistake (400), not ours. */
