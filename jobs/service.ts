@@ -3,6 +3,7 @@ import type { HeraldConfig } from "../config/schema.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
+import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
@@ -42,7 +43,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
   });
   let server: Server | null = null;
   if (options.http !== false) {
-    const guard = new HttpGuard({ maxUnauthenticated: config.http.maxUnauthenticated, authFailuresPerMinute: config.http.authFailuresPerMinute });
+    const guard = new HttpGuard({ maxUnauthenticated: config.http.maxUnauthenticated, authFailuresPerMinute: config.http.authFailuresPerMinute, reclaimer: new FloodReclaimer() });
     server = await startHttpServer({ ...routes(runtime, guard), ...botRoutes(runtime, guard) }, config.http.host, config.http.port, log);
   }
   if (options.workers !== false) runtime.startWorkers();

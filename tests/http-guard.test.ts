@@ -8,6 +8,7 @@ import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { readBody } from "../jobs/http/body.ts";
 import { HttpGuard } from "../jobs/http/guard.ts";
+import { FloodReclaimer } from "../jobs/http/reclaim.ts";
 import { type Route, sendJson, startHttpServer } from "../jobs/http/server.ts";
 import { silentLog, waitFor } from "./helpers/pipeline.ts";
 
@@ -76,5 +77,20 @@ describe("HttpGuard", () => {
     }
     expect(table.failures.size).toBe(3);
     expect([...table.failures.keys()]).toEqual(["10.0.0.2", "10.0.0.3", "10.0.0.4"]);
+  });
+});
+
+describe("FloodReclaimer", () => {
+  it("collects once, a second after a burst of 200 refusals goes quiet, and not for fewer", async () => {
+    let collections = 0;
+    const reclaimer = new FloodReclaimer(() => collections++);
+    for (let i = 0; i < 199; i++) reclaimer.note();
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(collections).toBe(0);
+    reclaimer.note();
+    for (let i = 0; i < 50; i++) reclaimer.note();
+    await waitFor(() => collections === 1, 5000, "one collection");
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(collections).toBe(1);
   });
 });

@@ -76,9 +76,10 @@ export function closeUnlessBodyRead(req: IncomingMessage, res: ServerResponse): 
     timer.unref();
     socket.once("close", () => clearTimeout(timer));
     socket.end();
-    req.on("data", () => {
+    // node:http resumes an unread request to drain it (on the next tick); a refused body is left in the kernel instead.
+    setImmediate(() => socket.pause());
+    socket.on("data", () => {
       if (socket.bytesRead - readAtAnswer > LINGER_BYTES) close();
     });
-    req.resume();
   });
 }

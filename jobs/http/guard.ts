@@ -11,6 +11,8 @@ export interface GuardLimits {
   maxTrackedIps?: number;
   /** A body read in an unauthenticated slot that has not arrived whole by then is cut off (default 10 s). */
   unauthenticatedReadMs?: number;
+  /** Told of every refused (401/429/503) or unauthenticated request once it is over, to give memory back after a flood. */
+  reclaimer?: { note(): void };
   now?: () => number;
 }
 
@@ -44,10 +46,11 @@ export class HttpGuard {
   authenticating(route: Route): Route {
     return async (req, res, params) => {
       const ip = clientIp(req);
-      this.refuseIfOverBudget(ip);
       res.once("finish", () => {
         if (res.statusCode === 401) this.recordFailure(ip);
+        if (res.statusCode === 401 || res.statusCode === 429 || res.statusCode === 503) this.limits.reclaimer?.note();
       });
+      this.refuseIfOverBudget(ip);
       await route(req, res, params);
     };
   }
