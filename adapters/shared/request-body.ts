@@ -48,20 +48,19 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
   });
 }
 
-/** How long, and how many more bytes, a refused client may keep sending while it gets to read the answer. */
+/** How long a refused client gets to read the answer before its connection is destroyed. */
 const LINGER_MS = 1000;
-const LINGER_BYTES = 256 * 1024;
 const lingering = Symbol("herald.lingering");
 
 /**
  * Closes a connection whose request body was not read to the end once the
  * answer is out, instead of node:http draining the unread rest (which may be
  * endless) to keep the connection alive. Call it before answering; it does
- * nothing when the body was read. Closing at once would make the client,
- * still writing, see a reset instead of the answer (the unread bytes turn the
- * close into an RST), so it lingers as nginx does: our side is shut (FIN),
- * what still arrives is dropped unread for at most 1 s or 256 KiB, then the
- * socket is destroyed. Nothing is kept.
+ * nothing when the body was read. Destroying the socket at once would make a
+ * client that is still writing see a reset instead of the answer (unread
+ * bytes turn the close into an RST), so our side is shut (FIN) and reading
+ * stopped — what the client still sends stays in the kernel's buffers, not
+ * in Herald — and the socket is destroyed a second later.
  */
 export function closeUnlessBodyRead(req: IncomingMessage, res: ServerResponse): void {
   const flagged = req as IncomingMessage & { [lingering]?: true };
@@ -70,16 +69,14 @@ export function closeUnlessBodyRead(req: IncomingMessage, res: ServerResponse): 
   res.once("finish", () => {
     if (req.complete) return;
     const socket = req.socket;
-    const readAtAnswer = socket.bytesRead;
-    const close = () => socket.destroy();
-    const timer = setTimeout(close, LINGER_MS);
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
     socket.once("close", () => clearTimeout(timer));
     socket.end();
-    // node:http resumes an unread request to drain it (on the next tick); a refused body is left in the kernel instead.
-    setImmediate(() => socket.pause());
-    socket.on("data", () => {
-      if (socket.bytesRead - readAtAnswer > LINGER_BYTES) close();
+    // node:http resumes an unread request on the next tick to drain it; pausing after that stops the reading.
+    setImmediate(() => {
+      req.pause();
+      socket.pause();
     });
   });
 }
