@@ -11,7 +11,7 @@ export interface GuardLimits {
   maxTrackedIps?: number;
   /** A body read in an unauthenticated slot that has not arrived whole by then is cut off (default 10 s). */
   unauthenticatedReadMs?: number;
-  /** Told of every refused (401/429/503) or unauthenticated request once it is over, to give memory back after a flood. */
+  /** Told of every refused request (401/429/503) once answered, to give memory back after a flood. */
   reclaimer?: { note(): void };
   now?: () => number;
 }
