@@ -98,7 +98,16 @@ export const configSchema = z
     telegram: telegramBot,
     redis: z.object({ url: z.string().default("redis://127.0.0.1:6379/0"), prefix: z.string().regex(/^[\w:-]+$/).default("herald") }).prefault({}),
     database: z.object({ path: z.string().default("data/herald.db") }).prefault({}),
-    http: z.object({ host: z.string().default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(8080) }).prefault({}),
+    http: z
+      .object({
+        host: z.string().default("127.0.0.1"),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** Signed bodies read at once before their sender is known; more get 503 with Retry-After, unread. */
+        maxUnauthenticated: z.number().int().min(1).max(10_000).default(64),
+        /** Failed authentications one client IP may make per minute; past that it gets 429 before anything is read. */
+        authFailuresPerMinute: z.number().int().min(1).max(1_000_000).default(20),
+      })
+      .prefault({}),
     ingest: z.object({ token: optionalSecret, secret: optionalSecret, maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
     cards: z
       .object({

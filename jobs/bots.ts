@@ -5,10 +5,11 @@ import type { HeraldConfig } from "../config/schema.ts";
 import type { ChatAdapter, HttpHandler } from "../src/chat/types.ts";
 import { type CommandServices, runCommand } from "../src/commands/index.ts";
 import type { Store } from "../src/store/index.ts";
+import type { ClaimOnce } from "./http/claim-once.ts";
 import type { Logger } from "./log.ts";
 import type { BotPosterFactory } from "./posters.ts";
 
-type Platform = "discord" | "slack" | "telegram";
+export type Platform = "discord" | "slack" | "telegram";
 
 export interface Bots {
   adapters: Map<Platform, ChatAdapter>;
@@ -16,8 +17,8 @@ export interface Bots {
   poster: BotPosterFactory;
   /** Starts receiving commands on every configured bot. */
   start(services: Omit<CommandServices, "destinationsFor" | "ensureDestination">): Promise<void>;
-  /** HTTP-mode endpoints of the started bots. */
-  httpRoutes(): Record<string, HttpHandler>;
+  /** HTTP-mode endpoints of the started bots, with the platform serving each. */
+  httpRoutes(): Record<string, { platform: Platform; handler: HttpHandler }>;
   stop(): Promise<void>;
 }
 
@@ -25,11 +26,16 @@ export interface Bots {
  * Creates the adapter of each bot section in the config. A missing token or
  * secret fails here, at start, with the env var to set.
  */
-export function createBots(config: HeraldConfig, store: Store, log: Logger): Bots {
+export function createBots(config: HeraldConfig, store: Store, log: Logger, claimOnce?: ClaimOnce): Bots {
   const adapters = new Map<Platform, ChatAdapter>();
   if (config.discord) {
     const d = config.discord;
-    adapters.set("discord", createDiscordAdapter({ token: d.token || undefined, publicKey: d.publicKey || undefined, mode: d.mode, apiUrl: d.apiUrl, adminUserIds: d.admins, log: log.child({ platform: "discord" }) }));
+    // Shared by the fleet: a signed interaction replayed to any process runs its command once.
+    const claimInteraction = claimOnce && ((id: string, ttlMs: number) => claimOnce(`discord-interaction:${id}`, ttlMs));
+    adapters.set(
+      "discord",
+      createDiscordAdapter({ token: d.token || undefined, publicKey: d.publicKey || undefined, mode: d.mode, apiUrl: d.apiUrl, adminUserIds: d.admins, claimInteraction, log: log.child({ platform: "discord" }) }),
+    );
   }
   if (config.slack) {
     const s = config.slack;
@@ -94,7 +100,7 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger): Bot
       }
     },
     httpRoutes() {
-      return Object.assign({}, ...started.map((a) => a.httpRoutes()));
+      return Object.fromEntries(started.flatMap((a) => Object.entries(a.httpRoutes()).map(([key, handler]) => [key, { platform: a.platform, handler }])));
     },
     async stop() {
       await Promise.all(started.splice(0).map((a) => a.stop().catch((error: Error) => log.warn({ platform: a.platform, err: error.message }, "bot stop failed"))));

@@ -4,6 +4,7 @@ import type { HeraldConfig } from "../config/schema.ts";
 import { CardRenderer } from "../src/card/index.ts";
 import { openStore, type Store } from "../src/store/index.ts";
 import { type Bots, createBots } from "./bots.ts";
+import { type ClaimOnce, redisClaimOnce } from "./http/claim-once.ts";
 import { createLogger, type Logger } from "./log.ts";
 import type { PipelineContext } from "./pipeline/context.ts";
 import { processDelivery, recordExhausted } from "./pipeline/deliver.ts";
@@ -18,6 +19,8 @@ export interface Runtime {
   log: Logger;
   store: Store;
   connection: Redis;
+  /** Fleet-wide "first time?" for replay protection (signatures, interaction ids). */
+  claimOnce: ClaimOnce;
   ingestQueue: Queue<IngestJobData>;
   deliverQueue: Queue<DeliverJobData>;
   pollQueue: Queue<PollJobData>;
@@ -49,14 +52,16 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
   const log = options.log ?? createLogger(config.log.level);
   const store = openStore(config.database.path);
   syncConfigToStore(config, store);
+  const connection = redisConnection(config.redis.url, log);
+  const claimOnce = redisClaimOnce(connection, config.redis.prefix);
   let bots: Bots;
   try {
-    bots = createBots(config, store, log);
+    bots = createBots(config, store, log, claimOnce);
   } catch (error) {
+    connection.disconnect();
     store.close();
     throw error;
   }
-  const connection = redisConnection(config.redis.url, log);
   const queueOptions = { connection: connection as ConnectionOptions, prefix: config.redis.prefix };
 
   const ingestQueue = new Queue<IngestJobData>(QueueName.ingest, {
@@ -139,5 +144,5 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
     store.close();
   };
 
-  return { config, log, store, connection, ingestQueue, deliverQueue, pollQueue, context, bots, workers, startWorkers, close };
+  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, context, bots, workers, startWorkers, close };
 }

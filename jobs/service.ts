@@ -1,8 +1,10 @@
 import type { Server } from "node:http";
 import type { HeraldConfig } from "../config/schema.ts";
 import { HttpError } from "./http/body.ts";
+import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
-import { closeServer, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
+import { FloodReclaimer } from "./http/reclaim.ts";
+import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { DirectoryWatcher } from "./sources/directory.ts";
@@ -41,7 +43,10 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
     onFeedsChanged: () => scheduleFeeds(runtime),
   });
   let server: Server | null = null;
-  if (options.http !== false) server = await startHttpServer({ ...routes(runtime), ...botRoutes(runtime) }, config.http.host, config.http.port, log);
+  if (options.http !== false) {
+    const guard = new HttpGuard({ maxUnauthenticated: config.http.maxUnauthenticated, authFailuresPerMinute: config.http.authFailuresPerMinute, reclaimer: new FloodReclaimer() });
+    server = await startHttpServer({ ...routes(runtime, guard), ...botRoutes(runtime, guard) }, config.http.host, config.http.port, log);
+  }
   if (options.workers !== false) runtime.startWorkers();
   const address = server?.address();
 
@@ -79,15 +84,24 @@ async function scheduleFeeds(runtime: Runtime): Promise<void> {
   }
 }
 
-/** The bots' HTTP-mode endpoints (Discord interactions, Slack events, Telegram webhook). */
-function botRoutes(runtime: Runtime): RouteTable {
-  return Object.fromEntries(Object.entries(runtime.bots.httpRoutes()).map(([key, handler]) => [key, (req, res) => handler(req, res)]));
+/**
+ * The bots' HTTP-mode endpoints (Discord interactions, Slack events, Telegram
+ * webhook). Slack and Discord sign the body, so it is read before the sender
+ * is known; Telegram's secret is a header, checked before the body is read.
+ */
+function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
+  return Object.fromEntries(
+    Object.entries(runtime.bots.httpRoutes()).map(([key, { platform, handler }]) => {
+      const route: Route = (req, res) => handler(req, res);
+      return [key, platform === "telegram" ? guard.authenticating(route) : guard.signedBody(route)];
+    }),
+  );
 }
 
-function routes(runtime: Runtime): RouteTable {
-  const { config, store, connection, ingestQueue } = runtime;
-  const ingest = async (req: Parameters<RouteTable[string]>[0], res: Parameters<RouteTable[string]>[1], feedId: string | null) => {
-    const accepted = await handleIngest(req, feedId, config, ingestQueue);
+function routes(runtime: Runtime, guard: HttpGuard): RouteTable {
+  const { config, store, connection, ingestQueue, claimOnce } = runtime;
+  const ingest = async (req: Parameters<Route>[0], res: Parameters<Route>[1], feedId: string | null) => {
+    const accepted = await handleIngest(req, feedId, config, ingestQueue, { guard, claimOnce });
     sendJson(res, 202, { accepted: true, ...accepted });
   };
   return {
@@ -102,8 +116,8 @@ function routes(runtime: Runtime): RouteTable {
       } catch {}
       sendJson(res, checks.redis && checks.database ? 200 : 503, { ok: checks.redis && checks.database, ...checks });
     },
-    "POST /ingest": (req, res) => ingest(req, res, null),
-    "POST /ingest/:feed": (req, res, [feedId]) => ingest(req, res, feedId ?? null),
+    "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
+    "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
     "GET /cards/:file": async (_req, res, [file]) => {
       const key = /^([a-f0-9]{16,64})\.png$/.exec(file ?? "")?.[1];
       const png = key ? store.getCard(key) : null;

@@ -1,5 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
+/** How far a signed request's timestamp may be from our clock, either way. */
+export const SIGNATURE_WINDOW_SECONDS = 5 * 60;
+
 /**
  * Constant-time equality for secrets. Both sides are hashed first so the
  * comparison takes the same time whatever the lengths (timingSafeEqual
@@ -11,11 +14,27 @@ export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b) && given.length === expected.length;
 }
 
-/** Checks `sha256=<hex>` against the HMAC-SHA256 of the raw body, in constant time. */
-export function hmacSignatureValid(rawBody: Uint8Array, header: string | undefined, secret: string): boolean {
+/**
+ * Checks `sha256=<hex>` against the HMAC-SHA256 of `<timestamp>.<raw body>`,
+ * in constant time. Signing the timestamp with the body is what lets a
+ * receiver refuse an old captured request (see {@link signatureTimestampProblem}).
+ *
+ * @example hmacSignatureValid(body, "sha256=9f…", "1760400000", secret)
+ */
+export function hmacSignatureValid(rawBody: Uint8Array, header: string | undefined, timestamp: string, secret: string): boolean {
   if (!header?.startsWith("sha256=")) return false;
-  const expected = createHmac("sha256", secret).update(rawBody).digest("hex");
+  const expected = createHmac("sha256", secret).update(`${timestamp}.`).update(rawBody).digest("hex");
   return secretsEqual(header.slice(7).trim().toLowerCase(), expected);
+}
+
+/** Why a signature timestamp (Unix seconds) is unacceptable, or null when it is within the window of now. */
+export function signatureTimestampProblem(timestamp: string | undefined, nowMs = Date.now()): string | null {
+  if (!timestamp) return "missing X-Herald-Timestamp (Unix seconds, signed with the body)";
+  if (!/^\d{1,12}$/.test(timestamp)) return "X-Herald-Timestamp is not a Unix time in seconds";
+  const skew = Number(timestamp) - nowMs / 1000;
+  if (skew < -SIGNATURE_WINDOW_SECONDS) return "X-Herald-Timestamp is more than 5 minutes old";
+  if (skew > SIGNATURE_WINDOW_SECONDS) return "X-Herald-Timestamp is more than 5 minutes in the future";
+  return null;
 }
 
 /** `Authorization: Bearer <token>` against the expected token, in constant time. */

@@ -7,6 +7,11 @@ import { koreanPost } from "./helpers/posts.ts";
 const TOKEN = "ingest-token-for-tests";
 const SECRET = "hmac-secret-for-tests";
 
+/** X-Herald-Timestamp and X-Herald-Signature for `body`, signed now. */
+function signed(body: string, timestamp = Math.floor(Date.now() / 1000)) {
+  return { "x-herald-timestamp": String(timestamp), "x-herald-signature": `sha256=${createHmac("sha256", SECRET).update(`${timestamp}.${body}`).digest("hex")}` };
+}
+
 describe("POST /ingest: authentication, routing and input errors", () => {
   let service: Service;
   let cleanup: () => Promise<void>;
@@ -50,8 +55,7 @@ describe("POST /ingest: authentication, routing and input errors", () => {
 
   it("accepts a JSON article signed with the feed's HMAC secret", async () => {
     const raw = JSON.stringify({ title: "서울 정전 속보", body: "<p>강남 일대 정전</p>", url: "https://news.example.kr/a/1", date: "2026-10-14T01:00:00Z" });
-    const signature = `sha256=${createHmac("sha256", SECRET).update(raw).digest("hex")}`;
-    const res = await fetch(url("/ingest/wire"), { method: "POST", headers: { "x-herald-signature": signature, "content-type": "application/json" }, body: raw });
+    const res = await fetch(url("/ingest/wire"), { method: "POST", headers: { ...signed(raw), "content-type": "application/json" }, body: raw });
     expect(res.status).toBe(202);
   });
 
@@ -61,8 +65,8 @@ describe("POST /ingest: authentication, routing and input errors", () => {
     const attempts: RequestInit[] = [
       { headers: { authorization: "Bearer nope", "content-type": "text/markdown" }, body: koreanPost(2) },
       { headers: { "content-type": "text/markdown" }, body: koreanPost(2) },
-      { headers: { "x-herald-signature": "sha256=deadbeef", "content-type": "application/json" }, body: raw },
-      { headers: { "x-herald-signature": `sha256=${createHmac("sha256", SECRET).update(`${raw} `).digest("hex")}`, "content-type": "application/json" }, body: raw },
+      { headers: { ...signed(raw), "x-herald-signature": "sha256=deadbeef", "content-type": "application/json" }, body: raw },
+      { headers: { ...signed(`${raw} `), "content-type": "application/json" }, body: raw },
       { headers: { authorization: `Bearer ${TOKEN}x`, "content-type": "text/markdown" }, body: koreanPost(2) },
     ];
     for (const init of attempts) {

@@ -116,6 +116,7 @@ export class DiscordAdapter implements ChatAdapter {
       context: this.context,
       onCommand: (invocation) => this.run(invocation),
       maxBodyBytes: this.options.maxInteractionBytes,
+      claimInteraction: this.options.claimInteraction,
       log: this.log,
     });
     return { [DISCORD_INTERACTIONS_ROUTE]: handler };

@@ -1,6 +1,7 @@
 /**
  * The Interactions Endpoint URL: Discord POSTs each slash command here, signed.
- * The request is authenticated before its JSON is even parsed; a command is
+ * The request is authenticated before its JSON is even parsed (its headers
+ * before its body is even read, the body counted as it streams); a command is
  * answered at once with a deferred ephemeral response (Discord's deadline is
  * 3 s) and the work finishes in the background with an `@original` edit.
  */
@@ -9,10 +10,11 @@ import type { KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { InteractionResponseType } from "discord.js";
 import type { HttpHandler } from "../../src/chat/types.ts";
+import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
 import { type CommandInvocation, type InteractionContext, InteractionPayloadError, parseInteraction } from "./interaction.ts";
 import { unknownCommandText } from "./reply.ts";
 import { DEFER_FLAGS } from "./respond.ts";
-import { checkDiscordSignature } from "./signature.ts";
+import { checkDiscordSignature, checkDiscordSignatureHeaders, MAX_CLOCK_SKEW_SECONDS } from "./signature.ts";
 import type { AdapterLog } from "./types.ts";
 
 /** Interactions are small; one with resolved members and long options stays far below this. */
@@ -23,32 +25,36 @@ export interface InteractionsEndpointOptions {
   context: InteractionContext;
   /** Runs after the deferred response has been sent; must not throw. */
   onCommand: (invocation: CommandInvocation) => void;
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
+  /** See DiscordAdapterOptions.claimInteraction. */
+  claimInteraction?: ((interactionId: string, ttlMs: number) => Promise<boolean>) | undefined;
   log?: AdapterLog | undefined;
 }
 
 export function discordInteractionsHandler(options: InteractionsEndpointOptions): HttpHandler {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_INTERACTION_BYTES;
   return async (req, res) => {
-    const body = await readLimited(req, limit);
-    if (body === null) return reply(res, 413, { error: `interaction body is over ${limit} bytes` }, true);
+    const signature = header(req, "x-signature-ed25519");
+    const timestamp = header(req, "x-signature-timestamp");
+    // Headers first: a request that cannot be Discord's is refused before its body is read.
+    const early = checkDiscordSignatureHeaders(signature, timestamp);
+    if (!early.ok) return refuseSignature(req, res, early.reason, options.log);
 
-    const check = checkDiscordSignature(
-      options.publicKey,
-      header(req, "x-signature-ed25519"),
-      header(req, "x-signature-timestamp"),
-      body,
-    );
-    if (!check.ok) {
-      options.log?.warn({ reason: check.reason }, "discord: refused an interaction with a bad signature");
-      return reply(res, 401, { error: `invalid request signature: ${check.reason}` });
+    let body: Buffer;
+    try {
+      body = await readRequestBody(req, limit);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return reply(req, res, 413, { error: `interaction body is over ${limit} bytes` });
+      throw error;
     }
+    const check = checkDiscordSignature(options.publicKey, signature, timestamp, body);
+    if (!check.ok) return refuseSignature(req, res, check.reason, options.log);
 
     let json: unknown;
     try {
       json = JSON.parse(body.toString("utf8"));
     } catch {
-      return reply(res, 400, { error: "interaction body is not valid JSON" });
+      return reply(req, res, 400, { error: "interaction body is not valid JSON" });
     }
 
     let parsed: ReturnType<typeof parseInteraction>;
@@ -57,23 +63,28 @@ export function discordInteractionsHandler(options: InteractionsEndpointOptions)
     } catch (error) {
       if (!(error instanceof InteractionPayloadError)) throw error;
       options.log?.warn({ reason: error.message }, "discord: refused a malformed interaction");
-      return reply(res, 400, { error: error.message });
+      return reply(req, res, 400, { error: error.message });
     }
 
     switch (parsed.kind) {
       case "ping":
-        return reply(res, 200, { type: InteractionResponseType.Pong });
+        return reply(req, res, 200, { type: InteractionResponseType.Pong });
       case "unknown-command":
-        return reply(res, 200, {
+        return reply(req, res, 200, {
           type: InteractionResponseType.ChannelMessageWithSource,
           data: { content: unknownCommandText(parsed.name, parsed.locale), flags: DEFER_FLAGS, allowed_mentions: { parse: [] } },
         });
       case "unsupported":
-        return reply(res, 400, { error: `interaction type ${parsed.type} is not handled by Herald` });
-      case "command":
-        reply(res, 200, { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: DEFER_FLAGS } });
-        options.onCommand(parsed.invocation);
+        return reply(req, res, 400, { error: `interaction type ${parsed.type} is not handled by Herald` });
+      case "command": {
+        const first = await firstSighting(parsed.invocation.interactionId, Number(timestamp), options);
+        if (first === null) return reply(req, res, 503, { error: "cannot check the interaction against replays right now" });
+        reply(req, res, 200, { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: DEFER_FLAGS } });
+        // A replay gets the same acknowledgement, but its command does not run a second time.
+        if (first) options.onCommand(parsed.invocation);
+        else options.log?.warn({ interactionId: parsed.invocation.interactionId }, "discord: replayed interaction acknowledged without running it again");
         return;
+      }
     }
   };
 }
@@ -83,38 +94,27 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function reply(res: ServerResponse, status: number, body: unknown, close = false): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    ...(close ? { connection: "close" } : {}),
-  });
-  res.end(text);
+/** true the first time this id is seen, false for a replay, null when the check could not be made. */
+async function firstSighting(interactionId: string, timestamp: number, options: InteractionsEndpointOptions): Promise<boolean | null> {
+  if (!options.claimInteraction) return true;
+  // Long enough to outlive the signed timestamp's acceptance; a replay after that fails the signature check.
+  const ttlMs = (timestamp + MAX_CLOCK_SKEW_SECONDS) * 1000 - Date.now() + 1000;
+  try {
+    return await options.claimInteraction(interactionId, Math.max(1000, ttlMs));
+  } catch (error) {
+    options.log?.warn({ err: (error as Error).message }, "discord: could not check an interaction for replay");
+    return null;
+  }
 }
 
-/** The whole body, or null once it passes `limit` (the rest is left unread and the connection closed). */
-function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on("data", (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        resolve(null);
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    req.on("end", () => {
-      if (!over) resolve(Buffer.concat(chunks));
-    });
-    req.on("error", reject);
-  });
+function refuseSignature(req: IncomingMessage, res: ServerResponse, reason: string, log: AdapterLog | undefined): void {
+  log?.warn({ reason }, "discord: refused an interaction with a bad signature");
+  reply(req, res, 401, { error: `invalid request signature: ${reason}` });
+}
+
+function reply(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  closeUnlessBodyRead(req, res);
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
 }

@@ -22,6 +22,21 @@ export function discordPublicKey(hex: string): KeyObject {
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
 /**
+ * What can be checked before the body is read: both headers present and well
+ * formed, the timestamp within 5 minutes of now. A request failing this is
+ * refused without reading its body.
+ */
+export function checkDiscordSignatureHeaders(signatureHex: string | undefined, timestamp: string | undefined, nowMs = Date.now()): SignatureCheck {
+  if (!signatureHex || !timestamp) return { ok: false, reason: "missing X-Signature-Ed25519 or X-Signature-Timestamp" };
+  if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) return { ok: false, reason: "X-Signature-Ed25519 is not 64 bytes of hex" };
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: "X-Signature-Timestamp is not a Unix time in seconds" };
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
+    return { ok: false, reason: "X-Signature-Timestamp is more than 5 minutes from now" };
+  }
+  return { ok: true };
+}
+
+/**
  * Checks one request's signature. Signature verification is constant-time in
  * OpenSSL; nothing secret is compared by hand.
  */
@@ -32,12 +47,8 @@ export function checkDiscordSignature(
   body: Buffer,
   nowMs = Date.now(),
 ): SignatureCheck {
-  if (!signatureHex || !timestamp) return { ok: false, reason: "missing X-Signature-Ed25519 or X-Signature-Timestamp" };
-  if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) return { ok: false, reason: "X-Signature-Ed25519 is not 64 bytes of hex" };
-  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: "X-Signature-Timestamp is not a Unix time in seconds" };
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
-    return { ok: false, reason: "X-Signature-Timestamp is more than 5 minutes from now" };
-  }
+  const headers = checkDiscordSignatureHeaders(signatureHex, timestamp, nowMs);
+  if (!headers.ok || !signatureHex || !timestamp) return headers;
   const signed = Buffer.concat([Buffer.from(timestamp, "utf8"), body]);
   const valid = verify(null, signed, key, Buffer.from(signatureHex, "hex"));
   return valid ? { ok: true } : { ok: false, reason: "signature does not match" };

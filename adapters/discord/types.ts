@@ -30,5 +30,12 @@ export interface DiscordAdapterOptions {
   maxRateLimitWaitMs?: number | undefined;
   /** Largest interaction body the HTTP endpoint reads (default 256 KiB). */
   maxInteractionBytes?: number | undefined;
+  /**
+   * HTTP mode: resolves true the first time an interaction id is seen within
+   * `ttlMs` (shared by every process serving the endpoint), false for a
+   * replay, whose command is then acknowledged but not run again. Without it
+   * a signed interaction replayed within the 5-minute window runs twice.
+   */
+  claimInteraction?: ((interactionId: string, ttlMs: number) => Promise<boolean>) | undefined;
   log?: AdapterLog | undefined;
 }

@@ -4,13 +4,16 @@
  * `X-Slack-Signature` HMAC in constant time and refuses requests whose
  * timestamp is more than 5 minutes off (401 either way), answers SSL checks
  * and URL verification, and sends the 3-second ack — but never listens on a
- * port of its own: its `requestListener` is handed each request instead.
+ * port of its own: its `requestListener` is handed each request instead,
+ * with the body already read under Herald's byte limit (Bolt itself would
+ * buffer a chunked body of any size before checking the signature).
  */
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { App, HTTPReceiver } from "@slack/bolt";
+import { App, type BufferedIncomingMessage, HTTPReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
 import type { HttpHandler } from "../../src/chat/types.ts";
+import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
 import { slackLogger } from "./logger.ts";
 import type { SlackLog } from "./types.ts";
 
@@ -47,17 +50,29 @@ export function createHttpModeApp(options: HttpModeOptions): HttpModeApp {
   return { app, route };
 }
 
-function delegate(receiver: HTTPReceiver, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * Reads the body itself, counting bytes as they arrive, and gives Bolt the
+ * same request with the bytes attached as `rawBody`: Bolt's
+ * bufferIncomingMessage uses a `rawBody` that is already there instead of
+ * reading the stream without a limit, and still verifies the signature on it.
+ */
+async function delegate(receiver: HTTPReceiver, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readRequestBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    closeUnlessBodyRead(req, res);
+    res.writeHead(413, { "content-type": "text/plain" }).end(`request body is over ${MAX_BODY_BYTES} bytes`);
+    return;
+  }
+  const buffered: BufferedIncomingMessage = Object.assign(req, { rawBody: body });
   return new Promise((resolve) => {
     res.once("finish", () => resolve());
     res.once("close", () => resolve());
-    if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
-      res.writeHead(413).end();
-      return;
-    }
     try {
       // Answers asynchronously; paths other than the endpoint throw HTTPReceiverDeferredRequestError.
-      receiver.requestListener(req, res);
+      receiver.requestListener(buffered, res);
     } catch {
       if (!res.headersSent) res.writeHead(404).end();
       else res.destroy();

@@ -1,11 +1,14 @@
 /**
  * Webhook mode: Telegram POSTs each update to Herald's HTTP server with the
  * secret given to setWebhook in `X-Telegram-Bot-Api-Secret-Token`. grammY's
- * `webhookCallback` (node:http adapter) compares it in constant time and
- * answers 401 without running any handler when it is wrong or missing.
+ * `webhookCallback` compares it in constant time and answers 401 without
+ * reading the body or running any handler when it is wrong or missing.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Api, type Bot, webhookCallback } from "grammy";
+import type { Update } from "grammy/types";
 import type { HttpHandler } from "../../src/chat/types.ts";
+import { BodyAbortedError, BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
 import { scrubToken, telegramError } from "./errors.ts";
 import { TELEGRAM_UPDATE_TYPES } from "./polling.ts";
 import type { TelegramClient } from "./types.ts";
@@ -33,25 +36,26 @@ export function checkWebhookSecret(secret: string | undefined): string {
 
 /**
  * The HTTP handler for Telegram's webhook requests. The bot must be
- * initialised. Bodies declared over 1 MB are refused with 413, malformed JSON
- * with 400 (grammY reads the body only once the secret matched).
+ * initialised. The secret header is checked before the body is read; bodies
+ * over 1 MB (declared or counted as they arrive) are refused with 413 and the
+ * connection closed, malformed JSON with 400.
  */
 export function telegramWebhookHandler(bot: Bot, secret: string, client: Pick<TelegramClient, "token" | "log">): HttpHandler {
-  const callback = webhookCallback(bot, "http", {
+  const callback = webhookCallback(bot, boundedHttpAdapter, {
     secretToken: checkWebhookSecret(secret),
     onTimeout: "return",
     timeoutMilliseconds: ANSWER_WITHIN_MS,
   });
   return async (req, res) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (Number.isFinite(declared) && declared > MAX_UPDATE_BYTES) {
-      res.writeHead(413, { "content-type": "text/plain" }).end("update too large");
-      req.resume();
-      return;
-    }
     try {
       await callback(req, res);
     } catch (error) {
+      if (error instanceof BodyAbortedError) throw error;
+      if (error instanceof BodyTooLargeError) {
+        closeUnlessBodyRead(req, res);
+        if (!res.headersSent) res.writeHead(413, { "content-type": "text/plain" }).end("update too large");
+        return;
+      }
       const malformed = error instanceof SyntaxError;
       const reason = malformed ? "malformed JSON" : scrubToken(error instanceof Error ? error.message : String(error), client.token);
       client.log.warn({ reason }, "telegram: webhook request failed");
@@ -59,6 +63,37 @@ export function telegramWebhookHandler(bot: Bot, secret: string, client: Pick<Te
         res.writeHead(malformed ? 400 : 500, { "content-type": "text/plain" }).end(malformed ? "malformed update" : "error");
       }
     }
+  };
+}
+
+/** The request/response view grammY's webhookCallback works with (its ReqResHandler, which grammY does not export). */
+interface WebhookExchange {
+  update: Promise<Update>;
+  header?: string;
+  end: () => void;
+  respond: (json: string) => unknown;
+  unauthorized: () => unknown;
+}
+
+/**
+ * grammY's node:http adapter, except that the body is read under
+ * {@link MAX_UPDATE_BYTES} as it streams. grammY reads `update` only once
+ * the secret header matched, so a caller without the secret costs no read.
+ */
+function boundedHttpAdapter(req: IncomingMessage, res: ServerResponse): WebhookExchange {
+  const secretHeader = req.headers["x-telegram-bot-api-secret-token"];
+  const header = Array.isArray(secretHeader) ? secretHeader[0] : secretHeader;
+  return {
+    ...(header === undefined ? {} : { header }),
+    get update() {
+      return readRequestBody(req, MAX_UPDATE_BYTES).then((raw) => JSON.parse(raw.toString("utf8")) as Update);
+    },
+    end: () => res.end(),
+    respond: (json: string) => res.writeHead(200, { "content-type": "application/json" }).end(json),
+    unauthorized: () => {
+      closeUnlessBodyRead(req, res);
+      res.writeHead(401, { "content-type": "text/plain" }).end("secret token is wrong");
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { BodyTooLargeError, readRequestBody } from "../../adapters/shared/request-body.ts";
 
 export class HttpError extends Error {
   constructor(
@@ -10,19 +11,16 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the whole body, refusing more than `maxBytes` (413) without buffering the excess. */
+/**
+ * Reads the whole body, refusing more than `maxBytes` (413) as soon as the
+ * declared length or the bytes received so far pass it. A client that hangs
+ * up mid-body rejects with BodyAbortedError (there is nobody to answer).
+ */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? Number.NaN);
-  if (declared > maxBytes) throw new HttpError(413, `body larger than ${maxBytes} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      req.destroy();
-      throw new HttpError(413, `body larger than ${maxBytes} bytes`);
-    }
-    chunks.push(chunk as Buffer);
+  try {
+    return await readRequestBody(req, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new HttpError(413, error.message);
+    throw error;
   }
-  return Buffer.concat(chunks);
 }

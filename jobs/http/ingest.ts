@@ -3,11 +3,9 @@ import type { IncomingMessage } from "node:http";
 import type { Queue } from "bullmq";
 import type { HeraldConfig } from "../../config/schema.ts";
 import { type ArticleFields, ArticleParseError, articleFromFields, parsePost } from "../../src/article/index.ts";
-import { bearerValid, hmacSignatureValid } from "../../src/auth.ts";
 import type { IngestJobData } from "../queues.ts";
-import { HttpError, readBody } from "./body.ts";
-
-type WebhookFeed = Extract<HeraldConfig["feeds"][number], { type: "webhook" }>;
+import { HttpError } from "./body.ts";
+import { type IngestAuthDeps, readAuthenticatedIngest } from "./ingest-auth.ts";
 
 export interface IngestAccepted {
   feedId: string;
@@ -18,14 +16,18 @@ export interface IngestAccepted {
 /**
  * `POST /ingest` and `POST /ingest/<feed id>`: a post (text/markdown, front
  * matter + body) or a JSON article, authenticated by a bearer token or an
- * HMAC signature of the raw body. The input is parsed before it is queued,
- * so the caller learns at once what is wrong with it; nothing is stored or
+ * HMAC signature of the timestamp and raw body (ingest-auth.ts). The input
+ * is parsed before it is queued, so the caller learns at once what is wrong with it; nothing is stored or
  * queued for a request that fails auth or parsing.
  */
-export async function handleIngest(req: IncomingMessage, feedIdFromPath: string | null, config: HeraldConfig, queue: Queue<IngestJobData>): Promise<IngestAccepted> {
-  const feed = pickFeed(config, feedIdFromPath);
-  const raw = await readBody(req, config.ingest.maxBytes);
-  authenticate(req, raw, feed, config);
+export async function handleIngest(
+  req: IncomingMessage,
+  feedIdFromPath: string | null,
+  config: HeraldConfig,
+  queue: Queue<IngestJobData>,
+  auth: IngestAuthDeps,
+): Promise<IngestAccepted> {
+  const { feed, raw } = await readAuthenticatedIngest(req, feedIdFromPath, config, auth);
 
   const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const input = `POST /ingest/${feed.id}`;
@@ -50,28 +52,6 @@ export async function handleIngest(req: IncomingMessage, feedIdFromPath: string 
   const jobId = `${feed.id}.http.${createHash("sha256").update(raw).digest("hex").slice(0, 24)}`;
   await queue.add("ingest", job, { jobId });
   return { feedId: feed.id, articleId, jobId };
-}
-
-function pickFeed(config: HeraldConfig, feedId: string | null): WebhookFeed {
-  const webhookFeeds = config.feeds.filter((f): f is WebhookFeed => f.type === "webhook");
-  if (feedId) {
-    const feed = webhookFeeds.find((f) => f.id === feedId);
-    if (!feed) throw new HttpError(404, `no webhook feed '${feedId}'`);
-    return feed;
-  }
-  if (webhookFeeds.length === 1) return webhookFeeds[0] as WebhookFeed;
-  if (webhookFeeds.length === 0) throw new HttpError(404, "no webhook feed is configured");
-  throw new HttpError(400, `several webhook feeds: POST to /ingest/<feed id>, one of ${webhookFeeds.map((f) => f.id).join(", ")}`);
-}
-
-function authenticate(req: IncomingMessage, raw: Buffer, feed: WebhookFeed, config: HeraldConfig): void {
-  const token = feed.token ?? config.ingest.token;
-  const secret = feed.secret ?? config.ingest.secret;
-  const signature = req.headers["x-herald-signature"];
-  const ok =
-    (token !== undefined && bearerValid(req.headers.authorization, token)) ||
-    (secret !== undefined && typeof signature === "string" && hmacSignatureValid(raw, signature, secret));
-  if (!ok) throw new HttpError(401, "missing or wrong credentials (Authorization: Bearer <token> or X-Herald-Signature: sha256=<hmac>)", { "www-authenticate": "Bearer" });
 }
 
 function parseJsonArticle(raw: Buffer): ArticleFields {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { BodyAbortedError, closeUnlessBodyRead } from "../../adapters/shared/request-body.ts";
 import type { Logger } from "../log.ts";
 import { HttpError } from "./body.ts";
 
@@ -12,7 +13,8 @@ export interface RouteTable {
 /**
  * A small router on node:http. Routes are `"POST /ingest/:id"` patterns.
  * Errors become JSON `{ error }` answers with their status; anything
- * unexpected is a 500 that names no internals.
+ * unexpected is a 500 that names no internals. A client hanging up mid-body
+ * is logged at debug: it is routine, and floods of it must not flood the log.
  */
 export function startHttpServer(routes: RouteTable, host: string, port: number, log: Logger): Promise<Server> {
   const compiled = Object.entries(routes).map(([key, handler]) => {
@@ -21,20 +23,30 @@ export function startHttpServer(routes: RouteTable, host: string, port: number, 
     return { method, regex, handler };
   });
   const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const matches = compiled.filter((r) => r.regex.test(path));
-    const route = matches.find((r) => r.method === req.method);
+    // A body left unread (refused before or while reading it) is not drained: the connection is closed after the answer.
+    closeUnlessBodyRead(req, res);
+    let path = "/";
     try {
+      path = requestPath(req.url ?? "/");
+      const matches = compiled.filter((r) => r.regex.test(path));
+      const route = matches.find((r) => r.method === req.method);
       if (!route) throw new HttpError(matches.length ? 405 : 404, matches.length ? `${req.method} not allowed on ${path}` : `no route ${path}`);
-      const params = (route.regex.exec(path) ?? []).slice(1).map(decodeURIComponent);
+      const params = (route.regex.exec(path) ?? []).slice(1).map(decodePathSegment);
       await route.handler(req, res, params);
     } catch (error) {
+      if (error instanceof BodyAbortedError) {
+        // The client is gone: nobody to answer, nothing wrong on our side.
+        log.debug({ path, reason: error.message }, "request aborted by the client");
+        res.destroy();
+        return;
+      }
       const status = error instanceof HttpError ? error.status : 500;
-      if (status >= 500) log.error({ path, err: (error as Error).message }, "request failed");
+      if (status >= 500 && status !== 503) log.error({ path, err: (error as Error).message }, "request failed");
+      else if (status === 429 || status === 503) log.debug({ path, status, reason: (error as Error).message }, "request shed");
       else log.info({ path, status, reason: (error as Error).message }, "request refused");
       if (!res.headersSent) {
         const headers = error instanceof HttpError ? error.headers : {};
-        sendJson(res, status, { error: status >= 500 ? "internal error" : (error as Error).message }, headers);
+        sendJson(res, status, { error: status >= 500 && status !== 503 ? "internal error" : (error as Error).message }, headers);
       } else res.destroy();
     }
   });
@@ -48,6 +60,23 @@ export function startHttpServer(routes: RouteTable, host: string, port: number, 
       resolve(server);
     });
   });
+}
+
+function requestPath(target: string): string {
+  try {
+    return new URL(target, "http://localhost").pathname;
+  } catch {
+    throw new HttpError(400, `malformed request target '${target.slice(0, 80)}'`);
+  }
+}
+
+/** A route parameter, %-decoded; a malformed escape is the caller's mistake (400), not ours. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `malformed %-escape in path segment '${segment.slice(0, 80)}'`);
+  }
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
