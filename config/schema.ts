@@ -55,6 +55,15 @@ export const feedSchema = z.discriminatedUnion("type", [
   z.object({ ...feedCommon, type: z.literal("webhook"), token: optionalSecret, secret: optionalSecret }),
 ]);
 
+/** The budget of one parse of untrusted input (posts, feeds) on a worker thread; past it the input fails with a reason. */
+export const processingSchema = z
+  .object({
+    timeout: duration.default(2000),
+    memoryMb: z.number().int().min(16).max(16_384).default(256),
+    threads: z.number().int().min(1).max(64).default(2),
+  })
+  .prefault({});
+
 const apiUrl = httpUrl.optional();
 
 /** Bot sections: tokens may be absent here; the adapter names the missing env var when the bot is used. */
@@ -119,6 +128,7 @@ export const configSchema = z
         updates: z.enum(["edit", "post"]).default("edit"),
       })
       .prefault({}),
+    processing: processingSchema,
     security: z.object({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
     log: z.object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
     destinations: z.array(destinationSchema).default([]),

@@ -86,7 +86,7 @@ function botRoutes(runtime: Runtime): RouteTable {
 function routes(runtime: Runtime): RouteTable {
   const { config, store, connection, ingestQueue } = runtime;
   const ingest = async (req: Parameters<RouteTable[string]>[0], res: Parameters<RouteTable[string]>[1], feedId: string | null) => {
-    const accepted = await handleIngest(req, feedId, config, ingestQueue);
+    const accepted = await handleIngest(req, feedId, config, ingestQueue, { untrusted: runtime.untrusted, store, log: runtime.log });
     sendJson(res, 202, { accepted: true, ...accepted });
   };
   return {
