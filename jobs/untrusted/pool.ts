@@ -23,6 +23,8 @@ export interface UntrustedPool {
   article(task: ArticleInput): Promise<Article>;
   /** Feed bytes → items. @throws {FeedParseError} bad input or over budget */
   feed(task: FeedInput): Promise<ParsedFeed>;
+  /** Threads running now: none until the first task, and none again once they have idled out. */
+  threads(): number;
   /** Terminates the threads; tasks still running fail. */
   close(): Promise<void>;
 }
@@ -31,16 +33,29 @@ const WORKER_FILE = fileURLToPath(new URL("./worker.mjs", import.meta.url));
 /** A thread unused this long stops, so a process that never parses holds none. */
 const IDLE_TIMEOUT_MS = 30_000;
 
-export function createUntrustedPool(budget: ProcessingBudget): UntrustedPool {
+export function createUntrustedPool(budget: ProcessingBudget, options: { idleTimeoutMs?: number } = {}): UntrustedPool {
   const piscina = new Piscina({
     filename: WORKER_FILE,
     minThreads: 0,
     maxThreads: budget.threads,
-    idleTimeout: IDLE_TIMEOUT_MS,
+    idleTimeout: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
     resourceLimits: { maxOldGenerationSizeMb: budget.memoryMb },
   });
 
+  const slots = fifoSlots(budget.threads);
+
   async function run<T>(name: "article" | "feed", task: object, fail: (reason: string) => Error): Promise<T> {
+    // Tasks wait here rather than in piscina's queue: with no minimum of threads, piscina does not replace a
+    // terminated thread for the tasks already queued behind it, so they would wait forever.
+    await slots.acquire();
+    try {
+      return await runNow<T>(name, task, fail);
+    } finally {
+      slots.release();
+    }
+  }
+
+  async function runNow<T>(name: "article" | "feed", task: object, fail: (reason: string) => Error): Promise<T> {
     const { port1: started, port2: startedInWorker } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -65,8 +80,29 @@ export function createUntrustedPool(budget: ProcessingBudget): UntrustedPool {
   return {
     article: (task) => run("article", task, (reason) => new ArticleParseError(task.input, reason)),
     feed: (task) => run("feed", task, (reason) => new FeedParseError(task.options.source, reason)),
+    threads: () => piscina.threads.length,
     close: () => piscina.destroy(),
   };
 }
 
 const formatMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+/** At most `size` holders at a time; the others wait in arrival order. */
+function fifoSlots(size: number): { acquire(): Promise<void>; release(): void } {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire() {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
