@@ -30,6 +30,8 @@ export interface UntrustedPool {
 }
 
 const WORKER_FILE = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+/** Added to the parse threads' niceness (Linux; a no-op where threads cannot be reniced). */
+const PARSE_THREAD_NICENESS = 10;
 /** A thread unused this long stops, so a process that never parses holds none. */
 const IDLE_TIMEOUT_MS = 30_000;
 
@@ -40,6 +42,9 @@ export function createUntrustedPool(budget: ProcessingBudget, options: { idleTim
     maxThreads: budget.threads,
     idleTimeout: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
     resourceLimits: { maxOldGenerationSizeMb: budget.memoryMb },
+    // Parse threads yield the CPU to the event loop (on a 2-core host two busy parses would otherwise slow every answer);
+    // a normal post needs milliseconds, so the budget still has ample room.
+    niceIncrement: PARSE_THREAD_NICENESS,
   });
 
   const slots = fifoSlots(budget.threads);
