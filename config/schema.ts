@@ -58,7 +58,8 @@ export const feedSchema = z.discriminatedUnion("type", [
 /** The budget of one parse of untrusted input (posts, feeds) on a worker thread; past it the input fails with a reason. */
 export const processingSchema = z
   .object({
-    timeout: duration.default(2000),
+    // A number is milliseconds: what a parsed config holds, so a config written back out (as tests do for child processes) still reads.
+    timeout: z.union([z.number().int().positive(), duration]).default(2000),
     memoryMb: z.number().int().min(16).max(16_384).default(256),
     threads: z.number().int().min(1).max(64).default(2),
   })
