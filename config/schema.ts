@@ -60,7 +60,8 @@ export const processingSchema = z
   .object({
     // A number is milliseconds: what a parsed config holds, so a config written back out (as tests do for child processes) still reads.
     timeout: z.union([z.number().int().positive(), duration]).default(2000),
-    memoryMb: z.number().int().min(16).max(16_384).default(256),
+    // A worker thread needs some 20 MB just to load the parsers (at 16 it can fail to start); 64 leaves room for real posts.
+    memoryMb: z.number().int().min(64).max(16_384).default(256),
     threads: z.number().int().min(1).max(64).default(2),
   })
   .prefault({});
