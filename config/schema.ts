@@ -55,6 +55,17 @@ export const feedSchema = z.discriminatedUnion("type", [
   z.object({ ...feedCommon, type: z.literal("webhook"), token: optionalSecret, secret: optionalSecret }),
 ]);
 
+/** The budget of one parse of untrusted input (posts, feeds) on a worker thread; past it the input fails with a reason. */
+export const processingSchema = z
+  .object({
+    // A number is milliseconds: what a parsed config holds, so a config written back out (as tests do for child processes) still reads.
+    timeout: z.union([z.number().int().positive(), duration]).default(2000),
+    // A worker thread needs some 20 MB just to load the parsers (at 16 it can fail to start); 64 leaves room for real posts.
+    memoryMb: z.number().int().min(64).max(16_384).default(256),
+    threads: z.number().int().min(1).max(64).default(2),
+  })
+  .prefault({});
+
 const apiUrl = httpUrl.optional();
 
 /** Bot sections: tokens may be absent here; the adapter names the missing env var when the bot is used. */
@@ -130,6 +141,7 @@ export const configSchema = z
         updates: z.enum(["edit", "post"]).default("edit"),
       })
       .prefault({}),
+    processing: processingSchema,
     security: z.object({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
     /** Caps on what chat users can make Herald do. */
     limits: z

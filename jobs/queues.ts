@@ -1,8 +1,8 @@
-import type { ArticleFields } from "../src/article/index.ts";
+import type { Article, ArticleFields } from "../src/article/index.ts";
 
-/** Queue names, one per role. Payloads carry ids and raw input, never rendered output. */
+/** Queue names, one per role. Payloads carry ids, raw input or parsed articles, never rendered output. */
 export const QueueName = {
-  /** Raw input → article, stored, card rendered, deliveries fanned out. */
+  /** Raw input (or an article parsed at the door) → article, stored, card rendered, deliveries fanned out. */
   ingest: "ingest",
   /** One article version to one destination. */
   deliver: "deliver",
@@ -17,6 +17,8 @@ export type IngestJobData = {
 } & (
   | { kind: "post"; raw: string }
   | { kind: "fields"; fields: ArticleFields }
+  /** Already parsed (and proven to format) within the processing budget, by `POST /ingest`: the worker does not parse it again. */
+  | { kind: "article"; article: Article }
 );
 
 export interface DeliverJobData {

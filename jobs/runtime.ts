@@ -13,6 +13,7 @@ import { processIngest } from "./pipeline/ingest.ts";
 import { createPosterRegistry } from "./posters.ts";
 import { type DeliverJobData, type IngestJobData, type PollJobData, QueueName } from "./queues.ts";
 import { processPoll } from "./sources/rss.ts";
+import { createUntrustedPool, type UntrustedPool } from "./untrusted/pool.ts";
 
 export interface Runtime {
   config: HeraldConfig;
@@ -24,6 +25,8 @@ export interface Runtime {
   ingestQueue: Queue<IngestJobData>;
   deliverQueue: Queue<DeliverJobData>;
   pollQueue: Queue<PollJobData>;
+  /** Worker threads for parsing untrusted input; none run until the first parse. */
+  untrusted: UntrustedPool;
   context: PipelineContext;
   /** The configured chat bots (posting works without starting them; commands need `bots.start`). */
   bots: Bots;
@@ -86,6 +89,7 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
     queue.on("error", (error) => log.debug({ queue: queue.name, err: error.message }, "queue connection error"));
   }
 
+  const untrusted = createUntrustedPool(config.processing);
   let renderer: Promise<CardRenderer> | null = null;
   const context: PipelineContext = {
     config,
@@ -100,6 +104,7 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
     },
     poster: createPosterRegistry(config, bots.poster),
     redis: connection,
+    untrusted,
   };
 
   const workers: Worker[] = [];
@@ -138,11 +143,12 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
       await Promise.all(workers.map((w) => w.close(true)));
     }
     await bots.stop();
+    await untrusted.close();
     await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close()]);
     if (renderer) await (await renderer.catch(() => null))?.close();
     for (const redis of ownConnections) redis.disconnect();
     store.close();
   };
 
-  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, context, bots, workers, startWorkers, close };
+  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, untrusted, context, bots, workers, startWorkers, close };
 }

@@ -4,10 +4,11 @@ import { basename, extname, join } from "node:path";
 import { formatDiscord } from "../../adapters/discord/format.ts";
 import { formatSlack } from "../../adapters/slack/format.ts";
 import { formatTelegram } from "../../adapters/telegram/format.ts";
-import { parsePost } from "../../src/article/index.ts";
+import { processingSchema } from "../../config/schema.ts";
 import { bundledFonts, CardRenderer, cardDataFromArticle } from "../../src/card/index.ts";
 import { buildMessage } from "../../src/message/build.ts";
 import { renderPreviewPage } from "../preview/page.ts";
+import { createUntrustedPool, type UntrustedPool } from "../untrusted/pool.ts";
 
 export interface PreviewOptions {
   inputs: string[];
@@ -46,6 +47,8 @@ export async function preview(options: PreviewOptions): Promise<PreviewResult[]>
     return renderer;
   };
 
+  // Posts are parsed as the service parses them: on worker threads, within the default processing budget.
+  const untrusted = createUntrustedPool(processingSchema.parse(undefined));
   const results: PreviewResult[] = [];
   try {
     let next = 0;
@@ -54,7 +57,7 @@ export async function preview(options: PreviewOptions): Promise<PreviewResult[]>
         const index = next++;
         const file = files[index] as string;
         const dir = several ? join(options.out, slugs[index] as string) : options.out;
-        const result = await previewOne(file, dir, options, getRenderer);
+        const result = await previewOne(file, dir, options, untrusted, getRenderer);
         results.push(result);
         options.onResult?.(result, results.length, files.length);
       }
@@ -62,17 +65,24 @@ export async function preview(options: PreviewOptions): Promise<PreviewResult[]>
     // Two at a time matches the renderer's two warm browsers.
     await Promise.all([worker(), worker()]);
   } finally {
+    await untrusted.close();
     if (renderer) await (await (renderer as Promise<CardRenderer>).catch(() => null))?.close();
   }
   return results;
 }
 
-async function previewOne(file: string, dir: string, options: PreviewOptions, getRenderer: () => Promise<CardRenderer>): Promise<PreviewResult> {
+async function previewOne(
+  file: string,
+  dir: string,
+  options: PreviewOptions,
+  untrusted: UntrustedPool,
+  getRenderer: () => Promise<CardRenderer>,
+): Promise<PreviewResult> {
   try {
     const raw = await readFile(file).catch((error: NodeJS.ErrnoException) => {
       throw new Error(`${file}: cannot read (${error.code ?? error.message})`);
     });
-    const article = parsePost(raw, file, { baseUrl: options.baseUrl ?? null });
+    const article = await untrusted.article({ kind: "post", raw, input: file, options: { baseUrl: options.baseUrl ?? null } });
     const cardData = cardDataFromArticle(article);
     const card = cardData ? await (await getRenderer()).render(cardData) : null;
     const message = buildMessage(article, {

@@ -2,10 +2,20 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Queue } from "bullmq";
 import type { HeraldConfig } from "../../config/schema.ts";
-import { type ArticleFields, ArticleParseError, articleFromFields, parsePost } from "../../src/article/index.ts";
+import { type Article, type ArticleFields, ArticleParseError } from "../../src/article/index.ts";
+import type { Store } from "../../src/store/index.ts";
+import type { Logger } from "../log.ts";
 import type { IngestJobData } from "../queues.ts";
+import type { UntrustedPool } from "../untrusted/pool.ts";
 import { HttpError } from "./body.ts";
 import { type IngestAuthDeps, readAuthenticatedIngest } from "./ingest-auth.ts";
+
+/** Where the handler parses (a worker thread within the budget) and records input it had to refuse. */
+export interface IngestParsing {
+  untrusted: UntrustedPool;
+  store: Pick<Store, "recordFeedError">;
+  log: Logger;
+}
 
 export interface IngestAccepted {
   feedId: string;
@@ -17,41 +27,46 @@ export interface IngestAccepted {
  * `POST /ingest` and `POST /ingest/<feed id>`: a post (text/markdown, front
  * matter + body) or a JSON article, authenticated by a bearer token or an
  * HMAC signature of the timestamp and raw body (ingest-auth.ts). The input
- * is parsed before it is queued, so the caller learns at once what is wrong with it; nothing is stored or
- * queued for a request that fails auth or parsing.
+ * is parsed (on a worker thread, within the budget) before it is queued, so
+ * the caller learns at once what is wrong with it; nothing is stored or
+ * queued for a request that fails auth or parsing. The parsed article is
+ * what is queued, so the ingest worker does not parse it again.
  */
 export async function handleIngest(
   req: IncomingMessage,
   feedIdFromPath: string | null,
   config: HeraldConfig,
   queue: Queue<IngestJobData>,
-  auth: IngestAuthDeps,
+  deps: IngestAuthDeps & IngestParsing,
 ): Promise<IngestAccepted> {
-  const { feed, raw } = await readAuthenticatedIngest(req, feedIdFromPath, config, auth);
+  const { feed, raw } = await readAuthenticatedIngest(req, feedIdFromPath, config, deps);
 
   const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const input = `POST /ingest/${feed.id}`;
   const options = { baseUrl: feed.baseUrl ?? null, source: feed.name ?? null };
-  let job: IngestJobData;
-  let articleId: string;
+  // Only cheap checks run on the event loop; the parse itself runs once, on a worker thread within the budget, and its result is queued.
+  let article: Article;
   try {
     if (contentType === "application/json") {
-      const fields = parseJsonArticle(raw);
-      articleId = articleFromFields(fields, input, options).id;
-      job = { feedId: feed.id, input, kind: "fields", fields };
+      article = await deps.untrusted.article({ kind: "fields", fields: parseJsonArticle(raw), input, options });
     } else if (contentType === "text/markdown" || contentType === "text/plain" || contentType === "text/x-markdown") {
-      articleId = parsePost(raw, input, options).id;
-      job = { feedId: feed.id, input, kind: "post", raw: raw.toString("utf8") };
+      article = await deps.untrusted.article({ kind: "post", raw, input, options });
     } else {
       throw new HttpError(415, `unsupported content type '${contentType || "(none)"}': send text/markdown or application/json`);
     }
   } catch (error) {
-    if (error instanceof ArticleParseError) throw new HttpError(422, error.message);
+    if (error instanceof ArticleParseError) {
+      // Admins see a sender's broken (or over-budget) posts on the feed, as for every other source.
+      deps.store.recordFeedError(feed.id, error.message);
+      deps.log.warn({ feedId: feed.id, input, err: error.message }, "bad article input");
+      throw new HttpError(422, error.message);
+    }
     throw error;
   }
+  const job: IngestJobData = { feedId: feed.id, input, kind: "article", article };
   const jobId = `${feed.id}.http.${createHash("sha256").update(raw).digest("hex").slice(0, 24)}`;
   await queue.add("ingest", job, { jobId });
-  return { feedId: feed.id, articleId, jobId };
+  return { feedId: feed.id, articleId: article.id, jobId };
 }
 
 function parseJsonArticle(raw: Buffer): ArticleFields {

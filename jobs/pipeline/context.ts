@@ -6,6 +6,7 @@ import type { CardRenderer } from "../../src/card/index.ts";
 import type { Store } from "../../src/store/index.ts";
 import type { Logger } from "../log.ts";
 import type { DeliverJobData, IngestJobData } from "../queues.ts";
+import type { UntrustedPool } from "../untrusted/pool.ts";
 
 /** What the job processors need; built once per process by jobs/runtime.ts. */
 export interface PipelineContext {
@@ -19,4 +20,6 @@ export interface PipelineContext {
   poster: (destinationId: string) => Poster;
   /** For send-slot reservations shared by all workers. */
   redis: Redis;
+  /** Parses posts and feeds off the event loop, within the `processing:` budget. */
+  untrusted: UntrustedPool;
 }

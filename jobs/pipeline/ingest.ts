@@ -1,5 +1,5 @@
 import { UnrecoverableError } from "bullmq";
-import { type Article, ArticleParseError, articleFromFields, parsePost } from "../../src/article/index.ts";
+import { type Article, ArticleParseError } from "../../src/article/index.ts";
 import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
 import { passesFilters } from "../../src/filters.ts";
 import type { DeliverJobData, IngestJobData } from "../queues.ts";
@@ -25,8 +25,7 @@ export async function processIngest(data: IngestJobData, ctx: PipelineContext): 
 
   let article: Article;
   try {
-    const options = { baseUrl: feed.baseUrl, source: feed.name };
-    article = data.kind === "post" ? parsePost(data.raw, data.input, options) : articleFromFields(data.fields, data.input, options);
+    article = await parse(data, { baseUrl: feed.baseUrl, source: feed.name }, ctx);
   } catch (error) {
     if (error instanceof ArticleParseError) {
       ctx.store.recordFeedError(feed.id, error.message);
@@ -52,6 +51,18 @@ export async function processIngest(data: IngestJobData, ctx: PipelineContext): 
   if (jobs.length) await ctx.deliverQueue.addBulk(jobs.map((data) => ({ name: "deliver", data, opts: { jobId: deliverJobId(data) } })));
   log.info({ articleId: article.id, version, changed, queued: jobs.length, card }, "article ingested");
   return { status: "stored", articleId: article.id, version, changed, queued: jobs.length, card };
+}
+
+/** Raw input is parsed on a worker thread within the processing budget; an over-budget input fails like a malformed one. */
+function parse(data: IngestJobData, options: { baseUrl: string | null; source: string | null }, ctx: PipelineContext): Promise<Article> {
+  switch (data.kind) {
+    case "article":
+      return Promise.resolve(data.article);
+    case "post":
+      return ctx.untrusted.article({ kind: "post", raw: data.raw, input: data.input, options });
+    case "fields":
+      return ctx.untrusted.article({ kind: "fields", fields: data.fields, input: data.input, options });
+  }
 }
 
 /** Renders the card once per content (the key hashes the card data), stored for every worker to read. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FeedConfig } from "../../config/schema.ts";
-import { type FeedItem, FeedParseError, parseFeed } from "../../src/feed/parse.ts";
+import { type FeedItem, FeedParseError } from "../../src/feed/parse.ts";
 import { FetchError, fetchFeed } from "../../src/net/fetch.ts";
 import type { PipelineContext } from "../pipeline/context.ts";
 import type { PollJobData } from "../queues.ts";
@@ -49,7 +49,7 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
   let items: FeedItem[];
   let siteLink: string | null;
   try {
-    const parsed = parseFeed(result.body, { source: `${feed.id} (${result.finalUrl})`, url: result.finalUrl, contentType: result.contentType });
+    const parsed = await ctx.untrusted.feed({ bytes: result.body, options: { source: `${feed.id} (${result.finalUrl})`, url: result.finalUrl, contentType: result.contentType } });
     items = parsed.items;
     siteLink = parsed.link;
   } catch (error) {

@@ -1,0 +1,113 @@
+import { fileURLToPath } from "node:url";
+import { MessageChannel } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type { HeraldConfig } from "../../config/schema.ts";
+import { type Article, ArticleParseError } from "../../src/article/index.ts";
+import { FeedParseError, type ParsedFeed } from "../../src/feed/parse.ts";
+import type { ArticleInput, FeedInput, Started, TaskResult } from "./tasks.ts";
+
+/** What one task on untrusted input may spend (config `processing:`): `timeout` in ms, `memoryMb` of heap per thread, `threads` at most. */
+export type ProcessingBudget = HeraldConfig["processing"];
+
+/**
+ * Parses untrusted input on worker threads, each task within a time and a
+ * memory budget, so a hostile post or feed can fail but never stall the
+ * event loop that answers health checks, commands and deliveries.
+ *
+ * @example
+ * const pool = createUntrustedPool({ timeout: 2000, memoryMb: 256, threads: 2 });
+ * const article = await pool.article({ kind: "post", raw, input: "post.md", options: {} }); // throws ArticleParseError
+ */
+export interface UntrustedPool {
+  /** A post or article fields → Article, proven to format for every platform. @throws {ArticleParseError} bad input or over budget */
+  article(task: ArticleInput): Promise<Article>;
+  /** Feed bytes → items. @throws {FeedParseError} bad input or over budget */
+  feed(task: FeedInput): Promise<ParsedFeed>;
+  /** Threads running now: none until the first task, and none again once they have idled out. */
+  threads(): number;
+  /** Terminates the threads; tasks still running fail. */
+  close(): Promise<void>;
+}
+
+const WORKER_FILE = fileURLToPath(new URL("./worker.mjs", import.meta.url));
+/** Added to the parse threads' niceness (Linux; a no-op where threads cannot be reniced). */
+const PARSE_THREAD_NICENESS = 10;
+/** A thread unused this long stops, so a process that never parses holds none. */
+const IDLE_TIMEOUT_MS = 30_000;
+
+export function createUntrustedPool(budget: ProcessingBudget, options: { idleTimeoutMs?: number } = {}): UntrustedPool {
+  const piscina = new Piscina({
+    filename: WORKER_FILE,
+    minThreads: 0,
+    maxThreads: budget.threads,
+    idleTimeout: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+    resourceLimits: { maxOldGenerationSizeMb: budget.memoryMb },
+    // Parse threads yield the CPU to the event loop (on a 2-core host two busy parses would otherwise slow every answer);
+    // a normal post needs milliseconds, so the budget still has ample room.
+    niceIncrement: PARSE_THREAD_NICENESS,
+  });
+
+  const slots = fifoSlots(budget.threads);
+
+  async function run<T>(name: "article" | "feed", task: object, fail: (reason: string) => Error): Promise<T> {
+    // Tasks wait here rather than in piscina's queue: with no minimum of threads, piscina does not replace a
+    // terminated thread for the tasks already queued behind it, so they would wait forever.
+    await slots.acquire();
+    try {
+      return await runNow<T>(name, task, fail);
+    } finally {
+      slots.release();
+    }
+  }
+
+  async function runNow<T>(name: "article" | "feed", task: object, fail: (reason: string) => Error): Promise<T> {
+    const { port1: started, port2: startedInWorker } = new MessageChannel();
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    // The clock starts when the task starts running: waiting for a free thread (or for one to boot) is not the input's fault.
+    started.once("message", () => {
+      timer = setTimeout(() => abort.abort(), budget.timeout);
+    });
+    try {
+      const result: TaskResult<T> = await piscina.run({ ...task, started: startedInWorker } satisfies Started, { name, signal: abort.signal, transferList: [startedInWorker] });
+      if (!result.ok) throw fail(result.reason);
+      return result.value;
+    } catch (error) {
+      if (abort.signal.aborted) throw fail(`too complex to process in ${formatMs(budget.timeout)}`);
+      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") throw fail(`too large to process in ${budget.memoryMb} MB`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      started.close();
+    }
+  }
+
+  return {
+    article: (task) => run("article", task, (reason) => new ArticleParseError(task.input, reason)),
+    feed: (task) => run("feed", task, (reason) => new FeedParseError(task.options.source, reason)),
+    threads: () => piscina.threads.length,
+    close: () => piscina.destroy(),
+  };
+}
+
+const formatMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+/** At most `size` holders at a time; the others wait in arrival order. */
+function fifoSlots(size: number): { acquire(): Promise<void>; release(): void } {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire() {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
