@@ -59,4 +59,9 @@ describe("link text that names another site", () => {
     expect(linkTextMisleads("read more", EVIL)).toBe(false);
     expect(linkTextMisleads("v1.2", EVIL)).toBe(false);
   });
+
+  it("reads project names with a dot as words, and hosts under real or reserved top-level domains as addresses", () => {
+    for (const words of ["Node.js", "Next.js", "ASP.NET Core guide", "index.html"]) expect(linkTextMisleads(words, EVIL)).toBe(false);
+    for (const host of ["bank.com", "bank.co.kr", "은행.한국", "bank.example:8443/login"]) expect(linkTextMisleads(host, EVIL)).toBe(true);
+  });
 });

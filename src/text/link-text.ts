@@ -5,6 +5,16 @@
  * an address ("read the report") is never misleading in this sense.
  */
 
+import { createRequire } from "node:module";
+import { domainToASCII } from "node:url";
+
+/**
+ * IANA's top-level domains (the `tlds` package), plus the names RFC 2606/6761
+ * reserve for examples and tests. A bare host must end in one of them, so
+ * "Node.js" or "Next.js" stay words while "bank.example" is an address.
+ */
+const TOP_LEVEL = new Set<string>([...(createRequire(import.meta.url)("tlds") as string[]), "example", "test", "invalid", "localhost"]);
+
 /** `scheme://…` at the start: the text presents itself as a URL. */
 const URL_LIKE = /^[a-z][a-z\d+.-]*:\/\//i;
 /** `bank.example`, `www.bank.example/login`, `bank.example:8443`, `10.0.0.1`: a bare host, maybe with a path. */
@@ -13,7 +23,14 @@ const HOST_LIKE = /^(?:(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}[\
 /** True when `text` reads as a URL or a host name. */
 export function looksLikeAddress(text: string): boolean {
   const trimmed = text.trim();
-  return URL_LIKE.test(trimmed) || HOST_LIKE.test(trimmed);
+  return URL_LIKE.test(trimmed) || (HOST_LIKE.test(trimmed) && endsInTopLevelDomain(trimmed));
+}
+
+function endsInTopLevelDomain(host: string): boolean {
+  const name = host.replace(/[:/?#].*$/s, "").replace(/\.$/, "");
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return true;
+  const last = name.slice(name.lastIndexOf(".") + 1).toLowerCase();
+  return TOP_LEVEL.has(last) || TOP_LEVEL.has(domainToASCII(last));
 }
 
 /**
