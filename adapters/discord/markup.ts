@@ -69,11 +69,14 @@ export function renderDiscordInline(nodes: Inline[], active: ReadonlySet<Style> 
         piece = styled(node.type, node.children, active);
     }
     // "**a***b*" is ambiguous: keep two spans apart when one closes where the next opens.
-    if (/[*~]$/.test(out) && /^[*~]/.test(piece)) out += ZWSP;
+    // Last and first characters only: a regex anchored at the end rescans the whole output for every node.
+    if (isMarker(out.charAt(out.length - 1)) && isMarker(piece.charAt(0))) out += ZWSP;
     out += piece;
   }
   return out;
 }
+
+const isMarker = (char: string) => char === "*" || char === "~";
 
 function styled(style: Style, children: Inline[], active: ReadonlySet<Style>): string {
   const inner = renderDiscordInline(children, new Set([...active, style]));

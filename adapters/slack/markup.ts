@@ -21,6 +21,17 @@ export function escapeSlackText(text: string): string {
 type Style = "strong" | "emphasis" | "strike";
 const MARKERS: Record<Style, string> = { strong: "*", emphasis: "_", strike: "~" };
 
+const TOUCHES_MARKER = /^[\p{L}\p{N}*_~`]$/u;
+
+/** The last code point of `text` (both halves of a surrogate pair), or "". */
+function lastCharacter(text: string): string {
+  const end = text.length;
+  const low = text.charCodeAt(end - 1);
+  const high = text.charCodeAt(end - 2);
+  const pair = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
+  return text.slice(pair ? end - 2 : end - 1);
+}
+
 /**
  * Accumulates mrkdwn. Slack only honours a marker next to a space or
  * punctuation, so a zero-width space separates a marker from letters that
@@ -37,7 +48,8 @@ class Writer {
   }
 
   open(marker: string): void {
-    if (/[\p{L}\p{N}*_~`]$/u.test(this.out)) this.out += ZWSP;
+    // The last character alone: a regex anchored at the end rescans the whole output for every marker.
+    if (TOUCHES_MARKER.test(lastCharacter(this.out))) this.out += ZWSP;
     this.closed = false;
     this.out += marker;
   }

@@ -44,14 +44,36 @@ interface Budget {
   left: number;
 }
 
+/**
+ * A split whose tail is built only when asked for. fitBlocks and paginate
+ * split the same long paragraph at every step of a binary search and need
+ * only the head: building the tail each time (a copy of every node after the
+ * cut) made each step cost the whole paragraph instead of what was kept.
+ */
+export interface LazySplit<T> {
+  head: T[];
+  /** True when nothing follows the cut (the same as `tail().length === 0`). */
+  tailEmpty: boolean;
+  tail: () => T[];
+}
+
+const nothingAfter = <T>(head: T[]): LazySplit<T> => ({ head, tailEmpty: true, tail: () => [] });
+
 /** Splits blocks after at most `keep` code units of content. Inputs are never mutated. */
 export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
+  const split = splitBlocksLazily(blocks, keep);
+  return { head: split.head, tail: split.tail() };
+}
+
+/** {@link splitBlocks} with the tail left unbuilt until `tail()` is called. */
+export function splitBlocksLazily(blocks: Block[], keep: number): LazySplit<Block> {
   const budget: Budget = { left: keep };
   const head: Block[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i]!;
-    if (budget.left <= 0) return { head, tail: blocks.slice(i) };
-    const rest = blocks.slice(i + 1);
+    if (budget.left <= 0) return { head, tailEmpty: false, tail: () => blocks.slice(i) };
+    // A block whose own remainder is empty: the tail is the blocks after it.
+    const followers = (): LazySplit<Block> => ({ head, tailEmpty: i + 1 === blocks.length, tail: () => blocks.slice(i + 1) });
     if (block.type === "code") {
       if (block.value.length <= budget.left) {
         head.push(block);
@@ -61,7 +83,7 @@ export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
       const at = codeCut(block.value, budget.left);
       budget.left = 0;
       if (at > 0) head.push({ ...block, value: block.value.slice(0, at).trimEnd() });
-      return { head, tail: [{ ...block, value: block.value.slice(at) }, ...rest] };
+      return { head, tailEmpty: false, tail: () => [{ ...block, value: block.value.slice(at) }, ...blocks.slice(i + 1)] };
     }
     if (block.type === "list") {
       const items = splitItems(block.items, budget);
@@ -70,7 +92,8 @@ export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
         continue;
       }
       if (items.head.length > 0) head.push({ ...block, items: items.head });
-      return { head, tail: items.tail.length > 0 ? [{ ...block, items: items.tail }, ...rest] : rest };
+      if (items.tailEmpty) return followers();
+      return { head, tailEmpty: false, tail: () => [{ ...block, items: items.tail() }, ...blocks.slice(i + 1)] };
     }
     const inner = splitInlines(block.children, budget);
     if (!inner) {
@@ -78,9 +101,10 @@ export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
       continue;
     }
     if (inner.head.length > 0) head.push({ ...block, children: inner.head });
-    return { head, tail: inner.tail.length > 0 ? [{ ...block, children: inner.tail }, ...rest] : rest };
+    if (inner.tailEmpty) return followers();
+    return { head, tailEmpty: false, tail: () => [{ ...block, children: inner.tail() }, ...blocks.slice(i + 1)] };
   }
-  return { head, tail: [] };
+  return nothingAfter(head);
 }
 
 /**
@@ -89,23 +113,23 @@ export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
  * and [] when nothing at all could be kept.
  */
 export function truncateBlocks(blocks: Block[], keep: number): Block[] {
-  const { head, tail } = splitBlocks(blocks, keep);
-  if (tail.length === 0) return blocks;
+  const { head, tailEmpty } = splitBlocksLazily(blocks, keep);
+  if (tailEmpty) return blocks;
   return appendEllipsis(head);
 }
 
-interface InlineSplit {
-  head: Inline[];
-  tail: Inline[];
-}
-
 /** Null when every node fit in the budget. */
-function splitInlines(nodes: Inline[], budget: Budget): InlineSplit | null {
+function splitInlines(nodes: Inline[], budget: Budget): LazySplit<Inline> | null {
   const head: Inline[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
-    if (budget.left <= 0) return { head, tail: nodes.slice(i) };
-    const rest = nodes.slice(i + 1);
+    if (budget.left <= 0) return { head, tailEmpty: false, tail: () => nodes.slice(i) };
+    const lastNode = i + 1 === nodes.length;
+    const after = (first: Inline | null): LazySplit<Inline> => ({
+      head,
+      tailEmpty: first === null && lastNode,
+      tail: () => (first ? [first, ...nodes.slice(i + 1)] : nodes.slice(i + 1)),
+    });
     switch (node.type) {
       case "break":
         head.push(node);
@@ -124,7 +148,7 @@ function splitInlines(nodes: Inline[], budget: Budget): InlineSplit | null {
         const kept = text ? node.value.slice(0, at).trimEnd() : node.value.slice(0, at);
         const left = text ? node.value.slice(at).trimStart() : node.value.slice(at);
         if (kept) head.push({ ...node, value: kept });
-        return { head, tail: left ? [{ ...node, value: left }, ...rest] : rest };
+        return after(left ? { ...node, value: left } : null);
       }
       default: {
         const inner = splitInlines(node.children, budget);
@@ -133,17 +157,18 @@ function splitInlines(nodes: Inline[], budget: Budget): InlineSplit | null {
           break;
         }
         if (inner.head.length > 0) head.push({ ...node, children: inner.head });
-        return { head, tail: inner.tail.length > 0 ? [{ ...node, children: inner.tail }, ...rest] : rest };
+        if (inner.tailEmpty) return after(null);
+        return { head, tailEmpty: false, tail: () => [{ ...node, children: inner.tail() }, ...nodes.slice(i + 1)] };
       }
     }
   }
   return null;
 }
 
-function splitItems(items: Inline[][], budget: Budget): { head: Inline[][]; tail: Inline[][] } | null {
+function splitItems(items: Inline[][], budget: Budget): LazySplit<Inline[]> | null {
   const head: Inline[][] = [];
   for (let i = 0; i < items.length; i++) {
-    if (budget.left <= 0) return { head, tail: items.slice(i) };
+    if (budget.left <= 0) return { head, tailEmpty: false, tail: () => items.slice(i) };
     const item = items[i]!;
     const inner = splitInlines(item, budget);
     if (!inner) {
@@ -151,8 +176,9 @@ function splitItems(items: Inline[][], budget: Budget): { head: Inline[][]; tail
       continue;
     }
     if (inner.head.length > 0) head.push(inner.head);
-    const rest = items.slice(i + 1);
-    return { head, tail: inner.tail.length > 0 ? [inner.tail, ...rest] : rest };
+    const lastItem = i + 1 === items.length;
+    if (inner.tailEmpty) return { head, tailEmpty: lastItem, tail: () => items.slice(i + 1) };
+    return { head, tailEmpty: false, tail: () => [inner.tail(), ...items.slice(i + 1)] };
   }
   return null;
 }
