@@ -85,7 +85,7 @@ function cpuMs(): number {
  * each round and the best of the rounds counts: interference only ever adds
  * time. Inputs are made by `prepare` outside the timed part.
  */
-export function measureGrowth<T>(prepare: (sizeKb: number, copy: number) => T, run: (input: T) => unknown, rounds = 4): Growth {
+export function measureGrowth<T>(prepare: (sizeKb: number, copy: number) => T, run: (input: T) => unknown, rounds = 2): Growth {
   const largest = SIZES_KB[SIZES_KB.length - 1] as number;
   const copies = (kb: number) => largest / kb;
   const best = SIZES_KB.map(() => Number.POSITIVE_INFINITY);
