@@ -4,7 +4,10 @@
  * 10 KB (quadratic work would take ~64 times; see tests/helpers/hostile.ts).
  */
 import { describe, expect, it } from "vitest";
+import { parseDate } from "../src/article/date.ts";
 import { ArticleParseError, articleFromFields, parsePost } from "../src/article/index.ts";
+import { detectLanguage } from "../src/article/language.ts";
+import { parseFeedDate } from "../src/feed/date.ts";
 import { growthRatio, HOSTILE_SHAPES, hostileText, settle } from "./helpers/hostile.ts";
 
 /**
@@ -58,6 +61,16 @@ describe("articleFromFields grows linearly on hostile HTML (feed items)", () => 
       shape,
       (text) => text,
       (body) => settle(() => articleFromFields({ title: "Hostile", body, bodyFormat: "html", excerpt: body }, "item"), [ArticleParseError]),
+    );
+  });
+});
+
+describe("date parsing and language detection grow linearly on hostile text", () => {
+  it.each(HOSTILE_SHAPES)("parseDate, parseFeedDate and detectLanguage: %s", (shape) => {
+    expectLinear(
+      shape,
+      (text) => `2026-10-14 ${text}`,
+      (value) => [parseDate(value, "Asia/Seoul"), parseDate(` ${value.slice(11)}`, "UTC"), parseFeedDate(value), detectLanguage(value)],
     );
   });
 });
