@@ -50,6 +50,8 @@ const MARKERS: Record<Style, string> = { strong: "**", emphasis: "*", strike: "~
 /** Renders inline nodes; `active` styles are not re-opened inside themselves. */
 export function renderDiscordInline(nodes: Inline[], active: ReadonlySet<Style> = new Set()): string {
   let out = "";
+  // Tracked, not read back from `out`: reading a character of a long concatenation makes V8 flatten it each time.
+  let endsWithMarker = false;
   for (const node of nodes) {
     let piece: string;
     switch (node.type) {
@@ -69,9 +71,9 @@ export function renderDiscordInline(nodes: Inline[], active: ReadonlySet<Style> 
         piece = styled(node.type, node.children, active);
     }
     // "**a***b*" is ambiguous: keep two spans apart when one closes where the next opens.
-    // Last and first characters only: a regex anchored at the end rescans the whole output for every node.
-    if (isMarker(out.charAt(out.length - 1)) && isMarker(piece.charAt(0))) out += ZWSP;
+    if (endsWithMarker && isMarker(piece.charAt(0))) out += ZWSP;
     out += piece;
+    if (piece !== "") endsWithMarker = isMarker(piece.charAt(piece.length - 1));
   }
   return out;
 }

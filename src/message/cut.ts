@@ -59,6 +59,17 @@ export interface LazySplit<T> {
 
 const nothingAfter = <T>(head: T[]): LazySplit<T> => ({ head, tailEmpty: true, tail: () => [] });
 
+/**
+ * The split after `list[at]` was cut: `first` is what is left of it (null when
+ * nothing is), followed by the rest of the list. Made only when a cut happens:
+ * a closure per node visited cost more than the walk.
+ */
+function cutAt<T>(head: T[], list: T[], at: number, first: T | null): LazySplit<T> {
+  const rest = () => list.slice(at + 1);
+  if (first === null) return { head, tailEmpty: at + 1 === list.length, tail: rest };
+  return { head, tailEmpty: false, tail: () => [first, ...rest()] };
+}
+
 /** Splits blocks after at most `keep` code units of content. Inputs are never mutated. */
 export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
   const split = splitBlocksLazily(blocks, keep);
@@ -72,8 +83,6 @@ export function splitBlocksLazily(blocks: Block[], keep: number): LazySplit<Bloc
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i]!;
     if (budget.left <= 0) return { head, tailEmpty: false, tail: () => blocks.slice(i) };
-    // A block whose own remainder is empty: the tail is the blocks after it.
-    const followers = (): LazySplit<Block> => ({ head, tailEmpty: i + 1 === blocks.length, tail: () => blocks.slice(i + 1) });
     if (block.type === "code") {
       if (block.value.length <= budget.left) {
         head.push(block);
@@ -92,7 +101,7 @@ export function splitBlocksLazily(blocks: Block[], keep: number): LazySplit<Bloc
         continue;
       }
       if (items.head.length > 0) head.push({ ...block, items: items.head });
-      if (items.tailEmpty) return followers();
+      if (items.tailEmpty) return cutAt(head, blocks, i, null);
       return { head, tailEmpty: false, tail: () => [{ ...block, items: items.tail() }, ...blocks.slice(i + 1)] };
     }
     const inner = splitInlines(block.children, budget);
@@ -101,7 +110,7 @@ export function splitBlocksLazily(blocks: Block[], keep: number): LazySplit<Bloc
       continue;
     }
     if (inner.head.length > 0) head.push({ ...block, children: inner.head });
-    if (inner.tailEmpty) return followers();
+    if (inner.tailEmpty) return cutAt(head, blocks, i, null);
     return { head, tailEmpty: false, tail: () => [{ ...block, children: inner.tail() }, ...blocks.slice(i + 1)] };
   }
   return nothingAfter(head);
@@ -124,12 +133,6 @@ function splitInlines(nodes: Inline[], budget: Budget): LazySplit<Inline> | null
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
     if (budget.left <= 0) return { head, tailEmpty: false, tail: () => nodes.slice(i) };
-    const lastNode = i + 1 === nodes.length;
-    const after = (first: Inline | null): LazySplit<Inline> => ({
-      head,
-      tailEmpty: first === null && lastNode,
-      tail: () => (first ? [first, ...nodes.slice(i + 1)] : nodes.slice(i + 1)),
-    });
     switch (node.type) {
       case "break":
         head.push(node);
@@ -148,7 +151,7 @@ function splitInlines(nodes: Inline[], budget: Budget): LazySplit<Inline> | null
         const kept = text ? node.value.slice(0, at).trimEnd() : node.value.slice(0, at);
         const left = text ? node.value.slice(at).trimStart() : node.value.slice(at);
         if (kept) head.push({ ...node, value: kept });
-        return after(left ? { ...node, value: left } : null);
+        return cutAt(head, nodes, i, left ? { ...node, value: left } : null);
       }
       default: {
         const inner = splitInlines(node.children, budget);
@@ -157,7 +160,7 @@ function splitInlines(nodes: Inline[], budget: Budget): LazySplit<Inline> | null
           break;
         }
         if (inner.head.length > 0) head.push({ ...node, children: inner.head });
-        if (inner.tailEmpty) return after(null);
+        if (inner.tailEmpty) return cutAt(head, nodes, i, null);
         return { head, tailEmpty: false, tail: () => [{ ...node, children: inner.tail() }, ...nodes.slice(i + 1)] };
       }
     }
