@@ -10,6 +10,7 @@ import { benchCommand } from "./command.ts";
 import { benchFanout } from "./fanout.ts";
 import { benchParseFormat } from "./format.ts";
 import { seconds } from "./harness.ts";
+import { benchHostile } from "./hostile.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchSearch } from "./search.ts";
 
@@ -17,6 +18,7 @@ import { benchSearch } from "./search.ts";
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   card: benchCards,
   format: benchParseFormat,
+  hostile: benchHostile,
   search: benchSearch,
   pipeline: benchPipeline,
   fanout: benchFanout,

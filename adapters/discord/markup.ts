@@ -51,6 +51,8 @@ const MARKERS: Record<Style, string> = { strong: "**", emphasis: "*", strike: "~
 /** Renders inline nodes; `active` styles are not re-opened inside themselves. */
 export function renderDiscordInline(nodes: Inline[], active: ReadonlySet<Style> = new Set()): string {
   let out = "";
+  // Tracked, not read back from `out`: reading a character of a long concatenation makes V8 flatten it each time.
+  let endsWithMarker = false;
   for (const node of nodes) {
     let piece: string;
     switch (node.type) {
@@ -70,11 +72,14 @@ export function renderDiscordInline(nodes: Inline[], active: ReadonlySet<Style> 
         piece = styled(node.type, node.children, active);
     }
     // "**a***b*" is ambiguous: keep two spans apart when one closes where the next opens.
-    if (/[*~]$/.test(out) && /^[*~]/.test(piece)) out += ZWSP;
+    if (endsWithMarker && isMarker(piece.charAt(0))) out += ZWSP;
     out += piece;
+    if (piece !== "") endsWithMarker = isMarker(piece.charAt(piece.length - 1));
   }
   return out;
 }
+
+const isMarker = (char: string) => char === "*" || char === "~";
 
 function styled(style: Style, children: Inline[], active: ReadonlySet<Style>): string {
   const inner = renderDiscordInline(children, new Set([...active, style]));

@@ -91,8 +91,12 @@ function blockOf(node: Element, ctx: Ctx): void {
  * Written as one loop appending to one array: this walk runs over every text
  * node of every post, and per-node arrays and closures made it a sixth of parsing.
  */
-function inlinesOf(nodes: ElementContent[], ctx: Ctx, blockBreaks = false, out: Inline[] = []): Inline[] {
+function inlinesOf(nodes: ElementContent[], ctx: Ctx, blockBreaks = false, out: Inline[] = [], depth = 0): Inline[] {
   const start = out.length;
+  // Past MAX_INLINE_DEPTH nested styles and links, content joins its parent's run:
+  // formatters and cutters recurse over the model, and hostile nesting would overflow them.
+  const nest = (children: ElementContent[]) => inlinesOf(children, ctx, blockBreaks, [], depth + 1);
+  const flat = depth >= MAX_INLINE_DEPTH;
   for (const node of nodes) {
     if (node.type === "text") {
       const value = node.value.replace(WHITESPACE, " ");
@@ -109,17 +113,20 @@ function inlinesOf(nodes: ElementContent[], ctx: Ctx, blockBreaks = false, out: 
         break;
       case "strong":
       case "b":
-        out.push({ type: "strong", children: inlinesOf(node.children, ctx, blockBreaks) });
+        if (flat) inlinesOf(node.children, ctx, blockBreaks, out, depth);
+        else out.push({ type: "strong", children: nest(node.children) });
         break;
       case "em":
       case "i":
       case "cite":
-        out.push({ type: "emphasis", children: inlinesOf(node.children, ctx, blockBreaks) });
+        if (flat) inlinesOf(node.children, ctx, blockBreaks, out, depth);
+        else out.push({ type: "emphasis", children: nest(node.children) });
         break;
       case "del":
       case "s":
       case "strike":
-        out.push({ type: "strike", children: inlinesOf(node.children, ctx, blockBreaks) });
+        if (flat) inlinesOf(node.children, ctx, blockBreaks, out, depth);
+        else out.push({ type: "strike", children: nest(node.children) });
         break;
       case "code":
       case "kbd":
@@ -128,22 +135,25 @@ function inlinesOf(nodes: ElementContent[], ctx: Ctx, blockBreaks = false, out: 
         out.push({ type: "code", value: toText(node) });
         break;
       case "a": {
-        const url = safeUrl(node.properties?.href, ctx.baseUrl);
+        const url = flat ? null : safeUrl(node.properties?.href, ctx.baseUrl);
         if (url) {
-          const inner = inlinesOf(node.children, ctx, blockBreaks);
+          const inner = nest(node.children);
           if (inner.length) out.push({ type: "link", url, children: inner });
-        } else inlinesOf(node.children, ctx, blockBreaks, out);
+        } else inlinesOf(node.children, ctx, blockBreaks, out, depth);
         break;
       }
       default:
         if (blockBreaks && !INLINE_TAGS.has(node.tagName) && out.length > start) out.push({ type: "break" });
-        inlinesOf(node.children, ctx, blockBreaks, out);
+        inlinesOf(node.children, ctx, blockBreaks, out, depth);
     }
   }
   return out;
 }
 
 const WHITESPACE = /\s+/g;
+
+/** Styles and links nested deeper than this are read as plain text of the innermost kept one; real posts nest two or three. */
+const MAX_INLINE_DEPTH = 32;
 
 function collectImage(node: Element, ctx: Ctx): void {
   const src = safeUrl(node.properties?.src, ctx.baseUrl);
@@ -190,16 +200,21 @@ function isWhollyBold(cell: Element): boolean {
   return bold.length === 1 && bold[0]?.type === "element" && ["b", "strong"].includes(bold[0].tagName) && toText(bold[0]).trim() === text;
 }
 
+/** Drops blank text and breaks at both ends; indices, not shift(): a paragraph of ten thousand `<br>`s made shifting quadratic. */
 function trimInlines(inlines: Inline[]): Inline[] {
-  const out = [...inlines];
-  while (out[0]?.type === "break" || (out[0]?.type === "text" && !out[0].value.trim())) out.shift();
-  while (out.at(-1)?.type === "break" || (out.at(-1)?.type === "text" && !(out.at(-1) as { value: string }).value.trim())) out.pop();
+  let start = 0;
+  let end = inlines.length;
+  while (start < end && isBlank(inlines[start] as Inline)) start++;
+  while (end > start && isBlank(inlines[end - 1] as Inline)) end--;
+  const out = inlines.slice(start, end);
   const first = out[0];
   if (first?.type === "text") out[0] = { type: "text", value: first.value.trimStart() };
   const last = out.at(-1);
   if (last?.type === "text") out[out.length - 1] = { type: "text", value: last.value.trimEnd() };
   return out;
 }
+
+const isBlank = (node: Inline) => node.type === "break" || (node.type === "text" && !node.value.trim());
 
 /** Plain text of inline content, for excerpts and search. */
 export function inlineText(inlines: Inline[]): string {

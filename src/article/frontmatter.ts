@@ -1,4 +1,3 @@
-import matter from "gray-matter";
 import yaml from "js-yaml";
 import { parse as parseToml } from "smol-toml";
 
@@ -31,9 +30,9 @@ export function splitFrontMatter(source: string): FrontMatter {
   const text = source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
   const firstLine = text.slice(0, text.indexOf("\n") === -1 ? text.length : text.indexOf("\n")).trimEnd();
 
-  if (firstLine === "+++") return fromGrayMatter(text, "+++", "toml");
+  if (firstLine === "+++") return fromDelimited(text, "+++", "toml");
   if (firstLine === "---") {
-    return fromGrayMatter(closeYamlDocumentEnd(text), "---", "yaml");
+    return fromDelimited(closeYamlDocumentEnd(text), "---", "yaml");
   }
   if (firstLine.startsWith("{")) {
     const end = jsonObjectEnd(text);
@@ -45,13 +44,33 @@ export function splitFrontMatter(source: string): FrontMatter {
   return { data: {}, body: text, format: "none" };
 }
 
-function fromGrayMatter(text: string, delimiter: string, format: "yaml" | "toml"): FrontMatter {
-  // gray-matter wants the opening delimiter alone on its line; Jekyll tolerates trailing spaces.
-  const normalised = text.replace(/^(---|\+\+\+)[ \t]+\n/, "$1\n");
-  const parsed = matter(normalised, { delimiters: delimiter, language: format, engines });
-  const data = (parsed.data ?? {}) as Record<string, unknown>;
+/**
+ * The fenced block after the opening delimiter, read the way gray-matter 4
+ * reads it (closed by the first "\n" + delimiter; unclosed, the whole rest is
+ * front matter and the body is empty), without gray-matter itself: its
+ * comment-stripping regex `/^\s*#[^\n]+/gm` re-read a run of blank lines from
+ * each of them, so a few hundred KB of newlines took seconds.
+ */
+function fromDelimited(text: string, delimiter: string, format: "yaml" | "toml"): FrontMatter {
+  // The opening delimiter alone on its line; Jekyll tolerates trailing spaces.
+  const rest = text.replace(/^(---|\+\+\+)[ \t]+\n/, "$1\n").slice(delimiter.length);
+  const close = rest.indexOf(`\n${delimiter}`);
+  const block = close === -1 ? rest : rest.slice(0, close);
+  let body = close === -1 ? "" : rest.slice(close + 1 + delimiter.length);
+  if (body.startsWith("\r")) body = body.slice(1);
+  const parsed = onlyCommentsOrBlank(block) ? {} : engines[format](block);
+  const data = (parsed ?? {}) as Record<string, unknown>;
   if (typeof data !== "object" || Array.isArray(data)) throw new Error("front matter is not a key/value map");
-  return { data: lowerKeys(data), body: parsed.content.replace(/^\n+/, ""), format };
+  return { data: lowerKeys(data), body: body.replace(/^\n+/, ""), format };
+}
+
+/** gray-matter's "empty front matter" test: every line blank or a `#` comment with something after the `#`. */
+function onlyCommentsOrBlank(block: string): boolean {
+  for (const line of block.split("\n")) {
+    const content = line.trimStart();
+    if (content !== "" && !(content.startsWith("#") && content.length > 1)) return false;
+  }
+  return true;
 }
 
 /** A YAML block opened by `---` may be closed by the document-end marker `...` (Hugo 2013 posts do). */

@@ -128,11 +128,22 @@ function withinDepth<T>(input: string, read: () => T): T {
 }
 
 /** Characters that can start Markdown or HTML syntax in an excerpt. */
-const MARKUP = /[*_`[\]<>&\\~|!#]|^\s*([-+>]|\d+[.)])\s/m;
+const MARKUP_CHARACTER = /[*_`[\]<>&\\~|!#]/;
+/**
+ * A list or quote marker first on a line. Only spaces and tabs may precede it
+ * after the line break: `^\s*` with the `m` flag read a run of blank lines
+ * again from each of them (quadratic), and finds nothing this does not.
+ */
+const LINE_MARKER = /(?:^|[\n\r\u2028\u2029])[^\S\n\r\u2028\u2029]*(?:[-+>]|\d+[.)])\s/;
+
+/** True when an excerpt may hold Markdown or HTML syntax and must be parsed. */
+export function mayHoldMarkup(excerpt: string): boolean {
+  return MARKUP_CHARACTER.test(excerpt) || LINE_MARKER.test(excerpt);
+}
 
 /** The excerpt as blocks; plain text (most excerpts) skips the Markdown pipeline, which costs more than the rest of the article. */
 function leadBlocks(excerpt: string, baseUrl: string | null): Block[] {
-  if (!MARKUP.test(excerpt)) return [{ type: "paragraph", children: [{ type: "text", value: cleanLine(excerpt) }] }];
+  if (!mayHoldMarkup(excerpt)) return [{ type: "paragraph", children: [{ type: "text", value: cleanLine(excerpt) }] }];
   return extractBlocks(bodyToHast(excerpt), baseUrl).blocks;
 }
 

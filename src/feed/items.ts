@@ -38,10 +38,6 @@ export function textToHtml(text: string | null | undefined): string | null {
 
 /** Trimmed, non-empty, de-duplicated strings in first-seen order. */
 export function uniqueStrings(values: (string | null | undefined)[]): string[] {
-  const out: string[] = [];
-  for (const value of values) {
-    const text = collapse(value);
-    if (text && !out.includes(text)) out.push(text);
-  }
-  return out;
+  // A Set, not out.includes(): thousands of categories on one item made that quadratic.
+  return [...new Set(values.map(collapse).filter((text): text is string => !!text))];
 }

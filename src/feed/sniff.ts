@@ -11,8 +11,13 @@ export type DocumentKind =
   | { kind: "html" }
   | { kind: "other" };
 
-/** Leading constructs skipped before the root element: declaration, PIs, comments, doctype. */
-const PROLOG_ITEM = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s[^[>]*(?:\[[\s\S]*?\])?\s*>)/i;
+/**
+ * Leading constructs skipped before the root element: declaration, PIs,
+ * comments, doctype. The doctype's `[^[>]*` already takes any whitespace
+ * before its `>`: a `\s*` after it as well made an unclosed doctype over
+ * whitespace quadratic.
+ */
+const PROLOG_ITEM = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s[^[>]*(?:\[[\s\S]*?\]\s*)?>)/i;
 const ROOT_NAME = /^<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)[\s/>]/;
 const HTML_ROOTS = new Set(["html", "head", "body"]);
 

@@ -44,14 +44,45 @@ interface Budget {
   left: number;
 }
 
+/**
+ * A split whose tail is built only when asked for. fitBlocks and paginate
+ * split the same long paragraph at every step of a binary search and need
+ * only the head: building the tail each time (a copy of every node after the
+ * cut) made each step cost the whole paragraph instead of what was kept.
+ */
+export interface LazySplit<T> {
+  head: T[];
+  /** True when nothing follows the cut (the same as `tail().length === 0`). */
+  tailEmpty: boolean;
+  tail: () => T[];
+}
+
+const nothingAfter = <T>(head: T[]): LazySplit<T> => ({ head, tailEmpty: true, tail: () => [] });
+
+/**
+ * The split after `list[at]` was cut: `first` is what is left of it (null when
+ * nothing is), followed by the rest of the list. Made only when a cut happens:
+ * a closure per node visited cost more than the walk.
+ */
+function cutAt<T>(head: T[], list: T[], at: number, first: T | null): LazySplit<T> {
+  const rest = () => list.slice(at + 1);
+  if (first === null) return { head, tailEmpty: at + 1 === list.length, tail: rest };
+  return { head, tailEmpty: false, tail: () => [first, ...rest()] };
+}
+
 /** Splits blocks after at most `keep` code units of content. Inputs are never mutated. */
 export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
+  const split = splitBlocksLazily(blocks, keep);
+  return { head: split.head, tail: split.tail() };
+}
+
+/** {@link splitBlocks} with the tail left unbuilt until `tail()` is called. */
+export function splitBlocksLazily(blocks: Block[], keep: number): LazySplit<Block> {
   const budget: Budget = { left: keep };
   const head: Block[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i]!;
-    if (budget.left <= 0) return { head, tail: blocks.slice(i) };
-    const rest = blocks.slice(i + 1);
+    if (budget.left <= 0) return { head, tailEmpty: false, tail: () => blocks.slice(i) };
     if (block.type === "code") {
       if (block.value.length <= budget.left) {
         head.push(block);
@@ -61,7 +92,7 @@ export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
       const at = codeCut(block.value, budget.left);
       budget.left = 0;
       if (at > 0) head.push({ ...block, value: block.value.slice(0, at).trimEnd() });
-      return { head, tail: [{ ...block, value: block.value.slice(at) }, ...rest] };
+      return { head, tailEmpty: false, tail: () => [{ ...block, value: block.value.slice(at) }, ...blocks.slice(i + 1)] };
     }
     if (block.type === "list") {
       const items = splitItems(block.items, budget);
@@ -70,7 +101,8 @@ export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
         continue;
       }
       if (items.head.length > 0) head.push({ ...block, items: items.head });
-      return { head, tail: items.tail.length > 0 ? [{ ...block, items: items.tail }, ...rest] : rest };
+      if (items.tailEmpty) return cutAt(head, blocks, i, null);
+      return { head, tailEmpty: false, tail: () => [{ ...block, items: items.tail() }, ...blocks.slice(i + 1)] };
     }
     const inner = splitInlines(block.children, budget);
     if (!inner) {
@@ -78,9 +110,10 @@ export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
       continue;
     }
     if (inner.head.length > 0) head.push({ ...block, children: inner.head });
-    return { head, tail: inner.tail.length > 0 ? [{ ...block, children: inner.tail }, ...rest] : rest };
+    if (inner.tailEmpty) return cutAt(head, blocks, i, null);
+    return { head, tailEmpty: false, tail: () => [{ ...block, children: inner.tail() }, ...blocks.slice(i + 1)] };
   }
-  return { head, tail: [] };
+  return nothingAfter(head);
 }
 
 /**
@@ -89,23 +122,17 @@ export function splitBlocks(blocks: Block[], keep: number): BlockSplit {
  * and [] when nothing at all could be kept.
  */
 export function truncateBlocks(blocks: Block[], keep: number): Block[] {
-  const { head, tail } = splitBlocks(blocks, keep);
-  if (tail.length === 0) return blocks;
+  const { head, tailEmpty } = splitBlocksLazily(blocks, keep);
+  if (tailEmpty) return blocks;
   return appendEllipsis(head);
 }
 
-interface InlineSplit {
-  head: Inline[];
-  tail: Inline[];
-}
-
 /** Null when every node fit in the budget. */
-function splitInlines(nodes: Inline[], budget: Budget): InlineSplit | null {
+function splitInlines(nodes: Inline[], budget: Budget): LazySplit<Inline> | null {
   const head: Inline[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
-    if (budget.left <= 0) return { head, tail: nodes.slice(i) };
-    const rest = nodes.slice(i + 1);
+    if (budget.left <= 0) return { head, tailEmpty: false, tail: () => nodes.slice(i) };
     switch (node.type) {
       case "break":
         head.push(node);
@@ -124,7 +151,7 @@ function splitInlines(nodes: Inline[], budget: Budget): InlineSplit | null {
         const kept = text ? node.value.slice(0, at).trimEnd() : node.value.slice(0, at);
         const left = text ? node.value.slice(at).trimStart() : node.value.slice(at);
         if (kept) head.push({ ...node, value: kept });
-        return { head, tail: left ? [{ ...node, value: left }, ...rest] : rest };
+        return cutAt(head, nodes, i, left ? { ...node, value: left } : null);
       }
       default: {
         const inner = splitInlines(node.children, budget);
@@ -133,17 +160,18 @@ function splitInlines(nodes: Inline[], budget: Budget): InlineSplit | null {
           break;
         }
         if (inner.head.length > 0) head.push({ ...node, children: inner.head });
-        return { head, tail: inner.tail.length > 0 ? [{ ...node, children: inner.tail }, ...rest] : rest };
+        if (inner.tailEmpty) return cutAt(head, nodes, i, null);
+        return { head, tailEmpty: false, tail: () => [{ ...node, children: inner.tail() }, ...nodes.slice(i + 1)] };
       }
     }
   }
   return null;
 }
 
-function splitItems(items: Inline[][], budget: Budget): { head: Inline[][]; tail: Inline[][] } | null {
+function splitItems(items: Inline[][], budget: Budget): LazySplit<Inline[]> | null {
   const head: Inline[][] = [];
   for (let i = 0; i < items.length; i++) {
-    if (budget.left <= 0) return { head, tail: items.slice(i) };
+    if (budget.left <= 0) return { head, tailEmpty: false, tail: () => items.slice(i) };
     const item = items[i]!;
     const inner = splitInlines(item, budget);
     if (!inner) {
@@ -151,8 +179,9 @@ function splitItems(items: Inline[][], budget: Budget): { head: Inline[][]; tail
       continue;
     }
     if (inner.head.length > 0) head.push(inner.head);
-    const rest = items.slice(i + 1);
-    return { head, tail: inner.tail.length > 0 ? [inner.tail, ...rest] : rest };
+    const lastItem = i + 1 === items.length;
+    if (inner.tailEmpty) return { head, tailEmpty: lastItem, tail: () => items.slice(i + 1) };
+    return { head, tailEmpty: false, tail: () => [inner.tail(), ...items.slice(i + 1)] };
   }
   return null;
 }

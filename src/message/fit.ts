@@ -3,7 +3,7 @@
  * The model is cut, then rendered, so markup is always balanced.
  */
 import type { Block } from "../article/types.ts";
-import { contentSize, splitBlocks, truncateBlocks } from "./cut.ts";
+import { contentSize, type LazySplit, splitBlocksLazily, truncateBlocks } from "./cut.ts";
 
 /** Turns blocks into a platform's text (Markdown, mrkdwn, HTML, …). */
 export type Render = (blocks: Block[]) => string;
@@ -105,12 +105,12 @@ function nextPage(blocks: Block[], render: Render, limit: number, measure: Measu
   if (whole > 0) return { head: blocks.slice(0, whole), tail: blocks.slice(whole) };
 
   const first = blocks.slice(0, 1);
-  let best: { head: Block[]; tail: Block[] } | null = null;
+  let best: LazySplit<Block> | null = null;
   lo = 1;
   hi = Math.min(contentSize(first) - 1, limit);
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const split = splitBlocks(first, mid);
+    const split = splitBlocksLazily(first, mid);
     if (fits(split.head)) {
       best = split;
       lo = mid + 1;
@@ -119,5 +119,5 @@ function nextPage(blocks: Block[], render: Render, limit: number, measure: Measu
     }
   }
   if (!best || best.head.length === 0) return null;
-  return { head: best.head, tail: [...best.tail, ...blocks.slice(1)] };
+  return { head: best.head, tail: [...best.tail(), ...blocks.slice(1)] };
 }

@@ -1,4 +1,5 @@
 import type { Article } from "../../article/types.ts";
+import { occurringIn } from "../../text/occurrences.ts";
 import { normalizeText } from "./text.ts";
 
 /** What the search index holds for one article: two columns, so title hits can be weighted above body hits. */
@@ -19,18 +20,19 @@ export function searchDocumentOf(article: Article): SearchDocument {
   const title = normalizeText(article.title).trim();
   let text = normalizeText(article.text).trim();
   if (title !== "" && text.startsWith(title)) text = text.slice(title.length).trim();
-  const pieces: string[] = [];
-  const addMissing = (values: readonly string[]) => {
-    const missing = values.map((value) => normalizeText(value).trim()).filter((v) => v !== "" && !text.includes(v));
-    if (missing.length > 0) pieces.push(missing.join(" · "));
-  };
-  addMissing([article.excerpt]);
-  if (text !== "") pieces.push(text);
+  // Checked together, in one pass over the text: a long table or thousands of tags made one search per value quadratic.
+  const groups: string[][] = [[article.excerpt]];
   for (const table of article.tables) {
-    if (table.header) addMissing(table.header);
-    for (const row of table.rows) addMissing(row);
+    if (table.header) groups.push(table.header);
+    for (const row of table.rows) groups.push(row);
   }
-  for (const row of article.timeline?.rows ?? []) addMissing([row.time, row.event]);
-  addMissing([...article.categories, ...article.tags]);
+  for (const row of article.timeline?.rows ?? []) groups.push([row.time, row.event]);
+  groups.push([...article.categories, ...article.tags]);
+  const values = groups.map((group) => group.map((value) => normalizeText(value).trim()).filter((v) => v !== ""));
+  // The parser writes every table cell as a line of the text: those need no search at all.
+  const lines = new Set(text.split("\n"));
+  const found = occurringIn(text, values.flat().filter((v) => !lines.has(v)));
+  const missing = values.map((group) => group.filter((v) => !lines.has(v) && !found.has(v))).map((group) => (group.length > 0 ? group.join(" · ") : null));
+  const pieces = [missing[0] ?? null, text !== "" ? text : null, ...missing.slice(1)].filter((piece): piece is string => piece !== null);
   return { title, body: pieces.join("\n") };
 }
