@@ -7,7 +7,6 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../jobs/log.ts";
 import { type Service, startService } from "../jobs/service.ts";
@@ -15,6 +14,7 @@ import { DiscordFake } from "./fakes/discord/server.ts";
 import { type LoopbackServer, readBody, startLoopbackServer } from "./fakes/http.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
+import { lineSink } from "./helpers/log.ts";
 import { projectRoot } from "./helpers/paths.ts";
 import { testConfig, waitFor } from "./helpers/pipeline.ts";
 
@@ -87,12 +87,7 @@ describe("secrets echoed by endpoints and control characters in titles", () => {
     const t = testConfig(raw);
     configPath = join(t.dir, "herald.yaml");
     writeFileSync(configPath, JSON.stringify({ ...raw, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }));
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    });
+    const sink = lineSink((line) => lines.push(line));
     service = await startService(t.config, { log: createLogger("debug", sink) });
     cleanup = async () => {
       await service.stop(5000);

@@ -8,13 +8,13 @@
  */
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { connect, type Socket } from "node:net";
-import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../jobs/log.ts";
 import { type Service, startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { discordCommandInteraction, ed25519Signer, publicKeyHex } from "./helpers/discord.ts";
+import { lineSink } from "./helpers/log.ts";
 import { REDIS_URL, silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { koreanPost } from "./helpers/posts.ts";
 
@@ -65,12 +65,7 @@ describe("HMAC ingest, routing and the unauthenticated-read cap", () => {
       ],
     });
     prefix = t.config.redis.prefix;
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split("\n").filter(Boolean)) logLines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const sink = lineSink((line) => logLines.push(JSON.parse(line)));
     service = await startService(t.config, { log: createLogger("debug", sink), workers: false });
     cleanup = async () => {
       await service.stop(1000);

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../jobs/log.ts";
 import { type Service, startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
+import { lineSink } from "./helpers/log.ts";
 import { projectRoot } from "./helpers/paths.ts";
 import { testConfig, waitFor } from "./helpers/pipeline.ts";
 import { koreanPost } from "./helpers/posts.ts";
@@ -40,12 +40,7 @@ describe("logs, public card URLs and herald status", () => {
     const t = testConfig(raw);
     configPath = join(t.dir, "herald.yaml");
     writeFileSync(configPath, JSON.stringify({ ...raw, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }));
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    });
+    const sink = lineSink((line) => lines.push(line));
     service = await startService(t.config, { log: createLogger("info", sink) });
     cleanup = async () => {
       await service.stop(5000);

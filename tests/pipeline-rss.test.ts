@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../jobs/log.ts";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { startLoopbackServer } from "./fakes/http.ts";
+import { lineSink } from "./helpers/log.ts";
 import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
 
 interface Item {
@@ -123,12 +123,7 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     const feed = await feedServer(rss, "application/rss+xml; charset=utf-8", [{ id: "old", title: "이미 있던 기사", date: "2026-09-01T00:00:00Z" }]);
     cleanups.push(() => discord.close(), () => feed.close());
     const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        done();
-      },
-    });
+    const sink = lineSink((line) => lines.push(line));
     const t = testConfig({
       cards: { enabled: false },
       destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
