@@ -176,7 +176,11 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     await service.runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "queued-bad.md", kind: "post", raw: "---\ntitle: [x] y: z\n---\n" });
     await ingest(service, plainPost(7));
     await discord.waitForMessages(1, 20_000);
-    const feed = await waitFor(() => service.runtime.store.getFeed("inbox")?.lastError);
+    // The endpoint's refusal is recorded on the feed too; wait for the queued post's own failure to replace it.
+    const feed = await waitFor(() => {
+      const lastError = service.runtime.store.getFeed("inbox")?.lastError;
+      return lastError?.startsWith("queued-bad.md") ? lastError : null;
+    });
     expect(feed).toMatch(/^queued-bad\.md: broken front matter/);
   });
 });
