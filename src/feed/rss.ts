@@ -13,17 +13,20 @@ export function fromRss(
   feed: RssFeed.Feed<string> | RdfFeed.Feed<string>,
   feedUrl: string | null,
 ): Omit<ParsedFeed, "items"> & { items: ItemCandidate[] } {
-  const xmlBase = resolveBase(feed.xml?.base, feedUrl);
+  // The feed's own URL as it states it (atom:link rel="self") is a base for
+  // relative links where no xml:base is given, before the URL it was fetched from.
+  const selfUrl = resolveBase(feed.atom?.links?.find((candidate) => candidate.rel === "self")?.href, feedUrl);
+  const xmlBase = resolveBase(feed.xml?.base, selfUrl);
   const link = resolveHttpUrl(feed.link, xmlBase);
   const channelAuthor = firstAuthor(feed as RssFeed.Feed<string>);
   // RDF items are a subset of RSS items (no guid, pubDate, enclosures).
   const items = (feed.items ?? []) as RssItem[];
   return {
     format: "rss",
-    title: plainTitle(feed.title),
+    title: plainTitle(feed.title) ?? plainTitle(feed.dc?.titles?.[0]),
     link,
     language: collapse("language" in feed ? feed.language : undefined) ?? collapse(feed.dc?.languages?.[0]) ?? collapse(feed.xml?.lang),
-    items: items.map((item) => fromRssItem(item, { feedXmlBase: feed.xml?.base, feedUrl, link, channelAuthor })),
+    items: items.map((item) => fromRssItem(item, { feedXmlBase: feed.xml?.base, feedUrl: selfUrl, link, channelAuthor })),
   };
 }
 
