@@ -9,6 +9,8 @@ const SCRIPT_RUNS = 0.5;
 /** Share of non-ASCII bytes in 0xA1–0xBF above which a run-heavy text is Thai (ก–ฟ live there). */
 const THAI_CONSONANTS = 0.25;
 const CYRILLIC_LANGUAGES = new Set(["ru", "uk", "bg", "sr", "mk", "be"]);
+/** Languages of chardet's single-byte models written in a non-Latin script. */
+const NON_LATIN_LANGUAGES = new Set([...CYRILLIC_LANGUAGES, "el", "he", "ar", "fa"]);
 
 /**
  * Names the legacy encoding of bytes that are not UTF-8, as a label for
@@ -17,9 +19,10 @@ const CYRILLIC_LANGUAGES = new Set(["ru", "uk", "bg", "sr", "mk", "be"]);
  * chardet recognises CJK multi-byte text well, but its single-byte
  * statistics drown in feed markup: Russian in windows-1251 or KOI8-R came out
  * as ISO-8859-1, and it has no Thai model at all. Single-byte text is
- * therefore judged from the bytes: Cyrillic and Thai letters come in runs of
- * non-ASCII bytes where Latin accents stand alone; Thai consonants fill
- * 0xA1–0xBF, which Cyrillic barely uses; and KOI8-R puts lower case where
+ * therefore judged from the bytes: Cyrillic, Greek, Hebrew, Arabic and Thai
+ * letters come in runs of non-ASCII bytes where Latin accents stand alone;
+ * Thai consonants fill 0xA1–0xBF, which the others barely use; chardet's best
+ * non-Latin model then names the script; and KOI8-R puts lower case where
  * windows-1251 puts upper case, while running text is mostly lower case.
  */
 export function guessLegacyEncoding(bytes: Uint8Array): string | null {
@@ -30,9 +33,10 @@ export function guessLegacyEncoding(bytes: Uint8Array): string | null {
   const shape = byteShape(bytes);
   if (shape.high > 0 && shape.inRuns / shape.high >= SCRIPT_RUNS) {
     if (shape.thaiRange / shape.high >= THAI_CONSONANTS) return "windows-874";
-    if (candidates.some((candidate) => candidate.lang && CYRILLIC_LANGUAGES.has(candidate.lang))) {
-      return shape.fromE0 >= shape.fromC0 ? "windows-1251" : "koi8-r";
-    }
+    // chardet ranks Latin-1 first on most markup-heavy text; its best non-Latin model names the script.
+    const script = candidates.find((candidate) => candidate.lang && NON_LATIN_LANGUAGES.has(candidate.lang));
+    if (script?.lang && CYRILLIC_LANGUAGES.has(script.lang)) return shape.fromE0 >= shape.fromC0 ? "windows-1251" : "koi8-r";
+    if (script) return script.name;
   }
   return top?.name ?? null;
 }
