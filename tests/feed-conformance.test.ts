@@ -83,6 +83,8 @@ const CASES: Case[] = [
   { file: "atom10-relative-self.xml", covers: "Atom relative links, rel=self, no fetch URL", title: "Self Atom", first: { title: "Entry against self", link: "https://selfatom.example.org/posts/9" }, count: 1 },
   { file: "rss20-relative-fetch-url.xml", covers: "RSS relative links, fetch URL only", url: FETCHED_FROM, title: "Fetched Wire", first: { title: "Resolved against the fetch URL", link: "https://fetch.example.org/stories/43" }, count: 1 },
   { file: "atom10-relative-fetch-url.xml", covers: "Atom relative links, fetch URL only", url: FETCHED_FROM, title: "Fetched Atom", first: { title: "Entry against the fetch URL", link: "https://fetch.example.org/feeds/posts/10" }, count: 1 },
+  { file: "rss20-self-vs-fetch-url.xml", covers: "RSS relative links: the fetch URL wins over a stale rel=self", url: FETCHED_FROM, title: "Moved Wire", first: { title: "Resolved against where it was fetched", link: "https://fetch.example.org/stories/45" }, count: 1 },
+  { file: "atom10-self-vs-fetch-url.xml", covers: "Atom relative links: the fetch URL wins over a stale rel=self", url: FETCHED_FROM, title: "Moved Atom", first: { title: "Entry against where it was fetched", link: "https://fetch.example.org/posts/11" }, count: 1 },
   { file: "json11-relative-url.json", covers: "JSON Feed relative url, fetch URL only", url: FETCHED_FROM, title: "Relative JSON", first: { title: "Relative JSON item", link: "https://fetch.example.org/posts/r1" }, count: 1 },
   // Counts
   { file: "rss20-untitled-items.xml", covers: "items without title (and without link) still count", title: "Untitled Wire", first: { title: null, link: null }, count: 3 },

@@ -6,16 +6,14 @@ import { textToHtml, uniqueStrings } from "./items.ts";
 import { pickImage } from "./media.ts";
 import { plainTitle } from "./rss.ts";
 import type { ItemCandidate, ParsedFeed } from "./types.ts";
-import { resolveBase, resolveHttpUrl } from "./url.ts";
+import { documentBase, resolveBase, resolveHttpUrl } from "./url.ts";
 
 type Entry = AtomFeed.Entry<string>;
 type Link = AtomFeed.Link<string>;
 
 /** Maps a feedsmith Atom 1.0 / 0.3 feed to Herald's feed shape. */
 export function fromAtom(feed: AtomFeed.Feed<string>, feedUrl: string | null): Omit<ParsedFeed, "items"> & { items: ItemCandidate[] } {
-  // Relative links are read against xml:base, else the feed's own URL as it
-  // states it (rel="self"), else the URL it was fetched from.
-  const feedBase = resolveBase(feed.xml?.base, linkOfRel(feed.links, "self"), feedUrl);
+  const feedBase = resolveBase(feed.xml?.base, documentBase(feedUrl, linkOfRel(feed.links, "self")));
   const feedAuthor = collapse(feed.authors?.[0]?.name);
   return {
     format: "atom",
