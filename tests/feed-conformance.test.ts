@@ -103,6 +103,15 @@ const CASES: Case[] = [
   wide("utf32be-nobom.xml", "UTF-32BE without BOM"),
   { file: "json11-utf16le-nobom.json", covers: "JSON Feed in UTF-16LE without BOM", title: "Wide JSON · 속보", first: { title: "Wide JSON item — 속보", link: "https://wjson.example.org/w1" }, count: 1 },
   legacy("euc-kr-undeclared.xml", "EUC-KR undeclared", "헤럴드 속보", "클라우드 장애로 메일 서비스 세 시간 중단, 복구 작업 진행 중"),
+  legacy("euc-kr-short-undeclared.xml", "EUC-KR undeclared, two syllables only", "속보", "장애 발생"),
+  {
+    ...legacy("big5-short-undeclared.xml", "Big5 undeclared, two characters only", "快訊", "停電"),
+    gap: {
+      reason:
+        "four bytes of Big5 give chardet too little to go on (it ranks ISO-8859-1 first) and fit Thai's byte shape: read as windows-874; Big5 text of a sentence or more is recognised",
+      actual: { title: "งึฐT", firstTitle: "ฐฑนq" },
+    },
+  },
   legacy("tis620-undeclared.xml", "TIS-620 (Thai) undeclared", "ข่าวด่วน", "ระบบคลาวด์ล่มทำให้บริการอีเมลหยุดชะงักสามชั่วโมง"),
   legacy("tis620-declared.xml", "TIS-620 declared", "ข่าว", "ไฟไหม้โรงงาน"),
   legacy("big5-undeclared.xml", "Big5 undeclared", "快訊", "雲端服務中斷導致郵件系統停擺三小時"),

@@ -30,6 +30,8 @@ export function guessLegacyEncoding(bytes: Uint8Array): string | null {
   const top = candidates[0];
   if (top && MULTIBYTE.has(top.name.toLowerCase()) && top.confidence >= CONFIDENT) return top.name;
 
+  // Too little Korean for chardet's statistics (a two-syllable title) still has EUC-KR's strict shape.
+  if (isAllHangulPairs(bytes)) return "euc-kr";
   const shape = byteShape(bytes);
   if (shape.high > 0 && shape.inRuns / shape.high >= SCRIPT_RUNS) {
     if (shape.thaiRange / shape.high >= THAI_CONSONANTS) return "windows-874";
@@ -69,4 +71,24 @@ function byteShape(bytes: Uint8Array): ByteShape {
     previousHigh = high;
   }
   return shape;
+}
+
+/**
+ * Whether every non-ASCII byte pairs into an EUC-KR Hangul syllable (lead
+ * 0xB0–0xC8, trail 0xA1–0xFE). Thai, Cyrillic and other CJK text break that
+ * shape within a few characters; Korean text without Hanja keeps it. Short
+ * GB2312 text whose characters all lead with 0xB0–0xC8 fits it too and is
+ * read as Korean: Herald's feeds are far more often Korean.
+ */
+function isAllHangulPairs(bytes: Uint8Array): boolean {
+  let pairs = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const lead = bytes[i]!;
+    if (lead < 0x80) continue;
+    const trail = bytes[i + 1] ?? 0;
+    if (lead < 0xb0 || lead > 0xc8 || trail < 0xa1 || trail > 0xfe) return false;
+    pairs++;
+    i++;
+  }
+  return pairs > 0;
 }
