@@ -88,4 +88,28 @@ describe("parseFeed grows linearly on hostile feeds", () => {
     const growth = growthRatio(feed, (bytes) => parseFeed(bytes, { source: "https://e.example/rss" }), LIMIT);
     expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
   });
+
+  it.each([
+    ["many mode=base64 attributes in one start tag", (n: number) => `<feed xmlns="http://www.w3.org/2005/Atom"><title${' mode="base64"'.repeat(n / 14)}>T</title></feed>`],
+    ["mode=base64 outside any tag", (n: number) => `<feed xmlns="http://www.w3.org/2005/Atom"><title>${" mode='base64'".repeat(n / 14)}</title></feed>`],
+    ["unclosed base64 elements", (n: number) => `<feed xmlns="http://www.w3.org/2005/Atom">${'<t mode="base64">QUJD'.repeat(n / 21)}`],
+    ["one long base64 title", (n: number) => `<feed xmlns="http://www.w3.org/2005/Atom"><title mode="base64">${"QUJD".repeat(n / 4)}</title></feed>`],
+  ])("Atom base64 elements: %s", (_, atom) => {
+    const growth = growthRatio((kb) => encoder.encode(atom(kb * KB)), (bytes) => settle(() => parseFeed(bytes, { source: "feed" }), [FeedParseError]), LIMIT);
+    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+  });
+
+  it.each([
+    ["Cyrillic-like runs", 0xc0],
+    ["Thai-like runs", 0xa1],
+  ])("guessing the legacy encoding of undeclared %s", (_, low) => {
+    const feed = (kb: number) => {
+      const body = Uint8Array.from({ length: kb * KB }, (_, i) => (i % 8 === 7 ? 0x20 : low + ((i * 7) % 30)));
+      const head = encoder.encode('<rss version="2.0"><channel><title>T</title><item><title>');
+      const tail = encoder.encode("</title><link>https://e.example/a</link></item></channel></rss>");
+      return Uint8Array.from([...head, ...body, ...tail]);
+    };
+    const growth = growthRatio(feed, (bytes) => settle(() => parseFeed(bytes, { source: "https://e.example/rss" }), [FeedParseError]), LIMIT);
+    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+  });
 });

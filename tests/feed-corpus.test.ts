@@ -1,6 +1,6 @@
 /**
  * Every feed of ../shared/corpus/feeds (real third-party feeds and decoys)
- * and every fixture of tests/fixtures/feeds goes through parseFeed. Cases
+ * and every fixture of tests/fixtures/feeds (and its conformance/ cases) goes through parseFeed. Cases
  * come from the folder listings, so without shared/ only the fixtures run.
  *
  * Each file must give either a feed whose items are well-formed or a
@@ -13,8 +13,10 @@ import { describe, expect, it } from "vitest";
 import { FeedParseError, type ParsedFeed, parseFeed } from "../src/feed/parse.ts";
 import { corpusDir, fixture } from "./helpers/paths.ts";
 
-const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)) : []);
-const files = [...list(fixture("feeds")), ...list(join(corpusDir, "feeds"))];
+// Files only: the conformance cases sit in a folder of their own and are listed with it.
+const list = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [join(dir, entry.name)] : [])) : [];
+const files = [...list(fixture("feeds")), ...list(fixture("feeds", "conformance")), ...list(join(corpusDir, "feeds"))];
 
 type Outcome = { ok: true; feed: ParsedFeed } | { ok: false; error: unknown };
 

@@ -258,6 +258,44 @@ describe("encodings", () => {
   });
 });
 
+describe("encodings without a BOM or a declaration to go by", () => {
+  const rss = (title: string) => `<rss version="2.0"><channel><title>${title}</title><item><title>x</title><guid>1</guid></item></channel></rss>`;
+
+  it("recognises UTF-16 and UTF-32 by their zero bytes, over a contrary HTTP charset", () => {
+    for (const encoding of ["utf-16le", "utf-16be", "utf-32le", "utf-32be"]) {
+      const feed = parseFeed(iconv.encode(rss("오늘의 속보"), encoding), { source: encoding, contentType: "text/xml; charset=euc-kr" });
+      expect(feed.title, encoding).toBe("오늘의 속보");
+    }
+  });
+
+  it("tells KOI8-R from windows-1251 by which half holds the (mostly lower-case) letters", () => {
+    const title = "Сбой облачного сервиса остановил почту";
+    expect(parseFeed(iconv.encode(rss(title), "koi8-r"), { source: "koi8" }).title).toBe(title);
+    expect(parseFeed(iconv.encode(rss(title), "windows-1251"), { source: "cp1251" }).title).toBe(title);
+  });
+});
+
+describe("Atom base64", () => {
+  const atom03 = (title: string) =>
+    `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Wire</title><entry>${title}<link rel="alternate" href="https://e.example/1"/><id>1</id></entry></feed>`;
+  const entryTitle = (xml: string) => parseFeed(Buffer.from(xml), { source: "atom03" }).items[0]!.title;
+
+  it('keeps a mode="base64" element whose content is not base64 text as written', () => {
+    expect(entryTitle(atom03('<title mode="base64">Not base64!</title>'))).toBe("Not base64!");
+    // Valid base64 of bytes that are not UTF-8 text stays as written too.
+    expect(entryTitle(atom03(`<title mode="base64">${Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString("base64")}</title>`))).toBe("//4AAQ==");
+  });
+
+  it('leaves mode="base64" written as text alone', () => {
+    expect(entryTitle(atom03(`<title>mode="base64" ${Buffer.from("hi").toString("base64")}</title>`))).toBe('mode="base64" aGk=');
+  });
+
+  it("decodes a base64 title whatever the quotes and attribute order", () => {
+    const encoded = Buffer.from("Decoded & done").toString("base64");
+    expect(entryTitle(atom03(`<title type='text/plain' mode='base64'>\n${encoded}\n</title>`))).toBe("Decoded & done");
+  });
+});
+
 describe("documents that are not feeds", () => {
   it("says an HTML page is not a feed", () => {
     const error = parseError(() => parseFixture("not-a-feed.html"));

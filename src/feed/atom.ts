@@ -1,21 +1,23 @@
 import type { AtomFeed } from "feedsmith";
+import { decodeBase64Text } from "./base64.ts";
 import { parseFeedDate } from "./date.ts";
 import { absolutizeHtmlUrls, collapse, htmlToText } from "./html.ts";
 import { textToHtml, uniqueStrings } from "./items.ts";
 import { pickImage } from "./media.ts";
+import { plainTitle } from "./rss.ts";
 import type { ItemCandidate, ParsedFeed } from "./types.ts";
-import { resolveBase, resolveHttpUrl } from "./url.ts";
+import { documentBase, resolveBase, resolveHttpUrl } from "./url.ts";
 
 type Entry = AtomFeed.Entry<string>;
 type Link = AtomFeed.Link<string>;
 
 /** Maps a feedsmith Atom 1.0 / 0.3 feed to Herald's feed shape. */
 export function fromAtom(feed: AtomFeed.Feed<string>, feedUrl: string | null): Omit<ParsedFeed, "items"> & { items: ItemCandidate[] } {
-  const feedBase = resolveBase(feed.xml?.base, feedUrl);
+  const feedBase = resolveBase(feed.xml?.base, documentBase(feedUrl, linkOfRel(feed.links, "self")));
   const feedAuthor = collapse(feed.authors?.[0]?.name);
   return {
     format: "atom",
-    title: textConstructToPlain(feed.title),
+    title: textConstructToPlain(feed.title) ?? plainTitle(feed.dc?.titles?.[0]),
     link: resolveHttpUrl(alternateLink(feed.links), feedBase),
     language: collapse(feed.xml?.lang) ?? collapse(feed.dc?.languages?.[0]),
     items: (feed.entries ?? []).map((entry) => fromEntry(entry, feedBase, Boolean(feed.xml?.base), feedAuthor)),
@@ -55,27 +57,40 @@ function alternateLink(links: Link[] | undefined): string | null {
   return (html ?? alternates[0])?.href ?? null;
 }
 
-/** Atom text types: "text" (and 0.3's "text/plain") is plain, anything with html/xhtml is markup. */
-function isMarkup(type: string | undefined): boolean {
-  return type !== undefined && /html|xml/i.test(type);
+function linkOfRel(links: Link[] | undefined, rel: string): string | null {
+  return (links ?? []).find((link) => link.rel === rel)?.href ?? null;
+}
+
+/** A text construct or content read by its type: markup, plain text, or null. */
+type Typed = { markup: boolean; value: string } | null;
+
+/**
+ * Atom types: "text" (and 0.3's "text/plain", any text/*) is plain, anything
+ * with html/xhtml/xml is markup, and any other media type is base64 (RFC 4287
+ * §4.1.3.3), kept only when it decodes to text: an inline image is not article text.
+ */
+function readTyped(text: AtomFeed.Text | AtomFeed.Content | undefined): Typed {
+  const value = text?.value?.trim();
+  if (!value) return null;
+  const type = text?.type;
+  if (type !== undefined && /html|xml/i.test(type)) return { markup: true, value };
+  if (!type || /^text(?:$|\/)/i.test(type)) return { markup: false, value };
+  const decoded = decodeBase64Text(value)?.trim();
+  return decoded ? { markup: false, value: decoded } : null;
 }
 
 function textConstructToPlain(text: AtomFeed.Text | undefined): string | null {
-  if (!text?.value) return null;
-  return isMarkup(text.type) ? htmlToText(text.value) : collapse(text.value);
+  const typed = readTyped(text);
+  if (!typed) return null;
+  return typed.markup ? htmlToText(typed.value) : collapse(typed.value);
 }
 
-function textConstructToHtml(text: AtomFeed.Text | undefined): string | null {
-  if (!text?.value?.trim()) return null;
-  return isMarkup(text.type) ? text.value.trim() : textToHtml(text.value);
+function textConstructToHtml(text: AtomFeed.Text | AtomFeed.Content | undefined): string | null {
+  const typed = readTyped(text);
+  if (!typed) return null;
+  return typed.markup ? typed.value : textToHtml(typed.value);
 }
 
 function contentToHtml(content: AtomFeed.Content | undefined): string | null {
-  const value = content?.value?.trim();
-  if (!value) return null;
-  const type = content?.type;
-  if (!type || /^text(?:\/plain)?$/i.test(type)) return textToHtml(value);
-  if (isMarkup(type)) return value;
-  // Other media types (an inline image, base64 data) are not article text.
-  return null;
+  return textConstructToHtml(content);
 }

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
-import chardet from "chardet";
 import iconv from "iconv-lite";
 import { FeedParseError } from "./errors.ts";
+import { guessLegacyEncoding } from "./legacy.ts";
 
 /** How many leading bytes are searched for an XML declaration. */
 const DECLARATION_WINDOW = 1024;
@@ -19,7 +19,11 @@ const SUPERSETS: Record<string, string> = {
   ascii: "windows-1252",
   "euc-kr": "cp949",
   "ks_c_5601-1987": "cp949",
-  gb2312: "gbk",
+  gb2312: "gb18030",
+  gbk: "gb18030",
+  "tis-620": "windows-874",
+  "iso-8859-11": "windows-874",
+  "iso-8859-9": "windows-1254",
 };
 
 /** The text of a feed and the encoding it was decoded with. */
@@ -30,14 +34,17 @@ export interface DecodedFeed {
 
 /**
  * Turns feed bytes into text. The encoding is taken, in order, from a byte
- * order mark, the XML declaration, the HTTP Content-Type charset, and
- * finally from the bytes themselves: valid UTF-8 is UTF-8, anything else is
- * guessed by chardet (so undeclared EUC-KR or Latin-1 is not garbled).
+ * order mark, the zero bytes of BOM-less UTF-16/32, the XML declaration, the
+ * HTTP Content-Type charset, and finally from the bytes themselves: valid
+ * UTF-8 is UTF-8, anything else is guessed (so undeclared EUC-KR, TIS-620
+ * or windows-1251 is not garbled; see {@link guessLegacyEncoding}).
  * A declaration the bytes contradict is skipped (see {@link isBelievable}).
  */
 export function decodeFeedBytes(bytes: Uint8Array, source: string, contentType?: string | null): DecodedFeed {
   const bom = encodingFromBom(bytes);
   if (bom) return { text: decodeWith(bytes.subarray(bom.length), bom.encoding), encoding: bom.encoding };
+  const wide = encodingFromZeroBytes(bytes);
+  if (wide) return { text: decodeWith(bytes, wide), encoding: wide };
 
   const declared = encodingFromXmlDeclaration(bytes);
   if (declared) {
@@ -69,7 +76,8 @@ export function decodeFeedBytes(bytes: Uint8Array, source: string, contentType?:
  */
 function isBelievable(encoding: string, bytes: Uint8Array): boolean {
   if (encoding === "utf-8") return isValidUtf8(bytes);
-  if (encoding.startsWith("utf-16") || encoding.startsWith("utf16")) return false;
+  // Without a BOM, UTF-16/32 would have been recognised by its zero bytes before any declaration was read.
+  if (/^utf-?(?:16|32)/.test(encoding)) return false;
   return !(isValidUtf8(bytes) && hasNonAscii(bytes));
 }
 
@@ -81,10 +89,10 @@ function sniff(bytes: Uint8Array, source: string): DecodedFeed {
   if (isValidUtf8(bytes)) return { text: decodeWith(bytes, "utf-8"), encoding: "utf-8" };
   const lossy = mostlyUtf8(bytes);
   if (lossy !== null) return { text: lossy, encoding: "utf-8" };
-  const guess = chardet.detect(bytes);
+  const guess = guessLegacyEncoding(bytes);
   const encoding = guess ? resolveEncoding(guess) : null;
   if (!encoding || encoding === "utf-8") {
-    throw new FeedParseError(source, `unsupported encoding (bytes are not UTF-8 and chardet guessed ${guess ?? "nothing"})`);
+    throw new FeedParseError(source, `unsupported encoding (bytes are not UTF-8 and the guess was ${guess ?? "nothing"})`);
   }
   return { text: decodeWith(bytes, encoding), encoding };
 }
@@ -108,10 +116,29 @@ function mostlyUtf8(bytes: Uint8Array): string | null {
 }
 
 function encodingFromBom(bytes: Uint8Array): { encoding: string; length: number } | null {
-  const [a, b, c] = bytes;
+  const [a, b, c, d] = bytes;
   if (a === 0xef && b === 0xbb && c === 0xbf) return { encoding: "utf-8", length: 3 };
+  // UTF-32LE's BOM starts like UTF-16LE's, so it is tested first.
+  if (a === 0xff && b === 0xfe && c === 0 && d === 0) return { encoding: "utf-32le", length: 4 };
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return { encoding: "utf-32be", length: 4 };
   if (a === 0xfe && b === 0xff) return { encoding: "utf-16be", length: 2 };
   if (a === 0xff && b === 0xfe) return { encoding: "utf-16le", length: 2 };
+  return null;
+}
+
+/**
+ * UTF-16 or UTF-32 without a BOM, from where the zero bytes of the first
+ * character fall (XML 1.0 Appendix F, RFC 4627 §3): a feed starts with an
+ * ASCII character (`<`, `{`, whitespace), which these encodings pad with
+ * zeros, and no ASCII-compatible feed starts with a zero byte.
+ */
+function encodingFromZeroBytes(bytes: Uint8Array): string | null {
+  if (bytes.length < 4) return null;
+  const [a, b, c, d] = [bytes[0] !== 0, bytes[1] !== 0, bytes[2] !== 0, bytes[3] !== 0];
+  if (!a && !b && !c && d) return "utf-32be";
+  if (a && !b && !c && !d) return "utf-32le";
+  if (!a && b && !c && d) return "utf-16be";
+  if (a && !b && c && !d) return "utf-16le";
   return null;
 }
 

@@ -1,5 +1,6 @@
 import { DetectError, detectJsonFeed, MalformedError, parseAtomFeed, parseJsonFeed, parseRdfFeed, parseRssFeed } from "feedsmith";
 import { fromAtom } from "./atom.ts";
+import { inlineBase64Elements } from "./base64.ts";
 import { decodeFeedBytes } from "./decode.ts";
 import { FeedParseError } from "./errors.ts";
 import { finalizeItems } from "./items.ts";
@@ -81,7 +82,7 @@ function mapXml(text: string, root: string, source: string, feedUrl: string | nu
     case "rss":
       return fromRss(callParser(() => parseRssFeed(text), source, "XML"), feedUrl);
     case "feed":
-      return fromAtom(callParser(() => parseAtomFeed(text), source, "XML"), feedUrl);
+      return fromAtom(callParser(() => parseAtomFeed(inlineBase64Elements(text)), source, "XML"), feedUrl);
     case "rdf":
       return fromRss(callParser(() => parseRdfFeed(text), source, "XML"), feedUrl);
     case "urlset":

@@ -4,7 +4,7 @@ import { absolutizeHtmlUrls, collapse, htmlToText, looksLikeHtml } from "./html.
 import { uniqueStrings } from "./items.ts";
 import { pickImage } from "./media.ts";
 import type { ItemCandidate, ParsedFeed } from "./types.ts";
-import { resolveBase, resolveHttpUrl } from "./url.ts";
+import { documentBase, resolveBase, resolveHttpUrl } from "./url.ts";
 
 type RssItem = RssFeed.Item<string>;
 
@@ -13,30 +13,32 @@ export function fromRss(
   feed: RssFeed.Feed<string> | RdfFeed.Feed<string>,
   feedUrl: string | null,
 ): Omit<ParsedFeed, "items"> & { items: ItemCandidate[] } {
-  const xmlBase = resolveBase(feed.xml?.base, feedUrl);
+  const baseUrl = documentBase(feedUrl, feed.atom?.links?.find((candidate) => candidate.rel === "self")?.href);
+  const xmlBase = resolveBase(feed.xml?.base, baseUrl);
   const link = resolveHttpUrl(feed.link, xmlBase);
   const channelAuthor = firstAuthor(feed as RssFeed.Feed<string>);
   // RDF items are a subset of RSS items (no guid, pubDate, enclosures).
   const items = (feed.items ?? []) as RssItem[];
   return {
     format: "rss",
-    title: plainTitle(feed.title),
+    title: plainTitle(feed.title) ?? plainTitle(feed.dc?.titles?.[0]),
     link,
     language: collapse("language" in feed ? feed.language : undefined) ?? collapse(feed.dc?.languages?.[0]) ?? collapse(feed.xml?.lang),
-    items: items.map((item) => fromRssItem(item, { feedXmlBase: feed.xml?.base, feedUrl, link, channelAuthor })),
+    items: items.map((item) => fromRssItem(item, { feedXmlBase: feed.xml?.base, baseUrl, link, channelAuthor })),
   };
 }
 
 interface ChannelContext {
   feedXmlBase: string | undefined;
-  feedUrl: string | null;
+  /** The fetch URL, else the feed's rel="self" URL (see documentBase). */
+  baseUrl: string | null;
   link: string | null;
   channelAuthor: string | null;
 }
 
 function fromRssItem(item: RssItem, channel: ChannelContext): ItemCandidate {
   const hasXmlBase = Boolean(item.xml?.base || channel.feedXmlBase);
-  const linkBase = resolveBase(item.xml?.base, channel.feedXmlBase, channel.link, channel.feedUrl);
+  const linkBase = resolveBase(item.xml?.base, channel.feedXmlBase, channel.link, channel.baseUrl);
   const guid = collapse(item.guid?.value);
   const url =
     resolveHttpUrl(item.link, linkBase) ??

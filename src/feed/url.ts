@@ -29,3 +29,13 @@ export function resolveBase(...candidates: (string | null | undefined)[]): strin
   }
   return base;
 }
+
+/**
+ * The base of a feed's relative links when no xml:base says otherwise: the
+ * URL it was fetched from (the retrieval URI of RFC 3986 §5.1.3), else the
+ * feed's own URL as it states it (`rel="self"`), which is all there is for
+ * a feed handed over without a URL (ingested by id).
+ */
+export function documentBase(fetchUrl: string | null, selfHref: string | null | undefined): string | null {
+  return fetchUrl ?? resolveHttpUrl(selfHref);
+}
