@@ -1,5 +1,5 @@
 import { chronologyOf } from "./timeline-order.ts";
-import { sectionTimeline, timelineSections } from "./timeline-sections.ts";
+import { type Section, sectionTimeline, timelineSections } from "./timeline-sections.ts";
 import { readStamp } from "./timeline-stamp.ts";
 import type { Block, Table, Timeline } from "./types.ts";
 
@@ -45,11 +45,14 @@ export function findTimeline(source: Table[] | TimelineSource): Timeline | null 
   const sections = timelineSections(blocks);
   const underHeading: Timeline[] = [];
   const elsewhere: Timeline[] = [];
+  // Tables and sections both come in body order: one walk places every table (many of each stay linear).
+  let next = 0;
   for (const { table, at } of tables) {
     const timeline = tableTimeline(table);
     if (!timeline) continue;
-    const inSection = at !== undefined && sections.some((s) => at >= s.start && at <= s.end);
-    (inSection ? underHeading : elsewhere).push(timeline);
+    while (at !== undefined && next < sections.length && (sections[next] as Section).end < at) next++;
+    const section = at === undefined ? undefined : sections[next];
+    (section && at !== undefined && at >= section.start ? underHeading : elsewhere).push(timeline);
   }
   for (const section of sections) {
     const timeline = sectionTimeline(blocks, section);
@@ -108,7 +111,7 @@ function asTimeline(table: Table, column: number): Timeline | null {
   if (timesElsewhere(rows, column, most)) return null;
 
   const { distinct, ordered } = chronologyOf(stamps);
-  const width = Math.max(...rows.map((r) => r.length));
+  const width = widthOf(rows);
   // Two moments make a timeline only in a two-column table whose time column says it holds times (시점 / 내용).
   const labelled = column === 0 && width === 2 && header !== null && TIME_LABEL.test(timeOf(header).trim());
   if (!ordered || distinct < (labelled ? 2 : 3)) return null;
@@ -119,9 +122,19 @@ function asTimeline(table: Table, column: number): Timeline | null {
 
 /** Times in another column too (departure | arrival | duration, created | updated): a schedule or a comparison, not a chronology. */
 function timesElsewhere(rows: string[][], column: number, most: (count: number) => boolean): boolean {
-  const width = Math.max(...rows.map((r) => r.length));
+  // Real comparison tables are narrow; a hostile row of thousands of cells must not multiply the work by its width.
+  const width = Math.min(widthOf(rows), MAX_COMPARED_COLUMNS);
   for (let other = 0; other < width; other++) {
     if (other !== column && most(rows.filter((r) => absoluteStamp(cellAt(r, other)) !== null).length)) return true;
   }
   return false;
+}
+
+const MAX_COMPARED_COLUMNS = 12;
+
+/** The widest row's cell count (a loop: spreading a hostile number of rows into Math.max overflows the stack). */
+function widthOf(rows: string[][]): number {
+  let width = 0;
+  for (const row of rows) width = Math.max(width, row.length);
+  return width;
 }
