@@ -74,3 +74,40 @@ describe("date parsing and language detection grow linearly on hostile text", ()
     );
   });
 });
+
+/** Bodies that make timeline detection do the most: every shape is one unit repeated to the wanted size. */
+const TIMELINE_UNITS: Record<string, string> = {
+  "many stamped list items under one timeline heading": "- **07:02 UTC** — alerts fire on the resolver fleet\n",
+  "many stamped items, out of order": "- 23:10 UTC: a\n- 01:00 UTC: b\n- 12:00 UTC: c\n",
+  "many unstamped items under one timeline heading": "- then someone looked at it\n",
+  "many stamped headings with paragraphs": "### 07:02 UTC\n\nThe index was promoted.\n\n",
+  "many date headings with lists": "### 2026-02-20\n\n- 22:40 UTC: deploy\n- 23:55 UTC: errors\n\n",
+  "many timeline headings, each with a list": "## Timeline\n\n- 09:00 a\n- 09:10 b\n- 09:20 c\n\n",
+  "many timeline headings, each with a table": "## Timeline\n\n| Time | Event |\n|---|---|\n| 09:00 | paged |\n| 09:10 | fixed |\n| 09:20 | closed |\n\n",
+  "stamp-like prefixes that fail late": "- 2026-10-14 16:40 UTC+09:00 (KST) 오후 2시 15분 30초\n",
+  "one huge stamped item": "07:02 ",
+};
+
+describe("timeline detection grows linearly", () => {
+  it.each(Object.keys(TIMELINE_UNITS))("%s", (shape) => {
+    const unit = TIMELINE_UNITS[shape] as string;
+    const body = (size: number) => {
+      const text = unit.repeat(Math.ceil(size / unit.length));
+      return shape === "one huge stamped item" ? `## Timeline\n\n- ${text}\n- 08:00 b\n- 09:00 c\n` : `## Timeline\n\n${text}`;
+    };
+    const growth = growthRatio(
+      (kb) => `---\ntitle: Timeline\n---\n${body(kb * KB)}`,
+      (post) => settle(() => parsePost(post, "timeline.md"), [ArticleParseError]),
+      LIMIT,
+    );
+    expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(LIMIT);
+  });
+
+  it("still finds a timeline of thousands of items, across many midnights", () => {
+    const clock = (i: number) => `${String(Math.floor(i / 60) % 24).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`;
+    const items = Array.from({ length: 5000 }, (_, i) => `- **${clock(i)} UTC** — event ${i}\n`).join("");
+    const timeline = parsePost(`---\ntitle: Timeline\n---\n## Timeline\n\n${items}`, "timeline.md").timeline;
+    expect(timeline?.rows).toHaveLength(5000);
+    expect(timeline?.rows.at(-1)).toEqual({ time: `${clock(4999)} UTC`, event: "event 4999" });
+  });
+});

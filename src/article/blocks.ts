@@ -11,7 +11,8 @@ const SAFE_SCHEMES = new Set(["http:", "https:", "mailto:"]);
 
 export interface Extracted {
   blocks: Block[];
-  tables: { table: Table; element: Element }[];
+  /** `at`: how many blocks came before the table, so a timeline table can be placed under its heading. */
+  tables: { table: Table; element: Element; at: number }[];
   images: string[];
 }
 
@@ -78,7 +79,7 @@ function blockOf(node: Element, ctx: Ctx): void {
     const value = toText(node, { whitespace: "pre" }).replace(/\n$/, "");
     if (value.trim()) ctx.out.blocks.push({ type: "code", value, lang: lang || null });
   } else if (tag === "table") {
-    ctx.out.tables.push({ table: tableOf(node), element: node });
+    ctx.out.tables.push({ table: tableOf(node), element: node, at: ctx.out.blocks.length });
   } else if (tag === "hr") {
     // A rule separates; the blocks around it already do.
   } else {

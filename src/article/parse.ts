@@ -108,7 +108,7 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
     language,
     body: extracted.blocks,
     tables,
-    timeline: findTimeline(tables),
+    timeline: findTimeline(extracted),
     text: [title, excerpt, bodyText, ...tables.flatMap((t) => [...(t.header ?? []), ...t.rows.flat()])].join("\n"),
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { defaultTimeZone } from "../article/date.ts";
 import type { Article } from "../article/types.ts";
 import { TEMPLATE_VERSION } from "./template.ts";
 
@@ -56,26 +57,27 @@ export function cardKey(data: CardData): string {
 }
 
 /**
- * Formats an ISO instant for the card header in the article's language.
- *
- * Korean articles are shown in Korea time (Asia/Seoul), which is what their
- * readers and the article itself mean. For every other language the source's
- * time zone is unknown, so the time is shown in UTC and labelled as such
- * rather than guessed. Returns null for a missing or unparseable date.
+ * Formats an ISO instant for the card header in the article's language and
+ * zone: the zone Herald reads the language's undated wall-clock times in
+ * (Korean in Asia/Seoul, Japanese in Asia/Tokyo, Chinese in Asia/Shanghai,
+ * see `defaultTimeZone`), so the card says the time the article means.
+ * Other languages are shown in UTC. Every zone but Korea's is named, Korean
+ * news never writes KST. Returns null for a missing or unparseable date.
  */
 export function formatCardDate(iso: string | null, language: string): string | null {
   if (!iso) return null;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return null;
   const locale = supportedLocale(language);
-  const korean = locale.toLowerCase().split("-")[0] === "ko";
+  const primary = locale.toLowerCase().split("-")[0] ?? "en";
+  const korean = primary === "ko";
   const format = new Intl.DateTimeFormat(locale, {
     year: "numeric",
     month: "long",
     day: "numeric",
     hour: "numeric",
     minute: "2-digit",
-    timeZone: korean ? "Asia/Seoul" : "UTC",
+    timeZone: defaultTimeZone(primary),
     ...(korean ? {} : { timeZoneName: "short" as const }),
   });
   return format

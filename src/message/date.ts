@@ -1,9 +1,12 @@
+import { defaultTimeZone } from "../article/date.ts";
 import { primaryLanguage } from "./labels.ts";
 
 /**
  * Formats an article's instant for people reading the message:
  * Korean in Asia/Seoul ("2024년 7월 11일 오후 2:00"), any other language in
- * its own words in UTC with the zone named ("July 11, 2024 at 5:00 AM UTC").
+ * its own words and the zone its posts' times are read in, named: Japanese in
+ * Asia/Tokyo, Chinese in Asia/Shanghai ("2024年7月11日 GMT+8 13:00"), the rest
+ * in UTC ("July 11, 2024 at 5:00 AM UTC").
  * Returns null for a missing or unparsable date.
  */
 export function formatMessageDate(iso: string | null, language: string): string | null {
@@ -11,7 +14,7 @@ export function formatMessageDate(iso: string | null, language: string): string 
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return null;
   const lang = primaryLanguage(language);
-  return lang === "ko" ? formatKorean(date) : formatInUtc(date, lang);
+  return lang === "ko" ? formatKorean(date) : formatInZone(date, lang);
 }
 
 const seoulParts = new Intl.DateTimeFormat("en-US", {
@@ -37,14 +40,14 @@ function formatKorean(date: Date): string {
   return `${part("year")}년 ${part("month")}월 ${part("day")}일 ${period} ${hour12}:${part("minute")}`;
 }
 
-const utcFormats = new Map<string, Intl.DateTimeFormat>();
+const zonedFormats = new Map<string, Intl.DateTimeFormat>();
 
-function formatInUtc(date: Date, lang: string): string {
-  let format = utcFormats.get(lang);
+function formatInZone(date: Date, lang: string): string {
+  let format = zonedFormats.get(lang);
   if (!format) {
     const locale = lang && Intl.DateTimeFormat.supportedLocalesOf([lang]).length > 0 ? lang : "en";
     format = new Intl.DateTimeFormat(locale, {
-      timeZone: "UTC",
+      timeZone: defaultTimeZone(lang),
       year: "numeric",
       month: "long",
       day: "numeric",
@@ -52,7 +55,7 @@ function formatInUtc(date: Date, lang: string): string {
       minute: "2-digit",
       timeZoneName: "short",
     });
-    utcFormats.set(lang, format);
+    zonedFormats.set(lang, format);
   }
   return format.format(date);
 }
