@@ -15,7 +15,8 @@ export type IngestJobData = {
   /** Where the input came from, for errors and logs: a file path, a feed item link, "POST /ingest". */
   input: string;
 } & (
-  | { kind: "post"; raw: string }
+  /** `recheck`: a scheduled post due now, read again from `input` (a directory feed's file) rather than from `raw`. */
+  | { kind: "post"; raw: string; recheck?: boolean }
   | { kind: "fields"; fields: ArticleFields }
   /** Already parsed (and proven to format) within the processing budget, by `POST /ingest`: the worker does not parse it again. */
   | { kind: "article"; article: Article }

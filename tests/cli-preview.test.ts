@@ -51,6 +51,7 @@ describe("herald preview", () => {
     const { mkdirSync } = await import("node:fs");
     mkdirSync(dir);
     copyFileSync(examplePost, join(dir, "a-good.md"));
+    // `title: [속보] …` is broken YAML that Herald reads as the literal headline, with a warning.
     copyFileSync(fixture("posts", "broken-yaml.md"), join(dir, "b-broken.md"));
     copyFileSync(fixture("posts", "no-title.md"), join(dir, "c-no-title.md"));
     writeFileSync(join(dir, "d-junk.md"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff]));
@@ -59,13 +60,15 @@ describe("herald preview", () => {
     expect(result.status).toBe(1);
     const errors = result.stderr.trim().split("\n").sort();
     expect(errors).toHaveLength(4);
-    expect(errors[0]).toMatch(/^herald preview: .*b-broken\.md: broken front matter: /);
+    expect(errors[0]).toMatch(/^herald preview: .*b-broken\.md: warning: front matter YAML error \(.*\): read `title` as literal text$/);
     expect(errors[1]).toMatch(/^herald preview: .*c-no-title\.md: no title/);
     expect(errors[2]).toMatch(/^herald preview: .*d-junk\.md: binary data, not a text post$/);
     expect(errors[3]).toMatch(/^herald preview: .*missing\.md: cannot read \(ENOENT\)$/);
-    expect(readdirSync(out).sort()).toEqual(["a-good", "e-no-timeline"]);
+    expect(readdirSync(out).sort()).toEqual(["a-good", "b-broken", "e-no-timeline"]);
     expect(readdirSync(join(out, "e-no-timeline")).sort()).toEqual(["discord.json", "preview.html", "slack.json", "telegram.json"]);
     expect(existsSync(join(out, "a-good", "card.png"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, "b-broken", "discord.json"), "utf8")).embeds[0].title).toContain("[속보] 제목이 대괄호로");
+    expect(result.stdout.trim()).toBe(`herald preview: 3 articles written to ${out}, 3 failed`);
   });
 
   it("renders hostile posts without a single request reaching a local listener, and without pings", async () => {
