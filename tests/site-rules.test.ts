@@ -127,7 +127,7 @@ describe("posts without a site", () => {
     expect(parsePost(Buffer.concat([Buffer.from([0xfe, 0xff]), be]), "be.md").title).toBe("유니코드 기사");
     const utf32 = Buffer.alloc(4 + [...text].length * 4);
     utf32.set([0xff, 0xfe, 0, 0]);
-    [...text].forEach((ch, i) => utf32.writeUInt32LE(ch.codePointAt(0) ?? 0, 4 + i * 4));
+    for (const [i, ch] of [...text].entries()) utf32.writeUInt32LE(ch.codePointAt(0) ?? 0, 4 + i * 4);
     expect(parsePost(utf32, "le32.md").title).toBe("유니코드 기사");
   });
 
