@@ -67,7 +67,7 @@ async function runPreview(argv: string[]): Promise<number> {
 /** "3 articles written to out, 2 skipped (a.md: draft (draft: true); …), 1 failed" — skipped posts are named: each is a story held back. */
 export function previewSummary(results: PreviewResult[], out: string): string {
   const written = results.filter((r) => r.ok).length;
-  const skipped = results.flatMap((r) => (!r.ok && r.skipped ? [`${r.file}: ${r.reason}`] : []));
+  const skipped = results.flatMap((r) => (!r.ok && r.skipped ? [`${r.file}: ${r.reason}`] : [])).sort();
   const failed = results.filter((r) => !r.ok && !r.skipped).length;
   const parts = [`herald preview: ${written} article${written === 1 ? "" : "s"} written to ${out}`];
   if (skipped.length) parts.push(`${skipped.length} skipped (${skipped.join("; ")})`);
