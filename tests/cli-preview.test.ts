@@ -102,6 +102,7 @@ describe("herald preview", () => {
     expect(JSON.parse(readFileSync(join(out, "2009-06-22-empty-yaml", "discord.json"), "utf8")).embeds[0].title).toBe("Empty Yaml");
     // --base-url overrides the site's own base; the generator's path stays.
     const moved = await runHerald(["preview", join(posts, "2026-10-19-mkdn-post.mkdn"), "--out", join(work, "moved"), "--base-url", "https://mirror.example/"]);
+    expect(moved.status).toBe(0);
     expect(JSON.parse(readFileSync(join(work, "moved", "discord.json"), "utf8")).embeds[0].url).toBe("https://mirror.example/notice/2026/10/19/mkdn-post/");
   });
 
