@@ -146,4 +146,24 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     expect(slack.messages).toHaveLength(1);
     expect(service.runtime.store.getFeed("newsdao")?.lastError ?? null).toBeNull();
   });
+
+  it("posts a post that was not yet due when the feed was first scanned at its time, and nothing else the first scan found", async () => {
+    const { discord, slack, dir, config } = await setup();
+    const at = Date.now() + 8000;
+    writeFileSync(join(dir, "2026-10-08-old.md"), koreanPost(8));
+    writeFileSync(join(dir, "2026-10-09-draft.md"), koreanPost(9).replace("---\n", "---\ndraft: true\n"));
+    writeFileSync(join(dir, "2026-10-10-embargo.md"), koreanPost(10).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`));
+    const service = await start(config);
+    await sleep(2000);
+    expect(discord.messages).toHaveLength(0);
+
+    const [posted] = await discord.waitForMessages(1, 30_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(at);
+    expect(posted?.body.embeds[0].title).toContain("테스트 장애 10번");
+    await slack.waitForMessages(1, 10_000);
+    await sleep(2000);
+    expect(discord.messages).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+    expect(service.runtime.store.getFeed("newsdao")?.lastError ?? null).toBeNull();
+  });
 });

@@ -15,6 +15,8 @@ import { feedView } from "./feeds.ts";
 export type IngestOutcome =
   | { status: "unpublished"; reason: string }
   | { status: "scheduled"; reason: string; at: string; jobId: string }
+  /** Found by a feed's first scan and already out (or unreadable): nothing is stored or posted. */
+  | { status: "recorded"; articleId: string | null }
   | { status: "filtered"; articleId: string }
   | { status: "stale"; articleId: string; version: number; reason: string }
   | { status: "stored"; articleId: string; version: number; changed: boolean; queued: number; card: boolean };
@@ -51,12 +53,22 @@ export async function processIngest(data: IngestJobData, ctx: PipelineContext, j
   } catch (error) {
     // Not published (yet) is the site's rule, not a fault of the post: never stored, never a feed error.
     if (error instanceof NotPublishedError) return holdBack(error, data, ctx, log, jobId);
+    if (error instanceof ArticleParseError && data.kind === "post" && data.scheduleOnly) {
+      // The first scan never posted (nor judged) what was already there: an old broken post is not news now.
+      log.debug({ err: error.message }, "unreadable post found by the first scan; recorded, not posted");
+      return { status: "recorded", articleId: null };
+    }
     if (error instanceof ArticleParseError) {
       ctx.store.recordFeedError(feed.id, error.message);
       log.warn({ err: error.message }, "bad article input");
       throw new UnrecoverableError(error.message);
     }
     throw error;
+  }
+
+  if (data.kind === "post" && data.scheduleOnly) {
+    log.info({ articleId: article.id }, "already published when the feed was first scanned; recorded, not posted");
+    return { status: "recorded", articleId: article.id };
   }
 
   if (!passesFilters(article, feed.filters)) {
@@ -94,7 +106,9 @@ async function holdBack(error: NotPublishedError, data: IngestJobData, ctx: Pipe
   // This very job ran before its time (another machine's clock): a new id, or BullMQ would take the add for a duplicate.
   if (id === jobId) id = `${id}.${Date.now()}`;
   const delay = Math.max(0, at - Date.now());
-  await ctx.ingestQueue.add("ingest", data.kind === "post" ? { ...data, recheck: true } : data, { jobId: id, delay });
+  // When it falls due it is posted, whichever scan found it.
+  const due: IngestJobData = data.kind === "post" ? { ...data, recheck: true, scheduleOnly: false } : data;
+  await ctx.ingestQueue.add("ingest", due, { jobId: id, delay });
   log.info({ reason: error.reason, at: error.publishAt, jobId: id }, "not yet published; queued for its publish time");
   return { status: "scheduled", reason: error.reason, at: error.publishAt, jobId: id };
 }

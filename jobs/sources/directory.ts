@@ -130,12 +130,12 @@ export class DirectoryWatcher {
     changed.sort((a, b) => b.key.localeCompare(a.key) || b.mtime - a.mtime);
     const post = firstRun ? itemsToPostOnFirstRun(changed, this.feed.backfill) : new Set(changed);
     for (const item of changed) {
+      const jobId = `${this.feed.id}.${sha(item.key)}.${item.hash.slice(0, 16)}`;
       if (post.has(item)) {
-        await this.queue.add(
-          "ingest",
-          { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw },
-          { jobId: `${this.feed.id}.${sha(item.key)}.${item.hash.slice(0, 16)}` },
-        );
+        await this.queue.add("ingest", { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw }, { jobId });
+      } else {
+        // What the first scan finds is already out, except posts not yet due: those are checked, and scheduled.
+        await this.queue.add("ingest", { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw, scheduleOnly: true }, { jobId: `${jobId}.first` });
       }
       this.store.markItemSeen(this.feed.id, item.key, item.hash);
     }
