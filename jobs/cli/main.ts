@@ -49,6 +49,7 @@ async function runPreview(argv: string[]): Promise<number> {
     out: values.out,
     baseUrl: values["base-url"] ?? null,
     chromiumPath: values.chromium,
+    onWarning: (message) => console.error(`herald preview: warning: ${message}`),
     onResult: (result, index, total) => {
       for (const warning of result.warnings) console.error(`herald preview: ${result.file}: warning: ${warning}`);
       if (result.ok) {

@@ -8,9 +8,9 @@ import { processingSchema } from "../../config/schema.ts";
 import { NotPublishedError } from "../../src/article/index.ts";
 import { bundledFonts, CardRenderer, cardDataFromArticle } from "../../src/card/index.ts";
 import { buildMessage } from "../../src/message/build.ts";
-import type { SiteInfo } from "../../src/site/index.ts";
+import { detectSite, type SiteInfo } from "../../src/site/index.ts";
 import { renderPreviewPage } from "../preview/page.ts";
-import { postExtensions, siteOfFolder } from "../sources/directory.ts";
+import { postExtensions } from "../sources/directory.ts";
 import { createUntrustedPool, type UntrustedPool } from "../untrusted/pool.ts";
 
 export interface PreviewOptions {
@@ -20,6 +20,8 @@ export interface PreviewOptions {
   /** Chat id written into telegram.json; the real one comes from the destination at delivery. */
   telegramChatId?: string;
   chromiumPath?: string;
+  /** Told what concerns the run rather than one post (a site config that cannot be read). */
+  onWarning?: (message: string) => void;
   /** Called once per article, in completion order. */
   onResult?: (result: PreviewResult, index: number, total: number) => void;
 }
@@ -37,9 +39,10 @@ export type PreviewResult =
 const CARD_FILE = "card.png";
 
 /** Sites by folder, so a folder's config files are read once per run. */
-type SiteCache = Map<string, SiteInfo | null>;
-
-const quietLog = { warn: () => {} } as unknown as Parameters<typeof siteOfFolder>[2];
+interface SiteCache {
+  byFolder: Map<string, SiteInfo | null>;
+  warn: (message: string) => void;
+}
 
 /**
  * `herald preview`: for each post, the exact payloads Herald would send to
@@ -48,7 +51,7 @@ const quietLog = { warn: () => {} } as unknown as Parameters<typeof siteOfFolder
  * partial output behind.
  */
 export async function preview(options: PreviewOptions): Promise<PreviewResult[]> {
-  const sites: SiteCache = new Map();
+  const sites: SiteCache = { byFolder: new Map(), warn: options.onWarning ?? (() => {}) };
   const files = await expandInputs(options.inputs, sites);
   const several = files.length > 1 || (await anyDirectory(options.inputs));
   const slugs = uniqueSlugs(files);
@@ -141,11 +144,19 @@ async function writeAll(dir: string, outputs: [string, string | Uint8Array][]): 
   }
 }
 
-/** The site above a post's folder (cached per folder); a site config that cannot be read counts as none. */
+/** The site above a post's folder (cached per folder); a site config that cannot be read counts as none, with a warning. */
 function siteOf(file: string, sites: SiteCache): SiteInfo | null {
   const dir = dirname(file);
-  if (!sites.has(dir)) sites.set(dir, siteOfFolder(dir, null, quietLog, "preview"));
-  return sites.get(dir) ?? null;
+  if (!sites.byFolder.has(dir)) {
+    let site: SiteInfo | null = null;
+    try {
+      site = detectSite(dir);
+    } catch (error) {
+      sites.warn(`${(error as Error).message}; posts in ${dir} are read without the site's rules`);
+    }
+    sites.byFolder.set(dir, site);
+  }
+  return sites.byFolder.get(dir) ?? null;
 }
 
 async function expandInputs(inputs: string[], sites: SiteCache): Promise<string[]> {

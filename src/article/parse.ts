@@ -113,9 +113,32 @@ function titleOf(data: Record<string, unknown>, body: string, fileSlug: string |
   if ((typeof own === "string" && own.trim()) || typeof own === "number") return { title: own, body };
   const fromName = fileSlug && (!site || site.generator === "jekyll") ? titleizeSlug(fileSlug) : null;
   if (fromName) return { title: fromName, body };
-  const heading = /^(?:[ \t]*\n)*[ ]{0,3}#[ \t]+([^\n]*?)(?:[ \t]+#+)?[ \t]*(?:\n|$)/.exec(body);
-  if (heading?.[1]?.trim()) return { title: heading[1].trim(), body: body.slice(heading[0].length) };
+  const heading = leadingHeading(body);
+  if (heading) return heading;
   return { title: fileSlug ? titleizeSlug(fileSlug) : own, body };
+}
+
+/** A first non-blank line `# Title` (ATX, optional closing #s): its text, and the body after it. Read without backtracking regexes (untrusted input). */
+function leadingHeading(body: string): { title: string; body: string } | null {
+  let start = 0;
+  while (start < body.length) {
+    const end = body.indexOf("\n", start);
+    const line = body.slice(start, end === -1 ? body.length : end);
+    const rest = end === -1 ? "" : body.slice(end + 1);
+    if (line.trim() === "") {
+      if (end === -1) return null;
+      start = end + 1;
+      continue;
+    }
+    const m = /^ {0,3}#[ \t]/.exec(line);
+    if (!m) return null;
+    let text = line.slice(m[0].length).trim();
+    let closing = 0;
+    while (text.charAt(text.length - closing - 1) === "#") closing++;
+    if (closing > 0 && (closing === text.length || /[ \t]/.test(text.charAt(text.length - closing - 1)))) text = text.slice(0, text.length - closing).trim();
+    return text ? { title: text, body: rest } : null;
+  }
+  return null;
 }
 
 /** Throws {@link NotPublishedError} for a post that is expired or not yet due. */
