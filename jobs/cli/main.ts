@@ -5,7 +5,7 @@ const USAGE = `Usage: herald <command> [options]
 
 Commands:
   preview <file|dir>... --out <dir>   Write each post's Discord/Slack/Telegram payloads, timeline card and preview.html
-      --base-url <url>                Site base URL for relative links and images
+      --base-url <url>                Site base URL for links, images and permalinks (overrides the detected site's)
       --chromium <path>               Chromium binary (default: $HERALD_CHROMIUM_PATH or /usr/bin/chromium)
 
   start [--config <file>]             Run the service: ingest endpoint, feed sources and workers

@@ -48,7 +48,7 @@ export async function processIngest(data: IngestJobData, ctx: PipelineContext, j
   let article: Article;
   try {
     article = await parse(input, { baseUrl: feed.baseUrl, source: feed.name, ...siteOptions(site, data.input) }, ctx, (warning) =>
-      log.warn({ warning }, "post read leniently"),
+      log.warn({ warning }, "post read with a warning"),
     );
   } catch (error) {
     // Not published (yet) is the site's rule, not a fault of the post: never stored, never a feed error.
