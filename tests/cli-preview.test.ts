@@ -128,6 +128,18 @@ describe("herald preview", () => {
     expect(url(join(work, "zola", "special"))).toBe("https://ops.example.net/reports/special/");
   });
 
+  it("warns when a site config cannot be read and previews the posts without its rules", async () => {
+    const { mkdirSync } = await import("node:fs");
+    const site = join(work, "broken-site");
+    mkdirSync(join(site, "_posts"), { recursive: true });
+    writeFileSync(join(site, "_config.yml"), "url: [unclosed\n");
+    copyFileSync(examplePost, join(site, "_posts", "2026-10-14-outage.md"));
+    const result = await runHerald(["preview", join(site, "_posts"), "--out", join(work, "broken-site-out")]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^herald preview: warning: .*_config\.yml: cannot read the site config: .*; posts in .*_posts are read without the site's rules$/m);
+    expect(result.stdout).toMatch(/^herald preview: 1 article written to /);
+  });
+
   it("renders hostile posts without a single request reaching a local listener, and without pings", async () => {
     const post = readFileSync(fixture("posts", "hostile.md"), "utf8").replaceAll("127.0.0.1:9", `127.0.0.1:${port}`);
     const file = join(work, "hostile.md");

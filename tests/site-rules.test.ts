@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { feedSchema } from "../config/schema.ts";
 import { parsePost } from "../src/article/index.ts";
 import { derivePostUrl, detectSite, type SiteInfo } from "../src/site/index.ts";
 import { jekyllSlugify, titleizeSlug } from "../src/site/slug.ts";
@@ -105,6 +106,18 @@ describe("site detection and the feed's site: override", () => {
       baseUrl: "https://b.example/blog/",
       permalink: "pretty",
     });
+  });
+
+  it("validates a directory feed's site: block, naming the wrong key", () => {
+    const feed = { id: "news", type: "directory", path: "./_posts" };
+    const site = { generator: "jekyll", url: "https://a.example", baseurl: "/news", permalink: "pretty", timezone: "Asia/Seoul", future: false, strictFrontMatter: true, markdownExt: ["mkdn"] };
+    expect(feedSchema.parse({ ...feed, site })).toMatchObject({ site });
+    const bad = feedSchema.safeParse({ ...feed, site: { timezone: "Mars/Olympus", generator: "gatsby" } });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`).sort()).toEqual([
+      expect.stringMatching(/^site\.generator: /),
+      "site.timezone: must be an IANA time zone such as Asia/Seoul",
+    ]);
   });
 
   it("names the config file it cannot read", () => {
