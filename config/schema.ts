@@ -49,8 +49,34 @@ const feedCommon = {
   paused: z.boolean().default(false),
 };
 
+/**
+ * A directory feed's site, overriding what is detected from the site's own
+ * config file (`_config.yml`, `hugo.toml`, Zola's `config.toml`) above `path`.
+ */
+export const siteSchema = z
+  .object({
+    generator: z.enum(["jekyll", "hugo", "zola"]).optional(),
+    url: httpUrl.optional(),
+    baseurl: z.string().optional(),
+    permalink: z.string().min(1).optional(),
+    timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Seoul").optional(),
+    future: z.boolean().optional(),
+    strictFrontMatter: z.boolean().optional(),
+    markdownExt: z.array(z.string().regex(/^\.?[A-Za-z0-9]+$/, "must be an extension such as mkdn")).optional(),
+  })
+  .strict();
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const feedSchema = z.discriminatedUnion("type", [
-  z.object({ ...feedCommon, type: z.literal("directory"), path: z.string().min(1) }),
+  z.object({ ...feedCommon, type: z.literal("directory"), path: z.string().min(1), site: siteSchema.optional() }),
   z.object({ ...feedCommon, type: z.literal("rss"), url: httpUrl, interval: duration.default(5 * 60_000) }),
   z.object({ ...feedCommon, type: z.literal("webhook"), token: optionalSecret, secret: optionalSecret }),
 ]);

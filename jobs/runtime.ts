@@ -118,7 +118,7 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
       ownConnections.push(redis);
       return redis as ConnectionOptions;
     };
-    const ingest = new Worker<IngestJobData>(QueueName.ingest, (job) => processIngest(job.data, context), { ...workerOptions, connection: workerConnection(), concurrency: 2 });
+    const ingest = new Worker<IngestJobData>(QueueName.ingest, (job) => processIngest(job.data, context, job.id), { ...workerOptions, connection: workerConnection(), concurrency: 2 });
     const deliver = new Worker<DeliverJobData>(QueueName.deliver, (job, token) => processDelivery(job, token, context), {
       ...workerOptions,
       connection: workerConnection(),

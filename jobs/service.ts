@@ -30,7 +30,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
   const watchers: DirectoryWatcher[] = [];
   for (const feed of config.feeds) {
     if (feed.type !== "directory" || feed.paused) continue;
-    const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill }, store, runtime.ingestQueue, log);
+    const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, store, runtime.ingestQueue, log);
     await watcher.start();
     watchers.push(watcher);
   }

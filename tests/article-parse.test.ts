@@ -95,10 +95,16 @@ describe("parsePost: bad input names the file and the reason", () => {
     throw new Error("expected a parse error");
   };
 
-  it("rejects broken YAML front matter", () => {
-    const error = failure(read("broken-yaml.md"), "broken-yaml.md");
+  it("rejects broken YAML front matter when the site asks for strict front matter", () => {
+    const raw = "---\ntitle: a\ntitle: b\ncategories: [News\n---\nbody";
+    let error: unknown;
+    try {
+      parsePost(raw, "broken-yaml.md", { strictFrontMatter: true });
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(ArticleParseError);
-    expect(error.message).toMatch(/^broken-yaml\.md: broken front matter: /);
+    expect((error as Error).message).toMatch(/^broken-yaml\.md: broken front matter: /);
   });
 
   it("rejects a post without a title", () => {

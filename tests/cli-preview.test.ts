@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runHerald } from "./helpers/herald.ts";
 import { examplePost, fixture, projectRoot } from "./helpers/paths.ts";
+import { siteFixture } from "./helpers/sites.ts";
 
 describe("herald preview", () => {
   let work: string;
@@ -51,6 +52,7 @@ describe("herald preview", () => {
     const { mkdirSync } = await import("node:fs");
     mkdirSync(dir);
     copyFileSync(examplePost, join(dir, "a-good.md"));
+    // `title: [속보] …` is broken YAML that Herald reads as the literal headline, with a warning.
     copyFileSync(fixture("posts", "broken-yaml.md"), join(dir, "b-broken.md"));
     copyFileSync(fixture("posts", "no-title.md"), join(dir, "c-no-title.md"));
     writeFileSync(join(dir, "d-junk.md"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff]));
@@ -59,13 +61,83 @@ describe("herald preview", () => {
     expect(result.status).toBe(1);
     const errors = result.stderr.trim().split("\n").sort();
     expect(errors).toHaveLength(4);
-    expect(errors[0]).toMatch(/^herald preview: .*b-broken\.md: broken front matter: /);
+    expect(errors[0]).toMatch(/^herald preview: .*b-broken\.md: warning: front matter YAML error \(.*\): read `title` as literal text$/);
     expect(errors[1]).toMatch(/^herald preview: .*c-no-title\.md: no title/);
     expect(errors[2]).toMatch(/^herald preview: .*d-junk\.md: binary data, not a text post$/);
     expect(errors[3]).toMatch(/^herald preview: .*missing\.md: cannot read \(ENOENT\)$/);
-    expect(readdirSync(out).sort()).toEqual(["a-good", "e-no-timeline"]);
+    expect(readdirSync(out).sort()).toEqual(["a-good", "b-broken", "e-no-timeline"]);
     expect(readdirSync(join(out, "e-no-timeline")).sort()).toEqual(["discord.json", "preview.html", "slack.json", "telegram.json"]);
     expect(existsSync(join(out, "a-good", "card.png"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, "b-broken", "discord.json"), "utf8")).embeds[0].title).toContain("[속보] 제목이 대괄호로");
+    expect(result.stdout.trim()).toBe(`herald preview: 3 articles written to ${out}, 3 failed`);
+  });
+
+  it("previews a Jekyll site's posts as it publishes them: skipped lines for what it would not publish, warnings, a summary naming the skipped", async () => {
+    const posts = siteFixture("jekyll", "_posts");
+    const out = join(work, "jekyll");
+    const result = await runHerald(["preview", posts, "--out", out]);
+    expect(result.status).toBe(0);
+    const lines = result.stderr.trim().split("\n").sort();
+    expect(lines).toEqual([
+      expect.stringMatching(/^herald preview: .*2026-10-16-duplicate-key\.md: warning: front matter YAML error \(duplicated mapping key .*\): the last value of a repeated key was kept$/),
+      expect.stringMatching(/^herald preview: .*2026-10-17-bracket-title\.md: warning: front matter YAML error .*: read `title` as literal text$/),
+      `skipped ${join(posts, "2026-10-15-withdrawn.md")}: unpublished (published: false)`,
+      `skipped ${join(posts, "2099-01-01-embargo.md")}: scheduled for 2098-12-31T15:00:00.000Z (dated in the future)`,
+    ]);
+    expect(result.stdout.trim()).toBe(
+      `herald preview: 7 articles written to ${out}, 2 skipped (${join(posts, "2026-10-15-withdrawn.md")}: unpublished (published: false); ${join(posts, "2099-01-01-embargo.md")}: scheduled for 2098-12-31T15:00:00.000Z (dated in the future))`,
+    );
+    expect(readdirSync(out).sort()).toEqual([
+      "2009-06-22-empty-yaml",
+      "2026-10-14-cloud-outage",
+      "2026-10-16-duplicate-key",
+      "2026-10-17-bracket-title",
+      "2026-10-18-utf16",
+      "2026-10-19-mkdn-post",
+      "2026-10-20-own-permalink",
+    ]);
+    const discord = JSON.parse(readFileSync(join(out, "2026-10-14-cloud-outage", "discord.json"), "utf8"));
+    expect(discord.embeds[0].url).toBe("https://sky-news.example/news/breaking/2026/10/14/cloud-outage/");
+    expect(existsSync(join(out, "2026-10-14-cloud-outage", "card.png"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, "2009-06-22-empty-yaml", "discord.json"), "utf8")).embeds[0].title).toBe("Empty Yaml");
+    // --base-url overrides the site's own base; the generator's path stays.
+    const moved = await runHerald(["preview", join(posts, "2026-10-19-mkdn-post.mkdn"), "--out", join(work, "moved"), "--base-url", "https://mirror.example/"]);
+    expect(moved.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(work, "moved", "discord.json"), "utf8")).embeds[0].url).toBe("https://mirror.example/notice/2026/10/19/mkdn-post/");
+  });
+
+  it("previews Hugo and Zola sites: drafts, future publishDate and expired posts skipped, the rest written at their URLs", async () => {
+    const hugoPosts = siteFixture("hugo", "content", "posts");
+    const hugo = await runHerald(["preview", hugoPosts, "--out", join(work, "hugo")]);
+    expect(hugo.status).toBe(0);
+    expect(hugo.stderr.trim().split("\n").sort()).toEqual([
+      `skipped ${join(hugoPosts, "draft-postmortem.md")}: draft (draft: true)`,
+      `skipped ${join(hugoPosts, "maintenance.md")}: scheduled for 2099-03-01T01:00:00.000Z (publishDate)`,
+      `skipped ${join(hugoPosts, "old-notice.md")}: expired (expiryDate 2019-12-31T15:00:00.000Z)`,
+    ]);
+    expect(hugo.stdout).toMatch(/^herald preview: 3 articles written to .*, 3 skipped \(/);
+    expect(readdirSync(join(work, "hugo")).sort()).toEqual(["login-errors", "payment-outage", "status-page"]);
+    const url = (dir: string) => JSON.parse(readFileSync(join(dir, "discord.json"), "utf8")).embeds[0].url;
+    expect(url(join(work, "hugo", "payment-outage"))).toBe("https://status.example.org/2026/10/payment-api-outage/");
+
+    const zolaPosts = siteFixture("zola", "content", "blog");
+    const zola = await runHerald(["preview", zolaPosts, "--out", join(work, "zola")]);
+    expect(zola.status).toBe(0);
+    expect(zola.stderr.trim()).toBe(`skipped ${join(zolaPosts, "wip.md")}: draft (draft: true)`);
+    expect(zola.stdout.trim()).toBe(`herald preview: 3 articles written to ${join(work, "zola")}, 1 skipped (${join(zolaPosts, "wip.md")}: draft (draft: true))`);
+    expect(url(join(work, "zola", "special"))).toBe("https://ops.example.net/reports/special/");
+  });
+
+  it("warns when a site config cannot be read and previews the posts without its rules", async () => {
+    const { mkdirSync } = await import("node:fs");
+    const site = join(work, "broken-site");
+    mkdirSync(join(site, "_posts"), { recursive: true });
+    writeFileSync(join(site, "_config.yml"), "url: [unclosed\n");
+    copyFileSync(examplePost, join(site, "_posts", "2026-10-14-outage.md"));
+    const result = await runHerald(["preview", join(site, "_posts"), "--out", join(work, "broken-site-out")]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^herald preview: warning: .*_config\.yml: cannot read the site config: .*; posts in .*_posts are read without the site's rules$/m);
+    expect(result.stdout).toMatch(/^herald preview: 1 article written to /);
   });
 
   it("renders hostile posts without a single request reaching a local listener, and without pings", async () => {

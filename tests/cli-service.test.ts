@@ -66,7 +66,8 @@ describe("herald start and herald ingest, as processes", () => {
     expect(await runtime.ingestQueue.getWaitingCount()).toBe(1);
 
     const broken = join(t.dir, "broken.md");
-    writeFileSync(broken, "---\ntitle: [속보] x: y\n---\nbody\n");
+    // A YAML list is no front matter (an unquoted `[속보] …` title would now be read as text).
+    writeFileSync(broken, "---\n- a list\n- not a map\n---\nbody\n");
     const bad = spawnHerald(["ingest", broken, "--config", config]);
     expect((await bad.exited).code).toBe(1);
     expect(bad.output()).toContain(`herald ingest: ${broken}: broken front matter:`);

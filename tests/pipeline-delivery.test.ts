@@ -170,10 +170,11 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     cleanups.push(() => discord.close());
     const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
     // The endpoint checks what it can at once; a post that only fails later is recorded on the feed.
-    const bad = await ingest(service, "---\ntitle: [속보] broken: yaml\n---\nbody");
+    // A YAML list is no front matter (an unquoted `[속보] …` title would now be read as text).
+    const bad = await ingest(service, "---\n- a list\n- not a map\n---\nbody");
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { error: string }).error).toMatch(/broken front matter/);
-    await service.runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "queued-bad.md", kind: "post", raw: "---\ntitle: [x] y: z\n---\n" });
+    await service.runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "queued-bad.md", kind: "post", raw: "---\n- a\n- b\n---\n" });
     await ingest(service, plainPost(7));
     await discord.waitForMessages(1, 20_000);
     // The endpoint's refusal is recorded on the feed too; wait for the queued post's own failure to replace it.

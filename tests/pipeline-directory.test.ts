@@ -104,4 +104,66 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     await sleep(1500);
     expect(discord.messages).toHaveLength(2);
   });
+
+  it("never posts a draft, and posts it once when an edit publishes it; a draft is not a feed error", async () => {
+    const { discord, slack, dir, config } = await setup();
+    const service = await start(config);
+    const file = join(dir, "2026-10-06-draft.md");
+    writeFileSync(file, koreanPost(6).replace("---\n", "---\ndraft: true\n"));
+    await sleep(2500);
+    writeFileSync(join(dir, "2026-10-06-withdrawn.md"), koreanPost(16).replace("---\n", "---\npublished: false\n"));
+    await sleep(2500);
+    expect(discord.messages).toHaveLength(0);
+    expect(slack.messages).toHaveLength(0);
+    expect(service.runtime.store.getFeed("newsdao")?.lastError ?? null).toBeNull();
+    expect(service.runtime.store.listRecentDeliveries(10)).toHaveLength(0);
+
+    writeFileSync(file, koreanPost(6));
+    const [posted] = await discord.waitForMessages(1, 30_000);
+    expect(posted?.body.embeds[0].title).toContain("테스트 장애 6번");
+    await slack.waitForMessages(1, 10_000);
+    await sleep(1500);
+    expect(discord.messages).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+  });
+
+  it("posts a future-dated post when its time comes, not before, and once", async () => {
+    const { discord, slack, dir, config } = await setup();
+    const service = await start(config);
+    await sleep(500); // the first (empty) scan is done: what follows is new
+    const at = Date.now() + 6000;
+    writeFileSync(join(dir, "2026-10-07-embargo.md"), koreanPost(7).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`));
+    await sleep(3000);
+    expect(discord.messages).toHaveLength(0);
+    expect(service.runtime.store.listRecentDeliveries(10)).toHaveLength(0);
+
+    const [posted] = await discord.waitForMessages(1, 30_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(at);
+    expect(posted?.body.embeds[0].title).toContain("테스트 장애 7번");
+    await slack.waitForMessages(1, 10_000);
+    await sleep(2000);
+    expect(discord.messages).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+    expect(service.runtime.store.getFeed("newsdao")?.lastError ?? null).toBeNull();
+  });
+
+  it("posts a post that was not yet due when the feed was first scanned at its time, and nothing else the first scan found", async () => {
+    const { discord, slack, dir, config } = await setup();
+    const at = Date.now() + 8000;
+    writeFileSync(join(dir, "2026-10-08-old.md"), koreanPost(8));
+    writeFileSync(join(dir, "2026-10-09-draft.md"), koreanPost(9).replace("---\n", "---\ndraft: true\n"));
+    writeFileSync(join(dir, "2026-10-10-embargo.md"), koreanPost(10).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`));
+    const service = await start(config);
+    await sleep(2000);
+    expect(discord.messages).toHaveLength(0);
+
+    const [posted] = await discord.waitForMessages(1, 30_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(at);
+    expect(posted?.body.embeds[0].title).toContain("테스트 장애 10번");
+    await slack.waitForMessages(1, 10_000);
+    await sleep(2000);
+    expect(discord.messages).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
+    expect(service.runtime.store.getFeed("newsdao")?.lastError ?? null).toBeNull();
+  });
 });

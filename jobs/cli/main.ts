@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
-import { preview } from "./preview.ts";
+import { type PreviewResult, preview } from "./preview.ts";
 
 const USAGE = `Usage: herald <command> [options]
 
 Commands:
   preview <file|dir>... --out <dir>   Write each post's Discord/Slack/Telegram payloads, timeline card and preview.html
-      --base-url <url>                Site base URL for relative links and images
+      --base-url <url>                Site base URL for links, images and permalinks (overrides the detected site's)
       --chromium <path>               Chromium binary (default: $HERALD_CHROMIUM_PATH or /usr/bin/chromium)
 
   start [--config <file>]             Run the service: ingest endpoint, feed sources and workers
@@ -49,18 +49,31 @@ async function runPreview(argv: string[]): Promise<number> {
     out: values.out,
     baseUrl: values["base-url"] ?? null,
     chromiumPath: values.chromium,
+    onWarning: (message) => console.error(`herald preview: warning: ${message}`),
     onResult: (result, index, total) => {
-      if (!result.ok) console.error(`herald preview: ${result.error}`);
-      else if (tty) {
-        const card = result.card ? `card ${result.card.width}×${result.card.height}` : "no timeline, no card";
-        console.error(`[${index}/${total}] ${result.file} → ${result.dir} (${card})`);
-      }
+      for (const warning of result.warnings) console.error(`herald preview: ${result.file}: warning: ${warning}`);
+      if (result.ok) {
+        if (tty) {
+          const card = result.card ? `card ${result.card.width}×${result.card.height}` : "no timeline, no card";
+          console.error(`[${index}/${total}] ${result.file} → ${result.dir} (${card})`);
+        }
+      } else if (result.skipped) console.error(`skipped ${result.file}: ${result.reason}`);
+      else console.error(`herald preview: ${result.error}`);
     },
   });
-  const failed = results.filter((r) => !r.ok).length;
-  const written = results.length - failed;
-  console.log(`herald preview: ${written} article${written === 1 ? "" : "s"} written to ${values.out}${failed ? `, ${failed} failed` : ""}`);
-  return failed > 0 ? 1 : 0;
+  console.log(previewSummary(results, values.out));
+  return results.some((r) => !r.ok && !r.skipped) ? 1 : 0;
+}
+
+/** "3 articles written to out, 2 skipped (a.md: draft (draft: true); …), 1 failed" — skipped posts are named: each is a story held back. */
+export function previewSummary(results: PreviewResult[], out: string): string {
+  const written = results.filter((r) => r.ok).length;
+  const skipped = results.flatMap((r) => (!r.ok && r.skipped ? [`${r.file}: ${r.reason}`] : [])).sort();
+  const failed = results.filter((r) => !r.ok && !r.skipped).length;
+  const parts = [`herald preview: ${written} article${written === 1 ? "" : "s"} written to ${out}`];
+  if (skipped.length) parts.push(`${skipped.length} skipped (${skipped.join("; ")})`);
+  if (failed) parts.push(`${failed} failed`);
+  return parts.join(", ");
 }
 
 export async function main(argv: string[]): Promise<number> {

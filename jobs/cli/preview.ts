@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, join, relative, sep } from "node:path";
 import { formatDiscord } from "../../adapters/discord/format.ts";
 import { formatSlack } from "../../adapters/slack/format.ts";
 import { formatTelegram } from "../../adapters/telegram/format.ts";
 import { processingSchema } from "../../config/schema.ts";
+import { NotPublishedError } from "../../src/article/index.ts";
 import { bundledFonts, CardRenderer, cardDataFromArticle } from "../../src/card/index.ts";
 import { buildMessage } from "../../src/message/build.ts";
+import { detectSite, type SiteInfo } from "../../src/site/index.ts";
 import { renderPreviewPage } from "../preview/page.ts";
+import { postExtensions } from "../sources/directory.ts";
 import { createUntrustedPool, type UntrustedPool } from "../untrusted/pool.ts";
 
 export interface PreviewOptions {
@@ -17,16 +20,29 @@ export interface PreviewOptions {
   /** Chat id written into telegram.json; the real one comes from the destination at delivery. */
   telegramChatId?: string;
   chromiumPath?: string;
+  /** Told what concerns the run rather than one post (a site config that cannot be read). */
+  onWarning?: (message: string) => void;
   /** Called once per article, in completion order. */
   onResult?: (result: PreviewResult, index: number, total: number) => void;
 }
 
+/**
+ * One post's outcome: written; skipped because its site would not publish it
+ * now (a draft, `published: false`, expired, dated in the future); or failed.
+ * `warnings` say what was repaired or could not be derived (a URL).
+ */
 export type PreviewResult =
-  | { file: string; ok: true; dir: string; card: { width: number; height: number } | null }
-  | { file: string; ok: false; error: string };
+  | { file: string; ok: true; dir: string; card: { width: number; height: number } | null; url: string | null; warnings: string[] }
+  | { file: string; ok: false; skipped: true; reason: string; warnings: string[] }
+  | { file: string; ok: false; skipped?: false; error: string; warnings: string[] };
 
-const POST_EXTENSIONS = new Set([".md", ".markdown", ".html", ".htm", ".txt"]);
 const CARD_FILE = "card.png";
+
+/** Sites by folder, so a folder's config files are read once per run. */
+interface SiteCache {
+  byFolder: Map<string, SiteInfo | null>;
+  warn: (message: string) => void;
+}
 
 /**
  * `herald preview`: for each post, the exact payloads Herald would send to
@@ -35,7 +51,8 @@ const CARD_FILE = "card.png";
  * partial output behind.
  */
 export async function preview(options: PreviewOptions): Promise<PreviewResult[]> {
-  const files = await expandInputs(options.inputs);
+  const sites: SiteCache = { byFolder: new Map(), warn: options.onWarning ?? (() => {}) };
+  const files = await expandInputs(options.inputs, sites);
   const several = files.length > 1 || (await anyDirectory(options.inputs));
   const slugs = uniqueSlugs(files);
   await mkdir(options.out, { recursive: true });
@@ -57,7 +74,7 @@ export async function preview(options: PreviewOptions): Promise<PreviewResult[]>
         const index = next++;
         const file = files[index] as string;
         const dir = several ? join(options.out, slugs[index] as string) : options.out;
-        const result = await previewOne(file, dir, options, untrusted, getRenderer);
+        const result = await previewOne(file, dir, options, untrusted, getRenderer, siteOf(file, sites));
         results.push(result);
         options.onResult?.(result, results.length, files.length);
       }
@@ -77,12 +94,16 @@ async function previewOne(
   options: PreviewOptions,
   untrusted: UntrustedPool,
   getRenderer: () => Promise<CardRenderer>,
+  site: SiteInfo | null,
 ): Promise<PreviewResult> {
+  const warnings: string[] = [];
   try {
     const raw = await readFile(file).catch((error: NodeJS.ErrnoException) => {
       throw new Error(`${file}: cannot read (${error.code ?? error.message})`);
     });
-    const article = await untrusted.article({ kind: "post", raw, input: file, options: { baseUrl: options.baseUrl ?? null } });
+    const sitePath = site ? relative(site.root, file).split(sep).join("/") : null;
+    const parseOptions = { baseUrl: options.baseUrl ?? null, site, sitePath };
+    const article = await untrusted.article({ kind: "post", raw, input: file, options: parseOptions }, (warning) => warnings.push(warning));
     const cardData = cardDataFromArticle(article);
     const card = cardData ? await (await getRenderer()).render(cardData) : null;
     const message = buildMessage(article, {
@@ -99,10 +120,12 @@ async function previewOne(
     ];
     if (card) outputs.unshift([CARD_FILE, card.png]);
     await writeAll(dir, outputs);
-    return { file, ok: true, dir, card: card ? { width: card.width, height: card.height } : null };
+    return { file, ok: true, dir, card: card ? { width: card.width, height: card.height } : null, url: article.url, warnings };
   } catch (error) {
+    // Nothing is written for a post its site would not publish: a preview must not leak an embargoed story either.
+    if (error instanceof NotPublishedError) return { file, ok: false, skipped: true, reason: error.reason, warnings };
     const message = error instanceof Error ? error.message : String(error);
-    return { file, ok: false, error: message.startsWith(file) ? message : `${file}: ${message}` };
+    return { file, ok: false, error: message.startsWith(file) ? message : `${file}: ${message}`, warnings };
   }
 }
 
@@ -121,14 +144,30 @@ async function writeAll(dir: string, outputs: [string, string | Uint8Array][]): 
   }
 }
 
-async function expandInputs(inputs: string[]): Promise<string[]> {
+/** The site above a post's folder (cached per folder); a site config that cannot be read counts as none, with a warning. */
+function siteOf(file: string, sites: SiteCache): SiteInfo | null {
+  const dir = dirname(file);
+  if (!sites.byFolder.has(dir)) {
+    let site: SiteInfo | null = null;
+    try {
+      site = detectSite(dir);
+    } catch (error) {
+      sites.warn(`${(error as Error).message}; posts in ${dir} are read without the site's rules`);
+    }
+    sites.byFolder.set(dir, site);
+  }
+  return sites.byFolder.get(dir) ?? null;
+}
+
+async function expandInputs(inputs: string[], sites: SiteCache): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
     const info = await stat(input).catch(() => null);
     if (info?.isDirectory()) {
+      const extensions = postExtensions(siteOf(join(input, "post"), sites));
       const entries = await readdir(input, { withFileTypes: true });
       for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-        if (entry.isFile() && POST_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(join(input, entry.name));
+        if (entry.isFile() && extensions.has(extname(entry.name).toLowerCase())) files.push(join(input, entry.name));
       }
     } else {
       files.push(input); // a missing file is reported as that article's error

@@ -1,13 +1,22 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { relative, sep } from "node:path";
 import { UnrecoverableError } from "bullmq";
-import { type Article, ArticleParseError } from "../../src/article/index.ts";
+import { type Article, ArticleParseError, NotPublishedError, type ParseOptions } from "../../src/article/index.ts";
 import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
 import { passesFilters } from "../../src/filters.ts";
+import type { SiteInfo } from "../../src/site/index.ts";
 import type { DeliverJobData, IngestJobData } from "../queues.ts";
 import { deliverJobId } from "../queues.ts";
+import { siteOfFolder } from "../sources/directory.ts";
 import type { PipelineContext } from "./context.ts";
 import { feedView } from "./feeds.ts";
 
 export type IngestOutcome =
+  | { status: "unpublished"; reason: string }
+  | { status: "scheduled"; reason: string; at: string; jobId: string }
+  /** Found by a feed's first scan and already out (or unreadable): nothing is stored or posted. */
+  | { status: "recorded"; articleId: string | null }
   | { status: "filtered"; articleId: string }
   | { status: "stale"; articleId: string; version: number; reason: string }
   | { status: "stored"; articleId: string; version: number; changed: boolean; queued: number; card: boolean };
@@ -18,21 +27,48 @@ export type IngestOutcome =
  * same state: same content keeps its version, delivery jobs have
  * deterministic ids, and deliveries already made are not queued again.
  */
-export async function processIngest(data: IngestJobData, ctx: PipelineContext): Promise<IngestOutcome> {
+export async function processIngest(data: IngestJobData, ctx: PipelineContext, jobId?: string): Promise<IngestOutcome> {
   const feed = feedView(ctx.config, ctx.store, data.feedId);
   if (!feed) throw new UnrecoverableError(`${data.input}: unknown feed '${data.feedId}'`);
   const log = ctx.log.child({ feedId: feed.id, input: data.input });
 
+  const folder = ctx.config.feeds.find((f) => f.id === feed.id && f.type === "directory");
+  const site = folder?.type === "directory" ? siteOfFolder(folder.path, folder.site ?? null, log, feed.id) : null;
+  let input: Parameters<typeof parse>[0] = data;
+  if (data.kind === "post" && data.recheck && folder) {
+    // A scheduled post is read again when it falls due: the author may have moved or withdrawn it meanwhile.
+    const raw = await readFile(data.input).catch(() => null);
+    if (!raw) {
+      log.info("scheduled post is gone; nothing to post");
+      return { status: "unpublished", reason: "file removed before its publish time" };
+    }
+    input = { ...data, raw: new Uint8Array(raw) };
+  }
+
   let article: Article;
   try {
-    article = await parse(data, { baseUrl: feed.baseUrl, source: feed.name }, ctx);
+    article = await parse(input, { baseUrl: feed.baseUrl, source: feed.name, ...siteOptions(site, data.input) }, ctx, (warning) =>
+      log.warn({ warning }, "post read with a warning"),
+    );
   } catch (error) {
+    // Not published (yet) is the site's rule, not a fault of the post: never stored, never a feed error.
+    if (error instanceof NotPublishedError) return holdBack(error, data, ctx, log, jobId);
+    if (error instanceof ArticleParseError && data.kind === "post" && data.scheduleOnly) {
+      // The first scan never posted (nor judged) what was already there: an old broken post is not news now.
+      log.debug({ err: error.message }, "unreadable post found by the first scan; recorded, not posted");
+      return { status: "recorded", articleId: null };
+    }
     if (error instanceof ArticleParseError) {
       ctx.store.recordFeedError(feed.id, error.message);
       log.warn({ err: error.message }, "bad article input");
       throw new UnrecoverableError(error.message);
     }
     throw error;
+  }
+
+  if (data.kind === "post" && data.scheduleOnly) {
+    log.info({ articleId: article.id }, "already published when the feed was first scanned; recorded, not posted");
+    return { status: "recorded", articleId: article.id };
   }
 
   if (!passesFilters(article, feed.filters)) {
@@ -53,15 +89,49 @@ export async function processIngest(data: IngestJobData, ctx: PipelineContext): 
   return { status: "stored", articleId: article.id, version, changed, queued: jobs.length, card };
 }
 
+/**
+ * A post its site does not publish now is not ingested. One due later is
+ * queued again, delayed until its publish time, and read again then; one
+ * that will never be due by itself (a draft) goes out when an edit publishes
+ * it, which the folder watcher sees as a changed file.
+ */
+async function holdBack(error: NotPublishedError, data: IngestJobData, ctx: PipelineContext, log: PipelineContext["log"], jobId: string | undefined): Promise<IngestOutcome> {
+  if (!error.publishAt) {
+    log.info({ reason: error.reason }, "not published by its site; skipped");
+    return { status: "unpublished", reason: error.reason };
+  }
+  const at = Date.parse(error.publishAt);
+  const base = (jobId ?? `${data.feedId}.${createHash("sha256").update(data.input).digest("hex").slice(0, 16)}`).replace(/@.*$/, "");
+  let id = `${base}@${at}`;
+  // This very job ran before its time (another machine's clock): a new id, or BullMQ would take the add for a duplicate.
+  if (id === jobId) id = `${id}.${Date.now()}`;
+  const delay = Math.max(0, at - Date.now());
+  // When it falls due it is posted, whichever scan found it.
+  const due: IngestJobData = data.kind === "post" ? { ...data, recheck: true, scheduleOnly: false } : data;
+  await ctx.ingestQueue.add("ingest", due, { jobId: id, delay });
+  log.info({ reason: error.reason, at: error.publishAt, jobId: id }, "not yet published; queued for its publish time");
+  return { status: "scheduled", reason: error.reason, at: error.publishAt, jobId: id };
+}
+
+function siteOptions(site: SiteInfo | null, file: string): Pick<ParseOptions, "site" | "sitePath"> {
+  if (!site) return {};
+  return { site, sitePath: relative(site.root, file).split(sep).join("/") };
+}
+
 /** Raw input is parsed on a worker thread within the processing budget; an over-budget input fails like a malformed one. */
-function parse(data: IngestJobData, options: { baseUrl: string | null; source: string | null }, ctx: PipelineContext): Promise<Article> {
+function parse(
+  data: Exclude<IngestJobData, { kind: "post" }> | (Omit<Extract<IngestJobData, { kind: "post" }>, "raw"> & { raw: string | Uint8Array }),
+  options: Omit<ParseOptions, "onWarning">,
+  ctx: PipelineContext,
+  onWarning: (message: string) => void,
+): Promise<Article> {
   switch (data.kind) {
     case "article":
       return Promise.resolve(data.article);
     case "post":
-      return ctx.untrusted.article({ kind: "post", raw: data.raw, input: data.input, options });
+      return ctx.untrusted.article({ kind: "post", raw: data.raw, input: data.input, options }, onWarning);
     case "fields":
-      return ctx.untrusted.article({ kind: "fields", fields: data.fields, input: data.input, options });
+      return ctx.untrusted.article({ kind: "fields", fields: data.fields, input: data.input, options }, onWarning);
   }
 }
 

@@ -3,12 +3,35 @@ import { type FSWatcher, watch } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
 import type { Queue } from "bullmq";
+import { decodeUnicodeBom } from "../../src/article/index.ts";
+import { detectSite, type SiteInfo, type SiteOverride } from "../../src/site/index.ts";
 import type { Store } from "../../src/store/index.ts";
 import type { Logger } from "../log.ts";
 import type { IngestJobData } from "../queues.ts";
 import { itemsToPostOnFirstRun } from "./first-run.ts";
 
-const POST_EXTENSIONS = new Set([".md", ".markdown", ".html", ".htm", ".txt"]);
+/** Read whatever the site: Markdown posts under every extension the site's generator reads (Jekyll's `markdown_ext`). */
+const POST_EXTENSIONS = [".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".html", ".htm", ".txt"];
+
+/** Extensions of post files in a folder of the given site (null: none detected). */
+export function postExtensions(site: SiteInfo | null): Set<string> {
+  return new Set([...POST_EXTENSIONS, ...(site?.markdownExt ?? []).map((ext) => `.${ext}`)]);
+}
+
+/** The site a posts folder belongs to, with the feed's `site:` override; null when there is none or its config cannot be read (said in the log). */
+export function siteOfFolder(path: string, override: SiteOverride | null, log: Logger, feedId: string): SiteInfo | null {
+  try {
+    return detectSite(path, override);
+  } catch (error) {
+    log.warn({ feedId, err: (error as Error).message }, "site config unreadable; posts are read without the site's rules");
+    return null;
+  }
+}
+
+/** Text of a post file: UTF-16/32 with a byte-order mark decoded, anything else read as UTF-8. */
+export function postText(bytes: Buffer): string {
+  return decodeUnicodeBom(bytes) ?? bytes.toString("utf8");
+}
 const MAX_DEPTH = 4;
 const SETTLE_MS = 300;
 
@@ -16,6 +39,8 @@ export interface DirectoryFeed {
   id: string;
   path: string;
   backfill: number;
+  /** The feed's `site:` block, overriding what is detected above `path`. */
+  site?: SiteOverride;
 }
 
 /**
@@ -88,7 +113,8 @@ export class DirectoryWatcher {
   }
 
   private async scanOnce(): Promise<void> {
-    const files = await listPosts(this.feed.path);
+    const site = siteOfFolder(this.feed.path, this.feed.site ?? null, this.log, this.feed.id);
+    const files = await listPosts(this.feed.path, postExtensions(site));
     const firstRun = !this.store.isFirstRunDone(this.feed.id);
     const changed: { key: string; file: string; raw: string; hash: string; mtime: number }[] = [];
     for (const file of files) {
@@ -98,18 +124,18 @@ export class DirectoryWatcher {
       const hash = createHash("sha256").update(bytes).digest("hex");
       if (this.store.getItemHash(this.feed.id, key) === hash) continue;
       const mtime = (await stat(file).catch(() => null))?.mtimeMs ?? 0;
-      changed.push({ key, file, raw: bytes.toString("utf8"), hash, mtime });
+      changed.push({ key, file, raw: postText(bytes), hash, mtime });
     }
     // Jekyll file names start with the date; otherwise the newest file wins.
     changed.sort((a, b) => b.key.localeCompare(a.key) || b.mtime - a.mtime);
     const post = firstRun ? itemsToPostOnFirstRun(changed, this.feed.backfill) : new Set(changed);
     for (const item of changed) {
+      const jobId = `${this.feed.id}.${sha(item.key)}.${item.hash.slice(0, 16)}`;
       if (post.has(item)) {
-        await this.queue.add(
-          "ingest",
-          { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw },
-          { jobId: `${this.feed.id}.${sha(item.key)}.${item.hash.slice(0, 16)}` },
-        );
+        await this.queue.add("ingest", { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw }, { jobId });
+      } else {
+        // What the first scan finds is already out, except posts not yet due: those are checked, and scheduled.
+        await this.queue.add("ingest", { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw, scheduleOnly: true }, { jobId: `${jobId}.first` });
       }
       this.store.markItemSeen(this.feed.id, item.key, item.hash);
     }
@@ -124,14 +150,14 @@ export class DirectoryWatcher {
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 16);
 
-async function listPosts(dir: string, depth = 0): Promise<string[]> {
+async function listPosts(dir: string, extensions: Set<string>, depth = 0): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && depth < MAX_DEPTH) files.push(...(await listPosts(path, depth + 1)));
-    else if (entry.isFile() && POST_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(path);
+    if (entry.isDirectory() && depth < MAX_DEPTH) files.push(...(await listPosts(path, extensions, depth + 1)));
+    else if (entry.isFile() && extensions.has(extname(entry.name).toLowerCase())) files.push(path);
   }
   return files;
 }

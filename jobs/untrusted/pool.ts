@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { HeraldConfig } from "../../config/schema.ts";
-import { type Article, ArticleParseError } from "../../src/article/index.ts";
+import { type Article, ArticleParseError, NotPublishedError } from "../../src/article/index.ts";
 import { FeedParseError, type ParsedFeed } from "../../src/feed/parse.ts";
 import type { ArticleInput, FeedInput, Started, TaskResult } from "./tasks.ts";
 
@@ -19,8 +19,13 @@ export type ProcessingBudget = HeraldConfig["processing"];
  * const article = await pool.article({ kind: "post", raw, input: "post.md", options: {} }); // throws ArticleParseError
  */
 export interface UntrustedPool {
-  /** A post or article fields → Article, proven to format for every platform. @throws {ArticleParseError} bad input or over budget */
-  article(task: ArticleInput): Promise<Article>;
+  /**
+   * A post or article fields → Article, proven to format for every platform.
+   * `onWarning` hears what the parse repaired or could not derive.
+   * @throws {NotPublishedError} a draft, expired, or not yet due post
+   * @throws {ArticleParseError} bad input or over budget
+   */
+  article(task: ArticleInput, onWarning?: (message: string) => void): Promise<Article>;
   /** Feed bytes → items. @throws {FeedParseError} bad input or over budget */
   feed(task: FeedInput): Promise<ParsedFeed>;
   /** Threads running now: none until the first task, and none again once they have idled out. */
@@ -49,18 +54,20 @@ export function createUntrustedPool(budget: ProcessingBudget, options: { idleTim
 
   const slots = fifoSlots(budget.threads);
 
-  async function run<T>(name: "article" | "feed", task: object, fail: (reason: string) => Error): Promise<T> {
+  type Failure = Extract<TaskResult<unknown>, { ok: false }>;
+
+  async function run<T>(name: "article" | "feed", task: object, fail: (failure: Failure) => Error, onWarning?: (message: string) => void): Promise<T> {
     // Tasks wait here rather than in piscina's queue: with no minimum of threads, piscina does not replace a
     // terminated thread for the tasks already queued behind it, so they would wait forever.
     await slots.acquire();
     try {
-      return await runNow<T>(name, task, fail);
+      return await runNow<T>(name, task, fail, onWarning);
     } finally {
       slots.release();
     }
   }
 
-  async function runNow<T>(name: "article" | "feed", task: object, fail: (reason: string) => Error): Promise<T> {
+  async function runNow<T>(name: "article" | "feed", task: object, fail: (failure: Failure) => Error, onWarning?: (message: string) => void): Promise<T> {
     const { port1: started, port2: startedInWorker } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -70,11 +77,12 @@ export function createUntrustedPool(budget: ProcessingBudget, options: { idleTim
     });
     try {
       const result: TaskResult<T> = await piscina.run({ ...task, started: startedInWorker } satisfies Started, { name, signal: abort.signal, transferList: [startedInWorker] });
-      if (!result.ok) throw fail(result.reason);
+      for (const warning of result.warnings ?? []) onWarning?.(warning);
+      if (!result.ok) throw fail(result);
       return result.value;
     } catch (error) {
-      if (abort.signal.aborted) throw fail(`too complex to process in ${formatMs(budget.timeout)}`);
-      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") throw fail(`too large to process in ${budget.memoryMb} MB`);
+      if (abort.signal.aborted) throw fail({ ok: false, reason: `too complex to process in ${formatMs(budget.timeout)}` });
+      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") throw fail({ ok: false, reason: `too large to process in ${budget.memoryMb} MB` });
       throw error;
     } finally {
       clearTimeout(timer);
@@ -83,8 +91,14 @@ export function createUntrustedPool(budget: ProcessingBudget, options: { idleTim
   }
 
   return {
-    article: (task) => run("article", task, (reason) => new ArticleParseError(task.input, reason)),
-    feed: (task) => run("feed", task, (reason) => new FeedParseError(task.options.source, reason)),
+    article: (task, onWarning) =>
+      run(
+        "article",
+        task,
+        (failure) => (failure.unpublished ? new NotPublishedError(task.input, failure.reason, failure.unpublished.publishAt) : new ArticleParseError(task.input, failure.reason)),
+        onWarning,
+      ),
+    feed: (task) => run("feed", task, (failure) => new FeedParseError(task.options.source, failure.reason)),
     threads: () => piscina.threads.length,
     close: () => piscina.destroy(),
   };

@@ -2,7 +2,15 @@ import type { MessagePort } from "node:worker_threads";
 import { formatDiscord } from "../../adapters/discord/format.ts";
 import { formatSlack } from "../../adapters/slack/format.ts";
 import { formatTelegram } from "../../adapters/telegram/format.ts";
-import { type Article, type ArticleFields, ArticleParseError, articleFromFields, type ParseOptions, parsePost } from "../../src/article/index.ts";
+import {
+  type Article,
+  type ArticleFields,
+  ArticleParseError,
+  articleFromFields,
+  NotPublishedError,
+  type ParseOptions,
+  parsePost,
+} from "../../src/article/index.ts";
 import { FeedParseError, type ParsedFeed, type ParseFeedOptions, parseFeed } from "../../src/feed/parse.ts";
 import { buildMessage } from "../../src/message/build.ts";
 import type { CardRef } from "../../src/message/types.ts";
@@ -15,7 +23,7 @@ import type { CardRef } from "../../src/message/types.ts";
  */
 
 /** A post file's bytes, or fields that arrived already split up (feed item, JSON ingest). */
-export type ArticleInput = { input: string; options: ParseOptions } & ({ kind: "post"; raw: string | Uint8Array } | { kind: "fields"; fields: ArticleFields });
+export type ArticleInput = { input: string; options: Omit<ParseOptions, "onWarning"> } & ({ kind: "post"; raw: string | Uint8Array } | { kind: "fields"; fields: ArticleFields });
 
 export interface FeedInput {
   bytes: Uint8Array;
@@ -25,7 +33,13 @@ export interface FeedInput {
 /** Each task first posts on `started`, so the time budget counts running time, not time queued or spent starting the thread. */
 export type Started = { started: MessagePort };
 
-export type TaskResult<T> = { ok: true; value: T } | { ok: false; reason: string };
+/**
+ * `warnings` are what the parse repaired (broken YAML read leniently, a URL it could not derive);
+ * `unpublished` marks a post its site would not publish now (`publishAt`: when it will).
+ */
+export type TaskResult<T> =
+  | { ok: true; value: T; warnings?: string[] }
+  | { ok: false; reason: string; unpublished?: { publishAt: string | null }; warnings?: string[] };
 
 // Deliveries format with whatever card the store holds and /news show formats the full body: the proof covers every combination.
 const PROOF_CARD: CardRef = { filename: "timeline.png", url: "https://herald.invalid/cards/proof.png", width: 2400, height: 1600 };
@@ -34,12 +48,15 @@ const PROOF_CHAT_ID = "@herald_proof";
 /** Parses an article and formats it for every platform, so a delivery never meets an article it cannot format in time. */
 export function article(task: ArticleInput & Started): TaskResult<Article> {
   signalStart(task);
+  const warnings: string[] = [];
+  const options: ParseOptions = { ...task.options, onWarning: (message) => warnings.push(message) };
   try {
-    const value = task.kind === "post" ? parsePost(task.raw, task.input, task.options) : articleFromFields(task.fields, task.input, task.options);
+    const value = task.kind === "post" ? parsePost(task.raw, task.input, options) : articleFromFields(task.fields, task.input, options);
     proveFormattable(value, task.input);
-    return { ok: true, value };
+    return { ok: true, value, warnings };
   } catch (error) {
-    if (error instanceof ArticleParseError) return { ok: false, reason: error.reason };
+    if (error instanceof NotPublishedError) return { ok: false, reason: error.reason, unpublished: { publishAt: error.publishAt }, warnings };
+    if (error instanceof ArticleParseError) return { ok: false, reason: error.reason, warnings };
     throw error;
   }
 }

@@ -23,6 +23,8 @@ export function defaultTimeZone(language: string): string {
 
 /** Parses a front-matter or feed date into an ISO UTC string, or null when it is not a date. */
 export function parseDate(value: unknown, timeZone: string): string | null {
+  // A TOML local date-time (`2026-10-15T08:00:00`, no offset) is wall-clock time where the site is, like a zoneless string.
+  if (value instanceof Date && isLocalTomlDate(value)) return parseDate(value.toISOString(), timeZone);
   // TOML dates are Date subclasses whose toISOString keeps the offset: go through the timestamp.
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : new Date(value.getTime()).toISOString();
   if (typeof value === "number" && Number.isFinite(value)) return new Date(value * (value < 1e11 ? 1000 : 1)).toISOString();
@@ -41,6 +43,12 @@ export function parseDate(value: unknown, timeZone: string): string | null {
   }
   const parsed = Date.parse(text);
   return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
+}
+
+/** smol-toml's TomlDate says whether the TOML value had an offset. */
+function isLocalTomlDate(value: Date): boolean {
+  const local = (value as Date & { isLocal?: () => boolean }).isLocal;
+  return typeof local === "function" && local.call(value) === true;
 }
 
 function offsetMinutes(zone: string): number {

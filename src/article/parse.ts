@@ -1,9 +1,10 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
+import { derivePostUrl, publicationByDate, type SiteInfo, titleizeSlug, unpublishedFlag } from "../site/index.ts";
 import { blockText, extractBlocks, safeUrl } from "./blocks.ts";
 import { dateFromFileName, dateFromPath, defaultTimeZone, parseDate } from "./date.ts";
-import { ArticleParseError } from "./errors.ts";
+import { ArticleParseError, NotPublishedError } from "./errors.ts";
 import { splitFrontMatter } from "./frontmatter.ts";
 import { type BodyFormat, bodyToHast } from "./hast.ts";
 import { detectLanguage, normaliseLanguage } from "./language.ts";
@@ -15,8 +16,18 @@ export interface ParseOptions {
   baseUrl?: string | null;
   /** Human name of the source; defaults to the base URL's host. */
   source?: string | null;
-  /** Zone for dates written without an offset; defaults by language (ko → Asia/Seoul). */
+  /** Zone for dates written without an offset; defaults to the site's, else by language (ko → Asia/Seoul). */
   timeZone?: string;
+  /** The site the post belongs to (src/site `detectSite`): its URL rules, time zone and publishing rules apply. */
+  site?: SiteInfo | null;
+  /** The post's path relative to the site root ("_posts/2026-10-14-x.md"); defaults to the input's file name. */
+  sitePath?: string | null;
+  /** Fail on broken YAML front matter instead of reading it leniently (the site's `strictFrontMatter` wins when set). */
+  strictFrontMatter?: boolean;
+  /** Epoch ms that "now" is, for publish dates; defaults to the clock. */
+  now?: number;
+  /** Told of each thing Herald repaired or could not derive (messages name no file; the caller knows it). */
+  onWarning?: (message: string) => void;
 }
 
 /** Fields of an article that arrived already split up (a feed item, a JSON ingest body). */
@@ -44,31 +55,104 @@ const MAX_INPUT_BYTES = 2 * 1024 * 1024;
  */
 export function parsePost(raw: string | Uint8Array, input: string, options: ParseOptions = {}): Article {
   const text = decodeText(raw, input);
+  const site = options.site ?? null;
+  const warn = options.onWarning ?? (() => {});
   let front: ReturnType<typeof splitFrontMatter>;
   try {
-    front = splitFrontMatter(text);
+    front = splitFrontMatter(text, { strict: site?.strictFrontMatter ?? options.strictFrontMatter ?? false, onWarning: warn });
   } catch (error) {
     const reason = error instanceof Error ? firstLine(error.message) : String(error);
     throw new ArticleParseError(input, `broken front matter: ${reason}`, { cause: error });
   }
   const data = front.data;
+  const sitePath = options.sitePath ?? basename(input);
+  // Drafts are skipped before anything else is read: a draft may be unfinished in ways that would fail below.
+  const flag = unpublishedFlag(data, sitePath);
+  if (flag) throw new NotPublishedError(input, flag, null);
+
   const fromName = dateFromFileName(basename(input));
-  return buildArticle(
-    {
-      id: typeof data.id === "string" || typeof data.id === "number" ? String(data.id) : null,
-      title: data.title,
-      body: front.body,
-      url: firstString(data.url, data.permalink, data.link, data.canonical),
-      date: data.date ?? data.pubdate ?? data.published ?? data.publishdate ?? fromName?.date ?? dateFromPath(data.path),
-      categories: data.categories ?? data.category,
-      tags: data.tags ?? data.keywords,
-      excerpt: data.excerpt ?? data.description ?? data.summary,
-      image: imageField(data),
-      language: data.lang ?? data.language ?? data.locale,
-    },
-    input,
-    options,
-  );
+  const { title, body } = titleOf(data, front.body, fromName?.slug ?? null, site);
+  // `published` is a date for some generators and Jekyll's publish flag for others.
+  const publishedDate = typeof data.published === "boolean" ? undefined : data.published;
+  const timeZone = options.timeZone ?? site?.timeZone ?? undefined;
+  const fields: ArticleFields = {
+    id: typeof data.id === "string" || typeof data.id === "number" ? String(data.id) : null,
+    title,
+    body,
+    url: firstString(data.url, data.permalink, data.link, data.canonical),
+    date: data.date ?? data.pubdate ?? publishedDate ?? data.publishdate ?? fromName?.date ?? dateFromPath(data.path),
+    categories: data.categories ?? data.category,
+    tags: data.tags ?? data.keywords,
+    excerpt: data.excerpt ?? data.description ?? data.summary,
+    image: imageField(data),
+    language: data.lang ?? data.language ?? data.locale,
+  };
+  const baseUrl = options.baseUrl ?? site?.baseUrl ?? null;
+  const article = buildArticle(fields, input, { ...options, baseUrl, timeZone });
+  checkPublished(data, article, input, { ...options, timeZone }, site);
+  if (!site) return article;
+  const ownUrl = fields.url && /^https?:\/\//i.test(fields.url) ? fields.url : null;
+  if (ownUrl) return article;
+  const derived = derivePostUrl(site, { sitePath, data, title: article.title, date: article.date }, baseUrl);
+  if (derived.url === null) {
+    warn(`no URL: ${derived.reason}`);
+    return { ...article, url: null };
+  }
+  // The id follows the published URL, as it does for posts that name their permalink.
+  const id = fields.id ? article.id : articleId(null, derived.url, article.source, article.title, article.date);
+  return { ...article, id, url: derived.url };
+}
+
+/**
+ * The title the generator shows: front matter `title`; else Jekyll's
+ * titleized file-name slug (`2009-06-22-empty-yaml.md` → "Empty Yaml");
+ * else a leading `# heading` (MyST/Sphinx pages), which then leaves the body.
+ */
+function titleOf(data: Record<string, unknown>, body: string, fileSlug: string | null, site: SiteInfo | null): { title: unknown; body: string } {
+  const own = data.title;
+  if ((typeof own === "string" && own.trim()) || typeof own === "number") return { title: own, body };
+  const fromName = fileSlug && (!site || site.generator === "jekyll") ? titleizeSlug(fileSlug) : null;
+  if (fromName) return { title: fromName, body };
+  const heading = leadingHeading(body);
+  if (heading) return heading;
+  return { title: fileSlug ? titleizeSlug(fileSlug) : own, body };
+}
+
+/** A first non-blank line `# Title` (ATX, optional closing #s): its text, and the body after it. Read without backtracking regexes (untrusted input). */
+function leadingHeading(body: string): { title: string; body: string } | null {
+  let start = 0;
+  while (start < body.length) {
+    const end = body.indexOf("\n", start);
+    const line = body.slice(start, end === -1 ? body.length : end);
+    const rest = end === -1 ? "" : body.slice(end + 1);
+    if (line.trim() === "") {
+      if (end === -1) return null;
+      start = end + 1;
+      continue;
+    }
+    const m = /^ {0,3}#[ \t]/.exec(line);
+    if (!m) return null;
+    let text = line.slice(m[0].length).trim();
+    let closing = 0;
+    while (text.charAt(text.length - closing - 1) === "#") closing++;
+    if (closing > 0 && (closing === text.length || /[ \t]/.test(text.charAt(text.length - closing - 1)))) text = text.slice(0, text.length - closing).trim();
+    return text ? { title: text, body: rest } : null;
+  }
+  return null;
+}
+
+/** Throws {@link NotPublishedError} for a post that is expired or not yet due. */
+function checkPublished(data: Record<string, unknown>, article: Article, input: string, options: ParseOptions, site: SiteInfo | null): void {
+  const timeZone = options.timeZone ?? defaultTimeZone(article.language);
+  const publication = publicationByDate({
+    date: article.date,
+    publishDate: parseDate(data.publishdate ?? data.publish_date, timeZone),
+    expiryDate: parseDate(data.expirydate ?? data.expiry_date ?? data.unpublishdate, timeZone),
+    future: site?.future ?? false,
+    now: options.now ?? Date.now(),
+  });
+  if (publication.state === "unpublished") throw new NotPublishedError(input, publication.reason, null);
+  if (publication.state === "scheduled") throw new NotPublishedError(input, publication.reason, publication.at);
 }
 
 /** Builds an Article from fields that arrived separately (feed items, JSON ingest). */
@@ -160,10 +244,45 @@ function decodeText(raw: string | Uint8Array, input: string): string {
     return raw;
   }
   if (raw.byteLength > MAX_INPUT_BYTES) throw new ArticleParseError(input, `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+  const unicode = decodeUnicodeBom(raw);
+  if (unicode !== null) {
+    if (unicode.includes("\u0000")) throw new ArticleParseError(input, "binary data, not a text post");
+    return unicode;
+  }
   if (raw.includes(0)) throw new ArticleParseError(input, "binary data, not a text post");
   // isUtf8 validates without decoding (SIMD); a fatal TextDecoder did both and cost 3% of parsing.
   if (!isUtf8(raw)) throw new ArticleParseError(input, "not valid UTF-8 text");
   return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8");
+}
+
+/**
+ * Text in UTF-16 or UTF-32 with a byte-order mark (Windows editors save
+ * "Unicode" as UTF-16LE), decoded; null for anything else (read as UTF-8).
+ */
+export function decodeUnicodeBom(raw: Uint8Array): string | null {
+  const [a, b, c, d] = raw;
+  if (a === 0xff && b === 0xfe && c === 0 && d === 0) return decodeUtf32(raw.subarray(4), true);
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return decodeUtf32(raw.subarray(4), false);
+  if (a === 0xff && b === 0xfe) return new TextDecoder("utf-16le").decode(raw.subarray(2));
+  if (a === 0xfe && b === 0xff) return new TextDecoder("utf-16be").decode(raw.subarray(2));
+  return null;
+}
+
+/** TextDecoder has no UTF-32; code points outside Unicode become U+FFFD. */
+function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength - (bytes.byteLength % 4));
+  const chunks: string[] = [];
+  let codes: number[] = [];
+  for (let i = 0; i < view.byteLength; i += 4) {
+    const code = view.getUint32(i, littleEndian);
+    codes.push(code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? 0xfffd : code);
+    if (codes.length === 4096) {
+      chunks.push(String.fromCodePoint(...codes));
+      codes = [];
+    }
+  }
+  chunks.push(String.fromCodePoint(...codes));
+  return chunks.join("");
 }
 
 function imageField(data: Record<string, unknown>): unknown {
