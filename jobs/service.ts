@@ -102,7 +102,7 @@ function routes(runtime: Runtime, guard: HttpGuard): RouteTable {
   const { config, store, connection, ingestQueue, claimOnce } = runtime;
   const ingest = async (req: Parameters<Route>[0], res: Parameters<Route>[1], feedId: string | null) => {
     const accepted = await handleIngest(req, feedId, config, ingestQueue, { guard, claimOnce, untrusted: runtime.untrusted, store, log: runtime.log });
-    sendJson(res, 202, { accepted: true, ...accepted });
+    sendJson(res, accepted.accepted ? 202 : 200, accepted);
   };
   return {
     "GET /healthz": async (_req, res) => {

@@ -165,6 +165,28 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     expect(discord.messages[0]?.body.embeds[0].description).toContain("corrected version");
   });
 
+  it("never posts a draft sent to /ingest, and posts an embargoed one at its time, once", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
+    const draft = await ingest(service, plainPost(20).replace("categories:", "draft: true\ncategories:"));
+    expect(draft.status).toBe(200);
+    expect(await draft.json()).toMatchObject({ accepted: false, skipped: expect.stringContaining("draft") });
+
+    const due = new Date(Date.now() + 4000);
+    const embargoed = await ingest(service, plainPost(21).replace("2026-10-01T00:00:00Z", due.toISOString()));
+    expect(embargoed.status).toBe(202);
+    expect(await embargoed.json()).toMatchObject({ accepted: true, scheduledFor: due.toISOString() });
+    const message = await discord.waitForMessages(1, 20_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(due.getTime());
+    expect(message[0]?.body.embeds[0].title).toBe("Plain post 21");
+    // Drained: nothing queued or delayed is left that could post the draft or the embargoed post again.
+    await waitFor(async () => Object.values(await service.runtime.ingestQueue.getJobCounts("waiting", "active", "delayed")).every((n) => n === 0));
+    await waitFor(async () => Object.values(await service.runtime.deliverQueue.getJobCounts("waiting", "active", "delayed")).every((n) => n === 0));
+    expect(discord.messages.map((m) => m.body.embeds[0].title)).toEqual(["Plain post 21"]);
+    expect(service.runtime.store.getFeed("inbox")?.lastError ?? null).toBeNull();
+  });
+
   it("records a bad post on its feed and keeps the next good one flowing", async () => {
     const discord = await DiscordFake.start();
     cleanups.push(() => discord.close());

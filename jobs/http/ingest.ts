@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Queue } from "bullmq";
 import type { HeraldConfig } from "../../config/schema.ts";
-import { type Article, type ArticleFields, ArticleParseError } from "../../src/article/index.ts";
+import { type Article, type ArticleFields, ArticleParseError, NotPublishedError } from "../../src/article/index.ts";
 import type { Store } from "../../src/store/index.ts";
 import type { Logger } from "../log.ts";
 import type { IngestJobData } from "../queues.ts";
@@ -17,11 +17,11 @@ export interface IngestParsing {
   log: Logger;
 }
 
-export interface IngestAccepted {
-  feedId: string;
-  articleId: string;
-  jobId: string;
-}
+/** What the sender is told: queued now, queued for its publish time, or not published by its own front matter. */
+export type IngestAccepted =
+  | { accepted: true; feedId: string; articleId: string; jobId: string }
+  | { accepted: true; feedId: string; scheduledFor: string; reason: string; jobId: string }
+  | { accepted: false; feedId: string; skipped: string };
 
 /**
  * `POST /ingest` and `POST /ingest/<feed id>`: a post (text/markdown, front
@@ -55,6 +55,8 @@ export async function handleIngest(
       throw new HttpError(415, `unsupported content type '${contentType || "(none)"}': send text/markdown or application/json`);
     }
   } catch (error) {
+    // A draft or an embargoed post is the sender's own rule, not a fault: never a feed error, never posted early.
+    if (error instanceof NotPublishedError) return holdBack(error, feed.id, input, contentType, raw, queue, deps.log);
     if (error instanceof ArticleParseError) {
       // Admins see a sender's broken (or over-budget) posts on the feed, as for every other source.
       deps.store.recordFeedError(feed.id, error.message);
@@ -64,9 +66,38 @@ export async function handleIngest(
     throw error;
   }
   const job: IngestJobData = { feedId: feed.id, input, kind: "article", article };
-  const jobId = `${feed.id}.http.${createHash("sha256").update(raw).digest("hex").slice(0, 24)}`;
-  await queue.add("ingest", job, { jobId });
-  return { feedId: feed.id, articleId: article.id, jobId };
+  await queue.add("ingest", job, { jobId: rawJobId(feed.id, raw) });
+  return { accepted: true, feedId: feed.id, articleId: article.id, jobId: rawJobId(feed.id, raw) };
+}
+
+/** The same body always gets the same job id, so a re-sent request never queues twice. */
+const rawJobId = (feedId: string, raw: Buffer) => `${feedId}.http.${createHash("sha256").update(raw).digest("hex").slice(0, 24)}`;
+
+/**
+ * A post not yet due is queued as it came, delayed until its publish time,
+ * and parsed again then (the ingest job holds it back once more if it runs
+ * early). A draft is not queued: the sender publishes it by sending it again.
+ */
+async function holdBack(
+  error: NotPublishedError,
+  feedId: string,
+  input: string,
+  contentType: string,
+  raw: Buffer,
+  queue: Queue<IngestJobData>,
+  log: Logger,
+): Promise<IngestAccepted> {
+  if (!error.publishAt) {
+    log.info({ feedId, input, reason: error.reason }, "not published by its sender; skipped");
+    return { accepted: false, feedId, skipped: error.reason };
+  }
+  const at = Date.parse(error.publishAt);
+  const job: IngestJobData =
+    contentType === "application/json" ? { feedId, input, kind: "fields", fields: parseJsonArticle(raw) } : { feedId, input, kind: "post", raw: raw.toString("utf8") };
+  const jobId = `${rawJobId(feedId, raw)}@${at}`;
+  await queue.add("ingest", job, { jobId, delay: Math.max(0, at - Date.now()) });
+  log.info({ feedId, input, reason: error.reason, at: error.publishAt, jobId }, "not yet published; queued for its publish time");
+  return { accepted: true, feedId, scheduledFor: error.publishAt, reason: error.reason, jobId };
 }
 
 function parseJsonArticle(raw: Buffer): ArticleFields {
