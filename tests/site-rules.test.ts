@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { feedSchema } from "../config/schema.ts";
-import { parsePost } from "../src/article/index.ts";
+import { NotPublishedError, parsePost } from "../src/article/index.ts";
 import { derivePostUrl, detectSite, type SiteInfo } from "../src/site/index.ts";
 import { jekyllSlugify, titleizeSlug } from "../src/site/slug.ts";
 import { siteFixture } from "./helpers/sites.ts";
@@ -56,6 +56,23 @@ describe("Jekyll permalinks", () => {
       reason: "permalink '/:year/:title/' needs :year, which the post lacks",
     });
     expect(derivePostUrl(jekyll, { sitePath: "_posts/2026-03-05-x.md", data: {}, title: "t", date }, null).url).toBeNull();
+  });
+});
+
+describe("Jekyll posts read through parsePost", () => {
+  const noZone: SiteInfo = { ...jekyll, timeZone: null };
+  const post = (title: string) => `---\ntitle: ${title}\ncategories: [news]\n---\n본문입니다.\n`;
+
+  it("dates a zoneless Korean post's permalink in the zone its date was read in, not in UTC", () => {
+    // Jekyll titles the URL from the file's own date; read in Asia/Seoul it is 2024-07-10T15:00Z, still the 11th there.
+    const article = parsePost(post("정전 속보"), "/site/_posts/2024-07-11-1949.md", { site: noZone, sitePath: "_posts/2024-07-11-1949.md" });
+    expect(article.date).toBe("2024-07-10T15:00:00.000Z");
+    expect(article.url).toBe("https://example.com/news/2024/07/11/1949.html");
+  });
+
+  it("never publishes a file in _posts/ that is not date-named, as Jekyll does not", () => {
+    expect(() => parsePost(post("고양이"), "/site/_posts/cat.md", { site: jekyll, sitePath: "_posts/cat.md" })).toThrow(NotPublishedError);
+    expect(() => parsePost(post("고양이"), "/site/_posts/cat.md", { site: jekyll, sitePath: "_posts/cat.md" })).toThrow(/not a post/);
   });
 });
 

@@ -71,6 +71,10 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
   if (flag) throw new NotPublishedError(input, flag, null);
 
   const fromName = dateFromFileName(basename(input));
+  // Jekyll reads only date-named files in _posts as posts; anything else there is never published.
+  if (site?.generator === "jekyll" && /(^|\/)_posts\//.test(sitePath) && !fromName) {
+    throw new NotPublishedError(input, "not a post (Jekyll publishes files in _posts/ only when named YYYY-MM-DD-title)", null);
+  }
   const { title, body } = titleOf(data, front.body, fromName?.slug ?? null, site);
   // `published` is a date for some generators and Jekyll's publish flag for others.
   const publishedDate = typeof data.published === "boolean" ? undefined : data.published;
@@ -93,7 +97,9 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
   if (!site) return article;
   const ownUrl = fields.url && /^https?:\/\//i.test(fields.url) ? fields.url : null;
   if (ownUrl) return article;
-  const derived = derivePostUrl(site, { sitePath, data, title: article.title, date: article.date }, baseUrl);
+  // A date without a zone was read in the site's zone, else the language's: the permalink's :year/:month/:day are that wall clock.
+  const zone = site.timeZone ?? timeZone ?? defaultTimeZone(article.language);
+  const derived = derivePostUrl({ ...site, timeZone: zone }, { sitePath, data, title: article.title, date: article.date }, baseUrl);
   if (derived.url === null) {
     warn(`no URL: ${derived.reason}`);
     return { ...article, url: null };
