@@ -76,6 +76,31 @@ describe("Jekyll posts read through parsePost", () => {
   });
 });
 
+describe("future-dated posts by generator", () => {
+  const root = mkdtempSync(join(tmpdir(), "herald-site-future-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const future = new Date(Date.now() + 86_400_000).toISOString();
+  const post = `+++\ntitle = "내일 배포"\ndate = ${future}\n+++\n본문\n`;
+
+  it("publishes them on Zola, which renders every page that is not a draft, unless the feed's site: says future: false", () => {
+    mkdirSync(join(root, "zola/content/blog"), { recursive: true });
+    writeFileSync(join(root, "zola/config.toml"), 'base_url = "https://zola.example/"\n');
+    const site = detectSite(join(root, "zola/content/blog"));
+    expect(site?.generator).toBe("zola");
+    const article = parsePost(post, join(root, "zola/content/blog/tomorrow.md"), { site, sitePath: "content/blog/tomorrow.md" });
+    expect(article.url).toBe("https://zola.example/blog/tomorrow/");
+    const held = detectSite(join(root, "zola/content/blog"), { future: false });
+    expect(() => parsePost(post, join(root, "zola/content/blog/tomorrow.md"), { site: held, sitePath: "content/blog/tomorrow.md" })).toThrow(NotPublishedError);
+  });
+
+  it("schedules them on Hugo unless buildFuture", () => {
+    mkdirSync(join(root, "hugo/content/posts"), { recursive: true });
+    writeFileSync(join(root, "hugo/hugo.toml"), 'baseURL = "https://hugo.example/"\n');
+    const site = detectSite(join(root, "hugo/content/posts"));
+    expect(() => parsePost(post, join(root, "hugo/content/posts/tomorrow.md"), { site, sitePath: "content/posts/tomorrow.md" })).toThrow(/scheduled for/);
+  });
+});
+
 describe("Hugo and Zola paths", () => {
   const hugo: SiteInfo = { ...jekyll, generator: "hugo", permalinks: { news: "/:section/:year/:month/:day/:filename/", notes: "/n/:title/" } };
   const hugoUrl = (sitePath: string, data: Record<string, unknown> = {}, title = "Cloud Outage") => derivePostUrl(hugo, { sitePath, data, title, date }, hugo.baseUrl).url;

@@ -122,7 +122,8 @@ function hugoSite(root: string, raw: Record<string, unknown>): SiteInfo {
 }
 
 function zolaSite(root: string, c: Record<string, unknown>): SiteInfo {
-  return { ...emptySite("zola", root), baseUrl: str(c.base_url) };
+  // Zola renders every page that is not a draft, whatever its date; a feed's `site: { future: false }` holds future posts back.
+  return { ...emptySite("zola", root), baseUrl: str(c.base_url), future: true };
 }
 
 function applyOverride(site: SiteInfo, o: SiteOverride): SiteInfo {
