@@ -153,6 +153,8 @@ export const configSchema = z
         browsers: z.number().int().min(1).max(8).default(2),
         /** Public URL prefix under which cards are reachable (Slack incoming webhooks can only show images by URL). */
         publicBaseUrl: httpUrl.optional(),
+        /** Cards no article version of this many days uses are deleted (daily); a later version with the same card renders it again. */
+        retentionDays: z.number().int().min(1).max(36_500).default(30),
       })
       .prefault({}),
     delivery: z

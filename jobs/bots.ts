@@ -95,7 +95,14 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
     async start(services) {
       const full: CommandServices = { ...services, destinationsFor, ensureDestination };
       for (const adapter of adapters.values()) {
-        await adapter.start((request) => runCommand(request, full));
+        try {
+          await adapter.start((request) => runCommand(request, full));
+        } catch (error) {
+          // All or nothing: a half-started set of bots would hold sessions no process serves.
+          await adapter.stop().catch(() => undefined);
+          await this.stop();
+          throw error;
+        }
         started.push(adapter);
       }
     },

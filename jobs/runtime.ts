@@ -10,6 +10,7 @@ import type { PipelineContext } from "./pipeline/context.ts";
 import { processDelivery, recordExhausted } from "./pipeline/deliver.ts";
 import { syncConfigToStore } from "./pipeline/feeds.ts";
 import { processIngest } from "./pipeline/ingest.ts";
+import { PRUNE_CARDS_JOB, pruneCards } from "./pipeline/prune-cards.ts";
 import { createPosterRegistry } from "./posters.ts";
 import { type DeliverJobData, type IngestJobData, type PollJobData, QueueName } from "./queues.ts";
 import { processPoll } from "./sources/rss.ts";
@@ -51,10 +52,24 @@ function redisConnection(url: string, log: Logger): Redis {
   return redis;
 }
 
+/** The store names the file; the operator also needs the key that sets it. */
+function openNamedStore(path: string): Store {
+  try {
+    return openStore(path);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (database.path)`);
+  }
+}
+
 export function createRuntime(config: HeraldConfig, options: { log?: Logger } = {}): Runtime {
   const log = options.log ?? createLogger(config.log.level);
-  const store = openStore(config.database.path);
-  syncConfigToStore(config, store);
+  const store = openNamedStore(config.database.path);
+  try {
+    syncConfigToStore(config, store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const connection = redisConnection(config.redis.url, log);
   const claimOnce = redisClaimOnce(connection, config.redis.prefix);
   let bots: Bots;
@@ -118,7 +133,7 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
       ownConnections.push(redis);
       return redis as ConnectionOptions;
     };
-    const ingest = new Worker<IngestJobData>(QueueName.ingest, (job) => processIngest(job.data, context, job.id), { ...workerOptions, connection: workerConnection(), concurrency: 2 });
+    const ingest = new Worker<IngestJobData>(QueueName.ingest, async (job) => (job.name === PRUNE_CARDS_JOB ? pruneCards(context) : processIngest(job.data, context, job.id)), { ...workerOptions, connection: workerConnection(), concurrency: 2 });
     const deliver = new Worker<DeliverJobData>(QueueName.deliver, (job, token) => processDelivery(job, token, context), {
       ...workerOptions,
       connection: workerConnection(),

@@ -1,11 +1,14 @@
 import type { Server } from "node:http";
 import type { HeraldConfig } from "../config/schema.ts";
+import { redactSecrets } from "../src/net/redact.ts";
+import { stripControlsInLine } from "../src/text/controls.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
 import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
+import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { DirectoryWatcher } from "./sources/directory.ts";
 
@@ -21,33 +24,60 @@ export interface Service {
  * `herald start`: the ingest endpoint, the feed sources (folder watchers,
  * RSS job schedulers) and the workers, in one process. `herald worker` runs
  * only the workers; any number of them can share the same Redis.
+ *
+ * All or nothing: the port is bound first, so a taken port fails before a bot
+ * takes Telegram polling or a Discord session from a running process; any
+ * later failure undoes what was started, newest first, and is rethrown as a
+ * {@link StartupError} naming what failed.
  */
 export async function startService(config: HeraldConfig, options: { log?: Logger; workers?: boolean; http?: boolean } = {}): Promise<Service> {
   const runtime = createRuntime(config, { log: options.log });
   const { log, store } = runtime;
-
-  await scheduleFeeds(runtime);
-  const watchers: DirectoryWatcher[] = [];
-  for (const feed of config.feeds) {
-    if (feed.type !== "directory" || feed.paused) continue;
-    const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, store, runtime.ingestQueue, log);
-    await watcher.start();
-    watchers.push(watcher);
-  }
-
-  await runtime.bots.start({
-    store,
-    log,
-    allowPrivateFeedUrls: config.security.allowPrivateFeedUrls,
-    limits: config.limits,
-    onFeedsChanged: () => scheduleFeeds(runtime),
-  });
   let server: Server | null = null;
-  if (options.http !== false) {
-    const guard = new HttpGuard({ maxUnauthenticated: config.http.maxUnauthenticated, authFailuresPerMinute: config.http.authFailuresPerMinute, reclaimer: new FloodReclaimer() });
-    server = await startHttpServer({ ...routes(runtime, guard), ...botRoutes(runtime, guard) }, config.http.host, config.http.port, log);
+  let guard: HttpGuard | null = null;
+  // Bots add their HTTP-mode routes once started; until then those paths answer 404.
+  let table: RouteTable = {};
+  // The port is bound first, but /healthz says ready only once everything behind it has started.
+  let ready = false;
+  const watchers: DirectoryWatcher[] = [];
+  const undo = async () => {
+    if (server) await closeServer(server);
+    await runtime.bots.stop();
+    await Promise.all(watchers.map((w) => w.stop()));
+    await runtime.close(0);
+  };
+
+  try {
+    if (options.http !== false) {
+      guard = new HttpGuard({ maxUnauthenticated: config.http.maxUnauthenticated, authFailuresPerMinute: config.http.authFailuresPerMinute, reclaimer: new FloodReclaimer() });
+      table = routes(runtime, guard, () => ready);
+      server = await startHttpServer(() => table, config.http.host, config.http.port, log).catch((error: NodeJS.ErrnoException) => {
+        throw new StartupError(listenFailure(error, config.http.host, config.http.port));
+      });
+    }
+    await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
+    await scheduleFeeds(runtime);
+    await runtime.ingestQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+    for (const feed of config.feeds) {
+      if (feed.type !== "directory" || feed.paused) continue;
+      const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, store, runtime.ingestQueue, log);
+      await watcher.start();
+      watchers.push(watcher);
+    }
+    await runtime.bots.start({
+      store,
+      log,
+      allowPrivateFeedUrls: config.security.allowPrivateFeedUrls,
+      limits: config.limits,
+      onFeedsChanged: () => scheduleFeeds(runtime),
+    });
+    if (guard) table = { ...table, ...botRoutes(runtime, guard) };
+    if (options.workers !== false) runtime.startWorkers();
+    ready = true;
+  } catch (error) {
+    await undo().catch((undoError: Error) => log.warn({ err: undoError.message }, "undoing a failed start failed"));
+    throw error;
   }
-  if (options.workers !== false) runtime.startWorkers();
   const address = server?.address();
 
   return {
@@ -60,6 +90,54 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
       await runtime.close(graceMs);
     },
   };
+}
+
+/** A start that could not complete; its message is the one line the CLI prints. */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+/** Long enough for a Redis that is starting up, short enough that `herald start` fails within 10 s. */
+const REDIS_START_TIMEOUT_MS = 4000;
+
+/** ioredis queues commands and reconnects forever (BullMQ needs that once running); at start, an unreachable Redis is fatal. */
+async function redisReachable(runtime: Runtime, timeoutMs: number): Promise<void> {
+  let lastError: string | null = null;
+  const noteError = (error: Error) => {
+    lastError = error.message;
+  };
+  runtime.connection.on("error", noteError);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  const answer = await Promise.race([runtime.connection.ping().catch((error: Error) => error), timeout]).finally(() => {
+    clearTimeout(timer);
+    runtime.connection.off("error", noteError);
+  });
+  if (answer === "PONG") return;
+  const where = withoutCredentials(runtime.config.redis.url);
+  const reason = answer === "timeout" ? `${lastError ? stripControlsInLine(lastError) : "no answer"} for ${timeoutMs / 1000} s` : stripControlsInLine((answer as Error).message ?? String(answer));
+  throw new StartupError(`Redis at ${where} is unreachable: ${reason} (redis.url)`);
+}
+
+/** `redis://:password@host` names the host, never the password (redactSecrets needs a user name before the colon). */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return redactSecrets(url);
+  }
+}
+
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): string {
+  if (error.code === "EADDRINUSE") return `port ${port} on ${host} is already in use (http.port)`;
+  if (error.code === "EACCES") return `not allowed to listen on port ${port} on ${host} (http.port)`;
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") return `cannot listen on ${host}: no such local address (http.host)`;
+  return `cannot listen on ${host}:${port}: ${error.message} (http.host, http.port)`;
 }
 
 /** One BullMQ job scheduler per RSS feed; schedulers for feeds no longer configured are removed. */
@@ -98,7 +176,7 @@ function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
   );
 }
 
-function routes(runtime: Runtime, guard: HttpGuard): RouteTable {
+function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean): RouteTable {
   const { config, store, connection, ingestQueue, claimOnce } = runtime;
   const ingest = async (req: Parameters<Route>[0], res: Parameters<Route>[1], feedId: string | null) => {
     const accepted = await handleIngest(req, feedId, config, ingestQueue, { guard, claimOnce, untrusted: runtime.untrusted, store, log: runtime.log });
@@ -114,7 +192,8 @@ function routes(runtime: Runtime, guard: HttpGuard): RouteTable {
         store.listDestinations();
         checks.database = true;
       } catch {}
-      sendJson(res, checks.redis && checks.database ? 200 : 503, { ok: checks.redis && checks.database, ...checks });
+      const ok = checks.redis && checks.database && isReady();
+      sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(isReady() ? {} : { starting: true }) });
     },
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),

@@ -18,6 +18,9 @@ The config file is --config, else $HERALD_CONFIG, else config/herald.yaml.`;
 
 type Command = (argv: string[]) => Promise<number>;
 
+/** How long a failed command may take to finish closing before the process exits anyway. */
+const EXIT_GRACE_MS = 1000;
+
 const commands: Record<string, Command> = {
   preview: runPreview,
   // Loaded on demand: previewing needs neither Redis nor the store.
@@ -91,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     return await command(rest);
   } catch (error) {
     console.error(`herald ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    // What a failed command left open (a socket still reconnecting) must not keep a failed process alive.
+    setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
     return 1;
   }
 }

@@ -16,17 +16,18 @@ export interface RouteTable {
  * unexpected is a 500 that names no internals. A client hanging up mid-body
  * is logged at debug: it is routine, and floods of it must not flood the log.
  */
-export function startHttpServer(routes: RouteTable, host: string, port: number, log: Logger): Promise<Server> {
-  const compiled = Object.entries(routes).map(([key, handler]) => {
-    const [method, pattern] = key.split(" ") as [string, string];
-    const regex = new RegExp(`^${pattern.replace(/:[a-z]+/gi, "([^/]+)")}/?$`);
-    return { method, regex, handler };
-  });
+export function startHttpServer(routes: RouteTable | (() => RouteTable), host: string, port: number, log: Logger): Promise<Server> {
+  // A function lets the port be bound before every route exists (bots add theirs once started).
+  const current = typeof routes === "function" ? routes : () => routes;
+  let table: RouteTable | null = null;
+  let compiled: ReturnType<typeof compileRoutes> = [];
   const server = createServer(async (req, res) => {
     // A body left unread (refused before or while reading it) is not drained: the connection is closed after the answer.
     closeUnlessBodyRead(req, res);
     let path = "/";
     try {
+      const latest = current();
+      if (latest !== table) [table, compiled] = [latest, compileRoutes(latest)];
       path = requestPath(req.url ?? "/");
       const matches = compiled.filter((r) => r.regex.test(path));
       const route = matches.find((r) => r.method === req.method);
@@ -59,6 +60,14 @@ export function startHttpServer(routes: RouteTable, host: string, port: number, 
       log.info({ address, port: bound }, "http server listening");
       resolve(server);
     });
+  });
+}
+
+function compileRoutes(routes: RouteTable) {
+  return Object.entries(routes).map(([key, handler]) => {
+    const [method, pattern] = key.split(" ") as [string, string];
+    const regex = new RegExp(`^${pattern.replace(/:[a-z]+/gi, "([^/]+)")}/?$`);
+    return { method, regex, handler };
   });
 }
 

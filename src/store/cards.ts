@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { Article } from "../article/types.ts";
 import { nowIso } from "./time.ts";
 
 /** A cache of rendered card PNGs, keyed by whatever identifies the card's content (e.g. a hash of its data). */
@@ -8,6 +9,13 @@ export interface CardStore {
   putCard(key: string, png: Buffer): void;
   /** Deletes cards stored before `isoInstant`; returns how many. */
   pruneCardsBefore(isoInstant: string): number;
+  /**
+   * Deletes cards stored before `isoInstant` that no article version stored
+   * since then uses (`cardKeyOf` gives a version's card key, null for none);
+   * returns how many. A card's age alone says nothing: a card rendered long
+   * ago is reused, unrendered, by every later version with the same card data.
+   */
+  pruneUnusedCardsBefore(isoInstant: string, cardKeyOf: (article: Article) => string | null): number;
 }
 
 export function createCardStore(db: Database.Database): CardStore {
@@ -16,9 +24,20 @@ export function createCardStore(db: Database.Database): CardStore {
     "INSERT INTO cards (key, png, created_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET png = excluded.png, created_at = excluded.created_at",
   );
   const prune = db.prepare("DELETE FROM cards WHERE created_at < ?");
+  const versionsSince = db.prepare<[string], { json: string }>("SELECT json FROM article_versions WHERE created_at >= ?");
+  const pruneUnused = db.prepare("DELETE FROM cards WHERE created_at < ? AND key NOT IN (SELECT value FROM json_each(?))");
+  const pruneUnusedCardsBefore = db.transaction((isoInstant: string, cardKeyOf: (article: Article) => string | null) => {
+    const used = new Set<string>();
+    for (const { json } of versionsSince.iterate(isoInstant)) {
+      const key = cardKeyOf(JSON.parse(json) as Article);
+      if (key) used.add(key);
+    }
+    return pruneUnused.run(isoInstant, JSON.stringify([...used])).changes;
+  });
   return {
     getCard: (key) => get.get(key)?.png ?? null,
     putCard: (key, png) => void put.run(key, png, nowIso()),
     pruneCardsBefore: (isoInstant) => prune.run(isoInstant).changes,
+    pruneUnusedCardsBefore: (isoInstant, cardKeyOf) => pruneUnusedCardsBefore(isoInstant, cardKeyOf),
   };
 }
