@@ -8,6 +8,8 @@ export const QueueName = {
   deliver: "deliver",
   /** Fetch one RSS/Atom/JSON feed (job schedulers repeat it). */
   poll: "poll",
+  /** Housekeeping on a schedule (pruning cards), apart from the work queues so their counts stay the work's. */
+  maintenance: "maintenance",
 } as const;
 
 export type IngestJobData = {

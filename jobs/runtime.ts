@@ -10,7 +10,7 @@ import type { PipelineContext } from "./pipeline/context.ts";
 import { processDelivery, recordExhausted } from "./pipeline/deliver.ts";
 import { syncConfigToStore } from "./pipeline/feeds.ts";
 import { processIngest } from "./pipeline/ingest.ts";
-import { PRUNE_CARDS_JOB, pruneCards } from "./pipeline/prune-cards.ts";
+import { pruneCards } from "./pipeline/prune-cards.ts";
 import { createPosterRegistry } from "./posters.ts";
 import { type DeliverJobData, type IngestJobData, type PollJobData, QueueName } from "./queues.ts";
 import { processPoll } from "./sources/rss.ts";
@@ -26,6 +26,8 @@ export interface Runtime {
   ingestQueue: Queue<IngestJobData>;
   deliverQueue: Queue<DeliverJobData>;
   pollQueue: Queue<PollJobData>;
+  /** Scheduled housekeeping (the daily `prune-cards` job). */
+  maintenanceQueue: Queue;
   /** Worker threads for parsing untrusted input; none run until the first parse. */
   untrusted: UntrustedPool;
   context: PipelineContext;
@@ -100,7 +102,9 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
     defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 5000, jitter: 0.5 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
   });
 
-  for (const queue of [ingestQueue, deliverQueue, pollQueue]) {
+  const maintenanceQueue = new Queue(QueueName.maintenance, { ...queueOptions, defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, removeOnComplete: { count: 10 }, removeOnFail: { count: 10 } } });
+
+  for (const queue of [ingestQueue, deliverQueue, pollQueue, maintenanceQueue]) {
     queue.on("error", (error) => log.debug({ queue: queue.name, err: error.message }, "queue connection error"));
   }
 
@@ -133,15 +137,16 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
       ownConnections.push(redis);
       return redis as ConnectionOptions;
     };
-    const ingest = new Worker<IngestJobData>(QueueName.ingest, async (job) => (job.name === PRUNE_CARDS_JOB ? pruneCards(context) : processIngest(job.data, context, job.id)), { ...workerOptions, connection: workerConnection(), concurrency: 2 });
+    const ingest = new Worker<IngestJobData>(QueueName.ingest, (job) => processIngest(job.data, context, job.id), { ...workerOptions, connection: workerConnection(), concurrency: 2 });
     const deliver = new Worker<DeliverJobData>(QueueName.deliver, (job, token) => processDelivery(job, token, context), {
       ...workerOptions,
       connection: workerConnection(),
       concurrency: config.delivery.concurrency,
     });
     const poll = new Worker<PollJobData>(QueueName.poll, (job) => processPoll(job.data, context), { ...workerOptions, connection: workerConnection(), concurrency: 4 });
+    const maintenance = new Worker(QueueName.maintenance, async () => pruneCards(context), { ...workerOptions, connection: workerConnection(), concurrency: 1 });
     deliver.on("failed", (job, error) => recordExhausted(job, error, context));
-    for (const worker of [ingest, deliver, poll]) {
+    for (const worker of [ingest, deliver, poll, maintenance]) {
       worker.on("error", (error) => log.warn({ queue: worker.name, err: error.message }, "worker error"));
       worker.on("failed", (job, error) => {
         if (error.name !== "DelayedError") log.warn({ queue: worker.name, jobId: job?.id, err: error.message }, "job failed");
@@ -159,11 +164,11 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
     }
     await bots.stop();
     await untrusted.close();
-    await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close()]);
+    await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close(), maintenanceQueue.close()]);
     if (renderer) await (await renderer.catch(() => null))?.close();
     for (const redis of ownConnections) redis.disconnect();
     store.close();
   };
 
-  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, untrusted, context, bots, workers, startWorkers, close };
+  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, maintenanceQueue, untrusted, context, bots, workers, startWorkers, close };
 }

@@ -57,7 +57,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
     }
     await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
     await scheduleFeeds(runtime);
-    await runtime.ingestQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+    await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
     for (const feed of config.feeds) {
       if (feed.type !== "directory" || feed.paused) continue;
       const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, store, runtime.ingestQueue, log);

@@ -1,5 +1,5 @@
 /**
- * Card retention: the daily prune-cards job (a job scheduler on the ingest queue) deletes cards no
+ * Card retention: the daily prune-cards job (a job scheduler on the maintenance queue) deletes cards no
  * article version of the last `cards.retentionDays` uses, and keeps the ones a recent version
  * still shows, however long ago they were rendered.
  */
@@ -59,7 +59,7 @@ describe("card retention", () => {
     db.prepare("UPDATE article_versions SET created_at = ? WHERE article_id = ?").run(daysAgo(35), older.id);
 
     runtime.startWorkers();
-    const job = await runtime.ingestQueue.add(PRUNE_CARDS_JOB, undefined as never);
+    const job = await runtime.maintenanceQueue.add(PRUNE_CARDS_JOB, {});
     await waitFor(async () => (await job.isCompleted()) || (await job.isFailed()), 15_000, "prune-cards job");
     expect(await job.isFailed()).toBe(false);
 
@@ -69,12 +69,14 @@ describe("card retention", () => {
     expect(store.getCard(unusedOld)).toBeNull();
   });
 
-  it("herald start schedules the prune-cards job daily on the ingest queue", async () => {
+  it("herald start schedules the prune-cards job daily on the maintenance queue; the work queues stay empty", async () => {
     const t = testConfig({});
     cleanups.push(t.cleanup);
     const service = await startService(t.config, { log: silentLog, workers: false, http: false });
     cleanups.push(() => service.stop(0));
-    const schedulers = await service.runtime.ingestQueue.getJobSchedulers();
+    const schedulers = await service.runtime.maintenanceQueue.getJobSchedulers();
     expect(schedulers.map((s) => ({ key: s.key, every: Number(s.every) }))).toEqual([{ key: PRUNE_CARDS_JOB, every: PRUNE_CARDS_EVERY_MS }]);
+    // Drain checks ("nothing delayed is left") on the work queues must not see the housekeeping.
+    expect(await service.runtime.ingestQueue.getJobCounts("waiting", "delayed")).toMatchObject({ waiting: 0, delayed: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
 import type { PipelineContext } from "./context.ts";
 
-/** The ingest queue's job (and job scheduler id) that prunes cards: cards are made by ingest. */
+/** The maintenance queue's job (and job scheduler id) that prunes cards. */
 export const PRUNE_CARDS_JOB = "prune-cards";
 
 /** Once a day is plenty: a card is ~330 KB, and retention is counted in days. */
