@@ -136,6 +136,7 @@ export async function benchFanoutWorkers(): Promise<void> {
     try {
       const raw = {
         cards: { enabled: false },
+        ingest: { token: "bench-ingest-token" },
         delivery: { concurrency: CONCURRENCY },
         destinations: urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url })),
         feeds: [{ id: "fanout", type: "webhook", baseUrl: BASE_URL, destinations: urls.map((_, i) => `hook-${i}`) }],
@@ -143,7 +144,16 @@ export async function benchFanoutWorkers(): Promise<void> {
       for (let i = 0; i < count; i++) workers.push(startWorker(space, raw, { name: `worker-${i}` }));
       const queued = Date.now();
       await queueIngest(queue, "fanout", POST);
-      await waitUntil(() => (countDeliveries(space).delivered ?? 0) >= DESTINATIONS || workers.some((w) => !w.alive()), 600_000, `${DESTINATIONS} deliveries recorded`, 200);
+      await waitUntil(
+        () => {
+          const dead = workers.find((w) => !w.alive());
+          if (dead) throw new Error(`a worker exited during the fan-out; its output:\n${dead.output().slice(-4000)}`);
+          return (countDeliveries(space).delivered ?? 0) >= DESTINATIONS;
+        },
+        600_000,
+        `${DESTINATIONS} deliveries recorded`,
+        200,
+      );
       const last = fake.messages.reduce((latest, m) => Math.max(latest, m.receivedAt), queued);
       const distinct = new Set(fake.messages.map((m) => m.webhookId)).size;
       const locked = workers.flatMap((w) => w.output().split("\n")).filter((line) => /database is locked/i.test(line)).length;
