@@ -17,7 +17,7 @@ import { parsePost } from "../src/article/index.ts";
 import { buildMessage } from "../src/message/build.ts";
 import { openStore } from "../src/store/index.ts";
 import { DiscordFake } from "../tests/fakes/discord/server.ts";
-import { REDIS_URL, type Scratch, scratch, seconds, startWorker, type WorkerProcess } from "./harness.ts";
+import { REDIS_URL, type Scratch, scratch, seconds, startWorker, type WorkerProcess, waitUntil } from "./harness.ts";
 import { heading, isMain, note, reportRate } from "./lib.ts";
 
 const DESTINATIONS = Number(process.env.BENCH_FANOUT_DESTINATIONS ?? 10_000);
@@ -111,6 +111,66 @@ export async function benchFanout(): Promise<void> {
     await fake.close();
     await space.cleanup();
   }
+  await benchFanoutWorkers();
+}
+
+/**
+ * The same fan-out by 1 and by 2 `herald worker` processes sharing one SQLite file (and Redis):
+ * deliveries per second side by side, duplicates (webhooks posted more than once) and
+ * `database is locked` lines in the workers' logs counted.
+ */
+export async function benchFanoutWorkers(): Promise<void> {
+  heading("fan-out by several `herald worker` processes on one SQLite file", {
+    destinations: DESTINATIONS,
+    "delivery.concurrency per worker": CONCURRENCY,
+    cards: "off",
+  });
+  const results: { count: number; ms: number; summary: string }[] = [];
+  for (const count of [1, 2]) {
+    const space = scratch(`fanout-${count}w`);
+    const fake = await DiscordFake.start();
+    const urls = Array.from({ length: DESTINATIONS }, () => fake.webhookUrl());
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue<IngestJobData>(QueueName.ingest, { connection, prefix: space.prefix });
+    const workers: WorkerProcess[] = [];
+    try {
+      const raw = {
+        cards: { enabled: false },
+        ingest: { token: "bench-ingest-token" },
+        delivery: { concurrency: CONCURRENCY },
+        destinations: urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url })),
+        feeds: [{ id: "fanout", type: "webhook", baseUrl: BASE_URL, destinations: urls.map((_, i) => `hook-${i}`) }],
+      };
+      for (let i = 0; i < count; i++) workers.push(startWorker(space, raw, { name: `worker-${i}` }));
+      const queued = Date.now();
+      await queueIngest(queue, "fanout", POST);
+      await waitUntil(
+        () => {
+          const dead = workers.find((w) => !w.alive());
+          if (dead) throw new Error(`a worker exited during the fan-out; its output:\n${dead.output().slice(-4000)}`);
+          return (countDeliveries(space).delivered ?? 0) >= DESTINATIONS;
+        },
+        600_000,
+        `${DESTINATIONS} deliveries recorded`,
+        200,
+      );
+      const last = fake.messages.reduce((latest, m) => Math.max(latest, m.receivedAt), queued);
+      const distinct = new Set(fake.messages.map((m) => m.webhookId)).size;
+      const locked = workers.flatMap((w) => w.output().split("\n")).filter((line) => /database is locked/i.test(line)).length;
+      const summary = `${(fake.messages.length - distinct).toLocaleString("en-US")} duplicates, ${locked} 'database is locked' log lines`;
+      results.push({ count: distinct, ms: Math.max(1, last - queued), summary });
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await queue.close();
+      connection.disconnect();
+      await fake.close();
+      await space.cleanup();
+    }
+  }
+  const [one, two] = results;
+  if (!one || !two) return;
+  note(`1 worker process: ${(one.count / (one.ms / 1000)).toFixed(0)} deliveries/s (${one.count} in ${seconds(one.ms)}), ${one.summary}`);
+  reportRate("2 worker processes, ingest job queued to last delivery", two, one, "deliveries", `baseline: 1 worker process; ${two.summary}`);
 }
 
 /** Waits for `n` messages; if the worker dies or time runs out first, says so with its output. */

@@ -34,6 +34,11 @@ export interface DeliverJobData {
   destinationId: string;
   /** Epoch ms of the send slot this job reserved (see jobs/pipeline/pacing.ts); unset until it has one. */
   slotAt?: number;
+  /**
+   * Set once the platform accepted the message, before it is recorded: a retry of the job
+   * (recording failed, or the worker died in between) only records it and never posts again.
+   */
+  sent?: { messageId: string | null; edited: boolean };
 }
 
 export interface PollJobData {

@@ -140,26 +140,37 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
   return `cannot listen on ${host}:${port}: ${error.message} (http.host, http.port)`;
 }
 
-/** One BullMQ job scheduler per RSS feed; schedulers for feeds no longer configured are removed. */
+/** The feeds each runtime has scheduled, so a later call can tell a feed this process saw removed from one it never knew. */
+const scheduledBy = new WeakMap<Runtime, Set<string>>();
+
+/**
+ * One BullMQ job scheduler per RSS feed in the store (config feeds are synced into it at start;
+ * feeds added from chat live only there). Schedulers are shared by every process on the Redis,
+ * and another process may know feeds this one does not: a scheduler is removed only for a feed
+ * the store says is paused, or one this process scheduled before and the store no longer has
+ * (removed from chat) — never merely because this store does not know it.
+ */
 async function scheduleFeeds(runtime: Runtime): Promise<void> {
   const { config, pollQueue, store } = runtime;
-  const wanted = new Set<string>();
-  const rssFeeds = [
-    ...config.feeds.filter((f) => f.type === "rss").map((f) => ({ id: f.id, every: f.interval, paused: f.paused })),
-    // Feeds added from chat live only in the store.
-    ...store
-      .listFeeds()
-      .filter((f) => f.type === "rss" && !config.feeds.some((c) => c.id === f.id))
-      .map((f) => ({ id: f.id, every: typeof f.config.interval === "number" ? f.config.interval : 5 * 60_000, paused: f.paused })),
-  ];
-  for (const feed of rssFeeds) {
-    if (feed.paused) continue;
-    wanted.add(feed.id);
-    await pollQueue.upsertJobScheduler(feed.id, { every: feed.every, immediately: true }, { name: "poll", data: { feedId: feed.id } });
+  const pausedInConfig = new Set(config.feeds.filter((f) => f.paused).map((f) => f.id));
+  const before = scheduledBy.get(runtime) ?? new Set<string>();
+  const now = new Set<string>();
+  const stop = new Set<string>();
+  for (const feed of store.listFeeds().filter((f) => f.type === "rss")) {
+    // A feed that came from the config file (chat-added ones carry `addedBy`) and is no longer in it was removed by the admin.
+    const droppedFromConfig = feed.config.addedBy === undefined && !config.feeds.some((f) => f.id === feed.id);
+    if (feed.paused || pausedInConfig.has(feed.id) || droppedFromConfig) {
+      stop.add(feed.id);
+      continue;
+    }
+    now.add(feed.id);
+    const every = typeof feed.config.interval === "number" ? feed.config.interval : 5 * 60_000;
+    await pollQueue.upsertJobScheduler(feed.id, { every, immediately: true }, { name: "poll", data: { feedId: feed.id } });
   }
-  for (const scheduler of await pollQueue.getJobSchedulers()) {
-    if (scheduler.key && !wanted.has(scheduler.key)) await pollQueue.removeJobScheduler(scheduler.key);
-  }
+  for (const id of before) if (!now.has(id) && !store.getFeed(id)) stop.add(id);
+  scheduledBy.set(runtime, now);
+  const existing = new Set((await pollQueue.getJobSchedulers()).map((s) => s.key));
+  for (const id of stop) if (existing.has(id)) await pollQueue.removeJobScheduler(id);
 }
 
 /**

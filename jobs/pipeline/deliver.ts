@@ -25,6 +25,7 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   const delivery = ctx.store.getDelivery(articleId, version, destinationId);
   if (delivery?.state === "delivered") return { status: "skipped", reason: "already delivered" };
   if (delivery?.permanentFailure) return { status: "skipped", reason: "failed permanently before" };
+  if (job.data.sent) return recordSent(job, job.data.sent, ctx, log);
 
   const stored = ctx.store.getArticleVersion(articleId, version);
   if (!stored) throw new UnrecoverableError(`article ${articleId} v${version} is not stored`);
@@ -36,25 +37,9 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
 
   ctx.store.markSending(articleId, version, destinationId);
   ctx.store.incrementAttempts(articleId, version, destinationId);
+  let sent: NonNullable<DeliverJobData["sent"]>;
   try {
-    const earlier = editableEarlierMessage(job.data, poster, ctx);
-    if (earlier && poster.edit) {
-      // A corrected article updates the message members already saw instead of posting it twice.
-      try {
-        await poster.edit(earlier, message, card);
-        ctx.store.markDelivered(articleId, version, destinationId, earlier);
-        log.info({ messageId: earlier }, "delivered as an edit of the earlier version");
-        return { status: "delivered", messageId: earlier };
-      } catch (error) {
-        // Someone deleted the earlier message: post the new version instead (a gone channel fails the post too).
-        if (!(error instanceof NotFoundError)) throw error;
-        log.info({ messageId: earlier }, "earlier message is gone; posting the new version");
-      }
-    }
-    const posted = await poster.post(message, card, { idempotencyKey: `${articleId}.v${version}.${destinationId}` });
-    ctx.store.markDelivered(articleId, version, destinationId, posted.id);
-    log.info({ messageId: posted.id }, "delivered");
-    return { status: "delivered", messageId: posted.id };
+    sent = await send(job, poster, message, card, ctx, log);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     // The next attempt reserves a fresh slot.
@@ -75,6 +60,65 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     log.warn({ err: reason, attempt: job.attemptsMade + 1 }, "delivery failed; will retry");
     throw error;
   }
+  // Kept in the job before recording: whatever happens to the store now, a retry only records.
+  await job.updateData({ ...job.data, sent });
+  return recordSent(job, sent, ctx, log);
+}
+
+/** Edits the earlier version's message when it should be, else posts; the platform has accepted it when this returns. */
+async function send(
+  job: Job<DeliverJobData>,
+  poster: Poster,
+  message: ReturnType<typeof buildMessage>,
+  card: CardFile | null,
+  ctx: PipelineContext,
+  log: PipelineContext["log"],
+): Promise<NonNullable<DeliverJobData["sent"]>> {
+  const { articleId, version, destinationId } = job.data;
+  const earlier = editableEarlierMessage(job.data, poster, ctx);
+  if (earlier && poster.edit) {
+    // A corrected article updates the message members already saw instead of posting it twice.
+    try {
+      await poster.edit(earlier, message, card);
+      return { messageId: earlier, edited: true };
+    } catch (error) {
+      // Someone deleted the earlier message: post the new version instead (a gone channel fails the post too).
+      if (!(error instanceof NotFoundError)) throw error;
+      log.info({ messageId: earlier }, "earlier message is gone; posting the new version");
+    }
+  }
+  const posted = await poster.post(message, card, { idempotencyKey: `${articleId}.v${version}.${destinationId}` });
+  return { messageId: posted.id, edited: false };
+}
+
+/** How often recording a send is tried inside the job, and the first pause (doubling) between tries. */
+const RECORD_TRIES = 5;
+const RECORD_FIRST_PAUSE_MS = 100;
+
+/**
+ * Records a send the platform already accepted. A bounded loop here rather than BullMQ's retry:
+ * failing the job would be retried too, but only after the backoff, and the store is usually
+ * busy for milliseconds. If every try fails the job fails; its retry finds `sent` in the job
+ * data and only records (never posts again), and recordExhausted records it as delivered.
+ */
+async function recordSent(job: Job<DeliverJobData>, sent: NonNullable<DeliverJobData["sent"]>, ctx: PipelineContext, log: PipelineContext["log"]): Promise<DeliverOutcome> {
+  const { articleId, version, destinationId } = job.data;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      ctx.store.markDelivered(articleId, version, destinationId, sent.messageId);
+      break;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (attempt >= RECORD_TRIES) {
+        log.error({ err: reason, messageId: sent.messageId }, "sent but cannot record it; the job's retry records it without posting again");
+        throw new Error(`sent (message ${sent.messageId ?? "without id"}) but recording it failed: ${reason}`, { cause: error });
+      }
+      log.warn({ err: reason, attempt }, "sent but recording it failed; trying again");
+      await new Promise((resolve) => setTimeout(resolve, RECORD_FIRST_PAUSE_MS * 2 ** (attempt - 1)));
+    }
+  }
+  log.info({ messageId: sent.messageId }, sent.edited ? "delivered as an edit of the earlier version" : "delivered");
+  return { status: "delivered", messageId: sent.messageId };
 }
 
 /** The message an earlier version of this article left at this destination, when it should be edited rather than posted anew. */
@@ -113,13 +157,26 @@ async function waitForSendSlot(job: Job<DeliverJobData>, token: string, paces: P
   return true;
 }
 
-/** Marks a delivery failed for good once BullMQ has spent every attempt. */
+/**
+ * Marks a delivery failed for good once BullMQ has spent every attempt, with the real reason.
+ * Never throws (it runs in a worker event handler): when the store cannot record it, the
+ * reason is logged at error instead. A job whose message was sent is recorded as delivered.
+ */
 export function recordExhausted(job: Job<DeliverJobData> | undefined, error: Error, ctx: PipelineContext): void {
   if (!job || error instanceof DelayedError) return;
   const attempts = job.opts.attempts ?? 1;
   if (job.attemptsMade < attempts && !(error instanceof UnrecoverableError)) return;
-  const { articleId, version, destinationId } = job.data;
-  ctx.store.markFailed(articleId, version, destinationId, error.message, true);
+  const { articleId, version, destinationId, sent } = job.data;
+  const log = ctx.log.child({ articleId, version, destinationId, jobId: job.id });
+  try {
+    if (sent) ctx.store.markDelivered(articleId, version, destinationId, sent.messageId);
+    else ctx.store.markFailed(articleId, version, destinationId, error.message, true);
+  } catch (storeError) {
+    const cannot = storeError instanceof Error ? storeError.message : String(storeError);
+    log.error({ err: error.message, storeError: cannot, messageId: sent?.messageId }, sent ? "delivered, but it cannot be recorded" : "delivery failed, and the failure cannot be recorded");
+    return;
+  }
+  if (!sent) log.error({ err: error.message }, "delivery failed for good");
 }
 
 function loadCard(article: Parameters<typeof cardDataFromArticle>[0], ctx: PipelineContext): { card: CardFile | null; ref: CardRef | null } {

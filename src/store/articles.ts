@@ -182,7 +182,8 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
     upsertArticle(article, feedId) {
       checkArticle(article);
       try {
-        return upsert(article, feedId);
+        // IMMEDIATE: it reads then writes; a deferred one fails at once (SQLITE_BUSY_SNAPSHOT) when another process wrote in between.
+        return upsert.immediate(article, feedId);
       } catch (error) {
         if (isForeignKeyViolation(error)) {
           throw new StoreError(`article ${article.id}: feed ${feedId} is not stored; upsertFeed it first`, {

@@ -152,11 +152,13 @@ export function createDeliveryStore(db: Database.Database): DeliveryStore {
       }
       return toDelivery(get.get(key)!);
     },
-    markSending: (articleId, version, destinationId) => markSending(keyOf(articleId, version, destinationId)),
+    // IMMEDIATE: these read then write. A deferred transaction that reads first cannot wait for another
+    // process's writer (SQLITE_BUSY_SNAPSHOT at once, whatever the busy timeout); an immediate one waits.
+    markSending: (articleId, version, destinationId) => markSending.immediate(keyOf(articleId, version, destinationId)),
     markDelivered: (articleId, version, destinationId, platformMessageId) =>
-      markDelivered(keyOf(articleId, version, destinationId), platformMessageId),
+      markDelivered.immediate(keyOf(articleId, version, destinationId), platformMessageId),
     markFailed: (articleId, version, destinationId, error, permanent) =>
-      markFailed(keyOf(articleId, version, destinationId), error, permanent),
+      markFailed.immediate(keyOf(articleId, version, destinationId), error, permanent),
     incrementAttempts(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
       const row = bump.get({ ...key, now: nowIso() });

@@ -133,7 +133,8 @@ export function createFeedStore(db: Database.Database): FeedStore {
     upsertFeed(feed) {
       if (typeof feed.id !== "string" || feed.id.trim() === "") throw new StoreError("feed id must be a non-empty string");
       if (typeof feed.type !== "string" || feed.type === "") throw new StoreError(`feed ${feed.id}: type is required`);
-      return upsertFeed(feed);
+      // IMMEDIATE: takes the write lock up front so another process's writer makes it wait, not fail.
+      return upsertFeed.immediate(feed);
     },
     getFeed: (id) => {
       const row = get.get(id);

@@ -10,8 +10,13 @@ import { createFeedStore, type FeedStore } from "./feeds.ts";
 import { applyMigrations } from "./migrations.ts";
 import { ArticleSearch, type SearchHit, SearchIndexWriter, type SearchOptions } from "./search/index.ts";
 
-/** How long a writer waits for another connection's lock before failing with SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a writer waits for another connection's lock before failing with SQLITE_BUSY.
+ * better-sqlite3 is synchronous, so this wait blocks the event loop (BullMQ lock renewals,
+ * HTTP): kept to a few seconds. Writes are short, so several processes on one host only
+ * wait milliseconds in practice; a longer wait means something is wrong and should fail.
+ */
+const BUSY_TIMEOUT_MS = 3000;
 
 /**
  * Herald's persistent state in one SQLite file: feeds, destinations,
@@ -40,7 +45,8 @@ export interface Store extends ArticleStore, DeliveryStore, FeedStore, Destinati
 /**
  * Opens (creating if needed) the store at `path` and migrates it to the
  * current schema. Pragmas: WAL journal, synchronous NORMAL, foreign keys on,
- * busy timeout 5 s.
+ * busy timeout 3 s. Read-then-write transactions begin IMMEDIATE
+ * so several processes can share the file (they wait for each other instead of failing).
  *
  * @example
  * const store = openStore("data/herald.db");
@@ -61,7 +67,8 @@ export function openStore(path: string): Store {
       ...createDestinationStore(db),
       ...createCardStore(db),
       searchArticles: (query, options) => search.search(query, options),
-      transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+      // IMMEDIATE: callers read then write; see BUSY_TIMEOUT_MS.
+      transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
       close: () => db.close(),
     };
   } catch (error) {
