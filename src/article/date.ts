@@ -60,10 +60,25 @@ function offsetMinutes(zone: string): number {
 
 /** Minutes the zone is ahead of UTC at (approximately) the given wall-clock instant. */
 function zoneOffsetAt(wallClockAsUtc: number, timeZone: string): number {
-  const parts = zoneFormat(timeZone).formatToParts(new Date(wallClockAsUtc));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const zoned = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  const w = wallClock(wallClockAsUtc, timeZone);
+  const zoned = Date.UTC(Number(w.year), Number(w.month) - 1, Number(w.day), Number(w.hour), Number(w.minute), Number(w.second));
   return Math.round((zoned - wallClockAsUtc) / 60_000);
+}
+
+/** The calendar and clock fields (zero-padded, 24-hour) an instant shows in a zone. */
+export interface WallClock {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
+}
+
+export function wallClock(instant: number | Date, timeZone: string): WallClock {
+  const parts = zoneFormat(timeZone).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
+  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
 }
 
 /** Building an Intl.DateTimeFormat costs more than parsing the rest of a post's dates: one per zone, kept. */

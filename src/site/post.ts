@@ -1,3 +1,5 @@
+import { wallClock } from "../article/date.ts";
+
 /** What a generator knows about one post when it decides its URL. */
 export interface PostFacts {
   /** Path of the post file relative to the site root, "/"-separated ("_posts/2026-10-14-outage.md"). */
@@ -25,23 +27,9 @@ export interface DateParts {
 }
 
 export function dateParts(iso: string, timeZone: string | null): DateParts {
-  const date = new Date(iso);
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: timeZone ?? "UTC",
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
-  const year = get("year");
-  const month = get("month");
-  const day = get("day");
-  const yday = Math.round((Date.UTC(Number(year), Number(month) - 1, Number(day)) - Date.UTC(Number(year), 0, 1)) / 86_400_000) + 1;
-  return { year, month, day, hour: get("hour"), minute: get("minute"), second: get("second"), yday: String(yday).padStart(3, "0") };
+  const w = wallClock(new Date(iso), timeZone ?? "UTC");
+  const yday = Math.round((Date.UTC(Number(w.year), Number(w.month) - 1, Number(w.day)) - Date.UTC(Number(w.year), 0, 1)) / 86_400_000) + 1;
+  return { ...w, yday: String(yday).padStart(3, "0") };
 }
 
 /** The file name without folder and extension. */
