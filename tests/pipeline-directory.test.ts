@@ -85,7 +85,11 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     const slackMessages = await slack.waitForMessages(2, 30_000);
     expect(JSON.stringify(slackMessages[1]?.blocks)).toContain("정정");
     const { articleId } = service.runtime.store.listRecentDeliveries(1)[0]!;
-    const v2 = await waitFor(() => service.runtime.store.getDelivery(articleId, 2, "ops-discord"));
+    // The row exists as soon as v2 is queued; wait for the edit itself to be recorded.
+    const v2 = await waitFor(() => {
+      const row = service.runtime.store.getDelivery(articleId, 2, "ops-discord");
+      return row?.state === "delivered" ? row : null;
+    });
     expect(v2.state).toBe("delivered");
     expect(v2.platformMessageId).toBe(first?.id);
   });
