@@ -4,37 +4,6 @@ import { StoreError } from "./errors.ts";
 import { redactConfig } from "./redact.ts";
 import { nowIso } from "./time.ts";
 
-export interface DestinationInput {
-  id: string;
-  /** "discord", "slack", "telegram", … */
-  type: string;
-  /** The destination's config; secrets (tokens, webhook URLs) are redacted before storing. */
-  config: Record<string, unknown>;
-}
-
-export interface DestinationRecord {
-  id: string;
-  type: string;
-  /** The config as stored: secrets replaced by "[redacted]", URLs cut to their origin. */
-  config: Record<string, unknown>;
-  /** Why deliveries to it are held (e.g. the bot lost access), or null. */
-  flaggedReason: string | null;
-  flaggedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface DestinationStore {
-  /** Creates or updates a destination from config; a flag set earlier is kept. */
-  upsertDestination(destination: DestinationInput): DestinationRecord;
-  /** Flags a destination that cannot be delivered to, with a reason people can act on. */
-  flagDestination(id: string, reason: string): void;
-  clearDestinationFlag(id: string): void;
-  getDestination(id: string): DestinationRecord | null;
-  /** All destinations by id. */
-  listDestinations(): DestinationRecord[];
-}
-
 interface DestinationRow {
   id: string;
   type: string;

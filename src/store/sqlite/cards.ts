@@ -2,22 +2,6 @@ import type Database from "better-sqlite3";
 import type { Article } from "../article/types.ts";
 import { nowIso } from "./time.ts";
 
-/** A cache of rendered card PNGs, keyed by whatever identifies the card's content (e.g. a hash of its data). */
-export interface CardStore {
-  getCard(key: string): Buffer | null;
-  /** Stores or replaces a card. */
-  putCard(key: string, png: Buffer): void;
-  /** Deletes cards stored before `isoInstant`; returns how many. */
-  pruneCardsBefore(isoInstant: string): number;
-  /**
-   * Deletes cards stored before `isoInstant` that no article version stored
-   * since then uses (`cardKeyOf` gives a version's card key, null for none);
-   * returns how many. A card's age alone says nothing: a card rendered long
-   * ago is reused, unrendered, by every later version with the same card data.
-   */
-  pruneUnusedCardsBefore(isoInstant: string, cardKeyOf: (article: Article) => string | null): number;
-}
-
 export function createCardStore(db: Database.Database): CardStore {
   const get = db.prepare<[string], { png: Buffer }>("SELECT png FROM cards WHERE key = ?");
   const put = db.prepare(

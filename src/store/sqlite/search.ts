@@ -6,31 +6,6 @@ import { type ParsedQuery, parseSearchQuery } from "./query.ts";
 import { snippetFor } from "./snippet.ts";
 import { toBigramText } from "./text.ts";
 
-/** The part of an article a search result shows. */
-export interface ArticleSummary {
-  id: string;
-  title: string;
-  url: string | null;
-  date: string | null;
-  source: string | null;
-}
-
-/** One search result. */
-export interface SearchHit {
-  article: ArticleSummary;
-  /** Plain text from the article around the first match, "…" where cut. */
-  snippet: string;
-}
-
-export interface SearchOptions {
-  /** Only articles from these feeds (articles stored without a feed are then left out). An empty list matches nothing. */
-  feedIds?: readonly string[];
-  /** At most this many results, 1–100; default 20. */
-  limit?: number;
-}
-
-export const DEFAULT_SEARCH_LIMIT = 20;
-export const MAX_SEARCH_LIMIT = 100;
 /** bm25 weight of the title column relative to the body. */
 const TITLE_WEIGHT = 10.0;
 

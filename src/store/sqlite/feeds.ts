@@ -4,60 +4,6 @@ import { isForeignKeyViolation, StoreError } from "./errors.ts";
 import { redactConfig } from "./redact.ts";
 import { nowIso } from "./time.ts";
 
-/** What the config says about a feed; runtime state (paused, HTTP cache, errors) is kept across upserts. */
-export interface FeedInput {
-  id: string;
-  /** "rss", "directory", … as the config names it. */
-  type: string;
-  /** The feed's config, JSON-safe; secret-named keys (token, password, auth…) and URL credentials are redacted. */
-  config: Record<string, unknown>;
-  /** Destinations the feed posts to (each must be stored); replaces the previous list. */
-  destinationIds: readonly string[];
-}
-
-export interface FeedRecord {
-  id: string;
-  type: string;
-  config: Record<string, unknown>;
-  destinationIds: string[];
-  paused: boolean;
-  /** When the first poll finished (its items are recorded as seen, not posted); null before. */
-  firstRunDoneAt: string | null;
-  etag: string | null;
-  lastModified: string | null;
-  lastPolledAt: string | null;
-  /** The last poll's error, null after a poll that succeeded. */
-  lastError: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** HTTP validators from the last successful fetch, sent back as If-None-Match / If-Modified-Since. */
-export interface FeedHttpCache {
-  etag: string | null;
-  lastModified: string | null;
-}
-
-export interface FeedStore {
-  /** Creates or updates a feed from config. @throws StoreError when a listed destination is not stored. */
-  upsertFeed(feed: FeedInput): FeedRecord;
-  getFeed(id: string): FeedRecord | null;
-  /** All feeds by id, or only those posting to `destinationId`. */
-  listFeeds(options?: { destinationId?: string }): FeedRecord[];
-  setFeedPaused(id: string, paused: boolean): void;
-  /** Removes the feed, its destination links and seen items; its articles stay, without a feed. Returns false when it was not stored. */
-  removeFeed(id: string): boolean;
-  markFirstRunDone(feedId: string): void;
-  isFirstRunDone(feedId: string): boolean;
-  saveFeedHttpCache(feedId: string, cache: FeedHttpCache): void;
-  /** Records a poll's outcome: its error message, or null for success. Also sets lastPolledAt. */
-  recordFeedError(feedId: string, error: string | null): void;
-  /** Remembers an item's content hash so the next poll can tell new and changed items from seen ones. */
-  markItemSeen(feedId: string, key: string, hash: string): void;
-  /** The content hash recorded for an item, or null when it was never seen. */
-  getItemHash(feedId: string, key: string): string | null;
-}
-
 interface FeedRow {
   id: string;
   type: string;

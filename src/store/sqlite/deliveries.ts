@@ -3,56 +3,6 @@ import { redactSecrets } from "../net/redact.ts";
 import { isForeignKeyViolation, StoreError } from "./errors.ts";
 import { nowIso } from "./time.ts";
 
-export type DeliveryState = "pending" | "sending" | "delivered" | "failed";
-
-/** One article version's delivery to one destination. */
-export interface Delivery {
-  articleId: string;
-  version: number;
-  destinationId: string;
-  state: DeliveryState;
-  attempts: number;
-  lastError: string | null;
-  /** True when the last failure was marked permanent (do not retry). */
-  permanentFailure: boolean;
-  /** Discord message id, Slack ts, or Telegram message ids as JSON; null until delivered. */
-  platformMessageId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  deliveredAt: string | null;
-}
-
-export interface DeliveryStore {
-  /**
-   * Records that `articleId` version `version` is due at `destinationId`.
-   * Idempotent: a delivery that already exists is returned unchanged,
-   * whatever its state.
-   * @throws StoreError when the article version or the destination is not stored.
-   */
-  recordDeliveryPending(articleId: string, version: number, destinationId: string): Delivery;
-  /**
-   * Marks a send as started (from pending, failed, or sending again after a crash).
-   * @throws StoreError when the delivery is unknown, already delivered, or failed permanently.
-   */
-  markSending(articleId: string, version: number, destinationId: string): Delivery;
-  /** Marks the delivery done and keeps the platform's message id (needed to edit the message later). */
-  markDelivered(articleId: string, version: number, destinationId: string, platformMessageId: string | null): Delivery;
-  /**
-   * Records a failed attempt. `permanent` failures are not retried: markSending refuses them.
-   * Errors are stored redacted (see redactSecrets) and truncated to 2000 characters.
-   */
-  markFailed(articleId: string, version: number, destinationId: string, error: string, permanent: boolean): Delivery;
-  /** Counts one more attempt and returns the new count. */
-  incrementAttempts(articleId: string, version: number, destinationId: string): number;
-  getDelivery(articleId: string, version: number, destinationId: string): Delivery | null;
-  /** The delivered delivery with the highest version of an article at a destination (the message to edit), or null. */
-  latestDelivered(articleId: string, destinationId: string): Delivery | null;
-  /** Most recently changed first. */
-  listRecentDeliveries(limit: number): Delivery[];
-  /** How many deliveries are in each state (every state present, zero when none). */
-  countByState(): Record<DeliveryState, number>;
-}
-
 interface DeliveryRow {
   article_id: string;
   version: number;

@@ -1,0 +1,297 @@
+/**
+ * The store's contract: what Herald keeps (feeds, destinations, articles and
+ * their versions, deliveries, seen feed items, cards, a search index) and the
+ * operations on it. Every operation is async so one interface fits both the
+ * embedded SQLite backend (src/store/sqlite/) and the shared PostgreSQL one
+ * (src/store/postgres/); nothing outside src/store/ knows which one runs.
+ * Both backends pass the same contract suite (tests/store-contract/).
+ */
+import type { Article } from "../article/types.ts";
+
+/** What {@link ArticleStore.upsertArticle} did. */
+export interface UpsertArticleResult {
+  /** The article's version after the call (1 for a new article). */
+  version: number;
+  /** True when an already stored article's content changed, so `version` went up. False for a new article. */
+  changed: boolean;
+  /** True when the article was not stored before (`version` is 1). */
+  isNew: boolean;
+  /**
+   * Set when the content differs from the latest version but is not newer
+   * than it, so it was not stored (`version` stays the latest's, `changed`
+   * is false): `replay` repeats an earlier version word for word; `older`
+   * carries a content date before the latest version's.
+   */
+  stale?: StaleArticle;
+}
+
+/** Why an article's content was not stored as its newest version. */
+export interface StaleArticle {
+  kind: "replay" | "older";
+  /** For logs: which version it repeats, or the two dates. */
+  reason: string;
+}
+
+/** An article as stored, with its bookkeeping. */
+export interface StoredArticle {
+  article: Article;
+  version: number;
+  contentHash: string;
+  /** The feed it was last stored from, or null (ingest API, removed feed). */
+  feedId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LatestArticlesOptions {
+  /** Only articles from these feeds; an empty list gives nothing. */
+  feedIds?: readonly string[];
+  /** At most this many, 1–1000. */
+  limit: number;
+}
+
+export interface ArticleStore {
+  /**
+   * Stores `article`, versioned by its content hash (title, url, date,
+   * excerpt, body, timeline, image, categories, tags): the same content
+   * again is a no-op; changed content becomes version + 1 and the old
+   * version stays readable with {@link getArticleVersion}. Deliver when
+   * `isNew || changed`.
+   *
+   * Versions only move forward: content equal to an earlier version (a
+   * replayed old body, a stale cache) or dated before the latest version is
+   * not stored and comes back with `stale` saying why, so a correction is
+   * never reverted by whatever arrives late.
+   *
+   * @param feedId the feed it came from (must be stored), or null; a non-null feed replaces the recorded one.
+   * @throws StoreError when the article is malformed or the feed is not stored.
+   */
+  upsertArticle(article: Article, feedId: string | null): Promise<UpsertArticleResult>;
+  /** The latest version of an article, or null. */
+  getArticle(id: string): Promise<StoredArticle | null>;
+  /** One stored version of an article, or null. */
+  getArticleVersion(id: string, version: number): Promise<StoredArticle | null>;
+  /** Newest first by article date; undated articles by when they were first stored. */
+  latestArticles(options: LatestArticlesOptions): Promise<StoredArticle[]>;
+  /**
+   * The article whose id is `ref`, else the one whose URL is `ref` (with or
+   * without a trailing slash), else null. With `feedIds`, only articles that
+   * came from one of those feeds are found (an empty list finds nothing).
+   */
+  findArticleByIdOrUrl(ref: string, options?: { feedIds?: readonly string[] }): Promise<StoredArticle | null>;
+}
+
+export type DeliveryState = "pending" | "sending" | "delivered" | "failed";
+
+/** One article version's delivery to one destination. */
+export interface Delivery {
+  articleId: string;
+  version: number;
+  destinationId: string;
+  state: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+  /** True when the last failure was marked permanent (do not retry). */
+  permanentFailure: boolean;
+  /** Discord message id, Slack ts, or Telegram message ids as JSON; null until delivered. */
+  platformMessageId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+export interface DeliveryStore {
+  /**
+   * Records that `articleId` version `version` is due at `destinationId`.
+   * Idempotent: a delivery that already exists is returned unchanged,
+   * whatever its state.
+   * @throws StoreError when the article version or the destination is not stored.
+   */
+  recordDeliveryPending(articleId: string, version: number, destinationId: string): Promise<Delivery>;
+  /**
+   * Marks a send as started (from pending, failed, or sending again after a crash).
+   * @throws StoreError when the delivery is unknown, already delivered, or failed permanently.
+   */
+  markSending(articleId: string, version: number, destinationId: string): Promise<Delivery>;
+  /** Marks the delivery done and keeps the platform's message id (needed to edit the message later). */
+  markDelivered(articleId: string, version: number, destinationId: string, platformMessageId: string | null): Promise<Delivery>;
+  /**
+   * Records a failed attempt. `permanent` failures are not retried: markSending refuses them.
+   * Errors are stored redacted (see redactSecrets) and truncated to 2000 characters.
+   */
+  markFailed(articleId: string, version: number, destinationId: string, error: string, permanent: boolean): Promise<Delivery>;
+  /** Counts one more attempt and returns the new count. */
+  incrementAttempts(articleId: string, version: number, destinationId: string): Promise<number>;
+  getDelivery(articleId: string, version: number, destinationId: string): Promise<Delivery | null>;
+  /** The delivered delivery with the highest version of an article at a destination (the message to edit), or null. */
+  latestDelivered(articleId: string, destinationId: string): Promise<Delivery | null>;
+  /** Most recently changed first. */
+  listRecentDeliveries(limit: number): Promise<Delivery[]>;
+  /** How many deliveries are in each state (every state present, zero when none). */
+  countByState(): Promise<Record<DeliveryState, number>>;
+  /**
+   * Deliveries still `pending` or `sending`, least recently changed first:
+   * what a recovery sweep re-queues when their jobs are gone (Redis lost its
+   * data, a process died). `updatedBefore` leaves out ones changed since then.
+   */
+  listUnfinishedDeliveries(options: { updatedBefore?: string; limit: number }): Promise<Delivery[]>;
+}
+
+/** What the config says about a feed; runtime state (paused, HTTP cache, errors) is kept across upserts. */
+export interface FeedInput {
+  id: string;
+  /** "rss", "directory", … as the config names it. */
+  type: string;
+  /** The feed's config, JSON-safe; secret-named keys (token, password, auth…) and URL credentials are redacted. */
+  config: Record<string, unknown>;
+  /** Destinations the feed posts to (each must be stored); replaces the previous list. */
+  destinationIds: readonly string[];
+}
+
+export interface FeedRecord {
+  id: string;
+  type: string;
+  config: Record<string, unknown>;
+  destinationIds: string[];
+  paused: boolean;
+  /** When the first poll finished (its items are recorded as seen, not posted); null before. */
+  firstRunDoneAt: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  lastPolledAt: string | null;
+  /** The last poll's error, null after a poll that succeeded. */
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** HTTP validators from the last successful fetch, sent back as If-None-Match / If-Modified-Since. */
+export interface FeedHttpCache {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export interface FeedStore {
+  /** Creates or updates a feed from config. @throws StoreError when a listed destination is not stored. */
+  upsertFeed(feed: FeedInput): Promise<FeedRecord>;
+  getFeed(id: string): Promise<FeedRecord | null>;
+  /** All feeds by id, or only those posting to `destinationId`. */
+  listFeeds(options?: { destinationId?: string }): Promise<FeedRecord[]>;
+  setFeedPaused(id: string, paused: boolean): Promise<void>;
+  /** Removes the feed, its destination links and seen items; its articles stay, without a feed. Returns false when it was not stored. */
+  removeFeed(id: string): Promise<boolean>;
+  markFirstRunDone(feedId: string): Promise<void>;
+  isFirstRunDone(feedId: string): Promise<boolean>;
+  saveFeedHttpCache(feedId: string, cache: FeedHttpCache): Promise<void>;
+  /** Records a poll's outcome: its error message, or null for success. Also sets lastPolledAt. */
+  recordFeedError(feedId: string, error: string | null): Promise<void>;
+  /** Remembers an item's content hash so the next poll can tell new and changed items from seen ones. */
+  markItemSeen(feedId: string, key: string, hash: string): Promise<void>;
+  /** The content hash recorded for an item, or null when it was never seen. */
+  getItemHash(feedId: string, key: string): Promise<string | null>;
+}
+
+export interface DestinationInput {
+  id: string;
+  /** "discord", "slack", "telegram", … */
+  type: string;
+  /** The destination's config; secrets (tokens, webhook URLs) are redacted before storing. */
+  config: Record<string, unknown>;
+}
+
+export interface DestinationRecord {
+  id: string;
+  type: string;
+  /** The config as stored: secrets replaced by "[redacted]", URLs cut to their origin. */
+  config: Record<string, unknown>;
+  /** Why deliveries to it are held (e.g. the bot lost access), or null. */
+  flaggedReason: string | null;
+  flaggedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DestinationStore {
+  /** Creates or updates a destination from config; a flag set earlier is kept. */
+  upsertDestination(destination: DestinationInput): Promise<DestinationRecord>;
+  /** Flags a destination that cannot be delivered to, with a reason people can act on. */
+  flagDestination(id: string, reason: string): Promise<void>;
+  clearDestinationFlag(id: string): Promise<void>;
+  getDestination(id: string): Promise<DestinationRecord | null>;
+  /** All destinations by id. */
+  listDestinations(): Promise<DestinationRecord[]>;
+}
+
+/** A cache of rendered card PNGs, keyed by whatever identifies the card's content (e.g. a hash of its data). */
+export interface CardStore {
+  getCard(key: string): Promise<Buffer | null>;
+  /** Stores or replaces a card. */
+  putCard(key: string, png: Buffer): Promise<void>;
+  /** Deletes cards stored before `isoInstant`; returns how many. */
+  pruneCardsBefore(isoInstant: string): Promise<number>;
+  /**
+   * Deletes cards stored before `isoInstant` that no article version stored
+   * since then uses (`cardKeyOf` gives a version's card key, null for none);
+   * returns how many. A card's age alone says nothing: a card rendered long
+   * ago is reused, unrendered, by every later version with the same card data.
+   */
+  pruneUnusedCardsBefore(isoInstant: string, cardKeyOf: (article: Article) => string | null): Promise<number>;
+}
+
+/** The part of an article a search result shows. */
+export interface ArticleSummary {
+  id: string;
+  title: string;
+  url: string | null;
+  date: string | null;
+  source: string | null;
+}
+
+/** One search result. */
+export interface SearchHit {
+  article: ArticleSummary;
+  /** Plain text from the article around the first match, "…" where cut. */
+  snippet: string;
+}
+
+export interface SearchOptions {
+  /** Only articles from these feeds (articles stored without a feed are then left out). An empty list matches nothing. */
+  feedIds?: readonly string[];
+  /** At most this many results, 1–100; default 20. */
+  limit?: number;
+}
+
+export const DEFAULT_SEARCH_LIMIT = 20;
+export const MAX_SEARCH_LIMIT = 100;
+
+/** Everything Herald keeps, shared by every process that opens the same database. */
+export interface Store extends ArticleStore, DeliveryStore, FeedStore, DestinationStore, CardStore {
+  /** Where the data lives, for logs and `herald status`: a file path, or a database URL without its password. */
+  readonly location: string;
+  /** Things the operator should know about the database, found when it was opened (e.g. a locale that hurts search); log each once. */
+  readonly notices: readonly string[];
+  /**
+   * Full-text search over titles and bodies; every term must match. Korean
+   * works for 1-, 2- and 3+-syllable terms; Latin is case- and
+   * accent-insensitive. The exact matching rules are on `parseSearchQuery` (search/query.ts).
+   *
+   * @example
+   * await store.searchArticles("애저 네트워킹", { feedIds: ["newsdao"], limit: 5 });
+   * @throws SearchQueryError for an empty query, one over 200 characters, or one with nothing searchable.
+   */
+  searchArticles(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  /**
+   * Adds `feed` unless `refuse` objects: `refuse` sees every stored feed and
+   * returns why not (anything non-null) or null; the check and the insert are
+   * one atomic step across the whole fleet, so two admins adding feeds at once
+   * cannot both slip under a limit or both add the same URL.
+   * @returns null when the feed was added, else what `refuse` returned.
+   */
+  createFeedUnless<R>(feed: FeedInput, refuse: (feeds: FeedRecord[]) => R | null): Promise<R | null>;
+  close(): Promise<void>;
+}
+
+/** `T` with every async method made synchronous: what the SQLite backend implements underneath its async face. */
+export type Synchronous<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : T[K];
+};
