@@ -1,13 +1,56 @@
-/** Herald's SQLite store: open it with {@link openStore}. */
+/**
+ * Herald's store: open it with {@link openStore}. The contract (src/store/contract.ts)
+ * is the same whichever backend the config picks.
+ */
+import type { Store } from "./contract.ts";
+import { StoreError } from "./errors.ts";
+import { openPostgresStore } from "./postgres/index.ts";
+import { openSqliteStore } from "./sqlite/store.ts";
 
-export type { ArticleStore, LatestArticlesOptions, StoredArticle, UpsertArticleResult } from "./articles.ts";
-export type { CardStore } from "./cards.ts";
 export { articleContentHash, stableJson } from "./content-hash.ts";
-export type { Delivery, DeliveryState, DeliveryStore } from "./deliveries.ts";
-export type { DestinationInput, DestinationRecord, DestinationStore } from "./destinations.ts";
+export type {
+  ArticleStore,
+  ArticleSummary,
+  CardStore,
+  Delivery,
+  DeliveryState,
+  DeliveryStore,
+  DestinationInput,
+  DestinationRecord,
+  DestinationStore,
+  FeedHttpCache,
+  FeedInput,
+  FeedRecord,
+  FeedStore,
+  LatestArticlesOptions,
+  SearchHit,
+  SearchOptions,
+  StoredArticle,
+  Store,
+  UpsertArticleResult,
+} from "./contract.ts";
 export { SearchQueryError, StoreError } from "./errors.ts";
-export type { FeedHttpCache, FeedInput, FeedRecord, FeedStore } from "./feeds.ts";
-export { SCHEMA_VERSION } from "./migrations.ts";
-export type { ArticleSummary, SearchHit, SearchOptions } from "./search/index.ts";
 export { MAX_QUERY_LENGTH, parseSearchQuery } from "./search/query.ts";
-export { openStore, type Store } from "./store.ts";
+export { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from "./sqlite/migrations.ts";
+
+/** Where the store lives: a SQLite file (one host) or a PostgreSQL database (a fleet). */
+export type StoreLocation = { path: string; url?: undefined } | { url: string; path?: undefined };
+
+/**
+ * Opens the store and migrates its schema: `{ url: "postgres://…" }` for the
+ * shared PostgreSQL store, `{ path }` for the embedded SQLite file.
+ *
+ * @example
+ * const store = await openStore({ path: "data/herald.db" });
+ * const shared = await openStore({ url: "postgres://herald@db:5432/herald" });
+ * @throws StoreError when the database cannot be opened or reached, or was migrated by a newer Herald.
+ */
+export async function openStore(location: StoreLocation): Promise<Store> {
+  if (location.url !== undefined) {
+    if (!/^postgres(ql)?:\/\//i.test(location.url)) {
+      throw new StoreError("database.url must be a postgres:// or postgresql:// URL");
+    }
+    return openPostgresStore(location.url);
+  }
+  return openSqliteStore(location.path);
+}

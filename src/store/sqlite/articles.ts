@@ -1,9 +1,10 @@
 import type Database from "better-sqlite3";
-import type { Article } from "../article/types.ts";
-import { articleContentHash } from "./content-hash.ts";
-import { isForeignKeyViolation, StoreError } from "./errors.ts";
-import type { SearchIndexWriter } from "./search/index.ts";
-import { nowIso } from "./time.ts";
+import type { Article } from "../../article/types.ts";
+import { articleContentHash } from "../content-hash.ts";
+import { isForeignKeyViolation, StoreError } from "../errors.ts";
+import type { SearchIndexWriter } from "./search.ts";
+import { nowIso } from "../time.ts";
+import type { ArticleStore, StaleArticle, StoredArticle, Synchronous, UpsertArticleResult } from "../contract.ts";
 
 interface ArticleRow {
   seq: number;
@@ -18,7 +19,7 @@ interface ArticleRow {
 
 const COLUMNS = "seq, id, feed_id, version, content_hash, json, created_at, updated_at";
 
-export function createArticleStore(db: Database.Database, search: SearchIndexWriter): ArticleStore {
+export function createArticleStore(db: Database.Database, search: SearchIndexWriter): Synchronous<ArticleStore> {
   const byId = db.prepare<[string], ArticleRow>(`SELECT ${COLUMNS} FROM articles WHERE id = ?`);
   const byUrl = db.prepare<[string, string], ArticleRow>(
     `SELECT ${COLUMNS} FROM articles WHERE url IN (?, ?) ORDER BY updated_at DESC LIMIT 1`,

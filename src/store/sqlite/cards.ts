@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
-import type { Article } from "../article/types.ts";
-import { nowIso } from "./time.ts";
+import type { Article } from "../../article/types.ts";
+import { nowIso } from "../time.ts";
+import type { CardStore, Synchronous } from "../contract.ts";
 
-export function createCardStore(db: Database.Database): CardStore {
+export function createCardStore(db: Database.Database): Synchronous<CardStore> {
   const get = db.prepare<[string], { png: Buffer }>("SELECT png FROM cards WHERE key = ?");
   const put = db.prepare(
     "INSERT INTO cards (key, png, created_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET png = excluded.png, created_at = excluded.created_at",

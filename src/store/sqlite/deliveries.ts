@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
-import { redactSecrets } from "../net/redact.ts";
-import { isForeignKeyViolation, StoreError } from "./errors.ts";
-import { nowIso } from "./time.ts";
+import { redactSecrets } from "../../net/redact.ts";
+import { isForeignKeyViolation, StoreError } from "../errors.ts";
+import { nowIso } from "../time.ts";
+import type { Delivery, DeliveryState, DeliveryStore, Synchronous } from "../contract.ts";
 
 interface DeliveryRow {
   article_id: string;
@@ -22,7 +23,7 @@ const KEY = "article_id = @articleId AND version = @version AND destination_id =
 
 type Key = { articleId: string; version: number; destinationId: string };
 
-export function createDeliveryStore(db: Database.Database): DeliveryStore {
+export function createDeliveryStore(db: Database.Database): Synchronous<DeliveryStore> {
   const get = db.prepare<Key, DeliveryRow>(`SELECT * FROM deliveries WHERE ${KEY}`);
   const insert = db.prepare<Key & { now: string }>(`
     INSERT INTO deliveries (article_id, version, destination_id, created_at, updated_at)
@@ -46,6 +47,9 @@ export function createDeliveryStore(db: Database.Database): DeliveryStore {
   const recent = db.prepare<[number], DeliveryRow>(
     "SELECT * FROM deliveries ORDER BY updated_at DESC, rowid DESC LIMIT ?",
   );
+  const unfinished = db.prepare<{ before: string | null; limit: number }, DeliveryRow>(`
+    SELECT * FROM deliveries WHERE state IN ('pending', 'sending') AND (@before IS NULL OR updated_at < @before)
+    ORDER BY updated_at, rowid LIMIT @limit`);
   const counts = db.prepare<[], { state: DeliveryState; n: number }>(
     "SELECT state, count(*) AS n FROM deliveries GROUP BY state",
   );
@@ -133,6 +137,12 @@ export function createDeliveryStore(db: Database.Database): DeliveryStore {
       const result: Record<DeliveryState, number> = { pending: 0, sending: 0, delivered: 0, failed: 0 };
       for (const { state, n } of counts.all()) result[state] = n;
       return result;
+    },
+    listUnfinishedDeliveries({ updatedBefore, limit }) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+        throw new StoreError(`listUnfinishedDeliveries limit must be a whole number from 1 to 10000, got ${String(limit)}`);
+      }
+      return unfinished.all({ before: updatedBefore ?? null, limit }).map(toDelivery);
     },
   };
 }

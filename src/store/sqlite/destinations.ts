@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
-import { redactSecrets } from "../net/redact.ts";
-import { StoreError } from "./errors.ts";
-import { redactConfig } from "./redact.ts";
-import { nowIso } from "./time.ts";
+import { redactSecrets } from "../../net/redact.ts";
+import { StoreError } from "../errors.ts";
+import { redactConfig } from "../redact.ts";
+import { nowIso } from "../time.ts";
+import type { DestinationRecord, DestinationStore, Synchronous } from "../contract.ts";
 
 interface DestinationRow {
   id: string;
@@ -14,7 +15,7 @@ interface DestinationRow {
   updated_at: string;
 }
 
-export function createDestinationStore(db: Database.Database): DestinationStore {
+export function createDestinationStore(db: Database.Database): Synchronous<DestinationStore> {
   const get = db.prepare<[string], DestinationRow>("SELECT * FROM destinations WHERE id = ?");
   const all = db.prepare<[], DestinationRow>("SELECT * FROM destinations ORDER BY id");
   const upsert = db.prepare(`

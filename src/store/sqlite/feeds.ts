@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
-import { redactSecrets } from "../net/redact.ts";
-import { isForeignKeyViolation, StoreError } from "./errors.ts";
-import { redactConfig } from "./redact.ts";
-import { nowIso } from "./time.ts";
+import { redactSecrets } from "../../net/redact.ts";
+import { isForeignKeyViolation, StoreError } from "../errors.ts";
+import { redactConfig } from "../redact.ts";
+import { nowIso } from "../time.ts";
+import type { FeedInput, FeedRecord, FeedStore, Synchronous } from "../contract.ts";
 
 interface FeedRow {
   id: string;
@@ -25,7 +26,7 @@ const SELECT_FEED = `
   FROM feeds f`;
 const MAX_ERROR_LENGTH = 2000;
 
-export function createFeedStore(db: Database.Database): FeedStore {
+export function createFeedStore(db: Database.Database): Synchronous<FeedStore> {
   const get = db.prepare<[string], FeedRow>(`${SELECT_FEED} WHERE f.id = ?`);
   const all = db.prepare<[], FeedRow>(`${SELECT_FEED} ORDER BY f.id`);
   const forDestination = db.prepare<[string], FeedRow>(

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
-import type { Article } from "../article/types.ts";
-import { StoreError } from "./errors.ts";
-import { SearchIndexWriter } from "./search/index.ts";
+import type { Article } from "../../article/types.ts";
+import { StoreError } from "../errors.ts";
+import { SearchIndexWriter } from "./search.ts";
 
 /** One schema step. `version` is what `PRAGMA user_version` reads once it has run. */
 export interface Migration {

@@ -1,14 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { type ArticleStore, createArticleStore } from "./articles.ts";
-import { type CardStore, createCardStore } from "./cards.ts";
-import { createDeliveryStore, type DeliveryStore } from "./deliveries.ts";
-import { createDestinationStore, type DestinationStore } from "./destinations.ts";
-import { StoreError } from "./errors.ts";
-import { createFeedStore, type FeedStore } from "./feeds.ts";
+import type { FeedInput, FeedRecord, SearchOptions, Store } from "../contract.ts";
+import { StoreError } from "../errors.ts";
+import { createArticleStore } from "./articles.ts";
+import { createCardStore } from "./cards.ts";
+import { createDeliveryStore } from "./deliveries.ts";
+import { createDestinationStore } from "./destinations.ts";
+import { createFeedStore } from "./feeds.ts";
 import { applyMigrations } from "./migrations.ts";
-import { ArticleSearch, type SearchHit, SearchIndexWriter, type SearchOptions } from "./search/index.ts";
+import { ArticleSearch, SearchIndexWriter } from "./search.ts";
 
 /**
  * How long a writer waits for another connection's lock before failing with SQLITE_BUSY.
@@ -19,62 +20,60 @@ import { ArticleSearch, type SearchHit, SearchIndexWriter, type SearchOptions } 
 const BUSY_TIMEOUT_MS = 3000;
 
 /**
- * Herald's persistent state in one SQLite file: feeds, destinations,
- * articles with their versions, deliveries, seen feed items, cached cards,
- * and a full-text index that handles Korean. Synchronous (better-sqlite3);
- * one Store per process, closed on shutdown.
- */
-export interface Store extends ArticleStore, DeliveryStore, FeedStore, DestinationStore, CardStore {
-  /** The database file, or ":memory:". */
-  readonly path: string;
-  /**
-   * Full-text search over titles and bodies; every term must match. Korean
-   * works for 1-, 2- and 3+-syllable terms; Latin is case- and
-   * accent-insensitive. The exact matching rules are on `parseSearchQuery` (search/query.ts).
-   *
-   * @example
-   * store.searchArticles("애저 네트워킹", { feedIds: ["newsdao"], limit: 5 });
-   * @throws SearchQueryError for an empty query, one over 200 characters, or one with nothing searchable.
-   */
-  searchArticles(query: string, options?: SearchOptions): SearchHit[];
-  /** Runs `fn` in one transaction (nested calls become savepoints); rolls back if it throws. */
-  transaction<T>(fn: () => T): T;
-  close(): void;
-}
-
-/**
- * Opens (creating if needed) the store at `path` and migrates it to the
- * current schema. Pragmas: WAL journal, synchronous NORMAL, foreign keys on,
- * busy timeout 3 s. Read-then-write transactions begin IMMEDIATE
- * so several processes can share the file (they wait for each other instead of failing).
+ * Opens (creating if needed) the SQLite store at `path` and migrates it to
+ * the current schema. Pragmas: WAL journal, synchronous NORMAL, foreign keys
+ * on, busy timeout 3 s. Read-then-write transactions begin IMMEDIATE so
+ * several processes on one host can share the file (they wait for each other
+ * instead of failing). better-sqlite3 is synchronous: each async method does
+ * its work at once and returns a settled promise.
  *
- * @example
- * const store = openStore("data/herald.db");
  * @throws StoreError when the file cannot be opened, is not a database, or was written by a newer Herald.
  */
-export function openStore(path: string): Store {
+export function openSqliteStore(path: string): Store {
   if (typeof path !== "string" || path === "") throw new StoreError("store path must be a non-empty string");
   const db = openDatabase(path);
   try {
     applyMigrations(db, path);
     const searchWriter = new SearchIndexWriter(db);
     const search = new ArticleSearch(db);
-    return {
-      path,
+    const feeds = createFeedStore(db);
+    const sync = {
       ...createArticleStore(db, searchWriter),
       ...createDeliveryStore(db),
-      ...createFeedStore(db),
+      ...feeds,
       ...createDestinationStore(db),
       ...createCardStore(db),
-      searchArticles: (query, options) => search.search(query, options),
-      // IMMEDIATE: callers read then write; see BUSY_TIMEOUT_MS.
-      transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
-      close: () => db.close(),
+      searchArticles: (query: string, options?: SearchOptions) => search.search(query, options),
+    };
+    // IMMEDIATE: the check reads every feed, then writes; see BUSY_TIMEOUT_MS.
+    const createFeedUnless = db.transaction((feed: FeedInput, refuse: (feeds: FeedRecord[]) => unknown) => {
+      const refusal = refuse(feeds.listFeeds());
+      if (refusal === null) feeds.upsertFeed(feed);
+      return refusal;
+    });
+    return {
+      ...promisify(sync),
+      location: path,
+      notices: [],
+      createFeedUnless: async <R>(feed: FeedInput, refuse: (feeds: FeedRecord[]) => R | null) =>
+        createFeedUnless.immediate(feed, refuse) as R | null,
+      close: async () => void db.close(),
     };
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** The async face of synchronous methods: each runs at once; a throw becomes a rejected promise. */
+function promisify<T extends Record<string, (...args: never[]) => unknown>>(
+  methods: T,
+): { [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>> } {
+  const result: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(methods)) {
+    result[name] = async (...args: never[]) => method(...args);
+  }
+  return result as { [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>> };
 }
 
 function openDatabase(path: string): Database.Database {
