@@ -18,7 +18,8 @@ export class SearchQueryError extends StoreError {
   override readonly name = "SearchQueryError";
 }
 
-/** True when `error` is SQLite's "FOREIGN KEY constraint failed". */
+/** True when `error` is a foreign key violation: SQLite's "FOREIGN KEY constraint failed" or PostgreSQL's SQLSTATE 23503. */
 export function isForeignKeyViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "SQLITE_CONSTRAINT_FOREIGNKEY";
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_FOREIGNKEY" || code === "23503";
 }

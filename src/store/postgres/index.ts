@@ -1,7 +1,51 @@
 import type { Store } from "../contract.ts";
-import { StoreError } from "../errors.ts";
+import { createArticleStore } from "./articles.ts";
+import { createCardStore } from "./cards.ts";
+import { createDeliveryStore } from "./deliveries.ts";
+import { createDestinationStore } from "./destinations.ts";
+import { createFeedStore } from "./feeds.ts";
+import { localeNotices } from "./locale.ts";
+import { applyPgMigrations } from "./migrations.ts";
+import { connectionError, createPool, describeUrl, type PoolOptions } from "./pool.ts";
+import { createSearch } from "./search.ts";
 
-/** Opens the PostgreSQL store at `url`, migrating its schema. (Being written.) */
-export async function openPostgresStore(url: string): Promise<Store> {
-  throw new StoreError(`PostgreSQL store not available yet (${url.replace(/\/\/[^@/]*@/, "//")})`);
+/**
+ * Opens the shared PostgreSQL store at `url` (postgres://user:password@host:5432/database):
+ * connects, migrates the schema under an advisory lock (several processes
+ * may start at once), and looks at the database's locale for `notices`.
+ * Every process and host that opens the same database shares one store;
+ * read-then-write steps are transactions with row or advisory locks.
+ *
+ * @example
+ * const store = await openPostgresStore("postgres://herald@db.internal:5432/herald");
+ * for (const notice of store.notices) log.warn(notice);
+ * @throws StoreError naming the server and database (never the password) when it cannot connect,
+ *   or when the database was migrated by a newer Herald.
+ */
+export async function openPostgresStore(url: string, options: PoolOptions = {}): Promise<Store> {
+  const where = describeUrl(url);
+  const pool = createPool(url, options);
+  try {
+    try {
+      await pool.query("SELECT 1");
+    } catch (error) {
+      throw connectionError(error, where);
+    }
+    await applyPgMigrations(pool, where.location);
+    const notices = await localeNotices(pool, where.database);
+    return {
+      ...createArticleStore(pool),
+      ...createDeliveryStore(pool),
+      ...createFeedStore(pool),
+      ...createDestinationStore(pool),
+      ...createCardStore(pool),
+      searchArticles: createSearch(pool),
+      location: where.location,
+      notices,
+      close: () => pool.end(),
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
 }

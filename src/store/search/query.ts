@@ -95,15 +95,28 @@ function toTerm(text: string): SearchTerm | null {
   if (Array.from(text).length >= TRIGRAM_MIN) {
     return { text, folded, index: "trigram", expression: quoteFts(text), wholeWord: false };
   }
-  const pieces = [...text.matchAll(SHORT_PIECES)];
+  const pieces = shortTermPieces(text);
   if (pieces.length === 0) return null;
-  const phrase = pieces.map((piece, i) => {
-    const token = piece[0];
-    const isLast = i === pieces.length - 1;
-    // A lone CJK character at the end may be the start of any bigram ("비" in "비가"): match it as a prefix.
-    const prefix = isLast && Array.from(token).length === 1 && isCjkChar(token);
-    return `${quoteFts(token)}${prefix ? "*" : ""}`;
-  });
-  const wholeWord = pieces.every((piece) => piece[1] === undefined);
+  const phrase = pieces.map((piece) => `${quoteFts(piece.token)}${piece.prefix ? "*" : ""}`);
+  const wholeWord = pieces.every((piece) => !piece.cjk);
   return { text, folded, index: "bigram", expression: phrase.join(" + "), wholeWord };
+}
+
+/** One token of a short (bigram-index) term, in the order the term's phrase lists them. */
+export interface ShortTermPiece {
+  token: string;
+  /** A CJK run (matched as bigrams) rather than a word. */
+  cjk: boolean;
+  /** Matched as a prefix: a lone CJK character at the end may be the start of any bigram ("비" in "비가"). */
+  prefix: boolean;
+}
+
+/** The tokens a 1–2 character term is matched as: CJK runs first (bigrammed), then anything the word tokenizer keeps. */
+export function shortTermPieces(text: string): ShortTermPiece[] {
+  const pieces = [...text.matchAll(SHORT_PIECES)];
+  return pieces.map((piece, i) => {
+    const token = piece[0];
+    const prefix = i === pieces.length - 1 && Array.from(token).length === 1 && isCjkChar(token);
+    return { token, cjk: piece[1] !== undefined, prefix };
+  });
 }

@@ -1,24 +1,16 @@
 import type Database from "better-sqlite3";
-import { redactSecrets } from "../../net/redact.ts";
-import { isForeignKeyViolation, StoreError } from "../errors.ts";
+import type { DeliveryState, DeliveryStore, Synchronous } from "../contract.ts";
+import { type DeliveryRow, toDelivery } from "../rows.ts";
+import {
+  checkLimit,
+  deliveryErrorText,
+  deliveryNotRecorded,
+  recordDeliveryError,
+  refuseFailing,
+  refuseSending,
+} from "../rules.ts";
 import { nowIso } from "../time.ts";
-import type { Delivery, DeliveryState, DeliveryStore, Synchronous } from "../contract.ts";
 
-interface DeliveryRow {
-  article_id: string;
-  version: number;
-  destination_id: string;
-  state: DeliveryState;
-  attempts: number;
-  last_error: string | null;
-  permanent_failure: number;
-  platform_message_id: string | null;
-  created_at: string;
-  updated_at: string;
-  delivered_at: string | null;
-}
-
-const MAX_ERROR_LENGTH = 2000;
 const KEY = "article_id = @articleId AND version = @version AND destination_id = @destinationId";
 
 type Key = { articleId: string; version: number; destinationId: string };
@@ -54,10 +46,9 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
     "SELECT state, count(*) AS n FROM deliveries GROUP BY state",
   );
 
-  const describe = (key: Key) => `delivery of article ${key.articleId} v${key.version} to ${key.destinationId}`;
   const mustGet = (key: Key): DeliveryRow => {
     const row = get.get(key);
-    if (!row) throw new StoreError(`${describe(key)} is not recorded; call recordDeliveryPending first`);
+    if (!row) throw deliveryNotRecorded(key);
     return row;
   };
   const keyOf = (articleId: string, version: number, destinationId: string): Key => ({
@@ -67,11 +58,8 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
   });
 
   const markSending = db.transaction((key: Key) => {
-    const row = mustGet(key);
-    if (row.state === "delivered") throw new StoreError(`${describe(key)} is already delivered; not sending it again`);
-    if (row.state === "failed" && row.permanent_failure === 1) {
-      throw new StoreError(`${describe(key)} failed permanently (${row.last_error ?? "no reason"}); not retrying`);
-    }
+    const refusal = refuseSending(key, toDelivery(mustGet(key)));
+    if (refusal) throw refusal;
     toSending.run({ ...key, now: nowIso() });
     return toDelivery(get.get(key)!);
   });
@@ -81,12 +69,10 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
     return toDelivery(get.get(key)!);
   });
   const markFailed = db.transaction((key: Key, error: string, permanent: boolean) => {
-    const row = mustGet(key);
-    if (row.state === "delivered") throw new StoreError(`${describe(key)} is already delivered; cannot mark it failed`);
+    const refusal = refuseFailing(key, toDelivery(mustGet(key)));
+    if (refusal) throw refusal;
     // Reasons quote remote answers; whatever a mapper missed is redacted before it is kept and shown.
-    const safe = redactSecrets(error);
-    const message = safe.length > MAX_ERROR_LENGTH ? `${safe.slice(0, MAX_ERROR_LENGTH - 1)}…` : safe;
-    toFailed.run({ ...key, error: message, permanent: permanent ? 1 : 0, now: nowIso() });
+    toFailed.run({ ...key, error: deliveryErrorText(error), permanent: permanent ? 1 : 0, now: nowIso() });
     return toDelivery(get.get(key)!);
   });
 
@@ -96,13 +82,7 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
       try {
         insert.run({ ...key, now: nowIso() });
       } catch (error) {
-        if (isForeignKeyViolation(error)) {
-          throw new StoreError(
-            `${describe(key)}: article version or destination is not stored; store the article and the destination first`,
-            { cause: error },
-          );
-        }
-        throw error;
+        throw recordDeliveryError(key, error);
       }
       return toDelivery(get.get(key)!);
     },
@@ -116,7 +96,7 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
     incrementAttempts(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
       const row = bump.get({ ...key, now: nowIso() });
-      if (!row) throw new StoreError(`${describe(key)} is not recorded; call recordDeliveryPending first`);
+      if (!row) throw deliveryNotRecorded(key);
       return row.attempts;
     },
     getDelivery(articleId, version, destinationId) {
@@ -128,10 +108,7 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
       return row ? toDelivery(row) : null;
     },
     listRecentDeliveries(limit) {
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-        throw new StoreError(`listRecentDeliveries limit must be a whole number from 1 to 1000, got ${String(limit)}`);
-      }
-      return recent.all(limit).map(toDelivery);
+      return recent.all(checkLimit("listRecentDeliveries", limit, 1000)).map(toDelivery);
     },
     countByState() {
       const result: Record<DeliveryState, number> = { pending: 0, sending: 0, delivered: 0, failed: 0 };
@@ -139,26 +116,8 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
       return result;
     },
     listUnfinishedDeliveries({ updatedBefore, limit }) {
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-        throw new StoreError(`listUnfinishedDeliveries limit must be a whole number from 1 to 10000, got ${String(limit)}`);
-      }
+      checkLimit("listUnfinishedDeliveries", limit, 10_000);
       return unfinished.all({ before: updatedBefore ?? null, limit }).map(toDelivery);
     },
-  };
-}
-
-function toDelivery(row: DeliveryRow): Delivery {
-  return {
-    articleId: row.article_id,
-    version: row.version,
-    destinationId: row.destination_id,
-    state: row.state,
-    attempts: row.attempts,
-    lastError: row.last_error,
-    permanentFailure: row.permanent_failure === 1,
-    platformMessageId: row.platform_message_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    deliveredAt: row.delivered_at,
   };
 }

@@ -1,19 +1,10 @@
 import type Database from "better-sqlite3";
 import { redactSecrets } from "../../net/redact.ts";
+import type { DestinationStore, Synchronous } from "../contract.ts";
 import { StoreError } from "../errors.ts";
 import { redactConfig } from "../redact.ts";
+import { type DestinationRow, toDestination } from "../rows.ts";
 import { nowIso } from "../time.ts";
-import type { DestinationRecord, DestinationStore, Synchronous } from "../contract.ts";
-
-interface DestinationRow {
-  id: string;
-  type: string;
-  config: string;
-  flagged_reason: string | null;
-  flagged_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 export function createDestinationStore(db: Database.Database): Synchronous<DestinationStore> {
   const get = db.prepare<[string], DestinationRow>("SELECT * FROM destinations WHERE id = ?");
@@ -54,17 +45,5 @@ export function createDestinationStore(db: Database.Database): Synchronous<Desti
       return row ? toDestination(row) : null;
     },
     listDestinations: () => all.all().map(toDestination),
-  };
-}
-
-function toDestination(row: DestinationRow): DestinationRecord {
-  return {
-    id: row.id,
-    type: row.type,
-    config: JSON.parse(row.config) as Record<string, unknown>,
-    flaggedReason: row.flagged_reason,
-    flaggedAt: row.flagged_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
   };
 }

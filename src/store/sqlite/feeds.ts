@@ -1,30 +1,15 @@
 import type Database from "better-sqlite3";
-import { redactSecrets } from "../../net/redact.ts";
+import type { FeedInput, FeedStore, Synchronous } from "../contract.ts";
 import { isForeignKeyViolation, StoreError } from "../errors.ts";
 import { redactConfig } from "../redact.ts";
+import { type FeedRow, toFeed } from "../rows.ts";
+import { feedErrorText } from "../rules.ts";
 import { nowIso } from "../time.ts";
-import type { FeedInput, FeedRecord, FeedStore, Synchronous } from "../contract.ts";
-
-interface FeedRow {
-  id: string;
-  type: string;
-  config: string;
-  destination_ids: string;
-  paused: number;
-  first_run_done_at: string | null;
-  etag: string | null;
-  last_modified: string | null;
-  last_polled_at: string | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 const SELECT_FEED = `
   SELECT f.*, (SELECT json_group_array(destination_id) FROM
     (SELECT destination_id FROM feed_destinations d WHERE d.feed_id = f.id ORDER BY destination_id)) AS destination_ids
   FROM feeds f`;
-const MAX_ERROR_LENGTH = 2000;
 
 export function createFeedStore(db: Database.Database): Synchronous<FeedStore> {
   const get = db.prepare<[string], FeedRow>(`${SELECT_FEED} WHERE f.id = ?`);
@@ -101,8 +86,7 @@ export function createFeedStore(db: Database.Database): Synchronous<FeedStore> {
       updateFeed(feedId, () =>
         saveError.run({
           id: feedId,
-          // The last line of defence: callers pass remote text (fetch errors), shown later in /feeds list.
-          error: error === null ? null : redactSecrets(error).slice(0, MAX_ERROR_LENGTH),
+          error: feedErrorText(error),
           now: nowIso(),
         }),
       ),
@@ -115,22 +99,5 @@ export function createFeedStore(db: Database.Database): Synchronous<FeedStore> {
       }
     },
     getItemHash: (feedId, key) => itemHash.get(feedId, key)?.content_hash ?? null,
-  };
-}
-
-function toFeed(row: FeedRow): FeedRecord {
-  return {
-    id: row.id,
-    type: row.type,
-    config: JSON.parse(row.config) as Record<string, unknown>,
-    destinationIds: JSON.parse(row.destination_ids) as string[],
-    paused: row.paused === 1,
-    firstRunDoneAt: row.first_run_done_at,
-    etag: row.etag,
-    lastModified: row.last_modified,
-    lastPolledAt: row.last_polled_at,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
   };
 }

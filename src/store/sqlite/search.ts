@@ -1,11 +1,11 @@
 import type Database from "better-sqlite3";
 import type { Article } from "../../article/types.ts";
-import { StoreError } from "../errors.ts";
+import type { SearchHit, SearchOptions } from "../contract.ts";
+import { checkSearchLimit } from "../rules.ts";
 import { searchDocumentOf } from "../search/document.ts";
 import { type ParsedQuery, parseSearchQuery } from "../search/query.ts";
 import { snippetFor } from "../search/snippet.ts";
 import { toBigramText } from "../search/text.ts";
-import { type SearchHit, type SearchOptions, DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT } from "../contract.ts";
 
 /** bm25 weight of the title column relative to the body. */
 const TITLE_WEIGHT = 10.0;
@@ -82,7 +82,7 @@ export class ArticleSearch {
    */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
     const parsed = parseSearchQuery(query);
-    const limit = checkLimit(options.limit);
+    const limit = checkSearchLimit(options.limit);
     const feedIds = options.feedIds;
     if (feedIds !== undefined && feedIds.length === 0) return [];
     const shape: Shape = parsed.trigram && parsed.bigram ? "both" : parsed.trigram ? "trigram" : "bigram";
@@ -99,13 +99,6 @@ export class ArticleSearch {
   }
 }
 
-function checkLimit(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_SEARCH_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
-    throw new StoreError(`search limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}, got ${String(limit)}`);
-  }
-  return limit;
-}
 
 function matchParams(parsed: ParsedQuery): Record<string, string> {
   const params: Record<string, string> = {};
