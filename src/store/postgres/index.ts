@@ -33,6 +33,7 @@ export async function openPostgresStore(url: string, options: PoolOptions = {}):
     }
     await applyPgMigrations(pool, where.location);
     const notices = await localeNotices(pool, where.database);
+    let closed: Promise<void> | undefined;
     return {
       ...createArticleStore(pool),
       ...createDeliveryStore(pool),
@@ -42,7 +43,8 @@ export async function openPostgresStore(url: string, options: PoolOptions = {}):
       searchArticles: createSearch(pool),
       location: where.location,
       notices,
-      close: () => pool.end(),
+      // Idempotent, like closing a SQLite handle: a second close waits for the first.
+      close: () => (closed ??= pool.end()),
     };
   } catch (error) {
     await pool.end().catch(() => undefined);
