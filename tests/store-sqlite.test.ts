@@ -1,0 +1,139 @@
+/** What only the SQLite backend has: a file (WAL, migrations by user_version, not-a-database), several processes on it, memory. */
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openStore, SQLITE_SCHEMA_VERSION, type Store, StoreError } from "../src/store/index.ts";
+import { applyMigrations, MIGRATIONS } from "../src/store/sqlite/migrations.ts";
+import { outageArticle } from "./fixtures/store/articles.ts";
+import { tempDbDir } from "./fixtures/store/temp-store.ts";
+import { fixture } from "./helpers/paths.ts";
+
+let temp: ReturnType<typeof tempDbDir>;
+let store: Store;
+
+beforeEach(async () => {
+  temp = tempDbDir();
+  store = await openStore({ path: temp.dbPath });
+});
+afterEach(async () => {
+  await store.close();
+  temp.cleanup();
+});
+
+/** A second, raw connection to the same file, for looking behind the Store's back. */
+function rawDb(path = temp.dbPath) {
+  return new Database(path);
+}
+
+async function reopen(): Promise<Store> {
+  await store.close();
+  store = await openStore({ path: temp.dbPath });
+  return store;
+}
+
+describe("SQLite file and migrations", () => {
+  it("creates missing parent directories, turns WAL on and records the schema version", () => {
+    expect(existsSync(dirname(temp.dbPath))).toBe(true);
+    expect(store.location).toBe(temp.dbPath);
+    expect(store.notices).toEqual([]);
+    const db = rawDb();
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("user_version", { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    db.close();
+  });
+
+  it("reopening an already migrated database changes nothing and keeps the data", async () => {
+    await store.upsertArticle(outageArticle(), null);
+    const schema = () => {
+      const db = rawDb();
+      const rows = db.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY name").all();
+      db.close();
+      return rows;
+    };
+    const schemaBefore = schema();
+    await reopen();
+    await reopen();
+    expect(schema()).toEqual(schemaBefore);
+    expect((await store.getArticle("ms-outlook-outage"))?.version).toBe(1);
+  });
+
+  it("refuses a database written by a newer Herald, naming both schema versions", async () => {
+    await store.close();
+    const db = rawDb();
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+    db.close();
+    await expect(openStore({ path: temp.dbPath })).rejects.toThrow(StoreError);
+    await expect(openStore({ path: temp.dbPath })).rejects.toThrow(
+      new RegExp(`schema version ${SQLITE_SCHEMA_VERSION + 1}.*only knows up to ${SQLITE_SCHEMA_VERSION}.*newer Herald`),
+    );
+    store = await openStore({ path: ":memory:" });
+  });
+
+  it("rolls back a failing migration together with its version bump", () => {
+    const db = rawDb();
+    const broken = {
+      version: SQLITE_SCHEMA_VERSION + 1,
+      name: "broken step",
+      up: (d: Database.Database) => {
+        d.exec("CREATE TABLE half_done (x INTEGER)");
+        throw new Error("disk on fire");
+      },
+    };
+    expect(() => applyMigrations(db, temp.dbPath, [...MIGRATIONS, broken])).toThrow(
+      /migration \d+ \(broken step\) failed and was rolled back: disk on fire/,
+    );
+    expect(db.pragma("user_version", { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'half_done'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it("a file that is not a SQLite database gives a StoreError naming the file", async () => {
+    const bogus = `${temp.dir}/not-a-db.db`;
+    writeFileSync(bogus, "this is a text file, not a database ".repeat(200));
+    await expect(openStore({ path: bogus })).rejects.toThrow(StoreError);
+    await expect(openStore({ path: bogus })).rejects.toThrow(/not-a-db\.db.*not a database/);
+  });
+
+  it("several processes opening a fresh file at once migrate it exactly once", async () => {
+    const fresh = `${temp.dir}/fresh/shared.db`;
+    const run = (id: string) =>
+      promisify(execFile)(process.execPath, ["--import", "tsx", fixture("store", "open-store.ts"), fresh, id]);
+    const outputs = await Promise.all(["a", "b", "c"].map(run));
+    const version = String(SQLITE_SCHEMA_VERSION);
+    expect(outputs.map((o) => o.stdout.trim())).toEqual([version, version, version]);
+    const shared = await openStore({ path: fresh });
+    expect((await shared.listDestinations()).map((d) => d.id)).toEqual(["a", "b", "c"]);
+    await shared.close();
+  });
+
+  it("works in memory", async () => {
+    const memory = await openStore({ path: ":memory:" });
+    expect((await memory.upsertArticle(outageArticle(), null)).isNew).toBe(true);
+    await memory.close();
+  });
+
+  it("writes no token or webhook secret into the database file", async () => {
+    await store.upsertDestination({
+      id: "tg",
+      type: "telegram",
+      config: { botToken: "7012345678:AAHb4r3GhJkLmNoPqRsTuVwXyZ0123456789", chatId: "-100123" },
+    });
+    await store.upsertDestination({
+      id: "sl",
+      type: "slack",
+      config: { webhookUrl: "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX" },
+    });
+    await store.close();
+    for (const suffix of ["", "-wal"]) {
+      const file = `${temp.dbPath}${suffix}`;
+      if (!existsSync(file)) continue;
+      const bytes = readFileSync(file).toString("latin1");
+      expect(bytes).not.toContain("AAHb4r3GhJkLmNoPqRsTuVwXyZ");
+      expect(bytes).not.toContain("XXXXXXXXXXXXXXXXXXXXXXXX");
+    }
+    store = await openStore({ path: temp.dbPath });
+  });
+});
