@@ -174,8 +174,9 @@ describe("search index", () => {
     // A few thousand other articles, written directly: what matters here is the plan over a realistic table size.
     await raw(
       db.url,
-      `INSERT INTO articles (id, version, content_hash, json, search_title, search_body, search_keys, search_title_keys, created_at, updated_at)
-       SELECT 'filler-' || g, 1, md5(g::text), '{}', '공지 ' || g, '정기 점검 안내 ' || g,
+      `INSERT INTO articles (id, version, content_hash, json, search_title, search_body, search_body_length, search_keys,
+         search_title_keys, created_at, updated_at)
+       SELECT 'filler-' || g, 1, md5(g::text), '{}', '공지 ' || g, '정기 점검 안내 ' || g, 12,
               ARRAY['공지', '정기', '점검', '안내', '공', '지', '정', '기', '점', '검', '안', '내', g::text], ARRAY['공지'],
               '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'
        FROM generate_series(1, 4000) g`,

@@ -32,17 +32,17 @@ const versionRow = statement<ArticleRow>(
   `SELECT a.id, a.feed_id, v.version, v.content_hash, v.json, v.created_at, a.updated_at
    FROM article_versions v JOIN articles a ON a.id = v.article_id WHERE v.article_id = $1 AND v.version = $2`,
 );
-// $1 id, $2 feed, $3 version, $4 hash, $5 url, $6 date, $7 json, $8 now, $9–$12 search columns.
+// $1 id, $2 feed, $3 version, $4 hash, $5 url, $6 date, $7 json, $8 now, $9–$13 search columns.
 const insertArticle = statement(
   "articles.insert",
   `INSERT INTO articles (id, feed_id, version, content_hash, url, date, json, created_at, updated_at,
-     search_title, search_body, search_keys, search_title_keys)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)`,
+     search_title, search_body, search_body_length, search_keys, search_title_keys)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13)`,
 );
 const updateArticle = statement(
   "articles.update",
   `UPDATE articles SET feed_id = coalesce($2, feed_id), version = $3, content_hash = $4, url = $5, date = $6, json = $7,
-     updated_at = $8, search_title = $9, search_body = $10, search_keys = $11, search_title_keys = $12
+     updated_at = $8, search_title = $9, search_body = $10, search_body_length = $11, search_keys = $12, search_title_keys = $13
    WHERE id = $1`,
 );
 const setFeed = statement("articles.set-feed", "UPDATE articles SET feed_id = $1 WHERE id = $2 AND feed_id IS DISTINCT FROM $1");

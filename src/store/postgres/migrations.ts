@@ -71,6 +71,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         json text NOT NULL,
         search_title text NOT NULL,
         search_body text NOT NULL,
+        search_body_length integer NOT NULL,
         search_keys text[] NOT NULL,
         search_title_keys text[] NOT NULL,
         created_at text COLLATE "C" NOT NULL,
