@@ -189,7 +189,8 @@ describe("search index", () => {
   it("a two-syllable search uses the GIN index, not a scan of every article", async () => {
     const values = searchValues(parseSearchQuery("장애"), null, 20);
     const plan = await raw<{ "QUERY PLAN": unknown }>(db.url, `EXPLAIN (FORMAT JSON) ${SEARCH_SQL}`, values);
-    const nodes = planNodes((plan[0]?.["QUERY PLAN"] as Array<{ Plan: PlanNode }>)[0]!.Plan);
+    const [explained] = plan[0]!["QUERY PLAN"] as Array<{ Plan: PlanNode }>;
+    const nodes = planNodes(explained!.Plan);
     expect(nodes.some((n) => n["Index Name"] === "articles_search")).toBe(true);
     expect(nodes.filter((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === "articles")).toEqual([]);
     const store = await openStore({ url: db.url });
