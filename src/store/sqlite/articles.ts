@@ -1,10 +1,10 @@
 import type Database from "better-sqlite3";
 import type { Article } from "../../article/types.ts";
 import { articleContentHash } from "../content-hash.ts";
-import { isForeignKeyViolation, StoreError } from "../errors.ts";
-import type { SearchIndexWriter } from "./search.ts";
-import { nowIso } from "../time.ts";
 import type { ArticleStore, StaleArticle, StoredArticle, Synchronous, UpsertArticleResult } from "../contract.ts";
+import { isForeignKeyViolation, StoreError } from "../errors.ts";
+import { nowIso } from "../time.ts";
+import type { SearchIndexWriter } from "./search.ts";
 
 interface ArticleRow {
   seq: number;

@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
 import { redactSecrets } from "../../net/redact.ts";
+import type { Delivery, DeliveryState, DeliveryStore, Synchronous } from "../contract.ts";
 import { isForeignKeyViolation, StoreError } from "../errors.ts";
 import { nowIso } from "../time.ts";
-import type { Delivery, DeliveryState, DeliveryStore, Synchronous } from "../contract.ts";
 
 interface DeliveryRow {
   article_id: string;

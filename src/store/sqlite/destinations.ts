@@ -1,9 +1,9 @@
 import type Database from "better-sqlite3";
 import { redactSecrets } from "../../net/redact.ts";
+import type { DestinationRecord, DestinationStore, Synchronous } from "../contract.ts";
 import { StoreError } from "../errors.ts";
 import { redactConfig } from "../redact.ts";
 import { nowIso } from "../time.ts";
-import type { DestinationRecord, DestinationStore, Synchronous } from "../contract.ts";
 
 interface DestinationRow {
   id: string;

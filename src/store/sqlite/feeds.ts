@@ -1,9 +1,9 @@
 import type Database from "better-sqlite3";
 import { redactSecrets } from "../../net/redact.ts";
+import type { FeedInput, FeedRecord, FeedStore, Synchronous } from "../contract.ts";
 import { isForeignKeyViolation, StoreError } from "../errors.ts";
 import { redactConfig } from "../redact.ts";
 import { nowIso } from "../time.ts";
-import type { FeedInput, FeedRecord, FeedStore, Synchronous } from "../contract.ts";
 
 interface FeedRow {
   id: string;

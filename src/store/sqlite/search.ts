@@ -1,11 +1,11 @@
 import type Database from "better-sqlite3";
 import type { Article } from "../../article/types.ts";
+import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, type SearchHit, type SearchOptions } from "../contract.ts";
 import { StoreError } from "../errors.ts";
 import { searchDocumentOf } from "../search/document.ts";
 import { type ParsedQuery, parseSearchQuery } from "../search/query.ts";
 import { snippetFor } from "../search/snippet.ts";
 import { toBigramText } from "../search/text.ts";
-import { type SearchHit, type SearchOptions, DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT } from "../contract.ts";
 
 /** bm25 weight of the title column relative to the body. */
 const TITLE_WEIGHT = 10.0;
