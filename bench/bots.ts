@@ -154,9 +154,9 @@ export async function benchBots(): Promise<void> {
     await worker.stop();
     worker = null;
 
-    const store = openStore(space.dbPath);
-    const states = store.countByState();
-    store.close();
+    const store = await openStore({ path: space.dbPath });
+    const states = await store.countByState();
+    await store.close();
 
     for (const p of PLATFORMS) {
       const { posts, chats: reached } = received(fakes, p, warmChats);

@@ -50,11 +50,11 @@ function searchInteraction() {
 export async function benchCommand(): Promise<void> {
   heading(`command round trip: /news search ${QUERY} via the Discord interactions endpoint`, { articles: ARTICLES, runs: RUNS });
   const space = scratch("command");
-  const seeding = openStore(space.dbPath);
+  const seeding = await openStore({ path: space.dbPath });
   try {
-    note(`stored and indexed ${ARTICLES.toLocaleString("en-US")} articles in ${seconds(fillStore(seeding, ARTICLES))}`);
+    note(`stored and indexed ${ARTICLES.toLocaleString("en-US")} articles in ${seconds(await fillStore(seeding, ARTICLES))}`);
   } finally {
-    seeding.close();
+    await seeding.close();
   }
 
   const fake = await DiscordFake.start({ botToken: TOKEN });
@@ -94,7 +94,7 @@ export async function benchCommand(): Promise<void> {
 
     const services = {
       store: service.runtime.store,
-      destinationsFor: () => [],
+      destinationsFor: async () => [],
       ensureDestination: () => {
         throw new Error("not needed for /news search");
       },

@@ -75,11 +75,9 @@ export function* generateCorpus(count: number, seed = 42): Generator<Article> {
   for (let i = 0; i < count; i++) yield generateArticle(i, rand, koWords, enWords);
 }
 
-/** Stores `count` corpus articles in one transaction; returns how long it took (ms). */
-export function fillStore(store: Store, count: number, feedId: string | null = null): number {
+/** Stores `count` corpus articles; returns how long it took (ms). */
+export async function fillStore(store: Store, count: number, feedId: string | null = null): Promise<number> {
   const started = performance.now();
-  store.transaction(() => {
-    for (const article of generateCorpus(count)) store.upsertArticle(article, feedId);
-  });
+  for (const article of generateCorpus(count)) await store.upsertArticle(article, feedId);
   return performance.now() - started;
 }

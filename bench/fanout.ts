@@ -86,7 +86,7 @@ export async function benchFanout(): Promise<void> {
     const last = fanned.at(-1)?.receivedAt ?? queued;
     await worker.stop();
     worker = null;
-    const states = countDeliveries(space);
+    const states = await countDeliveries(space);
     const distinct = new Set(fanned.map((m) => m.webhookId)).size;
 
     // Baseline: the same requests, one after another, from here.
@@ -145,10 +145,10 @@ export async function benchFanoutWorkers(): Promise<void> {
       const queued = Date.now();
       await queueIngest(queue, "fanout", POST);
       await waitUntil(
-        () => {
+        async () => {
           const dead = workers.find((w) => !w.alive());
           if (dead) throw new Error(`a worker exited during the fan-out; its output:\n${dead.output().slice(-4000)}`);
-          return (countDeliveries(space).delivered ?? 0) >= DESTINATIONS;
+          return ((await countDeliveries(space)).delivered ?? 0) >= DESTINATIONS;
         },
         600_000,
         `${DESTINATIONS} deliveries recorded`,
@@ -183,12 +183,12 @@ async function waitForMessages(fake: DiscordFake, n: number, timeoutMs: number, 
   }
 }
 
-function countDeliveries(space: Scratch): Record<string, number> {
-  const store = openStore(space.dbPath);
+async function countDeliveries(space: Scratch): Promise<Record<string, number>> {
+  const store = await openStore({ path: space.dbPath });
   try {
-    return store.countByState();
+    return await store.countByState();
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

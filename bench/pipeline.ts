@@ -103,7 +103,7 @@ export async function benchPipeline(): Promise<void> {
     const raw = post(n - 1, true);
     const article = parsePost(raw, `POST /ingest/${FEED}`, { baseUrl: BASE_URL, source: null });
     const card = cardDataFromArticle(article);
-    const png = card ? service.runtime.store.getCard(cardKey(card)) : null;
+    const png = card ? await service.runtime.store.getCard(cardKey(card)) : null;
     if (!png) throw new Error("the shared card is not in the store");
     const message = buildMessage(article, { card: { filename: CARD_FILENAME, url: null, ...pngSize(png) } });
     const payload = JSON.stringify(formatDiscord(message));

@@ -19,10 +19,10 @@ export async function benchSearch(): Promise<void> {
   heading("search: `/news search` store query vs a LIKE scan", { articles: ARTICLES, "runs per query": RUNS, limit: 20 });
   const dir = mkdtempSync(join(tmpdir(), "herald-bench-search-"));
   const path = join(dir, "bench.db");
-  const store = openStore(path);
+  const store = await openStore({ path: path });
   const raw = new Database(path, { readonly: true });
   try {
-    const storing = fillStore(store, ARTICLES);
+    const storing = await fillStore(store, ARTICLES);
     note(`stored and indexed ${ARTICLES.toLocaleString("en-US")} articles in ${(storing / 1000).toFixed(1)} s`);
 
     const queries = ["장애", "아웃룩", "Azure", "애저 네트워킹", "장애 Azure", "outage", "정전사태", "정", "뷁", "없는검색어"];
@@ -34,7 +34,7 @@ export async function benchSearch(): Promise<void> {
       );
       const patterns = terms.map((term) => `%${term}%`);
       let found = 0;
-      const subject = await sample(RUNS, () => (found = store.searchArticles(query, { limit: 20 }).length), 3);
+      const subject = await sample(RUNS, async () => (found = (await store.searchArticles(query, { limit: 20 })).length), 3);
       const baseline = await sample(RUNS, () => like.all(...patterns), 3);
       const matching = raw
         .prepare(`SELECT count(*) AS n FROM articles WHERE ${terms.map(() => "json LIKE ?").join(" AND ")}`)
@@ -43,7 +43,7 @@ export async function benchSearch(): Promise<void> {
     }
   } finally {
     raw.close();
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

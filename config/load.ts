@@ -47,6 +47,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   });
   if (env.REDIS_URL) setPath(interpolated, ["redis", "url"], env.REDIS_URL);
   if (env.HERALD_DB) setPath(interpolated, ["database", "path"], env.HERALD_DB);
+  if (env.DATABASE_URL) setPath(interpolated, ["database", "url"], env.DATABASE_URL);
   // API base overrides, so the whole bot can run against loopback servers.
   const root = interpolated as Record<string, unknown>;
   if (env.DISCORD_API_URL && root.discord) setPath(root, ["discord", "apiUrl"], env.DISCORD_API_URL);

@@ -134,7 +134,17 @@ export const configSchema = z
     slack: slackBot,
     telegram: telegramBot,
     redis: z.object({ url: z.string().default("redis://127.0.0.1:6379/0"), prefix: z.string().regex(/^[\w:-]+$/).default("herald") }).prefault({}),
-    database: z.object({ path: z.string().default("data/herald.db") }).prefault({}),
+    database: z
+      .object({
+        /** The embedded SQLite file: one host (one or several processes on it). */
+        path: z.string().default("data/herald.db"),
+        /** A shared PostgreSQL database for a fleet of processes and hosts; when set, `path` is not used. Env DATABASE_URL overrides. */
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//i, "must be a postgres:// or postgresql:// URL")
+          .optional(),
+      })
+      .prefault({}),
     http: z
       .object({
         host: z.string().default("127.0.0.1"),

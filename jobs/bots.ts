@@ -56,8 +56,8 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
     return null;
   };
 
-  const poster: BotPosterFactory = (destinationId, destination) => {
-    const target = (destination && channelOf(destination)) ?? storedChannel(store, destinationId);
+  const poster: BotPosterFactory = async (destinationId, destination) => {
+    const target = (destination && channelOf(destination)) ?? await storedChannel(store, destinationId);
     if (!target) return null;
     const [platform, channelId] = target;
     const adapter = adapters.get(platform);
@@ -72,19 +72,19 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
     };
   };
 
-  const destinationsFor = (platform: Platform, channelId: string): string[] => [
+  const destinationsFor = async (platform: Platform, channelId: string): Promise<string[]> => [
     ...config.destinations.filter((d) => channelOf(d)?.[0] === platform && channelOf(d)?.[1] === channelId).map((d) => d.id),
-    ...store
-      .listDestinations()
+    ...(await store
+      .listDestinations())
       .filter((d) => d.type === platform && d.config.channelId === channelId && !config.destinations.some((c) => c.id === d.id))
       .map((d) => d.id),
   ];
 
-  const ensureDestination = (platform: Platform, channelId: string): string => {
-    const existing = destinationsFor(platform, channelId)[0];
+  const ensureDestination = async (platform: Platform, channelId: string): Promise<string> => {
+    const [existing] = await destinationsFor(platform, channelId);
     if (existing) return existing;
     const id = `${platform}-${channelId.replace(/[^A-Za-z0-9_-]/g, "")}`.slice(0, 64);
-    store.upsertDestination({ id, type: platform, config: { channelId } });
+    await store.upsertDestination({ id, type: platform, config: { channelId } });
     return id;
   };
 
@@ -131,8 +131,8 @@ function discordPaces(channelId: string): { key: string; minIntervalMs: number }
 }
 
 /** Destinations created from chat (`/feeds add` in a channel with none) live only in the store. */
-function storedChannel(store: Store, destinationId: string): [Platform, string] | null {
-  const d = store.getDestination(destinationId);
+async function storedChannel(store: Store, destinationId: string): Promise<[Platform, string] | null> {
+  const d = await store.getDestination(destinationId);
   const channelId = d?.config.channelId;
   if (!d || typeof channelId !== "string" || !["discord", "slack", "telegram"].includes(d.type)) return null;
   return [d.type as Platform, channelId];

@@ -4,15 +4,14 @@ import type { HeraldConfig } from "../config/schema.ts";
 import type { Poster } from "../src/adapter.ts";
 
 /** Posters for bot destinations: from the config, or created from chat (then only `destinationId` is known here). */
-export type BotPosterFactory = (destinationId: string, destination: HeraldConfig["destinations"][number] | undefined) => Poster | null;
+export type BotPosterFactory = (destinationId: string, destination: HeraldConfig["destinations"][number] | undefined) => Poster | null | Promise<Poster | null>;
 
 /** One poster per destination, made on first use and reused (keep-alive connections, client rate-limit state). */
-export function createPosterRegistry(config: HeraldConfig, botPoster: BotPosterFactory = () => null): (destinationId: string) => Poster {
-  const posters = new Map<string, Poster>();
+export function createPosterRegistry(config: HeraldConfig, botPoster: BotPosterFactory = () => null): (destinationId: string) => Promise<Poster> {
+  // Promises, not posters: two deliveries to a new destination at once share one poster (and its rate-limit state).
+  const posters = new Map<string, Promise<Poster>>();
   const timeout = config.delivery.timeout;
-  return (destinationId) => {
-    const existing = posters.get(destinationId);
-    if (existing) return existing;
+  const create = async (destinationId: string): Promise<Poster> => {
     const destination = config.destinations.find((d) => d.id === destinationId);
     let poster: Poster | null;
     switch (destination?.type) {
@@ -23,10 +22,20 @@ export function createPosterRegistry(config: HeraldConfig, botPoster: BotPosterF
         poster = new SlackWebhookPoster(destination.url, timeout);
         break;
       default:
-        poster = botPoster(destinationId, destination);
+        // A destination created from chat is only in the store.
+        poster = await botPoster(destinationId, destination);
     }
     if (!poster) throw new Error(`destination '${destinationId}' has no way to post: unknown, or its bot section (discord:, slack:, telegram:) is missing`);
-    posters.set(destinationId, poster);
+    return poster;
+  };
+  return (destinationId) => {
+    let poster = posters.get(destinationId);
+    if (!poster) {
+      poster = create(destinationId);
+      posters.set(destinationId, poster);
+      // A failed lookup (store unreachable, destination not yet stored) is tried again next time.
+      poster.catch(() => posters.delete(destinationId));
+    }
     return poster;
   };
 }

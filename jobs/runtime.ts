@@ -54,22 +54,26 @@ function redisConnection(url: string, log: Logger): Redis {
   return redis;
 }
 
-/** The store names the file; the operator also needs the key that sets it. */
-function openNamedStore(path: string): Store {
+/** The store names the file or database; the operator also needs the key that sets it. */
+async function openConfiguredStore(database: HeraldConfig["database"], log: Logger): Promise<Store> {
+  const { url, path } = database;
+  let store: Store;
   try {
-    return openStore(path);
+    store = await openStore(url ? { url } : { path });
   } catch (error) {
-    throw new Error(`${(error as Error).message} (database.path)`);
+    throw new Error(`${(error as Error).message} (${url ? "database.url" : "database.path"})`);
   }
+  for (const notice of store.notices) log.warn({ store: store.location }, notice);
+  return store;
 }
 
-export function createRuntime(config: HeraldConfig, options: { log?: Logger } = {}): Runtime {
+export async function createRuntime(config: HeraldConfig, options: { log?: Logger } = {}): Promise<Runtime> {
   const log = options.log ?? createLogger(config.log.level);
-  const store = openNamedStore(config.database.path);
+  const store = await openConfiguredStore(config.database, log);
   try {
-    syncConfigToStore(config, store);
+    await syncConfigToStore(config, store);
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
   const connection = redisConnection(config.redis.url, log);
@@ -79,7 +83,7 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
     bots = createBots(config, store, log, claimOnce);
   } catch (error) {
     connection.disconnect();
-    store.close();
+    await store.close();
     throw error;
   }
   const queueOptions = { connection: connection as ConnectionOptions, prefix: config.redis.prefix };
@@ -144,8 +148,8 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
       concurrency: config.delivery.concurrency,
     });
     const poll = new Worker<PollJobData>(QueueName.poll, (job) => processPoll(job.data, context), { ...workerOptions, connection: workerConnection(), concurrency: 4 });
-    const maintenance = new Worker(QueueName.maintenance, async () => pruneCards(context), { ...workerOptions, connection: workerConnection(), concurrency: 1 });
-    deliver.on("failed", (job, error) => recordExhausted(job, error, context));
+    const maintenance = new Worker(QueueName.maintenance, async () => await pruneCards(context), { ...workerOptions, connection: workerConnection(), concurrency: 1 });
+    deliver.on("failed", async (job, error) => await recordExhausted(job, error, context));
     for (const worker of [ingest, deliver, poll, maintenance]) {
       worker.on("error", (error) => log.warn({ queue: worker.name, err: error.message }, "worker error"));
       worker.on("failed", (job, error) => {
@@ -167,7 +171,7 @@ export function createRuntime(config: HeraldConfig, options: { log?: Logger } = 
     await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close(), maintenanceQueue.close()]);
     if (renderer) await (await renderer.catch(() => null))?.close();
     for (const redis of ownConnections) redis.disconnect();
-    store.close();
+    await store.close();
   };
 
   return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, maintenanceQueue, untrusted, context, bots, workers, startWorkers, close };

@@ -31,7 +31,7 @@ export interface Service {
  * {@link StartupError} naming what failed.
  */
 export async function startService(config: HeraldConfig, options: { log?: Logger; workers?: boolean; http?: boolean } = {}): Promise<Service> {
-  const runtime = createRuntime(config, { log: options.log });
+  const runtime = await createRuntime(config, { log: options.log });
   const { log, store } = runtime;
   let server: Server | null = null;
   let guard: HttpGuard | null = null;
@@ -156,7 +156,7 @@ async function scheduleFeeds(runtime: Runtime): Promise<void> {
   const before = scheduledBy.get(runtime) ?? new Set<string>();
   const now = new Set<string>();
   const stop = new Set<string>();
-  for (const feed of store.listFeeds().filter((f) => f.type === "rss")) {
+  for (const feed of (await store.listFeeds()).filter((f) => f.type === "rss")) {
     // A feed that came from the config file (chat-added ones carry `addedBy`) and is no longer in it was removed by the admin.
     const droppedFromConfig = feed.config.addedBy === undefined && !config.feeds.some((f) => f.id === feed.id);
     if (feed.paused || pausedInConfig.has(feed.id) || droppedFromConfig) {
@@ -167,7 +167,7 @@ async function scheduleFeeds(runtime: Runtime): Promise<void> {
     const every = typeof feed.config.interval === "number" ? feed.config.interval : 5 * 60_000;
     await pollQueue.upsertJobScheduler(feed.id, { every, immediately: true }, { name: "poll", data: { feedId: feed.id } });
   }
-  for (const id of before) if (!now.has(id) && !store.getFeed(id)) stop.add(id);
+  for (const id of before) if (!now.has(id) && !await store.getFeed(id)) stop.add(id);
   scheduledBy.set(runtime, now);
   const existing = new Set((await pollQueue.getJobSchedulers()).map((s) => s.key));
   for (const id of stop) if (existing.has(id)) await pollQueue.removeJobScheduler(id);
@@ -200,7 +200,7 @@ function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean): Rou
       const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
       checks.redis = await Promise.race([connection.ping().then((r) => r === "PONG", () => false), timeout]);
       try {
-        store.listDestinations();
+        await store.listDestinations();
         checks.database = true;
       } catch {}
       const ok = checks.redis && checks.database && isReady();
@@ -210,7 +210,7 @@ function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean): Rou
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
     "GET /cards/:file": async (_req, res, [file]) => {
       const key = /^([a-f0-9]{16,64})\.png$/.exec(file ?? "")?.[1];
-      const png = key ? store.getCard(key) : null;
+      const png = key ? await store.getCard(key) : null;
       if (!png) throw new HttpError(404, "no such card");
       res.writeHead(200, { "content-type": "image/png", "content-length": png.length, "cache-control": "public, max-age=31536000, immutable" });
       res.end(png);

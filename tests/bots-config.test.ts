@@ -17,22 +17,22 @@ describe("bot sections in the config", () => {
 
   it.each(cases)("%s fails at start naming the env var", async (_name, section, envVar) => {
     const t = testConfig(section);
-    const store = openStore(t.config.database.path);
+    const store = await openStore({ path: t.config.database.path });
     try {
       expect(() => createBots(t.config, store, silentLog)).toThrow(envVar);
     } finally {
-      store.close();
+      await store.close();
       await t.cleanup();
     }
   });
 
   it("needs no bot section when only webhooks are configured", async () => {
     const t = testConfig({});
-    const store = openStore(t.config.database.path);
+    const store = await openStore({ path: t.config.database.path });
     try {
       expect(createBots(t.config, store, silentLog).adapters.size).toBe(0);
     } finally {
-      store.close();
+      await store.close();
       await t.cleanup();
     }
   });

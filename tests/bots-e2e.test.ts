@@ -87,15 +87,15 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
     expect(photo?.chatId).toBe(String(TELEGRAM_CHAT));
     expect(photo?.caption).toContain("하늘클라우드");
 
-    const delivered = await waitFor(() => {
-      const rows = service.runtime.store.listRecentDeliveries(10).filter((r) => r.state === "delivered");
+    const delivered = await waitFor(async () => {
+      const rows = (await service.runtime.store.listRecentDeliveries(10)).filter((r) => r.state === "delivered");
       return rows.length === 3 ? rows : null;
     });
     expect(delivered.find((r) => r.destinationId === "news-discord")?.platformMessageId).toBe(d?.id);
   });
 
   it("answers a signed Discord /news search 장애 through the service's interactions endpoint", async () => {
-    await waitFor(() => service.runtime.store.countByState().delivered >= 3, 30_000);
+    await waitFor(async () => (await service.runtime.store.countByState()).delivered >= 3, 30_000);
     const interaction = discordCommandInteraction({ command: "news", subcommand: "search", options: { query: "장애" }, channelId: DISCORD_CHANNEL, permissions: "2048", locale: "ko" });
     const answer = await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, ed25519Signer(privateKey));
     expect(answer.status).toBe(200);
@@ -104,12 +104,12 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
   });
 
   it("refuses /feeds add to a Discord member without Manage Server, storing nothing", async () => {
-    const before = service.runtime.store.listFeeds().length;
+    const before = (await service.runtime.store.listFeeds()).length;
     const interaction = discordCommandInteraction({ command: "feeds", subcommand: "add", options: { url: "https://example.org/feed.xml" }, channelId: DISCORD_CHANNEL, permissions: "2048", locale: "ko" });
     await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, ed25519Signer(privateKey));
     const edit = await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token), 15_000);
     expect(JSON.stringify(edit.body)).toMatch(/관리자만|admins/);
-    expect(service.runtime.store.listFeeds()).toHaveLength(before);
+    expect(await service.runtime.store.listFeeds()).toHaveLength(before);
   });
 
   it("rejects a Discord interaction with a bad signature", async () => {
@@ -149,7 +149,7 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
   });
 
   it("edits the posted messages on every platform when the article is corrected, instead of posting it twice", async () => {
-    await waitFor(() => service.runtime.store.countByState().delivered >= 3, 30_000);
+    await waitFor(async () => (await service.runtime.store.countByState()).delivered >= 3, 30_000);
     const corrected = readFileSync(examplePost, "utf8").replace("약 3시간 동안 중단됐다", "약 3시간 10분 동안 중단됐다(정정)");
     expect((await ingest("desk", corrected)).status).toBe(202);
     await waitFor(() => discord.messages[0]?.editedAt, 30_000, "Discord edit");

@@ -39,7 +39,7 @@ describe("card retention", () => {
   it("the prune-cards job deletes old cards no recent version uses and keeps the ones a recent version uses", async () => {
     const t = testConfig({ cards: { enabled: false, retentionDays: 30 } });
     cleanups.push(t.cleanup);
-    const runtime = createRuntime(t.config, { log: silentLog });
+    const runtime = await createRuntime(t.config, { log: silentLog });
     cleanups.push(() => runtime.close(0));
     const { store } = runtime;
     const recent = koreanOutageArticle();
@@ -47,9 +47,9 @@ describe("card retention", () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
     const unusedOld = "a".repeat(64);
     const unusedFresh = "b".repeat(64);
-    for (const key of [keyOf(recent), keyOf(older), unusedOld, unusedFresh]) store.putCard(key, png);
-    store.upsertArticle(recent, null);
-    store.upsertArticle(older, null);
+    for (const key of [keyOf(recent), keyOf(older), unusedOld, unusedFresh]) await store.putCard(key, png);
+    await store.upsertArticle(recent, null);
+    await store.upsertArticle(older, null);
 
     // Back-date: the recent story's card was rendered 40 days ago but a version of today still uses it.
     const db = new Database(t.config.database.path);
@@ -63,10 +63,10 @@ describe("card retention", () => {
     await waitFor(async () => (await job.isCompleted()) || (await job.isFailed()), 15_000, "prune-cards job");
     expect(await job.isFailed()).toBe(false);
 
-    expect(store.getCard(keyOf(recent))).not.toBeNull();
-    expect(store.getCard(unusedFresh)).not.toBeNull();
-    expect(store.getCard(keyOf(older))).toBeNull();
-    expect(store.getCard(unusedOld)).toBeNull();
+    expect(await store.getCard(keyOf(recent))).not.toBeNull();
+    expect(await store.getCard(unusedFresh)).not.toBeNull();
+    expect(await store.getCard(keyOf(older))).toBeNull();
+    expect(await store.getCard(unusedOld)).toBeNull();
   });
 
   it("herald start schedules the prune-cards job daily on the maintenance queue; the work queues stay empty", async () => {

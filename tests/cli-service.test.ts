@@ -61,7 +61,7 @@ describe("herald start and herald ingest, as processes", () => {
     const ok = spawnHerald(["ingest", examplePost, "--config", config, "--feed", "wire"]);
     expect((await ok.exited).code).toBe(0);
     expect(ok.output()).toMatch(/^queued '\[속보\] 하늘클라우드 결제 API 장애, 국내 쇼핑몰 결제 3시간 중단' \(article [0-9a-f]{16}\) for feed wire as job \d+/m);
-    const runtime = createRuntime(t.config, { log: silentLog });
+    const runtime = await createRuntime(t.config, { log: silentLog });
     cleanups.push(() => runtime.close(0));
     expect(await runtime.ingestQueue.getWaitingCount()).toBe(1);
 

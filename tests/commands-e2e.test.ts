@@ -81,8 +81,8 @@ describe("every command on every platform, end to end", () => {
     for (const feed of ["d-only", "s-only", "t-only"]) {
       await fetch(`http://127.0.0.1:${service.port}/ingest/${feed}`, { method: "POST", headers: { authorization: "Bearer t", "content-type": "text/markdown" }, body: post });
     }
-    await waitFor(() => service.runtime.store.countByState().delivered === 3, 30_000, "the example article delivered everywhere");
-    articleId = service.runtime.store.listRecentDeliveries(1)[0]?.articleId ?? "";
+    await waitFor(async () => (await service.runtime.store.countByState()).delivered === 3, 30_000, "the example article delivered everywhere");
+    articleId = (await service.runtime.store.listRecentDeliveries(1))[0]?.articleId ?? "";
   });
   afterAll(async () => cleanup?.());
 
@@ -146,7 +146,7 @@ describe("every command on every platform, end to end", () => {
   };
 
   describe.each([discordTransport, slackTransport, telegramTransport])("$name", (transport) => {
-    const feeds = () => service.runtime.store.listFeeds().map((f) => f.id).sort();
+    const feeds = async () => (await service.runtime.store.listFeeds()).map((f) => f.id).sort();
 
     it("/news latest count:3 lists the newest article", async () => {
       expect((await transport.send("news", "latest", { count: "3" }, false)).text).toContain(TITLE);
@@ -168,31 +168,31 @@ describe("every command on every platform, end to end", () => {
     });
 
     it("/feeds add from a member is refused and stores nothing", async () => {
-      const before = feeds();
+      const before = await feeds();
       const reply = await transport.send("feeds", "add", { url: "https://example.org/feed.xml" }, false);
       expect(reply.text).toMatch(/Only server admins can manage feeds|피드 관리는 관리자만 할 수 있습니다/);
-      expect(feeds()).toEqual(before);
+      expect(await feeds()).toEqual(before);
     });
 
     it("/feeds add from an admin refuses a loopback URL (SSRF) and stores nothing", async () => {
-      const before = feeds();
+      const before = await feeds();
       const reply = await transport.send("feeds", "add", { url: "http://127.0.0.1:9/feed.xml" }, true);
       expect(reply.text).toMatch(/won't fetch|가져오지 않|127\.0\.0\.1/);
-      expect(feeds()).toEqual(before);
+      expect(await feeds()).toEqual(before);
     });
 
     it("/feeds list, pause, resume and remove act on this channel's feed only", async () => {
       expect((await transport.send("feeds", "list", {}, true)).text).toContain(transport.feedId);
       await transport.send("feeds", "pause", { id: transport.feedId }, true);
-      expect(service.runtime.store.getFeed(transport.feedId)?.paused).toBe(true);
+      expect((await service.runtime.store.getFeed(transport.feedId))?.paused).toBe(true);
       await transport.send("feeds", "resume", { id: transport.feedId }, true);
-      expect(service.runtime.store.getFeed(transport.feedId)?.paused).toBe(false);
+      expect((await service.runtime.store.getFeed(transport.feedId))?.paused).toBe(false);
       const other = transport.feedId === "d-only" ? "s-only" : "d-only";
       await transport.send("feeds", "pause", { id: other }, true);
-      expect(service.runtime.store.getFeed(other)?.paused).toBe(false);
+      expect((await service.runtime.store.getFeed(other))?.paused).toBe(false);
       const removal = await transport.send("feeds", "remove", { id: transport.feedId }, true);
       expect(removal.text).toMatch(/config file|설정 파일/);
-      expect(feeds()).toContain(transport.feedId);
+      expect(await feeds()).toContain(transport.feedId);
     });
   });
 });

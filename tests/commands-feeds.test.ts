@@ -46,16 +46,16 @@ let site: FeedSite;
 
 function setUp(allowPrivateFeedUrls: boolean) {
   return async () => {
-    h = commandHarness({ allowPrivateFeedUrls });
+    h = await commandHarness({ allowPrivateFeedUrls });
     site = await startFeedSite();
     // Config-file feeds, mirrored into the store as the lead's syncConfigToStore does: "newsdao" posts to
     // channel 111 only, "wire" to channel 222 only, "shared" to both.
     const { store } = h;
-    store.upsertDestination({ id: "news-desk", type: "discord", config: { channelId: "111" } });
-    store.upsertDestination({ id: "wire-desk", type: "discord", config: { channelId: "222" } });
-    store.upsertFeed({ id: "newsdao", type: "rss", config: { url: "https://newsdao.kr/feed", interval: 300000 }, destinationIds: ["news-desk"] });
-    store.upsertFeed({ id: "wire", type: "rss", config: { url: "https://wire.example/feed" }, destinationIds: ["wire-desk"] });
-    store.upsertFeed({ id: "shared", type: "directory", config: { path: "posts/" }, destinationIds: ["news-desk", "wire-desk"] });
+    await store.upsertDestination({ id: "news-desk", type: "discord", config: { channelId: "111" } });
+    await store.upsertDestination({ id: "wire-desk", type: "discord", config: { channelId: "222" } });
+    await store.upsertFeed({ id: "newsdao", type: "rss", config: { url: "https://newsdao.kr/feed", interval: 300000 }, destinationIds: ["news-desk"] });
+    await store.upsertFeed({ id: "wire", type: "rss", config: { url: "https://wire.example/feed" }, destinationIds: ["wire-desk"] });
+    await store.upsertFeed({ id: "shared", type: "directory", config: { path: "posts/" }, destinationIds: ["news-desk", "wire-desk"] });
     h.bindChannel("discord", "111", "news-desk");
     h.bindChannel("discord", "222", "wire-desk");
   };
@@ -70,7 +70,7 @@ type Extra = Partial<Pick<CommandRequest, "channelId" | "locale" | "isAdmin" | "
 const feeds = (subcommand: string | null, options: Record<string, string> = {}, extra: Extra = {}) =>
   h.run({ command: "feeds", subcommand, options, isAdmin: admin, ...extra });
 const add = (url: string, extra: Extra = {}) => feeds("add", { url }, extra);
-const feedIds = () => h.store.listFeeds().map((feed) => feed.id);
+const feedIds = async () => (await h.store.listFeeds()).map((feed) => feed.id);
 const CONFIG_FEEDS = ["newsdao", "shared", "wire"];
 
 describe("/feeds: admins only", () => {
@@ -83,8 +83,8 @@ describe("/feeds: admins only", () => {
     expect(replyText(reply)).toBe("Only server admins can manage feeds.");
     expect(h.adminChecks()).toBe(1);
     expect(site.requests).toEqual([]);
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
-    expect(h.store.listDestinations().map((d) => d.id)).toEqual(["news-desk", "wire-desk"]);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
+    expect((await h.store.listDestinations()).map((d) => d.id)).toEqual(["news-desk", "wire-desk"]);
     expect(h.feedsChanged()).toBe(0);
   });
 
@@ -93,8 +93,8 @@ describe("/feeds: admins only", () => {
       const reply = await feeds(subcommand, { id: "newsdao" }, { isAdmin: async () => false, locale: "ko" });
       expect(replyText(reply)).toBe("피드 관리는 관리자만 할 수 있습니다.");
     }
-    expect(h.store.getFeed("newsdao")?.paused).toBe(false);
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
+    expect((await h.store.getFeed("newsdao"))?.paused).toBe(false);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
   });
 
   it("answers a failing admin check with a generic apology, not a crash", async () => {
@@ -124,7 +124,7 @@ describe("/feeds add", () => {
   it("stores a local RSS feed for this channel, says its id and title, and reschedules polling", async () => {
     const url = site.url("/ko-news.rss");
     const reply = await add(url, { userId: "admin-7" });
-    const added = h.store.listFeeds().find((feed) => !CONFIG_FEEDS.includes(feed.id));
+    const added = (await h.store.listFeeds()).find((feed) => !CONFIG_FEEDS.includes(feed.id));
     if (!added) throw new Error("no feed was stored");
     expect(added.id).toMatch(/^127-0-0-1-[0-9a-f]{4}$/); // the title is Korean, so the host names it
     expect(added.type).toBe("rss");
@@ -141,7 +141,7 @@ describe("/feeds add", () => {
 
   it("names a feed after its title when the title is Latin, and lists it for this channel only", async () => {
     await add(site.url("/status.atom"));
-    const id = feedIds().find((feed) => !CONFIG_FEEDS.includes(feed)) ?? "";
+    const id = (await feedIds()).find((feed) => !CONFIG_FEEDS.includes(feed)) ?? "";
     expect(id).toMatch(/^example-status-[0-9a-f]{4}$/);
     expect(replyText(await feeds("list"))).toContain(`${id} (rss) ${site.url("/status.atom")}`);
     expect(replyText(await feeds("list", {}, { channelId: "222" }))).not.toContain(id);
@@ -150,19 +150,19 @@ describe("/feeds add", () => {
   it("does not add the same URL twice to a channel, but another channel may add it", async () => {
     const url = site.url("/feed.json");
     await add(url);
-    const [id] = feedIds().filter((feed) => !CONFIG_FEEDS.includes(feed));
+    const [id] = (await feedIds()).filter((feed) => !CONFIG_FEEDS.includes(feed));
     const again = await add(`${url}#latest`);
     expect(replyText(again)).toBe(`${url}#latest is already a feed of this channel: ${id}.`);
     expect(site.requests).toHaveLength(1);
     expect(h.feedsChanged()).toBe(1);
     await add(url, { channelId: "222" });
-    expect(feedIds()).toHaveLength(CONFIG_FEEDS.length + 2);
-    expect(h.store.listFeeds({ destinationId: "discord-222" })).toHaveLength(1);
+    expect(await feedIds()).toHaveLength(CONFIG_FEEDS.length + 2);
+    expect(await h.store.listFeeds({ destinationId: "discord-222" })).toHaveLength(1);
   });
 
   it("answers in Korean for a Korean admin", async () => {
     const reply = await add(site.url("/ko-news.rss"), { locale: "ko-KR" });
-    const id = feedIds().find((feed) => !CONFIG_FEEDS.includes(feed));
+    const id = (await feedIds()).find((feed) => !CONFIG_FEEDS.includes(feed));
     expect(replyText(reply)).toBe(
       `${id} 피드를 추가했습니다: 헤럴드 속보 & 분석.\n지금부터 올라오는 새 글을 게시합니다. 피드에 이미 있는 글 3개는 게시하지 않고 기록만 합니다.`,
     );
@@ -175,27 +175,27 @@ describe("/feeds add", () => {
     const url = site.url(path);
     const reply = await add(url);
     expect(replyText(reply)).toBe(`${url} is not a feed Herald can read: ${reason}.`);
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
     expect(h.feedsChanged()).toBe(0);
   });
 
   it("says why a feed could not be fetched (HTTP 404)", async () => {
     const url = site.url("/gone.rss");
     expect(replyText(await add(url))).toBe(`Couldn't fetch ${url}: HTTP 404 (the feed is gone; check its URL).`);
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
   });
 
   it("says when the host name does not exist (.invalid never resolves)", async () => {
     expect(replyText(await add("http://feed.invalid/rss"))).toBe(
       "Couldn't add http://feed.invalid/rss: the host name feed.invalid could not be looked up.",
     );
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
   });
 
   it("keeps a feed URL's query string, so the feed is polled at the address the admin gave", async () => {
     const url = site.url("/ko-news.rss?section=it");
     await add(url);
-    const added = h.store.listFeeds().find((f) => !CONFIG_FEEDS.includes(f.id));
+    const added = (await h.store.listFeeds()).find((f) => !CONFIG_FEEDS.includes(f.id));
     expect(added?.config.url).toBe(url);
     expect(h.feedsChanged()).toBe(1);
   });
@@ -207,7 +207,7 @@ describe("/feeds add", () => {
       `Herald won't fetch ${url}: it redirects to http://169.254.169.254/latest/meta-data, and 169.254.169.254 is a link-local address (where cloud metadata services live).`,
     );
     expect(site.requests).toEqual(["/to-metadata"]);
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
   });
 
   it("refuses the metadata address itself even when private addresses are allowed", async () => {
@@ -215,7 +215,7 @@ describe("/feeds add", () => {
     expect(replyText(reply)).toBe(
       "Herald won't fetch http://169.254.169.254/latest/meta-data: 169.254.169.254 is a link-local address (where cloud metadata services live).",
     );
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
   });
 
   it("asks for an address when none is given, and refuses absurdly long ones", async () => {
@@ -247,7 +247,7 @@ describe("/feeds add limits", () => {
     );
     expect(replyText(await add(site.url("/ko-news.rss"), { locale: "ko" }))).toMatch(/^이 채널에는 이미 피드가 2개 있어 채널당 최대 개수\(2개\)/);
     expect(site.requests).toEqual([]);
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
     // A channel with room still can.
     expect(replyText(await add(site.url("/ko-news.rss"), { channelId: "333" }))).toMatch(/^Added feed /);
   });
@@ -258,13 +258,13 @@ describe("/feeds add limits", () => {
     const reply = await add(site.url("/status.atom"), { channelId: "222" });
     expect(replyText(reply)).toBe("Herald already checks 4 feeds, as many as it is allowed to (4), so it can't add more. Ask the Herald operator.");
     expect(replyText(await add(site.url("/status.atom"), { channelId: "222", locale: "ko" }))).toMatch(/^Herald가 이미 피드 4개를 확인하고 있어/);
-    expect(h.store.listFeeds()).toHaveLength(4);
+    expect(await h.store.listFeeds()).toHaveLength(4);
     expect(site.requests).toEqual(["/ko-news.rss"]);
   });
 
   it("defaults to 20 feeds per channel", async () => {
     for (let i = 0; i < 18; i++) {
-      h.store.upsertFeed({ id: `extra-${i}`, type: "rss", config: { url: `https://x.example/${i}` }, destinationIds: ["news-desk"] });
+      await h.store.upsertFeed({ id: `extra-${i}`, type: "rss", config: { url: `https://x.example/${i}` }, destinationIds: ["news-desk"] });
     }
     expect(replyText(await add(site.url("/ko-news.rss")))).toMatch(/^This channel already has 20 feeds/);
   });
@@ -294,8 +294,8 @@ describe("/feeds add with private feed URLs not allowed", () => {
     expect(replyText(reply)).toMatch(reason);
     expect(replyText(reply)).not.toContain("pw@");
     expect(site.requests).toEqual([]);
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
-    expect(h.store.listDestinations().map((d) => d.id)).toEqual(["news-desk", "wire-desk"]);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
+    expect((await h.store.listDestinations()).map((d) => d.id)).toEqual(["news-desk", "wire-desk"]);
     expect(h.feedsChanged()).toBe(0);
   });
 
@@ -310,8 +310,8 @@ describe("/feeds list", () => {
   afterEach(tearDown);
 
   it("shows each feed of this channel with its address, state, origin, last check and last error", async () => {
-    h.store.recordFeedError("newsdao", "https://newsdao.kr/feed: HTTP 503");
-    h.store.setFeedPaused("newsdao", true);
+    await h.store.recordFeedError("newsdao", "https://newsdao.kr/feed: HTTP 503");
+    await h.store.setFeedPaused("newsdao", true);
     const text = replyText(await feeds("list"));
     expect(text).toContain("- newsdao (rss) https://newsdao.kr/feed\npaused · from the config file · last checked ");
     expect(text).toContain("\nlast error: https://newsdao.kr/feed: HTTP 503");
@@ -320,9 +320,9 @@ describe("/feeds list", () => {
   });
 
   it("never shows a secret an endpoint echoed into a flag reason or a feed error, nor its control characters", async () => {
-    h.store.recordFeedError("newsdao", "https://newsdao.kr/feed?token=feedsecret123: HTTP 403 \u001b[31mdenied\u202e");
-    h.store.upsertDestination({ id: "hook-desk", type: "discord-webhook", config: { url: "[redacted]" } });
-    h.store.flagDestination("hook-desk", "Unknown Webhook: POST /api/webhooks/123456789012345678/hooksecretXYZ was refused");
+    await h.store.recordFeedError("newsdao", "https://newsdao.kr/feed?token=feedsecret123: HTTP 403 \u001b[31mdenied\u202e");
+    await h.store.upsertDestination({ id: "hook-desk", type: "discord-webhook", config: { url: "[redacted]" } });
+    await h.store.flagDestination("hook-desk", "Unknown Webhook: POST /api/webhooks/123456789012345678/hooksecretXYZ was refused");
     h.bindChannel("discord", "111", "hook-desk");
     const text = replyText(await feeds("list"));
     expect(text).toContain("Herald can't post here: Unknown Webhook: POST /api/webhooks/123456789012345678/[redacted] was refused");
@@ -331,15 +331,15 @@ describe("/feeds list", () => {
   });
 
   it("shows why Herald can't post to this channel, even when it has no feeds", async () => {
-    h.store.upsertDestination({ id: "lost-desk", type: "discord", config: { channelId: "555" } });
-    h.store.flagDestination("lost-desk", "Missing Permissions (50013): Herald needs Send Messages and Attach Files");
+    await h.store.upsertDestination({ id: "lost-desk", type: "discord", config: { channelId: "555" } });
+    await h.store.flagDestination("lost-desk", "Missing Permissions (50013): Herald needs Send Messages and Attach Files");
     h.bindChannel("discord", "555", "lost-desk");
     const text = replyText(await feeds("list", {}, { channelId: "555" }));
     expect(text).toBe(
       "Herald can't post here: Missing Permissions (50013): Herald needs Send Messages and Attach Files\n" +
         "No feeds post to this channel yet. Add one with /feeds add <url>.",
     );
-    h.store.flagDestination("news-desk", "Unknown Channel (10003)");
+    await h.store.flagDestination("news-desk", "Unknown Channel (10003)");
     const korean = replyText(await feeds("list", {}, { locale: "ko" }));
     expect(korean.split("\n")[0]).toBe("Herald가 이 채널에 게시할 수 없습니다: Unknown Channel (10003)");
     expect(korean).toContain("이 채널에 게시되는 피드:");
@@ -359,14 +359,14 @@ describe("/feeds pause, resume and remove", () => {
     expect(replyText(await feeds("pause", { id: "newsdao" }))).toBe(
       "Paused feed newsdao. Nothing new from it is posted until /feeds resume newsdao.",
     );
-    expect(h.store.getFeed("newsdao")?.paused).toBe(true);
+    expect((await h.store.getFeed("newsdao"))?.paused).toBe(true);
     expect(h.feedsChanged()).toBe(1);
     expect(replyText(await feeds("pause", { id: "newsdao" }))).toBe("Feed newsdao is already paused.");
     expect(h.feedsChanged()).toBe(1);
     expect(replyText(await feeds("resume", { id: "newsdao" }, { locale: "ko" }))).toBe(
       "newsdao 피드를 재개했습니다. 새 글을 다시 게시합니다.",
     );
-    expect(h.store.getFeed("newsdao")?.paused).toBe(false);
+    expect((await h.store.getFeed("newsdao"))?.paused).toBe(false);
     expect(h.feedsChanged()).toBe(2);
     expect(replyText(await feeds("resume", { id: "newsdao" }))).toBe("Feed newsdao is not paused.");
   });
@@ -379,15 +379,15 @@ describe("/feeds pause, resume and remove", () => {
     expect(replyText(await feeds("pause", { id: "does-not-exist" }))).toBe(
       "No feed does-not-exist in this channel. /feeds list shows the feeds here.",
     );
-    expect(h.store.getFeed("wire")?.paused).toBe(false);
-    expect(feedIds()).toEqual(CONFIG_FEEDS);
+    expect((await h.store.getFeed("wire"))?.paused).toBe(false);
+    expect(await feedIds()).toEqual(CONFIG_FEEDS);
     expect(h.feedsChanged()).toBe(0);
   });
 
   it("won't pause a feed that also posts to other channels", async () => {
     const reply = await feeds("pause", { id: "shared" });
     expect(replyText(reply)).toMatch(/^Feed shared also posts to other channels, so it can't be paused or resumed from here\./);
-    expect(h.store.getFeed("shared")?.paused).toBe(false);
+    expect((await h.store.getFeed("shared"))?.paused).toBe(false);
   });
 
   it("won't remove a config feed: it belongs to the config file", async () => {
@@ -395,18 +395,18 @@ describe("/feeds pause, resume and remove", () => {
     expect(replyText(await feeds("remove", { id: "newsdao" }, { locale: "ko" }))).toBe(
       "newsdao 피드는 설정 파일에 정의되어 있습니다. 설정 파일에서 삭제하세요.",
     );
-    expect(h.store.getFeed("newsdao")).not.toBeNull();
+    expect(await h.store.getFeed("newsdao")).not.toBeNull();
   });
 
   it("removes a feed added from chat, only from its own channel", async () => {
     await add(site.url("/status.atom"));
-    const id = feedIds().find((feed) => !CONFIG_FEEDS.includes(feed)) ?? "";
+    const id = (await feedIds()).find((feed) => !CONFIG_FEEDS.includes(feed)) ?? "";
     expect(replyText(await feeds("remove", { id }, { channelId: "222" }))).toBe(`No feed ${id} in this channel. /feeds list shows the feeds here.`);
-    expect(h.store.getFeed(id)).not.toBeNull();
+    expect(await h.store.getFeed(id)).not.toBeNull();
     expect(replyText(await feeds("remove", { id: id.toUpperCase() }))).toBe(
       `Removed feed ${id}. Herald no longer checks it for this channel.`,
     );
-    expect(h.store.getFeed(id)).toBeNull();
+    expect(await h.store.getFeed(id)).toBeNull();
     expect(h.feedsChanged()).toBe(2);
   });
 

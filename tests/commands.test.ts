@@ -16,20 +16,20 @@ let example: Article;
  * Channel 111 (Discord) gets feed "newsdao" through destination "news-desk";
  * channel 222 gets feed "wire" through "wire-desk"; channel 333 has none.
  */
-beforeEach(() => {
-  h = commandHarness({ allowPrivateFeedUrls: false });
+beforeEach(async () => {
+  h = await commandHarness({ allowPrivateFeedUrls: false });
   const { store } = h;
-  store.upsertDestination({ id: "news-desk", type: "discord", config: { channelId: "111" } });
-  store.upsertDestination({ id: "wire-desk", type: "discord", config: { channelId: "222" } });
-  store.upsertFeed({ id: "newsdao", type: "rss", config: { url: "https://newsdao.kr/feed" }, destinationIds: ["news-desk"] });
-  store.upsertFeed({ id: "wire", type: "rss", config: { url: "https://wire.example/feed" }, destinationIds: ["wire-desk"] });
+  await store.upsertDestination({ id: "news-desk", type: "discord", config: { channelId: "111" } });
+  await store.upsertDestination({ id: "wire-desk", type: "discord", config: { channelId: "222" } });
+  await store.upsertFeed({ id: "newsdao", type: "rss", config: { url: "https://newsdao.kr/feed" }, destinationIds: ["news-desk"] });
+  await store.upsertFeed({ id: "wire", type: "rss", config: { url: "https://wire.example/feed" }, destinationIds: ["wire-desk"] });
   h.bindChannel("discord", "111", "news-desk");
   h.bindChannel("discord", "222", "wire-desk");
   example = parsePost(readFileSync(examplePost), examplePost, { baseUrl: "https://news.example.kr" });
-  store.upsertArticle(example, "newsdao");
-  store.upsertArticle(outageArticle(), "newsdao");
-  store.upsertArticle(marketArticle(), "newsdao");
-  store.upsertArticle(englishArticle({ date: "2030-01-01T00:00:00.000Z" }), "wire");
+  await store.upsertArticle(example, "newsdao");
+  await store.upsertArticle(outageArticle(), "newsdao");
+  await store.upsertArticle(marketArticle(), "newsdao");
+  await store.upsertArticle(englishArticle({ date: "2030-01-01T00:00:00.000Z" }), "wire");
 });
 afterEach(() => h.cleanup());
 
@@ -41,9 +41,9 @@ const show = (article: string, locale: string | null = "en") =>
   h.run({ command: "news", subcommand: "show", options: { article }, locale });
 
 /** Seven more articles of channel 111, one day apart, "day 1" oldest. */
-function storeSevenDays(): void {
+async function storeSevenDays(): Promise<void> {
   for (let day = 1; day <= 7; day++) {
-    h.store.upsertArticle(
+    await h.store.upsertArticle(
       makeArticle({ id: `day-${day}`, title: `Day ${day} bulletin`, date: `2031-03-0${day}T09:00:00.000Z`, language: "en" }),
       "newsdao",
     );
@@ -52,7 +52,7 @@ function storeSevenDays(): void {
 
 describe("/news latest", () => {
   it("lists this channel's five newest articles, newest first, by default", async () => {
-    storeSevenDays();
+    await storeSevenDays();
     const reply = await latest();
     expect(reply.ephemeral).toBe(true);
     expect(replyLinks(reply).map(([title]) => title)).toEqual([
@@ -73,7 +73,7 @@ describe("/news latest", () => {
   });
 
   it("honours a count from 1 to 20", async () => {
-    storeSevenDays();
+    await storeSevenDays();
     expect(replyItems(await latest("1"))).toHaveLength(1);
     expect(replyItems(await latest(" 2 "))).toHaveLength(2);
     expect(replyItems(await latest("20"))).toHaveLength(10);
@@ -103,22 +103,22 @@ describe("/news latest", () => {
   });
 
   it("shows the id of an article without a link, so /news show can open it", async () => {
-    h.store.upsertArticle(makeArticle({ id: "no-link", title: "Undated notice", url: null, date: "2032-01-01T00:00:00.000Z" }), "newsdao");
+    await h.store.upsertArticle(makeArticle({ id: "no-link", title: "Undated notice", url: null, date: "2032-01-01T00:00:00.000Z" }), "newsdao");
     const first = replyItems(await latest("1"))[0] ?? [];
     expect(first[0]).toEqual({ type: "text", value: "Undated notice" });
     expect(first).toContainEqual({ type: "code", value: "no-link" });
   });
 
   it("says so when this channel's feeds have no articles yet, in English and Korean", async () => {
-    h.store.upsertDestination({ id: "quiet-desk", type: "discord", config: {} });
-    h.store.upsertFeed({ id: "quiet", type: "rss", config: { url: "https://quiet.example/feed" }, destinationIds: ["quiet-desk"] });
+    await h.store.upsertDestination({ id: "quiet-desk", type: "discord", config: {} });
+    await h.store.upsertFeed({ id: "quiet", type: "rss", config: { url: "https://quiet.example/feed" }, destinationIds: ["quiet-desk"] });
     h.bindChannel("discord", "444", "quiet-desk");
     expect(replyText(await latest(undefined, { channelId: "444" }))).toBe("No articles yet for this channel's feeds.");
     expect(replyText(await latest(undefined, { channelId: "444", locale: "ko" }))).toBe("이 채널의 피드에 아직 기사가 없습니다.");
   });
 
   it("lists titles without control or bidi characters", async () => {
-    h.store.upsertArticle(makeArticle({ id: "hostile", title: "Outage \u001b]0;pwned\u0007 \u202eexe.png", date: "2032-01-01T00:00:00.000Z" }), "newsdao");
+    await h.store.upsertArticle(makeArticle({ id: "hostile", title: "Outage \u001b]0;pwned\u0007 \u202eexe.png", date: "2032-01-01T00:00:00.000Z" }), "newsdao");
     const text = replyText(await latest("1"));
     expect(text).toContain("Outage ]0;pwned exe.png");
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
@@ -145,7 +145,7 @@ describe("/news search", () => {
 
   it("shows at most five results", async () => {
     for (let i = 0; i < 8; i++) {
-      h.store.upsertArticle(makeArticle({ id: `outage-${i}`, title: `장애 보고 ${i}`, date: `2031-01-0${i + 1}T00:00:00.000Z` }), "newsdao");
+      await h.store.upsertArticle(makeArticle({ id: `outage-${i}`, title: `장애 보고 ${i}`, date: `2031-01-0${i + 1}T00:00:00.000Z` }), "newsdao");
     }
     expect(replyItems(await search("장애"))).toHaveLength(5);
   });
@@ -215,7 +215,7 @@ describe("/news show", () => {
     const data = cardDataFromArticle(example);
     if (!data) throw new Error("the example post should have a timeline card");
     const cardPng = png(120, 80);
-    h.store.putCard(cardKey(data), cardPng);
+    await h.store.putCard(cardKey(data), cardPng);
     const reply = await show(example.id, "ko");
     expect(reply.ephemeral).toBe(true);
     expect(reply.article?.message.articleId).toBe(example.id);
@@ -241,7 +241,7 @@ describe("/news show", () => {
     expect(before.article?.message.readMoreLabel).toBe("Read more");
     const data = cardDataFromArticle(example);
     if (!data) throw new Error("no card data");
-    h.store.putCard(cardKey(data), Buffer.from("not a png"));
+    await h.store.putCard(cardKey(data), Buffer.from("not a png"));
     const damaged = await show(example.id);
     expect(damaged.article?.message.title).toBe(example.title);
     expect(damaged.article?.card).toBeNull();
@@ -288,7 +288,7 @@ describe("usage help and failures", () => {
   });
 
   it("answers a store failure with a generic apology and logs the cause", async () => {
-    h.store.close();
+    await h.store.close();
     const reply = await latest();
     expect(reply.ephemeral).toBe(true);
     expect(replyText(reply)).toBe("Something went wrong while running that command. Please try again in a moment.");

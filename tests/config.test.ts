@@ -33,6 +33,15 @@ describe("config", () => {
     expect(config.destinations).toHaveLength(5);
   });
 
+  it("takes a shared PostgreSQL store from database.url or DATABASE_URL, and refuses any other URL", () => {
+    expect(parseConfig("{}", "herald.yaml", env).database.url).toBeUndefined();
+    const fromFile = parseConfig("database: { url: 'postgres://herald@db:5432/herald' }\n", "herald.yaml", env);
+    expect(fromFile.database.url).toBe("postgres://herald@db:5432/herald");
+    const fromEnv = parseConfig("database: { url: 'postgres://a@b/c' }\n", "herald.yaml", { ...env, DATABASE_URL: "postgresql://x@y:5433/z" });
+    expect(fromEnv.database.url).toBe("postgresql://x@y:5433/z");
+    expect(failure("database: { url: 'mysql://root@db/herald' }\n").message).toContain("database.url: must be a postgres:// or postgresql:// URL");
+  });
+
   it("names a missing environment variable and where it is used", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax under test
     expect(failure("ingest: { token: ${HERALD_INGEST_TOKEN} }\n").message).toBe(

@@ -14,24 +14,24 @@ import { seedPath } from "./helpers/paths.ts";
 describe("searchArticles: the reference post, parsed by Herald's own parser", () => {
   let temp: ReturnType<typeof tempDbDir>;
   let store: Store;
-  beforeEach(() => {
+  beforeEach(async () => {
     temp = tempDbDir();
-    store = openStore(temp.dbPath);
-    store.upsertArticle(marketArticle(), null);
+    store = await openStore({ path: temp.dbPath });
+    await store.upsertArticle(marketArticle(), null);
   });
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     temp.cleanup();
   });
 
-  it("finds it by 장애, 아웃룩, Azure and 애저 네트워킹", () => {
-    const ids = (query: string) => store.searchArticles(query).map((hit) => hit.article.id);
+  it("finds it by 장애, 아웃룩, Azure and 애저 네트워킹", async () => {
+    const ids = async (query: string) => (await store.searchArticles(query)).map((hit) => hit.article.id);
     const seed = parsePost(readFileSync(seedPath), seedPath, { baseUrl: "https://newsdao.kr" });
-    store.upsertArticle(seed, null);
+    await store.upsertArticle(seed, null);
     for (const query of ["장애", "아웃룩", "Azure", "azure", "애저 네트워킹"]) {
-      expect(ids(query), query).toContain(seed.id);
+      expect(await ids(query), query).toContain(seed.id);
     }
-    expect(ids("장애")).not.toContain("market-weather");
-    expect(store.searchArticles("애저 네트워킹").find((h) => h.article.id === seed.id)?.snippet).toMatch(/애저/);
+    expect(await ids("장애")).not.toContain("market-weather");
+    expect((await store.searchArticles("애저 네트워킹")).find((h) => h.article.id === seed.id)?.snippet).toMatch(/애저/);
   });
 });

@@ -101,8 +101,8 @@ describe("secrets echoed by endpoints and control characters in titles", () => {
     });
     expect(res.status).toBe(202);
     await waitFor(
-      () => {
-        const counts = service.runtime.store.countByState();
+      async () => {
+        const counts = await service.runtime.store.countByState();
         return counts.delivered === 3 && counts.failed === 2;
       },
       30_000,
@@ -111,16 +111,16 @@ describe("secrets echoed by endpoints and control characters in titles", () => {
   });
   afterAll(async () => cleanup?.());
 
-  it("keeps an echoed webhook token out of the store, the log and herald status", () => {
-    const failed = service.runtime.store.listRecentDeliveries(10).filter((d) => d.state === "failed");
+  it("keeps an echoed webhook token out of the store, the log and herald status", async () => {
+    const failed = (await service.runtime.store.listRecentDeliveries(10)).filter((d) => d.state === "failed");
     expect(failed.map((d) => d.destinationId).sort()).toEqual(["echo-discord", "echo-slack"]);
     // The reasons still say what happened, with the secret part replaced.
     expect(failed.find((d) => d.destinationId === "echo-discord")?.lastError).toContain("/api/webhooks/123456789012345678/[redacted]");
     expect(failed.find((d) => d.destinationId === "echo-slack")?.lastError).toContain("/services/T0HOSTILE/B0HOSTILE/[redacted]");
-    const flagged = service.runtime.store.getDestination("echo-slack")?.flaggedReason ?? "";
+    const flagged = (await service.runtime.store.getDestination("echo-slack"))?.flaggedReason ?? "";
     expect(flagged).toContain("/services/T0HOSTILE/B0HOSTILE/[redacted]");
 
-    const stored = JSON.stringify([service.runtime.store.listRecentDeliveries(100), service.runtime.store.listDestinations(), service.runtime.store.listFeeds()]);
+    const stored = JSON.stringify([await service.runtime.store.listRecentDeliveries(100), await service.runtime.store.listDestinations(), await service.runtime.store.listFeeds()]);
     const log = lines.join("\n");
     expect(log).toMatch(/delivery failed permanently/);
     const status = spawnSync(process.execPath, [join(projectRoot, "bin/herald.mjs"), "status", "--config", configPath], { encoding: "utf8", cwd: projectRoot });

@@ -91,8 +91,8 @@ describe("a hostile post and a hostile feed item do not stall the service", () =
     // Something for /news latest to list in the channel it is asked from.
     const seeded = await postIngest("desk", readFileSync(examplePost, "utf8"));
     expect(seeded.status).toBe(202);
-    await waitFor(() => service.runtime.store.countByState().delivered === 1, 30_000, "the example article in the channel");
-    await waitFor(() => service.runtime.store.getFeed("hostile-rss")?.firstRunDoneAt, 30_000, "the feed's first (empty) poll");
+    await waitFor(async () => (await service.runtime.store.countByState()).delivered === 1, 30_000, "the example article in the channel");
+    await waitFor(async () => (await service.runtime.store.getFeed("hostile-rss"))?.firstRunDoneAt, 30_000, "the feed's first (empty) poll");
   });
   afterAll(async () => cleanup?.());
 
@@ -157,9 +157,9 @@ describe("a hostile post and a hostile feed item do not stall the service", () =
       const refused = await hostile;
       expect(refused.status).toBe(422);
       expect(((await refused.json()) as { error: string }).error).toBe("POST /ingest/wire: too complex to process in 1 s");
-      await waitFor(() => service.runtime.store.getFeed("hostile-rss")?.lastError, 30_000, "the hostile feed item to fail");
+      await waitFor(async () => (await service.runtime.store.getFeed("hostile-rss"))?.lastError, 30_000, "the hostile feed item to fail");
       hostileInFlight = false;
-      await waitFor(() => service.runtime.store.getDelivery(articleId, 1, "hook")?.state === "delivered", 30_000, "the normal article delivered");
+      await waitFor(async () => (await service.runtime.store.getDelivery(articleId, 1, "hook"))?.state === "delivered", 30_000, "the normal article delivered");
       finished = true;
     } catch (error) {
       // Stop probing a service that is about to be stopped.
@@ -170,8 +170,8 @@ describe("a hostile post and a hostile feed item do not stall the service", () =
     const [healthzLatencies, latestLatencies] = await sampling;
 
     // The hostile inputs end as failures recorded on their feeds, naming the budget.
-    expect(service.runtime.store.getFeed("wire")?.lastError).toBe("POST /ingest/wire: too complex to process in 1 s");
-    expect(service.runtime.store.getFeed("hostile-rss")?.lastError).toContain("too complex to process in 1 s");
+    expect((await service.runtime.store.getFeed("wire"))?.lastError).toBe("POST /ingest/wire: too complex to process in 1 s");
+    expect((await service.runtime.store.getFeed("hostile-rss"))?.lastError).toContain("too complex to process in 1 s");
     // The normal article went out exactly once; nothing hostile reached the webhook.
     await waitFor(async () => Object.values(await service.runtime.deliverQueue.getJobCounts("waiting", "active", "delayed")).every((n) => n === 0), 15_000, "deliveries to settle");
     const hookMessages = discord.messages.filter((m) => m.webhookId !== null);

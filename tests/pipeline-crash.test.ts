@@ -30,7 +30,7 @@ describe("worker processes: crashes and shutdown", () => {
     const configPath = join(t.dir, "herald.yaml");
     // JSON is YAML: the child reads the same config through the real loader.
     writeFileSync(configPath, JSON.stringify({ ...t.config, delivery: { attempts: 5, backoff: "200ms", concurrency: CONCURRENCY, timeout: "5s", lockDuration: "2s" }, feeds: [{ id: "inbox", type: "webhook", token: "t", destinations: destinations.map((d) => d.id) }] }));
-    const runtime = createRuntime(t.config, { log: silentLog });
+    const runtime = await createRuntime(t.config, { log: silentLog });
     cleanups.push(() => runtime.close(0));
     return { discord, configPath, runtime };
   }
@@ -50,7 +50,7 @@ describe("worker processes: crashes and shutdown", () => {
     const second = spawnHerald(["worker", "--config", configPath]);
     cleanups.push(() => void second.kill("SIGKILL"));
     await waitFor(() => new Set(discord.messages.map((m) => m.webhookId)).size === DESTINATIONS, 60_000, `all ${DESTINATIONS} destinations`);
-    await waitFor(() => runtime.store.countByState().delivered === DESTINATIONS, 10_000, "store to record every delivery");
+    await waitFor(async () => (await runtime.store.countByState()).delivered === DESTINATIONS, 10_000, "store to record every delivery");
 
     const duplicates = discord.messages.length - DESTINATIONS;
     expect(duplicates).toBeLessThanOrEqual(CONCURRENCY);
@@ -72,6 +72,6 @@ describe("worker processes: crashes and shutdown", () => {
     // Every request the fake answered was recorded as delivered: nothing was cut off mid-send.
     const answered = discord.messages.length;
     expect(answered).toBeGreaterThan(0);
-    expect(runtime.store.countByState().delivered).toBe(answered);
+    expect((await runtime.store.countByState()).delivered).toBe(answered);
   });
 });

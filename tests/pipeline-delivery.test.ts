@@ -35,7 +35,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     });
   }
 
-  const deliveries = (service: Service) => service.runtime.store.listRecentDeliveries(100);
+  const deliveries = async (service: Service) => await service.runtime.store.listRecentDeliveries(100);
 
   it("waits out a 429 with retry_after and delivers once, without spending attempts", async () => {
     const discord = await DiscordFake.start();
@@ -44,7 +44,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     discord.failNext(5, 429, { retryAfter: 0.3 });
     expect((await ingest(service, plainPost(1))).status).toBe(202);
     await discord.waitForMessages(1, 20_000);
-    const delivery = await waitFor(() => deliveries(service).find((d) => d.state === "delivered"));
+    const delivery = await waitFor(async () => (await deliveries(service)).find((d) => d.state === "delivered"));
     // Five 429s and a success: more than the 4 attempts configured, so the 429s cannot have spent any.
     expect(discord.requests.filter((r) => r.status === 429)).toHaveLength(5);
     expect(delivery?.state).toBe("delivered");
@@ -59,7 +59,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     discord.failNext(2, 503);
     await ingest(service, plainPost(2));
     await discord.waitForMessages(1, 20_000);
-    const delivery = await waitFor(() => deliveries(service).find((d) => d.state === "delivered"));
+    const delivery = await waitFor(async () => (await deliveries(service)).find((d) => d.state === "delivered"));
     expect(delivery.attempts).toBe(3);
     expect(discord.messages).toHaveLength(1);
   });
@@ -71,11 +71,11 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     const badToken = good.replace(/\/[^/]+$/, "/wrong-token-secret");
     const service = await setup([{ id: "d", type: "discord-webhook", url: badToken }]);
     await ingest(service, plainPost(3));
-    const delivery = await waitFor(() => deliveries(service).find((d) => d.state === "failed" && d.permanentFailure));
+    const delivery = await waitFor(async () => (await deliveries(service)).find((d) => d.state === "failed" && d.permanentFailure));
     expect(delivery.attempts).toBe(1);
     expect(delivery.lastError).toMatch(/401|Invalid Webhook Token/);
     expect(delivery.lastError).not.toContain("wrong-token-secret");
-    expect(service.runtime.store.getDestination("d")?.flaggedReason).toMatch(/401|unauthorised/);
+    expect((await service.runtime.store.getDestination("d"))?.flaggedReason).toMatch(/401|unauthorised/);
   });
 
   it("records a delivery as failed after the last attempt when the server keeps failing", async () => {
@@ -84,7 +84,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
     discord.failNext(10, 500);
     await ingest(service, plainPost(4));
-    const delivery = await waitFor(() => deliveries(service).find((d) => d.state === "failed" && d.permanentFailure), 30_000);
+    const delivery = await waitFor(async () => (await deliveries(service)).find((d) => d.state === "failed" && d.permanentFailure), 30_000);
     expect(delivery.attempts).toBe(4);
     expect(delivery.lastError).toMatch(/500/);
     expect(discord.messages).toHaveLength(0);
@@ -104,7 +104,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     await ingest(service, koreanPost(5));
     await discord.waitForMessages(1, 20_000);
     await slack.waitForMessages(1, 20_000);
-    const failed = await waitFor(() => deliveries(service).find((d) => d.destinationId === "s-archived" && d.state === "failed"));
+    const failed = await waitFor(async () => (await deliveries(service)).find((d) => d.destinationId === "s-archived" && d.state === "failed"));
     expect(failed.lastError).toMatch(/410|channel_is_archived/);
     expect(slack.messages[0]?.channel).toBe("C0NEWS");
   });
@@ -119,7 +119,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     await ingest(service, `${plainPost(6)}\n`); // different bytes, same content
     await sleep(1500);
     expect(discord.messages).toHaveLength(1);
-    expect(service.runtime.store.countByState().delivered).toBe(1);
+    expect((await service.runtime.store.countByState()).delivered).toBe(1);
   });
 
   it("edits the earlier message for a changed post, or posts anew when someone deleted it, without flagging the channel", async () => {
@@ -139,7 +139,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     const messages = await discord.waitForMessages(2, 20_000);
     expect(messages[1]?.body.embeds[0].description).toContain("third version");
     expect(messages[0]?.deletedAt).toBeDefined();
-    expect(service.runtime.store.getDestination("d")?.flaggedReason).toBeNull();
+    expect((await service.runtime.store.getDestination("d"))?.flaggedReason).toBeNull();
   });
 
   it("ignores a replayed older version: no new version, no edit, no post, the correction stays", async () => {
@@ -151,15 +151,15 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     await ingest(service, plainPost(12, "corrected version"));
     await waitFor(() => discord.messages[0]?.editedAt, 20_000, "the edit");
     const requestsBefore = discord.requests.length;
-    const articleId = service.runtime.store.listRecentDeliveries(10)[0]?.articleId ?? "";
+    const articleId = (await service.runtime.store.listRecentDeliveries(10))[0]?.articleId ?? "";
 
     // Other bytes than the first ingest (so not the same ingest job), the same content as version 1.
     const replay = await ingest(service, `${plainPost(12, "first version")}\n\n`);
     expect(replay.status).toBe(202);
     await waitFor(async () => ((await service.runtime.ingestQueue.getJobCounts("completed")).completed ?? 0) >= 3, 20_000, "the replay's ingest job");
     await sleep(1000);
-    expect(service.runtime.store.getArticle(articleId)?.version).toBe(2);
-    expect(service.runtime.store.getArticleVersion(articleId, 3)).toBeNull();
+    expect((await service.runtime.store.getArticle(articleId))?.version).toBe(2);
+    expect(await service.runtime.store.getArticleVersion(articleId, 3)).toBeNull();
     expect(discord.requests.length).toBe(requestsBefore);
     expect(discord.messages).toHaveLength(1);
     expect(discord.messages[0]?.body.embeds[0].description).toContain("corrected version");
@@ -184,7 +184,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     await waitFor(async () => Object.values(await service.runtime.ingestQueue.getJobCounts("waiting", "active", "delayed")).every((n) => n === 0));
     await waitFor(async () => Object.values(await service.runtime.deliverQueue.getJobCounts("waiting", "active", "delayed")).every((n) => n === 0));
     expect(discord.messages.map((m) => m.body.embeds[0].title)).toEqual(["Plain post 21"]);
-    expect(service.runtime.store.getFeed("inbox")?.lastError ?? null).toBeNull();
+    expect((await service.runtime.store.getFeed("inbox"))?.lastError ?? null).toBeNull();
   });
 
   it("records a bad post on its feed and keeps the next good one flowing", async () => {
@@ -200,8 +200,8 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     await ingest(service, plainPost(7));
     await discord.waitForMessages(1, 20_000);
     // The endpoint's refusal is recorded on the feed too; wait for the queued post's own failure to replace it.
-    const feed = await waitFor(() => {
-      const lastError = service.runtime.store.getFeed("inbox")?.lastError;
+    const feed = await waitFor(async () => {
+      const lastError = (await service.runtime.store.getFeed("inbox"))?.lastError;
       return lastError?.startsWith("queued-bad.md") ? lastError : null;
     });
     expect(feed).toMatch(/^queued-bad\.md: broken front matter/);

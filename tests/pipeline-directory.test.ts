@@ -57,8 +57,8 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     expect(posted?.files[0]?.bytes.subarray(1, 4).toString()).toBe("PNG");
     expect(slack.messages[0]?.blocks.some((b: { type: string }) => b.type === "header")).toBe(true);
 
-    const delivery = await waitFor(() => {
-      const d = service.runtime.store.listRecentDeliveries(10).filter((x) => x.state === "delivered");
+    const delivery = await waitFor(async () => {
+      const d = (await service.runtime.store.listRecentDeliveries(10)).filter((x) => x.state === "delivered");
       return d.length === 2 ? d : null;
     });
     expect(delivery.find((d) => d.destinationId === "ops-discord")?.platformMessageId).toBe(posted?.id);
@@ -84,10 +84,10 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     expect(discord.messages[0]?.files[0]?.name).toBe("timeline.png");
     const slackMessages = await slack.waitForMessages(2, 30_000);
     expect(JSON.stringify(slackMessages[1]?.blocks)).toContain("정정");
-    const { articleId } = service.runtime.store.listRecentDeliveries(1)[0]!;
+    const { articleId } = (await service.runtime.store.listRecentDeliveries(1))[0]!;
     // The row exists as soon as v2 is queued; wait for the edit itself to be recorded.
-    const v2 = await waitFor(() => {
-      const row = service.runtime.store.getDelivery(articleId, 2, "ops-discord");
+    const v2 = await waitFor(async () => {
+      const row = await service.runtime.store.getDelivery(articleId, 2, "ops-discord");
       return row?.state === "delivered" ? row : null;
     });
     expect(v2.state).toBe("delivered");
@@ -119,8 +119,8 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     await sleep(2500);
     expect(discord.messages).toHaveLength(0);
     expect(slack.messages).toHaveLength(0);
-    expect(service.runtime.store.getFeed("newsdao")?.lastError ?? null).toBeNull();
-    expect(service.runtime.store.listRecentDeliveries(10)).toHaveLength(0);
+    expect((await service.runtime.store.getFeed("newsdao"))?.lastError ?? null).toBeNull();
+    expect(await service.runtime.store.listRecentDeliveries(10)).toHaveLength(0);
 
     writeFileSync(file, koreanPost(6));
     const [posted] = await discord.waitForMessages(1, 30_000);
@@ -139,7 +139,7 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     writeFileSync(join(dir, "2026-10-07-embargo.md"), koreanPost(7).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`));
     await sleep(3000);
     expect(discord.messages).toHaveLength(0);
-    expect(service.runtime.store.listRecentDeliveries(10)).toHaveLength(0);
+    expect(await service.runtime.store.listRecentDeliveries(10)).toHaveLength(0);
 
     const [posted] = await discord.waitForMessages(1, 30_000);
     expect(Date.now()).toBeGreaterThanOrEqual(at);
@@ -148,7 +148,7 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     await sleep(2000);
     expect(discord.messages).toHaveLength(1);
     expect(slack.messages).toHaveLength(1);
-    expect(service.runtime.store.getFeed("newsdao")?.lastError ?? null).toBeNull();
+    expect((await service.runtime.store.getFeed("newsdao"))?.lastError ?? null).toBeNull();
   });
 
   it("posts a post that was not yet due when the feed was first scanned at its time, and nothing else the first scan found", async () => {
@@ -168,6 +168,6 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     await sleep(2000);
     expect(discord.messages).toHaveLength(1);
     expect(slack.messages).toHaveLength(1);
-    expect(service.runtime.store.getFeed("newsdao")?.lastError ?? null).toBeNull();
+    expect((await service.runtime.store.getFeed("newsdao"))?.lastError ?? null).toBeNull();
   });
 });

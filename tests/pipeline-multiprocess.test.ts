@@ -27,7 +27,7 @@ describe("two worker processes on one SQLite file", () => {
     const configPath = join(t.dir, "herald.yaml");
     // JSON is YAML: the children read the same config (same SQLite file) through the real loader; warn shows failed jobs.
     writeFileSync(configPath, JSON.stringify({ ...t.config, delivery, feeds, log: { level: "warn" } }));
-    const runtime = createRuntime(t.config, { log: silentLog });
+    const runtime = await createRuntime(t.config, { log: silentLog });
     cleanups.push(() => runtime.close(0));
 
     const workers: HeraldProcess[] = [];
@@ -38,7 +38,7 @@ describe("two worker processes on one SQLite file", () => {
     }
     await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "two-workers.md", kind: "post", raw: plainPost(1) });
 
-    await waitFor(() => runtime.store.countByState().delivered === DESTINATIONS, 100_000, `the store to record ${DESTINATIONS} deliveries`);
+    await waitFor(async () => (await runtime.store.countByState()).delivered === DESTINATIONS, 100_000, `the store to record ${DESTINATIONS} deliveries`);
     const perWebhook = new Map<string | null, number>();
     for (const m of discord.messages) perWebhook.set(m.webhookId, (perWebhook.get(m.webhookId) ?? 0) + 1);
     const duplicates = discord.messages.length - perWebhook.size;

@@ -49,7 +49,7 @@ describe("logs, public card URLs and herald status", () => {
     };
     const res = await fetch(`http://127.0.0.1:${service.port}/ingest`, { method: "POST", headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "text/markdown" }, body: koreanPost(1) });
     expect(res.status).toBe(202);
-    await waitFor(() => service.runtime.store.countByState().delivered === 2 && service.runtime.store.countByState().failed === 1, 30_000, "two deliveries and one failure");
+    await waitFor(async () => (await service.runtime.store.countByState()).delivered === 2 && (await service.runtime.store.countByState()).failed === 1, 30_000, "two deliveries and one failure");
   });
   afterAll(async () => cleanup?.());
 

@@ -88,7 +88,7 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     expect(message?.body.embeds[0].url).toBe("https://news.example.kr/a3");
     await sleep(2500);
     expect(discord.messages).toHaveLength(1);
-    expect(service.runtime.store.getFeed("korea")?.lastError).toBeNull();
+    expect((await service.runtime.store.getFeed("korea"))?.lastError).toBeNull();
   });
 
   it("posts the newest N on a first run with backfill, for Atom and JSON Feed alike", async () => {
@@ -133,7 +133,7 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     expect(t.config.limits.itemsPerPoll).toBe(20);
     const service = await startService(t.config, { log: createLogger("info", sink) });
     cleanups.push(() => service.stop(5000));
-    await waitFor(() => feed.seen.length >= 1 && service.runtime.store.getFeed("flood")?.firstRunDoneAt, 15_000, "the first poll");
+    await waitFor(async () => feed.seen.length >= 1 && (await service.runtime.store.getFeed("flood"))?.firstRunDoneAt, 15_000, "the first poll");
 
     for (let n = 1; n <= 50; n++) {
       feed.items.push({ id: `n${n}`, title: `새 기사 ${n}`, date: new Date(Date.UTC(2026, 9, 1, 0, n)).toISOString() });
@@ -167,9 +167,9 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     cleanups.push(t.cleanup);
     const service = await startService(t.config, { log: silentLog });
     cleanups.push(() => service.stop(5000));
-    const error = await waitFor(() => service.runtime.store.getFeed("broken")?.lastError, 15_000, "feed error");
+    const error = await waitFor(async () => (await service.runtime.store.getFeed("broken"))?.lastError, 15_000, "feed error");
     expect(error).toMatch(/^broken \(http:\/\/127\.0\.0\.1:\d+\/feed\): not a feed \(looks like an HTML page\)/);
-    await waitFor(() => service.runtime.store.isFirstRunDone("healthy"), 15_000, "healthy first run");
+    await waitFor(async () => await service.runtime.store.isFirstRunDone("healthy"), 15_000, "healthy first run");
     healthy.items.push({ id: "h2", title: "still flowing", date: "2026-10-02T00:00:00Z" });
     const [message] = await discord.waitForMessages(1, 15_000);
     expect(message?.body.embeds[0].title).toBe("still flowing");

@@ -13,9 +13,9 @@ describe("RSS job schedulers shared by several services on one Redis", () => {
     const first = testConfig({ cards: { enabled: false }, destinations: [], feeds: [] });
     cleanups.push(first.cleanup);
     // Added from chat on the first host: it lives only in that host's store.
-    const seeding = openStore(first.config.database.path);
-    seeding.upsertFeed({ id: "chat-added", type: "rss", config: { url: "http://127.0.0.1:9/feed.xml", interval: 3_600_000, addedBy: "U0CHAT" }, destinationIds: [] });
-    seeding.close();
+    const seeding = await openStore({ path: first.config.database.path });
+    await seeding.upsertFeed({ id: "chat-added", type: "rss", config: { url: "http://127.0.0.1:9/feed.xml", interval: 3_600_000, addedBy: "U0CHAT" }, destinationIds: [] });
+    await seeding.close();
     const one = await startService(first.config, { log: silentLog, workers: false, http: false });
     cleanups.push(() => one.stop(1000));
     const keys = async () => (await one.runtime.pollQueue.getJobSchedulers()).map((s) => s.key);
@@ -25,20 +25,20 @@ describe("RSS job schedulers shared by several services on one Redis", () => {
     cleanups.push(second.cleanup);
     const two = await startService(second.config, { log: silentLog, workers: false, http: false });
     cleanups.push(() => two.stop(1000));
-    expect(two.runtime.store.getFeed("chat-added")).toBeNull();
+    expect(await two.runtime.store.getFeed("chat-added")).toBeNull();
     expect(await keys()).toEqual(["chat-added"]);
   });
 
   it("removes the scheduler of a feed its store says is paused", async () => {
     const t = testConfig({ cards: { enabled: false }, destinations: [], feeds: [] });
     cleanups.push(t.cleanup);
-    const seeding = openStore(t.config.database.path);
-    seeding.upsertFeed({ id: "to-pause", type: "rss", config: { url: "http://127.0.0.1:9/feed.xml", interval: 3_600_000, addedBy: "U0CHAT" }, destinationIds: [] });
-    seeding.close();
+    const seeding = await openStore({ path: t.config.database.path });
+    await seeding.upsertFeed({ id: "to-pause", type: "rss", config: { url: "http://127.0.0.1:9/feed.xml", interval: 3_600_000, addedBy: "U0CHAT" }, destinationIds: [] });
+    await seeding.close();
     const one = await startService(t.config, { log: silentLog, workers: false, http: false });
     cleanups.push(() => one.stop(1000));
     expect((await one.runtime.pollQueue.getJobSchedulers()).map((s) => s.key)).toEqual(["to-pause"]);
-    one.runtime.store.setFeedPaused("to-pause", true);
+    await one.runtime.store.setFeedPaused("to-pause", true);
     await one.stop(1000);
     const again = await startService(t.config, { log: silentLog, workers: false, http: false });
     cleanups.push(() => again.stop(1000));

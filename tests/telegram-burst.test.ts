@@ -46,6 +46,6 @@ describe("a burst of articles to one Telegram group", () => {
     expect(telegram.rateLimitedCount).toBe(0);
     const titles = telegram.messagesIn(GROUP).map((m) => /Plain post (\d+)/.exec(m.visibleText)?.[1]);
     expect(new Set(titles).size).toBe(BURST);
-    expect(service.runtime.store.countByState().delivered).toBe(BURST);
+    expect((await service.runtime.store.countByState()).delivered).toBe(BURST);
   }, 150_000);
 });

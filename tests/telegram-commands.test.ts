@@ -172,15 +172,15 @@ describe("Telegram commands over long polling", () => {
   });
 
   it("refuses a stranger's /feeds add in a private chat through the real command core, storing nothing", async () => {
-    const h = commandHarness({ allowPrivateFeedUrls: false });
+    const h = await commandHarness({ allowPrivateFeedUrls: false });
     try {
       await adapter.start((request) => runCommand(request, h.services));
       telegram.pushUpdate(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds add https://feeds.example/rss.xml" }));
       const [reply] = await telegram.waitForSent(1);
       expect(reply?.chatId).toBe(String(PRIVATE_CHAT));
       expect(reply?.visibleText).toBe("피드 관리는 관리자만 할 수 있습니다.");
-      expect(h.store.listFeeds()).toEqual([]);
-      expect(h.store.listDestinations()).toEqual([]);
+      expect(await h.store.listFeeds()).toEqual([]);
+      expect(await h.store.listDestinations()).toEqual([]);
     } finally {
       h.cleanup();
     }

@@ -37,7 +37,7 @@ export async function runStart(argv: string[]): Promise<number> {
 export async function runWorker(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: configOption });
   const config = loadConfig(values.config);
-  const runtime = createRuntime(config);
+  const runtime = await createRuntime(config);
   runtime.startWorkers();
   runtime.log.info({ concurrency: config.delivery.concurrency }, "herald worker started");
   return runUntilSignalled((grace) => runtime.close(grace), runtime.log);
@@ -55,7 +55,7 @@ export async function runIngest(argv: string[]): Promise<number> {
   if (!feed) throw new Error(values.feed ? `no feed '${values.feed}' in the config` : "the config has no feeds to ingest into");
   const raw = /^https?:\/\//i.test(input) ? await fetchText(input) : await readFile(input, "utf8");
   const article = parsePost(raw, input, { baseUrl: feed.baseUrl ?? null, source: feed.name ?? null });
-  const runtime = createRuntime(config);
+  const runtime = await createRuntime(config);
   try {
     const job = await runtime.ingestQueue.add("ingest", { feedId: feed.id, input, kind: "post", raw });
     console.log(`queued '${article.title}' (article ${article.id}) for feed ${feed.id} as job ${job.id}`);
@@ -74,22 +74,22 @@ async function fetchText(url: string): Promise<string> {
 export async function runStatus(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...configOption, limit: { type: "string", short: "n", default: "20" } } });
   const config = loadConfig(values.config);
-  const runtime = createRuntime(config);
+  const runtime = await createRuntime(config);
   try {
     console.log("Queues");
     for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue]) {
       const c = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
       console.log(`  ${queue.name.padEnd(8)} waiting ${(c.waiting ?? 0) + (c.prioritized ?? 0)}  active ${c.active}  delayed ${c.delayed}  completed ${c.completed}  failed ${c.failed}`);
     }
-    const counts = runtime.store.countByState();
+    const counts = await runtime.store.countByState();
     console.log(`\nDeliveries: ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(", ")}`);
-    const recent = runtime.store.listRecentDeliveries(Number(values.limit));
+    const recent = await runtime.store.listRecentDeliveries(Number(values.limit));
     for (const d of recent) {
-      const title = shown(runtime.store.getArticleVersion(d.articleId, d.version)?.article.title ?? d.articleId);
+      const title = shown((await runtime.store.getArticleVersion(d.articleId, d.version))?.article.title ?? d.articleId);
       const detail = d.state === "failed" ? ` — ${shown(d.lastError ?? "")}` : d.platformMessageId ? ` (message ${shown(d.platformMessageId)})` : "";
       console.log(`  ${d.updatedAt}  ${d.state.padEnd(9)} ${shown(d.destinationId).padEnd(16)} ${title.slice(0, 60)}${detail}`);
     }
-    const flagged = runtime.store.listDestinations().filter((d) => d.flaggedReason);
+    const flagged = (await runtime.store.listDestinations()).filter((d) => d.flaggedReason);
     for (const d of flagged) console.log(`\nDestination ${shown(d.id)} is flagged: ${shown(d.flaggedReason ?? "")}`);
   } finally {
     await runtime.close(0);

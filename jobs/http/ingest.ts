@@ -59,7 +59,7 @@ export async function handleIngest(
     if (error instanceof NotPublishedError) return holdBack(error, feed.id, input, contentType, raw, queue, deps.log);
     if (error instanceof ArticleParseError) {
       // Admins see a sender's broken (or over-budget) posts on the feed, as for every other source.
-      deps.store.recordFeedError(feed.id, error.message);
+      await deps.store.recordFeedError(feed.id, error.message);
       deps.log.warn({ feedId: feed.id, input, err: error.message }, "bad article input");
       throw new HttpError(422, error.message);
     }

@@ -17,7 +17,7 @@ export interface PipelineContext {
   deliverQueue: Queue<DeliverJobData>;
   /** Null in processes that do not render (cards disabled, or a deliver-only worker). */
   renderer: () => Promise<CardRenderer | null>;
-  poster: (destinationId: string) => Poster;
+  poster: (destinationId: string) => Promise<Poster>;
   /** For send-slot reservations shared by all workers. */
   redis: Redis;
   /** Parses posts and feeds off the event loop, within the `processing:` budget. */

@@ -22,21 +22,21 @@ export type DeliverOutcome = { status: "delivered"; messageId: string | null } |
 export async function processDelivery(job: Job<DeliverJobData>, token: string | undefined, ctx: PipelineContext): Promise<DeliverOutcome> {
   const { articleId, version, destinationId } = job.data;
   const log = ctx.log.child({ articleId, version, destinationId, jobId: job.id });
-  const delivery = ctx.store.getDelivery(articleId, version, destinationId);
+  const delivery = await ctx.store.getDelivery(articleId, version, destinationId);
   if (delivery?.state === "delivered") return { status: "skipped", reason: "already delivered" };
   if (delivery?.permanentFailure) return { status: "skipped", reason: "failed permanently before" };
   if (job.data.sent) return recordSent(job, job.data.sent, ctx, log);
 
-  const stored = ctx.store.getArticleVersion(articleId, version);
+  const stored = await ctx.store.getArticleVersion(articleId, version);
   if (!stored) throw new UnrecoverableError(`article ${articleId} v${version} is not stored`);
-  const { card, ref } = loadCard(stored.article, ctx);
+  const { card, ref } = await loadCard(stored.article, ctx);
   const message = buildMessage(stored.article, { card: ref });
-  const poster = ctx.poster(destinationId);
+  const poster = await ctx.poster(destinationId);
   if (token && (await waitForSendSlot(job, token, poster.paces, ctx))) throw new DelayedError();
   if (poster.paces?.length) await spaceSends(poster.paces);
 
-  ctx.store.markSending(articleId, version, destinationId);
-  ctx.store.incrementAttempts(articleId, version, destinationId);
+  await ctx.store.markSending(articleId, version, destinationId);
+  await ctx.store.incrementAttempts(articleId, version, destinationId);
   let sent: NonNullable<DeliverJobData["sent"]>;
   try {
     sent = await send(job, poster, message, card, ctx, log);
@@ -45,15 +45,15 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     // The next attempt reserves a fresh slot.
     if (job.data.slotAt !== undefined) await job.updateData({ articleId, version, destinationId });
     if (error instanceof RateLimitError && token) {
-      ctx.store.markFailed(articleId, version, destinationId, reason, false);
+      await ctx.store.markFailed(articleId, version, destinationId, reason, false);
       log.warn({ retryAfterMs: error.retryAfterMs }, "rate limited; waiting as asked");
       await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
       throw new DelayedError();
     }
     const permanent = error instanceof AdapterError && !error.retryable;
-    ctx.store.markFailed(articleId, version, destinationId, reason, permanent);
+    await ctx.store.markFailed(articleId, version, destinationId, reason, permanent);
     if (permanent) {
-      if (error.code === "permission" || error.code === "not_found" || error.code === "auth") ctx.store.flagDestination(destinationId, reason);
+      if (error.code === "permission" || error.code === "not_found" || error.code === "auth") await ctx.store.flagDestination(destinationId, reason);
       log.error({ err: reason }, "delivery failed permanently");
       throw new UnrecoverableError(reason);
     }
@@ -75,7 +75,7 @@ async function send(
   log: PipelineContext["log"],
 ): Promise<NonNullable<DeliverJobData["sent"]>> {
   const { articleId, version, destinationId } = job.data;
-  const earlier = editableEarlierMessage(job.data, poster, ctx);
+  const earlier = await editableEarlierMessage(job.data, poster, ctx);
   if (earlier && poster.edit) {
     // A corrected article updates the message members already saw instead of posting it twice.
     try {
@@ -105,7 +105,7 @@ async function recordSent(job: Job<DeliverJobData>, sent: NonNullable<DeliverJob
   const { articleId, version, destinationId } = job.data;
   for (let attempt = 1; ; attempt++) {
     try {
-      ctx.store.markDelivered(articleId, version, destinationId, sent.messageId);
+      await ctx.store.markDelivered(articleId, version, destinationId, sent.messageId);
       break;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -122,9 +122,9 @@ async function recordSent(job: Job<DeliverJobData>, sent: NonNullable<DeliverJob
 }
 
 /** The message an earlier version of this article left at this destination, when it should be edited rather than posted anew. */
-function editableEarlierMessage(data: DeliverJobData, poster: Poster, ctx: PipelineContext): string | null {
+async function editableEarlierMessage(data: DeliverJobData, poster: Poster, ctx: PipelineContext): Promise<string | null> {
   if (data.version <= 1 || !poster.edit || ctx.config.delivery.updates !== "edit") return null;
-  const earlier = ctx.store.latestDelivered(data.articleId, data.destinationId);
+  const earlier = await ctx.store.latestDelivered(data.articleId, data.destinationId);
   return earlier && earlier.version < data.version ? earlier.platformMessageId : null;
 }
 
@@ -162,15 +162,15 @@ async function waitForSendSlot(job: Job<DeliverJobData>, token: string, paces: P
  * Never throws (it runs in a worker event handler): when the store cannot record it, the
  * reason is logged at error instead. A job whose message was sent is recorded as delivered.
  */
-export function recordExhausted(job: Job<DeliverJobData> | undefined, error: Error, ctx: PipelineContext): void {
+export async function recordExhausted(job: Job<DeliverJobData> | undefined, error: Error, ctx: PipelineContext): Promise<void> {
   if (!job || error instanceof DelayedError) return;
   const attempts = job.opts.attempts ?? 1;
   if (job.attemptsMade < attempts && !(error instanceof UnrecoverableError)) return;
   const { articleId, version, destinationId, sent } = job.data;
   const log = ctx.log.child({ articleId, version, destinationId, jobId: job.id });
   try {
-    if (sent) ctx.store.markDelivered(articleId, version, destinationId, sent.messageId);
-    else ctx.store.markFailed(articleId, version, destinationId, error.message, true);
+    if (sent) await ctx.store.markDelivered(articleId, version, destinationId, sent.messageId);
+    else await ctx.store.markFailed(articleId, version, destinationId, error.message, true);
   } catch (storeError) {
     const cannot = storeError instanceof Error ? storeError.message : String(storeError);
     log.error({ err: error.message, storeError: cannot, messageId: sent?.messageId }, sent ? "delivered, but it cannot be recorded" : "delivery failed, and the failure cannot be recorded");
@@ -179,11 +179,11 @@ export function recordExhausted(job: Job<DeliverJobData> | undefined, error: Err
   if (!sent) log.error({ err: error.message }, "delivery failed for good");
 }
 
-function loadCard(article: Parameters<typeof cardDataFromArticle>[0], ctx: PipelineContext): { card: CardFile | null; ref: CardRef | null } {
+async function loadCard(article: Parameters<typeof cardDataFromArticle>[0], ctx: PipelineContext): Promise<{ card: CardFile | null; ref: CardRef | null }> {
   const data = cardDataFromArticle(article);
   if (!data) return { card: null, ref: null };
   const key = cardKey(data);
-  const png = ctx.store.getCard(key);
+  const png = await ctx.store.getCard(key);
   if (!png) return { card: null, ref: null };
   const { width, height } = pngSize(png);
   const base = ctx.config.cards.publicBaseUrl;

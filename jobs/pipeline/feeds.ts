@@ -16,9 +16,9 @@ export interface FeedView {
 
 const NO_FILTERS: FeedFilters = { categories: [], include: [], exclude: [] };
 
-export function feedView(config: HeraldConfig, store: Store, feedId: string): FeedView | null {
+export async function feedView(config: HeraldConfig, store: Store, feedId: string): Promise<FeedView | null> {
   const configured = config.feeds.find((f) => f.id === feedId);
-  const stored = store.getFeed(feedId);
+  const stored = await store.getFeed(feedId);
   if (configured) return fromConfig(configured, stored?.paused ?? configured.paused);
   if (!stored) return null;
   const c = stored.config as Partial<FeedConfig> & { filters?: FeedFilters };
@@ -48,10 +48,10 @@ function fromConfig(feed: FeedConfig, paused: boolean): FeedView {
 }
 
 /** Config feeds and destinations are mirrored into the store, so first-run state and delivery rows have something to point at. */
-export function syncConfigToStore(config: HeraldConfig, store: Store): void {
-  for (const d of config.destinations) store.upsertDestination({ id: d.id, type: d.type, config: { ...d } });
+export async function syncConfigToStore(config: HeraldConfig, store: Store): Promise<void> {
+  for (const d of config.destinations) await store.upsertDestination({ id: d.id, type: d.type, config: { ...d } });
   for (const f of config.feeds) {
     const { destinations, ...rest } = f;
-    store.upsertFeed({ id: f.id, type: f.type, config: rest, destinationIds: destinations });
+    await store.upsertFeed({ id: f.id, type: f.type, config: rest, destinationIds: destinations });
   }
 }

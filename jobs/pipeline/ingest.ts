@@ -28,7 +28,7 @@ export type IngestOutcome =
  * deterministic ids, and deliveries already made are not queued again.
  */
 export async function processIngest(data: IngestJobData, ctx: PipelineContext, jobId?: string): Promise<IngestOutcome> {
-  const feed = feedView(ctx.config, ctx.store, data.feedId);
+  const feed = await feedView(ctx.config, ctx.store, data.feedId);
   if (!feed) throw new UnrecoverableError(`${data.input}: unknown feed '${data.feedId}'`);
   const log = ctx.log.child({ feedId: feed.id, input: data.input });
 
@@ -59,7 +59,7 @@ export async function processIngest(data: IngestJobData, ctx: PipelineContext, j
       return { status: "recorded", articleId: null };
     }
     if (error instanceof ArticleParseError) {
-      ctx.store.recordFeedError(feed.id, error.message);
+      await ctx.store.recordFeedError(feed.id, error.message);
       log.warn({ err: error.message }, "bad article input");
       throw new UnrecoverableError(error.message);
     }
@@ -76,14 +76,14 @@ export async function processIngest(data: IngestJobData, ctx: PipelineContext, j
     return { status: "filtered", articleId: article.id };
   }
 
-  const { version, changed, stale } = ctx.store.upsertArticle(article, feed.id);
+  const { version, changed, stale } = await ctx.store.upsertArticle(article, feed.id);
   if (stale) {
     // An old version arriving late (a replay, a stale mirror) must not undo a correction: nothing is queued.
     log.warn({ articleId: article.id, version, stale: stale.kind, reason: stale.reason }, "older article version ignored");
     return { status: "stale", articleId: article.id, version, reason: stale.reason };
   }
   const card = await ensureCard(article, ctx, log);
-  const jobs = fanOut(article.id, version, feed.destinations, ctx);
+  const jobs = await fanOut(article.id, version, feed.destinations, ctx);
   if (jobs.length) await ctx.deliverQueue.addBulk(jobs.map((data) => ({ name: "deliver", data, opts: { jobId: deliverJobId(data) } })));
   log.info({ articleId: article.id, version, changed, queued: jobs.length, card }, "article ingested");
   return { status: "stored", articleId: article.id, version, changed, queued: jobs.length, card };
@@ -140,12 +140,12 @@ async function ensureCard(article: Article, ctx: PipelineContext, log: PipelineC
   const data = cardDataFromArticle(article);
   if (!data) return false;
   const key = cardKey(data);
-  if (ctx.store.getCard(key)) return true;
+  if (await ctx.store.getCard(key)) return true;
   const renderer = await ctx.renderer();
   if (!renderer) return false;
   try {
     const rendered = await renderer.render(data);
-    ctx.store.putCard(key, rendered.png);
+    await ctx.store.putCard(key, rendered.png);
     return true;
   } catch (error) {
     // A card is an extra: the news goes out without it rather than not at all.
@@ -154,10 +154,10 @@ async function ensureCard(article: Article, ctx: PipelineContext, log: PipelineC
   }
 }
 
-function fanOut(articleId: string, version: number, destinations: string[], ctx: PipelineContext): DeliverJobData[] {
+async function fanOut(articleId: string, version: number, destinations: string[], ctx: PipelineContext): Promise<DeliverJobData[]> {
   const jobs: DeliverJobData[] = [];
   for (const destinationId of destinations) {
-    const existing = ctx.store.recordDeliveryPending(articleId, version, destinationId);
+    const existing = await ctx.store.recordDeliveryPending(articleId, version, destinationId);
     if (existing.state === "delivered" || existing.permanentFailure) continue;
     jobs.push({ articleId, version, destinationId });
   }

@@ -8,9 +8,9 @@ export const PRUNE_CARDS_JOB = "prune-cards";
 export const PRUNE_CARDS_EVERY_MS = 24 * 60 * 60_000;
 
 /** Deletes cards no article version of the last `cards.retentionDays` uses; returns how many. */
-export function pruneCards(ctx: Pick<PipelineContext, "config" | "store" | "log">, now = Date.now()): number {
+export async function pruneCards(ctx: Pick<PipelineContext, "config" | "store" | "log">, now = Date.now()): Promise<number> {
   const cutoff = new Date(now - ctx.config.cards.retentionDays * 24 * 60 * 60_000).toISOString();
-  const pruned = ctx.store.pruneUnusedCardsBefore(cutoff, (article) => {
+  const pruned = await ctx.store.pruneUnusedCardsBefore(cutoff, (article) => {
     const data = cardDataFromArticle(article);
     return data ? cardKey(data) : null;
   });

@@ -98,9 +98,12 @@ export class DirectoryWatcher {
       return this.scanning;
     }
     this.scanning = this.scanOnce()
-      .catch((error) => {
+      .catch(async (error) => {
         this.log.error({ feedId: this.feed.id, err: (error as Error).message }, "folder scan failed");
-        this.store.recordFeedError(this.feed.id, `scan of ${this.feed.path} failed: ${(error as Error).message}`);
+        // The store may be what failed: recording the reason must not turn into an unhandled rejection.
+        await this.store
+          .recordFeedError(this.feed.id, `scan of ${this.feed.path} failed: ${(error as Error).message}`)
+          .catch((recordError: Error) => this.log.warn({ feedId: this.feed.id, err: recordError.message }, "could not record the scan failure"));
       })
       .finally(() => {
         this.scanning = null;
@@ -115,14 +118,14 @@ export class DirectoryWatcher {
   private async scanOnce(): Promise<void> {
     const site = siteOfFolder(this.feed.path, this.feed.site ?? null, this.log, this.feed.id);
     const files = await listPosts(this.feed.path, postExtensions(site));
-    const firstRun = !this.store.isFirstRunDone(this.feed.id);
+    const firstRun = !await this.store.isFirstRunDone(this.feed.id);
     const changed: { key: string; file: string; raw: string; hash: string; mtime: number }[] = [];
     for (const file of files) {
       const bytes = await readFile(file).catch(() => null);
       if (!bytes) continue; // vanished between listing and reading
       const key = relative(this.feed.path, file);
       const hash = createHash("sha256").update(bytes).digest("hex");
-      if (this.store.getItemHash(this.feed.id, key) === hash) continue;
+      if (await this.store.getItemHash(this.feed.id, key) === hash) continue;
       const mtime = (await stat(file).catch(() => null))?.mtimeMs ?? 0;
       changed.push({ key, file, raw: postText(bytes), hash, mtime });
     }
@@ -137,10 +140,10 @@ export class DirectoryWatcher {
         // What the first scan finds is already out, except posts not yet due: those are checked, and scheduled.
         await this.queue.add("ingest", { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw, scheduleOnly: true }, { jobId: `${jobId}.first` });
       }
-      this.store.markItemSeen(this.feed.id, item.key, item.hash);
+      await this.store.markItemSeen(this.feed.id, item.key, item.hash);
     }
     if (firstRun) {
-      this.store.markFirstRunDone(this.feed.id);
+      await this.store.markFirstRunDone(this.feed.id);
       this.log.info({ feedId: this.feed.id, seen: changed.length, posted: post.size }, "first scan: existing posts recorded, not posted");
     } else if (changed.length) {
       this.log.info({ feedId: this.feed.id, queued: changed.length }, "new or changed posts queued");

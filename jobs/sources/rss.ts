@@ -19,7 +19,7 @@ export type PollOutcome =
  * never blocks other feeds.
  */
 export async function processPoll(data: PollJobData, ctx: PipelineContext): Promise<PollOutcome> {
-  const feed = ctx.store.getFeed(data.feedId);
+  const feed = await ctx.store.getFeed(data.feedId);
   const configured = ctx.config.feeds.find((f) => f.id === data.feedId);
   const url = (configured as Extract<FeedConfig, { type: "rss" }> | undefined)?.url ?? (feed?.config.url as string | undefined);
   if (!feed || !url) return { status: "skipped", reason: "feed no longer exists" };
@@ -36,13 +36,13 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
     });
   } catch (error) {
     const message = (error as Error).message;
-    ctx.store.recordFeedError(feed.id, message);
+    await ctx.store.recordFeedError(feed.id, message);
     log.warn({ err: message }, "feed fetch failed");
     if (error instanceof FetchError && error.retryable) throw error;
     return { status: "error", error: message };
   }
   if (result.status === 304 || !result.body) {
-    ctx.store.recordFeedError(feed.id, null);
+    await ctx.store.recordFeedError(feed.id, null);
     return { status: "not-modified" };
   }
 
@@ -54,13 +54,14 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
     siteLink = parsed.link;
   } catch (error) {
     const message = error instanceof FeedParseError ? error.message : `${feed.id}: ${(error as Error).message}`;
-    ctx.store.recordFeedError(feed.id, message);
+    await ctx.store.recordFeedError(feed.id, message);
     log.warn({ err: message }, "feed parse failed");
     return { status: "error", error: message };
   }
 
   const firstRun = !feed.firstRunDoneAt;
-  const fresh = items.filter((item) => ctx.store.getItemHash(feed.id, item.key) !== itemHash(item));
+  const fresh: typeof items = [];
+  for (const item of items) if ((await ctx.store.getItemHash(feed.id, item.key)) !== itemHash(item)) fresh.push(item);
   const newestFirst = [...fresh].sort((a, b) => (b.date ?? "").localeCompare(a.date ?? ""));
   const backfill = configured?.backfill ?? (typeof feed.config.backfill === "number" ? feed.config.backfill : 0);
   const wanted = firstRun ? [...itemsToPostOnFirstRun(newestFirst, backfill)] : newestFirst;
@@ -92,11 +93,11 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
         { jobId: `${feed.id}.${sha(item.key)}.${hash.slice(0, 16)}` },
       );
     }
-    ctx.store.markItemSeen(feed.id, item.key, hash);
+    await ctx.store.markItemSeen(feed.id, item.key, hash);
   }
-  ctx.store.saveFeedHttpCache(feed.id, { etag: result.etag, lastModified: result.lastModified });
-  ctx.store.recordFeedError(feed.id, null);
-  if (firstRun) ctx.store.markFirstRunDone(feed.id);
+  await ctx.store.saveFeedHttpCache(feed.id, { etag: result.etag, lastModified: result.lastModified });
+  await ctx.store.recordFeedError(feed.id, null);
+  if (firstRun) await ctx.store.markFirstRunDone(feed.id);
   if (heldBack > 0) {
     log.warn({ items: items.length, queued: toPost.size, heldBack, itemsPerPoll: cap, firstRun, site: siteLink }, `feed polled; ${heldBack} new items held back (limits.itemsPerPoll is ${cap})`);
   } else {

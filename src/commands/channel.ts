@@ -2,16 +2,17 @@ import type { FeedRecord } from "../store/index.ts";
 import type { CommandContext } from "./types.ts";
 
 /** The destination ids that deliver to the channel the command was typed in. */
-export function channelDestinations(ctx: CommandContext): string[] {
+export async function channelDestinations(ctx: CommandContext): Promise<string[]> {
   const { platform, channelId } = ctx.request;
-  return [...new Set(ctx.services.destinationsFor(platform, channelId))];
+  return [...new Set(await ctx.services.destinationsFor(platform, channelId))];
 }
 
 /** Feeds posting to this channel (through any of its destinations), by id. */
-export function channelFeeds(ctx: CommandContext, destinationIds = channelDestinations(ctx)): FeedRecord[] {
+export async function channelFeeds(ctx: CommandContext, destinations?: string[]): Promise<FeedRecord[]> {
+  const destinationIds = destinations ?? (await channelDestinations(ctx));
   const byId = new Map<string, FeedRecord>();
   for (const destinationId of destinationIds) {
-    for (const feed of ctx.services.store.listFeeds({ destinationId })) byId.set(feed.id, feed);
+    for (const feed of await ctx.services.store.listFeeds({ destinationId })) byId.set(feed.id, feed);
   }
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -1,15 +1,16 @@
 import type { CommandReply } from "../chat/types.ts";
 import { FeedParseError, type ParsedFeed, parseFeed } from "../feed/parse.ts";
+import type { Language } from "../i18n/index.ts";
 import { FetchError, type FetchResult, fetchFeed } from "../net/fetch.ts";
 import { redactUrl } from "../net/redact.ts";
 import { assertPublicAddress, assertPublicHttpUrl, UnsafeUrlError } from "../net/ssrf.ts";
 import type { FeedRecord } from "../store/index.ts";
 import { truncate } from "../text/truncate.ts";
-import { channelFeeds } from "./channel.ts";
+import { channelDestinations, channelFeeds } from "./channel.ts";
 import { newFeedId } from "./feed-id.ts";
 import { notifyFeedsChanged } from "./feeds-changed.ts";
 import { code, oneLine, paragraph, reply, say, sayReply } from "./reply.ts";
-import { type CommandContext, DEFAULT_FEED_LIMITS } from "./types.ts";
+import { type CommandContext, DEFAULT_FEED_LIMITS, type FeedLimits } from "./types.ts";
 
 /** Poll interval of chat-added feeds, as the config's default: 5 minutes. */
 export const CHAT_FEED_INTERVAL_MS = 300_000;
@@ -17,12 +18,8 @@ const MAX_URL_LENGTH = 2048;
 /** Feed titles become the source name on posts; a line, not a paragraph. */
 const MAX_NAME_LENGTH = 100;
 
-/** A refusal already phrased for the admin; thrown inside the store transaction to roll it back. */
-class Refusal extends Error {
-  constructor(readonly reply: CommandReply) {
-    super("refused");
-  }
-}
+/** What the atomic add answers when the random id it was given was taken meanwhile: pick another and try again. */
+const ID_TAKEN = Symbol("feed id taken");
 
 /**
  * `/feeds add <url>`: checks the address (http(s), public unless
@@ -48,9 +45,9 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
     if (error instanceof UnsafeUrlError) return sayReply(lang, "feeds.add.unsafe", { url: shown, reason: error.reason });
     throw error;
   }
-  const known = duplicateOf(ctx, [url.href]);
+  const known = await duplicateOf(ctx, [url.href]);
   if (known) return sayReply(lang, "feeds.add.duplicate", { url: shown, id: code(known.id) });
-  const full = limitReached(ctx);
+  const full = await limitReached(ctx);
   if (full) return full;
 
   const allowPrivate = services.allowPrivateFeedUrls;
@@ -68,32 +65,34 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
 
   const title = feed.title ? truncate(oneLine(feed.title), MAX_NAME_LENGTH) : "";
   const store = services.store;
-  const id = newFeedId(title, url.hostname, (candidate) => store.getFeed(candidate) !== null);
-  const destinationId = services.ensureDestination(request.platform, request.channelId);
-  try {
-    store.transaction(() => {
-      // Another admin may have added the same feed while this one was being fetched.
-      const again = duplicateOf(ctx, [url.href, result.finalUrl]);
-      if (again) throw new Refusal(sayReply(lang, "feeds.add.duplicate", { url: shown, id: code(again.id) }));
-      const fullNow = limitReached(ctx);
-      if (fullNow) throw new Refusal(fullNow);
-      store.upsertFeed({
-        id,
-        type: "rss",
-        config: {
-          url: url.href,
-          interval: CHAT_FEED_INTERVAL_MS,
-          addedBy: request.userId,
-          backfill: 0,
-          ...(title ? { name: title } : {}),
-        },
-        destinationIds: [destinationId],
-      });
+  const destinationId = await services.ensureDestination(request.platform, request.channelId);
+  const here = new Set([...(await channelDestinations(ctx)), destinationId]);
+  const limits = services.limits ?? DEFAULT_FEED_LIMITS;
+  const config = {
+    url: url.href,
+    interval: CHAT_FEED_INTERVAL_MS,
+    addedBy: request.userId,
+    backfill: 0,
+    ...(title ? { name: title } : {}),
+  };
+  let id = "";
+  let refusal: CommandReply | typeof ID_TAKEN | null = ID_TAKEN;
+  // Rechecked atomically with the insert, fleet-wide: another admin may have added the same feed, filled the
+  // channel, or taken the same random id while this one was being fetched.
+  for (let attempt = 0; refusal === ID_TAKEN && attempt < 3; attempt++) {
+    const taken = new Set((await store.listFeeds()).map((f) => f.id));
+    id = newFeedId(title, url.hostname, (candidate) => taken.has(candidate));
+    const candidateId = id;
+    refusal = await store.createFeedUnless({ id, type: "rss", config, destinationIds: [destinationId] }, (all) => {
+      if (all.some((f) => f.id === candidateId)) return ID_TAKEN;
+      const channel = all.filter((f) => f.destinationIds.some((d) => here.has(d)));
+      const again = duplicateIn(channel, [url.href, result.finalUrl]);
+      if (again) return sayReply(lang, "feeds.add.duplicate", { url: shown, id: code(again.id) });
+      return limitRefusal(lang, limits, channel.length, all.length);
     });
-  } catch (error) {
-    if (error instanceof Refusal) return error.reply;
-    throw error;
   }
+  if (refusal === ID_TAKEN) throw new Error(`no free feed id found for ${url.hostname}`);
+  if (refusal) return refusal;
   await notifyFeedsChanged(ctx, id);
   return reply([
     paragraph(say(lang, "feeds.add.done", { id: code(id), title: title || url.hostname })),
@@ -102,14 +101,17 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
 }
 
 /** The refusal when this channel, or Herald as a whole, already has as many feeds as allowed; else null. */
-function limitReached(ctx: CommandContext): CommandReply | null {
+async function limitReached(ctx: CommandContext): Promise<CommandReply | null> {
   const { lang, services } = ctx;
-  const limits = services.limits ?? DEFAULT_FEED_LIMITS;
-  const here = channelFeeds(ctx).length;
+  const here = (await channelFeeds(ctx)).length;
+  const total = (await services.store.listFeeds()).length;
+  return limitRefusal(lang, services.limits ?? DEFAULT_FEED_LIMITS, here, total);
+}
+
+function limitRefusal(lang: Language, limits: FeedLimits, here: number, total: number): CommandReply | null {
   if (here >= limits.feedsPerChannel) {
     return sayReply(lang, "feeds.add.channelLimit", { count: here, max: limits.feedsPerChannel, remove: code("/feeds remove <id>") });
   }
-  const total = services.store.listFeeds().length;
   if (total >= limits.feeds) return sayReply(lang, "feeds.add.totalLimit", { count: total, max: limits.feeds });
   return null;
 }
@@ -156,9 +158,13 @@ function reasonOf(error: FetchError): string {
 }
 
 /** The feed of this channel that already fetches one of `urls`, if any. */
-function duplicateOf(ctx: CommandContext, urls: string[]): FeedRecord | null {
+async function duplicateOf(ctx: CommandContext, urls: string[]): Promise<FeedRecord | null> {
+  return duplicateIn(await channelFeeds(ctx), urls);
+}
+
+function duplicateIn(feeds: readonly FeedRecord[], urls: string[]): FeedRecord | null {
   const wanted = new Set(urls.map(normalizeUrl));
-  return channelFeeds(ctx).find((feed) => typeof feed.config.url === "string" && wanted.has(normalizeUrl(feed.config.url))) ?? null;
+  return feeds.find((feed) => typeof feed.config.url === "string" && wanted.has(normalizeUrl(feed.config.url))) ?? null;
 }
 
 function normalizeUrl(value: string): string {

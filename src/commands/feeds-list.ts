@@ -19,15 +19,15 @@ const ERROR_LENGTH = 300;
  * the bot was removed or lost permissions), then every feed posting to this
  * channel with its address, state, last check and last error.
  */
-export function feedsList(ctx: CommandContext): CommandReply {
+export async function feedsList(ctx: CommandContext): Promise<CommandReply> {
   const { lang } = ctx;
-  const destinationIds = channelDestinations(ctx);
+  const destinationIds = await channelDestinations(ctx);
   const blocks: Block[] = [];
   for (const id of destinationIds) {
-    const reason = ctx.services.store.getDestination(id)?.flaggedReason;
+    const reason = (await ctx.services.store.getDestination(id))?.flaggedReason;
     if (reason) blocks.push(paragraph([strong(...say(lang, "feeds.list.flagged", { reason: remoteText(reason) }))]));
   }
-  const feeds = channelFeeds(ctx, destinationIds);
+  const feeds = await channelFeeds(ctx, destinationIds);
   if (feeds.length === 0) {
     blocks.push(paragraph(say(lang, "feeds.list.none", { example: code("/feeds add <url>") })));
     return reply(blocks);

@@ -12,14 +12,14 @@ type Found = { feed: FeedRecord; here: Set<string> };
  * other channels are answered exactly like ids that do not exist, so one
  * server's admins learn nothing about another's feeds.
  */
-function channelFeed(ctx: CommandContext, subcommand: string): Found | { reply: CommandReply } {
+async function channelFeed(ctx: CommandContext, subcommand: string): Promise<Found | { reply: CommandReply }> {
   const { lang } = ctx;
   const list = code("/feeds list");
   const id = (ctx.request.options.id ?? "").trim();
   if (id === "") return { reply: sayReply(lang, "feeds.missingId", { example: code(`/feeds ${subcommand} <id>`), list }) };
   const store = ctx.services.store;
-  const feed = store.getFeed(id) ?? store.getFeed(id.toLowerCase());
-  const here = new Set(channelDestinations(ctx));
+  const feed = await store.getFeed(id) ?? await store.getFeed(id.toLowerCase());
+  const here = new Set(await channelDestinations(ctx));
   if (!feed?.destinationIds.some((destination) => here.has(destination))) {
     return { reply: sayReply(lang, "feeds.unknown", { id: code(id), list }) };
   }
@@ -32,16 +32,16 @@ function channelFeed(ctx: CommandContext, subcommand: string): Found | { reply: 
  * elsewhere is only detached from this channel.
  */
 export async function feedsRemove(ctx: CommandContext): Promise<CommandReply> {
-  const found = channelFeed(ctx, "remove");
+  const found = await channelFeed(ctx, "remove");
   if ("reply" in found) return found.reply;
   const { feed, here } = found;
   const { lang, services } = ctx;
   if (!isChatFeed(feed)) return sayReply(lang, "feeds.remove.config", { id: code(feed.id) });
   const elsewhere = feed.destinationIds.filter((destination) => !here.has(destination));
   if (elsewhere.length > 0) {
-    services.store.upsertFeed({ id: feed.id, type: feed.type, config: feed.config, destinationIds: elsewhere });
+    await services.store.upsertFeed({ id: feed.id, type: feed.type, config: feed.config, destinationIds: elsewhere });
   } else {
-    services.store.removeFeed(feed.id);
+    await services.store.removeFeed(feed.id);
   }
   await notifyFeedsChanged(ctx, feed.id);
   return sayReply(lang, "feeds.remove.done", { id: code(feed.id) });
@@ -54,14 +54,14 @@ export async function feedsRemove(ctx: CommandContext): Promise<CommandReply> {
  * here would silence it there too.
  */
 export async function feedsSetPaused(ctx: CommandContext, paused: boolean): Promise<CommandReply> {
-  const found = channelFeed(ctx, paused ? "pause" : "resume");
+  const found = await channelFeed(ctx, paused ? "pause" : "resume");
   if ("reply" in found) return found.reply;
   const { feed, here } = found;
   const { lang, services } = ctx;
   const id = code(feed.id);
   if (feed.destinationIds.some((destination) => !here.has(destination))) return sayReply(lang, "feeds.shared", { id });
   if (feed.paused === paused) return sayReply(lang, paused ? "feeds.pause.already" : "feeds.resume.already", { id });
-  services.store.setFeedPaused(feed.id, paused);
+  await services.store.setFeedPaused(feed.id, paused);
   await notifyFeedsChanged(ctx, feed.id);
   return paused
     ? sayReply(lang, "feeds.pause.done", { id, resume: code(`/feeds resume ${feed.id}`) })

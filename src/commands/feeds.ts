@@ -11,7 +11,7 @@ export async function runFeeds(ctx: CommandContext): Promise<CommandReply> {
   if (!(await ctx.request.isAdmin())) return sayReply(ctx.lang, "feeds.notAdmin");
   switch (ctx.request.subcommand?.trim().toLowerCase()) {
     case "list":
-      return feedsList(ctx);
+      return await feedsList(ctx);
     case "add":
       return feedsAdd(ctx);
     case "remove":

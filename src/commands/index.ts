@@ -34,7 +34,7 @@ export async function runCommand(request: CommandRequest, services: CommandServi
   try {
     switch (request.command) {
       case "news":
-        return runNews(ctx);
+        return await runNews(ctx);
       case "feeds":
         return await runFeeds(ctx);
       default:

@@ -6,15 +6,15 @@ import type { CommandContext } from "./types.ts";
 import { LATEST_DEFAULT, LATEST_MAX, LATEST_MIN } from "./usage.ts";
 
 /** `/news latest [count]`: the newest articles from the feeds that post to this channel. */
-export function newsLatest(ctx: CommandContext): CommandReply {
+export async function newsLatest(ctx: CommandContext): Promise<CommandReply> {
   const { lang } = ctx;
   const raw = (ctx.request.options.count ?? "").trim();
   const count = raw === "" ? LATEST_DEFAULT : parseCount(raw);
   if (count === null) return sayReply(lang, "latest.badCount", { min: LATEST_MIN, max: LATEST_MAX, value: raw });
 
-  const feeds = channelFeeds(ctx);
+  const feeds = await channelFeeds(ctx);
   if (feeds.length === 0) return sayReply(lang, "news.noFeeds", { example: code("/feeds add <url>") });
-  const stored = ctx.services.store.latestArticles({ feedIds: feeds.map((feed) => feed.id), limit: count });
+  const stored = await ctx.services.store.latestArticles({ feedIds: feeds.map((feed) => feed.id), limit: count });
   if (stored.length === 0) return sayReply(lang, "latest.none");
   return reply([
     paragraph(say(lang, "latest.header")),

@@ -1,6 +1,6 @@
 import type { Inline } from "../article/types.ts";
 import type { CommandReply } from "../chat/types.ts";
-import { MAX_QUERY_LENGTH, SearchQueryError } from "../store/index.ts";
+import { MAX_QUERY_LENGTH, type SearchHit, SearchQueryError } from "../store/index.ts";
 import { articleLine } from "./article-line.ts";
 import { channelFeeds } from "./channel.ts";
 import { code, oneLine, paragraph, reply, say, sayReply, text } from "./reply.ts";
@@ -14,18 +14,18 @@ export const SEARCH_RESULTS = 5;
  * a member finds what was posted here; a channel without feeds has nothing
  * to search (other servers' feeds are theirs) and says so.
  */
-export function newsSearch(ctx: CommandContext): CommandReply {
+export async function newsSearch(ctx: CommandContext): Promise<CommandReply> {
   const { lang } = ctx;
   const query = (ctx.request.options.query ?? "").trim();
   if (query === "") return sayReply(lang, "search.empty", { example: code("/news search 장애") });
   const length = Array.from(query).length;
   if (length > MAX_QUERY_LENGTH) return sayReply(lang, "search.tooLong", { length, max: MAX_QUERY_LENGTH });
 
-  const feeds = channelFeeds(ctx);
+  const feeds = await channelFeeds(ctx);
   if (feeds.length === 0) return sayReply(lang, "news.noFeeds", { example: code("/feeds add <url>") });
-  let hits: ReturnType<typeof ctx.services.store.searchArticles>;
+  let hits: SearchHit[];
   try {
-    hits = ctx.services.store.searchArticles(query, { limit: SEARCH_RESULTS, feedIds: feeds.map((feed) => feed.id) });
+    hits = await ctx.services.store.searchArticles(query, { limit: SEARCH_RESULTS, feedIds: feeds.map((feed) => feed.id) });
   } catch (error) {
     // The store's own wording names the problem ("has no letters or digits to search for") and is safe to show.
     if (error instanceof SearchQueryError) return sayReply(lang, "search.invalid", { reason: error.message });

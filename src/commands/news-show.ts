@@ -21,17 +21,17 @@ const MAX_REF_LENGTH = 2048;
  * shown without one. Only articles of the feeds that post to this channel
  * are found: a channel never reads what other servers' feeds brought in.
  */
-export function newsShow(ctx: CommandContext): CommandReply {
+export async function newsShow(ctx: CommandContext): Promise<CommandReply> {
   const { lang } = ctx;
   const ref = (ctx.request.options.article ?? "").trim();
   if (ref === "") return sayReply(lang, "show.missing", { example: code("/news show https://news.example/2026/10/14/outage") });
-  const feeds = channelFeeds(ctx);
+  const feeds = await channelFeeds(ctx);
   if (feeds.length === 0) return sayReply(lang, "news.noFeeds", { example: code("/feeds add <url>") });
   const feedIds = feeds.map((feed) => feed.id);
-  const stored = ref.length <= MAX_REF_LENGTH ? ctx.services.store.findArticleByIdOrUrl(ref, { feedIds }) : null;
+  const stored = ref.length <= MAX_REF_LENGTH ? await ctx.services.store.findArticleByIdOrUrl(ref, { feedIds }) : null;
   if (!stored) return sayReply(lang, "show.notFound", { ref: truncate(ref, 200) });
 
-  const card = cachedCard(ctx, stored.article);
+  const card = await cachedCard(ctx, stored.article);
   const message = buildMessage(stored.article, {
     detail: "full",
     card: card?.ref ?? null,
@@ -41,10 +41,10 @@ export function newsShow(ctx: CommandContext): CommandReply {
   return reply([], { message, card: card?.file ?? null });
 }
 
-function cachedCard(ctx: CommandContext, article: Article): { ref: CardRef; file: CardFile } | null {
+async function cachedCard(ctx: CommandContext, article: Article): Promise<{ ref: CardRef; file: CardFile } | null> {
   const data = cardDataFromArticle(article);
   if (!data) return null;
-  const png = ctx.services.store.getCard(cardKey(data));
+  const png = await ctx.services.store.getCard(cardKey(data));
   if (!png) return null;
   try {
     const { width, height } = pngSize(png);

@@ -6,14 +6,14 @@ import type { CommandContext } from "./types.ts";
 import { usageReply } from "./usage.ts";
 
 /** `/news …`: anyone in the channel. */
-export function runNews(ctx: CommandContext): CommandReply {
+export async function runNews(ctx: CommandContext): Promise<CommandReply> {
   switch (ctx.request.subcommand?.trim().toLowerCase()) {
     case "latest":
-      return newsLatest(ctx);
+      return await newsLatest(ctx);
     case "search":
-      return newsSearch(ctx);
+      return await newsSearch(ctx);
     case "show":
-      return newsShow(ctx);
+      return await newsShow(ctx);
     default:
       return usageReply(ctx.lang, "news", ctx.request.subcommand);
   }

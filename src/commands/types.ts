@@ -18,13 +18,13 @@ export interface CommandServices {
    * channelId/channel/chatId equals the channel, plus store destinations
    * created from chat (see {@link ensureDestination}).
    */
-  destinationsFor(platform: ChatPlatform, channelId: string): string[];
+  destinationsFor(platform: ChatPlatform, channelId: string): Promise<string[]>;
   /**
    * Creates (or returns) the store destination for a channel, so `/feeds add`
    * works in any channel, e.g. id `${platform}-${channelId}`. Must return a
    * destination that is stored and that `destinationsFor` lists from then on.
    */
-  ensureDestination(platform: ChatPlatform, channelId: string): string;
+  ensureDestination(platform: ChatPlatform, channelId: string): Promise<string>;
   /** Called after a feed was added, resumed, removed or paused, so the scheduler can (un)schedule polling. */
   onFeedsChanged(): Promise<void>;
   /** Lets `/feeds add` fetch loopback/private/CGNAT addresses (self-hosted feeds, tests). Never link-local or metadata. */

@@ -25,8 +25,8 @@ export type {
   LatestArticlesOptions,
   SearchHit,
   SearchOptions,
-  StoredArticle,
   Store,
+  StoredArticle,
   UpsertArticleResult,
 } from "./contract.ts";
 export { SearchQueryError, StoreError } from "./errors.ts";

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Article } from "../../article/types.ts";
-import { nowIso } from "../time.ts";
 import type { CardStore, Synchronous } from "../contract.ts";
+import { nowIso } from "../time.ts";
 
 export function createCardStore(db: Database.Database): Synchronous<CardStore> {
   const get = db.prepare<[string], { png: Buffer }>("SELECT png FROM cards WHERE key = ?");
