@@ -6,25 +6,18 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePost } from "../src/article/index.ts";
-import { openStore, type Store } from "../src/store/index.ts";
 import { marketArticle } from "./fixtures/store/articles.ts";
-import { tempDbDir } from "./fixtures/store/temp-store.ts";
 import { seedPath } from "./helpers/paths.ts";
+import { freshStorePerTest, STORE_BACKENDS } from "./helpers/store-backends.ts";
 
-describe("searchArticles: the reference post, parsed by Herald's own parser", () => {
-  let temp: ReturnType<typeof tempDbDir>;
-  let store: Store;
+describe.each(STORE_BACKENDS)("$name store, searchArticles: the reference post, parsed by Herald's own parser", (backend) => {
+  const current = freshStorePerTest(backend, { beforeEach, afterEach });
   beforeEach(async () => {
-    temp = tempDbDir();
-    store = await openStore({ path: temp.dbPath });
-    await store.upsertArticle(marketArticle(), null);
-  });
-  afterEach(async () => {
-    await store.close();
-    temp.cleanup();
+    await current().store.upsertArticle(marketArticle(), null);
   });
 
   it("finds it by 장애, 아웃룩, Azure and 애저 네트워킹", async () => {
+    const { store } = current();
     const ids = async (query: string) => (await store.searchArticles(query)).map((hit) => hit.article.id);
     const seed = parsePost(readFileSync(seedPath), seedPath, { baseUrl: "https://newsdao.kr" });
     await store.upsertArticle(seed, null);
