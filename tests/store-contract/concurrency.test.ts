@@ -68,6 +68,19 @@ describe.each(STORE_BACKENDS)("$name store: two stores on one database at once",
     }
   });
 
+  it("a delivery recorded by many workers at once is one row, and every one of them gets it back", async () => {
+    await stores[0].upsertDestination({ id: "d", type: "discord", config: {} });
+    await stores[0].upsertArticle(outageArticle(), null);
+    for (let round = 0; round < 5; round++) {
+      const version = (await stores[0].upsertArticle(outageArticle({ title: `판 ${round}` }), null)).version;
+      const recorded = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => either(i).recordDeliveryPending("ms-outlook-outage", version, "d")),
+      );
+      expect(new Set(recorded.map((d) => `${d.version}/${d.state}/${d.createdAt}`)).size).toBe(1);
+    }
+    expect((await stores[1].countByState()).pending).toBe(5);
+  });
+
   it("two sends of one delivery started at once both find it sendable, and attempts count both", async () => {
     await stores[0].upsertDestination({ id: "d", type: "discord", config: {} });
     await stores[0].upsertArticle(outageArticle(), null);

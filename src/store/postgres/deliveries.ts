@@ -20,10 +20,14 @@ const KEY = "article_id = $1 AND version = $2 AND destination_id = $3";
 
 const get = statement<DeliveryRow>("deliveries.get", `SELECT ${COLUMNS} FROM deliveries WHERE ${KEY}`);
 const getForUpdate = statement<DeliveryRow>("deliveries.get-for-update", `SELECT ${COLUMNS} FROM deliveries WHERE ${KEY} FOR UPDATE`);
-const insert = statement(
+// Usually one round trip: the new row, or the one already there. The SELECT sees the table as the statement
+// began, so a row another transaction inserted meanwhile (the INSERT waited for it) is read again afterwards.
+const insert = statement<DeliveryRow>(
   "deliveries.insert",
-  `INSERT INTO deliveries (article_id, version, destination_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-   ON CONFLICT (article_id, version, destination_id) DO NOTHING`,
+  `WITH inserted AS (
+     INSERT INTO deliveries (article_id, version, destination_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+     ON CONFLICT (article_id, version, destination_id) DO NOTHING RETURNING ${COLUMNS})
+   SELECT * FROM inserted UNION ALL SELECT ${COLUMNS} FROM deliveries WHERE ${KEY} AND NOT EXISTS (SELECT 1 FROM inserted)`,
 );
 const toSending = statement<DeliveryRow>(
   "deliveries.to-sending",
@@ -86,11 +90,11 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
     async recordDeliveryPending(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
       try {
-        await insert.run(pool, [...keyValues(key), nowIso()]);
+        const row = (await insert.first(pool, [...keyValues(key), nowIso()])) ?? (await get.first(pool, keyValues(key)));
+        return changed(key, row);
       } catch (error) {
         throw recordDeliveryError(key, error);
       }
-      return changed(key, await get.first(pool, keyValues(key)));
     },
     markSending: (articleId, version, destinationId) =>
       transaction(pool, async (client) => {

@@ -32,23 +32,47 @@ export function statement<Row extends pg.QueryResultRow = pg.QueryResultRow>(nam
 }
 
 /**
+ * SQLSTATEs after which the whole transaction can simply run again: another
+ * transaction won a deadlock (e.g. a feed removed while one of its articles
+ * is stored) or a serialization conflict.
+ */
+const RETRYABLE = new Set(["40P01", "40001"]);
+const ATTEMPTS = 3;
+
+/**
  * Runs `work` in one transaction on one client: committed when it resolves,
- * rolled back when it throws. Row locks taken inside (`FOR UPDATE`, advisory
- * xact locks) are what make read-then-write steps safe across processes.
+ * rolled back when it throws (and run again, up to {@link ATTEMPTS} times,
+ * when PostgreSQL aborted it as a deadlock victim). Row locks taken inside
+ * (`FOR UPDATE`, advisory xact locks) are what make read-then-write steps
+ * safe across processes. `work` must have no effect outside the database.
  */
 export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transactionOnce(pool, work);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= ATTEMPTS || typeof code !== "string" || !RETRYABLE.has(code)) throw error;
+    }
+  }
+}
+
+async function transactionOnce<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query("BEGIN");
     const result = await work(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    // A broken connection cannot roll back; releasing it with the error below discards it instead.
-    await client.query("ROLLBACK").catch(() => undefined);
+    await client.query("ROLLBACK").catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
     throw error;
   } finally {
-    client.release();
+    // A connection that cannot even roll back is discarded rather than handed to the next caller.
+    client.release(broken);
   }
 }
 
