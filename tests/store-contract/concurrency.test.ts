@@ -81,6 +81,20 @@ describe.each(STORE_BACKENDS)("$name store: two stores on one database at once",
     expect((await stores[1].countByState()).pending).toBe(5);
   });
 
+  it("a feed removed while one of its articles is stored: the removal happens, the article is stored or refused", async () => {
+    for (let round = 0; round < 10; round++) {
+      await stores[0].upsertFeed({ id: "wire", type: "rss", config: {}, destinationIds: [] });
+      await stores[0].upsertArticle(outageArticle(), "wire");
+      const [stored, removed] = await Promise.allSettled([
+        stores[0].upsertArticle(outageArticle({ title: `정정 ${round}` }), "wire"),
+        stores[1].removeFeed("wire"),
+      ]);
+      expect(removed).toEqual({ status: "fulfilled", value: true });
+      if (stored.status === "rejected") expect(String(stored.reason)).toMatch(/feed wire is not stored/);
+      expect((await stores[1].getArticle("ms-outlook-outage"))?.feedId).toBeNull();
+    }
+  });
+
   it("two sends of one delivery started at once both find it sendable, and attempts count both", async () => {
     await stores[0].upsertDestination({ id: "d", type: "discord", config: {} });
     await stores[0].upsertArticle(outageArticle(), null);
