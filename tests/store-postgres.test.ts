@@ -10,7 +10,10 @@ import { createPgDatabase, pgUrlFor } from "./helpers/store-backends.ts";
 type Db = Awaited<ReturnType<typeof createPgDatabase>>;
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  // Stores close before their databases are dropped, and every cleanup runs even when one fails.
+  const failures: unknown[] = [];
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => failures.push(error));
+  if (failures.length > 0) throw failures[0];
 });
 
 async function database(options = ""): Promise<Db> {
