@@ -1,17 +1,19 @@
 import type pg from "pg";
 import type { Delivery, DeliveryState, DeliveryStore } from "../contract.ts";
+import { StoreError } from "../errors.ts";
 import { type DeliveryRow, toDelivery } from "../rows.ts";
 import {
   checkLimit,
   type DeliveryKey,
   deliveryErrorText,
   deliveryNotRecorded,
+  describeDelivery,
   recordDeliveryError,
   refuseFailing,
   refuseSending,
 } from "../rules.ts";
 import { nowIso } from "../time.ts";
-import { type Queryable, statement, transaction } from "./pool.ts";
+import { statement } from "./pool.ts";
 
 const COLUMNS = `article_id, version, destination_id, state, attempts, last_error, permanent_failure,
   platform_message_id, created_at, updated_at, delivered_at`;
@@ -19,7 +21,6 @@ const COLUMNS = `article_id, version, destination_id, state, attempts, last_erro
 const KEY = "article_id = $1 AND version = $2 AND destination_id = $3";
 
 const get = statement<DeliveryRow>("deliveries.get", `SELECT ${COLUMNS} FROM deliveries WHERE ${KEY}`);
-const getForUpdate = statement<DeliveryRow>("deliveries.get-for-update", `SELECT ${COLUMNS} FROM deliveries WHERE ${KEY} FOR UPDATE`);
 // Usually one round trip: the new row, or the one already there. The SELECT sees the table as the statement
 // began, so a row another transaction inserted meanwhile (the INSERT waited for it) is read again afterwards.
 const insert = statement<DeliveryRow>(
@@ -29,9 +30,12 @@ const insert = statement<DeliveryRow>(
      ON CONFLICT (article_id, version, destination_id) DO NOTHING RETURNING ${COLUMNS})
    SELECT * FROM inserted UNION ALL SELECT ${COLUMNS} FROM deliveries WHERE ${KEY} AND NOT EXISTS (SELECT 1 FROM inserted)`,
 );
+// Transitions are conditional UPDATEs: PostgreSQL re-checks the WHERE against the newest row when a concurrent
+// writer commits first, so check and change are one atomic step. The conditions are rules.ts's refusals in SQL.
 const toSending = statement<DeliveryRow>(
   "deliveries.to-sending",
-  `UPDATE deliveries SET state = 'sending', updated_at = $4 WHERE ${KEY} RETURNING ${COLUMNS}`,
+  `UPDATE deliveries SET state = 'sending', updated_at = $4
+   WHERE ${KEY} AND state <> 'delivered' AND NOT (state = 'failed' AND permanent_failure) RETURNING ${COLUMNS}`,
 );
 const toDelivered = statement<DeliveryRow>(
   "deliveries.to-delivered",
@@ -40,7 +44,8 @@ const toDelivered = statement<DeliveryRow>(
 );
 const toFailed = statement<DeliveryRow>(
   "deliveries.to-failed",
-  `UPDATE deliveries SET state = 'failed', last_error = $5, permanent_failure = $6, updated_at = $4 WHERE ${KEY} RETURNING ${COLUMNS}`,
+  `UPDATE deliveries SET state = 'failed', last_error = $5, permanent_failure = $6, updated_at = $4
+   WHERE ${KEY} AND state <> 'delivered' RETURNING ${COLUMNS}`,
 );
 const bump = statement<{ attempts: number }>(
   "deliveries.bump",
@@ -67,11 +72,29 @@ const counts = statement<{ state: DeliveryState; n: number }>(
 
 const keyValues = (key: DeliveryKey) => [key.articleId, key.version, key.destinationId];
 
-/** The row under a FOR UPDATE lock, so the check and the change below it see and make one state. */
-async function lockRow(client: Queryable, key: DeliveryKey): Promise<Delivery> {
-  const row = await getForUpdate.first(client, keyValues(key));
-  if (!row) throw deliveryNotRecorded(key);
-  return toDelivery(row);
+/** How many times a refused transition is tried again when the row turned out to allow it after all. */
+const TRANSITION_TRIES = 5;
+
+/**
+ * Runs a conditional transition; when it changes nothing, reads the row to
+ * say why (not recorded, or `refuse`'s reason). A row that allows the
+ * transition by the time it is read was changed in between: try again.
+ */
+async function transition(
+  pool: pg.Pool,
+  key: DeliveryKey,
+  update: () => Promise<DeliveryRow | null>,
+  refuse: (key: DeliveryKey, row: Delivery) => StoreError | null,
+): Promise<Delivery> {
+  for (let attempt = 1; ; attempt++) {
+    const row = await update();
+    if (row) return toDelivery(row);
+    const current = await get.first(pool, keyValues(key));
+    if (!current) throw deliveryNotRecorded(key);
+    const refusal = refuse(key, toDelivery(current));
+    if (refusal) throw refusal;
+    if (attempt >= TRANSITION_TRIES) throw new StoreError(`${describeDelivery(key)} kept changing under this update; try again`);
+  }
 }
 
 export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
@@ -96,24 +119,19 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
         throw recordDeliveryError(key, error);
       }
     },
-    markSending: (articleId, version, destinationId) =>
-      transaction(pool, async (client) => {
-        const key = keyOf(articleId, version, destinationId);
-        const refusal = refuseSending(key, await lockRow(client, key));
-        if (refusal) throw refusal;
-        return changed(key, await toSending.first(client, [...keyValues(key), nowIso()]));
-      }),
+    markSending(articleId, version, destinationId) {
+      const key = keyOf(articleId, version, destinationId);
+      return transition(pool, key, () => toSending.first(pool, [...keyValues(key), nowIso()]), refuseSending);
+    },
     async markDelivered(articleId, version, destinationId, platformMessageId) {
       const key = keyOf(articleId, version, destinationId);
       return changed(key, await toDelivered.first(pool, [...keyValues(key), nowIso(), platformMessageId]));
     },
-    markFailed: (articleId, version, destinationId, error, permanent) =>
-      transaction(pool, async (client) => {
-        const key = keyOf(articleId, version, destinationId);
-        const refusal = refuseFailing(key, await lockRow(client, key));
-        if (refusal) throw refusal;
-        return changed(key, await toFailed.first(client, [...keyValues(key), nowIso(), deliveryErrorText(error), permanent]));
-      }),
+    markFailed(articleId, version, destinationId, error, permanent) {
+      const key = keyOf(articleId, version, destinationId);
+      const values = [...keyValues(key), nowIso(), deliveryErrorText(error), permanent];
+      return transition(pool, key, () => toFailed.first(pool, values), refuseFailing);
+    },
     async incrementAttempts(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
       const row = await bump.first(pool, [...keyValues(key), nowIso()]);
