@@ -121,6 +121,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
       CREATE INDEX deliveries_recent ON deliveries (updated_at, seq);
       CREATE INDEX deliveries_by_state ON deliveries (state);
+      -- The recovery sweep's question (what is still pending or sending, oldest first), answered without
+      -- reading the delivered millions.
+      CREATE INDEX deliveries_unfinished ON deliveries (updated_at, seq) WHERE state IN ('pending', 'sending');
       CREATE INDEX deliveries_by_destination ON deliveries (destination_id, article_id);
 
       CREATE TABLE feed_items_seen (
