@@ -21,11 +21,15 @@ const discordWebhookUrl = httpUrl.refine((url) => /\/api(\/v\d+)?\/webhooks\/\d+
   message: "must be a Discord webhook URL ending in /api/webhooks/{id}/{token}",
 });
 
+const discordChannelId = z.string().regex(/^\d{17,20}$/, "must be a Discord channel id (17–20 digits)");
+const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{6,}$/, "must be a Slack channel id like C0123456789");
+
 export const destinationSchema = z.discriminatedUnion("type", [
-  z.object({ id, type: z.literal("discord-webhook"), url: discordWebhookUrl }),
-  z.object({ id, type: z.literal("slack-webhook"), url: httpUrl }),
-  z.object({ id, type: z.literal("discord"), channelId: z.string().regex(/^\d{17,20}$/, "must be a Discord channel id (17–20 digits)") }),
-  z.object({ id, type: z.literal("slack"), channel: z.string().regex(/^[CGD][A-Z0-9]{6,}$/, "must be a Slack channel id like C0123456789") }),
+  // A webhook posts into one channel; naming it lets /news and /feeds typed there see this destination's feeds.
+  z.object({ id, type: z.literal("discord-webhook"), url: discordWebhookUrl, channelId: discordChannelId.optional() }),
+  z.object({ id, type: z.literal("slack-webhook"), url: httpUrl, channel: slackChannelId.optional() }),
+  z.object({ id, type: z.literal("discord"), channelId: discordChannelId }),
+  z.object({ id, type: z.literal("slack"), channel: slackChannelId }),
   z.object({ id, type: z.literal("telegram"), chatId: z.union([z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+)$/, "must be @channelname or a numeric chat id"), z.number().int()]).transform(String) }),
 ]);
 

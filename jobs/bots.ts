@@ -55,9 +55,15 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
     if (d.type === "telegram") return ["telegram", d.chatId];
     return null;
   };
+  /** The channel commands typed there are about: a bot destination's channel, or the channel a webhook posts into. */
+  const commandChannelOf = (d: HeraldConfig["destinations"][number]): [Platform, string] | null => {
+    if (d.type === "discord-webhook" && d.channelId) return ["discord", d.channelId];
+    if (d.type === "slack-webhook" && d.channel) return ["slack", d.channel];
+    return channelOf(d);
+  };
 
   const poster: BotPosterFactory = async (destinationId, destination) => {
-    const target = (destination && channelOf(destination)) ?? await storedChannel(store, destinationId);
+    const target = (destination && channelOf(destination)) ?? (await storedChannel(store, destinationId));
     if (!target) return null;
     const [platform, channelId] = target;
     const adapter = adapters.get(platform);
@@ -73,7 +79,7 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
   };
 
   const destinationsFor = async (platform: Platform, channelId: string): Promise<string[]> => [
-    ...config.destinations.filter((d) => channelOf(d)?.[0] === platform && channelOf(d)?.[1] === channelId).map((d) => d.id),
+    ...config.destinations.filter((d) => commandChannelOf(d)?.[0] === platform && commandChannelOf(d)?.[1] === channelId).map((d) => d.id),
     ...(await store
       .listDestinations())
       .filter((d) => d.type === platform && d.config.channelId === channelId && !config.destinations.some((c) => c.id === d.id))

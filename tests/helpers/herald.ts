@@ -11,10 +11,10 @@ export interface HeraldProcess extends ChildProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the real CLI (`bin/herald.mjs`) as a child process. */
-export function spawnHerald(args: string[], env: Record<string, string> = {}): HeraldProcess {
+/** Starts the real CLI (`bin/herald.mjs`) as a child process, in the project folder unless `cwd` says otherwise. */
+export function spawnHerald(args: string[], env: Record<string, string> = {}, cwd = projectRoot): HeraldProcess {
   const child = spawn(process.execPath, [join(projectRoot, "bin/herald.mjs"), ...args], {
-    cwd: projectRoot,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
