@@ -15,9 +15,10 @@ import { formatDiscord } from "../adapters/discord/format.ts";
 import { type IngestJobData, QueueName } from "../jobs/queues.ts";
 import { parsePost } from "../src/article/index.ts";
 import { buildMessage } from "../src/message/build.ts";
-import { openStore } from "../src/store/index.ts";
+import { openStore, type StoreLocation } from "../src/store/index.ts";
 import { DiscordFake } from "../tests/fakes/discord/server.ts";
-import { REDIS_URL, type Scratch, scratch, seconds, startWorker, type WorkerProcess, waitUntil } from "./harness.ts";
+import { createPgDatabase, PG_ADMIN_URL } from "../tests/helpers/store-backends.ts";
+import { REDIS_URL, scratch, seconds, startWorker, type WorkerProcess, waitUntil } from "./harness.ts";
 import { heading, isMain, note, reportRate } from "./lib.ts";
 
 const DESTINATIONS = Number(process.env.BENCH_FANOUT_DESTINATIONS ?? 10_000);
@@ -86,7 +87,7 @@ export async function benchFanout(): Promise<void> {
     const last = fanned.at(-1)?.receivedAt ?? queued;
     await worker.stop();
     worker = null;
-    const states = await countDeliveries(space);
+    const states = await countDeliveries({ path: space.dbPath });
     const distinct = new Set(fanned.map((m) => m.webhookId)).size;
 
     // Baseline: the same requests, one after another, from here.
@@ -115,62 +116,73 @@ export async function benchFanout(): Promise<void> {
 }
 
 /**
- * The same fan-out by 1 and by 2 `herald worker` processes sharing one SQLite file (and Redis):
- * deliveries per second side by side, duplicates (webhooks posted more than once) and
- * `database is locked` lines in the workers' logs counted.
+ * The same fan-out by 1 and by 2 `herald worker` processes, on each store backend: one SQLite file
+ * shared on this host, and a PostgreSQL database (what several hosts share). Deliveries per second
+ * side by side; duplicates (webhooks posted more than once) and `database is locked` log lines counted.
  */
 export async function benchFanoutWorkers(): Promise<void> {
-  heading("fan-out by several `herald worker` processes on one SQLite file", {
+  heading("fan-out by 1 and 2 `herald worker` processes, SQLite file and PostgreSQL store", {
     destinations: DESTINATIONS,
     "delivery.concurrency per worker": CONCURRENCY,
     cards: "off",
+    postgres: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//"),
   });
-  const results: { count: number; ms: number; summary: string }[] = [];
-  for (const count of [1, 2]) {
-    const space = scratch(`fanout-${count}w`);
-    const fake = await DiscordFake.start();
-    const urls = Array.from({ length: DESTINATIONS }, () => fake.webhookUrl());
-    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = new Queue<IngestJobData>(QueueName.ingest, { connection, prefix: space.prefix });
-    const workers: WorkerProcess[] = [];
-    try {
-      const raw = {
-        cards: { enabled: false },
-        ingest: { token: "bench-ingest-token" },
-        delivery: { concurrency: CONCURRENCY },
-        destinations: urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url })),
-        feeds: [{ id: "fanout", type: "webhook", baseUrl: BASE_URL, destinations: urls.map((_, i) => `hook-${i}`) }],
-      };
-      for (let i = 0; i < count; i++) workers.push(startWorker(space, raw, { name: `worker-${i}` }));
-      const queued = Date.now();
-      await queueIngest(queue, "fanout", POST);
-      await waitUntil(
-        async () => {
-          const dead = workers.find((w) => !w.alive());
-          if (dead) throw new Error(`a worker exited during the fan-out; its output:\n${dead.output().slice(-4000)}`);
-          return ((await countDeliveries(space)).delivered ?? 0) >= DESTINATIONS;
-        },
-        600_000,
-        `${DESTINATIONS} deliveries recorded`,
-        200,
-      );
-      const last = fake.messages.reduce((latest, m) => Math.max(latest, m.receivedAt), queued);
-      const distinct = new Set(fake.messages.map((m) => m.webhookId)).size;
-      const locked = workers.flatMap((w) => w.output().split("\n")).filter((line) => /database is locked/i.test(line)).length;
-      const summary = `${(fake.messages.length - distinct).toLocaleString("en-US")} duplicates, ${locked} 'database is locked' log lines`;
-      results.push({ count: distinct, ms: Math.max(1, last - queued), summary });
-    } finally {
-      await Promise.all(workers.map((w) => w.stop()));
-      await queue.close();
-      connection.disconnect();
-      await fake.close();
-      await space.cleanup();
-    }
+  for (const backend of ["sqlite", "postgres"] as const) {
+    const results: { count: number; ms: number; summary: string }[] = [];
+    for (const count of [1, 2]) results.push(await fanOutWith(backend, count));
+    const [one, two] = results;
+    if (!one || !two) continue;
+    note(`${backend}, 1 worker process: ${(one.count / (one.ms / 1000)).toFixed(0)} deliveries/s (${one.count} in ${seconds(one.ms)}), ${one.summary}`);
+    reportRate(`${backend}, 2 worker processes, ingest job queued to last delivery`, two, one, "deliveries", `baseline: 1 worker process on ${backend}; ${two.summary}`);
   }
-  const [one, two] = results;
-  if (!one || !two) return;
-  note(`1 worker process: ${(one.count / (one.ms / 1000)).toFixed(0)} deliveries/s (${one.count} in ${seconds(one.ms)}), ${one.summary}`);
-  reportRate("2 worker processes, ingest job queued to last delivery", two, one, "deliveries", `baseline: 1 worker process; ${two.summary}`);
+}
+
+async function fanOutWith(backend: "sqlite" | "postgres", count: number): Promise<{ count: number; ms: number; summary: string }> {
+  const space = scratch(`fanout-${backend}-${count}w`);
+  const pg = backend === "postgres" ? await createPgDatabase() : null;
+  const fake = await DiscordFake.start();
+  const urls = Array.from({ length: DESTINATIONS }, () => fake.webhookUrl());
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue<IngestJobData>(QueueName.ingest, { connection, prefix: space.prefix });
+  const workers: WorkerProcess[] = [];
+  const location = pg ? { url: pg.url } : { path: space.dbPath };
+  try {
+    const raw = {
+      ...(pg ? { database: { url: pg.url } } : {}),
+      cards: { enabled: false },
+      ingest: { token: "bench-ingest-token" },
+      delivery: { concurrency: CONCURRENCY },
+      destinations: urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url })),
+      feeds: [{ id: "fanout", type: "webhook", baseUrl: BASE_URL, destinations: urls.map((_, i) => `hook-${i}`) }],
+    };
+    for (let i = 0; i < count; i++) workers.push(startWorker(space, raw, { name: `worker-${i}` }));
+    // Measured from a ready fleet: each worker has migrated, synced the config into the store and taken its queues.
+    await waitUntil(async () => (await queue.getWorkersCount()) >= count, 120_000, `${count} workers on the ingest queue`, 100);
+    const queued = Date.now();
+    await queueIngest(queue, "fanout", POST);
+    await waitUntil(
+      async () => {
+        const dead = workers.find((w) => !w.alive());
+        if (dead) throw new Error(`a worker exited during the fan-out; its output:\n${dead.output().slice(-4000)}`);
+        return ((await countDeliveries(location)).delivered ?? 0) >= DESTINATIONS;
+      },
+      600_000,
+      `${DESTINATIONS} deliveries recorded`,
+      200,
+    );
+    const last = fake.messages.reduce((latest, m) => Math.max(latest, m.receivedAt), queued);
+    const distinct = new Set(fake.messages.map((m) => m.webhookId)).size;
+    const locked = workers.flatMap((w) => w.output().split("\n")).filter((line) => /database is locked/i.test(line)).length;
+    const summary = `${(fake.messages.length - distinct).toLocaleString("en-US")} duplicates, ${locked} 'database is locked' log lines`;
+    return { count: distinct, ms: Math.max(1, last - queued), summary };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await queue.close();
+    connection.disconnect();
+    await fake.close();
+    await space.cleanup();
+    await pg?.drop();
+  }
 }
 
 /** Waits for `n` messages; if the worker dies or time runs out first, says so with its output. */
@@ -183,8 +195,8 @@ async function waitForMessages(fake: DiscordFake, n: number, timeoutMs: number, 
   }
 }
 
-async function countDeliveries(space: Scratch): Promise<Record<string, number>> {
-  const store = await openStore({ path: space.dbPath });
+async function countDeliveries(location: StoreLocation): Promise<Record<string, number>> {
+  const store = await openStore(location);
   try {
     return await store.countByState();
   } finally {
