@@ -1,0 +1,144 @@
+/**
+ * A singleton duty run under a {@link Lease}: the process that holds the lease
+ * does the duty, every other process is a hot standby that tries to take it
+ * every few seconds. The rule that keeps it single: whenever the owner cannot
+ * confirm its lease (renewal failed, or found the key gone or someone else's),
+ * it stops the duty first and only then contends again.
+ */
+import type { Logger } from "../log.ts";
+import type { Lease } from "./lease.ts";
+
+export interface DutySpec {
+  /** Stable and secret-free: it is part of a Redis key and shown by `herald status`. */
+  name: string;
+  /**
+   * Starts doing the duty. `lost` is for a duty that stops by itself (a poller
+   * refused for good, a gateway closed for good): the lease is then handed back.
+   */
+  start(lost: (reason: string) => void): Promise<void>;
+  /** Stops doing the duty; resolves once it has stopped. */
+  stop(): Promise<void>;
+}
+
+export interface DutyTimings {
+  /** How long a lease outlives its owner's last renewal. */
+  ttlMs: number;
+  renewMs: number;
+  /** How often a standby tries to take the duty. */
+  retryMs: number;
+}
+
+/** Failover after a SIGKILL within ttl + retry (≈ 17.5 s); a clean shutdown hands over within one retry. */
+export const DEFAULT_DUTY_TIMINGS: DutyTimings = { ttlMs: 15_000, renewMs: 5_000, retryMs: 2_500 };
+
+type State = "standby" | "owner";
+
+export class Duty {
+  #state: State = "standby";
+  #ended = false;
+  #timer: NodeJS.Timeout | null = null;
+  /** Every transition runs on this chain, so a renewal never races a stop. */
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly spec: DutySpec,
+    private readonly lease: Lease,
+    private readonly log: Logger,
+    private readonly timings: DutyTimings,
+  ) {}
+
+  get owned(): boolean {
+    return this.#state === "owner";
+  }
+
+  /**
+   * The first try, at start: a duty taken here that fails to start fails the
+   * caller (a bad bot token stops `herald start`). Then keeps renewing or contending.
+   */
+  async begin(): Promise<void> {
+    await this.#serial(() => this.#contend(true));
+    this.#next();
+  }
+
+  /** Stops the duty if this process does it and hands the lease back at once. */
+  async end(): Promise<void> {
+    this.#ended = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#serial(async () => {
+      if (this.#state === "owner") await this.#stopAndRelease();
+    });
+  }
+
+  #serial(step: () => Promise<void>): Promise<void> {
+    const run = this.#chain.then(step);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  #next(delayMs = this.#state === "owner" ? this.timings.renewMs : this.timings.retryMs): void {
+    if (this.#ended) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      void this.#serial(() => (this.#state === "owner" ? this.#renew() : this.#contend(false))).finally(() => this.#next());
+    }, delayMs);
+    // The HTTP server and workers keep the process alive; a lease timer must not.
+    this.#timer.unref();
+  }
+
+  async #contend(failLoudly: boolean): Promise<void> {
+    if (this.#state !== "standby" || this.#ended) return;
+    let taken = false;
+    try {
+      taken = await this.lease.acquire();
+    } catch (error) {
+      if (failLoudly) throw error;
+      return; // Redis away: nobody can take it; try again later.
+    }
+    if (!taken) return;
+    this.#state = "owner";
+    try {
+      await this.spec.start((reason) => this.#lost(reason));
+      this.log.info({ duty: this.spec.name }, "fleet: took the duty");
+    } catch (error) {
+      this.#state = "standby";
+      await this.lease.release().catch(() => undefined);
+      if (failLoudly) throw error;
+      this.log.error({ duty: this.spec.name, err: (error as Error).message }, "fleet: took the duty but could not start it; handed it back");
+    }
+  }
+
+  async #renew(): Promise<void> {
+    let mine = false;
+    let why = "another process holds it now (or Redis lost it)";
+    try {
+      mine = await this.lease.renew();
+    } catch (error) {
+      why = `renewal failed: ${(error as Error).message}`;
+    }
+    if (mine) return;
+    // Unconfirmed is treated as lost: two owners would be worse than a short gap.
+    this.log.warn({ duty: this.spec.name, reason: why }, "fleet: lease not renewed; stopping the duty before contending again");
+    await this.#stopAndRelease();
+  }
+
+  /** The duty stopped by itself: hand it back so this or another process can take it again. */
+  #lost(reason: string): void {
+    void this.#serial(async () => {
+      if (this.#state !== "owner") return;
+      this.log.warn({ duty: this.spec.name, reason }, "fleet: the duty stopped by itself; handing it back to be taken again");
+      await this.#stopAndRelease();
+      // Other processes get the first chance; this one tries again after two retries.
+      this.#next(this.timings.retryMs * 2);
+    });
+  }
+
+  async #stopAndRelease(): Promise<void> {
+    try {
+      await this.spec.stop();
+    } catch (error) {
+      this.log.warn({ duty: this.spec.name, err: (error as Error).message }, "fleet: stopping the duty failed");
+    }
+    this.#state = "standby";
+    await this.lease.release().catch(() => undefined);
+  }
+}
