@@ -8,18 +8,11 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { TelegramFake, textMessageUpdate } from "./fakes/telegram/server.ts";
+import { freePort } from "./helpers/fleet.ts";
 import { spawnHerald } from "./helpers/herald.ts";
 import { testConfig, waitFor } from "./helpers/pipeline.ts";
 
 const CHAT = 4242;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 /** Resolves true when the port can be bound (nothing listens on it). */
 const portIsFree = (port: number) =>

@@ -36,6 +36,9 @@ type State = "standby" | "owner";
 export class Duty {
   #state: State = "standby";
   #ended = false;
+  /** When the last renewal Redis confirmed was sent (the lease runs at least ttlMs from then). */
+  #confirmedAt = 0;
+  #retrySoon = false;
   #timer: NodeJS.Timeout | null = null;
   /** Every transition runs on this chain, so a renewal never races a stop. */
   #chain: Promise<void> = Promise.resolve();
@@ -75,7 +78,8 @@ export class Duty {
     return run;
   }
 
-  #next(delayMs = this.#state === "owner" ? this.timings.renewMs : this.timings.retryMs): void {
+  #next(delayMs = this.#state === "owner" && !this.#retrySoon ? this.timings.renewMs : this.timings.retryMs): void {
+    this.#retrySoon = false;
     if (this.#ended) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
@@ -88,6 +92,7 @@ export class Duty {
   async #contend(failLoudly: boolean): Promise<void> {
     if (this.#state !== "standby" || this.#ended) return;
     let taken = false;
+    const sentAt = performance.now();
     try {
       taken = await this.lease.acquire();
     } catch (error) {
@@ -95,6 +100,7 @@ export class Duty {
       return; // Redis away: nobody can take it; try again later.
     }
     if (!taken) return;
+    this.#confirmedAt = sentAt;
     this.#state = "owner";
     try {
       await this.spec.start((reason) => this.#lost(reason));
@@ -108,16 +114,27 @@ export class Duty {
   }
 
   async #renew(): Promise<void> {
-    let mine = false;
-    let why = "another process holds it now (or Redis lost it)";
+    const sentAt = performance.now();
+    let answer: boolean | Error;
     try {
-      mine = await this.lease.renew();
+      answer = await this.lease.renew();
     } catch (error) {
-      why = `renewal failed: ${(error as Error).message}`;
+      answer = error as Error;
     }
-    if (mine) return;
-    // Unconfirmed is treated as lost: two owners would be worse than a short gap.
-    this.log.warn({ duty: this.spec.name, reason: why }, "fleet: lease not renewed; stopping the duty before contending again");
+    if (answer === true) {
+      this.#confirmedAt = sentAt;
+      return;
+    }
+    // Unanswered (Redis slow or away) while the lease surely still runs — under half its TTL since
+    // the last confirmed renewal — is retried soon; past that, or found taken, the duty stops:
+    // a short gap is better than two owners.
+    const unconfirmedMs = performance.now() - this.#confirmedAt;
+    if (answer instanceof Error && unconfirmedMs < this.timings.ttlMs / 2) {
+      this.#retrySoon = true;
+      return;
+    }
+    const reason = answer instanceof Error ? `renewal failed: ${answer.message}` : "another process holds it now (or Redis lost it)";
+    this.log.warn({ duty: this.spec.name, reason }, "fleet: lease not renewed; stopping the duty before contending again");
     await this.#stopAndRelease();
   }
 
