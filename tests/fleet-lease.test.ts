@@ -10,7 +10,7 @@ import type { DutySpec } from "../jobs/fleet/duty.ts";
 import { Fleet } from "../jobs/fleet/fleet.ts";
 import { leaseKey, listLeases } from "../jobs/fleet/lease.ts";
 import { exclusiveBotConnections } from "../jobs/fleet/names.ts";
-import { deleteKeys, REDIS_URL, silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { deleteKeys, REDIS_URL, silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
 
 const FAST = { ttlMs: 1500, renewMs: 300, retryMs: 200 };
 
@@ -20,11 +20,12 @@ class Recorder {
   mostAtOnce = 0;
   starts: string[] = [];
   lost = new Map<string, (reason: string) => void>();
-  spec(name: string, who: string, options: { failStart?: boolean } = {}): DutySpec {
+  spec(name: string, who: string, options: { failStart?: boolean; startTakesMs?: number } = {}): DutySpec {
     return {
       name,
       start: async (lost) => {
         if (options.failStart) throw new Error("token refused");
+        if (options.startTakesMs) await new Promise((resolve) => setTimeout(resolve, options.startTakesMs));
         this.doing.add(who);
         this.starts.push(who);
         this.lost.set(who, lost);
@@ -113,6 +114,18 @@ describe("singleton duties under Redis leases", () => {
     const a = fleet();
     await expect(a.run(duty.spec("telegram-polling:bad", "a", { failStart: true }))).rejects.toThrow("token refused");
     expect(await redis.exists(leaseKey(prefix, "telegram-polling:bad"))).toBe(0);
+  });
+
+  it("keeps the lease while a start outlasts it, so the standby does not start the duty too", async () => {
+    const duty = new Recorder();
+    const [a, b] = [fleet(), fleet()];
+    const starting = a.run(duty.spec("directory-feed:big", "a", { startTakesMs: FAST.ttlMs * 2 }));
+    await waitFor(async () => (await redis.exists(leaseKey(prefix, "directory-feed:big"))) === 1, 5000, "a to take the lease");
+    await b.run(duty.spec("directory-feed:big", "b"));
+    await starting;
+    await sleep(FAST.ttlMs);
+    expect(duty.starts).toEqual(["a"]);
+    expect(b.owned()).toEqual([]);
   });
 
   it("lists each duty's owner (host, pid) and since when", async () => {

@@ -102,14 +102,20 @@ export class Duty {
     if (!taken) return;
     this.#confirmedAt = sentAt;
     this.#state = "owner";
+    // Starting can outlast the lease (a big folder's first scan, a slow gateway login); renewals
+    // wait on the chain meanwhile, so this keeps the lease alive until they resume.
+    const keepAlive = setInterval(() => void this.lease.renew().catch(() => false), this.timings.renewMs);
     try {
       await this.spec.start((reason) => this.#lost(reason));
       this.log.info({ duty: this.spec.name }, "fleet: took the duty");
     } catch (error) {
       this.#state = "standby";
+      await this.spec.stop().catch(() => undefined);
       await this.lease.release().catch(() => undefined);
       if (failLoudly) throw error;
       this.log.error({ duty: this.spec.name, err: (error as Error).message }, "fleet: took the duty but could not start it; handed it back");
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 
