@@ -12,7 +12,8 @@ import { leaseKey, listLeases } from "../jobs/fleet/lease.ts";
 import { exclusiveBotConnections } from "../jobs/fleet/names.ts";
 import { deleteKeys, REDIS_URL, silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
 
-const FAST = { ttlMs: 1500, renewMs: 300, retryMs: 200 };
+/** Renewal commands time out after ttl/3 = 500 ms; settling covers a renewal round and its answer. */
+const FAST = { ttlMs: 1500, renewMs: 300, retryMs: 200, settleMs: 900 };
 
 /** A duty that records who is doing it, so a test can see two doers at once if it ever happens. */
 class Recorder {
@@ -62,7 +63,7 @@ describe("singleton duties under Redis leases", () => {
     expect(b.owned()).toEqual([]);
 
     await a.end();
-    expect(await redis.exists(leaseKey(prefix, "feed-schedules"))).toBe(0);
+    expect((await listLeases(redis, prefix)).has("feed-schedules")).toBe(false);
     await waitFor(() => duty.doing.has("b"), 5000, "the standby to take the duty");
     expect(duty.mostAtOnce).toBe(1);
   });
@@ -98,6 +99,16 @@ describe("singleton duties under Redis leases", () => {
     expect(duty.starts).toEqual(["a", "a"]);
   });
 
+  it("when Redis loses the key under a running owner, the standby that takes it waits until the owner has stopped", async () => {
+    const duty = new Recorder();
+    const [a, b] = [fleet(), fleet()];
+    await a.run(duty.spec("telegram-polling:abc", "a"));
+    await b.run(duty.spec("telegram-polling:abc", "b"));
+    await redis.del(leaseKey(prefix, "telegram-polling:abc"));
+    await waitFor(() => duty.doing.size === 1 && duty.starts.length === 2, 5000, "the duty to be taken again");
+    expect(duty.mostAtOnce).toBe(1);
+  });
+
   it("a duty that stops by itself is handed back and taken by the standby", async () => {
     const duty = new Recorder();
     const [a, b] = [fleet(), fleet()];
@@ -113,7 +124,7 @@ describe("singleton duties under Redis leases", () => {
     const duty = new Recorder();
     const a = fleet();
     await expect(a.run(duty.spec("telegram-polling:bad", "a", { failStart: true }))).rejects.toThrow("token refused");
-    expect(await redis.exists(leaseKey(prefix, "telegram-polling:bad"))).toBe(0);
+    expect((await listLeases(redis, prefix)).has("telegram-polling:bad")).toBe(false);
   });
 
   it("keeps the lease while a start outlasts it, so the standby does not start the duty too", async () => {

@@ -1,12 +1,16 @@
 /**
  * A singleton duty run under a {@link Lease}: the process that holds the lease
  * does the duty, every other process is a hot standby that tries to take it
- * every few seconds. The rule that keeps it single: whenever the owner cannot
+ * every few seconds. Two rules keep it single: whenever the owner cannot
  * confirm its lease (renewal failed, or found the key gone or someone else's),
- * it stops the duty first and only then contends again.
+ * it stops the duty first and only then contends again; and a standby that
+ * finds the key absent rather than handed back (expired after a crash — or lost
+ * by a Redis that dropped its data while the owner still runs) holds the lease
+ * for one renewal round before starting, so a still-running owner has found
+ * out and stopped first.
  */
 import type { Logger } from "../log.ts";
-import type { Lease } from "./lease.ts";
+import { type Lease, leaseCommandTimeoutMs, type Taken } from "./lease.ts";
 
 export interface DutySpec {
   /** Stable and secret-free: it is part of a Redis key and shown by `herald status`. */
@@ -26,10 +30,12 @@ export interface DutyTimings {
   renewMs: number;
   /** How often a standby tries to take the duty. */
   retryMs: number;
+  /** How long a lease taken from an absent key is held before starting: one renewal round of a possible old owner, and its answer. */
+  settleMs: number;
 }
 
-/** Failover after a SIGKILL within ttl + retry (≈ 17.5 s); a clean shutdown hands over within one retry. */
-export const DEFAULT_DUTY_TIMINGS: DutyTimings = { ttlMs: 15_000, renewMs: 5_000, retryMs: 2_500 };
+/** Failover after a SIGKILL within ttl + retry + settle (≈ 22.5 s, plus the duty's start); a clean shutdown hands over within one retry. */
+export const DEFAULT_DUTY_TIMINGS: DutyTimings = { ttlMs: 15_000, renewMs: 3_000, retryMs: 2_500, settleMs: 3_000 + leaseCommandTimeoutMs(15_000) };
 
 type State = "standby" | "owner";
 
@@ -91,7 +97,7 @@ export class Duty {
 
   async #contend(failLoudly: boolean): Promise<void> {
     if (this.#state !== "standby" || this.#ended) return;
-    let taken = false;
+    let taken: Taken | null = null;
     const sentAt = performance.now();
     try {
       taken = await this.lease.acquire();
@@ -102,10 +108,15 @@ export class Duty {
     if (!taken) return;
     this.#confirmedAt = sentAt;
     this.#state = "owner";
-    // Starting can outlast the lease (a big folder's first scan, a slow gateway login); renewals
-    // wait on the chain meanwhile, so this keeps the lease alive until they resume.
+    // Settling and starting can outlast the lease (a big folder's first scan, a slow gateway
+    // login); renewals wait on the chain meanwhile, so this keeps the lease alive until they resume.
     const keepAlive = setInterval(() => void this.lease.renew().catch(() => false), this.timings.renewMs);
     try {
+      // At `herald start` there is no time to lose and no owner of ours is likely running yet.
+      if (taken === "absent" && !failLoudly && !(await this.#settled())) {
+        this.#state = "standby";
+        return;
+      }
       await this.spec.start((reason) => this.#lost(reason));
       this.log.info({ duty: this.spec.name }, "fleet: took the duty");
     } catch (error) {
@@ -117,6 +128,12 @@ export class Duty {
     } finally {
       clearInterval(keepAlive);
     }
+  }
+
+  /** Holds a lease taken from an absent key for {@link DutyTimings.settleMs}; true if it is still ours after. */
+  async #settled(): Promise<boolean> {
+    await new Promise((resolve) => setTimeout(resolve, this.timings.settleMs));
+    return !this.#ended && (await this.lease.renew().catch(() => false));
   }
 
   async #renew(): Promise<void> {

@@ -1,9 +1,11 @@
 /**
- * A lease on a named duty in Redis: `SET key value NX PX ttl` to take it, a
- * compare-and-extend script to renew it, a compare-and-delete script to hand
- * it back. The value names the owner and when it took the duty, so `herald
- * status` can show both; comparing the whole value means a process never
- * renews or deletes a lease someone else took after its own expired.
+ * A lease on a named duty in Redis: taken when the key is absent (`SET NX PX`)
+ * or was handed back, renewed with a compare-and-extend script, handed back
+ * with a compare-and-mark script. The value names the owner and when it took
+ * the duty, so `herald status` can show both; comparing the whole value means a
+ * process never renews or hands back a lease someone else took after its own
+ * expired. A handed-back key keeps a "released" mark for one TTL, so the next
+ * taker knows the previous owner has stopped (see {@link Duty} for why that matters).
  *
  * Hand-written rather than redlock/redis-semaphore: neither is installed here,
  * Redlock's multi-node quorum is not what a single (or Sentinel-managed) Redis
@@ -33,7 +35,18 @@ export function leaseKey(prefix: string, duty: string): string {
 }
 
 const EXTEND_IF_MINE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) else return 0 end`;
-const DELETE_IF_MINE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
+const MARK_RELEASED_IF_MINE = `if redis.call("GET", KEYS[1]) == ARGV[1] then redis.call("SET", KEYS[1], ARGV[2], "PX", ARGV[3]) return 1 else return 0 end`;
+/** 2: taken from a key its owner handed back; 1: taken from an absent key; 0: held by someone. */
+const TAKE = `local v = redis.call("GET", KEYS[1])
+if v == ARGV[2] then redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[3]) return 2 end
+if v then return 0 end
+redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[3]) return 1`;
+
+/** The value a handed-back lease keeps until it expires or is taken. */
+const RELEASED = JSON.stringify({ released: true });
+
+/** How a lease was taken: from an owner that handed it back (it has stopped), or from an absent key (expired, or lost by Redis). */
+export type Taken = "handed-over" | "absent";
 
 /**
  * Redis queues commands while it reconnects; a lease decision must not wait for that. Bounded
@@ -51,13 +64,13 @@ export class Lease {
     private readonly ttlMs: number,
   ) {}
 
-  /** Takes the lease if nobody holds it. */
-  async acquire(): Promise<boolean> {
+  /** Takes the lease if nobody holds it; null when someone does. */
+  async acquire(): Promise<Taken | null> {
     const value = JSON.stringify({ owner: this.owner, since: new Date().toISOString() } satisfies LeaseHolder);
-    const answer = await this.#bounded(this.redis.set(this.key, value, "PX", this.ttlMs, "NX"));
-    if (answer !== "OK") return false;
+    const answer = await this.#bounded(this.redis.eval(TAKE, 1, this.key, value, RELEASED, this.ttlMs));
+    if (answer !== 1 && answer !== 2) return null;
     this.#value = value;
-    return true;
+    return answer === 2 ? "handed-over" : "absent";
   }
 
   /** Extends the lease if it is still this owner's; false when it expired, vanished or was taken. */
@@ -67,14 +80,14 @@ export class Lease {
   }
 
   #bounded<T>(command: Promise<T>): Promise<T> {
-    return bounded(command, Math.min(COMMAND_TIMEOUT_MS, Math.floor(this.ttlMs / 3)));
+    return bounded(command, leaseCommandTimeoutMs(this.ttlMs));
   }
 
   /** Hands the lease back (only if still this owner's), so a standby can take it at once. */
   async release(): Promise<void> {
     const value = this.#value;
     this.#value = null;
-    if (value) await this.#bounded(this.redis.eval(DELETE_IF_MINE, 1, this.key, value));
+    if (value) await this.#bounded(this.redis.eval(MARK_RELEASED_IF_MINE, 1, this.key, value, RELEASED, this.ttlMs));
   }
 }
 
@@ -102,6 +115,11 @@ function parseHolder(value: string | null): LeaseHolder | null {
   } catch {
     return null;
   }
+}
+
+/** The longest a lease command may take to answer before it counts as failed. */
+export function leaseCommandTimeoutMs(ttlMs: number): number {
+  return Math.min(COMMAND_TIMEOUT_MS, Math.floor(ttlMs / 3));
 }
 
 async function bounded<T>(command: Promise<T>, timeoutMs: number): Promise<T> {
