@@ -31,12 +31,12 @@ export async function startTelegramPolling(bot: Bot, client: TelegramClient, onS
       fetch: { timeout: POLL_TIMEOUT_SECONDS, allowed_updates: TELEGRAM_UPDATE_TYPES },
     },
   });
-  // The runner gives up on 401 (token revoked) and 409 (another poller with this token); the
-  // caller decides what next (a fleet hands the polling duty back to be taken again).
+  // The runner gives up on 401 (token revoked) and 409 (another poller with this token). A caller
+  // that handles it (a fleet hands the polling duty back to be taken again) also says it, once.
   handle.task()?.catch((error: unknown) => {
     const reason = telegramError(error, client.token, "getUpdates").message;
-    client.log.error({ reason }, "telegram: long polling stopped");
-    onStopped?.(reason);
+    if (onStopped) onStopped(reason);
+    else client.log.error({ reason }, "telegram: long polling stopped");
   });
   return handle;
 }
