@@ -114,7 +114,9 @@ export class Duty {
     try {
       // At `herald start` there is no time to lose and no owner of ours is likely running yet.
       if (taken === "absent" && !failLoudly && !(await this.#settled())) {
+        // Ending meanwhile (or the lease was lost again): hand it back if it is still ours.
         this.#state = "standby";
+        await this.lease.release().catch(() => undefined);
         return;
       }
       await this.spec.start((reason) => this.#lost(reason));
