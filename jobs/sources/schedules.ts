@@ -16,13 +16,14 @@ const DEFAULT_INTERVAL_MS = 5 * 60_000;
  * merely because this store does not know it.
  */
 export async function reconcileFeedSchedules(runtime: Runtime): Promise<void> {
+  // The store calls are awaited already: main's store is becoming async.
   const { config, pollQueue, store } = runtime;
   const pausedInConfig = new Set(config.feeds.filter((f) => f.paused).map((f) => f.id));
   const before = scheduledBy.get(runtime) ?? new Set<string>();
   const existing = new Map((await pollQueue.getJobSchedulers()).map((s) => [s.key, s]));
   const now = new Set<string>();
   const stop = new Set<string>();
-  for (const feed of store.listFeeds().filter((f) => f.type === "rss")) {
+  for (const feed of (await store.listFeeds()).filter((f) => f.type === "rss")) {
     // A feed that came from the config file (chat-added ones carry `addedBy`) and is no longer in it was removed by the admin.
     const droppedFromConfig = feed.config.addedBy === undefined && !config.feeds.some((f) => f.id === feed.id);
     if (feed.paused || pausedInConfig.has(feed.id) || droppedFromConfig) {
@@ -34,7 +35,7 @@ export async function reconcileFeedSchedules(runtime: Runtime): Promise<void> {
     if (Number(existing.get(feed.id)?.every) === every) continue;
     await pollQueue.upsertJobScheduler(feed.id, { every, immediately: true }, { name: "poll", data: { feedId: feed.id } });
   }
-  for (const id of before) if (!now.has(id) && !store.getFeed(id)) stop.add(id);
+  for (const id of before) if (!now.has(id) && !(await store.getFeed(id))) stop.add(id);
   scheduledBy.set(runtime, now);
   for (const id of stop) if (existing.has(id)) await pollQueue.removeJobScheduler(id);
 }
