@@ -5,18 +5,27 @@ import type { HeraldConfig } from "../config/schema.ts";
 import type { ChatAdapter, HttpHandler } from "../src/chat/types.ts";
 import { type CommandServices, runCommand } from "../src/commands/index.ts";
 import type { Store } from "../src/store/index.ts";
+import type { DutySpec } from "./fleet/duty.ts";
+import { exclusiveBotConnections } from "./fleet/names.ts";
 import type { ClaimOnce } from "./http/claim-once.ts";
 import type { Logger } from "./log.ts";
 import type { BotPosterFactory } from "./posters.ts";
 
 export type Platform = "discord" | "slack" | "telegram";
 
+export type BotServices = Omit<CommandServices, "destinationsFor" | "ensureDestination">;
+
 export interface Bots {
   adapters: Map<Platform, ChatAdapter>;
   /** Poster for a bot destination, or null when its bot is not configured. */
   poster: BotPosterFactory;
-  /** Starts receiving commands on every configured bot. */
-  start(services: Omit<CommandServices, "destinationsFor" | "ensureDestination">): Promise<void>;
+  /** Starts receiving commands on the bots any number of processes may serve at once (HTTP modes, Slack). */
+  start(services: BotServices): Promise<void>;
+  /**
+   * Telegram long polling and the Discord gateway, which one process per token may hold:
+   * `herald start` runs them as fleet duties (jobs/fleet), so only the lease holder connects.
+   */
+  connectionDuties(services: BotServices): DutySpec[];
   /** HTTP-mode endpoints of the started bots, with the platform serving each. */
   httpRoutes(): Record<string, { platform: Platform; handler: HttpHandler }>;
   stop(): Promise<void>;
@@ -94,15 +103,21 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
     return id;
   };
 
+  const exclusive = new Map(exclusiveBotConnections(config).map((c) => [c.platform as Platform, c.duty]));
+  const handlerFor = (services: BotServices) => {
+    const full: CommandServices = { ...services, destinationsFor, ensureDestination };
+    return (request: Parameters<typeof runCommand>[0]) => runCommand(request, full);
+  };
   const started: ChatAdapter[] = [];
   return {
     adapters,
     poster,
     async start(services) {
-      const full: CommandServices = { ...services, destinationsFor, ensureDestination };
+      const handler = handlerFor(services);
       for (const adapter of adapters.values()) {
+        if (exclusive.has(adapter.platform)) continue;
         try {
-          await adapter.start((request) => runCommand(request, full));
+          await adapter.start(handler);
         } catch (error) {
           // All or nothing: a half-started set of bots would hold sessions no process serves.
           await adapter.stop().catch(() => undefined);
@@ -111,6 +126,14 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
         }
         started.push(adapter);
       }
+    },
+    connectionDuties(services) {
+      const handler = handlerFor(services);
+      return [...exclusive].flatMap(([platform, name]) => {
+        const adapter = adapters.get(platform);
+        if (!adapter) return [];
+        return [{ name, start: (lost) => adapter.start(handler, { onConnectionLost: lost }), stop: () => adapter.stop() }];
+      });
     },
     httpRoutes() {
       return Object.fromEntries(started.flatMap((a) => Object.entries(a.httpRoutes()).map(([key, handler]) => [key, { platform: a.platform, handler }])));

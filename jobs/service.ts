@@ -2,6 +2,8 @@ import type { Server } from "node:http";
 import type { HeraldConfig } from "../config/schema.ts";
 import { redactSecrets } from "../src/net/redact.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
+import { directoryFeedDutySpec, feedSchedulesDutySpec } from "./fleet/duties.ts";
+import { Fleet } from "./fleet/fleet.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
@@ -10,10 +12,12 @@ import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } f
 import type { Logger } from "./log.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
-import { DirectoryWatcher } from "./sources/directory.ts";
+import { reconcileFeedSchedules } from "./sources/schedules.ts";
 
 export interface Service {
   runtime: Runtime;
+  /** The singleton duties (bot connections, folder watchers, feed schedules) this process contends for. */
+  fleet: Fleet;
   server: Server | null;
   /** The port the HTTP server listens on (useful when the config says 0). */
   port: number | null;
@@ -24,6 +28,10 @@ export interface Service {
  * `herald start`: the ingest endpoint, the feed sources (folder watchers,
  * RSS job schedulers) and the workers, in one process. `herald worker` runs
  * only the workers; any number of them can share the same Redis.
+ *
+ * Folder watchers, feed-schedule upkeep, Telegram long polling and the Discord
+ * gateway are singleton duties: each is done by the one process of the fleet
+ * holding its lease in Redis; the others stand by and take over when it dies.
  *
  * All or nothing: the port is bound first, so a taken port fails before a bot
  * takes Telegram polling or a Discord session from a running process; any
@@ -39,38 +47,39 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
   let table: RouteTable = {};
   // The port is bound first, but /healthz says ready only once everything behind it has started.
   let ready = false;
-  const watchers: DirectoryWatcher[] = [];
+  const fleet = new Fleet(runtime.connection, config.redis.prefix, log);
   const undo = async () => {
     if (server) await closeServer(server);
     await runtime.bots.stop();
-    await Promise.all(watchers.map((w) => w.stop()));
+    await fleet.end();
     await runtime.close(0);
   };
 
   try {
     if (options.http !== false) {
       guard = new HttpGuard({ maxUnauthenticated: config.http.maxUnauthenticated, authFailuresPerMinute: config.http.authFailuresPerMinute, reclaimer: new FloodReclaimer() });
-      table = routes(runtime, guard, () => ready);
+      table = routes(runtime, guard, () => ready, fleet);
       server = await startHttpServer(() => table, config.http.host, config.http.port, log).catch((error: NodeJS.ErrnoException) => {
         throw new StartupError(listenFailure(error, config.http.host, config.http.port));
       });
     }
     await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
-    await scheduleFeeds(runtime);
     await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+    await fleet.run(feedSchedulesDutySpec(runtime));
     for (const feed of config.feeds) {
       if (feed.type !== "directory" || feed.paused) continue;
-      const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, store, runtime.ingestQueue, log);
-      await watcher.start();
-      watchers.push(watcher);
+      await fleet.run(directoryFeedDutySpec({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, runtime));
     }
-    await runtime.bots.start({
+    const botServices = {
       store,
       log,
       allowPrivateFeedUrls: config.security.allowPrivateFeedUrls,
       limits: config.limits,
-      onFeedsChanged: () => scheduleFeeds(runtime),
-    });
+      // Whichever process took the command applies it at once; the schedules' owner also reconciles every 30 s.
+      onFeedsChanged: () => reconcileFeedSchedules(runtime),
+    };
+    await runtime.bots.start(botServices);
+    for (const duty of runtime.bots.connectionDuties(botServices)) await fleet.run(duty);
     if (guard) table = { ...table, ...botRoutes(runtime, guard) };
     if (options.workers !== false) runtime.startWorkers();
     ready = true;
@@ -82,11 +91,13 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
 
   return {
     runtime,
+    fleet,
     server,
     port: address && typeof address === "object" ? address.port : null,
     async stop(graceMs = 10_000) {
       if (server) await closeServer(server);
-      await Promise.all(watchers.map((w) => w.stop()));
+      // Duties first: their leases are handed back while Redis is still open, so a standby takes over at once.
+      await fleet.end();
       await runtime.close(graceMs);
     },
   };
@@ -140,39 +151,6 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
   return `cannot listen on ${host}:${port}: ${error.message} (http.host, http.port)`;
 }
 
-/** The feeds each runtime has scheduled, so a later call can tell a feed this process saw removed from one it never knew. */
-const scheduledBy = new WeakMap<Runtime, Set<string>>();
-
-/**
- * One BullMQ job scheduler per RSS feed in the store (config feeds are synced into it at start;
- * feeds added from chat live only there). Schedulers are shared by every process on the Redis,
- * and another process may know feeds this one does not: a scheduler is removed only for a feed
- * the store says is paused, or one this process scheduled before and the store no longer has
- * (removed from chat) — never merely because this store does not know it.
- */
-async function scheduleFeeds(runtime: Runtime): Promise<void> {
-  const { config, pollQueue, store } = runtime;
-  const pausedInConfig = new Set(config.feeds.filter((f) => f.paused).map((f) => f.id));
-  const before = scheduledBy.get(runtime) ?? new Set<string>();
-  const now = new Set<string>();
-  const stop = new Set<string>();
-  for (const feed of (await store.listFeeds()).filter((f) => f.type === "rss")) {
-    // A feed that came from the config file (chat-added ones carry `addedBy`) and is no longer in it was removed by the admin.
-    const droppedFromConfig = feed.config.addedBy === undefined && !config.feeds.some((f) => f.id === feed.id);
-    if (feed.paused || pausedInConfig.has(feed.id) || droppedFromConfig) {
-      stop.add(feed.id);
-      continue;
-    }
-    now.add(feed.id);
-    const every = typeof feed.config.interval === "number" ? feed.config.interval : 5 * 60_000;
-    await pollQueue.upsertJobScheduler(feed.id, { every, immediately: true }, { name: "poll", data: { feedId: feed.id } });
-  }
-  for (const id of before) if (!now.has(id) && !await store.getFeed(id)) stop.add(id);
-  scheduledBy.set(runtime, now);
-  const existing = new Set((await pollQueue.getJobSchedulers()).map((s) => s.key));
-  for (const id of stop) if (existing.has(id)) await pollQueue.removeJobScheduler(id);
-}
-
 /**
  * The bots' HTTP-mode endpoints (Discord interactions, Slack events, Telegram
  * webhook). Slack and Discord sign the body, so it is read before the sender
@@ -187,7 +165,7 @@ function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
   );
 }
 
-function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean): RouteTable {
+function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean, fleet: Fleet): RouteTable {
   const { config, store, connection, ingestQueue, claimOnce } = runtime;
   const ingest = async (req: Parameters<Route>[0], res: Parameters<Route>[1], feedId: string | null) => {
     const accepted = await handleIngest(req, feedId, config, ingestQueue, { guard, claimOnce, untrusted: runtime.untrusted, store, log: runtime.log });
@@ -204,7 +182,7 @@ function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean): Rou
         checks.database = true;
       } catch {}
       const ok = checks.redis && checks.database && isReady();
-      sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(isReady() ? {} : { starting: true }) });
+      sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(isReady() ? {} : { starting: true }), duties: fleet.owned() });
     },
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),

@@ -1,25 +1,20 @@
 /**
  * `herald start` is all or nothing: a start that cannot complete (port taken, Redis unreachable,
  * bot token refused) undoes what it started and exits non-zero with one line naming what failed,
- * leaving a running Herald's Telegram polling alone.
+ * leaving a running Herald's Telegram polling and Discord gateway session alone.
  */
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { DiscordFake } from "./fakes/discord/server.ts";
 import { TelegramFake, textMessageUpdate } from "./fakes/telegram/server.ts";
+import { freePort } from "./helpers/fleet.ts";
 import { spawnHerald } from "./helpers/herald.ts";
 import { testConfig, waitFor } from "./helpers/pipeline.ts";
 
 const CHAT = 4242;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+const DISCORD_TOKEN = "startup-discord-bot-token";
 
 /** Resolves true when the port can be bound (nothing listens on it). */
 const portIsFree = (port: number) =>
@@ -42,7 +37,7 @@ describe("herald start: a process that cannot start fully does not start at all"
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function writeConfig(options: { port: number; telegram: TelegramFake; redisUrl?: string }): Promise<string> {
+  async function writeConfig(options: { port: number; telegram: TelegramFake; discord?: DiscordFake; redisUrl?: string }): Promise<string> {
     const t = testConfig({});
     cleanups.push(t.cleanup);
     const config = join(t.dir, `herald-${options.port}-${Math.random().toString(36).slice(2)}.yaml`);
@@ -55,24 +50,27 @@ describe("herald start: a process that cannot start fully does not start at all"
         log: { level: "warn" },
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax, filled from the environment
         telegram: { token: "${TELEGRAM_BOT_TOKEN}", mode: "polling", apiUrl: options.telegram.apiRoot },
+        ...(options.discord ? { discord: { token: DISCORD_TOKEN, mode: "gateway", apiUrl: options.discord.api } } : {}),
       }),
     );
     return config;
   }
 
-  it("a second start on a taken port exits non-zero within 10 s with one line, and the first keeps polling and answering", async () => {
+  it("a second start on a taken port exits non-zero within 10 s with one line, and the first keeps polling, its gateway session and answering", async () => {
     const telegram = await TelegramFake.start();
     cleanups.push(() => telegram.close());
+    const discord = await DiscordFake.start({ botToken: DISCORD_TOKEN, gateway: { heartbeatIntervalMs: 1000 } });
+    cleanups.push(() => discord.close());
     const port = await freePort();
     const env = { TELEGRAM_BOT_TOKEN: telegram.token };
-    const first = spawnHerald(["start", "--config", await writeConfig({ port, telegram })], env);
+    const first = spawnHerald(["start", "--config", await writeConfig({ port, telegram, discord })], env);
     cleanups.push(() => void first.kill("SIGKILL"));
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, "first healthz");
     await waitFor(() => telegram.isPolling, 15_000, "first polling");
     const pollsBefore = telegram.calls.filter((c) => c.method === "getUpdates").length;
 
     const began = Date.now();
-    const second = spawnHerald(["start", "--config", await writeConfig({ port, telegram })], env);
+    const second = spawnHerald(["start", "--config", await writeConfig({ port, telegram, discord })], env);
     cleanups.push(() => void second.kill("SIGKILL"));
     const { code } = await second.exited;
     expect(Date.now() - began).toBeLessThan(10_000);
@@ -87,6 +85,11 @@ describe("herald start: a process that cannot start fully does not start at all"
     expect(telegram.messagesIn(CHAT).length).toBeGreaterThan(0);
     expect(telegram.calls.filter((c) => c.method === "getUpdates").length).toBeGreaterThan(pollsBefore);
     expect(telegram.calls.filter((c) => c.status === 409)).toEqual([]);
+    expect(telegram.getUpdatesConflicts).toBe(0);
+    // The gateway saw one session, the first's, and it is still open.
+    expect(discord.gateway.connections.filter((c) => c.identify !== null)).toHaveLength(1);
+    expect(discord.gateway.openSessions(DISCORD_TOKEN)).toBe(1);
+    expect(discord.gateway.maxConcurrentSessions(DISCORD_TOKEN)).toBe(1);
     expect(first.exitCode).toBeNull();
   });
 

@@ -4,7 +4,7 @@
  * Herald's Discord adapter does) and with plain fetch (as webhooks are sent).
  */
 import { DiscordAPIError, REST } from "@discordjs/rest";
-import { Routes } from "discord.js";
+import { Client, GatewayIntentBits, Routes } from "discord.js";
 import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { DiscordFake, type DiscordFakeOptions, fakeSnowflake, rateLimitKey } from "./fakes/discord/server.ts";
@@ -421,5 +421,25 @@ describe("interactions and commands", () => {
     expect(error.code).toBe(50035);
     expect(formErrors(error)[0].name._errors[0].code).toBe("APPLICATION_COMMAND_INVALID_NAME");
     expect(fake.commandSets).toHaveLength(1);
+  });
+});
+
+describe("gateway sessions", () => {
+  it("counts the sessions open at once per bot token and keeps the peak after one closes", async () => {
+    const fake = await startFake({ gateway: { heartbeatIntervalMs: 50 } });
+    const clients = [0, 1].map(() => new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.api } }));
+    try {
+      await clients[0]?.login(TOKEN);
+      expect(fake.gateway.openSessions(TOKEN)).toBe(1);
+      expect(fake.gateway.maxConcurrentSessions(TOKEN)).toBe(1);
+      await clients[1]?.login(TOKEN);
+      expect(fake.gateway.openSessions(TOKEN)).toBe(2);
+      await clients[0]?.destroy();
+      await fake.gateway.waitFor("the first session to close", () => fake.gateway.openSessions(TOKEN) === 1);
+      expect(fake.gateway.maxConcurrentSessions(TOKEN)).toBe(2);
+      expect(fake.gateway.maxConcurrentSessions("another-token")).toBe(0);
+    } finally {
+      await Promise.all(clients.map((client) => client.destroy()));
+    }
   });
 });

@@ -225,6 +225,22 @@ describe("TelegramFake through grammY", () => {
     expect(error.error_code).toBe(409);
     expect(error.description).toContain("terminated by other getUpdates request");
     expect(await second).toEqual([]);
+    expect(telegram.getUpdatesConflicts).toBe(1);
+  });
+
+  it("forgets a long poll whose client hung up: the next poller is no conflict", async () => {
+    const hangUp = new AbortController();
+    // grammY types the signal with the abort-controller polyfill's class; at run time it takes Node's.
+    const signal = hangUp.signal as unknown as Parameters<typeof bot.api.getUpdates>[1];
+    const first = bot.api.getUpdates({ timeout: 30 }, signal).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(telegram.isPolling).toBe(true));
+    hangUp.abort();
+    await first;
+    await vi.waitFor(() => expect(telegram.isPolling).toBe(false));
+    const updateId = telegram.pushUpdate(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/news latest" }));
+    expect((await bot.api.getUpdates({ timeout: 0 })).map((u) => u.update_id)).toEqual([updateId]);
+    expect(telegram.getUpdatesConflicts).toBe(0);
+    expect(telegram.calls.filter((c) => c.status === 409)).toEqual([]);
   });
 
   it("answers a pushed callback query once, and refuses unknown or already answered ones", async () => {

@@ -27,6 +27,8 @@ export interface GatewayOptions {
   context: InteractionContext;
   /** Called once the interaction is deferred; must not throw. */
   onCommand: (invocation: CommandInvocation) => void;
+  /** Called when the connection closed and discord.js will not reconnect (after `start` succeeded). */
+  onClosedForGood?: ((reason: string) => void) | undefined;
   log?: AdapterLog | undefined;
 }
 
@@ -56,6 +58,7 @@ export class DiscordGateway {
     this.client.on(Events.ShardDisconnect, (event, shard) => {
       this.unrecoverableClose = event.code;
       options.log?.warn({ shard, code: event.code }, "discord gateway closed for good; discord.js will not reconnect");
+      options.onClosedForGood?.(`gateway closed with ${event.code}`);
     });
   }
 

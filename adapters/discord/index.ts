@@ -12,7 +12,7 @@
 import type { KeyObject } from "node:crypto";
 import type { REST } from "@discordjs/rest";
 import type { CardFile, Poster } from "../../src/adapter.ts";
-import type { ChatAdapter, CommandHandler, HttpHandler } from "../../src/chat/types.ts";
+import type { ChatAdapter, CommandHandler, ConnectionOptions, HttpHandler } from "../../src/chat/types.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { registerDiscordCommands } from "./commands.ts";
 import { DiscordGateway } from "./gateway.ts";
@@ -86,7 +86,7 @@ export class DiscordAdapter implements ChatAdapter {
     await registerDiscordCommands(this.rest, applicationId, guildId);
   }
 
-  async start(handler: CommandHandler): Promise<void> {
+  async start(handler: CommandHandler, options: ConnectionOptions = {}): Promise<void> {
     this.handler = handler;
     if (this.mode !== "gateway" || this.gateway) return;
     const gateway = new DiscordGateway({
@@ -94,6 +94,7 @@ export class DiscordAdapter implements ChatAdapter {
       apiUrl: this.options.apiUrl ?? DEFAULT_DISCORD_API,
       context: this.context,
       onCommand: (invocation) => this.run(invocation),
+      onClosedForGood: options.onConnectionLost,
       log: this.log,
     });
     await gateway.start();

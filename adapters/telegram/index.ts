@@ -11,7 +11,7 @@
 import type { RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
 import type { CardFile } from "../../src/adapter.ts";
-import type { ChatAdapter, CommandHandler, HttpHandler } from "../../src/chat/types.ts";
+import type { ChatAdapter, CommandHandler, ConnectionOptions, HttpHandler } from "../../src/chat/types.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { registerTelegramCommands } from "./bot-commands.ts";
 import { createTelegramBot, type TelegramRetryOptions } from "./client.ts";
@@ -127,7 +127,7 @@ class TelegramAdapter implements ChatAdapter {
     return deleteTelegramNews(this.#client, channelId, messageId);
   }
 
-  async start(handler: CommandHandler): Promise<void> {
+  async start(handler: CommandHandler, options: ConnectionOptions = {}): Promise<void> {
     if (this.#handler) throw new Error("telegram adapter is already started");
     const { token, log } = this.#client;
     try {
@@ -147,7 +147,7 @@ class TelegramAdapter implements ChatAdapter {
     this.#handler = handler;
     try {
       if (this.#settings.mode === "polling") {
-        this.#runner = await startTelegramPolling(this.#bot, this.#client);
+        this.#runner = await startTelegramPolling(this.#bot, this.#client, options.onConnectionLost);
       } else {
         this.#webhook ??= telegramWebhookHandler(this.#bot, this.#settings.webhookSecret ?? "", this.#client);
         if (this.#settings.webhookUrl) {

@@ -18,7 +18,7 @@ const POLL_TIMEOUT_SECONDS = 30;
  * updates are kept) and starts polling. The bot must be initialised
  * (`bot.init()`). Stop with `handle.stop()`, which waits for running handlers.
  */
-export async function startTelegramPolling(bot: Bot, client: TelegramClient): Promise<RunnerHandle> {
+export async function startTelegramPolling(bot: Bot, client: TelegramClient, onStopped?: (reason: string) => void): Promise<RunnerHandle> {
   try {
     await bot.api.deleteWebhook({ drop_pending_updates: false });
   } catch (error) {
@@ -31,10 +31,12 @@ export async function startTelegramPolling(bot: Bot, client: TelegramClient): Pr
       fetch: { timeout: POLL_TIMEOUT_SECONDS, allowed_updates: TELEGRAM_UPDATE_TYPES },
     },
   });
-  // The runner gives up on 401 (token revoked) and 409 (another poller with this token).
+  // The runner gives up on 401 (token revoked) and 409 (another poller with this token). A caller
+  // that handles it (a fleet hands the polling duty back to be taken again) also says it, once.
   handle.task()?.catch((error: unknown) => {
     const reason = telegramError(error, client.token, "getUpdates").message;
-    client.log.error({ reason }, "telegram: long polling stopped");
+    if (onStopped) onStopped(reason);
+    else client.log.error({ reason }, "telegram: long polling stopped");
   });
   return handle;
 }

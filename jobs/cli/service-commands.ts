@@ -4,7 +4,9 @@ import { loadConfig } from "../../config/load.ts";
 import { parsePost } from "../../src/article/index.ts";
 import { redactSecrets } from "../../src/net/redact.ts";
 import { stripControlsInLine } from "../../src/text/controls.ts";
-import { createRuntime } from "../runtime.ts";
+import { listLeases } from "../fleet/lease.ts";
+import { expectedDuties } from "../fleet/names.ts";
+import { createRuntime, type Runtime } from "../runtime.ts";
 import { startService } from "../service.ts";
 
 const configOption = { config: { type: "string", short: "c" } } as const;
@@ -91,10 +93,25 @@ export async function runStatus(argv: string[]): Promise<number> {
     }
     const flagged = (await runtime.store.listDestinations()).filter((d) => d.flaggedReason);
     for (const d of flagged) console.log(`\nDestination ${shown(d.id)} is flagged: ${shown(d.flaggedReason ?? "")}`);
+    await printDuties(runtime);
   } finally {
     await runtime.close(0);
   }
   return 0;
+}
+
+/** Who does each singleton duty across the fleet, and since when; a duty nobody holds says so. */
+async function printDuties(runtime: Runtime): Promise<void> {
+  const holders = await listLeases(runtime.connection, runtime.config.redis.prefix);
+  const names = [...new Set([...expectedDuties(runtime.config), ...holders.keys()])];
+  console.log("\nDuties (one owner across the fleet)");
+  for (const name of names) {
+    const holder = holders.get(name);
+    // Owner ids are host:pid:random; host names may contain colons (IPv6), so split from the right.
+    const [host, pid] = holder ? [holder.owner.split(":").slice(0, -2).join(":"), holder.owner.split(":").at(-2)] : [];
+    const owner = holder ? `${shown(host ?? "")} pid ${shown(pid ?? "")} since ${shown(holder.since)}` : "no owner: no running herald start holds it";
+    console.log(`  ${shown(name).padEnd(32)} ${owner}`);
+  }
 }
 
 /**

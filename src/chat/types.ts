@@ -52,7 +52,7 @@ export interface ChatAdapter {
   edit(channelId: string, messageId: string, message: NewsMessage, card: CardFile | null): Promise<void>;
   delete(channelId: string, messageId: string): Promise<void>;
   /** Starts receiving commands (connect the gateway, start polling, …). HTTP modes are served through {@link httpRoutes}. */
-  start(handler: CommandHandler): Promise<void>;
+  start(handler: CommandHandler, options?: ConnectionOptions): Promise<void>;
   /** Stops receiving commands and closes connections. Idempotent. */
   stop(): Promise<void>;
   /**
@@ -61,6 +61,14 @@ export interface ChatAdapter {
    * Only called after `start`.
    */
   httpRoutes(): Record<string, HttpHandler>;
+}
+
+export interface ConnectionOptions {
+  /**
+   * Called once when the command connection ends by itself and will not come back (Telegram
+   * refused the long poll, the Discord gateway closed for good); `stop` still needs calling.
+   */
+  onConnectionLost?: (reason: string) => void;
 }
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;

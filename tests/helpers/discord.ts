@@ -50,3 +50,9 @@ export function discordCommandInteraction(shape: CommandShape) {
     },
   };
 }
+
+/** A command interaction as the gateway dispatches it (INTERACTION_CREATE carries a few more fields than the HTTP body). */
+export function gatewayCommandInteraction(shape: CommandShape) {
+  const interaction = discordCommandInteraction(shape);
+  return { ...interaction, entitlements: [], authorizing_integration_owners: { "0": interaction.guild_id }, context: 0, attachment_size_limit: 10_485_760 };
+}

@@ -109,6 +109,8 @@ interface Connection {
   socket: WebSocket;
   record: GatewayConnectionRecord;
   session: Session | null;
+  /** The token the session identified or resumed with (kept here only, never recorded). */
+  token: string | null;
   closingWith: { code: number; reason: string } | null;
 }
 
@@ -121,6 +123,8 @@ export class DiscordGatewayFake {
   private readonly open = new Set<Connection>();
   private readonly sessions = new Map<string, Session>();
   private readonly waiters: (() => void)[] = [];
+  /** The most sessions open at once, per token. */
+  private readonly peakSessions = new Map<string, number>();
   private readonly heartbeatIntervalMs: number;
   private readonly botUser: { id: string; username: string };
   private readonly applicationId: string;
@@ -152,6 +156,21 @@ export class DiscordGatewayFake {
   /** Whether a client is connected and identified (or resumed). */
   get ready(): boolean {
     return this.readyConnection() !== undefined;
+  }
+
+  /** Sessions (identified or resumed connections) open right now, for `token` or for any token. */
+  openSessions(token?: string): number {
+    return [...this.open].filter((c) => c.session && c.closingWith === null && (token === undefined || c.token === token)).length;
+  }
+
+  /**
+   * The most sessions that were open at the same moment for one token (for `token`, or the
+   * highest of any token). Discord delivers every interaction to each of them, so above 1 two
+   * processes answer the same command.
+   */
+  maxConcurrentSessions(token?: string): number {
+    if (token !== undefined) return this.peakSessions.get(token) ?? 0;
+    return Math.max(0, ...this.peakSessions.values());
   }
 
   /**
@@ -200,7 +219,7 @@ export class DiscordGatewayFake {
   private accept(socket: WebSocket, request: IncomingMessage): void {
     const query = Object.fromEntries(new URL(request.url ?? "/", this.url).searchParams);
     const record: GatewayConnectionRecord = { query, identify: null, resumed: false, heartbeats: 0, closed: null };
-    const connection: Connection = { socket, record, session: null, closingWith: null };
+    const connection: Connection = { socket, record, session: null, token: null, closingWith: null };
     this.connections.push(record);
     this.open.add(connection);
     socket.on("close", (code, reason) => {
@@ -305,6 +324,7 @@ export class DiscordGatewayFake {
     const session: Session = { id: randomBytes(16).toString("hex"), sequence: 0 };
     this.sessions.set(session.id, session);
     connection.session = session;
+    this.countSession(connection, token as string);
     this.send(connection, {
       op: GatewayOp.Dispatch,
       t: "READY",
@@ -340,8 +360,14 @@ export class DiscordGatewayFake {
       return;
     }
     connection.session = session;
+    this.countSession(connection, resume.token as string);
     connection.record.resumed = true;
     this.send(connection, { op: GatewayOp.Dispatch, t: "RESUMED", s: ++session.sequence, d: {} });
+  }
+
+  private countSession(connection: Connection, token: string): void {
+    connection.token = token;
+    this.peakSessions.set(token, Math.max(this.peakSessions.get(token) ?? 0, this.openSessions(token)));
   }
 
   private tokenMatches(token: unknown): boolean {

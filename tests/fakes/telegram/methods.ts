@@ -21,7 +21,7 @@ const getMe: BotMethod = (_request, { bot }) => ({
   has_main_web_app: false,
 });
 
-const getUpdates: BotMethod = ({ params }, { state, updates }) => {
+const getUpdates: BotMethod = ({ params, signal }, { state, updates }) => {
   if (state.webhookUrl) {
     throw conflict("can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
   }
@@ -35,6 +35,7 @@ const getUpdates: BotMethod = ({ params }, { state, updates }) => {
     limit,
     Math.max(0, integerParam(params, "timeout", 0)!),
     allowed as string[] | undefined,
+    signal,
   );
 };
 

@@ -13,6 +13,8 @@ export interface BotRequest {
   params: Params;
   /** File parts of a multipart body, by part name. */
   files: Map<string, MultipartFile>;
+  /** Aborted when the client hangs up before the answer (a long poll its poller gave up on). */
+  signal?: AbortSignal;
 }
 
 async function bodyParams(req: IncomingMessage): Promise<BotRequest> {

@@ -124,6 +124,14 @@ export class TelegramFake {
     return this.#updates.isPolling;
   }
 
+  /**
+   * getUpdates calls ended with 409 because another getUpdates for this token arrived while they
+   * were held: each one means two bot instances were polling at the same moment.
+   */
+  get getUpdatesConflicts(): number {
+    return this.#updates.conflicts;
+  }
+
   /** Messages as they currently stand in a chat (edits applied, deletions removed). */
   messagesIn(chatId: string | number): StoredMessage[] {
     return this.#state.messagesIn(String(chatId));
@@ -201,6 +209,11 @@ export class TelegramFake {
       if (error instanceof TelegramApiError) return answer(error.code, error.toJSON());
       throw error;
     }
+    const hungUp = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) hungUp.abort();
+    });
+    request.signal = hungUp.signal;
     if (!route) return answer(404, { ok: false, error_code: 404, description: "Not Found" });
     if (route[1] !== this.token) return answer(401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = BOT_METHODS.get(methodName.toLowerCase());

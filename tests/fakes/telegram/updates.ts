@@ -1,7 +1,9 @@
 /**
  * getUpdates as Telegram runs it: updates wait in a queue, `offset` confirms (drops) everything
  * below it, a request with `timeout` is held until an update arrives, and a second poller ends
- * the first with 409 Conflict. Also builders for realistic updates.
+ * the first with 409 Conflict (counted: two bot instances polling at once). A poll whose client
+ * hung up is dropped without a conflict, as Telegram forgets a closed connection. Also builders
+ * for realistic updates.
  */
 import { conflict } from "./errors.ts";
 import { chatTypeOf } from "./validate.ts";
@@ -27,6 +29,7 @@ export class UpdateQueue {
   #queue: Update[] = [];
   #nextId = 100_000_001;
   #pending: PendingPoll | undefined;
+  #conflicts = 0;
 
   /** Queues an update, numbering it when it has no update_id; returns the id. */
   push(update: object): number {
@@ -43,6 +46,11 @@ export class UpdateQueue {
     return this.#pending !== undefined;
   }
 
+  /** Held polls ended by a second concurrent poller (409 "terminated by other getUpdates request"). */
+  get conflicts(): number {
+    return this.#conflicts;
+  }
+
   /** Updates not yet confirmed by an offset. */
   get pending(): readonly Update[] {
     return this.#queue;
@@ -52,10 +60,11 @@ export class UpdateQueue {
    * One getUpdates call: confirms updates below `offset` (a negative offset keeps only the last
    * -offset updates), then answers at once or holds the call for up to `timeoutSeconds`.
    */
-  poll(offset: number, limit: number, timeoutSeconds: number, allowed: string[] | undefined): Promise<Update[]> {
+  poll(offset: number, limit: number, timeoutSeconds: number, allowed: string[] | undefined, signal?: AbortSignal): Promise<Update[]> {
     if (this.#pending) {
       const superseded = this.#pending;
       this.#pending = undefined;
+      this.#conflicts += 1;
       clearTimeout(superseded.timer);
       superseded.reject(conflict("terminated by other getUpdates request; make sure that only one bot instance is running"));
     }
@@ -67,7 +76,14 @@ export class UpdateQueue {
         this.#pending = undefined;
         resolve(this.#deliverable(limit, allowed));
       }, timeoutSeconds * 1000);
-      this.#pending = { limit, allowed, resolve, reject, timer };
+      const pending: PendingPoll = { limit, allowed, resolve, reject, timer };
+      this.#pending = pending;
+      signal?.addEventListener("abort", () => {
+        if (this.#pending !== pending) return;
+        this.#pending = undefined;
+        clearTimeout(timer);
+        resolve([]);
+      });
     });
   }
 
