@@ -5,7 +5,7 @@
  * peak RSS. The baseline is a plain sequential loop of the same HTTP calls
  * (undici `request`, same JSON, same URLs) from this process.
  * Run alone with `node --import tsx bench/fanout.ts`; BENCH_FANOUT_CONCURRENCY
- * and BENCH_FANOUT_DESTINATIONS change the sizes, BENCH_FANOUT_PROFILE=<dir>
+ * and BENCH_FANOUT_DESTINATIONS change the sizes, BENCH_FANOUT_BACKENDS the stores of the worker runs, BENCH_FANOUT_PROFILE=<dir>
  * writes the worker's V8 CPU profile there (open it in Chrome DevTools).
  */
 import { Queue } from "bullmq";
@@ -25,6 +25,8 @@ const DESTINATIONS = Number(process.env.BENCH_FANOUT_DESTINATIONS ?? 10_000);
 /** 100 delivered fastest here (2 cores, fake in the bench process): 50 and 200 were both slower. */
 const CONCURRENCY = Number(process.env.BENCH_FANOUT_CONCURRENCY ?? 100);
 const PROFILE_DIR = process.env.BENCH_FANOUT_PROFILE;
+/** The store backends the 1-vs-2-worker runs use; BENCH_FANOUT_BACKENDS=postgres runs one. */
+const BACKENDS = (process.env.BENCH_FANOUT_BACKENDS ?? "sqlite,postgres").split(",").filter((b): b is "sqlite" | "postgres" => b === "sqlite" || b === "postgres");
 const BASE_URL = "https://news.example.kr";
 
 const POST = `---
@@ -127,7 +129,7 @@ export async function benchFanoutWorkers(): Promise<void> {
     cards: "off",
     postgres: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//"),
   });
-  for (const backend of ["sqlite", "postgres"] as const) {
+  for (const backend of BACKENDS) {
     const results: { count: number; ms: number; summary: string }[] = [];
     for (const count of [1, 2]) results.push(await fanOutWith(backend, count));
     const [one, two] = results;

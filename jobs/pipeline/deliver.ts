@@ -7,6 +7,7 @@ import { buildMessage } from "../../src/message/build.ts";
 import type { CardRef } from "../../src/message/types.ts";
 import type { DeliverJobData } from "../queues.ts";
 import type { PipelineContext } from "./context.ts";
+import { storedCard, storedVersion } from "./immutable-reads.ts";
 import { reserveSlots, spaceSends } from "./pacing.ts";
 
 export const CARD_FILENAME = "timeline.png";
@@ -27,7 +28,7 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   if (delivery?.permanentFailure) return { status: "skipped", reason: "failed permanently before" };
   if (job.data.sent) return recordSent(job, job.data.sent, ctx, log);
 
-  const stored = await ctx.store.getArticleVersion(articleId, version);
+  const stored = await storedVersion(ctx.store, articleId, version);
   if (!stored) throw new UnrecoverableError(`article ${articleId} v${version} is not stored`);
   const { card, ref } = await loadCard(stored.article, ctx);
   const message = buildMessage(stored.article, { card: ref });
@@ -36,7 +37,6 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   if (poster.paces?.length) await spaceSends(poster.paces);
 
   await ctx.store.markSending(articleId, version, destinationId);
-  await ctx.store.incrementAttempts(articleId, version, destinationId);
   let sent: NonNullable<DeliverJobData["sent"]>;
   try {
     sent = await send(job, poster, message, card, ctx, log);
@@ -183,7 +183,7 @@ async function loadCard(article: Parameters<typeof cardDataFromArticle>[0], ctx:
   const data = cardDataFromArticle(article);
   if (!data) return { card: null, ref: null };
   const key = cardKey(data);
-  const png = await ctx.store.getCard(key);
+  const png = await storedCard(ctx.store, key);
   if (!png) return { card: null, ref: null };
   const { width, height } = pngSize(png);
   const base = ctx.config.cards.publicBaseUrl;

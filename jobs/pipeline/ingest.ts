@@ -155,11 +155,8 @@ async function ensureCard(article: Article, ctx: PipelineContext, log: PipelineC
 }
 
 async function fanOut(articleId: string, version: number, destinations: string[], ctx: PipelineContext): Promise<DeliverJobData[]> {
-  const jobs: DeliverJobData[] = [];
-  for (const destinationId of destinations) {
-    const existing = await ctx.store.recordDeliveryPending(articleId, version, destinationId);
-    if (existing.state === "delivered" || existing.permanentFailure) continue;
-    jobs.push({ articleId, version, destinationId });
-  }
-  return jobs;
+  const deliveries = await ctx.store.recordDeliveriesPending(articleId, version, destinations);
+  return deliveries
+    .filter((existing) => existing.state !== "delivered" && !existing.permanentFailure)
+    .map(({ destinationId }) => ({ articleId, version, destinationId }));
 }

@@ -109,7 +109,15 @@ export interface DeliveryStore {
    */
   recordDeliveryPending(articleId: string, version: number, destinationId: string): Promise<Delivery>;
   /**
-   * Marks a send as started (from pending, failed, or sending again after a crash).
+   * {@link recordDeliveryPending} for many destinations in one step (a fan-out to thousands of
+   * destinations is then one round trip, not thousands): the deliveries, one per distinct
+   * destination, in the order given. All or nothing.
+   * @throws StoreError when the article version or one of the destinations is not stored.
+   */
+  recordDeliveriesPending(articleId: string, version: number, destinationIds: readonly string[]): Promise<Delivery[]>;
+  /**
+   * Marks a send as started (from pending, failed, or sending again after a crash) and counts it
+   * as one more attempt, in one write: the delivery path's bookkeeping is what bounds fan-out speed.
    * @throws StoreError when the delivery is unknown, already delivered, or failed permanently.
    */
   markSending(articleId: string, version: number, destinationId: string): Promise<Delivery>;

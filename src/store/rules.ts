@@ -95,6 +95,15 @@ export function recordDeliveryError(key: DeliveryKey, error: unknown): unknown {
   );
 }
 
+/** The error for a batch of deliveries one of whose destinations (or the article version) is not stored. */
+export function recordDeliveriesError(articleId: string, version: number, count: number, error: unknown): unknown {
+  if (!isForeignKeyViolation(error)) return error;
+  return new StoreError(
+    `deliveries of article ${articleId} v${version} to ${count} destinations: the article version or one of the destinations is not stored; store them first`,
+    { cause: error },
+  );
+}
+
 /** Why a send must not start, or null when it may (pending, failed for now, or sending again after a crash). */
 export function refuseSending(key: DeliveryKey, row: DeliveryFacts): StoreError | null {
   if (row.state === "delivered") return new StoreError(`${describeDelivery(key)} is already delivered; not sending it again`);

@@ -17,6 +17,30 @@ describe.each(STORE_BACKENDS)("$name store: deliveries", (backend) => {
   const current = freshStorePerTest(backend, { beforeEach, afterEach });
   beforeEach(async () => seed(current().store));
 
+  it("are recorded for a whole fan-out at once: one per distinct destination, in order, earlier ones unchanged", async () => {
+    const { store } = current();
+    await store.recordDeliveryPending(...KEY);
+    await store.markSending(...KEY);
+    await store.markDelivered(...KEY, "1261234567890123456");
+    const batch = await store.recordDeliveriesPending(ARTICLE, 1, ["slack-news", "discord-main", "slack-news"]);
+    expect(batch.map((d) => [d.destinationId, d.state])).toEqual([
+      ["slack-news", "pending"],
+      ["discord-main", "delivered"],
+    ]);
+    expect(await store.recordDeliveriesPending(ARTICLE, 1, [])).toEqual([]);
+    expect(await store.countByState()).toEqual({ pending: 1, sending: 0, delivered: 1, failed: 0 });
+  });
+
+  it("record a fan-out all or nothing: one unknown destination records none", async () => {
+    const { store } = current();
+    await store.upsertArticle(outageArticle({ title: "복구 완료" }), null);
+    await expect(store.recordDeliveriesPending(ARTICLE, 2, ["discord-main", "nowhere"])).rejects.toThrow(
+      /deliveries of article ms-outlook-outage v2 to 2 destinations: the article version or one of the destinations is not stored/,
+    );
+    await expect(store.recordDeliveriesPending(ARTICLE, 9, ["discord-main"])).rejects.toThrow(StoreError);
+    expect(await store.countByState()).toEqual({ pending: 0, sending: 0, delivered: 0, failed: 0 });
+  });
+
   it("are unique per article, version and destination", async () => {
     const { store } = current();
     const first = await store.recordDeliveryPending(...KEY);
@@ -33,18 +57,17 @@ describe.each(STORE_BACKENDS)("$name store: deliveries", (backend) => {
   it("record each state transition with attempts, the last error and the platform message id", async () => {
     const { store } = current();
     expect(await store.recordDeliveryPending(...KEY)).toMatchObject({ state: "pending", attempts: 0, lastError: null });
-    await store.markSending(...KEY);
-    expect(await store.incrementAttempts(...KEY)).toBe(1);
+    expect((await store.markSending(...KEY)).attempts).toBe(1);
     expect(await store.markFailed(...KEY, "HTTP 503 from Discord", false)).toMatchObject({
       state: "failed",
       attempts: 1,
       lastError: "HTTP 503 from Discord",
       permanentFailure: false,
     });
-    expect((await store.markSending(...KEY)).state).toBe("sending");
-    expect(await store.incrementAttempts(...KEY)).toBe(2);
+    expect(await store.markSending(...KEY)).toMatchObject({ state: "sending", attempts: 2 });
+    expect(await store.incrementAttempts(...KEY)).toBe(3);
     const delivered = await store.markDelivered(...KEY, "1261234567890123456");
-    expect(delivered).toMatchObject({ state: "delivered", attempts: 2, platformMessageId: "1261234567890123456" });
+    expect(delivered).toMatchObject({ state: "delivered", attempts: 3, platformMessageId: "1261234567890123456" });
     expect(delivered.deliveredAt).not.toBeNull();
     expect(await store.getDelivery(...KEY)).toEqual(delivered);
     expect((await store.latestDelivered(ARTICLE, "discord-main"))?.platformMessageId).toBe("1261234567890123456");

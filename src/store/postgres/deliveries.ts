@@ -8,6 +8,7 @@ import {
   deliveryErrorText,
   deliveryNotRecorded,
   describeDelivery,
+  recordDeliveriesError,
   recordDeliveryError,
   refuseFailing,
   refuseSending,
@@ -30,11 +31,23 @@ const insert = statement<DeliveryRow>(
      ON CONFLICT (article_id, version, destination_id) DO NOTHING RETURNING ${COLUMNS})
    SELECT * FROM inserted UNION ALL SELECT ${COLUMNS} FROM deliveries WHERE ${KEY} AND NOT EXISTS (SELECT 1 FROM inserted)`,
 );
+// A fan-out's rows in one statement each; the read is a second statement so it also sees rows another
+// transaction inserted while this INSERT waited for them.
+const insertMany = statement(
+  "deliveries.insert-many",
+  `INSERT INTO deliveries (article_id, version, destination_id, created_at, updated_at)
+   SELECT $1, $2, destination_id, $4, $4 FROM unnest($3::text[]) AS wanted(destination_id)
+   ON CONFLICT (article_id, version, destination_id) DO NOTHING`,
+);
+const getMany = statement<DeliveryRow>(
+  "deliveries.get-many",
+  `SELECT ${COLUMNS} FROM deliveries WHERE article_id = $1 AND version = $2 AND destination_id = ANY($3::text[])`,
+);
 // Transitions are conditional UPDATEs: PostgreSQL re-checks the WHERE against the newest row when a concurrent
 // writer commits first, so check and change are one atomic step. The conditions are rules.ts's refusals in SQL.
 const toSending = statement<DeliveryRow>(
   "deliveries.to-sending",
-  `UPDATE deliveries SET state = 'sending', updated_at = $4
+  `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $4
    WHERE ${KEY} AND state <> 'delivered' AND NOT (state = 'failed' AND permanent_failure) RETURNING ${COLUMNS}`,
 );
 const toDelivered = statement<DeliveryRow>(
@@ -118,6 +131,17 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
       } catch (error) {
         throw recordDeliveryError(key, error);
       }
+    },
+    async recordDeliveriesPending(articleId, version, destinationIds) {
+      const ids = [...new Set(destinationIds)];
+      if (ids.length === 0) return [];
+      try {
+        await insertMany.run(pool, [articleId, version, ids, nowIso()]);
+      } catch (error) {
+        throw recordDeliveriesError(articleId, version, ids.length, error);
+      }
+      const byDestination = new Map((await getMany.rows(pool, [articleId, version, ids])).map((row) => [row.destination_id, row]));
+      return ids.map((destinationId) => changed({ articleId, version, destinationId }, byDestination.get(destinationId) ?? null));
     },
     markSending(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);

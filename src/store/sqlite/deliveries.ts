@@ -5,6 +5,7 @@ import {
   checkLimit,
   deliveryErrorText,
   deliveryNotRecorded,
+  recordDeliveriesError,
   recordDeliveryError,
   refuseFailing,
   refuseSending,
@@ -22,7 +23,7 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
     VALUES (@articleId, @version, @destinationId, @now, @now)
     ON CONFLICT (article_id, version, destination_id) DO NOTHING`);
   const toSending = db.prepare<Key & { now: string }>(
-    `UPDATE deliveries SET state = 'sending', updated_at = @now WHERE ${KEY}`,
+    `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = @now WHERE ${KEY}`,
   );
   const toDelivered = db.prepare<Key & { now: string; messageId: string | null }>(`
     UPDATE deliveries SET state = 'delivered', platform_message_id = @messageId, permanent_failure = 0,
@@ -57,6 +58,15 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
     destinationId,
   });
 
+  const recordMany = db.transaction((articleId: string, version: number, destinationIds: string[]) => {
+    const now = nowIso();
+    try {
+      for (const destinationId of destinationIds) insert.run({ articleId, version, destinationId, now });
+    } catch (error) {
+      throw recordDeliveriesError(articleId, version, destinationIds.length, error);
+    }
+    return destinationIds.map((destinationId) => toDelivery(get.get({ articleId, version, destinationId })!));
+  });
   const markSending = db.transaction((key: Key) => {
     const refusal = refuseSending(key, toDelivery(mustGet(key)));
     if (refusal) throw refusal;
@@ -77,6 +87,7 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
   });
 
   return {
+    recordDeliveriesPending: (articleId, version, destinationIds) => recordMany.immediate(articleId, version, [...new Set(destinationIds)]),
     recordDeliveryPending(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
       try {
