@@ -47,9 +47,11 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
   const recent = db.prepare<[number], DeliveryRow>(
     "SELECT * FROM deliveries ORDER BY updated_at DESC, rowid DESC LIMIT ?",
   );
-  const unfinished = db.prepare<{ before: string | null; limit: number }, DeliveryRow>(`
+  // Ordered by a unique key, so a page can continue strictly after the previous page's last row.
+  const unfinished = db.prepare<{ before: string | null; limit: number; afterAt: string | null; afterArticle: string; afterVersion: number; afterDestination: string }, DeliveryRow>(`
     SELECT * FROM deliveries WHERE state IN ('pending', 'sending') AND (@before IS NULL OR updated_at < @before)
-    ORDER BY updated_at, rowid LIMIT @limit`);
+      AND (@afterAt IS NULL OR (updated_at, article_id, version, destination_id) > (@afterAt, @afterArticle, @afterVersion, @afterDestination))
+    ORDER BY updated_at, article_id, version, destination_id LIMIT @limit`);
   const counts = db.prepare<[], { state: DeliveryState; n: number }>(
     "SELECT state, count(*) AS n FROM deliveries GROUP BY state",
   );
@@ -138,11 +140,12 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
       for (const { state, n } of counts.all()) result[state] = n;
       return result;
     },
-    listUnfinishedDeliveries({ updatedBefore, limit }) {
+    listUnfinishedDeliveries({ updatedBefore, after, limit }) {
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
         throw new StoreError(`listUnfinishedDeliveries limit must be a whole number from 1 to 10000, got ${String(limit)}`);
       }
-      return unfinished.all({ before: updatedBefore ?? null, limit }).map(toDelivery);
+      const cursor = { afterAt: after?.updatedAt ?? null, afterArticle: after?.articleId ?? "", afterVersion: after?.version ?? 0, afterDestination: after?.destinationId ?? "" };
+      return unfinished.all({ before: updatedBefore ?? null, limit, ...cursor }).map(toDelivery);
     },
   };
 }
