@@ -1,6 +1,5 @@
 import type { Server } from "node:http";
 import type { HeraldConfig } from "../config/schema.ts";
-import { redactSecrets } from "../src/net/redact.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
@@ -9,6 +8,7 @@ import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
+import { describeRedis } from "./redis.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { DirectoryWatcher } from "./sources/directory.ts";
 
@@ -116,21 +116,9 @@ async function redisReachable(runtime: Runtime, timeoutMs: number): Promise<void
     runtime.connection.off("error", noteError);
   });
   if (answer === "PONG") return;
-  const where = withoutCredentials(runtime.config.redis.url);
+  const where = describeRedis(runtime.config.redis);
   const reason = answer === "timeout" ? `${lastError ? stripControlsInLine(lastError) : "no answer"} for ${timeoutMs / 1000} s` : stripControlsInLine((answer as Error).message ?? String(answer));
-  throw new StartupError(`Redis at ${where} is unreachable: ${reason} (redis.url)`);
-}
-
-/** `redis://:password@host` names the host, never the password (redactSecrets needs a user name before the colon). */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return redactSecrets(url);
-  }
+  throw new StartupError(`Redis at ${where} is unreachable: ${reason} (${runtime.config.redis.sentinels ? "redis.sentinels" : "redis.url"})`);
 }
 
 function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): string {
