@@ -8,6 +8,7 @@ import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
+import { type Recovery, startRecovery } from "./recovery/index.ts";
 import { describeRedis } from "./redis.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { DirectoryWatcher } from "./sources/directory.ts";
@@ -40,8 +41,10 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
   // The port is bound first, but /healthz says ready only once everything behind it has started.
   let ready = false;
   const watchers: DirectoryWatcher[] = [];
+  let recovery: Recovery | null = null;
   const undo = async () => {
     if (server) await closeServer(server);
+    recovery?.stop();
     await runtime.bots.stop();
     await Promise.all(watchers.map((w) => w.stop()));
     await runtime.close(0);
@@ -56,8 +59,8 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
       });
     }
     await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
-    await scheduleFeeds(runtime);
-    await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+    await scheduleRecurring(runtime);
+    recovery = await startRecovery(runtime, () => scheduleRecurring(runtime));
     for (const feed of config.feeds) {
       if (feed.type !== "directory" || feed.paused) continue;
       const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, store, runtime.ingestQueue, log);
@@ -86,6 +89,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
     port: address && typeof address === "object" ? address.port : null,
     async stop(graceMs = 10_000) {
       if (server) await closeServer(server);
+      recovery?.stop();
       await Promise.all(watchers.map((w) => w.stop()));
       await runtime.close(graceMs);
     },
@@ -126,6 +130,15 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
   if (error.code === "EACCES") return `not allowed to listen on port ${port} on ${host} (http.port)`;
   if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") return `cannot listen on ${host}: no such local address (http.host)`;
   return `cannot listen on ${host}:${port}: ${error.message} (http.host, http.port)`;
+}
+
+/**
+ * Everything Herald keeps on a schedule in Redis, derived from the store and the config:
+ * created at start, and again after Redis lost its data.
+ */
+export async function scheduleRecurring(runtime: Runtime): Promise<void> {
+  await scheduleFeeds(runtime);
+  await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
 }
 
 /** The feeds each runtime has scheduled, so a later call can tell a feed this process saw removed from one it never knew. */

@@ -4,8 +4,9 @@ import { loadConfig } from "../../config/load.ts";
 import { parsePost } from "../../src/article/index.ts";
 import { redactSecrets } from "../../src/net/redact.ts";
 import { stripControlsInLine } from "../../src/text/controls.ts";
+import { startRecovery } from "../recovery/index.ts";
 import { createRuntime } from "../runtime.ts";
-import { startService } from "../service.ts";
+import { scheduleRecurring, startService } from "../service.ts";
 
 const configOption = { config: { type: "string", short: "c" } } as const;
 
@@ -39,8 +40,13 @@ export async function runWorker(argv: string[]): Promise<number> {
   const config = loadConfig(values.config);
   const runtime = await createRuntime(config);
   runtime.startWorkers();
+  // Workers heal a Redis that lost its data too: the fleet may be all workers but one.
+  const recovery = await startRecovery(runtime, () => scheduleRecurring(runtime));
   runtime.log.info({ concurrency: config.delivery.concurrency }, "herald worker started");
-  return runUntilSignalled((grace) => runtime.close(grace), runtime.log);
+  return runUntilSignalled((grace) => {
+    recovery.stop();
+    return runtime.close(grace);
+  }, runtime.log);
 }
 
 export async function runIngest(argv: string[]): Promise<number> {
