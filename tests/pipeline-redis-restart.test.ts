@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
-import { privateRedis } from "./helpers/private-redis.ts";
 import { plainPost } from "./helpers/posts.ts";
+import { privateRedis } from "./helpers/private-redis.ts";
 
 describe("Redis restarting mid-run", () => {
   const cleanups: (() => Promise<void>)[] = [];

@@ -1,0 +1,141 @@
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../jobs/log.ts";
+import { processIngest } from "../jobs/pipeline/ingest.ts";
+import { deliverJobId } from "../jobs/queues.ts";
+import { checkRedisPersistence } from "../jobs/recovery/persistence.ts";
+import { startService } from "../jobs/service.ts";
+import { DiscordFake } from "./fakes/discord/server.ts";
+import { lineSink } from "./helpers/log.ts";
+import { sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { plainPost } from "./helpers/posts.ts";
+import { privateRedis } from "./helpers/private-redis.ts";
+import { rssSite } from "./helpers/rss-site.ts";
+
+/** A logger whose lines the test can read (as parsed JSON). */
+function capturedLog(level = "info") {
+  const lines: { level: number; msg: string; [key: string]: unknown }[] = [];
+  const log = createLogger(level, lineSink((line) => lines.push(JSON.parse(line))));
+  return { log, lines, saying: (pattern: RegExp) => lines.filter((l) => pattern.test(l.msg)) };
+}
+
+describe("self-healing when Redis loses jobs", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it("the sweep re-queues a pending delivery whose job was deleted by hand, and it is posted once", async () => {
+    const discord = await DiscordFake.start();
+    cleanups.push(() => discord.close());
+    const t = testConfig({
+      cards: { enabled: false },
+      delivery: { attempts: 4, backoff: "200ms", concurrency: 5, timeout: "5s", lockDuration: "5s", sweepInterval: "1s" },
+      destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
+      feeds: [{ id: "inbox", type: "webhook", token: "t", destinations: ["d"] }],
+    });
+    cleanups.push(t.cleanup);
+    const { log, saying } = capturedLog();
+    // No workers yet: the job is deleted before anyone could take it.
+    const service = await startService(t.config, { log, workers: false, http: false });
+    cleanups.push(() => service.stop(3000));
+    const { runtime } = service;
+
+    const outcome = await processIngest({ feedId: "inbox", input: "lost-job.md", kind: "post", raw: plainPost(1) }, runtime.context);
+    expect(outcome).toMatchObject({ status: "stored", queued: 1 });
+    const articleId = outcome.status === "stored" ? outcome.articleId : "";
+    const jobId = deliverJobId({ articleId, version: 1, destinationId: "d" });
+    await runtime.deliverQueue.remove(jobId);
+    expect(await runtime.deliverQueue.getJobState(jobId)).toBe("unknown");
+    runtime.startWorkers();
+
+    const [message] = await discord.waitForMessages(1, 20_000);
+    expect(message?.body.embeds[0].title).toBe("Plain post 1");
+    await waitFor(async () => (await runtime.store.getDelivery(articleId, 1, "d"))?.state === "delivered", 10_000, "the delivery to be recorded");
+    expect(saying(/^sweep: 1 pending\/sending deliveries had no job; re-queued$/)).toHaveLength(1);
+    // Later sweeps find the job (completed) and queue nothing more.
+    await sleep(2500);
+    expect(discord.messages).toHaveLength(1);
+    expect(saying(/^sweep: \d+ pending/)).toHaveLength(1);
+  });
+
+  it("after FLUSHALL with nothing pending: logs the loss once, re-creates the feed and housekeeping schedules, keeps polling, and sends nothing again", async () => {
+    const redis = await privateRedis("none");
+    const discord = await DiscordFake.start();
+    const site = await rssSite();
+    cleanups.push(redis.cleanup, () => discord.close(), () => site.close());
+    const t = testConfig({
+      redis: { url: redis.url, prefix: "herald" },
+      cards: { enabled: false },
+      destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
+      feeds: [
+        { id: "inbox", type: "webhook", token: "t", destinations: ["d"] },
+        { id: "status", type: "rss", url: site.url, interval: "1s", destinations: ["d"] },
+      ],
+    });
+    cleanups.push(t.cleanup);
+    const { log, saying } = capturedLog();
+    const service = await startService(t.config, { log, http: false });
+    cleanups.push(() => service.stop(3000));
+    const { runtime } = service;
+    await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "before.md", kind: "post", raw: plainPost(1) });
+    await discord.waitForMessages(1, 15_000);
+    await waitFor(async () => (await runtime.store.countByState()).delivered === 1, 10_000, "the delivery to be recorded");
+    await waitFor(() => site.polls.length >= 2, 15_000, "the feed to be polled");
+
+    const admin = new Redis(redis.url);
+    cleanups.push(() => void admin.disconnect());
+    await admin.flushall();
+    const flushedAt = Date.now();
+    expect(await runtime.pollQueue.getJobSchedulers()).toEqual([]);
+
+    await waitFor(async () => (await runtime.pollQueue.getJobSchedulers()).some((s) => s.key === "status"), 30_000, "the feed's schedule to be re-created");
+    await waitFor(async () => (await runtime.maintenanceQueue.getJobSchedulers()).some((s) => s.key === "prune-cards"), 10_000, "the prune-cards schedule");
+    await waitFor(() => site.pollsSince(flushedAt) >= 2, 20_000, "the feed to be polled again");
+    expect(saying(/^Redis lost its data/)).toHaveLength(1);
+    expect(saying(/^recovered from Redis losing its data: 0 deliveries re-queued/)).toHaveLength(1);
+    await sleep(1500);
+    expect(discord.messages).toHaveLength(1);
+    expect(await runtime.store.countByState()).toMatchObject({ delivered: 1, pending: 0, sending: 0 });
+  });
+});
+
+describe("Redis persistence check at start", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it("warns once for a Redis without AOF or RDB, and not for one with an append-only file", async () => {
+    const bare = await privateRedis("none");
+    const aof = await privateRedis("aof");
+    cleanups.push(bare.cleanup, aof.cleanup);
+    for (const [server, expected] of [
+      [bare, "none"],
+      [aof, "aof"],
+    ] as const) {
+      const client = new Redis(server.url);
+      const { log, saying } = capturedLog();
+      try {
+        expect(await checkRedisPersistence(client, log)).toBe(expected);
+      } finally {
+        client.disconnect();
+      }
+      expect(saying(/^Redis has no persistence/)).toHaveLength(expected === "none" ? 1 : 0);
+    }
+  });
+
+  it("herald start on a Redis without persistence says so once", async () => {
+    const bare = await privateRedis("none");
+    cleanups.push(bare.cleanup);
+    const t = testConfig({ redis: { url: bare.url, prefix: "herald" }, cards: { enabled: false } });
+    cleanups.push(t.cleanup);
+    const { log, saying } = capturedLog();
+    const service = await startService(t.config, { log, http: false });
+    cleanups.push(() => service.stop(2000));
+    await waitFor(() => saying(/^Redis has no persistence/).length, 10_000, "the warning");
+    await sleep(500);
+    expect(saying(/^Redis has no persistence/)).toHaveLength(1);
+    expect(saying(/^Redis has no persistence/)[0]?.level).toBe(40);
+  });
+});
