@@ -61,7 +61,9 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     throw error;
   }
   // Kept in the job before recording: whatever happens to the store now, a retry only records.
-  await job.updateData({ ...job.data, sent });
+  // A job that Redis lost meanwhile (restarted empty) cannot keep it; recording the send in the
+  // store still can, and then recovery finds the delivery done instead of queuing it again.
+  await job.updateData({ ...job.data, sent }).catch((error: Error) => log.warn({ err: error.message, messageId: sent.messageId }, "sent, but the job is gone from Redis; recording the send in the store"));
   return recordSent(job, sent, ctx, log);
 }
 
