@@ -59,7 +59,7 @@ describe("self-healing when Redis loses jobs", () => {
     expect(saying(/^sweep: \d+ pending/)).toHaveLength(1);
   });
 
-  it("after FLUSHALL with nothing pending: logs the loss once, re-creates the feed and housekeeping schedules, keeps polling, and sends nothing again", async () => {
+  it("after FLUSHALL with nothing pending: each process logs the loss once, one recovers, the feed and housekeeping schedules come back, polling goes on, and nothing is sent again", async () => {
     const redis = await privateRedis("none");
     const discord = await DiscordFake.start();
     const site = await rssSite();
@@ -77,6 +77,10 @@ describe("self-healing when Redis loses jobs", () => {
     const { log, saying } = capturedLog();
     const service = await startService(t.config, { log, http: false });
     cleanups.push(() => service.stop(3000));
+    // A second process of the fleet (same Redis, same database file).
+    const other = capturedLog();
+    const second = await startService(t.config, { log: other.log, http: false });
+    cleanups.push(() => second.stop(3000));
     const { runtime } = service;
     await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "before.md", kind: "post", raw: plainPost(1) });
     await discord.waitForMessages(1, 15_000);
@@ -92,8 +96,12 @@ describe("self-healing when Redis loses jobs", () => {
     await waitFor(async () => (await runtime.pollQueue.getJobSchedulers()).some((s) => s.key === "status"), 30_000, "the feed's schedule to be re-created");
     await waitFor(async () => (await runtime.maintenanceQueue.getJobSchedulers()).some((s) => s.key === "prune-cards"), 10_000, "the prune-cards schedule");
     await waitFor(() => site.pollsSince(flushedAt) >= 2, 20_000, "the feed to be polled again");
+    await waitFor(() => saying(/^Redis lost its data/).length && other.saying(/^Redis lost its data/).length, 10_000, "both processes to notice");
     expect(saying(/^Redis lost its data/)).toHaveLength(1);
-    expect(saying(/^recovered from Redis losing its data: 0 deliveries re-queued/)).toHaveLength(1);
+    expect(other.saying(/^Redis lost its data/)).toHaveLength(1);
+    const recoveries = [...saying(/^recovered from Redis losing its data/), ...other.saying(/^recovered from Redis losing its data/)];
+    expect(recoveries).toHaveLength(1);
+    expect(recoveries[0]?.msg).toMatch(/: 0 deliveries re-queued/);
     await sleep(1500);
     expect(discord.messages).toHaveLength(1);
     expect(await runtime.store.countByState()).toMatchObject({ delivered: 1, pending: 0, sending: 0 });
