@@ -34,6 +34,12 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   const poster = await ctx.poster(destinationId);
   if (token && (await waitForSendSlot(job, token, poster.paces, ctx))) throw new DelayedError();
   if (poster.paces?.length) await spaceSends(poster.paces);
+  // A job Redis lost while this worker held it (restarted empty, flushed) is queued again by
+  // recovery, and one whose lock lapsed is another worker's now: sending here too would double
+  // a delivery that was never in flight. Extending the lock proves it is still this worker's.
+  if (token && !(await job.extendLock(token, ctx.config.delivery.lockDuration))) {
+    throw new Error("this worker no longer holds the job (Redis lost it, or its lock lapsed); not sending");
+  }
 
   await ctx.store.markSending(articleId, version, destinationId);
   await ctx.store.incrementAttempts(articleId, version, destinationId);
