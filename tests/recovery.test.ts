@@ -4,10 +4,11 @@ import { createLogger } from "../jobs/log.ts";
 import { processIngest } from "../jobs/pipeline/ingest.ts";
 import { deliverJobId } from "../jobs/queues.ts";
 import { checkRedisPersistence } from "../jobs/recovery/persistence.ts";
+import { createRuntime } from "../jobs/runtime.ts";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { lineSink } from "./helpers/log.ts";
-import { sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 import { privateRedis } from "./helpers/private-redis.ts";
 import { rssSite } from "./helpers/rss-site.ts";
@@ -57,6 +58,33 @@ describe("self-healing when Redis loses jobs", () => {
     await sleep(2500);
     expect(discord.messages).toHaveLength(1);
     expect(saying(/^sweep: \d+ pending/)).toHaveLength(1);
+  });
+
+  it("Redis emptied while Herald was stopped: herald start re-queues the unfinished deliveries it finds in the store", async () => {
+    const redis = await privateRedis("none");
+    const discord = await DiscordFake.start();
+    cleanups.push(redis.cleanup, () => discord.close());
+    const t = testConfig({
+      redis: { url: redis.url, prefix: "herald" },
+      cards: { enabled: false },
+      destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
+      feeds: [{ id: "inbox", type: "webhook", token: "t", destinations: ["d"] }],
+    });
+    cleanups.push(t.cleanup);
+    // An earlier run fanned out and stopped before delivering; then Redis restarted empty.
+    const earlier = await createRuntime(t.config, { log: silentLog });
+    await processIngest({ feedId: "inbox", input: "stranded.md", kind: "post", raw: plainPost(1) }, earlier.context);
+    await earlier.close(0);
+    await redis.stop();
+    await redis.start();
+
+    const { log, saying } = capturedLog();
+    const service = await startService(t.config, { log, http: false });
+    cleanups.push(() => service.stop(3000));
+    const [message] = await discord.waitForMessages(1, 20_000);
+    expect(message?.body.embeds[0].title).toBe("Plain post 1");
+    expect(saying(/^started on a Redis without Herald's marker: 1 deliveries re-queued$/)).toHaveLength(1);
+    expect(saying(/^Redis lost its data/)).toEqual([]);
   });
 
   it("after FLUSHALL with nothing pending: each process logs the loss once, one recovers, the feed and housekeeping schedules come back, polling goes on, and nothing is sent again", async () => {

@@ -30,9 +30,13 @@ export async function startRecovery(runtime: Runtime, reschedule: () => Promise<
 
   const recover = async (cause: RecoveryCause) => {
     const { unfinished, requeued } = await requeueOrphanedDeliveries(store, deliverQueue);
+    if (cause === "no-marker-at-start") {
+      // Schedules are this process's own start-up work (herald start creates them; workers have none to keep).
+      log[requeued ? "warn" : "info"]({ unfinished, requeued }, `started on a Redis without Herald's marker: ${requeued} deliveries re-queued`);
+      return;
+    }
     await reschedule();
-    const level = cause === "data-lost" || requeued ? "warn" : "info";
-    log[level]({ unfinished, requeued }, `recovered from ${cause === "data-lost" ? "Redis losing its data" : "a Redis without Herald's marker"}: ${requeued} deliveries re-queued, schedules re-created`);
+    log.warn({ unfinished, requeued }, `recovered from Redis losing its data: ${requeued} deliveries re-queued, schedules re-created`);
   };
   const epoch = new EpochWatch({ redis, prefix, log, recover });
 
