@@ -33,7 +33,7 @@ describe("Redis connection options from the config", () => {
     expect(describeRedis(config)).toBe("master 'herald-master' via sentinels sentinel-1.internal:26380, sentinel-2.internal:26379");
   });
 
-  it("leaves sentinelPassword out when it is empty (an unset ${VAR:-})", () => {
+  it("leaves sentinelPassword out when it is empty (an environment variable set to nothing)", () => {
     const options = redisOptions(redisConfig({ sentinels: [{ host: "s" }], name: "m", sentinelPassword: "" }));
     expect(options).not.toHaveProperty("sentinelPassword");
   });
