@@ -137,7 +137,23 @@ export const configSchema = z
     discord: discordBot,
     slack: slackBot,
     telegram: telegramBot,
-    redis: z.object({ url: z.string().default("redis://127.0.0.1:6379/0"), prefix: z.string().regex(/^[\w:-]+$/).default("herald") }).prefault({}),
+    redis: z
+      .object({
+        /** The Redis server; with `sentinels` only its password and database number are used (the master comes from Sentinel). */
+        url: z.string().default("redis://127.0.0.1:6379/0"),
+        prefix: z.string().regex(/^[\w:-]+$/).default("herald"),
+        /** Redis Sentinel: ask these for the current master of `name` (and follow failovers) instead of connecting to `url`'s host. */
+        sentinels: z
+          .array(z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }))
+          .min(1, "list at least one sentinel, or leave sentinels out")
+          .optional(),
+        /** The master's name as the sentinels know it (`sentinel monitor <name> …`). */
+        name: z.string().min(1).optional(),
+        /** Password of the sentinels themselves (the master's is in `url`). */
+        sentinelPassword: optionalSecret,
+      })
+      .refine((redis) => !redis.sentinels || redis.name, { path: ["name"], message: "redis.sentinels needs redis.name: the master's name as the sentinels know it" })
+      .prefault({}),
     database: z
       .object({
         /** The embedded SQLite file: one host (one or several processes on it). */
@@ -179,6 +195,11 @@ export const configSchema = z
         timeout: duration.default(15_000),
         /** How long a worker's job lock lasts: after a crash, its jobs are picked up again after about this long. */
         lockDuration: duration.default(30_000),
+        /**
+         * How often one process of the fleet looks for pending/sending deliveries unchanged for this long whose
+         * job is gone (Redis lost it, someone deleted it) and queues them again.
+         */
+        sweepInterval: duration.default(2 * 60_000),
         /** A changed article: "edit" the message already posted (where the platform can), or "post" it again. */
         updates: z.enum(["edit", "post"]).default("edit"),
       })

@@ -47,3 +47,9 @@ export interface PollJobData {
 
 /** The same delivery always gets the same job id, so re-ingesting never queues it twice. */
 export const deliverJobId = (d: DeliverJobData) => `${d.articleId}.v${d.version}.${d.destinationId}`;
+
+/**
+ * The delivery job as the fan-out queues it. Recovery queues lost ones the same way: with the same id,
+ * a job that still exists is left as it is instead of being doubled.
+ */
+export const deliverJob = (d: DeliverJobData) => ({ name: "deliver", data: d, opts: { jobId: deliverJobId(d) } });

@@ -1,5 +1,5 @@
 import { type ConnectionOptions, Queue, Worker } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { HeraldConfig } from "../config/schema.ts";
 import { CardRenderer } from "../src/card/index.ts";
 import { openStore, type Store } from "../src/store/index.ts";
@@ -13,6 +13,7 @@ import { processIngest } from "./pipeline/ingest.ts";
 import { pruneCards } from "./pipeline/prune-cards.ts";
 import { createPosterRegistry } from "./posters.ts";
 import { type DeliverJobData, type IngestJobData, type PollJobData, QueueName } from "./queues.ts";
+import { connectRedis } from "./redis.ts";
 import { processPoll } from "./sources/rss.ts";
 import { createUntrustedPool, type UntrustedPool } from "./untrusted/pool.ts";
 
@@ -39,21 +40,6 @@ export interface Runtime {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Redis errors while it restarts are expected: ioredis reconnects and BullMQ carries on. */
-function redisConnection(url: string, log: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 5000) });
-  let warned = false;
-  redis.on("error", (error) => {
-    if (!warned) log.warn({ err: error.message }, "redis connection error; reconnecting");
-    warned = true;
-  });
-  redis.on("ready", () => {
-    if (warned) log.info("redis connection restored");
-    warned = false;
-  });
-  return redis;
-}
-
 /** The store names the file or database; the operator also needs the key that sets it. */
 async function openConfiguredStore(database: HeraldConfig["database"], log: Logger): Promise<Store> {
   const { url, path } = database;
@@ -76,7 +62,7 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
     await store.close();
     throw error;
   }
-  const connection = redisConnection(config.redis.url, log);
+  const connection = connectRedis(config.redis, log);
   const claimOnce = redisClaimOnce(connection, config.redis.prefix);
   let bots: Bots;
   try {
@@ -137,7 +123,7 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
     if (workers.length) return;
     // Each worker gets its own connection: blocking commands must not share one.
     const workerConnection = () => {
-      const redis = redisConnection(config.redis.url, log);
+      const redis = connectRedis(config.redis, log);
       ownConnections.push(redis);
       return redis as ConnectionOptions;
     };

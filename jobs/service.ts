@@ -1,6 +1,5 @@
 import type { Server } from "node:http";
 import type { HeraldConfig } from "../config/schema.ts";
-import { redactSecrets } from "../src/net/redact.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
 import { directoryFeedDutySpec, feedSchedulesDutySpec } from "./fleet/duties.ts";
 import { Fleet } from "./fleet/fleet.ts";
@@ -11,6 +10,8 @@ import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
+import { type Recovery, startRecovery } from "./recovery/index.ts";
+import { describeRedis } from "./redis.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { reconcileFeedSchedules } from "./sources/schedules.ts";
 
@@ -48,8 +49,10 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
   // The port is bound first, but /healthz says ready only once everything behind it has started.
   let ready = false;
   const fleet = new Fleet(runtime.connection, config.redis.prefix, log);
+  let recovery: Recovery | null = null;
   const undo = async () => {
     if (server) await closeServer(server);
+    recovery?.stop();
     await runtime.bots.stop();
     await fleet.end();
     await runtime.close(0);
@@ -66,6 +69,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
     await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
     await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
     await fleet.run(feedSchedulesDutySpec(runtime));
+    recovery = await startRecovery(runtime, () => scheduleRecurring(runtime));
     for (const feed of config.feeds) {
       if (feed.type !== "directory" || feed.paused) continue;
       await fleet.run(directoryFeedDutySpec({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, runtime));
@@ -96,6 +100,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
     port: address && typeof address === "object" ? address.port : null,
     async stop(graceMs = 10_000) {
       if (server) await closeServer(server);
+      recovery?.stop();
       // Duties first: their leases are handed back while Redis is still open, so a standby takes over at once.
       await fleet.end();
       await runtime.close(graceMs);
@@ -127,21 +132,9 @@ async function redisReachable(runtime: Runtime, timeoutMs: number): Promise<void
     runtime.connection.off("error", noteError);
   });
   if (answer === "PONG") return;
-  const where = withoutCredentials(runtime.config.redis.url);
+  const where = describeRedis(runtime.config.redis);
   const reason = answer === "timeout" ? `${lastError ? stripControlsInLine(lastError) : "no answer"} for ${timeoutMs / 1000} s` : stripControlsInLine((answer as Error).message ?? String(answer));
-  throw new StartupError(`Redis at ${where} is unreachable: ${reason} (redis.url)`);
-}
-
-/** `redis://:password@host` names the host, never the password (redactSecrets needs a user name before the colon). */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return redactSecrets(url);
-  }
+  throw new StartupError(`Redis at ${where} is unreachable: ${reason} (${runtime.config.redis.sentinels ? "redis.sentinels" : "redis.url"})`);
 }
 
 function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): string {
@@ -149,6 +142,15 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
   if (error.code === "EACCES") return `not allowed to listen on port ${port} on ${host} (http.port)`;
   if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") return `cannot listen on ${host}: no such local address (http.host)`;
   return `cannot listen on ${host}:${port}: ${error.message} (http.host, http.port)`;
+}
+
+/**
+ * Everything Herald keeps on a schedule in Redis, derived from the store and the config:
+ * created at start (feed schedules by the owner of that duty), and again after Redis lost its data.
+ */
+export async function scheduleRecurring(runtime: Runtime): Promise<void> {
+  await reconcileFeedSchedules(runtime);
+  await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
 }
 
 /**

@@ -6,8 +6,9 @@ import { redactSecrets } from "../../src/net/redact.ts";
 import { stripControlsInLine } from "../../src/text/controls.ts";
 import { listLeases } from "../fleet/lease.ts";
 import { expectedDuties } from "../fleet/names.ts";
+import { startRecovery } from "../recovery/index.ts";
 import { createRuntime, type Runtime } from "../runtime.ts";
-import { startService } from "../service.ts";
+import { scheduleRecurring, startService } from "../service.ts";
 
 const configOption = { config: { type: "string", short: "c" } } as const;
 
@@ -41,8 +42,13 @@ export async function runWorker(argv: string[]): Promise<number> {
   const config = loadConfig(values.config);
   const runtime = await createRuntime(config);
   runtime.startWorkers();
+  // Workers heal a Redis that lost its data too: the fleet may be all workers but one.
+  const recovery = await startRecovery(runtime, () => scheduleRecurring(runtime));
   runtime.log.info({ concurrency: config.delivery.concurrency }, "herald worker started");
-  return runUntilSignalled((grace) => runtime.close(grace), runtime.log);
+  return runUntilSignalled((grace) => {
+    recovery.stop();
+    return runtime.close(grace);
+  }, runtime.log);
 }
 
 export async function runIngest(argv: string[]): Promise<number> {

@@ -35,6 +35,12 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   const poster = await ctx.poster(destinationId);
   if (token && (await waitForSendSlot(job, token, poster.paces, ctx))) throw new DelayedError();
   if (poster.paces?.length) await spaceSends(poster.paces);
+  // A job Redis lost while this worker held it (restarted empty, flushed) is queued again by
+  // recovery, and one whose lock lapsed is another worker's now: sending here too would double
+  // a delivery that was never in flight. Extending the lock proves it is still this worker's.
+  if (token && !(await job.extendLock(token, ctx.config.delivery.lockDuration))) {
+    throw new Error("this worker no longer holds the job (Redis lost it, or its lock lapsed); not sending");
+  }
 
   await ctx.store.markSending(articleId, version, destinationId);
   let sent: NonNullable<DeliverJobData["sent"]>;
@@ -61,7 +67,9 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     throw error;
   }
   // Kept in the job before recording: whatever happens to the store now, a retry only records.
-  await job.updateData({ ...job.data, sent });
+  // A job that Redis lost meanwhile (restarted empty) cannot keep it; recording the send in the
+  // store still can, and then recovery finds the delivery done instead of queuing it again.
+  await job.updateData({ ...job.data, sent }).catch((error: Error) => log.warn({ err: error.message, messageId: sent.messageId }, "sent, but the job is gone from Redis; recording the send in the store"));
   return recordSent(job, sent, ctx, log);
 }
 

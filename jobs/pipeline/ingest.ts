@@ -7,7 +7,7 @@ import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
 import { passesFilters } from "../../src/filters.ts";
 import type { SiteInfo } from "../../src/site/index.ts";
 import type { DeliverJobData, IngestJobData } from "../queues.ts";
-import { deliverJobId } from "../queues.ts";
+import { deliverJob } from "../queues.ts";
 import { siteOfFolder } from "../sources/directory.ts";
 import type { PipelineContext } from "./context.ts";
 import { feedView } from "./feeds.ts";
@@ -84,7 +84,7 @@ export async function processIngest(data: IngestJobData, ctx: PipelineContext, j
   }
   const card = await ensureCard(article, ctx, log);
   const jobs = await fanOut(article.id, version, feed.destinations, ctx);
-  if (jobs.length) await ctx.deliverQueue.addBulk(jobs.map((data) => ({ name: "deliver", data, opts: { jobId: deliverJobId(data) } })));
+  if (jobs.length) await ctx.deliverQueue.addBulk(jobs.map(deliverJob));
   log.info({ articleId: article.id, version, changed, queued: jobs.length, card }, "article ingested");
   return { status: "stored", articleId: article.id, version, changed, queued: jobs.length, card };
 }

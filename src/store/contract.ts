@@ -100,6 +100,9 @@ export interface Delivery {
   deliveredAt: string | null;
 }
 
+/** Where a page of {@link DeliveryStore.listUnfinishedDeliveries} ended: any delivery (its own fields are enough). */
+export type DeliveryCursor = Pick<Delivery, "updatedAt" | "articleId" | "version" | "destinationId">;
+
 export interface DeliveryStore {
   /**
    * Records that `articleId` version `version` is due at `destinationId`.
@@ -138,11 +141,17 @@ export interface DeliveryStore {
   /** How many deliveries are in each state (every state present, zero when none). */
   countByState(): Promise<Record<DeliveryState, number>>;
   /**
-   * Deliveries still `pending` or `sending`, least recently changed first:
-   * what a recovery sweep re-queues when their jobs are gone (Redis lost its
-   * data, a process died). `updatedBefore` leaves out ones changed since then.
+   * Deliveries still `pending` or `sending`, least recently changed first
+   * (ties by article id, version, destination id): what a recovery sweep
+   * re-queues when their jobs are gone (Redis lost its data, a process died).
+   * `updatedBefore` leaves out ones changed since then; `after` (the last
+   * delivery of the previous page) continues from there.
+   *
+   * @example
+   * const first = await store.listUnfinishedDeliveries({ limit: 500 });
+   * const second = await store.listUnfinishedDeliveries({ after: first.at(-1), limit: 500 });
    */
-  listUnfinishedDeliveries(options: { updatedBefore?: string; limit: number }): Promise<Delivery[]>;
+  listUnfinishedDeliveries(options: { updatedBefore?: string; after?: DeliveryCursor; limit: number }): Promise<Delivery[]>;
 }
 
 /** What the config says about a feed; runtime state (paused, HTTP cache, errors) is kept across upserts. */

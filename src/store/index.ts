@@ -13,6 +13,7 @@ export type {
   ArticleSummary,
   CardStore,
   Delivery,
+  DeliveryCursor,
   DeliveryState,
   DeliveryStore,
   DestinationInput,

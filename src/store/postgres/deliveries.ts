@@ -76,7 +76,8 @@ const recent = statement<DeliveryRow>(
 const unfinished = statement<DeliveryRow>(
   "deliveries.unfinished",
   `SELECT ${COLUMNS} FROM deliveries WHERE state IN ('pending', 'sending') AND ($1::text IS NULL OR updated_at < $1)
-   ORDER BY updated_at, seq LIMIT $2`,
+     AND ($3::text IS NULL OR (updated_at, article_id, version, destination_id) > ($3, $4::text, $5::int, $6::text))
+   ORDER BY updated_at, article_id, version, destination_id LIMIT $2`,
 );
 const counts = statement<{ state: DeliveryState; n: number }>(
   "deliveries.counts",
@@ -177,9 +178,10 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
       for (const { state, n } of await counts.rows(pool, [])) result[state] = n;
       return result;
     },
-    async listUnfinishedDeliveries({ updatedBefore, limit }) {
+    async listUnfinishedDeliveries({ updatedBefore, after, limit }) {
       checkLimit("listUnfinishedDeliveries", limit, 10_000);
-      return (await unfinished.rows(pool, [updatedBefore ?? null, limit])).map(toDelivery);
+      const cursor = [after?.updatedAt ?? null, after?.articleId ?? "", after?.version ?? 0, after?.destinationId ?? ""];
+      return (await unfinished.rows(pool, [updatedBefore ?? null, limit, ...cursor])).map(toDelivery);
     },
   };
 }

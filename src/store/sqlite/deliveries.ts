@@ -40,9 +40,11 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
   const recent = db.prepare<[number], DeliveryRow>(
     "SELECT * FROM deliveries ORDER BY updated_at DESC, rowid DESC LIMIT ?",
   );
-  const unfinished = db.prepare<{ before: string | null; limit: number }, DeliveryRow>(`
+  // Ordered by a unique key, so a page can continue strictly after the previous page's last row.
+  const unfinished = db.prepare<{ before: string | null; limit: number; afterAt: string | null; afterArticle: string; afterVersion: number; afterDestination: string }, DeliveryRow>(`
     SELECT * FROM deliveries WHERE state IN ('pending', 'sending') AND (@before IS NULL OR updated_at < @before)
-    ORDER BY updated_at, rowid LIMIT @limit`);
+      AND (@afterAt IS NULL OR (updated_at, article_id, version, destination_id) > (@afterAt, @afterArticle, @afterVersion, @afterDestination))
+    ORDER BY updated_at, article_id, version, destination_id LIMIT @limit`);
   const counts = db.prepare<[], { state: DeliveryState; n: number }>(
     "SELECT state, count(*) AS n FROM deliveries GROUP BY state",
   );
@@ -126,9 +128,10 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
       for (const { state, n } of counts.all()) result[state] = n;
       return result;
     },
-    listUnfinishedDeliveries({ updatedBefore, limit }) {
+    listUnfinishedDeliveries({ updatedBefore, after, limit }) {
       checkLimit("listUnfinishedDeliveries", limit, 10_000);
-      return unfinished.all({ before: updatedBefore ?? null, limit }).map(toDelivery);
+      const cursor = { afterAt: after?.updatedAt ?? null, afterArticle: after?.articleId ?? "", afterVersion: after?.version ?? 0, afterDestination: after?.destinationId ?? "" };
+      return unfinished.all({ before: updatedBefore ?? null, limit, ...cursor }).map(toDelivery);
     },
   };
 }
