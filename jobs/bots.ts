@@ -8,15 +8,30 @@ import type { Store } from "../src/store/index.ts";
 import type { ClaimOnce } from "./http/claim-once.ts";
 import type { Logger } from "./log.ts";
 import type { BotPosterFactory } from "./posters.ts";
+import type { Roles } from "./roles.ts";
 
 export type Platform = "discord" | "slack" | "telegram";
+
+/**
+ * How a bot receives commands: through Herald's HTTP server (Discord interactions,
+ * Slack events, Telegram webhook: the `http` role) or over a connection Herald
+ * opens (Discord gateway, Slack Socket Mode, Telegram long polling: the `bots` role).
+ */
+export type CommandTransport = "http" | "connection";
+
+const ALL_TRANSPORTS: ReadonlySet<CommandTransport> = new Set(["http", "connection"]);
+
+/** The `http` role serves the bots' HTTP modes; the `bots` role opens their connections. */
+export function commandTransports(roles: Roles): ReadonlySet<CommandTransport> {
+  return new Set([...(roles.has("http") ? ["http" as const] : []), ...(roles.has("bots") ? ["connection" as const] : [])]);
+}
 
 export interface Bots {
   adapters: Map<Platform, ChatAdapter>;
   /** Poster for a bot destination, or null when its bot is not configured. */
   poster: BotPosterFactory;
-  /** Starts receiving commands on every configured bot. */
-  start(services: Omit<CommandServices, "destinationsFor" | "ensureDestination">): Promise<void>;
+  /** Starts receiving commands on every configured bot whose mode uses one of `transports` (default: both). */
+  start(services: Omit<CommandServices, "destinationsFor" | "ensureDestination">, transports?: ReadonlySet<CommandTransport>): Promise<void>;
   /** HTTP-mode endpoints of the started bots, with the platform serving each. */
   httpRoutes(): Record<string, { platform: Platform; handler: HttpHandler }>;
   stop(): Promise<void>;
@@ -88,13 +103,20 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
     return id;
   };
 
+  const transportOf = (platform: Platform): CommandTransport => {
+    if (platform === "discord") return config.discord?.mode === "gateway" ? "connection" : "http";
+    if (platform === "slack") return config.slack?.mode === "socket" ? "connection" : "http";
+    return config.telegram?.mode === "polling" ? "connection" : "http";
+  };
+
   const started: ChatAdapter[] = [];
   return {
     adapters,
     poster,
-    async start(services) {
+    async start(services, transports = ALL_TRANSPORTS) {
       const full: CommandServices = { ...services, destinationsFor, ensureDestination };
       for (const adapter of adapters.values()) {
+        if (!transports.has(transportOf(adapter.platform))) continue;
         try {
           await adapter.start((request) => runCommand(request, full));
         } catch (error) {

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import type { HeraldConfig } from "../config/schema.ts";
 import { redactSecrets } from "../src/net/redact.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
+import { commandTransports } from "./bots.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
@@ -9,11 +10,14 @@ import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
+import { ALL_ROLES, ROLES, type Role, type Roles } from "./roles.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { DirectoryWatcher } from "./sources/directory.ts";
 
 export interface Service {
   runtime: Runtime;
+  /** What this process does (see jobs/roles.ts). */
+  roles: Roles;
   server: Server | null;
   /** The port the HTTP server listens on (useful when the config says 0). */
   port: number | null;
@@ -22,15 +26,17 @@ export interface Service {
 
 /**
  * `herald start`: the ingest endpoint, the feed sources (folder watchers,
- * RSS job schedulers) and the workers, in one process. `herald worker` runs
- * only the workers; any number of them can share the same Redis.
+ * RSS job schedulers), the bots and the workers, in one process; `roles`
+ * picks a part of them (jobs/roles.ts). `herald worker` runs only the delivery
+ * workers; any number of processes can share the same Redis.
  *
  * All or nothing: the port is bound first, so a taken port fails before a bot
  * takes Telegram polling or a Discord session from a running process; any
  * later failure undoes what was started, newest first, and is rethrown as a
  * {@link StartupError} naming what failed.
  */
-export async function startService(config: HeraldConfig, options: { log?: Logger; workers?: boolean; http?: boolean } = {}): Promise<Service> {
+export async function startService(config: HeraldConfig, options: { log?: Logger; roles?: Roles } = {}): Promise<Service> {
+  const roles = options.roles ?? ALL_ROLES;
   const runtime = await createRuntime(config, { log: options.log });
   const { log, store } = runtime;
   let server: Server | null = null;
@@ -48,31 +54,36 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
   };
 
   try {
-    if (options.http !== false) {
+    if (roles.has("http")) {
       guard = new HttpGuard({ maxUnauthenticated: config.http.maxUnauthenticated, authFailuresPerMinute: config.http.authFailuresPerMinute, reclaimer: new FloodReclaimer() });
-      table = routes(runtime, guard, () => ready);
+      table = routes(runtime, guard, () => (ready ? readiness(runtime, roles) : null));
       server = await startHttpServer(() => table, config.http.host, config.http.port, log).catch((error: NodeJS.ErrnoException) => {
         throw new StartupError(listenFailure(error, config.http.host, config.http.port));
       });
     }
     await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
-    await scheduleFeeds(runtime);
-    await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
-    for (const feed of config.feeds) {
-      if (feed.type !== "directory" || feed.paused) continue;
-      const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, store, runtime.ingestQueue, log);
-      await watcher.start();
-      watchers.push(watcher);
+    if (roles.has("sources")) {
+      await scheduleFeeds(runtime);
+      await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+      for (const feed of config.feeds) {
+        if (feed.type !== "directory" || feed.paused) continue;
+        const watcher = new DirectoryWatcher({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, store, runtime.ingestQueue, log);
+        await watcher.start();
+        watchers.push(watcher);
+      }
     }
-    await runtime.bots.start({
-      store,
-      log,
-      allowPrivateFeedUrls: config.security.allowPrivateFeedUrls,
-      limits: config.limits,
-      onFeedsChanged: () => scheduleFeeds(runtime),
-    });
+    await runtime.bots.start(
+      {
+        store,
+        log,
+        allowPrivateFeedUrls: config.security.allowPrivateFeedUrls,
+        limits: config.limits,
+        onFeedsChanged: () => scheduleFeeds(runtime),
+      },
+      commandTransports(roles),
+    );
     if (guard) table = { ...table, ...botRoutes(runtime, guard) };
-    if (options.workers !== false) runtime.startWorkers();
+    runtime.startWorkers(roles);
     ready = true;
   } catch (error) {
     await undo().catch((undoError: Error) => log.warn({ err: undoError.message }, "undoing a failed start failed"));
@@ -82,6 +93,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
 
   return {
     runtime,
+    roles,
     server,
     port: address && typeof address === "object" ? address.port : null,
     async stop(graceMs = 10_000) {
@@ -187,7 +199,17 @@ function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
   );
 }
 
-function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean): RouteTable {
+/**
+ * Once started, per role this process runs: true when ready, else why not. A role with
+ * workers is ready while they take jobs (and, for `ingest`, while Chromium can start).
+ */
+function readiness(runtime: Runtime, roles: Roles): { roles: Partial<Record<Role, true | string>>; chromium: string | null } {
+  const workers = runtime.workerReadiness();
+  const each = ROLES.filter((role) => roles.has(role)).map((role) => [role, workers.roles[role] ?? true]);
+  return { roles: Object.fromEntries(each), chromium: workers.chromium };
+}
+
+function routes(runtime: Runtime, guard: HttpGuard, readyRoles: () => ReturnType<typeof readiness> | null): RouteTable {
   const { config, store, connection, ingestQueue, claimOnce } = runtime;
   const ingest = async (req: Parameters<Route>[0], res: Parameters<Route>[1], feedId: string | null) => {
     const accepted = await handleIngest(req, feedId, config, ingestQueue, { guard, claimOnce, untrusted: runtime.untrusted, store, log: runtime.log });
@@ -203,8 +225,9 @@ function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean): Rou
         await store.listDestinations();
         checks.database = true;
       } catch {}
-      const ok = checks.redis && checks.database && isReady();
-      sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(isReady() ? {} : { starting: true }) });
+      const roles = readyRoles();
+      const ok = checks.redis && checks.database && roles !== null && Object.values(roles.roles).every((r) => r === true);
+      sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(roles ? { roles: roles.roles, ...(roles.chromium ? { chromium: roles.chromium } : {}) } : { starting: true }) });
     },
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),

@@ -4,6 +4,7 @@ import { loadConfig } from "../../config/load.ts";
 import { parsePost } from "../../src/article/index.ts";
 import { redactSecrets } from "../../src/net/redact.ts";
 import { stripControlsInLine } from "../../src/text/controls.ts";
+import { parseRoles, type Roles, rolesText, WORKER_ROLES } from "../roles.ts";
 import { createRuntime } from "../runtime.ts";
 import { startService } from "../service.ts";
 
@@ -26,21 +27,27 @@ async function runUntilSignalled(stop: (graceMs: number) => Promise<void>, log: 
   return 0;
 }
 
-export async function runStart(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: configOption });
-  const config = loadConfig(values.config);
-  const service = await startService(config);
-  service.runtime.log.info({ port: service.port, feeds: config.feeds.length, destinations: config.destinations.length }, "herald started");
-  return runUntilSignalled((grace) => service.stop(grace), service.runtime.log);
+const rolesOption = { roles: { type: "string", short: "r" } } as const;
+
+/** `herald start [--roles <list>]`: every role unless told otherwise (jobs/roles.ts). */
+export function runStart(argv: string[]): Promise<number> {
+  return runRoles("herald started", argv);
 }
 
-export async function runWorker(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: configOption });
+/** `herald worker` is `herald start --roles deliver`: no port, no bots, no sources, no Chromium. */
+export function runWorker(argv: string[]): Promise<number> {
+  return runRoles("herald worker started", argv, WORKER_ROLES);
+}
+
+async function runRoles(started: string, argv: string[], defaultRoles?: Roles): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { ...configOption, ...rolesOption } });
+  // Before the config: a mistyped role fails the same way wherever the config is.
+  const roles = values.roles === undefined ? defaultRoles : parseRoles(values.roles);
   const config = loadConfig(values.config);
-  const runtime = await createRuntime(config);
-  runtime.startWorkers();
-  runtime.log.info({ concurrency: config.delivery.concurrency }, "herald worker started");
-  return runUntilSignalled((grace) => runtime.close(grace), runtime.log);
+  const service = await startService(config, { roles });
+  const { log } = service.runtime;
+  log.info({ roles: rolesText(service.roles), port: service.port, feeds: config.feeds.length, destinations: config.destinations.length, concurrency: config.delivery.concurrency }, started);
+  return runUntilSignalled((grace) => service.stop(grace), log);
 }
 
 export async function runIngest(argv: string[]): Promise<number> {
