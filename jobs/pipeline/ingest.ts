@@ -141,9 +141,10 @@ async function ensureCard(article: Article, ctx: IngestContext, log: PipelineCon
   if (!data) return false;
   const key = cardKey(data);
   if (await ctx.store.getCard(key)) return true;
-  const renderer = await ctx.renderer();
-  if (!renderer) return false;
   try {
+    // Inside the try: a Chromium that will not start costs the card, not the post (/healthz says why).
+    const renderer = await ctx.renderer();
+    if (!renderer) return false;
     const rendered = await renderer.render(data);
     await ctx.store.putCard(key, rendered.png);
     return true;
