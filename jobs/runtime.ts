@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { type ConnectionOptions, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { HeraldConfig } from "../config/schema.ts";
@@ -136,7 +137,8 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
   // Created only when this process runs `ingest`: no other role can reach Chromium.
   let cards: LazyCardRenderer | null = null;
   const ownConnections: Redis[] = [connection];
-  const workerOptions = { ...queueOptions, lockDuration: config.delivery.lockDuration, stalledInterval: Math.max(1000, Math.floor(config.delivery.lockDuration / 2)) };
+  // The worker's Redis client name: `herald status` lists which processes take each queue's jobs (Queue.getWorkers).
+  const workerOptions = { ...queueOptions, name: `${hostname()}:${process.pid}`, lockDuration: config.delivery.lockDuration, stalledInterval: Math.max(1000, Math.floor(config.delivery.lockDuration / 2)) };
   const startWorkers = (roles: Roles = ALL_ROLES) => {
     if (workers.length) return;
     // Each worker gets its own connection: blocking commands must not share one.

@@ -11,7 +11,7 @@ import { configSchema } from "../config/schema.ts";
 import { createRuntime, type Runtime } from "../jobs/runtime.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
-import { freePort, type HeraldProcess, plainLines, spawnHerald } from "./helpers/herald.ts";
+import { freePort, type HeraldProcess, plainLines, runHerald, spawnHerald } from "./helpers/herald.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { koreanPost } from "./helpers/posts.ts";
 import { chromiumProcessesUnder } from "./helpers/processes.ts";
@@ -93,6 +93,17 @@ describe("process roles", () => {
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     expect(health).toEqual({ ok: true, redis: true, database: true, roles: { http: true, sources: true, bots: true, ingest: true, deliver: true }, chromium: "running" });
     expect(logLine(start, "herald started")).toMatchObject({ roles: "http,sources,bots,ingest,deliver", port });
+
+    // herald status shows which processes take each queue's jobs: the roles across the fleet.
+    const status = await runHerald(["status", "--config", path]);
+    expect(status.status).toBe(0);
+    const takers = (queue: string) => new RegExp(`^\\s+${queue}\\s.*workers (\\d+) \\(([^)]*)\\)$`, "m").exec(status.stdout)?.slice(1, 3);
+    const pidsOf = (names = "") => names.split(", ").map((name) => Number(name.split(":").at(-1))).sort((a, b) => a - b);
+    const [startPid, ...workerPids] = [start, ...workers].map((p) => p.pid as number);
+    expect(pidsOf(takers("ingest")?.[1])).toEqual([startPid]);
+    expect(pidsOf(takers("poll")?.[1])).toEqual([startPid]);
+    expect(pidsOf(takers("maintenance")?.[1])).toEqual([startPid]);
+    expect(pidsOf(takers("deliver")?.[1])).toEqual([startPid, ...workerPids].sort((a, b) => a - b));
   }, 120_000);
 
   it("--roles deliver,http serves /healthz and delivers, with no bot connection and no sources; --roles ingest binds no port", async () => {

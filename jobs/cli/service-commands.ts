@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import type { Queue } from "bullmq";
 import { loadConfig } from "../../config/load.ts";
 import { parsePost } from "../../src/article/index.ts";
 import { redactSecrets } from "../../src/net/redact.ts";
@@ -84,9 +85,9 @@ export async function runStatus(argv: string[]): Promise<number> {
   const runtime = await createRuntime(config);
   try {
     console.log("Queues");
-    for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue]) {
+    for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue]) {
       const c = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
-      console.log(`  ${queue.name.padEnd(8)} waiting ${(c.waiting ?? 0) + (c.prioritized ?? 0)}  active ${c.active}  delayed ${c.delayed}  completed ${c.completed}  failed ${c.failed}`);
+      console.log(`  ${queue.name.padEnd(11)} waiting ${(c.waiting ?? 0) + (c.prioritized ?? 0)}  active ${c.active}  delayed ${c.delayed}  completed ${c.completed}  failed ${c.failed}  ${await takenBy(queue)}`);
     }
     const counts = await runtime.store.countByState();
     console.log(`\nDeliveries: ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(", ")}`);
@@ -102,6 +103,18 @@ export async function runStatus(argv: string[]): Promise<number> {
     await runtime.close(0);
   }
   return 0;
+}
+
+/**
+ * Which processes take a queue's jobs, i.e. run its role (ingest and poll: `ingest`, deliver:
+ * `deliver`, maintenance: `sources`): "workers 2 (news-1:4121, news-2:3880)", from the workers'
+ * Redis client names. Some managed Redis services refuse CLIENT LIST; then it says so.
+ */
+async function takenBy(queue: Queue): Promise<string> {
+  const clients = await queue.getWorkers().catch(() => null);
+  if (!clients || clients.some((c) => c.rawname === undefined)) return "workers unknown (CLIENT LIST refused)";
+  const names = clients.map((c) => shown(c.rawname?.split(":w:")[1] ?? "unnamed")).sort();
+  return `workers ${names.length}${names.length ? ` (${names.join(", ")})` : ""}`;
 }
 
 /**
