@@ -99,7 +99,8 @@ describe("process roles", () => {
     expect(status.status).toBe(0);
     const takers = (queue: string) => new RegExp(`^\\s+${queue}\\s.*workers (\\d+) \\(([^)]*)\\)$`, "m").exec(status.stdout)?.slice(1, 3);
     const pidsOf = (names = "") => names.split(", ").map((name) => Number(name.split(":").at(-1))).sort((a, b) => a - b);
-    const [startPid, ...workerPids] = [start, ...workers].map((p) => p.pid as number);
+    const startPid = start.pid as number;
+    const workerPids = workers.map((w) => w.pid as number);
     expect(pidsOf(takers("ingest")?.[1])).toEqual([startPid]);
     expect(pidsOf(takers("poll")?.[1])).toEqual([startPid]);
     expect(pidsOf(takers("maintenance")?.[1])).toEqual([startPid]);
