@@ -9,6 +9,7 @@
  * Run alone with `node --import tsx bench/command.ts`.
  */
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { parseRoles } from "../jobs/roles.ts";
 import { startService } from "../jobs/service.ts";
 import type { CommandRequest } from "../src/chat/types.ts";
 import { runCommand } from "../src/commands/index.ts";
@@ -67,7 +68,7 @@ export async function benchCommand(): Promise<void> {
   };
   const service = await startService(
     benchConfig(space, { cards: { enabled: false }, discord: { token: TOKEN, publicKey: publicKeyHex, mode: "http", apiUrl: fake.api } }),
-    { workers: false },
+    { roles: parseRoles("http,sources,bots") },
   );
   const endpoint = `http://127.0.0.1:${service.port}/discord/interactions`;
   try {

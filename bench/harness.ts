@@ -82,7 +82,8 @@ export interface WorkerProcess {
 }
 
 /**
- * Starts `node bin/herald.mjs worker --config <file>` with the config written
+ * Starts `node bin/herald.mjs worker --roles ingest,deliver --config <file>` (the
+ * benchmarks queue ingest jobs: one process runs the whole pipeline) with the config written
  * as JSON (which is YAML). Node is spawned directly, so `pid` is the process
  * doing the work and /proc/<pid>/status describes it. `nodeArgs` go before the
  * script (e.g. `--cpu-prof`).
@@ -90,7 +91,7 @@ export interface WorkerProcess {
 export function startWorker(space: Scratch, raw: Record<string, unknown>, options: { name?: string; nodeArgs?: string[] } = {}): WorkerProcess {
   const configPath = join(space.dir, `${options.name ?? "worker"}.yaml`);
   writeFileSync(configPath, JSON.stringify(rawConfig(space, raw)));
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(PROJECT_ROOT, "bin/herald.mjs"), "worker", "--config", configPath], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(PROJECT_ROOT, "bin/herald.mjs"), "worker", "--roles", "ingest,deliver", "--config", configPath], {
     cwd: space.dir,
     env: { ...process.env, HERALD_SHUTDOWN_GRACE_MS: "2000" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -10,17 +10,35 @@ import { exclusiveBotConnections } from "./fleet/names.ts";
 import type { ClaimOnce } from "./http/claim-once.ts";
 import type { Logger } from "./log.ts";
 import type { BotPosterFactory } from "./posters.ts";
+import type { Roles } from "./roles.ts";
 
 export type Platform = "discord" | "slack" | "telegram";
 
 export type BotServices = Omit<CommandServices, "destinationsFor" | "ensureDestination">;
 
+/**
+ * How a bot receives commands: through Herald's HTTP server (Discord interactions,
+ * Slack events, Telegram webhook: the `http` role) or over a connection Herald
+ * opens (Discord gateway, Slack Socket Mode, Telegram long polling: the `bots` role).
+ */
+export type CommandTransport = "http" | "connection";
+
+const ALL_TRANSPORTS: ReadonlySet<CommandTransport> = new Set(["http", "connection"]);
+
+/** The `http` role serves the bots' HTTP modes; the `bots` role opens their connections. */
+export function commandTransports(roles: Roles): ReadonlySet<CommandTransport> {
+  return new Set([...(roles.has("http") ? ["http" as const] : []), ...(roles.has("bots") ? ["connection" as const] : [])]);
+}
+
 export interface Bots {
   adapters: Map<Platform, ChatAdapter>;
   /** Poster for a bot destination, or null when its bot is not configured. */
   poster: BotPosterFactory;
-  /** Starts receiving commands on the bots any number of processes may serve at once (HTTP modes, Slack). */
-  start(services: BotServices): Promise<void>;
+  /**
+   * Starts receiving commands on the bots any number of processes may serve at once (HTTP modes,
+   * Slack Socket Mode), for those whose mode uses one of `transports` (default: both).
+   */
+  start(services: BotServices, transports?: ReadonlySet<CommandTransport>): Promise<void>;
   /**
    * Telegram long polling and the Discord gateway, which one process per token may hold:
    * `herald start` runs them as fleet duties (jobs/fleet), so only the lease holder connects.
@@ -108,14 +126,20 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
     const full: CommandServices = { ...services, destinationsFor, ensureDestination };
     return (request: Parameters<typeof runCommand>[0]) => runCommand(request, full);
   };
+  const transportOf = (platform: Platform): CommandTransport => {
+    if (platform === "discord") return config.discord?.mode === "gateway" ? "connection" : "http";
+    if (platform === "slack") return config.slack?.mode === "socket" ? "connection" : "http";
+    return config.telegram?.mode === "polling" ? "connection" : "http";
+  };
+
   const started: ChatAdapter[] = [];
   return {
     adapters,
     poster,
-    async start(services) {
+    async start(services, transports = ALL_TRANSPORTS) {
       const handler = handlerFor(services);
       for (const adapter of adapters.values()) {
-        if (exclusive.has(adapter.platform)) continue;
+        if (exclusive.has(adapter.platform) || !transports.has(transportOf(adapter.platform))) continue;
         try {
           await adapter.start(handler);
         } catch (error) {

@@ -1,11 +1,12 @@
+import { hostname } from "node:os";
 import { type ConnectionOptions, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { HeraldConfig } from "../config/schema.ts";
-import { CardRenderer } from "../src/card/index.ts";
 import { openStore, type Store } from "../src/store/index.ts";
 import { type Bots, createBots } from "./bots.ts";
 import { type ClaimOnce, redisClaimOnce } from "./http/claim-once.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { type LazyCardRenderer, lazyCardRenderer } from "./pipeline/card-renderer.ts";
 import type { PipelineContext } from "./pipeline/context.ts";
 import { processDelivery, recordExhausted } from "./pipeline/deliver.ts";
 import { syncConfigToStore } from "./pipeline/feeds.ts";
@@ -14,6 +15,7 @@ import { pruneCards } from "./pipeline/prune-cards.ts";
 import { createPosterRegistry } from "./posters.ts";
 import { type DeliverJobData, type IngestJobData, type PollJobData, QueueName } from "./queues.ts";
 import { connectRedis } from "./redis.ts";
+import { ALL_ROLES, type Role, type Roles } from "./roles.ts";
 import { processPoll } from "./sources/rss.ts";
 import { createUntrustedPool, type UntrustedPool } from "./untrusted/pool.ts";
 
@@ -35,7 +37,13 @@ export interface Runtime {
   /** The configured chat bots (posting works without starting them; commands need `bots.start`). */
   bots: Bots;
   workers: Worker[];
-  startWorkers(): void;
+  /**
+   * Starts the workers of the given roles (default: all): `ingest` → ingest and poll (and, on the
+   * first card, Chromium), `deliver` → deliver, `sources` → maintenance. Other roles have none.
+   */
+  startWorkers(roles?: Roles): void;
+  /** For /healthz: per worker role this process runs, true when it takes jobs, else why not; and its Chromium pool's state (null without `ingest`). */
+  workerReadiness(): { roles: Partial<Record<Role, true | string>>; chromium: string | null };
   /** Stops taking jobs, lets in-flight jobs finish (up to `graceMs`), then closes everything. */
   close(graceMs?: number): Promise<void>;
 }
@@ -99,27 +107,25 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
   }
 
   const untrusted = createUntrustedPool(config.processing);
-  let renderer: Promise<CardRenderer> | null = null;
   const context: PipelineContext = {
     config,
     store,
     log,
     ingestQueue,
     deliverQueue,
-    renderer: async () => {
-      if (!config.cards.enabled) return null;
-      renderer ??= CardRenderer.launch({ executablePath: config.cards.chromiumPath, browsers: config.cards.browsers });
-      return renderer;
-    },
     poster: createPosterRegistry(config, bots.poster),
     redis: connection,
     untrusted,
   };
 
   const workers: Worker[] = [];
+  const workersByRole = new Map<Role, Worker[]>();
+  // Created only when this process runs `ingest`: no other role can reach Chromium.
+  let cards: LazyCardRenderer | null = null;
   const ownConnections: Redis[] = [connection];
-  const workerOptions = { ...queueOptions, lockDuration: config.delivery.lockDuration, stalledInterval: Math.max(1000, Math.floor(config.delivery.lockDuration / 2)) };
-  const startWorkers = () => {
+  // The worker's Redis client name: `herald status` lists which processes take each queue's jobs (Queue.getWorkers).
+  const workerOptions = { ...queueOptions, name: `${hostname()}:${process.pid}`, lockDuration: config.delivery.lockDuration, stalledInterval: Math.max(1000, Math.floor(config.delivery.lockDuration / 2)) };
+  const startWorkers = (roles: Roles = ALL_ROLES) => {
     if (workers.length) return;
     // Each worker gets its own connection: blocking commands must not share one.
     const workerConnection = () => {
@@ -127,25 +133,49 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
       ownConnections.push(redis);
       return redis as ConnectionOptions;
     };
-    const ingest = new Worker<IngestJobData>(QueueName.ingest, (job) => processIngest(job.data, context, job.id), { ...workerOptions, connection: workerConnection(), concurrency: 2 });
-    const deliver = new Worker<DeliverJobData>(QueueName.deliver, (job, token) => processDelivery(job, token, context), {
-      ...workerOptions,
-      connection: workerConnection(),
-      concurrency: config.delivery.concurrency,
-    });
-    const poll = new Worker<PollJobData>(QueueName.poll, (job) => processPoll(job.data, context), { ...workerOptions, connection: workerConnection(), concurrency: 4 });
-    const maintenance = new Worker(QueueName.maintenance, async () => await pruneCards(context), { ...workerOptions, connection: workerConnection(), concurrency: 1 });
-    deliver.on("failed", async (job, error) => await recordExhausted(job, error, context));
-    for (const worker of [ingest, deliver, poll, maintenance]) {
+    const add = (role: Role, worker: Worker) => {
       worker.on("error", (error) => log.warn({ queue: worker.name, err: error.message }, "worker error"));
       worker.on("failed", (job, error) => {
         if (error.name !== "DelayedError") log.warn({ queue: worker.name, jobId: job?.id, err: error.message }, "job failed");
       });
       workers.push(worker);
+      workersByRole.set(role, [...(workersByRole.get(role) ?? []), worker]);
+    };
+    if (roles.has("ingest")) {
+      const renderer = lazyCardRenderer(config.cards);
+      cards = renderer;
+      const ingestContext = { ...context, renderer: () => renderer.get() };
+      add("ingest", new Worker<IngestJobData>(QueueName.ingest, (job) => processIngest(job.data, ingestContext, job.id), { ...workerOptions, connection: workerConnection(), concurrency: 2 }));
+      add("ingest", new Worker<PollJobData>(QueueName.poll, (job) => processPoll(job.data, context), { ...workerOptions, connection: workerConnection(), concurrency: 4 }));
     }
+    if (roles.has("deliver")) {
+      const deliver = new Worker<DeliverJobData>(QueueName.deliver, (job, token) => processDelivery(job, token, context), {
+        ...workerOptions,
+        connection: workerConnection(),
+        concurrency: config.delivery.concurrency,
+      });
+      deliver.on("failed", async (job, error) => await recordExhausted(job, error, context));
+      add("deliver", deliver);
+    }
+    // Housekeeping goes with `sources`, which schedules it: a `herald worker` only delivers.
+    if (roles.has("sources")) add("sources", new Worker(QueueName.maintenance, async () => await pruneCards(context), { ...workerOptions, connection: workerConnection(), concurrency: 1 }));
+  };
+
+  const workerReadiness = () => {
+    const roles: Partial<Record<Role, true | string>> = {};
+    for (const [role, own] of workersByRole) {
+      const stopped = own.filter((w) => !w.isRunning()).map((w) => w.name);
+      roles[role] = stopped.length ? `${stopped.join(", ")} worker not running` : true;
+    }
+    const chromium = cards?.readiness() ?? null;
+    // Cards are an extra, but a Chromium that will not start means every card is missing until someone looks.
+    if (chromium && !chromium.ready && roles.ingest === true) roles.ingest = `chromium ${chromium.chromium}`;
+    return { roles, chromium: chromium?.chromium ?? null };
   };
 
   const close = async (graceMs = 10_000) => {
+    // A worker closed while its connection is still being set up leaves commands queued on it, which disconnecting rejects unhandled.
+    await Promise.race([Promise.allSettled(workers.map((w) => w.waitUntilReady())), new Promise((r) => setTimeout(r, 2000).unref())]);
     const closing = Promise.all(workers.map((w) => w.close()));
     const timedOut = await Promise.race([closing.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
     if (timedOut) {
@@ -155,10 +185,10 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
     await bots.stop();
     await untrusted.close();
     await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close(), maintenanceQueue.close()]);
-    if (renderer) await (await renderer.catch(() => null))?.close();
+    await cards?.close();
     for (const redis of ownConnections) redis.disconnect();
     await store.close();
   };
 
-  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, maintenanceQueue, untrusted, context, bots, workers, startWorkers, close };
+  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, maintenanceQueue, untrusted, context, bots, workers, startWorkers, workerReadiness, close };
 }

@@ -3,6 +3,7 @@ import type { HeraldConfig } from "../config/schema.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
 import { directoryFeedDutySpec, feedSchedulesDutySpec } from "./fleet/duties.ts";
 import { Fleet } from "./fleet/fleet.ts";
+import { commandTransports } from "./bots.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
@@ -12,6 +13,7 @@ import type { Logger } from "./log.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
 import { type Recovery, startRecovery } from "./recovery/index.ts";
 import { describeRedis } from "./redis.ts";
+import { ALL_ROLES, ROLES, type Role, type Roles } from "./roles.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { reconcileFeedSchedules } from "./sources/schedules.ts";
 
@@ -19,6 +21,8 @@ export interface Service {
   runtime: Runtime;
   /** The singleton duties (bot connections, folder watchers, feed schedules) this process contends for. */
   fleet: Fleet;
+  /** What this process does (see jobs/roles.ts). */
+  roles: Roles;
   server: Server | null;
   /** The port the HTTP server listens on (useful when the config says 0). */
   port: number | null;
@@ -27,8 +31,9 @@ export interface Service {
 
 /**
  * `herald start`: the ingest endpoint, the feed sources (folder watchers,
- * RSS job schedulers) and the workers, in one process. `herald worker` runs
- * only the workers; any number of them can share the same Redis.
+ * RSS job schedulers), the bots and the workers, in one process; `roles`
+ * picks a part of them (jobs/roles.ts). `herald worker` runs only the delivery
+ * workers; any number of processes can share the same Redis.
  *
  * Folder watchers, feed-schedule upkeep, Telegram long polling and the Discord
  * gateway are singleton duties: each is done by the one process of the fleet
@@ -39,7 +44,8 @@ export interface Service {
  * later failure undoes what was started, newest first, and is rethrown as a
  * {@link StartupError} naming what failed.
  */
-export async function startService(config: HeraldConfig, options: { log?: Logger; workers?: boolean; http?: boolean } = {}): Promise<Service> {
+export async function startService(config: HeraldConfig, options: { log?: Logger; roles?: Roles } = {}): Promise<Service> {
+  const roles = options.roles ?? ALL_ROLES;
   const runtime = await createRuntime(config, { log: options.log });
   const { log, store } = runtime;
   let server: Server | null = null;
@@ -59,21 +65,24 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
   };
 
   try {
-    if (options.http !== false) {
+    if (roles.has("http")) {
       guard = new HttpGuard({ maxUnauthenticated: config.http.maxUnauthenticated, authFailuresPerMinute: config.http.authFailuresPerMinute, reclaimer: new FloodReclaimer() });
-      table = routes(runtime, guard, () => ready, fleet);
+      table = routes(runtime, guard, () => (ready ? readiness(runtime, roles) : null), fleet);
       server = await startHttpServer(() => table, config.http.host, config.http.port, log).catch((error: NodeJS.ErrnoException) => {
         throw new StartupError(listenFailure(error, config.http.host, config.http.port));
       });
     }
     await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
-    await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
-    await fleet.run(feedSchedulesDutySpec(runtime));
-    recovery = await startRecovery(runtime, () => scheduleRecurring(runtime));
-    for (const feed of config.feeds) {
-      if (feed.type !== "directory" || feed.paused) continue;
-      await fleet.run(directoryFeedDutySpec({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, runtime));
+    if (roles.has("sources")) {
+      await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+      await fleet.run(feedSchedulesDutySpec(runtime));
+      for (const feed of config.feeds) {
+        if (feed.type !== "directory" || feed.paused) continue;
+        await fleet.run(directoryFeedDutySpec({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, runtime));
+      }
     }
+    // Every process watches for a Redis that lost its data: the fleet may be all workers but one.
+    recovery = await startRecovery(runtime, () => scheduleRecurring(runtime));
     const botServices = {
       store,
       log,
@@ -82,10 +91,10 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
       // Whichever process took the command applies it at once; the schedules' owner also reconciles every 30 s.
       onFeedsChanged: () => reconcileFeedSchedules(runtime),
     };
-    await runtime.bots.start(botServices);
-    for (const duty of runtime.bots.connectionDuties(botServices)) await fleet.run(duty);
+    await runtime.bots.start(botServices, commandTransports(roles));
+    if (roles.has("bots")) for (const duty of runtime.bots.connectionDuties(botServices)) await fleet.run(duty);
     if (guard) table = { ...table, ...botRoutes(runtime, guard) };
-    if (options.workers !== false) runtime.startWorkers();
+    runtime.startWorkers(roles);
     ready = true;
   } catch (error) {
     await undo().catch((undoError: Error) => log.warn({ err: undoError.message }, "undoing a failed start failed"));
@@ -96,6 +105,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
   return {
     runtime,
     fleet,
+    roles,
     server,
     port: address && typeof address === "object" ? address.port : null,
     async stop(graceMs = 10_000) {
@@ -167,7 +177,17 @@ function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
   );
 }
 
-function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean, fleet: Fleet): RouteTable {
+/**
+ * Once started, per role this process runs: true when ready, else why not. A role with
+ * workers is ready while they take jobs (and, for `ingest`, while Chromium can start).
+ */
+function readiness(runtime: Runtime, roles: Roles): { roles: Partial<Record<Role, true | string>>; chromium: string | null } {
+  const workers = runtime.workerReadiness();
+  const each = ROLES.filter((role) => roles.has(role)).map((role) => [role, workers.roles[role] ?? true]);
+  return { roles: Object.fromEntries(each), chromium: workers.chromium };
+}
+
+function routes(runtime: Runtime, guard: HttpGuard, readyRoles: () => ReturnType<typeof readiness> | null, fleet: Fleet): RouteTable {
   const { config, store, connection, ingestQueue, claimOnce } = runtime;
   const ingest = async (req: Parameters<Route>[0], res: Parameters<Route>[1], feedId: string | null) => {
     const accepted = await handleIngest(req, feedId, config, ingestQueue, { guard, claimOnce, untrusted: runtime.untrusted, store, log: runtime.log });
@@ -183,8 +203,9 @@ function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean, flee
         await store.listDestinations();
         checks.database = true;
       } catch {}
-      const ok = checks.redis && checks.database && isReady();
-      sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(isReady() ? {} : { starting: true }), duties: fleet.owned() });
+      const roles = readyRoles();
+      const ok = checks.redis && checks.database && roles !== null && Object.values(roles.roles).every((r) => r === true);
+      sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(roles ? { roles: roles.roles, ...(roles.chromium ? { chromium: roles.chromium } : {}) } : { starting: true }), duties: fleet.owned() });
     },
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),

@@ -58,4 +58,15 @@ describe("architecture", () => {
     for (const file of graph.keys()) visit(file, []);
     expect(cycles).toEqual([]);
   });
+
+  it("lets only the ingest role's card renderer (and herald preview) launch Chromium", () => {
+    // A `herald worker` must not be able to start ~0.45 GB of browsers, whatever job reaches it.
+    const launchesChromium = (file: string) => /\bCardRenderer\.launch\(|\blaunchCardBrowser\(|from\s+["']puppeteer-core["']/.test(readFileSync(file, "utf8"));
+    const outsideCard = files.filter((file) => !relative(projectRoot, file).startsWith("src/card/"));
+    expect(outsideCard.filter(launchesChromium).map((f) => relative(projectRoot, f)).sort()).toEqual(["jobs/cli/preview.ts", "jobs/pipeline/card-renderer.ts"]);
+    // …and the service reaches that renderer only through the runtime, which creates it for the `ingest` role alone.
+    const renderer = join(projectRoot, "jobs/pipeline/card-renderer.ts");
+    const importers = [...runtimeGraph].filter(([, targets]) => targets.includes(renderer)).map(([file]) => relative(projectRoot, file));
+    expect(importers).toEqual(["jobs/runtime.ts"]);
+  });
 });

@@ -6,6 +6,7 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "../jobs/pipeline/prune-cards.ts";
+import { parseRoles } from "../jobs/roles.ts";
 import { createRuntime } from "../jobs/runtime.ts";
 import { startService } from "../jobs/service.ts";
 import type { Article } from "../src/article/types.ts";
@@ -72,7 +73,7 @@ describe("card retention", () => {
   it("herald start schedules the prune-cards job daily on the maintenance queue; the work queues stay empty", async () => {
     const t = testConfig({});
     cleanups.push(t.cleanup);
-    const service = await startService(t.config, { log: silentLog, workers: false, http: false });
+    const service = await startService(t.config, { log: silentLog, roles: parseRoles("sources") });
     cleanups.push(() => service.stop(0));
     const schedulers = await service.runtime.maintenanceQueue.getJobSchedulers();
     expect(schedulers.map((s) => ({ key: s.key, every: Number(s.every) }))).toEqual([{ key: PRUNE_CARDS_JOB, every: PRUNE_CARDS_EVERY_MS }]);

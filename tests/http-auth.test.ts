@@ -11,6 +11,7 @@ import { connect, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../jobs/log.ts";
+import { parseRoles } from "../jobs/roles.ts";
 import { type Service, startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { discordCommandInteraction, ed25519Signer, publicKeyHex } from "./helpers/discord.ts";
@@ -66,7 +67,7 @@ describe("HMAC ingest, routing and the unauthenticated-read cap", () => {
     });
     prefix = t.config.redis.prefix;
     const sink = lineSink((line) => logLines.push(JSON.parse(line)));
-    service = await startService(t.config, { log: createLogger("debug", sink), workers: false });
+    service = await startService(t.config, { log: createLogger("debug", sink), roles: parseRoles("http,sources,bots") });
     cleanup = async () => {
       await service.stop(1000);
       await discord.close();
@@ -182,7 +183,7 @@ describe("per-address budget of authentication failures", () => {
 
   beforeAll(async () => {
     const t = testConfig({ cards: { enabled: false }, http: { host: "127.0.0.1", port: 0, authFailuresPerMinute: 5 }, ingest: { token: TOKEN }, feeds: [{ id: "wire", type: "webhook" }] });
-    service = await startService(t.config, { log: silentLog, workers: false });
+    service = await startService(t.config, { log: silentLog, roles: parseRoles("http,sources,bots") });
     cleanup = async () => {
       await service.stop(1000);
       await t.cleanup();

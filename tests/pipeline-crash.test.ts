@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseRoles } from "../jobs/roles.ts";
 import { createRuntime } from "../jobs/runtime.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { spawnHerald } from "./helpers/herald.ts";
@@ -32,6 +33,8 @@ describe("worker processes: crashes and shutdown", () => {
     writeFileSync(configPath, JSON.stringify({ ...t.config, delivery: { attempts: 5, backoff: "200ms", concurrency: CONCURRENCY, timeout: "5s", lockDuration: "2s" }, feeds: [{ id: "inbox", type: "webhook", token: "t", destinations: destinations.map((d) => d.id) }] }));
     const runtime = await createRuntime(t.config, { log: silentLog });
     cleanups.push(() => runtime.close(0));
+    // `herald worker` only delivers: this process parses the post and fans it out to the workers.
+    runtime.startWorkers(parseRoles("ingest"));
     return { discord, configPath, runtime };
   }
 

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseRoles } from "../jobs/roles.ts";
 import { type Service, startService } from "../jobs/service.ts";
 import { silentLog, testConfig } from "./helpers/pipeline.ts";
 import { koreanPost } from "./helpers/posts.ts";
@@ -30,7 +31,7 @@ describe("POST /ingest: authentication, routing and input errors", () => {
     });
     cleanup = t.cleanup;
     // Workers off: these tests look at what is accepted and queued, not at delivery.
-    service = await startService(t.config, { log: silentLog, workers: false });
+    service = await startService(t.config, { log: silentLog, roles: parseRoles("http,sources,bots") });
   });
   afterAll(async () => {
     await service.stop(1000);
@@ -40,7 +41,7 @@ describe("POST /ingest: authentication, routing and input errors", () => {
   it("answers /healthz with Redis and the database reachable", async () => {
     const res = await fetch(url("/healthz"));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, redis: true, database: true });
+    expect(await res.json()).toEqual({ ok: true, redis: true, database: true, roles: { http: true, sources: true, bots: true } });
   });
 
   it("accepts a post with the bearer token and queues it", async () => {

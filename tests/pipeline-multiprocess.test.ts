@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseRoles } from "../jobs/roles.ts";
 import { createRuntime } from "../jobs/runtime.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { type HeraldProcess, spawnHerald } from "./helpers/herald.ts";
@@ -29,6 +30,8 @@ describe("two worker processes on one SQLite file", () => {
     writeFileSync(configPath, JSON.stringify({ ...t.config, delivery, feeds, log: { level: "warn" } }));
     const runtime = await createRuntime(t.config, { log: silentLog });
     cleanups.push(() => runtime.close(0));
+    // `herald worker` only delivers: this process parses the post and fans it out to the workers.
+    runtime.startWorkers(parseRoles("ingest"));
 
     const workers: HeraldProcess[] = [];
     for (let i = 0; i < 2; i++) {

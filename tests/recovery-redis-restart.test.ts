@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../jobs/log.ts";
 import { startService } from "../jobs/service.ts";
+import { parseRoles } from "../jobs/roles.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { lineSink } from "./helpers/log.ts";
 import { sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
@@ -36,7 +37,7 @@ describe("Redis restarted without persistence in the middle of a fan-out", () =>
     cleanups.push(t.cleanup);
     const lines: { msg: string }[] = [];
     const log = createLogger("info", lineSink((line) => lines.push(JSON.parse(line))));
-    const service = await startService(t.config, { log, http: false });
+    const service = await startService(t.config, { log, roles: parseRoles("sources,bots,ingest,deliver") });
     cleanups.push(() => service.stop(3000));
     const { runtime } = service;
 

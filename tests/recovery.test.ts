@@ -6,6 +6,7 @@ import { deliverJobId } from "../jobs/queues.ts";
 import { checkRedisPersistence } from "../jobs/recovery/persistence.ts";
 import { createRuntime } from "../jobs/runtime.ts";
 import { startService } from "../jobs/service.ts";
+import { parseRoles } from "../jobs/roles.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { lineSink } from "./helpers/log.ts";
 import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
@@ -38,11 +39,11 @@ describe("self-healing when Redis loses jobs", () => {
     cleanups.push(t.cleanup);
     const { log, saying } = capturedLog();
     // No workers yet: the job is deleted before anyone could take it.
-    const service = await startService(t.config, { log, workers: false, http: false });
+    const service = await startService(t.config, { log, roles: parseRoles("sources,bots") });
     cleanups.push(() => service.stop(3000));
     const { runtime } = service;
 
-    const outcome = await processIngest({ feedId: "inbox", input: "lost-job.md", kind: "post", raw: plainPost(1) }, runtime.context);
+    const outcome = await processIngest({ feedId: "inbox", input: "lost-job.md", kind: "post", raw: plainPost(1) }, { ...runtime.context, renderer: async () => null });
     expect(outcome).toMatchObject({ status: "stored", queued: 1 });
     const articleId = outcome.status === "stored" ? outcome.articleId : "";
     const jobId = deliverJobId({ articleId, version: 1, destinationId: "d" });
@@ -73,13 +74,13 @@ describe("self-healing when Redis loses jobs", () => {
     cleanups.push(t.cleanup);
     // An earlier run fanned out and stopped before delivering; then Redis restarted empty.
     const earlier = await createRuntime(t.config, { log: silentLog });
-    await processIngest({ feedId: "inbox", input: "stranded.md", kind: "post", raw: plainPost(1) }, earlier.context);
+    await processIngest({ feedId: "inbox", input: "stranded.md", kind: "post", raw: plainPost(1) }, { ...earlier.context, renderer: async () => null });
     await earlier.close(0);
     await redis.stop();
     await redis.start();
 
     const { log, saying } = capturedLog();
-    const service = await startService(t.config, { log, http: false });
+    const service = await startService(t.config, { log, roles: parseRoles("sources,bots,ingest,deliver") });
     cleanups.push(() => service.stop(3000));
     const [message] = await discord.waitForMessages(1, 20_000);
     expect(message?.body.embeds[0].title).toBe("Plain post 1");
@@ -103,11 +104,11 @@ describe("self-healing when Redis loses jobs", () => {
     });
     cleanups.push(t.cleanup);
     const { log, saying } = capturedLog();
-    const service = await startService(t.config, { log, http: false });
+    const service = await startService(t.config, { log, roles: parseRoles("sources,bots,ingest,deliver") });
     cleanups.push(() => service.stop(3000));
     // A second process of the fleet (same Redis, same database file).
     const other = capturedLog();
-    const second = await startService(t.config, { log: other.log, http: false });
+    const second = await startService(t.config, { log: other.log, roles: parseRoles("sources,bots,ingest,deliver") });
     cleanups.push(() => second.stop(3000));
     const { runtime } = service;
     await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "before.md", kind: "post", raw: plainPost(1) });
@@ -167,7 +168,7 @@ describe("Redis persistence check at start", () => {
     const t = testConfig({ redis: { url: bare.url, prefix: "herald" }, cards: { enabled: false } });
     cleanups.push(t.cleanup);
     const { log, saying } = capturedLog();
-    const service = await startService(t.config, { log, http: false });
+    const service = await startService(t.config, { log, roles: parseRoles("sources,bots,ingest,deliver") });
     cleanups.push(() => service.stop(2000));
     await waitFor(() => saying(/^Redis has no persistence/).length, 10_000, "the warning");
     await sleep(500);

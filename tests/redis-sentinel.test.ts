@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../jobs/log.ts";
 import { startService } from "../jobs/service.ts";
+import { parseRoles } from "../jobs/roles.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { lineSink } from "./helpers/log.ts";
 import { testConfig, waitFor } from "./helpers/pipeline.ts";
@@ -37,7 +38,7 @@ describe("Redis through Sentinel (a real redis-server --sentinel, a master and i
     });
     cleanups.push(t.cleanup);
     const lines: { msg: string }[] = [];
-    const service = await startService(t.config, { log: createLogger("info", lineSink((line) => lines.push(JSON.parse(line)))), http: false });
+    const service = await startService(t.config, { log: createLogger("info", lineSink((line) => lines.push(JSON.parse(line)))), roles: parseRoles("sources,bots,ingest,deliver") });
     cleanups.push(() => service.stop(3000));
     const { runtime } = service;
 

@@ -8,8 +8,10 @@ Commands:
       --base-url <url>                Site base URL for links, images and permalinks (overrides the detected site's)
       --chromium <path>               Chromium binary (default: $HERALD_CHROMIUM_PATH or /usr/bin/chromium)
 
-  start [--config <file>]             Run the service: ingest endpoint, feed sources and workers
-  worker [--config <file>]            Run workers only (add as many as you like against the same Redis)
+  start [--config <file>] [--roles <list>]
+                                      Run the service; --roles picks some of http, sources, bots, ingest, deliver (default: all)
+  worker [--config <file>] [--roles <list>]
+                                      Run delivery workers only (--roles deliver; add as many as you like against the same Redis)
   ingest <file|url> [--feed <id>]     Queue one post for ingest and exit
   status [--config <file>]            Queue depths and the latest deliveries
   register-commands [--guild <id>]    Register Discord slash commands and Telegram command menus

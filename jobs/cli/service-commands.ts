@@ -1,14 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import type { Queue } from "bullmq";
 import { loadConfig } from "../../config/load.ts";
 import { parsePost } from "../../src/article/index.ts";
 import { redactSecrets } from "../../src/net/redact.ts";
 import { stripControlsInLine } from "../../src/text/controls.ts";
 import { listLeases } from "../fleet/lease.ts";
 import { expectedDuties } from "../fleet/names.ts";
-import { startRecovery } from "../recovery/index.ts";
+import { parseRoles, type Roles, rolesText, WORKER_ROLES } from "../roles.ts";
 import { createRuntime, type Runtime } from "../runtime.ts";
-import { scheduleRecurring, startService } from "../service.ts";
+import { startService } from "../service.ts";
 
 const configOption = { config: { type: "string", short: "c" } } as const;
 
@@ -29,26 +30,27 @@ async function runUntilSignalled(stop: (graceMs: number) => Promise<void>, log: 
   return 0;
 }
 
-export async function runStart(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: configOption });
-  const config = loadConfig(values.config);
-  const service = await startService(config);
-  service.runtime.log.info({ port: service.port, feeds: config.feeds.length, destinations: config.destinations.length }, "herald started");
-  return runUntilSignalled((grace) => service.stop(grace), service.runtime.log);
+const rolesOption = { roles: { type: "string", short: "r" } } as const;
+
+/** `herald start [--roles <list>]`: every role unless told otherwise (jobs/roles.ts). */
+export function runStart(argv: string[]): Promise<number> {
+  return runRoles("herald started", argv);
 }
 
-export async function runWorker(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: configOption });
+/** `herald worker` is `herald start --roles deliver`: no port, no bots, no sources, no Chromium. */
+export function runWorker(argv: string[]): Promise<number> {
+  return runRoles("herald worker started", argv, WORKER_ROLES);
+}
+
+async function runRoles(started: string, argv: string[], defaultRoles?: Roles): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { ...configOption, ...rolesOption } });
+  // Before the config: a mistyped role fails the same way wherever the config is.
+  const roles = values.roles === undefined ? defaultRoles : parseRoles(values.roles);
   const config = loadConfig(values.config);
-  const runtime = await createRuntime(config);
-  runtime.startWorkers();
-  // Workers heal a Redis that lost its data too: the fleet may be all workers but one.
-  const recovery = await startRecovery(runtime, () => scheduleRecurring(runtime));
-  runtime.log.info({ concurrency: config.delivery.concurrency }, "herald worker started");
-  return runUntilSignalled((grace) => {
-    recovery.stop();
-    return runtime.close(grace);
-  }, runtime.log);
+  const service = await startService(config, { roles });
+  const { log } = service.runtime;
+  log.info({ roles: rolesText(service.roles), port: service.port, feeds: config.feeds.length, destinations: config.destinations.length, concurrency: config.delivery.concurrency }, started);
+  return runUntilSignalled((grace) => service.stop(grace), log);
 }
 
 export async function runIngest(argv: string[]): Promise<number> {
@@ -85,9 +87,9 @@ export async function runStatus(argv: string[]): Promise<number> {
   const runtime = await createRuntime(config);
   try {
     console.log("Queues");
-    for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue]) {
+    for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue]) {
       const c = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
-      console.log(`  ${queue.name.padEnd(8)} waiting ${(c.waiting ?? 0) + (c.prioritized ?? 0)}  active ${c.active}  delayed ${c.delayed}  completed ${c.completed}  failed ${c.failed}`);
+      console.log(`  ${queue.name.padEnd(11)} waiting ${(c.waiting ?? 0) + (c.prioritized ?? 0)}  active ${c.active}  delayed ${c.delayed}  completed ${c.completed}  failed ${c.failed}  ${await takenBy(queue)}`);
     }
     const counts = await runtime.store.countByState();
     console.log(`\nDeliveries: ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(", ")}`);
@@ -118,6 +120,18 @@ async function printDuties(runtime: Runtime): Promise<void> {
     const owner = holder ? `${shown(host ?? "")} pid ${shown(pid ?? "")} since ${shown(holder.since)}` : "no owner: no running herald start holds it";
     console.log(`  ${shown(name).padEnd(32)} ${owner}`);
   }
+}
+
+/**
+ * Which processes take a queue's jobs, i.e. run its role (ingest and poll: `ingest`, deliver:
+ * `deliver`, maintenance: `sources`): "workers 2 (news-1:4121, news-2:3880)", from the workers'
+ * Redis client names. Some managed Redis services refuse CLIENT LIST; then it says so.
+ */
+async function takenBy(queue: Queue): Promise<string> {
+  const clients = await queue.getWorkers().catch(() => null);
+  if (!clients || clients.some((c) => c.rawname === undefined)) return "workers unknown (CLIENT LIST refused)";
+  const names = clients.map((c) => shown(c.rawname?.split(":w:")[1] ?? "unnamed")).sort();
+  return `workers ${names.length}${names.length ? ` (${names.join(", ")})` : ""}`;
 }
 
 /**

@@ -15,11 +15,15 @@ export interface PipelineContext {
   log: Logger;
   ingestQueue: Queue<IngestJobData>;
   deliverQueue: Queue<DeliverJobData>;
-  /** Null in processes that do not render (cards disabled, or a deliver-only worker). */
-  renderer: () => Promise<CardRenderer | null>;
   poster: (destinationId: string) => Promise<Poster>;
   /** For send-slot reservations shared by all workers. */
   redis: Redis;
   /** Parses posts and feeds off the event loop, within the `processing:` budget. */
   untrusted: UntrustedPool;
+}
+
+/** What the ingest worker needs besides: the card renderer exists only in processes that run the `ingest` role. */
+export interface IngestContext extends PipelineContext {
+  /** Null when cards are disabled. */
+  renderer: () => Promise<CardRenderer | null>;
 }

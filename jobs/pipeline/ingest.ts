@@ -9,7 +9,7 @@ import type { SiteInfo } from "../../src/site/index.ts";
 import type { DeliverJobData, IngestJobData } from "../queues.ts";
 import { deliverJob } from "../queues.ts";
 import { siteOfFolder } from "../sources/directory.ts";
-import type { PipelineContext } from "./context.ts";
+import type { IngestContext, PipelineContext } from "./context.ts";
 import { feedView } from "./feeds.ts";
 
 export type IngestOutcome =
@@ -27,7 +27,7 @@ export type IngestOutcome =
  * same state: same content keeps its version, delivery jobs have
  * deterministic ids, and deliveries already made are not queued again.
  */
-export async function processIngest(data: IngestJobData, ctx: PipelineContext, jobId?: string): Promise<IngestOutcome> {
+export async function processIngest(data: IngestJobData, ctx: IngestContext, jobId?: string): Promise<IngestOutcome> {
   const feed = await feedView(ctx.config, ctx.store, data.feedId);
   if (!feed) throw new UnrecoverableError(`${data.input}: unknown feed '${data.feedId}'`);
   const log = ctx.log.child({ feedId: feed.id, input: data.input });
@@ -136,14 +136,15 @@ function parse(
 }
 
 /** Renders the card once per content (the key hashes the card data), stored for every worker to read. */
-async function ensureCard(article: Article, ctx: PipelineContext, log: PipelineContext["log"]): Promise<boolean> {
+async function ensureCard(article: Article, ctx: IngestContext, log: PipelineContext["log"]): Promise<boolean> {
   const data = cardDataFromArticle(article);
   if (!data) return false;
   const key = cardKey(data);
   if (await ctx.store.getCard(key)) return true;
-  const renderer = await ctx.renderer();
-  if (!renderer) return false;
   try {
+    // Inside the try: a Chromium that will not start costs the card, not the post (/healthz says why).
+    const renderer = await ctx.renderer();
+    if (!renderer) return false;
     const rendered = await renderer.render(data);
     await ctx.store.putCard(key, rendered.png);
     return true;

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { projectRoot } from "./paths.ts";
 
@@ -38,4 +39,22 @@ export async function runHerald(args: string[], env: Record<string, string> = {}
   const child = spawnHerald(args, env);
   const { code } = await child.exited;
   return { status: code, stdout: child.stdoutText(), stderr: child.stderrText() };
+}
+
+/** A TCP port nothing listens on right now, for a process's http.port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The lines a process printed for people, minus its log lines (JSON). */
+export function plainLines(output: string): string[] {
+  return output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("{"));
 }

@@ -1,0 +1,51 @@
+/**
+ * /healthz answers for the roles its process runs: 200 only while every one of them is ready.
+ * A Chromium that cannot start makes the `ingest` role not ready (every card would be missing),
+ * while a Chromium not launched yet is fine: it starts on the first card.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { parseRoles } from "../jobs/roles.ts";
+import { startService } from "../jobs/service.ts";
+import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { koreanPost } from "./helpers/posts.ts";
+
+const TOKEN = "roles-health-token";
+
+describe("/healthz per role", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it("reports each role it runs; a Chromium that fails to launch turns ingest not ready with the reason", async () => {
+    const t = testConfig({
+      cards: { enabled: true, chromiumPath: "/nonexistent/chromium" },
+      destinations: [{ id: "hook", type: "discord-webhook", url: "https://discord.com/api/webhooks/123456789012345678/token" }],
+      feeds: [{ id: "wire", type: "webhook", token: TOKEN, destinations: ["hook"] }],
+    });
+    cleanups.push(t.cleanup);
+    const service = await startService(t.config, { log: silentLog, roles: parseRoles("http,ingest") });
+    cleanups.push(() => service.stop(0));
+    const healthz = async () => {
+      const res = await fetch(`http://127.0.0.1:${service.port}/healthz`);
+      return { status: res.status, body: await res.json() };
+    };
+
+    expect(await healthz()).toEqual({ status: 200, body: { ok: true, redis: true, database: true, roles: { http: true, ingest: true }, chromium: "not launched yet" } });
+
+    const accepted = await fetch(`http://127.0.0.1:${service.port}/ingest`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" },
+      body: koreanPost(1),
+    });
+    expect(accepted.status).toBe(202);
+    // The post is still queued for delivery (without its card); the operator is told why cards are missing.
+    await waitFor(async () => (await service.runtime.store.countByState()).pending === 1, 30_000, "the delivery to be queued");
+    const failing = await waitFor(async () => {
+      const answer = await healthz();
+      return answer.status === 503 ? answer : null;
+    }, 15_000, "/healthz to report the failed launch");
+    const reason = "failed to launch: Chromium not found or not executable at /nonexistent/chromium. Install Debian's chromium package, or set HERALD_CHROMIUM_PATH or the executablePath option.";
+    expect(failing.body).toEqual({ ok: false, redis: true, database: true, roles: { http: true, ingest: `chromium ${reason}` }, chromium: reason });
+  });
+});
