@@ -4,9 +4,9 @@ import { createLogger } from "../jobs/log.ts";
 import { processIngest } from "../jobs/pipeline/ingest.ts";
 import { deliverJobId } from "../jobs/queues.ts";
 import { checkRedisPersistence } from "../jobs/recovery/persistence.ts";
+import { parseRoles } from "../jobs/roles.ts";
 import { createRuntime } from "../jobs/runtime.ts";
 import { startService } from "../jobs/service.ts";
-import { parseRoles } from "../jobs/roles.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { lineSink } from "./helpers/log.ts";
 import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
@@ -39,7 +39,7 @@ describe("self-healing when Redis loses jobs", () => {
     cleanups.push(t.cleanup);
     const { log, saying } = capturedLog();
     // No workers yet: the job is deleted before anyone could take it.
-    const service = await startService(t.config, { log, roles: parseRoles("sources,bots") });
+    const service = await startService(t.config, { log, roles: parseRoles("bots") });
     cleanups.push(() => service.stop(3000));
     const { runtime } = service;
 

@@ -91,7 +91,7 @@ describe("process roles", () => {
     for (const worker of workers) expect(logLine(worker, "herald worker started")).toMatchObject({ roles: "deliver", port: null });
 
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
-    expect(health).toEqual({ ok: true, redis: true, database: true, roles: { http: true, sources: true, bots: true, ingest: true, deliver: true }, chromium: "running" });
+    expect(health).toEqual({ ok: true, redis: true, database: true, roles: { http: true, sources: true, bots: true, ingest: true, deliver: true }, chromium: "running", duties: expect.arrayContaining(["feed-schedules"]) });
     expect(logLine(start, "herald started")).toMatchObject({ roles: "http,sources,bots,ingest,deliver", port });
 
     // herald status shows which processes take each queue's jobs: the roles across the fleet.
@@ -128,7 +128,7 @@ describe("process roles", () => {
     expect(logLine(ingester, "herald started")).toMatchObject({ roles: "ingest", port: null });
     const front = spawn(["worker", "--roles", "deliver,http", "--config", path], env);
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, "the http process's /healthz");
-    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ ok: true, redis: true, database: true, roles: { http: true, deliver: true } });
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ ok: true, redis: true, database: true, roles: { http: true, deliver: true }, duties: [] });
     expect(logLine(front, "herald worker started")).toMatchObject({ roles: "http,deliver", port });
 
     expect((await ingest(port, 7)).status).toBe(202);

@@ -31,7 +31,7 @@ describe("/healthz per role", () => {
       return { status: res.status, body: await res.json() };
     };
 
-    expect(await healthz()).toEqual({ status: 200, body: { ok: true, redis: true, database: true, roles: { http: true, ingest: true }, chromium: "not launched yet" } });
+    expect(await healthz()).toEqual({ status: 200, body: { ok: true, redis: true, database: true, roles: { http: true, ingest: true }, chromium: "not launched yet", duties: [] } });
 
     const accepted = await fetch(`http://127.0.0.1:${service.port}/ingest`, {
       method: "POST",
@@ -46,6 +46,6 @@ describe("/healthz per role", () => {
       return answer.status === 503 ? answer : null;
     }, 15_000, "/healthz to report the failed launch");
     const reason = "failed to launch: Chromium not found or not executable at /nonexistent/chromium. Install Debian's chromium package, or set HERALD_CHROMIUM_PATH or the executablePath option.";
-    expect(failing.body).toEqual({ ok: false, redis: true, database: true, roles: { http: true, ingest: `chromium ${reason}` }, chromium: reason });
+    expect(failing.body).toEqual({ ok: false, redis: true, database: true, roles: { http: true, ingest: `chromium ${reason}` }, chromium: reason, duties: [] });
   });
 });
