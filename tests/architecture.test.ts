@@ -42,6 +42,17 @@ describe("architecture", () => {
     expect(offending).toEqual([]);
   });
 
+  it("keeps the store's backends behind its contract: only src/store/ imports src/store/sqlite/ or src/store/postgres/, or a driver", () => {
+    const backend = (path: string) => /^src\/store\/(sqlite|postgres)\//.test(relative(projectRoot, path));
+    const inStore = (path: string) => relative(projectRoot, path).startsWith("src/store/");
+    const offending = [...graph].flatMap(([file, targets]) =>
+      inStore(file) ? [] : targets.filter(backend).map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`),
+    );
+    const drivers = files.filter((file) => !inStore(file) && /from\s+["'](better-sqlite3|pg)["']/.test(readFileSync(file, "utf8")));
+    expect(offending).toEqual([]);
+    expect(drivers.map((file) => relative(projectRoot, file))).toEqual([]);
+  });
+
   it("has no import cycles", () => {
     const cycles: string[] = [];
     const state = new Map<string, "visiting" | "done">();
