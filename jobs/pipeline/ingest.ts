@@ -140,11 +140,20 @@ async function ensureCard(article: Article, ctx: PipelineContext, log: PipelineC
   const data = cardDataFromArticle(article);
   if (!data) return false;
   const key = cardKey(data);
-  if (await ctx.store.getCard(key)) return true;
+  if (await ctx.store.getCard(key)) {
+    ctx.metrics.cardCacheHit();
+    return true;
+  }
   const renderer = await ctx.renderer();
   if (!renderer) return false;
+  const started = performance.now();
+  const renderSeconds = () => (performance.now() - started) / 1000;
   try {
-    const rendered = await renderer.render(data);
+    const rendered = await renderer.render(data).catch((error: unknown) => {
+      ctx.metrics.cardRendered(renderSeconds(), false);
+      throw error;
+    });
+    ctx.metrics.cardRendered(renderSeconds(), true);
     await ctx.store.putCard(key, rendered.png);
     return true;
   } catch (error) {
