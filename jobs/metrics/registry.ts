@@ -86,8 +86,9 @@ export class HeraldMetrics implements PipelineMetrics {
     registers: [this.registry],
   });
 
+  #processMetrics = false;
+
   constructor() {
-    collectDefaultMetrics({ register: this.registry });
     const metrics = this;
     new Gauge({
       name: "herald_queue_jobs",
@@ -111,6 +112,16 @@ export class HeraldMetrics implements PipelineMetrics {
         for (const duty of metrics.#duties()) this.set({ duty: duty.name }, duty.owned ? 1 : 0);
       },
     });
+  }
+
+  /**
+   * Adds Node's default process metrics (CPU, memory, event-loop lag, GC). Only processes that
+   * serve /metrics call it: it starts an event-loop monitor and a GC observer for good.
+   */
+  collectProcessMetrics(): void {
+    if (this.#processMetrics) return;
+    this.#processMetrics = true;
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** The queues whose depths each scrape reads. */

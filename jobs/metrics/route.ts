@@ -13,6 +13,7 @@ import type { Runtime } from "../runtime.ts";
  */
 export function metricsRoutes(runtime: Runtime, guard: HttpGuard, fleet: Fleet): RouteTable {
   const { metrics, config } = runtime;
+  metrics.collectProcessMetrics();
   metrics.watchDuties(() => fleet.duties());
   return {
     "GET /metrics": guard.authenticating(async (req, res) => {
