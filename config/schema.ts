@@ -176,6 +176,8 @@ export const configSchema = z
       })
       .prefault({}),
     ingest: z.object({ token: optionalSecret, secret: optionalSecret, maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
+    /** GET /metrics (Prometheus): open when no token is set, else only with `Authorization: Bearer <token>`. */
+    metrics: z.object({ token: optionalSecret }).prefault({}),
     cards: z
       .object({
         enabled: z.boolean().default(true),

@@ -6,6 +6,7 @@ import { openStore, type Store } from "../src/store/index.ts";
 import { type Bots, createBots } from "./bots.ts";
 import { type ClaimOnce, redisClaimOnce } from "./http/claim-once.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { HeraldMetrics } from "./metrics/registry.ts";
 import { type LazyCardRenderer, lazyCardRenderer } from "./pipeline/card-renderer.ts";
 import type { PipelineContext } from "./pipeline/context.ts";
 import { processDelivery, recordExhausted } from "./pipeline/deliver.ts";
@@ -34,6 +35,8 @@ export interface Runtime {
   /** Worker threads for parsing untrusted input; none run until the first parse. */
   untrusted: UntrustedPool;
   context: PipelineContext;
+  /** This process's counters and gauges (served at GET /metrics by processes with an HTTP server). */
+  metrics: HeraldMetrics;
   /** The configured chat bots (posting works without starting them; commands need `bots.start`). */
   bots: Bots;
   workers: Worker[];
@@ -107,6 +110,8 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
   }
 
   const untrusted = createUntrustedPool(config.processing);
+  const metrics = new HeraldMetrics();
+  metrics.watchQueues([ingestQueue, deliverQueue, pollQueue, maintenanceQueue]);
   const context: PipelineContext = {
     config,
     store,
@@ -116,6 +121,7 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
     poster: createPosterRegistry(config, bots.poster),
     redis: connection,
     untrusted,
+    metrics,
   };
 
   const workers: Worker[] = [];
@@ -190,5 +196,5 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
     await store.close();
   };
 
-  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, maintenanceQueue, untrusted, context, bots, workers, startWorkers, workerReadiness, close };
+  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, maintenanceQueue, untrusted, context, metrics, bots, workers, startWorkers, workerReadiness, close };
 }

@@ -10,6 +10,7 @@ import { handleIngest } from "./http/ingest.ts";
 import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
+import { metricsRoutes } from "./metrics/route.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
 import { type Recovery, startRecovery } from "./recovery/index.ts";
 import { describeRedis } from "./redis.ts";
@@ -207,6 +208,7 @@ function routes(runtime: Runtime, guard: HttpGuard, readyRoles: () => ReturnType
       const ok = checks.redis && checks.database && roles !== null && Object.values(roles.roles).every((r) => r === true);
       sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(roles ? { roles: roles.roles, ...(roles.chromium ? { chromium: roles.chromium } : {}) } : { starting: true }), duties: fleet.owned() });
     },
+    ...metricsRoutes(runtime, guard, fleet),
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
     "GET /cards/:file": async (_req, res, [file]) => {

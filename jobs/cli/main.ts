@@ -13,7 +13,7 @@ Commands:
   worker [--config <file>] [--roles <list>]
                                       Run delivery workers only (--roles deliver; add as many as you like against the same Redis)
   ingest <file|url> [--feed <id>]     Queue one post for ingest and exit
-  status [--config <file>]            Queue depths and the latest deliveries
+  status [--config <file>] [--json]   Queue depths, the latest deliveries, flagged destinations, duties (--json: one object)
   register-commands [--guild <id>]    Register Discord slash commands and Telegram command menus
 
 The config file is --config, else $HERALD_CONFIG, else config/herald.yaml.`;
@@ -29,7 +29,7 @@ const commands: Record<string, Command> = {
   start: async (argv) => (await import("./service-commands.ts")).runStart(argv),
   worker: async (argv) => (await import("./service-commands.ts")).runWorker(argv),
   ingest: async (argv) => (await import("./service-commands.ts")).runIngest(argv),
-  status: async (argv) => (await import("./service-commands.ts")).runStatus(argv),
+  status: async (argv) => (await import("./status.ts")).runStatus(argv),
   "register-commands": async (argv) => (await import("./service-commands.ts")).runRegisterCommands(argv),
 };
 

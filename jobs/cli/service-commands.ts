@@ -3,12 +3,8 @@ import { parseArgs } from "node:util";
 import type { Queue } from "bullmq";
 import { loadConfig } from "../../config/load.ts";
 import { parsePost } from "../../src/article/index.ts";
-import { redactSecrets } from "../../src/net/redact.ts";
-import { stripControlsInLine } from "../../src/text/controls.ts";
-import { listLeases } from "../fleet/lease.ts";
-import { expectedDuties } from "../fleet/names.ts";
 import { parseRoles, type Roles, rolesText, WORKER_ROLES } from "../roles.ts";
-import { createRuntime, type Runtime } from "../runtime.ts";
+import { createRuntime } from "../runtime.ts";
 import { startService } from "../service.ts";
 
 const configOption = { config: { type: "string", short: "c" } } as const;
@@ -79,68 +75,6 @@ async function fetchText(url: string): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.timeout(15_000), redirect: "follow" });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.text();
-}
-
-export async function runStatus(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...configOption, limit: { type: "string", short: "n", default: "20" } } });
-  const config = loadConfig(values.config);
-  const runtime = await createRuntime(config);
-  try {
-    console.log("Queues");
-    for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue]) {
-      const c = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
-      console.log(`  ${queue.name.padEnd(11)} waiting ${(c.waiting ?? 0) + (c.prioritized ?? 0)}  active ${c.active}  delayed ${c.delayed}  completed ${c.completed}  failed ${c.failed}  ${await takenBy(queue)}`);
-    }
-    const counts = await runtime.store.countByState();
-    console.log(`\nDeliveries: ${Object.entries(counts).map(([state, n]) => `${state} ${n}`).join(", ")}`);
-    const recent = await runtime.store.listRecentDeliveries(Number(values.limit));
-    for (const d of recent) {
-      const title = shown((await runtime.store.getArticleVersion(d.articleId, d.version))?.article.title ?? d.articleId);
-      const detail = d.state === "failed" ? ` — ${shown(d.lastError ?? "")}` : d.platformMessageId ? ` (message ${shown(d.platformMessageId)})` : "";
-      console.log(`  ${d.updatedAt}  ${d.state.padEnd(9)} ${shown(d.destinationId).padEnd(16)} ${title.slice(0, 60)}${detail}`);
-    }
-    const flagged = (await runtime.store.listDestinations()).filter((d) => d.flaggedReason);
-    for (const d of flagged) console.log(`\nDestination ${shown(d.id)} is flagged: ${shown(d.flaggedReason ?? "")}`);
-    await printDuties(runtime);
-  } finally {
-    await runtime.close(0);
-  }
-  return 0;
-}
-
-/** Who does each singleton duty across the fleet, and since when; a duty nobody holds says so. */
-async function printDuties(runtime: Runtime): Promise<void> {
-  const holders = await listLeases(runtime.connection, runtime.config.redis.prefix);
-  const names = [...new Set([...expectedDuties(runtime.config), ...holders.keys()])];
-  console.log("\nDuties (one owner across the fleet)");
-  for (const name of names) {
-    const holder = holders.get(name);
-    // Owner ids are host:pid:random; host names may contain colons (IPv6), so split from the right.
-    const [host, pid] = holder ? [holder.owner.split(":").slice(0, -2).join(":"), holder.owner.split(":").at(-2)] : [];
-    const owner = holder ? `${shown(host ?? "")} pid ${shown(pid ?? "")} since ${shown(holder.since)}` : "no owner: no running herald start holds it";
-    console.log(`  ${shown(name).padEnd(32)} ${owner}`);
-  }
-}
-
-/**
- * Which processes take a queue's jobs, i.e. run its role (ingest and poll: `ingest`, deliver:
- * `deliver`, maintenance: `sources`): "workers 2 (news-1:4121, news-2:3880)", from the workers'
- * Redis client names. Some managed Redis services refuse CLIENT LIST; then it says so.
- */
-async function takenBy(queue: Queue): Promise<string> {
-  const clients = await queue.getWorkers().catch(() => null);
-  if (!clients || clients.some((c) => c.rawname === undefined)) return "workers unknown (CLIENT LIST refused)";
-  const names = clients.map((c) => shown(c.rawname?.split(":w:")[1] ?? "unnamed")).sort();
-  return `workers ${names.length}${names.length ? ` (${names.join(", ")})` : ""}`;
-}
-
-/**
- * A stored string as one safe terminal line. Titles and reasons come from
- * strangers: ESC/OSC sequences would drive the operator's terminal, bidi
- * controls would reorder the line, and old rows may predate redaction.
- */
-function shown(text: string): string {
-  return stripControlsInLine(redactSecrets(text));
 }
 
 /**

@@ -28,6 +28,11 @@ export class Fleet {
     return this.#duties.filter((d) => d.owned).map((d) => d.spec.name);
   }
 
+  /** Every duty this process contends for, and whether it does it right now (for GET /metrics). */
+  duties(): { name: string; owned: boolean }[] {
+    return this.#duties.map((d) => ({ name: d.spec.name, owned: d.owned }));
+  }
+
   /** Stops every duty this process does and hands the leases back, so standbys take over at once. */
   async end(): Promise<void> {
     await Promise.all(this.#duties.splice(0).map((d) => d.end()));

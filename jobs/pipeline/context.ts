@@ -5,6 +5,7 @@ import type { Poster } from "../../src/adapter.ts";
 import type { CardRenderer } from "../../src/card/index.ts";
 import type { Store } from "../../src/store/index.ts";
 import type { Logger } from "../log.ts";
+import type { PipelineMetrics } from "../metrics/events.ts";
 import type { DeliverJobData, IngestJobData } from "../queues.ts";
 import type { UntrustedPool } from "../untrusted/pool.ts";
 
@@ -20,6 +21,8 @@ export interface PipelineContext {
   redis: Redis;
   /** Parses posts and feeds off the event loop, within the `processing:` budget. */
   untrusted: UntrustedPool;
+  /** Counts deliveries, polls and renders for this process's GET /metrics. */
+  metrics: PipelineMetrics;
 }
 
 /** What the ingest worker needs besides: the card renderer exists only in processes that run the `ingest` role. */

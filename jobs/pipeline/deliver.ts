@@ -5,6 +5,7 @@ import { pngSize } from "../../src/card/png.ts";
 import { AdapterError, NotFoundError, RateLimitError } from "../../src/errors.ts";
 import { buildMessage } from "../../src/message/build.ts";
 import type { CardRef } from "../../src/message/types.ts";
+import { deliveryTimes, failureReason } from "../metrics/events.ts";
 import type { DeliverJobData } from "../queues.ts";
 import type { PipelineContext } from "./context.ts";
 import { storedCard, storedVersion } from "./immutable-reads.ts";
@@ -43,20 +44,27 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   }
 
   await ctx.store.markSending(articleId, version, destinationId);
+  const target = { platform: poster.platform, destinationId };
   let sent: NonNullable<DeliverJobData["sent"]>;
   try {
     sent = await send(job, poster, message, card, ctx, log);
+    ctx.metrics.delivery("delivered", target);
+    ctx.metrics.delivered(poster.platform, deliveryTimes(stored, Date.now()));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    ctx.metrics.deliveryFailure(poster.platform, failureReason(error));
     // The next attempt reserves a fresh slot.
     if (job.data.slotAt !== undefined) await job.updateData({ articleId, version, destinationId });
     if (error instanceof RateLimitError && token) {
+      ctx.metrics.delivery("rate_limited", target);
       await ctx.store.markFailed(articleId, version, destinationId, reason, false);
       log.warn({ retryAfterMs: error.retryAfterMs }, "rate limited; waiting as asked");
       await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
       throw new DelayedError();
     }
     const permanent = error instanceof AdapterError && !error.retryable;
+    // BullMQ retries while attempts remain; the last one failing is the delivery given up on.
+    ctx.metrics.delivery(permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? "failed" : "retried", target);
     await ctx.store.markFailed(articleId, version, destinationId, reason, permanent);
     if (permanent) {
       if (error.code === "permission" || error.code === "not_found" || error.code === "auth") await ctx.store.flagDestination(destinationId, reason);

@@ -140,12 +140,21 @@ async function ensureCard(article: Article, ctx: IngestContext, log: PipelineCon
   const data = cardDataFromArticle(article);
   if (!data) return false;
   const key = cardKey(data);
-  if (await ctx.store.getCard(key)) return true;
+  if (await ctx.store.getCard(key)) {
+    ctx.metrics.cardCacheHit();
+    return true;
+  }
   try {
     // Inside the try: a Chromium that will not start costs the card, not the post (/healthz says why).
     const renderer = await ctx.renderer();
     if (!renderer) return false;
-    const rendered = await renderer.render(data);
+    const started = performance.now();
+    const renderSeconds = () => (performance.now() - started) / 1000;
+    const rendered = await renderer.render(data).catch((error: unknown) => {
+      ctx.metrics.cardRendered(renderSeconds(), false);
+      throw error;
+    });
+    ctx.metrics.cardRendered(renderSeconds(), true);
     await ctx.store.putCard(key, rendered.png);
     return true;
   } catch (error) {

@@ -36,12 +36,14 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
     });
   } catch (error) {
     const message = (error as Error).message;
+    ctx.metrics.feedPoll("error");
     await ctx.store.recordFeedError(feed.id, message);
     log.warn({ err: message }, "feed fetch failed");
     if (error instanceof FetchError && error.retryable) throw error;
     return { status: "error", error: message };
   }
   if (result.status === 304 || !result.body) {
+    ctx.metrics.feedPoll(result.status === 304 ? "304" : "200");
     await ctx.store.recordFeedError(feed.id, null);
     return { status: "not-modified" };
   }
@@ -52,8 +54,10 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
     const parsed = await ctx.untrusted.feed({ bytes: result.body, options: { source: `${feed.id} (${result.finalUrl})`, url: result.finalUrl, contentType: result.contentType } });
     items = parsed.items;
     siteLink = parsed.link;
+    ctx.metrics.feedPoll("200");
   } catch (error) {
     const message = error instanceof FeedParseError ? error.message : `${feed.id}: ${(error as Error).message}`;
+    ctx.metrics.feedPoll("error");
     await ctx.store.recordFeedError(feed.id, message);
     log.warn({ err: message }, "feed parse failed");
     return { status: "error", error: message };
