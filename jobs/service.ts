@@ -3,6 +3,7 @@ import type { HeraldConfig } from "../config/schema.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
 import { directoryFeedDutySpec, feedSchedulesDutySpec } from "./fleet/duties.ts";
 import { Fleet } from "./fleet/fleet.ts";
+import { adminRoutes } from "./http/admin.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
@@ -186,6 +187,7 @@ function routes(runtime: Runtime, guard: HttpGuard, isReady: () => boolean, flee
       const ok = checks.redis && checks.database && isReady();
       sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(isReady() ? {} : { starting: true }), duties: fleet.owned() });
     },
+    ...adminRoutes(config.admin, [ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue], guard),
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
     "GET /cards/:file": async (_req, res, [file]) => {
