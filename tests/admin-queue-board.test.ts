@@ -92,48 +92,61 @@ describe("the queue dashboard at /admin/queues", () => {
     expect((await fetch(`http://127.0.0.1:${service.port}/admin/queuesx`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
   });
 
-  it("retrying a failed delivery job whose delivery the store already records as delivered does not post it again", async () => {
+  it("retrying failed delivery jobs runs Herald's checks: one the store records as delivered, or as failed for good, is not posted", async () => {
     const discord = await DiscordFake.start();
     cleanups.push(() => discord.close());
     const service = await start({
       admin: { users: [USER] },
-      destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
-      feeds: [{ id: "inbox", type: "webhook", destinations: ["d"] }],
+      destinations: [
+        { id: "done", type: "discord-webhook", url: discord.webhookUrl() },
+        { id: "broken", type: "discord-webhook", url: discord.webhookUrl() },
+      ],
+      feeds: [{ id: "inbox", type: "webhook", destinations: ["done", "broken"] }],
     });
     const { store, deliverQueue } = service.runtime;
-    // Every attempt (4 in tests) fails: the job ends failed.
-    discord.failNext(4, 500);
+    // Every attempt (4 per job in tests) fails: both jobs end failed, and their deliveries failed for good.
+    discord.failNext(8, 500);
     const ingested = await fetch(`http://127.0.0.1:${service.port}/ingest`, {
       method: "POST",
       headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "text/markdown" },
       body: plainPost(1),
     });
     expect(ingested.status).toBe(202);
-    const failed = await waitFor(async () => (await store.listRecentDeliveries(10)).find((d) => d.state === "failed" && d.permanentFailure), 30_000, "the delivery to fail");
-    const jobId = deliverJobId(failed);
-    await waitFor(async () => (await deliverQueue.getJobState(jobId)) === "failed", 10_000, "the job to be failed");
+    const failed = await waitFor(
+      async () => {
+        const rows = (await store.listRecentDeliveries(10)).filter((d) => d.state === "failed" && d.permanentFailure);
+        return rows.length === 2 ? rows : null;
+      },
+      30_000,
+      "both deliveries to fail",
+    );
+    const jobIds = failed.map((d) => deliverJobId(d));
+    await waitFor(async () => (await Promise.all(jobIds.map((id) => deliverQueue.getJobState(id)))).every((state) => state === "failed"), 10_000, "both jobs to be failed");
     // What a send the platform accepted but that was recorded only afterwards leaves behind: the job failed, the store says delivered.
-    await store.markDelivered(failed.articleId, failed.version, failed.destinationId, "123456789012345678");
+    const done = failed.find((d) => d.destinationId === "done");
+    if (!done) throw new Error("no delivery to 'done'");
+    await store.markDelivered(done.articleId, done.version, done.destinationId, "123456789012345678");
 
     const authorization = basic(USER.name, USER.password);
-    const jobPath = `/api/queues/deliver/${encodeURIComponent(jobId)}`;
     const listed = (await (await board(service, "/api/queues?activeQueue=deliver&status=failed", { headers: { authorization } })).json()) as { queues: { name: string; jobs: { id: string }[] }[] };
-    expect(listed.queues.find((q) => q.name === "deliver")?.jobs.map((j) => j.id)).toEqual([jobId]);
-    const retried = await board(service, `${jobPath}/retry`, { method: "PUT", headers: { authorization } });
-    expect(retried.status).toBe(204);
-
-    // The retried job ran Herald's delivery processor, which found the delivery done and sent nothing.
-    const job = await waitFor(
-      async () => {
-        const answer = (await (await board(service, jobPath, { headers: { authorization } })).json()) as { status: string; job: { returnValue: unknown } };
-        return answer.status === "completed" ? answer.job : null;
-      },
-      20_000,
-      "the retried job to complete",
-    );
-    expect(job.returnValue).toEqual({ status: "skipped", reason: "already delivered" });
+    expect(listed.queues.find((q) => q.name === "deliver")?.jobs.map((j) => j.id).sort()).toEqual([...jobIds].sort());
+    const outcomes: Record<string, unknown> = {};
+    for (const delivery of failed) {
+      const jobPath = `/api/queues/deliver/${encodeURIComponent(deliverJobId(delivery))}`;
+      expect((await board(service, `${jobPath}/retry`, { method: "PUT", headers: { authorization } })).status).toBe(204);
+      // The retried job ran Herald's delivery processor, which read the store before sending anything.
+      outcomes[delivery.destinationId] = await waitFor(
+        async () => {
+          const answer = (await (await board(service, jobPath, { headers: { authorization } })).json()) as { status: string; job: { returnValue: unknown } };
+          return answer.status === "completed" ? answer.job.returnValue : null;
+        },
+        20_000,
+        `the retried job to ${delivery.destinationId} to complete`,
+      );
+    }
+    expect(outcomes).toEqual({ done: { status: "skipped", reason: "already delivered" }, broken: { status: "skipped", reason: "failed permanently before" } });
     expect(discord.messages).toHaveLength(0);
-    expect(discord.requests.filter((r) => r.method === "POST")).toHaveLength(4);
-    expect(await store.getDelivery(failed.articleId, failed.version, failed.destinationId)).toMatchObject({ state: "delivered", platformMessageId: "123456789012345678" });
+    expect(discord.requests.filter((r) => r.method === "POST")).toHaveLength(8);
+    expect(await store.getDelivery(done.articleId, done.version, done.destinationId)).toMatchObject({ state: "delivered", platformMessageId: "123456789012345678" });
   }, 60_000);
 });
