@@ -79,6 +79,7 @@ describe("the queue dashboard at /admin/queues", () => {
         const page = await board(service, path, { headers: { authorization } });
         expect(page.status, `${path} with ${authorization}`).toBe(200);
         expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+        expect(page.headers.get("x-powered-by")).toBeNull();
         const html = await page.text();
         // The page loads its scripts from below the mount point, so they pass the same check.
         expect(html).toContain('<base href="/admin/queues/"');
