@@ -12,7 +12,7 @@ type ExpressApp = ((req: IncomingMessage, res: ServerResponse, done: (error?: un
  * bull-board's dashboard (its UI and JSON API) over `queues`, as one Herald
  * route for every path below `basePath`. The dashboard acts on the queues
  * themselves: a retried job runs through the same processor as any other
- * (a delivery's checks the store before it sends), so it cannot double a post.
+ * (a delivery job reads the store before it sends), so it cannot double a post.
  */
 export function queueBoardRoute(queues: readonly Queue[], basePath: string): Route {
   const server = new ExpressAdapter().setBasePath(basePath);
