@@ -175,6 +175,15 @@ export const configSchema = z
         authFailuresPerMinute: z.number().int().min(1).max(1_000_000).default(20),
       })
       .prefault({}),
+    /** The queue dashboard at /admin/queues: off unless a token or a user is set. */
+    admin: z
+      .object({
+        /** `Authorization: Bearer <token>`. */
+        token: optionalSecret,
+        /** HTTP Basic users (what a browser asks for). */
+        users: z.array(z.object({ name: z.string().regex(/^[^:\s]+$/, "a user name has no ':' and no spaces (HTTP Basic)"), password: secret })).default([]),
+      })
+      .prefault({}),
     ingest: z.object({ token: optionalSecret, secret: optionalSecret, maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
     /** GET /metrics (Prometheus): open when no token is set, else only with `Authorization: Bearer <token>`. */
     metrics: z.object({ token: optionalSecret }).prefault({}),

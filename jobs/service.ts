@@ -4,6 +4,7 @@ import { stripControlsInLine } from "../src/text/controls.ts";
 import { directoryFeedDutySpec, feedSchedulesDutySpec } from "./fleet/duties.ts";
 import { Fleet } from "./fleet/fleet.ts";
 import { commandTransports } from "./bots.ts";
+import { adminRoutes } from "./http/admin.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
@@ -209,6 +210,7 @@ function routes(runtime: Runtime, guard: HttpGuard, readyRoles: () => ReturnType
       sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(roles ? { roles: roles.roles, ...(roles.chromium ? { chromium: roles.chromium } : {}) } : { starting: true }), duties: fleet.owned() });
     },
     ...metricsRoutes(runtime, guard, fleet),
+    ...adminRoutes(config.admin, [ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue], guard),
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
     "GET /cards/:file": async (_req, res, [file]) => {

@@ -42,3 +42,26 @@ export function bearerValid(header: string | undefined, token: string): boolean 
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
   return m ? secretsEqual(m[1] as string, token) : false;
 }
+
+/**
+ * `Authorization: Basic <base64 of name:password>` against `users`, in constant
+ * time: every user's name and password are compared in full, whatever matched
+ * before, so the time taken tells neither which names exist nor how much of a
+ * password was right. Returns the matching user's name, or null.
+ *
+ * @example basicUserValid(`Basic ${btoa("ops:s3cret")}`, [{ name: "ops", password: "s3cret" }]) // "ops"
+ */
+export function basicUserValid(header: string | undefined, users: readonly { name: string; password: string }[]): string | null {
+  const m = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? "");
+  if (!m) return null;
+  const decoded = Buffer.from(m[1] as string, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return null;
+  const [name, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+  let matched: string | null = null;
+  for (const user of users) {
+    // `&` rather than `&&`: the password is compared even when the name differs.
+    if (Number(secretsEqual(name, user.name)) & Number(secretsEqual(password, user.password))) matched ??= user.name;
+  }
+  return matched;
+}

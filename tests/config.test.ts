@@ -33,6 +33,16 @@ describe("config", () => {
     expect(config.destinations).toHaveLength(5);
   });
 
+  it("keeps the queue dashboard off unless an admin token or user is set, and refuses users HTTP Basic cannot carry", () => {
+    const example = readFileSync(join(projectRoot, "config/herald.example.yaml"), "utf8");
+    expect(parseConfig(example, "herald.example.yaml", env).admin).toEqual({ token: undefined, users: [] });
+    expect(parseConfig(example, "herald.example.yaml", { ...env, HERALD_ADMIN_TOKEN: "adm" }).admin.token).toBe("adm");
+    expect(parseConfig("admin: { users: [{ name: ops, password: pw }] }\n", "herald.yaml", env).admin.users).toEqual([{ name: "ops", password: "pw" }]);
+    const error = failure("admin: { users: [{ name: 'a:b', password: pw }, { name: ops, password: '' }] }\n");
+    expect(error.message).toContain("admin.users.0.name: a user name has no ':' and no spaces (HTTP Basic)");
+    expect(error.message).toContain("admin.users.1.password: must not be empty");
+  });
+
   it("takes a shared PostgreSQL store from database.url or DATABASE_URL, and refuses any other URL", () => {
     expect(parseConfig("{}", "herald.yaml", env).database.url).toBeUndefined();
     const fromFile = parseConfig("database: { url: 'postgres://herald@db:5432/herald' }\n", "herald.yaml", env);

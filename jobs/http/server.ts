@@ -11,7 +11,9 @@ export interface RouteTable {
 }
 
 /**
- * A small router on node:http. Routes are `"POST /ingest/:id"` patterns.
+ * A small router on node:http. Routes are `"POST /ingest/:id"` patterns; a
+ * pattern ending in `/*` (`"GET /admin/queues/*"`) also takes every path below
+ * it, for an app mounted there that routes the rest itself.
  * Errors become JSON `{ error }` answers with their status; anything
  * unexpected is a 500 that names no internals. A client hanging up mid-body
  * is logged at debug: it is routine, and floods of it must not flood the log.
@@ -66,7 +68,7 @@ export function startHttpServer(routes: RouteTable | (() => RouteTable), host: s
 function compileRoutes(routes: RouteTable) {
   return Object.entries(routes).map(([key, handler]) => {
     const [method, pattern] = key.split(" ") as [string, string];
-    const regex = new RegExp(`^${pattern.replace(/:[a-z]+/gi, "([^/]+)")}/?$`);
+    const regex = new RegExp(`^${pattern.replace(/:[a-z]+/gi, "([^/]+)").replace(/\/\*$/, "(?:/.*)?")}/?$`);
     return { method, regex, handler };
   });
 }
