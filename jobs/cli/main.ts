@@ -12,6 +12,7 @@ Commands:
   worker [--config <file>]            Run workers only (add as many as you like against the same Redis)
   ingest <file|url> [--feed <id>]     Queue one post for ingest and exit
   status [--config <file>]            Queue depths and the latest deliveries
+  trace <article id|url|file>         An article's versions and every delivery attempt per destination
   register-commands [--guild <id>]    Register Discord slash commands and Telegram command menus
 
 The config file is --config, else $HERALD_CONFIG, else config/herald.yaml.`;
@@ -28,6 +29,7 @@ const commands: Record<string, Command> = {
   worker: async (argv) => (await import("./service-commands.ts")).runWorker(argv),
   ingest: async (argv) => (await import("./service-commands.ts")).runIngest(argv),
   status: async (argv) => (await import("./service-commands.ts")).runStatus(argv),
+  trace: async (argv) => (await import("./trace.ts")).runTrace(argv),
   "register-commands": async (argv) => (await import("./service-commands.ts")).runRegisterCommands(argv),
 };
 

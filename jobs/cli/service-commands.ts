@@ -125,7 +125,7 @@ async function printDuties(runtime: Runtime): Promise<void> {
  * strangers: ESC/OSC sequences would drive the operator's terminal, bidi
  * controls would reorder the line, and old rows may predate redaction.
  */
-function shown(text: string): string {
+export function shown(text: string): string {
   return stripControlsInLine(redactSecrets(text));
 }
 
