@@ -52,7 +52,7 @@ describe("herald trace: why an article was or was not delivered, from the store"
     expect(out).toContain(`Article ${failed.articleId}`);
     expect(out).toMatch(/v1 {2}stored \S+ {2}Plain post 13/);
     const gone = out.slice(out.indexOf("  gone (discord-webhook)"), out.indexOf("  live (discord-webhook)"));
-    expect(gone).toContain("v1 failed (permanently)");
+    expect(gone).toContain("v1 failed (permanently), 1 send\n");
     expect(gone).toMatch(/failed +HTTP 404 not_found .*Unknown Webhook/);
     const live = out.slice(out.indexOf("  live (discord-webhook)"));
     expect(live).toMatch(new RegExp(`delivered +message ${message?.id}`));

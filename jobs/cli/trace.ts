@@ -59,7 +59,7 @@ export function traceText(trace: Trace): string {
     if (d.flaggedReason) lines.push(`    flagged: ${shown(d.flaggedReason)}`);
     for (const delivery of d.deliveries) {
       const message = delivery.platformMessageId ? `, message ${shown(delivery.platformMessageId)}` : "";
-      lines.push(`    v${delivery.version} ${delivery.state}${delivery.permanentFailure ? " (permanently)" : ""}, ${delivery.attempts} sends${message}`);
+      lines.push(`    v${delivery.version} ${delivery.state}${delivery.permanentFailure ? " (permanently)" : ""}, ${delivery.attempts} send${delivery.attempts === 1 ? "" : "s"}${message}`);
     }
     for (const a of d.attempts) {
       const answer = platformAnswer(a);
