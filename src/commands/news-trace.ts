@@ -36,15 +36,14 @@ export async function newsTrace(ctx: CommandContext): Promise<CommandReply> {
   const stored = ref.length <= MAX_REF_LENGTH ? await ctx.services.store.findArticleByIdOrUrl(ref, { feedIds }) : null;
   if (!stored) return sayReply(lang, "show.notFound", { ref: truncate(ref, 200) });
 
-  const trace = await collectTrace(ctx.services.store, stored);
+  const trace = await collectTrace(ctx.services.store, stored, destinationIds);
   const when = (iso: string) => formatMessageDate(iso, lang) ?? iso;
   const blocks: Block[] = [
     paragraph([strong(text(oneLine(stored.article.title))), text(" "), code(stored.article.id)]),
     paragraph(say(lang, "trace.versions", { versions: trace.versions.map((v) => `v${v.version} ${when(v.storedAt)}`).join(", ") })),
   ];
-  const here = trace.destinations.filter((d) => destinationIds.includes(d.id));
-  if (here.length === 0) blocks.push(paragraph(say(lang, "trace.none")));
-  for (const destination of here) blocks.push(...destinationBlocks(ctx, destination, when));
+  if (trace.destinations.length === 0) blocks.push(paragraph(say(lang, "trace.none")));
+  for (const destination of trace.destinations) blocks.push(...destinationBlocks(ctx, destination, when));
   return reply(blocks);
 }
 

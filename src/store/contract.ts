@@ -202,6 +202,8 @@ export interface DeliveryAttemptStore {
   recordAttempt(attempt: DeliveryAttemptInput): Promise<void>;
   /** Every kept attempt of every version of an article at every destination, oldest first. */
   listAttempts(articleId: string): Promise<DeliveryAttempt[]>;
+  /** Every delivery of every version of an article, by destination id then version. */
+  listArticleDeliveries(articleId: string): Promise<Delivery[]>;
 }
 
 /** What the config says about a feed; runtime state (paused, HTTP cache, errors) is kept across upserts. */

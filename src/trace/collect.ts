@@ -3,7 +3,7 @@
  * article's deliveries, gathered for `herald trace` and `/news trace`. Read
  * from the store only, so any host of a fleet answers the same.
  */
-import type { Delivery, DeliveryAttempt, DestinationRecord, Store, StoredArticle } from "../store/index.ts";
+import type { Delivery, DeliveryAttempt, Store, StoredArticle } from "../store/index.ts";
 
 export interface TraceVersion {
   version: number;
@@ -30,32 +30,33 @@ export interface Trace {
   destinations: TraceDestination[];
 }
 
-/** Collects the trace of a stored article: its versions, and per destination every delivery and attempt. */
-export async function collectTrace(store: Store, stored: StoredArticle): Promise<Trace> {
+/**
+ * Collects the trace of a stored article: its versions, and per destination every delivery and
+ * attempt. `only` limits it to those destinations (a chat channel's own), so others are never read.
+ */
+export async function collectTrace(store: Store, stored: StoredArticle, only?: readonly string[]): Promise<Trace> {
   const articleId = stored.article.id;
   const versions: TraceVersion[] = [];
   for (let version = 1; version <= stored.version; version++) {
     const v = version === stored.version ? stored : await store.getArticleVersion(articleId, version);
     if (v) versions.push({ version, storedAt: v.createdAt, title: v.article.title });
   }
-  const attempts = await store.listAttempts(articleId);
+  const wanted = (destinationId: string) => !only || only.includes(destinationId);
+  const deliveries = (await store.listArticleDeliveries(articleId)).filter((d) => wanted(d.destinationId));
+  const attempts = (await store.listAttempts(articleId)).filter((a) => wanted(a.destinationId));
+  const ids = [...new Set([...deliveries, ...attempts].map((d) => d.destinationId))].sort();
   const destinations: TraceDestination[] = [];
-  for (const destination of await store.listDestinations()) {
-    const deliveries = await deliveriesAt(store, articleId, versions, destination);
-    const mine = attempts.filter((a) => a.destinationId === destination.id);
-    if (deliveries.length === 0 && mine.length === 0) continue;
-    destinations.push({ id: destination.id, type: destination.type, flaggedReason: destination.flaggedReason, deliveries, attempts: mine });
+  for (const id of ids) {
+    const destination = await store.getDestination(id);
+    destinations.push({
+      id,
+      type: destination?.type ?? null,
+      flaggedReason: destination?.flaggedReason ?? null,
+      deliveries: deliveries.filter((d) => d.destinationId === id),
+      attempts: attempts.filter((a) => a.destinationId === id),
+    });
   }
   return { articleId, url: stored.article.url ?? null, versions, destinations };
-}
-
-async function deliveriesAt(store: Store, articleId: string, versions: TraceVersion[], destination: DestinationRecord): Promise<Delivery[]> {
-  const found: Delivery[] = [];
-  for (const { version } of versions) {
-    const delivery = await store.getDelivery(articleId, version, destination.id);
-    if (delivery) found.push(delivery);
-  }
-  return found;
 }
 
 /**

@@ -73,6 +73,22 @@ describe.each(STORE_BACKENDS)("$name store: delivery attempts", (backend) => {
     expect(await store.listAttempts(ARTICLE)).toEqual([]);
   });
 
+  it("come with every delivery of the article, by destination then version, whatever their state", async () => {
+    const { store } = current();
+    await store.upsertArticle(outageArticle({ title: "복구 완료" }), null);
+    await store.recordDeliveryPending(ARTICLE, 2, "discord-main");
+    await store.markSending(ARTICLE, 1, "slack-news");
+    await store.markDelivered(ARTICLE, 1, "slack-news", "1720663200.000100");
+    const deliveries = await store.listArticleDeliveries(ARTICLE);
+    expect(deliveries.map((d) => [d.destinationId, d.version, d.state, d.platformMessageId])).toEqual([
+      ["discord-main", 1, "pending", null],
+      ["discord-main", 2, "pending", null],
+      ["slack-news", 1, "delivered", "1720663200.000100"],
+    ]);
+    expect(deliveries[2]).toEqual(await store.getDelivery(ARTICLE, 1, "slack-news"));
+    expect(await store.listArticleDeliveries("no-such-article")).toEqual([]);
+  });
+
   it("outlive a reopen of the store (another process or host reads the same history)", async () => {
     const { store: first, reopen } = current();
     await first.recordAttempt({ ...WEBHOOK, outcome: "failed", status: 403, code: "permission", error: "discord: forbidden (Missing Access)" });

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { type DeliveryAttemptStore, MAX_ATTEMPTS_KEPT } from "../contract.ts";
-import { type AttemptRow, toDeliveryAttempt } from "../rows.ts";
+import { type AttemptRow, type DeliveryRow, toDelivery, toDeliveryAttempt } from "../rows.ts";
 import { attemptValues, recordAttemptError } from "../rules.ts";
 import { nowIso } from "../time.ts";
 import { statement } from "./pool.ts";
@@ -17,9 +17,13 @@ const insert = statement(
    DELETE FROM delivery_attempts WHERE ${KEY} AND seq <= (
      SELECT seq FROM delivery_attempts WHERE ${KEY} ORDER BY seq DESC LIMIT 1 OFFSET ${MAX_ATTEMPTS_KEPT - 1})`,
 );
+const deliveries = statement<DeliveryRow>(
+  "attempts.article-deliveries",
+  "SELECT * FROM deliveries WHERE article_id = $1 ORDER BY destination_id, version",
+);
 const list = statement<AttemptRow>("attempts.list", `SELECT ${COLUMNS} FROM delivery_attempts WHERE article_id = $1 ORDER BY seq`);
 
-/** The attempt history behind each delivery: one row per send, the newest {@link MAX_ATTEMPTS_KEPT} kept. */
+/** The attempt history behind each delivery (one row per send, the newest {@link MAX_ATTEMPTS_KEPT} kept), and an article's deliveries. */
 export function createAttemptStore(pool: pg.Pool): DeliveryAttemptStore {
   return {
     async recordAttempt(attempt) {
@@ -31,5 +35,6 @@ export function createAttemptStore(pool: pg.Pool): DeliveryAttemptStore {
       }
     },
     listAttempts: async (articleId) => (await list.rows(pool, [articleId])).map(toDeliveryAttempt),
+    listArticleDeliveries: async (articleId) => (await deliveries.rows(pool, [articleId])).map(toDelivery),
   };
 }
