@@ -1,9 +1,9 @@
 import type { Server } from "node:http";
 import type { HeraldConfig } from "../config/schema.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
+import { commandTransports } from "./bots.ts";
 import { directoryFeedDutySpec, feedSchedulesDutySpec } from "./fleet/duties.ts";
 import { Fleet } from "./fleet/fleet.ts";
-import { commandTransports } from "./bots.ts";
 import { adminRoutes } from "./http/admin.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";

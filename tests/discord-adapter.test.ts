@@ -281,10 +281,11 @@ describe("slash commands", () => {
     // biome-ignore lint/suspicious/noExplicitAny: reading the command JSON by field names.
     const sub = (command: any, name: string) => command.options.find((option: any) => option.name === name);
     expect(news?.name).toBe("news");
-    expect(news?.options?.map((option) => option.name)).toEqual(["latest", "search", "show"]);
+    expect(news?.options?.map((option) => option.name)).toEqual(["latest", "search", "show", "trace"]);
     expect(sub(news, "latest").options[0]).toMatchObject({ name: "count", type: 4, min_value: 1, max_value: 20 });
     expect(sub(news, "search").options[0]).toMatchObject({ name: "query", type: 3, required: true, max_length: 200 });
     expect(sub(news, "show").options[0]).toMatchObject({ name: "article", type: 3, required: true });
+    expect(sub(news, "trace").options[0]).toMatchObject({ name: "article", type: 3, required: true });
     expect(news?.default_member_permissions).toBeUndefined();
     expect(news?.contexts).toEqual([0]);
 

@@ -50,6 +50,16 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     expect(delivery?.state).toBe("delivered");
     await sleep(500);
     expect(discord.messages).toHaveLength(1);
+    // herald trace's history: each 429 with the wait Discord asked for, then the send that landed.
+    const attempts = await waitFor(async () => {
+      const all = await service.runtime.store.listAttempts(delivery.articleId);
+      return all.at(-1)?.outcome === "delivered" ? all : null;
+    });
+    expect(attempts.map((a) => [a.outcome, a.status, a.retryAfterMs])).toEqual([
+      ...Array.from({ length: 5 }, () => ["rate_limited", 429, 300]),
+      ["delivered", null, null],
+    ]);
+    expect(attempts.at(-1)?.messageId).toBe(discord.messages[0]?.id);
   });
 
   it("retries 5xx with backoff and delivers once", async () => {
@@ -62,6 +72,15 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     const delivery = await waitFor(async () => (await deliveries(service)).find((d) => d.state === "delivered"));
     expect(delivery.attempts).toBe(3);
     expect(discord.messages).toHaveLength(1);
+    const attempts = await waitFor(async () => {
+      const all = await service.runtime.store.listAttempts(delivery.articleId);
+      return all.at(-1)?.outcome === "delivered" ? all : null;
+    });
+    expect(attempts.map((a) => [a.outcome, a.status, a.code])).toEqual([
+      ["retrying", 503, "server"],
+      ["retrying", 503, "server"],
+      ["delivered", null, null],
+    ]);
   });
 
   it("fails a rejected webhook at once, records the reason without the token, and flags the destination", async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../jobs/log.ts";
-import { startService } from "../jobs/service.ts";
 import { parseRoles } from "../jobs/roles.ts";
+import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { lineSink } from "./helpers/log.ts";
 import { sleep, testConfig, waitFor } from "./helpers/pipeline.ts";

@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../jobs/log.ts";
-import { startService } from "../jobs/service.ts";
 import { parseRoles } from "../jobs/roles.ts";
+import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { lineSink } from "./helpers/log.ts";
 import { testConfig, waitFor } from "./helpers/pipeline.ts";

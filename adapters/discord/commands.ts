@@ -37,6 +37,7 @@ const TEXT = {
   query: ["Words to look for", { ko: "찾을 단어" }],
   show: ["Show one article in full", { ko: "기사 하나를 전체로 보기" }],
   article: ["Article id or link", { ko: "기사 ID 또는 링크" }],
+  trace: ["Why an article was or was not delivered here (admins)", { ko: "기사가 이 채널에 전송됐는지, 안 됐다면 왜인지 (관리자)" }],
   feeds: ["Manage the feeds Herald follows", { ko: "Herald가 구독하는 피드 관리" }],
   list: ["List the feeds", { ko: "피드 목록 보기" }],
   add: ["Follow a new feed", { ko: "새 피드 구독" }],
@@ -51,17 +52,21 @@ function subcommand(name: keyof typeof TEXT): (sub: SlashCommandSubcommandBuilde
   return (sub) => sub.setName(name).setDescription(TEXT[name][0]).setDescriptionLocalizations(TEXT[name][1]);
 }
 
-function feedIdSubcommand(name: "remove" | "pause" | "resume") {
+/** A subcommand taking one required string option, e.g. `/feeds remove id:<id>`, `/news show article:<ref>`. */
+function withRequiredString(name: keyof typeof TEXT, optionName: "id" | "article", maxLength: number) {
   return (sub: SlashCommandSubcommandBuilder) =>
     subcommand(name)(sub).addStringOption((option) =>
       option
-        .setName("id")
-        .setDescription(TEXT.id[0])
-        .setDescriptionLocalizations(TEXT.id[1])
+        .setName(optionName)
+        .setDescription(TEXT[optionName][0])
+        .setDescriptionLocalizations(TEXT[optionName][1])
         .setRequired(true)
-        .setMaxLength(MAX_QUERY),
+        .setMaxLength(maxLength),
     );
 }
+
+const feedIdSubcommand = (name: "remove" | "pause" | "resume") => withRequiredString(name, "id", MAX_QUERY);
+const articleSubcommand = (name: "show" | "trace") => withRequiredString(name, "article", MAX_ARTICLE_REF);
 
 function newsCommand(): SlashCommandBuilder {
   const command = new SlashCommandBuilder()
@@ -90,16 +95,9 @@ function newsCommand(): SlashCommandBuilder {
         .setMaxLength(MAX_QUERY),
     ),
   );
-  command.addSubcommand((sub) =>
-    subcommand("show")(sub).addStringOption((option) =>
-      option
-        .setName("article")
-        .setDescription(TEXT.article[0])
-        .setDescriptionLocalizations(TEXT.article[1])
-        .setRequired(true)
-        .setMaxLength(MAX_ARTICLE_REF),
-    ),
-  );
+  command.addSubcommand(articleSubcommand("show"));
+  // Visible to everyone as part of /news; Herald answers only admins (the check is Herald's, as for /feeds).
+  command.addSubcommand(articleSubcommand("trace"));
   return command;
 }
 

@@ -11,7 +11,7 @@ import type { CommandName } from "../../src/chat/types.ts";
 
 /** The option plain words go to, per subcommand. */
 const MAIN_OPTION: Record<CommandName, Record<string, string>> = {
-  news: { latest: "count", search: "query", show: "article" },
+  news: { latest: "count", search: "query", show: "article", trace: "article" },
   feeds: { add: "url", remove: "id", pause: "id", resume: "id" },
 };
 

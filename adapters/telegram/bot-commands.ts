@@ -15,11 +15,11 @@ interface Descriptions {
 
 const ENGLISH: Descriptions = {
   news: "Latest news, search, or show an article: latest 5 · search <words> · show <id>",
-  feeds: "Manage feeds (admins): list · add <url> · remove|pause|resume <id>",
+  feeds: "Manage feeds (admins): list · add <url> · remove|pause|resume <id> · /news trace <id>: why not delivered",
 };
 const KOREAN: Descriptions = {
   news: "최신 뉴스·검색·기사 보기: latest 5 · search <검색어> · show <id>",
-  feeds: "피드 관리 (관리자): list · add <url> · remove|pause|resume <id>",
+  feeds: "피드 관리 (관리자): list · add <url> · remove|pause|resume <id> · /news trace <id>: 전송 기록",
 };
 
 const SCOPES: Array<{ scope: BotCommandScope; withFeeds: boolean }> = [

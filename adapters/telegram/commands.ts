@@ -17,6 +17,7 @@ const POSITIONAL: Record<string, string> = {
   "news latest": "count",
   "news search": "query",
   "news show": "article",
+  "news trace": "article",
   "feeds add": "url",
   "feeds remove": "id",
   "feeds pause": "id",

@@ -14,6 +14,7 @@ Commands:
                                       Run delivery workers only (--roles deliver; add as many as you like against the same Redis)
   ingest <file|url> [--feed <id>]     Queue one post for ingest and exit
   status [--config <file>] [--json]   Queue depths, the latest deliveries, flagged destinations, duties (--json: one object)
+  trace <article id|url|file>         An article's versions and every delivery attempt per destination
   register-commands [--guild <id>]    Register Discord slash commands and Telegram command menus
 
 The config file is --config, else $HERALD_CONFIG, else config/herald.yaml.`;
@@ -30,6 +31,7 @@ const commands: Record<string, Command> = {
   worker: async (argv) => (await import("./service-commands.ts")).runWorker(argv),
   ingest: async (argv) => (await import("./service-commands.ts")).runIngest(argv),
   status: async (argv) => (await import("./status.ts")).runStatus(argv),
+  trace: async (argv) => (await import("./trace.ts")).runTrace(argv),
   "register-commands": async (argv) => (await import("./service-commands.ts")).runRegisterCommands(argv),
 };
 

@@ -1,11 +1,10 @@
 import { parseArgs } from "node:util";
 import type { Queue } from "bullmq";
 import { loadConfig } from "../../config/load.ts";
-import { redactSecrets } from "../../src/net/redact.ts";
-import { stripControlsInLine } from "../../src/text/controls.ts";
 import { listLeases } from "../fleet/lease.ts";
 import { expectedDuties } from "../fleet/names.ts";
 import { createRuntime, type Runtime } from "../runtime.ts";
+import { shown } from "./shown.ts";
 
 /** What `herald status` reports; `--json` prints it as is, for scripts. */
 export interface StatusReport {
@@ -106,13 +105,4 @@ function printStatus(report: StatusReport): void {
     const owner = duty.owner ? `${duty.owner.host} pid ${duty.owner.pid} since ${duty.owner.since}` : "no owner: no running herald start holds it";
     console.log(`  ${duty.name.padEnd(32)} ${owner}`);
   }
-}
-
-/**
- * A stored string as one safe terminal line. Titles and reasons come from
- * strangers: ESC/OSC sequences would drive the operator's terminal, bidi
- * controls would reorder the line, and old rows may predate redaction.
- */
-function shown(text: string): string {
-  return stripControlsInLine(redactSecrets(text));
 }

@@ -7,6 +7,7 @@ import { buildMessage } from "../../src/message/build.ts";
 import type { CardRef } from "../../src/message/types.ts";
 import { deliveryTimes, failureReason } from "../metrics/events.ts";
 import type { DeliverJobData } from "../queues.ts";
+import { failedAttempt, noteAttempt } from "./attempts.ts";
 import type { PipelineContext } from "./context.ts";
 import { storedCard, storedVersion } from "./immutable-reads.ts";
 import { reserveSlots, spaceSends } from "./pacing.ts";
@@ -55,16 +56,20 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     ctx.metrics.deliveryFailure(poster.platform, failureReason(error));
     // The next attempt reserves a fresh slot.
     if (job.data.slotAt !== undefined) await job.updateData({ articleId, version, destinationId });
-    if (error instanceof RateLimitError && token) {
+    const permanent = error instanceof AdapterError && !error.retryable;
+    // A rate limit waits without spending an attempt, so it is never the last try.
+    const waits = error instanceof RateLimitError && token;
+    const final = permanent || (!waits && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+    await noteAttempt(ctx, log, job.data, failedAttempt(error, final));
+    if (waits) {
       ctx.metrics.delivery("rate_limited", target);
       await ctx.store.markFailed(articleId, version, destinationId, reason, false);
       log.warn({ retryAfterMs: error.retryAfterMs }, "rate limited; waiting as asked");
       await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
       throw new DelayedError();
     }
-    const permanent = error instanceof AdapterError && !error.retryable;
     // BullMQ retries while attempts remain; the last one failing is the delivery given up on.
-    ctx.metrics.delivery(permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? "failed" : "retried", target);
+    ctx.metrics.delivery(final ? "failed" : "retried", target);
     await ctx.store.markFailed(articleId, version, destinationId, reason, permanent);
     if (permanent) {
       if (error.code === "permission" || error.code === "not_found" || error.code === "auth") await ctx.store.flagDestination(destinationId, reason);
@@ -134,6 +139,8 @@ async function recordSent(job: Job<DeliverJobData>, sent: NonNullable<DeliverJob
     }
   }
   log.info({ messageId: sent.messageId }, sent.edited ? "delivered as an edit of the earlier version" : "delivered");
+  // Noted once the send is recorded: a job that failed to record it notes it on the retry that does.
+  await noteAttempt(ctx, log, job.data, { outcome: "delivered", ...(sent.messageId ? { messageId: sent.messageId } : {}) });
   return { status: "delivered", messageId: sent.messageId };
 }
 

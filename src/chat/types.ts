@@ -6,10 +6,11 @@ import type { NewsMessage } from "../message/types.ts";
 /**
  * The commands channel members and admins type, the same on every platform:
  * `/news latest count:<n>`, `/news search query:<words>`, `/news show article:<id or link>`,
+ * `/news trace article:<id or link>` (admins),
  * `/feeds list`, `/feeds add url:<url>`, `/feeds remove id:<id>`, `/feeds pause id:<id>`, `/feeds resume id:<id>`.
  */
 export type CommandName = "news" | "feeds";
-export type NewsSubcommand = "latest" | "search" | "show";
+export type NewsSubcommand = "latest" | "search" | "show" | "trace";
 export type FeedsSubcommand = "list" | "add" | "remove" | "pause" | "resume";
 
 /** A command as it arrived from a platform, already split into subcommand and named options. */

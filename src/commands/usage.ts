@@ -12,6 +12,7 @@ const NEWS: [syntax: string, key: StringKey][] = [
   ["/news latest [count]", "usage.news.latest"],
   ["/news search <words>", "usage.news.search"],
   ["/news show <id or link>", "usage.news.show"],
+  ["/news trace <id or link>", "usage.news.trace"],
 ];
 
 const FEEDS: [syntax: string, key: StringKey][] = [

@@ -12,6 +12,7 @@ const en = {
   "usage.news.latest": "{syntax}: the newest articles from this channel's feeds ({min}–{max}, default {default})",
   "usage.news.search": "{syntax}: search the articles of this channel's feeds",
   "usage.news.show": "{syntax}: one article in full, with its timeline card",
+  "usage.news.trace": "{syntax}: why an article was or was not delivered here (server admins only)",
   "usage.feeds.title": "Feed commands (server admins only):",
   "usage.feeds.list": "{syntax}: the feeds posting to this channel",
   "usage.feeds.add": "{syntax}: add an RSS, Atom or JSON feed to this channel",
@@ -35,6 +36,16 @@ const en = {
 
   "show.missing": "Give an article id or link, e.g. {example}",
   "show.notFound": "Herald has no article with the id or link “{ref}”.",
+
+  "trace.notAdmin": "Only server admins can trace deliveries.",
+  "trace.versions": "Versions: {versions}",
+  "trace.none": "Herald recorded no delivery of this article to this channel.",
+  "trace.flagged": "Herald can't post here: {reason}",
+  "trace.more": "{count} earlier attempts are not shown; {command} lists them all.",
+  "trace.outcome.delivered": "delivered",
+  "trace.outcome.failed": "failed",
+  "trace.outcome.rateLimited": "rate limited",
+  "trace.outcome.retrying": "failed, will retry",
 
   "feeds.notAdmin": "Only server admins can manage feeds.",
   "feeds.missingId": "Give a feed id, e.g. {example}. {list} shows the ids.",
@@ -87,6 +98,7 @@ const ko: Record<StringKey, string> = {
   "usage.news.latest": "{syntax}: 이 채널 피드의 최신 기사 ({min}–{max}개, 기본 {default}개)",
   "usage.news.search": "{syntax}: 이 채널 피드의 기사 검색",
   "usage.news.show": "{syntax}: 기사 전문과 타임라인 카드",
+  "usage.news.trace": "{syntax}: 기사가 이 채널에 전송됐는지, 안 됐다면 왜인지 (서버 관리자 전용)",
   "usage.feeds.title": "피드 명령어 (서버 관리자 전용):",
   "usage.feeds.list": "{syntax}: 이 채널에 게시되는 피드 목록",
   "usage.feeds.add": "{syntax}: 이 채널에 RSS, Atom, JSON 피드 추가",
@@ -110,6 +122,16 @@ const ko: Record<StringKey, string> = {
 
   "show.missing": "기사 ID나 링크를 입력해 주세요. 예: {example}",
   "show.notFound": "ID나 링크가 “{ref}”인 기사를 찾을 수 없습니다.",
+
+  "trace.notAdmin": "서버 관리자만 전송 기록을 볼 수 있습니다.",
+  "trace.versions": "버전: {versions}",
+  "trace.none": "이 기사를 이 채널로 보낸 기록이 없습니다.",
+  "trace.flagged": "Herald가 이 채널에 게시할 수 없습니다: {reason}",
+  "trace.more": "이전 시도 {count}건은 생략했습니다. {command} 명령으로 모두 볼 수 있습니다.",
+  "trace.outcome.delivered": "전송됨",
+  "trace.outcome.failed": "실패",
+  "trace.outcome.rateLimited": "속도 제한",
+  "trace.outcome.retrying": "실패, 재시도 예정",
 
   "feeds.notAdmin": "피드 관리는 관리자만 할 수 있습니다.",
   "feeds.missingId": "피드 ID를 입력해 주세요. 예: {example}. ID는 {list} 명령으로 볼 수 있습니다.",

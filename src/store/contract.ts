@@ -100,6 +100,43 @@ export interface Delivery {
   deliveredAt: string | null;
 }
 
+/** How one send of a delivery ended. `retrying`: failed, BullMQ tries again; `failed`: given up for good. */
+export type AttemptOutcome = "delivered" | "failed" | "rate_limited" | "retrying";
+
+/** What {@link DeliveryStore.recordAttempt} keeps about one send: the platform's answer as the adapter reported it. */
+export interface DeliveryAttemptInput {
+  articleId: string;
+  version: number;
+  destinationId: string;
+  /** When the platform answered (ISO 8601); defaults to now. */
+  at?: string;
+  outcome: AttemptOutcome;
+  /** The platform's HTTP status, when there was an answer. */
+  status?: number;
+  /** Herald's error code for the answer (`not_found`, `rate_limited`, `server`, …). */
+  code?: string;
+  /** How long the platform asked Herald to wait. */
+  retryAfterMs?: number;
+  /** The message the send posted or edited. */
+  messageId?: string;
+  /** Why it failed; kept redacted and truncated like {@link DeliveryStore.markFailed}'s reason. */
+  error?: string;
+}
+
+/** One recorded send of a delivery. */
+export interface DeliveryAttempt {
+  articleId: string;
+  version: number;
+  destinationId: string;
+  at: string;
+  outcome: AttemptOutcome;
+  status: number | null;
+  code: string | null;
+  retryAfterMs: number | null;
+  messageId: string | null;
+  error: string | null;
+}
+
 /** Where a page of {@link DeliveryStore.listUnfinishedDeliveries} ended: any delivery (its own fields are enough). */
 export type DeliveryCursor = Pick<Delivery, "updatedAt" | "articleId" | "version" | "destinationId">;
 
@@ -152,6 +189,21 @@ export interface DeliveryStore {
    * const second = await store.listUnfinishedDeliveries({ after: first.at(-1), limit: 500 });
    */
   listUnfinishedDeliveries(options: { updatedBefore?: string; after?: DeliveryCursor; limit: number }): Promise<Delivery[]>;
+}
+
+/** The history behind each delivery's state: what every send got back from the platform. */
+export interface DeliveryAttemptStore {
+  /**
+   * Keeps one send's outcome for `herald trace` and `/news trace`: the history behind a delivery's
+   * current state. Only the newest {@link MAX_ATTEMPTS_KEPT} attempts per delivery are kept, so a
+   * destination that keeps answering 429 cannot grow the table without bound.
+   * @throws StoreError when the delivery is not recorded.
+   */
+  recordAttempt(attempt: DeliveryAttemptInput): Promise<void>;
+  /** Every kept attempt of every version of an article at every destination, oldest first. */
+  listAttempts(articleId: string): Promise<DeliveryAttempt[]>;
+  /** Every delivery of every version of an article, by destination id then version. */
+  listArticleDeliveries(articleId: string): Promise<Delivery[]>;
 }
 
 /** What the config says about a feed; runtime state (paused, HTTP cache, errors) is kept across upserts. */
@@ -278,11 +330,14 @@ export interface SearchOptions {
   limit?: number;
 }
 
+/** Attempts kept per delivery (article version × destination); older ones are dropped as new ones are recorded. */
+export const MAX_ATTEMPTS_KEPT = 20;
+
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 100;
 
 /** Everything Herald keeps, shared by every process that opens the same database. */
-export interface Store extends ArticleStore, DeliveryStore, FeedStore, DestinationStore, CardStore {
+export interface Store extends ArticleStore, DeliveryStore, DeliveryAttemptStore, FeedStore, DestinationStore, CardStore {
   /** Where the data lives, for logs and `herald status`: a file path, or a database URL without its password. */
   readonly location: string;
   /** Things the operator should know about the database, found when it was opened (e.g. a locale that hurts search); log each once. */

@@ -11,8 +11,12 @@ export { articleContentHash, stableJson } from "./content-hash.ts";
 export type {
   ArticleStore,
   ArticleSummary,
+  AttemptOutcome,
   CardStore,
   Delivery,
+  DeliveryAttempt,
+  DeliveryAttemptInput,
+  DeliveryAttemptStore,
   DeliveryCursor,
   DeliveryState,
   DeliveryStore,
@@ -30,6 +34,7 @@ export type {
   StoredArticle,
   UpsertArticleResult,
 } from "./contract.ts";
+export { MAX_ATTEMPTS_KEPT } from "./contract.ts";
 export { SearchQueryError, StoreError } from "./errors.ts";
 export { MAX_QUERY_LENGTH, parseSearchQuery } from "./search/query.ts";
 export { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from "./sqlite/migrations.ts";

@@ -5,7 +5,7 @@
  * takes either.
  */
 import type { Article } from "../article/types.ts";
-import type { Delivery, DeliveryState, DestinationRecord, FeedRecord, StoredArticle } from "./contract.ts";
+import type { AttemptOutcome, Delivery, DeliveryAttempt, DeliveryState, DestinationRecord, FeedRecord, StoredArticle } from "./contract.ts";
 
 type Flag = number | boolean;
 type Json<T> = string | T;
@@ -62,6 +62,34 @@ export function toDelivery(row: DeliveryRow): Delivery {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deliveredAt: row.delivered_at,
+  };
+}
+
+export interface AttemptRow {
+  article_id: string;
+  version: number;
+  destination_id: string;
+  at: string;
+  outcome: AttemptOutcome;
+  status: number | null;
+  code: string | null;
+  retry_after_ms: number | null;
+  message_id: string | null;
+  error: string | null;
+}
+
+export function toDeliveryAttempt(row: AttemptRow): DeliveryAttempt {
+  return {
+    articleId: row.article_id,
+    version: row.version,
+    destinationId: row.destination_id,
+    at: row.at,
+    outcome: row.outcome,
+    status: row.status,
+    code: row.code,
+    retryAfterMs: row.retry_after_ms,
+    messageId: row.message_id,
+    error: row.error,
   };
 }
 

@@ -6,7 +6,14 @@
  */
 import type { Article } from "../article/types.ts";
 import { redactSecrets } from "../net/redact.ts";
-import { DEFAULT_SEARCH_LIMIT, type DeliveryState, MAX_SEARCH_LIMIT, type StaleArticle } from "./contract.ts";
+import {
+  type AttemptOutcome,
+  DEFAULT_SEARCH_LIMIT,
+  type DeliveryAttemptInput,
+  type DeliveryState,
+  MAX_SEARCH_LIMIT,
+  type StaleArticle,
+} from "./contract.ts";
 import { isForeignKeyViolation, StoreError } from "./errors.ts";
 
 /** Rejects what would corrupt the index or the version history; the parser guarantees the rest. */
@@ -128,4 +135,57 @@ export function deliveryErrorText(error: string): string {
 /** A feed's poll error as it is kept: callers pass remote text (fetch errors), shown later in /feeds list. */
 export function feedErrorText(error: string | null): string | null {
   return error === null ? null : redactSecrets(error).slice(0, MAX_ERROR_LENGTH);
+}
+
+const ATTEMPT_OUTCOMES: readonly AttemptOutcome[] = ["delivered", "failed", "rate_limited", "retrying"];
+
+/** An attempt's columns as both backends write them, in this order. */
+export type AttemptValues = [
+  articleId: string,
+  version: number,
+  destinationId: string,
+  at: string,
+  outcome: AttemptOutcome,
+  status: number | null,
+  code: string | null,
+  retryAfterMs: number | null,
+  messageId: string | null,
+  error: string | null,
+];
+
+/**
+ * Checks an attempt and gives the values to store: the time as a UTC ISO
+ * string (so attempts sort as text, like every other timestamp), the error
+ * made safe exactly as a delivery's failure reason is.
+ */
+export function attemptValues(input: DeliveryAttemptInput, now: string): AttemptValues {
+  const what = `attempt of ${describeDelivery(input)}`;
+  if (!ATTEMPT_OUTCOMES.includes(input.outcome)) {
+    throw new StoreError(`${what}: outcome must be one of ${ATTEMPT_OUTCOMES.join(", ")}, got ${JSON.stringify(input.outcome)}`);
+  }
+  const at = input.at ?? now;
+  if (Number.isNaN(Date.parse(at))) throw new StoreError(`${what}: at ${JSON.stringify(at)} is not an ISO 8601 instant`);
+  const whole = (name: string, value: number | undefined) => {
+    if (value === undefined) return null;
+    if (!Number.isFinite(value) || value < 0) throw new StoreError(`${what}: ${name} must be a number ≥ 0, got ${String(value)}`);
+    // Both backends keep 32-bit integers; a wait longer than 24 days is "very long" either way.
+    return Math.min(Math.round(value), 2 ** 31 - 1);
+  };
+  return [
+    input.articleId,
+    input.version,
+    input.destinationId,
+    new Date(at).toISOString(),
+    input.outcome,
+    whole("status", input.status),
+    input.code ?? null,
+    whole("retryAfterMs", input.retryAfterMs),
+    input.messageId ?? null,
+    input.error === undefined ? null : deliveryErrorText(input.error),
+  ];
+}
+
+/** A foreign-key failure while recording an attempt means the delivery itself is not recorded. */
+export function recordAttemptError(key: DeliveryKey, error: unknown): unknown {
+  return isForeignKeyViolation(error) ? deliveryNotRecorded(key) : error;
 }

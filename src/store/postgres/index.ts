@@ -1,5 +1,6 @@
 import type { Store } from "../contract.ts";
 import { createArticleStore } from "./articles.ts";
+import { createAttemptStore } from "./attempts.ts";
 import { createCardStore } from "./cards.ts";
 import { createDeliveryStore } from "./deliveries.ts";
 import { createDestinationStore } from "./destinations.ts";
@@ -37,6 +38,7 @@ export async function openPostgresStore(url: string, options: PoolOptions = {}):
     return {
       ...createArticleStore(pool),
       ...createDeliveryStore(pool),
+      ...createAttemptStore(pool),
       ...createFeedStore(pool),
       ...createDestinationStore(pool),
       ...createCardStore(pool),

@@ -142,6 +142,29 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "delivery attempts (the last 20 per delivery)",
+    sql: `
+      -- One row per send, for "why wasn't this delivered?"; seq orders attempts recorded in the same millisecond.
+      CREATE TABLE delivery_attempts (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        article_id text COLLATE "C" NOT NULL,
+        version integer NOT NULL,
+        destination_id text COLLATE "C" NOT NULL,
+        at text COLLATE "C" NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('delivered', 'failed', 'rate_limited', 'retrying')),
+        status integer,
+        code text,
+        retry_after_ms integer,
+        message_id text,
+        error text,
+        FOREIGN KEY (article_id, version, destination_id)
+          REFERENCES deliveries (article_id, version, destination_id) ON DELETE CASCADE
+      );
+      CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (article_id, version, destination_id, seq);
+    `,
+  },
 ];
 
 /** The schema version this Herald writes to PostgreSQL. */

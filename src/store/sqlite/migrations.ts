@@ -149,6 +149,30 @@ export const MIGRATIONS: readonly Migration[] = [
         INSERT INTO article_feeds (article_id, feed_id) SELECT id, feed_id FROM articles WHERE feed_id IS NOT NULL;
       `),
   },
+  {
+    version: 4,
+    name: "delivery attempts (the last 20 per delivery)",
+    up: (db) =>
+      db.exec(`
+        -- One row per send, for "why wasn't this delivered?"; seq orders attempts recorded in the same millisecond.
+        CREATE TABLE delivery_attempts (
+          seq INTEGER PRIMARY KEY,
+          article_id TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          destination_id TEXT NOT NULL,
+          at TEXT NOT NULL,
+          outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'failed', 'rate_limited', 'retrying')),
+          status INTEGER,
+          code TEXT,
+          retry_after_ms INTEGER,
+          message_id TEXT,
+          error TEXT,
+          FOREIGN KEY (article_id, version, destination_id)
+            REFERENCES deliveries (article_id, version, destination_id) ON DELETE CASCADE
+        ) STRICT;
+        CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (article_id, version, destination_id, seq);
+      `),
+  },
 ];
 
 /** The schema version this Herald writes. */

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type { FeedInput, FeedRecord, SearchOptions, Store } from "../contract.ts";
 import { StoreError } from "../errors.ts";
 import { createArticleStore } from "./articles.ts";
+import { createAttemptStore } from "./attempts.ts";
 import { createCardStore } from "./cards.ts";
 import { createDeliveryStore } from "./deliveries.ts";
 import { createDestinationStore } from "./destinations.ts";
@@ -40,6 +41,7 @@ export function openSqliteStore(path: string): Store {
     const sync = {
       ...createArticleStore(db, searchWriter),
       ...createDeliveryStore(db),
+      ...createAttemptStore(db),
       ...feeds,
       ...createDestinationStore(db),
       ...createCardStore(db),
