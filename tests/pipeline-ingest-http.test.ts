@@ -41,7 +41,7 @@ describe("POST /ingest: authentication, routing and input errors", () => {
   it("answers /healthz with Redis and the database reachable", async () => {
     const res = await fetch(url("/healthz"));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, redis: true, database: true, roles: { http: true, sources: true, bots: true } });
+    expect(await res.json()).toEqual({ ok: true, redis: true, database: true, roles: { http: true, sources: true, bots: true }, duties: ["feed-schedules"] });
   });
 
   it("accepts a post with the bearer token and queues it", async () => {
