@@ -28,7 +28,8 @@ describe("a herald worker process heals a Redis that lost its data", () => {
     cleanups.push(t.cleanup);
     const configPath = join(t.dir, "herald.yaml");
     writeFileSync(configPath, JSON.stringify({ ...t.config, delivery, feeds, log: { level: "info" } }));
-    const worker = spawnHerald(["worker", "--config", configPath]);
+    // A worker that also ingests: the fan-out starts in it, and it is the only process left to heal.
+    const worker = spawnHerald(["worker", "--roles", "ingest,deliver", "--config", configPath]);
     cleanups.push(() => void worker.kill("SIGKILL"));
     await waitFor(() => worker.output().includes("herald worker started"), 30_000, "the worker to start");
     // This process only queues (no workers, no recovery): the worker child is the fleet.
