@@ -52,7 +52,8 @@ describe("a fleet of two herald start processes on the Discord gateway", () => {
 
     owner.process.kill("SIGKILL");
     await owner.process.exited;
-    await waitFor(() => discord.gateway.ready, 30_000, "the standby's gateway session");
+    // The standby's own session: the dead owner's socket may look open to the fake for a moment after the kill.
+    await waitFor(() => discord.gateway.connections.filter((c) => c.identify !== null).length === 2 && discord.gateway.openSessions(TOKEN) === 1 && discord.gateway.ready, 30_000, "the standby's gateway session");
     const after = await ask(15_000);
     expect((await ownerOf(members, GATEWAY, 5000)).process.pid).toBe(standby.process.pid);
 

@@ -58,5 +58,22 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     }
     return openPostgresStore(location.url);
   }
-  return openSqliteStore(location.path);
+  return openSqliteWhenFree(location.path);
+}
+
+/**
+ * Processes starting together on one host race for a new file's first write lock (switching it
+ * to WAL, migrating): SQLite can answer "database is locked" at once there, whatever the busy
+ * timeout, to the loser of a lock upgrade. Opening is a start-up step, so it waits and tries again.
+ */
+async function openSqliteWhenFree(path: string, tries = 20): Promise<Store> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return openSqliteStore(path);
+    } catch (error) {
+      const busy = error instanceof Error && (/database is locked|SQLITE_BUSY/i.test(error.message) || (error as { code?: unknown }).code === "SQLITE_BUSY");
+      if (!busy || attempt >= tries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
+    }
+  }
 }
