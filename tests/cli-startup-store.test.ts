@@ -4,15 +4,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "./helpers/fleet.ts";
-import { runHerald } from "./helpers/herald.ts";
+import { plainLines, runHerald } from "./helpers/herald.ts";
 import { testConfig } from "./helpers/pipeline.ts";
 import { pgUrlFor } from "./helpers/store-backends.ts";
-
-const plainLines = (output: string) =>
-  output
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith("{"));
 
 describe("a PostgreSQL store that cannot be opened fails the start with one line", () => {
   const cleanups: (() => Promise<void> | void)[] = [];

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { TelegramFake, textMessageUpdate } from "./fakes/telegram/server.ts";
 import { freePort } from "./helpers/fleet.ts";
-import { spawnHerald } from "./helpers/herald.ts";
+import { plainLines, spawnHerald } from "./helpers/herald.ts";
 import { testConfig, waitFor } from "./helpers/pipeline.ts";
 
 const CHAT = 4242;
@@ -23,13 +23,6 @@ const portIsFree = (port: number) =>
     probe.once("error", () => resolve(false));
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
   });
-
-/** The lines a failed start printed, minus log lines (JSON). */
-const plainLines = (output: string) =>
-  output
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith("{"));
 
 describe("herald start: a process that cannot start fully does not start at all", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
