@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
-import { configSchema, type HeraldConfig } from "./schema.ts";
+import { platforms } from "../adapters/registry.ts";
+import { configSchemaFor, type HeraldConfig } from "./schema.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -50,11 +51,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (env.DATABASE_URL) setPath(interpolated, ["database", "url"], env.DATABASE_URL);
   // API base overrides, so the whole bot can run against loopback servers.
   const root = interpolated as Record<string, unknown>;
-  if (env.DISCORD_API_URL && root.discord) setPath(root, ["discord", "apiUrl"], env.DISCORD_API_URL);
-  if (env.SLACK_API_URL && root.slack) setPath(root, ["slack", "apiUrl"], env.SLACK_API_URL);
-  if (env.TELEGRAM_API_ROOT && root.telegram) setPath(root, ["telegram", "apiUrl"], env.TELEGRAM_API_ROOT);
+  const known = platforms();
+  for (const platform of known) {
+    const override = env[platform.apiUrlEnv];
+    if (override && root[platform.id]) setPath(root, [platform.id, "apiUrl"], override);
+  }
 
-  const result = configSchema.safeParse(interpolated);
+  const result = configSchemaFor(known).safeParse(interpolated);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`);
     throw new ConfigError(`${file}: invalid config\n${lines.join("\n")}`);

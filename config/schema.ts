@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { type AnyPlatform, builtInPlatforms, destinationType } from "../adapters/registry.ts";
+import { httpUrl } from "../adapters/shared/config.ts";
 import { parseDuration } from "./duration.ts";
 
 /** `30s`, `5m`, `1h` → milliseconds. */
@@ -12,26 +14,9 @@ const duration = z.string().transform((text, ctx) => {
 });
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "ids are letters, digits, '-' and '_' (at most 64)");
-const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const secret = z.string().min(1, "must not be empty");
 /** `${VAR:-}` leaves an empty string: for an optional secret that means "not set". */
 const optionalSecret = z.preprocess((value) => (value === "" ? undefined : value), secret.optional());
-
-const discordWebhookUrl = httpUrl.refine((url) => /\/api(\/v\d+)?\/webhooks\/\d+\/[\w-]+\/?$/.test(new URL(url).pathname), {
-  message: "must be a Discord webhook URL ending in /api/webhooks/{id}/{token}",
-});
-
-const discordChannelId = z.string().regex(/^\d{17,20}$/, "must be a Discord channel id (17–20 digits)");
-const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{6,}$/, "must be a Slack channel id like C0123456789");
-
-export const destinationSchema = z.discriminatedUnion("type", [
-  // A webhook posts into one channel; naming it lets /news and /feeds typed there see this destination's feeds.
-  z.object({ id, type: z.literal("discord-webhook"), url: discordWebhookUrl, channelId: discordChannelId.optional() }),
-  z.object({ id, type: z.literal("slack-webhook"), url: httpUrl, channel: slackChannelId.optional() }),
-  z.object({ id, type: z.literal("discord"), channelId: discordChannelId }),
-  z.object({ id, type: z.literal("slack"), channel: slackChannelId }),
-  z.object({ id, type: z.literal("telegram"), chatId: z.union([z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+)$/, "must be @channelname or a numeric chat id"), z.number().int()]).transform(String) }),
-]);
 
 const filters = z
   .object({
@@ -96,47 +81,35 @@ export const processingSchema = z
   })
   .prefault({});
 
-const apiUrl = httpUrl.optional();
+type BuiltIn = (typeof builtInPlatforms)[number];
+/** Each platform's config section (`discord:`, …), optional: a platform without one has no bot. */
+type SectionShape = { [P in BuiltIn as P["id"]]: z.ZodOptional<P["section"]> };
+/** A destination of any platform's kinds, with its `id`. */
+export type DestinationConfig = z.output<BuiltIn["destinations"][number]["schema"]> & { id: string };
 
-/** Bot sections: tokens may be absent here; the adapter names the missing env var when the bot is used. */
-const discordBot = z
-  .object({
-    token: z.string().optional(),
-    applicationId: z.string().regex(/^\d{17,20}$/, "must be the application id (17–20 digits)").optional(),
-    publicKey: z.string().optional(),
-    mode: z.enum(["gateway", "http", "none"]).default("gateway"),
-    apiUrl,
-    admins: z.array(z.string()).default([]),
-  })
-  .optional();
-const slackBot = z
-  .object({
-    botToken: z.string().optional(),
-    signingSecret: z.string().optional(),
-    appToken: z.string().optional(),
-    mode: z.enum(["http", "socket"]).default("socket"),
-    apiUrl,
-    admins: z.array(z.string()).default([]),
-  })
-  .optional();
-const telegramBot = z
-  .object({
-    token: z.string().optional(),
-    mode: z.enum(["polling", "webhook"]).default("polling"),
-    webhookSecret: z.string().optional(),
-    webhookUrl: httpUrl.optional(),
-    apiUrl,
-    admins: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
-    /** Let anyone manage feeds of their own private chat with the bot (each DM its own admin). Off: only `admins` can there. */
-    privateFeeds: z.boolean().default(false),
-  })
-  .optional();
+/** Which destination kind a `type` is, among `list`'s platforms. */
+function kindOf(list: readonly AnyPlatform[], type: string) {
+  for (const platform of list) {
+    const kind = platform.destinations.find((k) => destinationType(k) === type);
+    if (kind) return { platform, kind };
+  }
+  return undefined;
+}
 
-export const configSchema = z
+/**
+ * The config schema for a set of platforms: their sections and destination
+ * kinds come from their descriptors. The types are the built-in platforms';
+ * a registered extra platform's section is read through {@link sectionOf}.
+ */
+export function configSchemaFor(list: readonly AnyPlatform[]) {
+  const sections = Object.fromEntries(list.map((p) => [p.id, p.section.optional()])) as unknown as SectionShape;
+  const kinds = list.flatMap((p) => p.destinations.map((k) => k.schema.extend({ id })));
+  const [first, ...rest] = kinds;
+  if (!first) throw new Error("no platform has a destination kind");
+  const destinationSchema = z.discriminatedUnion("type", [first, ...rest]) as unknown as z.ZodType<DestinationConfig>;
+  return z
   .object({
-    discord: discordBot,
-    slack: slackBot,
-    telegram: telegramBot,
+    ...sections,
     redis: z
       .object({
         /** The Redis server; with `sentinels` only its password and database number are used (the master comes from Sentinel). */
@@ -239,8 +212,9 @@ export const configSchema = z
       destinationIds.add(d.id);
     });
     for (const [i, d] of config.destinations.entries()) {
-      if ((d.type === "discord" || d.type === "slack" || d.type === "telegram") && !config[d.type]) {
-        ctx.addIssue({ code: "custom", path: ["destinations", i, "type"], message: `a '${d.type}' destination needs the '${d.type}:' bot section` });
+      const found = kindOf(list, d.type);
+      if (found?.kind.botChannel && sectionOf(config, found.platform.id) === undefined) {
+        ctx.addIssue({ code: "custom", path: ["destinations", i, "type"], message: `a '${d.type}' destination needs the '${found.platform.id}:' bot section` });
       }
     }
     const feedIds = new Set<string>();
@@ -256,6 +230,15 @@ export const configSchema = z
     });
   });
 
+}
+
+/** The schema of the built-in platforms (adapters/registry.ts); config/load.ts also takes registered ones. */
+export const configSchema = configSchemaFor(builtInPlatforms);
+
 export type HeraldConfig = z.output<typeof configSchema>;
-export type DestinationConfig = HeraldConfig["destinations"][number];
+
+/** A platform's config section, or undefined when the config has none. */
+export function sectionOf(config: object, platformId: string): unknown {
+  return (config as Record<string, unknown>)[platformId];
+}
 export type FeedConfig = HeraldConfig["feeds"][number];

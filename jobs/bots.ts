@@ -1,8 +1,6 @@
-import { createDiscordAdapter } from "../adapters/discord/index.ts";
-import { createSlackAdapter } from "../adapters/slack/index.ts";
-import { createTelegramAdapter } from "../adapters/telegram/index.ts";
-import type { HeraldConfig } from "../config/schema.ts";
-import type { ChatAdapter, HttpHandler } from "../src/chat/types.ts";
+import { type AnyPlatform, type CommandTransport, destinationKindOf, platformById, platforms } from "../adapters/registry.ts";
+import { type DestinationConfig, type HeraldConfig, sectionOf } from "../config/schema.ts";
+import type { ChatAdapter, HttpHandler } from "../src/adapter.ts";
 import { type CommandServices, runCommand } from "../src/commands/index.ts";
 import type { Store } from "../src/store/index.ts";
 import type { DutySpec } from "./fleet/duty.ts";
@@ -12,16 +10,12 @@ import type { Logger } from "./log.ts";
 import type { BotPosterFactory } from "./posters.ts";
 import type { Roles } from "./roles.ts";
 
-export type Platform = "discord" | "slack" | "telegram";
+/** A platform's registry id. */
+export type Platform = string;
 
 export type BotServices = Omit<CommandServices, "destinationsFor" | "ensureDestination">;
 
-/**
- * How a bot receives commands: through Herald's HTTP server (Discord interactions,
- * Slack events, Telegram webhook: the `http` role) or over a connection Herald
- * opens (Discord gateway, Slack Socket Mode, Telegram long polling: the `bots` role).
- */
-export type CommandTransport = "http" | "connection";
+export type { CommandTransport } from "../adapters/registry.ts";
 
 const ALL_TRANSPORTS: ReadonlySet<CommandTransport> = new Set(["http", "connection"]);
 
@@ -53,40 +47,25 @@ export interface Bots {
  * Creates the adapter of each bot section in the config. A missing token or
  * secret fails here, at start, with the env var to set.
  */
-export function createBots(config: HeraldConfig, store: Store, log: Logger, claimOnce?: ClaimOnce): Bots {
+export async function createBots(config: HeraldConfig, store: Store, log: Logger, claimOnce?: ClaimOnce): Promise<Bots> {
   const adapters = new Map<Platform, ChatAdapter>();
-  if (config.discord) {
-    const d = config.discord;
-    // Shared by the fleet: a signed interaction replayed to any process runs its command once.
-    const claimInteraction = claimOnce && ((id: string, ttlMs: number) => claimOnce(`discord-interaction:${id}`, ttlMs));
-    adapters.set(
-      "discord",
-      createDiscordAdapter({ token: d.token || undefined, publicKey: d.publicKey || undefined, mode: d.mode, apiUrl: d.apiUrl, adminUserIds: d.admins, claimInteraction, log: log.child({ platform: "discord" }) }),
-    );
-  }
-  if (config.slack) {
-    const s = config.slack;
-    adapters.set("slack", createSlackAdapter({ botToken: s.botToken || undefined, signingSecret: s.signingSecret || undefined, appToken: s.appToken || undefined, mode: s.mode, apiUrl: s.apiUrl, admins: s.admins, log: log.child({ platform: "slack" }) }));
-  }
-  if (config.telegram) {
-    const t = config.telegram;
-    adapters.set(
-      "telegram",
-      createTelegramAdapter({ token: t.token || undefined, mode: t.mode, webhookSecret: t.webhookSecret || undefined, webhookUrl: t.webhookUrl, apiUrl: t.apiUrl, adminUserIds: t.admins, privateChatAdmins: t.privateFeeds, log: log.child({ platform: "telegram" }) }),
-    );
+  const configured = new Map<Platform, { platform: AnyPlatform; section: unknown }>();
+  for (const platform of platforms()) {
+    const section = sectionOf(config, platform.id);
+    if (section === undefined) continue;
+    configured.set(platform.id, { platform, section });
+    adapters.set(platform.id, await platform.create(section, { log: log.child({ platform: platform.id }), claimOnce }));
   }
 
-  const channelOf = (d: HeraldConfig["destinations"][number]): [Platform, string] | null => {
-    if (d.type === "discord") return ["discord", d.channelId];
-    if (d.type === "slack") return ["slack", d.channel];
-    if (d.type === "telegram") return ["telegram", d.chatId];
-    return null;
+  const channelOf = (d: DestinationConfig): [Platform, string] | null => {
+    const found = destinationKindOf(d.type);
+    return found?.kind.botChannel ? [found.platform.id, found.kind.botChannel(d)] : null;
   };
   /** The channel commands typed there are about: a bot destination's channel, or the channel a webhook posts into. */
-  const commandChannelOf = (d: HeraldConfig["destinations"][number]): [Platform, string] | null => {
-    if (d.type === "discord-webhook" && d.channelId) return ["discord", d.channelId];
-    if (d.type === "slack-webhook" && d.channel) return ["slack", d.channel];
-    return channelOf(d);
+  const commandChannelOf = (d: DestinationConfig): [Platform, string] | null => {
+    const found = destinationKindOf(d.type);
+    const channel = found?.kind.commandChannel?.(d);
+    return found && channel ? [found.platform.id, channel] : channelOf(d);
   };
 
   const poster: BotPosterFactory = async (destinationId, destination) => {
@@ -95,11 +74,11 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
     const [platform, channelId] = target;
     const adapter = adapters.get(platform);
     if (!adapter) return null;
-    // Each adapter's poster carries its platform's send limits (Poster.paces); the queue spaces jobs by them.
+    // Each adapter's poster carries its platform's send limits (Poster.paces), or its descriptor does; the queue spaces jobs by them.
     const base = adapter.poster(channelId);
     return {
       platform: base.platform,
-      paces: base.paces ?? (platform === "discord" ? discordPaces(channelId) : undefined),
+      paces: base.paces ?? platformById(platform)?.paces?.(channelId),
       post: (message, card, options) => base.post(message, card, options),
       edit: (messageId, message, card) => adapter.edit(channelId, messageId, message, card),
     };
@@ -121,25 +100,25 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
     return id;
   };
 
-  const exclusive = new Map(exclusiveBotConnections(config).map((c) => [c.platform as Platform, c.duty]));
+  const exclusive = new Map(exclusiveBotConnections(config).map((c) => [c.platform, c.duty]));
   const handlerFor = (services: BotServices) => {
     const full: CommandServices = { ...services, destinationsFor, ensureDestination };
     return (request: Parameters<typeof runCommand>[0]) => runCommand(request, full);
   };
-  const transportOf = (platform: Platform): CommandTransport => {
-    if (platform === "discord") return config.discord?.mode === "gateway" ? "connection" : "http";
-    if (platform === "slack") return config.slack?.mode === "socket" ? "connection" : "http";
-    return config.telegram?.mode === "polling" ? "connection" : "http";
+  const transportOf = (platform: Platform): CommandTransport | null => {
+    const bot = configured.get(platform);
+    return bot ? bot.platform.commandTransport(bot.section) : null;
   };
 
   const started: ChatAdapter[] = [];
-  return {
+  const bots: Bots = {
     adapters,
     poster,
     async start(services, transports = ALL_TRANSPORTS) {
       const handler = handlerFor(services);
       for (const adapter of adapters.values()) {
-        if (exclusive.has(adapter.platform) || !transports.has(transportOf(adapter.platform))) continue;
+        const transport = transportOf(adapter.platform);
+        if (exclusive.has(adapter.platform) || !transport || !transports.has(transport)) continue;
         try {
           await adapter.start(handler);
         } catch (error) {
@@ -166,27 +145,13 @@ export function createBots(config: HeraldConfig, store: Store, log: Logger, clai
       await Promise.all(started.splice(0).map((a) => a.stop().catch((error: Error) => log.warn({ platform: a.platform, err: error.message }, "bot stop failed"))));
     },
   };
-}
-
-/**
- * Discord allows a bot 50 requests a second and a channel about 5 messages
- * per 5 seconds. discord.js's REST client would also wait for those, but
- * inside the job, holding a worker slot that other platforms' posts need;
- * spaced in the queue, the wait costs nothing.
- */
-function discordPaces(channelId: string): { key: string; minIntervalMs: number }[] {
-  return [
-    // 20.5 ms, not 20: Discord counts 50 per one-second window from the first request it sees, so
-    // sends spaced exactly at the limit are refused whenever one arrives a few ms early in a window.
-    { key: "discord:global", minIntervalMs: 20.5 },
-    { key: `discord:channel:${channelId}`, minIntervalMs: 1000 },
-  ];
+  return bots;
 }
 
 /** Destinations created from chat (`/feeds add` in a channel with none) live only in the store. */
 async function storedChannel(store: Store, destinationId: string): Promise<[Platform, string] | null> {
   const d = await store.getDestination(destinationId);
   const channelId = d?.config.channelId;
-  if (!d || typeof channelId !== "string" || !["discord", "slack", "telegram"].includes(d.type)) return null;
-  return [d.type as Platform, channelId];
+  if (!d || typeof channelId !== "string" || !platformById(d.type)) return null;
+  return [d.type, channelId];
 }

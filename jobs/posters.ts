@@ -1,5 +1,4 @@
-import { DiscordWebhookPoster } from "../adapters/discord/webhook.ts";
-import { SlackWebhookPoster } from "../adapters/slack/webhook.ts";
+import { destinationKindOf, platforms } from "../adapters/registry.ts";
 import type { HeraldConfig } from "../config/schema.ts";
 import type { Poster } from "../src/adapter.ts";
 
@@ -13,19 +12,13 @@ export function createPosterRegistry(config: HeraldConfig, botPoster: BotPosterF
   const timeout = config.delivery.timeout;
   const create = async (destinationId: string): Promise<Poster> => {
     const destination = config.destinations.find((d) => d.id === destinationId);
-    let poster: Poster | null;
-    switch (destination?.type) {
-      case "discord-webhook":
-        poster = new DiscordWebhookPoster(destination.url, timeout);
-        break;
-      case "slack-webhook":
-        poster = new SlackWebhookPoster(destination.url, timeout);
-        break;
-      default:
-        // A destination created from chat is only in the store.
-        poster = await botPoster(destinationId, destination);
+    // A kind that posts on its own (an incoming webhook) needs no bot; a destination created from chat is only in the store.
+    const ownPoster = destination && destinationKindOf(destination.type)?.kind.poster;
+    const poster = ownPoster ? await ownPoster(destination, { timeoutMs: timeout }) : await botPoster(destinationId, destination);
+    if (!poster) {
+      const sections = platforms().map((p) => `${p.id}:`);
+      throw new Error(`destination '${destinationId}' has no way to post: unknown, or its bot section (${sections.join(", ")}) is missing`);
     }
-    if (!poster) throw new Error(`destination '${destinationId}' has no way to post: unknown, or its bot section (discord:, slack:, telegram:) is missing`);
     return poster;
   };
   return (destinationId) => {

@@ -77,7 +77,7 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
   const claimOnce = redisClaimOnce(connection, config.redis.prefix);
   let bots: Bots;
   try {
-    bots = createBots(config, store, log, claimOnce);
+    bots = await createBots(config, store, log, claimOnce);
   } catch (error) {
     connection.disconnect();
     await store.close();

@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { platformById } from "../adapters/registry.ts";
 import type { HeraldConfig } from "../config/schema.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
 import { commandTransports } from "./bots.ts";
@@ -166,15 +167,15 @@ export async function scheduleRecurring(runtime: Runtime): Promise<void> {
 }
 
 /**
- * The bots' HTTP-mode endpoints (Discord interactions, Slack events, Telegram
- * webhook). Slack and Discord sign the body, so it is read before the sender
- * is known; Telegram's secret is a header, checked before the body is read.
+ * The bots' HTTP-mode endpoints. A platform that signs the body has it read
+ * before the sender is known (within the guard's budget); one whose secret is
+ * a header has it checked before the body is read.
  */
 function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
   return Object.fromEntries(
     Object.entries(runtime.bots.httpRoutes()).map(([key, { platform, handler }]) => {
       const route: Route = (req, res) => handler(req, res);
-      return [key, platform === "telegram" ? guard.authenticating(route) : guard.signedBody(route)];
+      return [key, platformById(platform)?.httpAuth === "header" ? guard.authenticating(route) : guard.signedBody(route)];
     }),
   );
 }

@@ -1,5 +1,13 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CommandHandler } from "./chat/types.ts";
 import type { Platform } from "./errors.ts";
 import type { NewsMessage } from "./message/types.ts";
+
+/*
+ * The adapter contract, in one place: what a platform adapter (adapters/<id>/)
+ * gives Herald. It names no platform; each adapter fills it in, and
+ * adapters/registry.ts lists them.
+ */
 
 /** The PNG that goes with a message. */
 export interface CardFile {
@@ -40,3 +48,38 @@ export interface Poster {
    */
   edit?(messageId: string, message: NewsMessage, card: CardFile | null): Promise<void>;
 }
+
+/**
+ * One chat platform. Posting is the {@link Poster} contract; edit and delete
+ * act on what `post` returned. Commands arrive through the adapter's
+ * connection (gateway, HTTP endpoint, socket mode, long polling, webhook)
+ * and go to the handler given to `start`.
+ */
+export interface ChatAdapter {
+  readonly platform: Platform;
+  /** A poster bound to one channel/chat. */
+  poster(channelId: string): Poster;
+  /** Replaces the text of a message Herald posted (`messageId` as returned by post). */
+  edit(channelId: string, messageId: string, message: NewsMessage, card: CardFile | null): Promise<void>;
+  delete(channelId: string, messageId: string): Promise<void>;
+  /** Starts receiving commands (connect the gateway, start polling, …). HTTP modes are served through {@link httpRoutes}. */
+  start(handler: CommandHandler, options?: ConnectionOptions): Promise<void>;
+  /** Stops receiving commands and closes connections. Idempotent. */
+  stop(): Promise<void>;
+  /**
+   * Endpoints to mount on Herald's HTTP server in the HTTP connection modes,
+   * keyed "METHOD /path" (e.g. "POST /discord/interactions"); empty otherwise.
+   * Only called after `start`.
+   */
+  httpRoutes(): Record<string, HttpHandler>;
+}
+
+export interface ConnectionOptions {
+  /**
+   * Called once when the command connection ends by itself and will not come back (Telegram
+   * refused the long poll, the Discord gateway closed for good); `stop` still needs calling.
+   */
+  onConnectionLost?: (reason: string) => void;
+}
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;

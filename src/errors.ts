@@ -3,7 +3,8 @@
  * platform error codes onto these; the deliver job decides from the class
  * alone whether to retry, wait, or give up — it never looks at a status code.
  */
-export type Platform = "discord" | "slack" | "telegram" | "discord-webhook" | "slack-webhook";
+/** A platform's registry id (or the id of one of its posting kinds, e.g. a webhook): adapters/registry.ts lists them. */
+export type Platform = string;
 
 export type AdapterErrorCode = "rate_limited" | "auth" | "permission" | "not_found" | "validation" | "network" | "server";
 

@@ -19,7 +19,7 @@ describe("bot sections in the config", () => {
     const t = testConfig(section);
     const store = await openStore({ path: t.config.database.path });
     try {
-      expect(() => createBots(t.config, store, silentLog)).toThrow(envVar);
+      await expect(createBots(t.config, store, silentLog)).rejects.toThrow(envVar);
     } finally {
       await store.close();
       await t.cleanup();
@@ -30,7 +30,7 @@ describe("bot sections in the config", () => {
     const t = testConfig({});
     const store = await openStore({ path: t.config.database.path });
     try {
-      expect(createBots(t.config, store, silentLog).adapters.size).toBe(0);
+      expect((await createBots(t.config, store, silentLog)).adapters.size).toBe(0);
     } finally {
       await store.close();
       await t.cleanup();

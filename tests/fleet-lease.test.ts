@@ -152,7 +152,9 @@ describe("singleton duties under Redis leases", () => {
   it("names per-token duties by a hash, never by the token", () => {
     const token = "123456789:AAE2eTestTokenForHeraldBotE2eTests00";
     const t = testConfig({ telegram: { token, mode: "polling" }, discord: { token: "discord-secret-token", mode: "gateway" } });
-    const names = exclusiveBotConnections(t.config).map((c) => c.duty);
+    const names = exclusiveBotConnections(t.config)
+      .map((c) => c.duty)
+      .sort((a, b) => b.localeCompare(a));
     void t.cleanup();
     expect(names).toHaveLength(2);
     expect(names[0]).toMatch(/^telegram-polling:[0-9a-f]{12}$/);

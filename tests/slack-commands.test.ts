@@ -335,7 +335,7 @@ describe("Slack adapter start and configuration", () => {
   });
 
   it("refuses an admin list entry that is not a Slack user id", () => {
-    expect(() => createSlackAdapter({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, admins: ["@alice"] })).toThrow(
+    expect(() => createSlackAdapter({ botToken: BOT_TOKEN, mode: "http", signingSecret: SIGNING_SECRET, admins: ["@alice"] })).toThrow(
       /slack\.admins.*@alice/,
     );
   });

@@ -5,8 +5,7 @@
 import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramAdapter, type TelegramAdapterOptions } from "../adapters/telegram/index.ts";
-import type { CardFile } from "../src/adapter.ts";
-import type { ChatAdapter } from "../src/chat/types.ts";
+import type { CardFile, ChatAdapter } from "../src/adapter.ts";
 import {
   AdapterError,
   AuthenticationError,

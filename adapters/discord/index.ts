@@ -11,8 +11,8 @@
 
 import type { KeyObject } from "node:crypto";
 import type { REST } from "@discordjs/rest";
-import type { CardFile, Poster } from "../../src/adapter.ts";
-import type { ChatAdapter, CommandHandler, ConnectionOptions, HttpHandler } from "../../src/chat/types.ts";
+import type { CardFile, ChatAdapter, ConnectionOptions, HttpHandler, Poster } from "../../src/adapter.ts";
+import type { CommandHandler } from "../../src/chat/types.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { registerDiscordCommands } from "./commands.ts";
 import { DiscordGateway } from "./gateway.ts";

@@ -9,7 +9,7 @@
 import type { KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { InteractionResponseType } from "discord.js";
-import type { HttpHandler } from "../../src/chat/types.ts";
+import type { HttpHandler } from "../../src/adapter.ts";
 import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
 import { type CommandInvocation, type InteractionContext, InteractionPayloadError, parseInteraction } from "./interaction.ts";
 import { unknownCommandText } from "./reply.ts";

@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, type BufferedIncomingMessage, HTTPReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
-import type { HttpHandler } from "../../src/chat/types.ts";
+import type { HttpHandler } from "../../src/adapter.ts";
 import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
 import { slackLogger } from "./logger.ts";
 import type { SlackLog } from "./types.ts";

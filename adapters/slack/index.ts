@@ -11,8 +11,8 @@
  */
 import type { App } from "@slack/bolt";
 import type { WebClient, WebClientOptions } from "@slack/web-api";
-import type { CardFile, Poster } from "../../src/adapter.ts";
-import type { ChatAdapter, CommandHandler, HttpHandler } from "../../src/chat/types.ts";
+import type { CardFile, ChatAdapter, HttpHandler, Poster } from "../../src/adapter.ts";
+import type { CommandHandler } from "../../src/chat/types.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { DEFAULT_CARD_WAITS_MS } from "./card.ts";
 import { createSlackClient, slackClientOptions } from "./client.ts";

@@ -1,10 +1,13 @@
 /** The Slack adapter's options, checked once at creation with messages that say what to set. */
 import type { SlackLog, SlackRetryOptions } from "./types.ts";
 
+/** Socket Mode needs no public URL, so it is the default, here and in the `slack:` config section alike. */
+export const DEFAULT_SLACK_MODE = "socket" as const;
+
 export interface SlackAdapterOptions {
   /** Bot token (xoxb-…). Env: SLACK_BOT_TOKEN. */
   botToken?: string;
-  /** How commands arrive: "http" (request URL on Herald's server) or "socket" (Socket Mode). Default "http". */
+  /** How commands arrive: "http" (request URL on Herald's server) or "socket" (Socket Mode). Default {@link DEFAULT_SLACK_MODE}. */
   mode?: "http" | "socket";
   /** HTTP mode: the app's signing secret. Env: SLACK_SIGNING_SECRET. */
   signingSecret?: string;
@@ -46,7 +49,7 @@ export function checkSlackOptions(options: SlackAdapterOptions): CheckedSlackOpt
   if (!botToken.startsWith("xox")) {
     throw new Error("slack.botToken must be a bot token (xoxb-…), found something else. Check SLACK_BOT_TOKEN.");
   }
-  const mode = options.mode ?? "http";
+  const mode = options.mode ?? DEFAULT_SLACK_MODE;
   if (mode !== "http" && mode !== "socket") throw new Error(`slack.mode must be "http" or "socket", not "${String(mode)}".`);
   let signingSecret: string | null = null;
   let appToken: string | null = null;

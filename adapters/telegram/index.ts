@@ -10,8 +10,8 @@
  */
 import type { RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
-import type { CardFile } from "../../src/adapter.ts";
-import type { ChatAdapter, CommandHandler, ConnectionOptions, HttpHandler } from "../../src/chat/types.ts";
+import type { CardFile, ChatAdapter, ConnectionOptions, HttpHandler } from "../../src/adapter.ts";
+import type { CommandHandler } from "../../src/chat/types.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { registerTelegramCommands } from "./bot-commands.ts";
 import { createTelegramBot, type TelegramRetryOptions } from "./client.ts";

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Api, type Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
-import type { HttpHandler } from "../../src/chat/types.ts";
+import type { HttpHandler } from "../../src/adapter.ts";
 import { BodyAbortedError, BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
 import { scrubToken, telegramError } from "./errors.ts";
 import { TELEGRAM_UPDATE_TYPES } from "./polling.ts";

@@ -1,10 +1,14 @@
 import { parseArgs } from "node:util";
+import { type AnyPlatform, platforms } from "../../adapters/registry.ts";
 import { type PreviewResult, preview } from "./preview.ts";
+
+/** "Discord/Slack/Telegram": the help names what the registry holds. */
+const titles = (list: readonly AnyPlatform[], separator = "/") => list.map((p) => p.title).join(separator);
 
 const USAGE = `Usage: herald <command> [options]
 
 Commands:
-  preview <file|dir>... --out <dir>   Write each post's Discord/Slack/Telegram payloads, timeline card and preview.html
+  preview <file|dir>... --out <dir>   Write each post's ${titles(platforms())} payloads, timeline card and preview.html
       --base-url <url>                Site base URL for links, images and permalinks (overrides the detected site's)
       --chromium <path>               Chromium binary (default: $HERALD_CHROMIUM_PATH or /usr/bin/chromium)
 
@@ -15,7 +19,7 @@ Commands:
   ingest <file|url> [--feed <id>]     Queue one post for ingest and exit
   status [--config <file>] [--json]   Queue depths, the latest deliveries, flagged destinations, duties (--json: one object)
   trace <article id|url|file>         An article's versions and every delivery attempt per destination
-  register-commands [--guild <id>]    Register Discord slash commands and Telegram command menus
+  register-commands [--guild <id>]    Register the commands of ${titles(platforms().filter((p) => p.registerCommands), " and ")}
 
 The config file is --config, else $HERALD_CONFIG, else config/herald.yaml.`;
 

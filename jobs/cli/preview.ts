@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, sep } from "node:path";
-import { formatDiscord } from "../../adapters/discord/format.ts";
-import { formatSlack } from "../../adapters/slack/format.ts";
-import { formatTelegram } from "../../adapters/telegram/format.ts";
+import { platforms } from "../../adapters/registry.ts";
 import { processingSchema } from "../../config/schema.ts";
 import { NotPublishedError } from "../../src/article/index.ts";
 import { bundledFonts, CardRenderer, cardDataFromArticle } from "../../src/card/index.ts";
 import { buildMessage } from "../../src/message/build.ts";
+import type { NewsMessage } from "../../src/message/types.ts";
 import { detectSite, type SiteInfo } from "../../src/site/index.ts";
 import { renderPreviewPage } from "../preview/page.ts";
 import { postExtensions } from "../sources/directory.ts";
@@ -17,8 +16,8 @@ export interface PreviewOptions {
   inputs: string[];
   out: string;
   baseUrl?: string | null;
-  /** Chat id written into telegram.json; the real one comes from the destination at delivery. */
-  telegramChatId?: string;
+  /** Chat id written into payloads that name their chat; the real one comes from the destination at delivery. */
+  chatId?: string;
   chromiumPath?: string;
   /** Told what concerns the run rather than one post (a site config that cannot be read). */
   onWarning?: (message: string) => void;
@@ -46,8 +45,8 @@ interface SiteCache {
 
 /**
  * `herald preview`: for each post, the exact payloads Herald would send to
- * Discord, Slack and Telegram, the timeline card, and a page showing all
- * three side by side. One bad post never stops the others and never leaves
+ * each platform (adapters/registry.ts), the timeline card, and a page showing
+ * them side by side. One bad post never stops the others and never leaves
  * partial output behind.
  */
 export async function preview(options: PreviewOptions): Promise<PreviewResult[]> {
@@ -109,15 +108,7 @@ async function previewOne(
     const message = buildMessage(article, {
       card: card ? { filename: CARD_FILE, url: null, width: card.width, height: card.height } : null,
     });
-    const discord = formatDiscord(message);
-    const slack = formatSlack(message);
-    const telegram = formatTelegram(message, options.telegramChatId ?? "@your_channel");
-    const outputs: [string, string | Uint8Array][] = [
-      ["discord.json", json(discord)],
-      ["slack.json", json(slack)],
-      ["telegram.json", json(telegram)],
-      ["preview.html", renderPreviewPage({ title: article.title, discord, slack, telegram, card: card ? CARD_FILE : null, fontCss: bundledFonts().localCss() })],
-    ];
+    const outputs: [string, string | Uint8Array][] = previewFiles(message, article.title, card ? CARD_FILE : null, bundledFonts().localCss(), options.chatId);
     if (card) outputs.unshift([CARD_FILE, card.png]);
     await writeAll(dir, outputs);
     return { file, ok: true, dir, card: card ? { width: card.width, height: card.height } : null, url: article.url, warnings };
@@ -130,6 +121,12 @@ async function previewOne(
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** `<platform>.json` per platform and the page showing them: what `herald preview` writes beside the card. */
+export function previewFiles(message: NewsMessage, title: string, card: string | null, fontCss: string, chatId = "@your_channel"): [string, string][] {
+  const columns = platforms().map((platform) => ({ platform, payload: platform.format(message, chatId) }));
+  return [...columns.map(({ platform, payload }): [string, string] => [`${platform.id}.json`, json(payload)]), ["preview.html", renderPreviewPage({ title, columns, card, fontCss })]];
+}
 
 /** Everything is computed before the first write; files land by rename, so a reader never sees half a file. */
 async function writeAll(dir: string, outputs: [string, string | Uint8Array][]): Promise<void> {

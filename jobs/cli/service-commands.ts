@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import type { Queue } from "bullmq";
+import { platforms } from "../../adapters/registry.ts";
 import { loadConfig } from "../../config/load.ts";
+import { sectionOf } from "../../config/schema.ts";
 import { parsePost } from "../../src/article/index.ts";
 import { parseRoles, type Roles, rolesText, WORKER_ROLES } from "../roles.ts";
 import { createRuntime } from "../runtime.ts";
@@ -78,32 +79,26 @@ async function fetchText(url: string): Promise<string> {
 }
 
 /**
- * `herald register-commands [--guild <id>]`: Discord application commands
- * (global, or one guild — guild commands update at once, global ones within
- * an hour) and Telegram's en/ko command menus. Slack's slash commands live in
- * the app manifest (config/slack-manifest.yaml).
+ * `herald register-commands [--guild <id>]`: each configured platform's
+ * command menus, as its descriptor registers them (`--guild`: one server,
+ * where the platform has servers; such commands update at once). A platform
+ * whose commands are set up elsewhere (an app manifest) says where.
  */
 export async function runRegisterCommands(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...configOption, guild: { type: "string", short: "g" } } });
   const config = loadConfig(values.config);
-  const { createDiscordAdapter } = await import("../../adapters/discord/index.ts");
-  const { checkTelegramToken, createTelegramBot } = await import("../../adapters/telegram/client.ts");
-  const { registerTelegramCommands } = await import("../../adapters/telegram/bot-commands.ts");
-  let done = 0;
-  if (config.discord) {
-    if (!config.discord.applicationId) throw new Error("discord.applicationId is required to register commands. Set it in the config (the Application ID on the Developer Portal).");
-    const discord = createDiscordAdapter({ token: config.discord.token, mode: "none", apiUrl: config.discord.apiUrl });
-    await discord.registerCommands(config.discord.applicationId, values.guild);
-    console.log(`discord: /news and /feeds registered ${values.guild ? `in guild ${values.guild}` : "globally"}`);
-    done++;
+  let handled = 0;
+  for (const platform of platforms()) {
+    const section = sectionOf(config, platform.id);
+    if (section === undefined) continue;
+    if (platform.registerCommands) console.log(await platform.registerCommands(section, { guild: values.guild }));
+    else if (platform.commandsSetUpElsewhere) console.log(platform.commandsSetUpElsewhere);
+    else continue;
+    handled++;
   }
-  if (config.telegram) {
-    const bot = createTelegramBot({ token: checkTelegramToken(config.telegram.token), apiRoot: config.telegram.apiUrl });
-    await registerTelegramCommands(bot.api, config.telegram.token);
-    console.log("telegram: command menus set (en, ko)");
-    done++;
+  if (!handled) {
+    const sections = platforms().filter((p) => p.registerCommands).map((p) => `${p.id}:`);
+    console.error(`no bot sections (${sections.join(", ")}) in the config: nothing to register`);
   }
-  if (config.slack) console.log("slack: slash commands come from the app manifest (config/slack-manifest.yaml); nothing to register here");
-  if (!done && !config.slack) console.error("no bot sections (discord:, telegram:) in the config: nothing to register");
-  return done || config.slack ? 0 : 1;
+  return handled ? 0 : 1;
 }

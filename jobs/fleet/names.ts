@@ -3,7 +3,8 @@
  * `herald status`, so a per-token duty is named by a short hash of the token.
  */
 import { createHash } from "node:crypto";
-import type { HeraldConfig } from "../../config/schema.ts";
+import { platforms } from "../../adapters/registry.ts";
+import { type HeraldConfig, sectionOf } from "../../config/schema.ts";
 
 export const FEED_SCHEDULES_DUTY = "feed-schedules";
 
@@ -13,15 +14,16 @@ export const directoryFeedDuty = (feedId: string) => `directory-feed:${feedId}`;
 const tokenTag = (token: string) => createHash("sha256").update(token).digest("hex").slice(0, 12);
 
 /**
- * Bots whose command connection only one process per token may hold: Telegram
- * answers a second long poll with 409, and a second Discord gateway session gets
- * every interaction too (and acknowledges it twice). HTTP modes and Slack are not here.
+ * Bots whose command connection only one process per token may hold (each
+ * platform's descriptor says which modes: `exclusiveConnection`). HTTP modes
+ * are never here: any number of processes can serve them.
  */
-export function exclusiveBotConnections(config: HeraldConfig): { platform: "telegram" | "discord"; duty: string }[] {
-  const connections: { platform: "telegram" | "discord"; duty: string }[] = [];
-  if (config.telegram?.mode === "polling" && config.telegram.token) connections.push({ platform: "telegram", duty: `telegram-polling:${tokenTag(config.telegram.token)}` });
-  if (config.discord?.mode === "gateway" && config.discord.token) connections.push({ platform: "discord", duty: `discord-gateway:${tokenTag(config.discord.token)}` });
-  return connections;
+export function exclusiveBotConnections(config: HeraldConfig): { platform: string; duty: string }[] {
+  return platforms().flatMap((platform) => {
+    const section = sectionOf(config, platform.id);
+    const connection = section === undefined ? null : platform.exclusiveConnection?.(section);
+    return connection ? [{ platform: platform.id, duty: `${connection.kind}:${tokenTag(connection.token)}` }] : [];
+  });
 }
 
 /** Every duty some `herald start` with this config should hold. */

@@ -1,7 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
-import { formatDiscord } from "../../adapters/discord/format.ts";
-import { formatSlack } from "../../adapters/slack/format.ts";
-import { formatTelegram } from "../../adapters/telegram/format.ts";
+import { platforms } from "../../adapters/registry.ts";
 import {
   type Article,
   type ArticleFields,
@@ -77,9 +75,7 @@ function proveFormattable(value: Article, input: string): void {
     for (const detail of ["summary", "full"] as const) {
       for (const card of [null, PROOF_CARD]) {
         const message = buildMessage(value, { detail, card });
-        formatDiscord(message);
-        formatSlack(message);
-        formatTelegram(message, PROOF_CHAT_ID);
+        for (const platform of platforms()) platform.format(message, PROOF_CHAT_ID);
       }
     }
   } catch (error) {

@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { CardFile, Poster } from "../adapter.ts";
+import type { CardFile } from "../adapter.ts";
 import type { Block } from "../article/types.ts";
 import type { NewsMessage } from "../message/types.ts";
 
@@ -15,7 +14,8 @@ export type FeedsSubcommand = "list" | "add" | "remove" | "pause" | "resume";
 
 /** A command as it arrived from a platform, already split into subcommand and named options. */
 export interface CommandRequest {
-  platform: "discord" | "slack" | "telegram";
+  /** The id of the platform it came from (its registry id). */
+  platform: string;
   command: CommandName;
   /** Missing or unknown subcommands are answered with usage help. */
   subcommand: string | null;
@@ -38,40 +38,5 @@ export interface CommandReply {
   /** `/news show`: the full post, formatted like a delivery, with its card. */
   article?: { message: NewsMessage; card: CardFile | null };
 }
-
-/**
- * One chat platform. Posting is the {@link Poster} contract; edit and delete
- * act on what `post` returned. Commands arrive through the adapter's
- * connection (gateway, HTTP endpoint, socket mode, long polling, webhook)
- * and go to the handler given to `start`.
- */
-export interface ChatAdapter {
-  readonly platform: "discord" | "slack" | "telegram";
-  /** A poster bound to one channel/chat. */
-  poster(channelId: string): Poster;
-  /** Replaces the text of a message Herald posted (`messageId` as returned by post). */
-  edit(channelId: string, messageId: string, message: NewsMessage, card: CardFile | null): Promise<void>;
-  delete(channelId: string, messageId: string): Promise<void>;
-  /** Starts receiving commands (connect the gateway, start polling, …). HTTP modes are served through {@link httpRoutes}. */
-  start(handler: CommandHandler, options?: ConnectionOptions): Promise<void>;
-  /** Stops receiving commands and closes connections. Idempotent. */
-  stop(): Promise<void>;
-  /**
-   * Endpoints to mount on Herald's HTTP server in the HTTP connection modes,
-   * keyed "METHOD /path" (e.g. "POST /discord/interactions"); empty otherwise.
-   * Only called after `start`.
-   */
-  httpRoutes(): Record<string, HttpHandler>;
-}
-
-export interface ConnectionOptions {
-  /**
-   * Called once when the command connection ends by itself and will not come back (Telegram
-   * refused the long poll, the Discord gateway closed for good); `stop` still needs calling.
-   */
-  onConnectionLost?: (reason: string) => void;
-}
-
-export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export type CommandHandler = (request: CommandRequest) => Promise<CommandReply>;

@@ -1,4 +1,4 @@
-import type { ChatAdapter } from "../../src/chat/types.ts";
+import type { ChatAdapter } from "../../src/adapter.ts";
 
 /** What one platform gives the shared adapter contract suite (tests/adapter-contract.test.ts). */
 export interface ContractHarness {

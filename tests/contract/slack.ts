@@ -9,7 +9,7 @@
  * Message ids are "ts" or "ts|cardFileId"; `received()` reports each message under the id
  * `post` returned for it (an edit may swap or drop the card file, the id stays).
  */
-import type { ChatAdapter } from "../../src/chat/types.ts";
+import type { ChatAdapter } from "../../src/adapter.ts";
 import { SlackFake, type SlackMessage } from "../fakes/slack/server.ts";
 import { adapterFor, BOT_TOKEN } from "../fixtures/slack/adapter.ts";
 import type { ContractHarness, HarnessFactory } from "./harness.ts";

@@ -10,7 +10,7 @@
  * shows each post the adapter made as one entry with that id, its texts joined.
  */
 import { createTelegramAdapter } from "../../adapters/telegram/index.ts";
-import type { ChatAdapter } from "../../src/chat/types.ts";
+import type { ChatAdapter } from "../../src/adapter.ts";
 import { TelegramFake } from "../fakes/telegram/server.ts";
 import type { TelegramSent } from "../fakes/telegram/types.ts";
 import type { HarnessFactory } from "./harness.ts";
