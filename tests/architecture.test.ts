@@ -1,10 +1,15 @@
 /**
  * The house rules the folder tree promises: imports flow one way
- * (src ← adapters ← jobs), and no module imports itself back in a cycle.
+ * (src ← adapters ← jobs), no module imports itself back in a cycle, and a
+ * platform lives in its adapter folder alone (a folder plus one line in
+ * adapters/registry.ts).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { builtInPlatforms } from "../adapters/registry.ts";
 import { projectRoot } from "./helpers/paths.ts";
 
 function sources(dir: string): string[] {
@@ -27,6 +32,34 @@ const graph = new Map<string, string[]>(files.map((file) => [file, edges(file, t
 const runtimeGraph = new Map<string, string[]>(files.map((file) => [file, edges(file, false)]));
 const layer = (file: string) => relative(projectRoot, file).split("/")[0] as string;
 
+/**
+ * Where a file names a platform in code: identifiers and string, template and
+ * regex literals that contain a platform id (case-insensitive). Comments are
+ * not code: a doc comment may say "Telegram refuses a second long poll" to
+ * explain why a generic rule exists.
+ */
+function platformMentions(file: string, ids: readonly string[]): string[] {
+  const text = readFileSync(file, "utf8");
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const pattern = new RegExp(ids.join("|"), "i");
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    const code =
+      ts.isIdentifier(node) || ts.isPrivateIdentifier(node)
+        ? node.text
+        : ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node) || ts.isRegularExpressionLiteral(node)
+          ? node.getText(source)
+          : null;
+    if (code !== null && pattern.test(code)) {
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+      found.push(`${relative(projectRoot, file)}:${line + 1}: ${code.slice(0, 60)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 describe("architecture", () => {
   it("keeps src/ free of adapters/, jobs/ and config/", () => {
     const offending = [...graph].flatMap(([file, targets]) =>
@@ -40,6 +73,38 @@ describe("architecture", () => {
       layer(file) === "adapters" ? targets.filter((t) => layer(t) === "jobs").map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`) : [],
     );
     expect(offending).toEqual([]);
+  });
+
+  it("keeps adapters/ free of config/, and each adapter free of the others (adapters/shared/ is for all)", () => {
+    const folder = (path: string) => relative(join(projectRoot, "adapters"), path).split("/");
+    const offending = [...graph].flatMap(([file, targets]) => {
+      if (layer(file) !== "adapters") return [];
+      const [own, ...rest] = folder(file);
+      // adapters/registry.ts is the one file that lists every adapter.
+      if (rest.length === 0) return [];
+      return targets
+        .filter((t) => layer(t) === "config" || (layer(t) === "adapters" && folder(t).length > 1 && folder(t)[0] !== own && folder(t)[0] !== "shared"))
+        .map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`);
+    });
+    expect(offending).toEqual([]);
+  });
+
+  it("names no platform in src/, jobs/ or config/ code: platform knowledge lives in adapters/ and reaches the rest through adapters/registry.ts", () => {
+    const ids = builtInPlatforms.map((p) => p.id);
+    const outsideAdapters = files.filter((file) => layer(file) !== "adapters");
+    expect(outsideAdapters.length).toBeGreaterThan(100);
+    expect(outsideAdapters.flatMap((file) => platformMentions(file, ids))).toEqual([]);
+  });
+
+  it("spots a platform named in code but not in a comment (the rule above can fail)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "herald-arch-"));
+    try {
+      const file = join(dir, "sample.ts");
+      writeFileSync(file, '// Telegram refuses a second long poll.\n/** Discord: 50 a second. */\nconst mode = config.telegram?.mode;\nconst key = "slack:" + id;\n');
+      expect(platformMentions(file, ["discord", "slack", "telegram"]).map((m) => m.split(": ").slice(1).join(": "))).toEqual(["telegram", '"slack:"']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps the store's backends behind its contract: only src/store/ imports src/store/sqlite/ or src/store/postgres/, or a driver", () => {
