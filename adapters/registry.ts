@@ -21,7 +21,9 @@ const extra: AnyPlatform[] = [];
 /**
  * Adds a platform that lives outside this folder (a plugin, a test fixture).
  * Register before the config is parsed: its section and destination types are
- * read from here then.
+ * read from here then. The registration is this thread's: the worker threads
+ * that prove untrusted articles formattable check the built-in platforms only
+ * (a registered platform's formatter first runs at delivery).
  */
 export function registerPlatform(descriptor: AnyPlatform): void {
   if (platforms().some((p) => p.id === descriptor.id)) throw new Error(`platform '${descriptor.id}' is already registered`);

@@ -10,7 +10,7 @@ import type { Logger } from "./log.ts";
 import type { BotPosterFactory } from "./posters.ts";
 import type { Roles } from "./roles.ts";
 
-/** A platform's registry id. */
+/** A platform's registry id: a built-in one (adapters/registry.ts `Platform`) or one added with registerPlatform. */
 export type Platform = string;
 
 export type BotServices = Omit<CommandServices, "destinationsFor" | "ensureDestination">;
