@@ -7,7 +7,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { platforms, registerPlatform, unregisterPlatform } from "../adapters/registry.ts";
 import { ConfigError, parseConfig } from "../config/load.ts";
+import { previewFiles } from "../jobs/cli/preview.ts";
 import { type Service, startService } from "../jobs/service.ts";
+import { parsePost } from "../src/article/index.ts";
+import { buildMessage } from "../src/message/build.ts";
 import { EchoChatFake } from "./fakes/echo-chat/server.ts";
 import { echoPlatform } from "./fixtures/echo-chat/platform.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
@@ -90,6 +93,14 @@ feeds:
     const missing = echoConfig("destinations:\n  - { id: e, type: echo, room: newsroom }\n");
     cleanups.push(missing.t.cleanup);
     expect(missing.config).toThrow("a 'echo' destination needs the 'echo:' bot section");
+  });
+
+  it("shows the registered platform in herald preview: its payload file and its column on the page", () => {
+    const article = parsePost(plainPost(3), "post.md", { baseUrl: "https://news.example.kr" });
+    const files = new Map(previewFiles(buildMessage(article), article.title, null, ""));
+    expect([...files.keys()]).toEqual(["discord.json", "slack.json", "telegram.json", "echo.json", "preview.html"]);
+    expect(JSON.parse(files.get("echo.json") ?? "")).toEqual({ text: "Plain post 3\n#News" });
+    expect(files.get("preview.html")).toContain('<section class="platform echo"><h2>Echo Chat</h2><pre class="echo-text">Plain post 3\n#News');
   });
 
   it("refuses to register a platform id twice", () => {
