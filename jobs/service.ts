@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { HeraldConfig } from "../config/schema.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
+import { scheduleAlertChecks } from "./alerts/check.ts";
 import { commandTransports } from "./bots.ts";
 import { directoryFeedDutySpec, feedSchedulesDutySpec } from "./fleet/duties.ts";
 import { Fleet } from "./fleet/fleet.ts";
@@ -77,6 +78,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
     await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
     if (roles.has("sources")) {
       await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+      await scheduleAlertChecks(runtime.maintenanceQueue, config.alerts);
       await fleet.run(feedSchedulesDutySpec(runtime));
       for (const feed of config.feeds) {
         if (feed.type !== "directory" || feed.paused) continue;
@@ -163,6 +165,7 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
 export async function scheduleRecurring(runtime: Runtime): Promise<void> {
   await reconcileFeedSchedules(runtime);
   await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+  await scheduleAlertChecks(runtime.maintenanceQueue, runtime.config.alerts);
 }
 
 /**
