@@ -22,7 +22,10 @@ async function switchableFeed() {
     res.writeHead(status, { "content-type": status === 200 ? "application/rss+xml" : "text/plain" });
     res.end(status === 200 ? FEED : "Internal Server Error");
   });
-  return { url: `${server.baseUrl}/feed.xml`, hits, answer: (next: number) => void (status = next), close: () => server.close() };
+  const answer = (next: number) => {
+    status = next;
+  };
+  return { url: `${server.baseUrl}/feed.xml`, hits, answer, close: () => server.close() };
 }
 
 /** The alert channel and a member channel as two webhooks on one Discord fake; each message is told apart by its webhook. */
