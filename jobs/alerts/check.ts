@@ -30,7 +30,7 @@ export async function checkAlerts(deliverQueue: Queue, store: Store, notifier: A
   const waitedMs = oldest ? now - oldest.timestamp : 0;
   if (oldest && waitedMs > alerts.backlogAge) {
     const waiting = await deliverQueue.getWaitingCount();
-    await notifier.problem(backlog, `${waiting} deliveries are waiting; the oldest was queued ${roughly(waitedMs)} ago (alerts.backlogAge is ${roughly(alerts.backlogAge)})`);
+    await notifier.problem(backlog, `the oldest waiting delivery was queued ${roughly(waitedMs)} ago; ${waiting} waiting in all (alerts.backlogAge is ${roughly(alerts.backlogAge)})`);
   } else {
     await notifier.resolved(backlog);
   }

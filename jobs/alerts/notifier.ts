@@ -40,7 +40,8 @@ export class AlertNotifier {
     await this.guard(subject, async () => {
       const change = await this.store.openAlert(alertKey(subject), reason, {
         at: new Date(at).toISOString(),
-        repeatBefore: new Date(at - (this.config?.repeat ?? 0)).toISOString(),
+        // A full repeat interval after the last message is due again (ISO strings compare with `<`).
+        repeatBefore: new Date(at - (this.config?.repeat ?? 0) + 1).toISOString(),
       });
       if (change) await this.queueNotice({ subject, transition: change.kind, reason: change.alert.reason, since: change.alert.openedAt, at: change.alert.lastNotifiedAt });
     });
