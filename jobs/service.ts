@@ -213,7 +213,7 @@ function routes(runtime: Runtime, guard: HttpGuard, readyRoles: () => ReturnType
       sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(roles ? { roles: roles.roles, ...(roles.chromium ? { chromium: roles.chromium } : {}) } : { starting: true }), duties: fleet.owned() });
     },
     ...metricsRoutes(runtime, guard, fleet),
-    ...adminRoutes(config.admin, [ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue], guard),
+    ...adminRoutes(config.admin, [ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue, runtime.alertQueue], guard),
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
     "GET /cards/:file": async (_req, res, [file]) => {

@@ -87,7 +87,7 @@ describe("the queue dashboard at /admin/queues", () => {
       const api = await board(service, "/api/queues", { headers: { authorization } });
       expect(api.status).toBe(200);
       const { queues } = (await api.json()) as { queues: { name: string }[] };
-      expect(queues.map((q) => q.name).sort()).toEqual(["deliver", "ingest", "maintenance", "poll"]);
+      expect(queues.map((q) => q.name).sort()).toEqual(["alert", "deliver", "ingest", "maintenance", "poll"]);
     }
     // Paths beside the mount point are not the dashboard's.
     expect((await fetch(`http://127.0.0.1:${service.port}/admin/queuesx`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
