@@ -4,8 +4,8 @@ import { type AlertNotice, type AlertSubject, alertKey } from "../../src/alerts/
 import type { Store } from "../../src/store/index.ts";
 import type { Logger } from "../log.ts";
 
-/** How long a process trusts that a destination it delivered to is not flagged before reading the flag again. */
-const FLAG_RECHECK_MS = 60_000;
+/** How long a process trusts its list of flagged destinations before reading it again. */
+const FLAGS_REREAD_MS = 60_000;
 
 /**
  * Turns what the pipeline sees (a poll failed, a destination refused Herald, a delivery
@@ -18,8 +18,8 @@ const FLAG_RECHECK_MS = 60_000;
  * Without `alerts:` in the config every method does nothing.
  */
 export class AlertNotifier {
-  /** Destinations this process saw flagged, or last found unflagged at the time given. */
-  private readonly flagChecks = new Map<string, number | "flagged">();
+  /** The flagged destinations as last read (plus those this process flagged since), shared by concurrent readers. */
+  private flagged: { ids: Promise<Set<string>>; readAt: number } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -65,25 +65,37 @@ export class AlertNotifier {
 
   /** A destination was flagged (permission lost, channel deleted, webhook revoked). */
   async destinationFlagged(destinationId: string, reason: string): Promise<void> {
-    this.flagChecks.set(destinationId, "flagged");
+    if (this.flagged) await this.flagged.ids.then((ids) => ids.add(destinationId), () => undefined);
     await this.problem({ kind: "destination", destinationId }, reason);
   }
 
   /**
    * A delivery to `destinationId` succeeded: a flag on it is out of date, so it is cleared
-   * and the destination's alert recovers. The flag is read again at most once a minute per
-   * destination (at once after this process flagged it), not on every delivery.
+   * and the destination's alert recovers. Checked against this process's list of flagged
+   * destinations, read once a minute (one query, not one per delivery: fan-outs are hot);
+   * a destination this process flagged is in it at once, one another process flagged within a minute.
    */
   async deliveredTo(destinationId: string): Promise<void> {
-    const checked = this.flagChecks.get(destinationId);
-    if (typeof checked === "number" && this.now() - checked < FLAG_RECHECK_MS) return;
-    this.flagChecks.set(destinationId, this.now());
     await this.guard({ kind: "destination", destinationId }, async () => {
-      if (!(await this.store.getDestination(destinationId))?.flaggedReason) return;
+      const flagged = await this.flaggedDestinations();
+      if (!flagged.has(destinationId)) return;
+      flagged.delete(destinationId);
       await this.store.clearDestinationFlag(destinationId);
       this.log.info({ destinationId }, "a delivery succeeded; the destination's flag is cleared");
       await this.resolved({ kind: "destination", destinationId });
     });
+  }
+
+  private flaggedDestinations(): Promise<Set<string>> {
+    if (!this.flagged || this.now() - this.flagged.readAt >= FLAGS_REREAD_MS) {
+      const ids = this.store.listDestinations().then((all) => new Set(all.filter((d) => d.flaggedReason !== null).map((d) => d.id)));
+      this.flagged = { ids, readAt: this.now() };
+      // A failed read is tried again by the next delivery, not trusted for a minute.
+      ids.catch(() => {
+        if (this.flagged?.ids === ids) this.flagged = null;
+      });
+    }
+    return this.flagged.ids;
   }
 
   private async queueNotice(notice: AlertNotice): Promise<void> {
