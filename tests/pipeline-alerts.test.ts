@@ -78,8 +78,11 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
       feeds: [{ id: "status", type: "rss", url: feed.url, interval: "1s", destinations: ["news"] }],
       alerts: { destination: "ops", after: 3 },
     });
+    // The alert channel's first answer is a 503: posting the alert is retried, and it still arrives once.
+    discord.failNext(1, 503);
 
     await waitFor(() => hooks.ops().length >= 1, 30_000, "the alert");
+    expect(discord.requests.filter((r) => r.status === 503)).toHaveLength(1);
     expect(feed.hits.length).toBeGreaterThanOrEqual(3);
     expect(titles(hooks.ops())).toEqual(["⚠️ Feed status is failing"]);
     const alert = JSON.stringify(hooks.ops()[0]?.body);
