@@ -101,4 +101,18 @@ describe("alert notifier: one message per transition, repeats at most per alerts
     await checkAlerts(deliverQueue, store, notifier, alerts);
     expect((await notices()).map(([transition, kind]) => [transition, kind])).toEqual([["opened", "destination"], ["recovered", "destination"]]);
   });
+
+  it("the periodic check quietly closes the alert of a feed removed while broken", async () => {
+    const { stores, notifiers, deliverQueue, notices } = await setup();
+    const [store] = stores as [Store];
+    const [notifier] = notifiers as [AlertNotifier];
+    if (!alerts) throw new Error("alerts config missing");
+    for (const id of ["gone", "kept"]) await store.upsertFeed({ id, type: "rss", config: { url: `https://${id}.example/rss` }, destinationIds: [] });
+    await notifier.feedPolled("gone", 3, "HTTP 500");
+    await notifier.feedPolled("kept", 3, "HTTP 500");
+    await store.removeFeed("gone");
+    await checkAlerts(deliverQueue, store, notifier, alerts);
+    expect((await store.listOpenAlerts("feed:")).map((a) => a.key)).toEqual(["feed:kept"]);
+    expect((await notices()).map(([transition, kind]) => [transition, kind])).toEqual([["opened", "feed"], ["opened", "feed"]]);
+  });
 });

@@ -20,8 +20,9 @@ export async function scheduleAlertChecks(maintenanceQueue: Queue, alerts: Heral
 /**
  * One periodic look, done by one process of the fleet (the maintenance queue's job scheduler):
  * the delivery queue's oldest waiting job older than `alerts.backlogAge` opens the backlog
- * alert, a younger one (or none) closes it; and a destination whose flag someone cleared
- * (an operator, another process's successful delivery) gets its recovery message.
+ * alert, a younger one (or none) closes it; a destination whose flag someone cleared
+ * (an operator, another process's successful delivery) gets its recovery message; and
+ * the alert of a feed removed or paused meanwhile closes quietly.
  */
 export async function checkAlerts(deliverQueue: Queue, store: Store, notifier: AlertNotifier, alerts: NonNullable<HeraldConfig["alerts"]>, now = Date.now()): Promise<void> {
   const backlog = { kind: "backlog", queue: deliverQueue.name } as const;
@@ -33,6 +34,11 @@ export async function checkAlerts(deliverQueue: Queue, store: Store, notifier: A
     await notifier.problem(backlog, `the oldest waiting delivery was queued ${roughly(waitedMs)} ago; ${waiting} waiting in all (alerts.backlogAge is ${roughly(alerts.backlogAge)})`);
   } else {
     await notifier.resolved(backlog);
+  }
+  // A feed removed or paused while broken was someone's decision: its alert closes without a "works again".
+  for (const alert of await store.listOpenAlerts("feed:")) {
+    const feed = await store.getFeed(alert.key.slice("feed:".length));
+    if (!feed || feed.paused) await store.closeAlert(alert.key);
   }
   for (const alert of await store.listOpenAlerts("destination:")) {
     const destinationId = alert.key.slice("destination:".length);
