@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { deliverJobId } from "../jobs/queues.ts";
 import { type Service, startService } from "../jobs/service.ts";
 import { DiscordFake, fakeSnowflake } from "./fakes/discord/server.ts";
 import { startLoopbackServer } from "./fakes/http.ts";
+import { runHerald } from "./helpers/herald.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 
@@ -51,12 +54,15 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function start(raw: Record<string, unknown>): Promise<Service> {
+  /** Starts the service, and writes its config where `herald status --config` (a separate process) reads it. */
+  async function start(raw: Record<string, unknown>): Promise<Service & { configPath: string }> {
     const t = testConfig({ cards: { enabled: false }, ingest: { token: TOKEN }, ...raw });
     cleanups.push(t.cleanup);
+    const configPath = join(t.dir, "herald.yaml");
+    writeFileSync(configPath, JSON.stringify({ ...raw, cards: { enabled: false }, ingest: { token: TOKEN }, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }));
     const service = await startService(t.config, { log: silentLog });
     cleanups.push(() => service.stop(5000));
-    return service;
+    return Object.assign(service, { configPath });
   }
 
   /** Waits until the store has recorded a poll that started after `hit` (a positive signal that the poll was handled). */
@@ -94,6 +100,11 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
     await waitFor(() => feed.hits.length >= seen + 2, 20_000, "two more polls");
     await pollHandledAfter(service, "status", feed.hits[seen + 1] ?? 0);
     expect(hooks.ops()).toHaveLength(1);
+
+    // herald status lists the open alert, for operators who look there rather than in chat.
+    const status = await runHerald(["status", "--json", "--config", service.configPath]);
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout).alerts).toEqual([{ key: "feed:status", reason: expect.stringContaining("HTTP 500"), since: expect.stringMatching(/^\d{4}-/) }]);
 
     feed.answer(200);
     await waitFor(() => hooks.ops().length >= 2, 20_000, "the recovery");
