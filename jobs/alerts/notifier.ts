@@ -15,7 +15,8 @@ const FLAGS_REREAD_MS = 60_000;
  * (an `alert` job with an id derived from the transition, retried by BullMQ with backoff).
  *
  * Alerts never disturb what they watch: every method logs a failure and returns.
- * Without `alerts:` in the config every method does nothing.
+ * Without `alerts:` in the config nothing is recorded or sent; a successful delivery
+ * still clears its destination's out-of-date flag.
  */
 export class AlertNotifier {
   /** The flagged destinations as last read (plus those this process flagged since), shared by concurrent readers. */
