@@ -201,6 +201,21 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
         itemsPerPoll: z.number().int().min(1).max(1000).default(20),
       })
       .prefault({}),
+    /** Health alerts into the admins' channel; off when absent. */
+    alerts: z
+      .object({
+        /** The destination alerts go to (a destination id above); alerts never go to the broken destination itself. */
+        destination: id,
+        /** A feed alerts after this many failed polls in a row. */
+        after: z.number().int().min(1).max(1000).default(3),
+        /** The delivery queue alerts when its oldest waiting job is older than this. A number is milliseconds (a parsed config written back out). */
+        backlogAge: z.union([z.number().int().positive(), duration]).default(10 * 60_000),
+        /** While something stays broken, the alert is repeated at most this often. */
+        repeat: z.union([z.number().int().positive(), duration]).default(24 * 60 * 60_000),
+        /** The language alerts are written in: the alert channel's readers'. */
+        locale: z.enum(["en", "ko"]).default("en"),
+      })
+      .optional(),
     log: z.object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
     destinations: z.array(destinationSchema).default([]),
     feeds: z.array(feedSchema).default([]),
@@ -216,6 +231,9 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
       if (found?.kind.botChannel && sectionOf(config, found.platform.id) === undefined) {
         ctx.addIssue({ code: "custom", path: ["destinations", i, "type"], message: `a '${d.type}' destination needs the '${found.platform.id}:' bot section` });
       }
+    }
+    if (config.alerts && !destinationIds.has(config.alerts.destination)) {
+      ctx.addIssue({ code: "custom", path: ["alerts", "destination"], message: `unknown destination '${config.alerts.destination}'; use the id of one of the destinations` });
     }
     const feedIds = new Set<string>();
     config.feeds.forEach((feed, i) => {

@@ -10,6 +10,8 @@ export const QueueName = {
   poll: "poll",
   /** Housekeeping on a schedule (pruning cards), apart from the work queues so their counts stay the work's. */
   maintenance: "maintenance",
+  /** One health alert message (jobs/alerts/) to the alert destination. */
+  alert: "alert",
 } as const;
 
 export type IngestJobData = {
@@ -39,6 +41,11 @@ export interface DeliverJobData {
    * (recording failed, or the worker died in between) only records it and never posts again.
    */
   sent?: { messageId: string | null; edited: boolean };
+  /**
+   * Set when the job failed for good (recordExhausted). BullMQ never runs such a job again by
+   * itself, so a run that finds it set is an admin's retry (the dashboard's `job.retry()`).
+   */
+  givenUp?: true;
 }
 
 export interface PollJobData {

@@ -2,7 +2,11 @@ import { hostname } from "node:os";
 import { type ConnectionOptions, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { HeraldConfig } from "../config/schema.ts";
+import type { AlertNotice } from "../src/alerts/subject.ts";
 import { openStore, type Store } from "../src/store/index.ts";
+import { CHECK_ALERTS_JOB, checkAlerts } from "./alerts/check.ts";
+import { AlertNotifier } from "./alerts/notifier.ts";
+import { processAlert } from "./alerts/send.ts";
 import { type Bots, createBots } from "./bots.ts";
 import { type ClaimOnce, redisClaimOnce } from "./http/claim-once.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -30,8 +34,10 @@ export interface Runtime {
   ingestQueue: Queue<IngestJobData>;
   deliverQueue: Queue<DeliverJobData>;
   pollQueue: Queue<PollJobData>;
-  /** Scheduled housekeeping (the daily `prune-cards` job). */
+  /** Scheduled housekeeping (the daily `prune-cards` job, the `check-alerts` look). */
   maintenanceQueue: Queue;
+  /** Health alert messages to `alerts.destination`. */
+  alertQueue: Queue<AlertNotice>;
   /** Worker threads for parsing untrusted input; none run until the first parse. */
   untrusted: UntrustedPool;
   context: PipelineContext;
@@ -105,7 +111,10 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
 
   const maintenanceQueue = new Queue(QueueName.maintenance, { ...queueOptions, defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, removeOnComplete: { count: 10 }, removeOnFail: { count: 10 } } });
 
-  for (const queue of [ingestQueue, deliverQueue, pollQueue, maintenanceQueue]) {
+  // An alert that cannot be posted is retried for about 40 minutes (the alert channel may be what is down).
+  const alertQueue = new Queue<AlertNotice>(QueueName.alert, { ...queueOptions, defaultJobOptions: { attempts: 10, backoff: { type: "exponential", delay: 5000, jitter: 0.5 }, removeOnComplete: { age: 7 * 86_400, count: 1000 }, removeOnFail: { age: 30 * 86_400 } } });
+
+  for (const queue of [ingestQueue, deliverQueue, pollQueue, maintenanceQueue, alertQueue]) {
     queue.on("error", (error) => log.debug({ queue: queue.name, err: error.message }, "queue connection error"));
   }
 
@@ -122,6 +131,15 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
     redis: connection,
     untrusted,
     metrics,
+    alerts: new AlertNotifier(store, alertQueue, config.alerts, log),
+  };
+
+  const maintain = async (job: string) => {
+    if (job === CHECK_ALERTS_JOB) {
+      if (config.alerts) await checkAlerts(deliverQueue, store, context.alerts, config.alerts);
+      return;
+    }
+    await pruneCards(context);
   };
 
   const workers: Worker[] = [];
@@ -162,9 +180,10 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
       });
       deliver.on("failed", async (job, error) => await recordExhausted(job, error, context));
       add("deliver", deliver);
+      add("deliver", new Worker<AlertNotice>(QueueName.alert, (job) => processAlert(job, config, context.poster, log), { ...workerOptions, connection: workerConnection(), concurrency: 1 }));
     }
     // Housekeeping goes with `sources`, which schedules it: a `herald worker` only delivers.
-    if (roles.has("sources")) add("sources", new Worker(QueueName.maintenance, async () => await pruneCards(context), { ...workerOptions, connection: workerConnection(), concurrency: 1 }));
+    if (roles.has("sources")) add("sources", new Worker(QueueName.maintenance, async (job) => await maintain(job.name), { ...workerOptions, connection: workerConnection(), concurrency: 1 }));
   };
 
   const workerReadiness = () => {
@@ -190,11 +209,11 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Logge
     }
     await bots.stop();
     await untrusted.close();
-    await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close(), maintenanceQueue.close()]);
+    await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close(), maintenanceQueue.close(), alertQueue.close()]);
     await cards?.close();
     for (const redis of ownConnections) redis.disconnect();
     await store.close();
   };
 
-  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, maintenanceQueue, untrusted, context, metrics, bots, workers, startWorkers, workerReadiness, close };
+  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, maintenanceQueue, alertQueue, untrusted, context, metrics, bots, workers, startWorkers, workerReadiness, close };
 }

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { platformById } from "../adapters/registry.ts";
 import type { HeraldConfig } from "../config/schema.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
+import { scheduleAlertChecks } from "./alerts/check.ts";
 import { commandTransports } from "./bots.ts";
 import { directoryFeedDutySpec, feedSchedulesDutySpec } from "./fleet/duties.ts";
 import { Fleet } from "./fleet/fleet.ts";
@@ -78,6 +79,7 @@ export async function startService(config: HeraldConfig, options: { log?: Logger
     await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
     if (roles.has("sources")) {
       await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+      await scheduleAlertChecks(runtime.maintenanceQueue, config.alerts);
       await fleet.run(feedSchedulesDutySpec(runtime));
       for (const feed of config.feeds) {
         if (feed.type !== "directory" || feed.paused) continue;
@@ -164,6 +166,7 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
 export async function scheduleRecurring(runtime: Runtime): Promise<void> {
   await reconcileFeedSchedules(runtime);
   await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+  await scheduleAlertChecks(runtime.maintenanceQueue, runtime.config.alerts);
 }
 
 /**
@@ -211,7 +214,7 @@ function routes(runtime: Runtime, guard: HttpGuard, readyRoles: () => ReturnType
       sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(roles ? { roles: roles.roles, ...(roles.chromium ? { chromium: roles.chromium } : {}) } : { starting: true }), duties: fleet.owned() });
     },
     ...metricsRoutes(runtime, guard, fleet),
-    ...adminRoutes(config.admin, [ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue], guard),
+    ...adminRoutes(config.admin, [ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue, runtime.alertQueue], guard),
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
     "GET /cards/:file": async (_req, res, [file]) => {

@@ -87,13 +87,13 @@ describe("the queue dashboard at /admin/queues", () => {
       const api = await board(service, "/api/queues", { headers: { authorization } });
       expect(api.status).toBe(200);
       const { queues } = (await api.json()) as { queues: { name: string }[] };
-      expect(queues.map((q) => q.name).sort()).toEqual(["deliver", "ingest", "maintenance", "poll"]);
+      expect(queues.map((q) => q.name).sort()).toEqual(["alert", "deliver", "ingest", "maintenance", "poll"]);
     }
     // Paths beside the mount point are not the dashboard's.
     expect((await fetch(`http://127.0.0.1:${service.port}/admin/queuesx`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
   });
 
-  it("retrying failed delivery jobs runs Herald's checks: one the store records as delivered, or as failed for good, is not posted", async () => {
+  it("retrying failed delivery jobs runs Herald's checks: one the store records as delivered is not posted; one given up is posted exactly once", async () => {
     const discord = await DiscordFake.start();
     cleanups.push(() => discord.close());
     const service = await start({
@@ -145,9 +145,26 @@ describe("the queue dashboard at /admin/queues", () => {
         `the retried job to ${delivery.destinationId} to complete`,
       );
     }
-    expect(outcomes).toEqual({ done: { status: "skipped", reason: "already delivered" }, broken: { status: "skipped", reason: "failed permanently before" } });
-    expect(discord.messages).toHaveLength(0);
-    expect(discord.requests.filter((r) => r.method === "POST")).toHaveLength(8);
+    // The admin's retry reopens the delivery given up on (Discord answers again now) and sends it once.
+    expect(outcomes).toEqual({ done: { status: "skipped", reason: "already delivered" }, broken: { status: "delivered", messageId: discord.messages[0]?.id } });
+    expect(discord.messages.map((m) => m.body.embeds[0].title)).toEqual(["Plain post 1"]);
+    expect(discord.requests.filter((r) => r.method === "POST")).toHaveLength(9);
     expect(await store.getDelivery(done.articleId, done.version, done.destinationId)).toMatchObject({ state: "delivered", platformMessageId: "123456789012345678" });
+    const broken = failed.find((d) => d.destinationId === "broken");
+    expect(await store.getDelivery(broken?.articleId ?? "", 1, "broken")).toMatchObject({ state: "delivered", platformMessageId: discord.messages[0]?.id });
+
+    // Retrying it again from the board (now a completed job) sends nothing more.
+    const brokenPath = `/api/queues/deliver/${encodeURIComponent(deliverJobId(broken ?? done))}`;
+    expect((await board(service, `${brokenPath}/retry`, { method: "PUT", headers: { authorization } })).status).toBe(204);
+    const again = await waitFor(
+      async () => {
+        const answer = (await (await board(service, brokenPath, { headers: { authorization } })).json()) as { status: string; job: { returnValue: { reason?: string } | null } };
+        return answer.status === "completed" && answer.job.returnValue?.reason ? answer.job.returnValue : null;
+      },
+      20_000,
+      "the second retry to complete",
+    );
+    expect(again).toEqual({ status: "skipped", reason: "already delivered" });
+    expect(discord.messages).toHaveLength(1);
   }, 60_000);
 });

@@ -96,4 +96,19 @@ feeds:
     const config = parseConfig("ingest: { token: ${T} }\n", "x.yaml", { T: "a, evil: [1], b: {c" });
     expect(config.ingest.token).toBe("a, evil: [1], b: {c");
   });
+
+  it("reads alerts with their defaults, and names alerts.destination when it is not a destination", () => {
+    const example = parseConfig(readFileSync(join(projectRoot, "config/herald.example.yaml"), "utf8"), "herald.example.yaml", env);
+    expect(example.alerts).toEqual({ destination: "ops-discord", after: 3, backlogAge: 600_000, repeat: 86_400_000, locale: "en" });
+    const hooks = "destinations: [{ id: ops, type: slack-webhook, url: 'https://hooks.example/x' }]\n";
+    expect(parseConfig(`${hooks}alerts: { destination: ops, after: 5, backlogAge: 30s, repeat: 12h, locale: ko }\n`, "herald.yaml", env).alerts).toEqual({
+      destination: "ops",
+      after: 5,
+      backlogAge: 30_000,
+      repeat: 43_200_000,
+      locale: "ko",
+    });
+    expect(parseConfig(hooks, "herald.yaml", env).alerts).toBeUndefined();
+    expect(failure(`${hooks}alerts: { destination: opz }\n`).message).toContain("alerts.destination: unknown destination 'opz'; use the id of one of the destinations");
+  });
 });

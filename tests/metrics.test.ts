@@ -175,11 +175,11 @@ describe("GET /metrics and herald status --json against a running service", () =
     expect(text).not.toContain(METRICS_TOKEN);
   });
 
-  it("herald status --json prints queues, deliveries by state, latest deliveries, flagged destinations and duties as one object", () => {
+  it("herald status --json prints queues, deliveries by state, latest deliveries, flagged destinations, open alerts and duties as one object", () => {
     const result = spawnSync(process.execPath, [join(projectRoot, "bin/herald.mjs"), "status", "--json", "--config", configPath], { encoding: "utf8", cwd: projectRoot });
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(Object.keys(report).sort()).toEqual(["deliveries", "duties", "flagged", "latest", "queues"]);
+    expect(Object.keys(report).sort()).toEqual(["alerts", "deliveries", "duties", "flagged", "latest", "queues"]);
     expect(report.queues.deliver).toMatchObject({ waiting: 0, failed: 1 });
     expect(report.deliveries).toMatchObject({ delivered: 2, failed: 1 });
     expect(report.latest).toEqual(

@@ -15,6 +15,8 @@ export interface StatusReport {
   /** The latest deliveries, newest first. */
   latest: { updatedAt: string; state: string; destinationId: string; articleId: string; version: number; title: string; error: string | null; messageId: string | null }[];
   flagged: { destinationId: string; reason: string }[];
+  /** Health alerts still open (see `alerts:`), by key. */
+  alerts: { key: string; reason: string; since: string }[];
   /** Every singleton duty across the fleet; `owner` is null when no process holds it. */
   duties: { name: string; owner: { host: string; pid: string; since: string } | null }[];
 }
@@ -35,7 +37,7 @@ export async function runStatus(argv: string[]): Promise<number> {
 
 async function collectStatus(runtime: Runtime, limit: number): Promise<StatusReport> {
   const queues: StatusReport["queues"] = {};
-  for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue]) {
+  for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue, runtime.alertQueue]) {
     const c = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
     queues[queue.name] = {
       waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
@@ -61,7 +63,8 @@ async function collectStatus(runtime: Runtime, limit: number): Promise<StatusRep
     });
   }
   const flagged = (await runtime.store.listDestinations()).filter((d) => d.flaggedReason).map((d) => ({ destinationId: shown(d.id), reason: shown(d.flaggedReason ?? "") }));
-  return { queues, deliveries: await runtime.store.countByState(), latest, flagged, duties: await duties(runtime) };
+  const alerts = (await runtime.store.listOpenAlerts()).map((a) => ({ key: shown(a.key), reason: shown(a.reason), since: a.openedAt }));
+  return { queues, deliveries: await runtime.store.countByState(), latest, flagged, alerts, duties: await duties(runtime) };
 }
 
 /**
@@ -100,6 +103,7 @@ function printStatus(report: StatusReport): void {
     console.log(`  ${d.updatedAt}  ${d.state.padEnd(9)} ${d.destinationId.padEnd(16)} ${d.title.slice(0, 60)}${detail}`);
   }
   for (const d of report.flagged) console.log(`\nDestination ${d.destinationId} is flagged: ${d.reason}`);
+  for (const a of report.alerts) console.log(`\nAlert ${a.key} open since ${a.since}: ${a.reason}`);
   console.log("\nDuties (one owner across the fleet)");
   for (const duty of report.duties) {
     const owner = duty.owner ? `${duty.owner.host} pid ${duty.owner.pid} since ${duty.owner.since}` : "no owner: no running herald start holds it";

@@ -4,6 +4,7 @@ import type { HeraldConfig } from "../../config/schema.ts";
 import type { Poster } from "../../src/adapter.ts";
 import type { CardRenderer } from "../../src/card/index.ts";
 import type { Store } from "../../src/store/index.ts";
+import type { AlertNotifier } from "../alerts/notifier.ts";
 import type { Logger } from "../log.ts";
 import type { PipelineMetrics } from "../metrics/events.ts";
 import type { DeliverJobData, IngestJobData } from "../queues.ts";
@@ -23,6 +24,8 @@ export interface PipelineContext {
   untrusted: UntrustedPool;
   /** Counts deliveries, polls and renders for this process's GET /metrics. */
   metrics: PipelineMetrics;
+  /** Health alerts into the admins' channel (does nothing without `alerts:` in the config). */
+  alerts: AlertNotifier;
 }
 
 /** What the ingest worker needs besides: the card renderer exists only in processes that run the `ingest` role. */

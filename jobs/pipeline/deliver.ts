@@ -27,7 +27,13 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   const log = ctx.log.child({ articleId, version, destinationId, jobId: job.id });
   const delivery = await ctx.store.getDelivery(articleId, version, destinationId);
   if (delivery?.state === "delivered") return { status: "skipped", reason: "already delivered" };
-  if (delivery?.permanentFailure) return { status: "skipped", reason: "failed permanently before" };
+  if (delivery?.permanentFailure) {
+    // BullMQ never runs a job it gave up on again by itself: one marked givenUp running is an admin's
+    // retry from the dashboard, which reopens the delivery for one more send. Any other job (a re-ingest
+    // after the failed job was removed) leaves a permanent failure alone.
+    if (!job.data.givenUp || !(await ctx.store.reopenFailedDelivery(articleId, version, destinationId))) return { status: "skipped", reason: "failed permanently before" };
+    log.info("an admin retried a delivery that had failed for good; sending it again");
+  }
   if (job.data.sent) return recordSent(job, job.data.sent, ctx, log);
 
   const stored = await storedVersion(ctx.store, articleId, version);
@@ -72,7 +78,10 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     ctx.metrics.delivery(final ? "failed" : "retried", target);
     await ctx.store.markFailed(articleId, version, destinationId, reason, permanent);
     if (permanent) {
-      if (error.code === "permission" || error.code === "not_found" || error.code === "auth") await ctx.store.flagDestination(destinationId, reason);
+      if (error.code === "permission" || error.code === "not_found" || error.code === "auth") {
+        await ctx.store.flagDestination(destinationId, reason);
+        await ctx.alerts.destinationFlagged(destinationId, reason);
+      }
       log.error({ err: reason }, "delivery failed permanently");
       throw new UnrecoverableError(reason);
     }
@@ -141,6 +150,8 @@ async function recordSent(job: Job<DeliverJobData>, sent: NonNullable<DeliverJob
   log.info({ messageId: sent.messageId }, sent.edited ? "delivered as an edit of the earlier version" : "delivered");
   // Noted once the send is recorded: a job that failed to record it notes it on the retry that does.
   await noteAttempt(ctx, log, job.data, { outcome: "delivered", ...(sent.messageId ? { messageId: sent.messageId } : {}) });
+  await ctx.alerts.deliveredTo(destinationId);
+  if (job.data.givenUp) await ctx.alerts.resolved({ kind: "delivery", articleId, version, destinationId });
   return { status: "delivered", messageId: sent.messageId };
 }
 
@@ -199,7 +210,20 @@ export async function recordExhausted(job: Job<DeliverJobData> | undefined, erro
     log.error({ err: error.message, storeError: cannot, messageId: sent?.messageId }, sent ? "delivered, but it cannot be recorded" : "delivery failed, and the failure cannot be recorded");
     return;
   }
-  if (!sent) log.error({ err: error.message }, "delivery failed for good");
+  if (sent) return;
+  log.error({ err: error.message }, "delivery failed for good");
+  // Only an admin's retry runs this job again; the mark lets the retry tell itself apart (see processDelivery).
+  await job.updateData({ ...job.data, givenUp: true }).catch((markError: Error) => log.warn({ err: markError.message }, "cannot mark the job as given up; a retry from the dashboard will skip it"));
+  await alertGivenUp(job.data, error.message, ctx);
+}
+
+/** A delivery given up alerts, unless its destination is flagged: that destination's one alert already says why. */
+async function alertGivenUp(data: DeliverJobData, reason: string, ctx: PipelineContext): Promise<void> {
+  if (!ctx.alerts.enabled) return;
+  const { articleId, version, destinationId } = data;
+  const destination = await ctx.store.getDestination(destinationId).catch(() => null);
+  if (destination?.flaggedReason) return;
+  await ctx.alerts.problem({ kind: "delivery", articleId, version, destinationId }, reason);
 }
 
 async function loadCard(article: Parameters<typeof cardDataFromArticle>[0], ctx: PipelineContext): Promise<{ card: CardFile | null; ref: CardRef | null }> {

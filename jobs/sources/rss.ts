@@ -37,14 +37,14 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
   } catch (error) {
     const message = (error as Error).message;
     ctx.metrics.feedPoll("error");
-    await ctx.store.recordFeedError(feed.id, message);
+    await ctx.alerts.feedPolled(feed.id, await ctx.store.recordFeedError(feed.id, message), message);
     log.warn({ err: message }, "feed fetch failed");
     if (error instanceof FetchError && error.retryable) throw error;
     return { status: "error", error: message };
   }
   if (result.status === 304 || !result.body) {
     ctx.metrics.feedPoll(result.status === 304 ? "304" : "200");
-    await ctx.store.recordFeedError(feed.id, null);
+    await ctx.alerts.feedPolled(feed.id, await ctx.store.recordFeedError(feed.id, null), null);
     return { status: "not-modified" };
   }
 
@@ -58,7 +58,7 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
   } catch (error) {
     const message = error instanceof FeedParseError ? error.message : `${feed.id}: ${(error as Error).message}`;
     ctx.metrics.feedPoll("error");
-    await ctx.store.recordFeedError(feed.id, message);
+    await ctx.alerts.feedPolled(feed.id, await ctx.store.recordFeedError(feed.id, message), message);
     log.warn({ err: message }, "feed parse failed");
     return { status: "error", error: message };
   }
@@ -100,7 +100,7 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
     await ctx.store.markItemSeen(feed.id, item.key, hash);
   }
   await ctx.store.saveFeedHttpCache(feed.id, { etag: result.etag, lastModified: result.lastModified });
-  await ctx.store.recordFeedError(feed.id, null);
+  await ctx.alerts.feedPolled(feed.id, await ctx.store.recordFeedError(feed.id, null), null);
   if (firstRun) await ctx.store.markFirstRunDone(feed.id);
   if (heldBack > 0) {
     log.warn({ items: items.length, queued: toPost.size, heldBack, itemsPerPoll: cap, firstRun, site: siteLink }, `feed polled; ${heldBack} new items held back (limits.itemsPerPoll is ${cap})`);

@@ -87,6 +87,24 @@ const en = {
   "feeds.pause.already": "Feed {id} is already paused.",
   "feeds.resume.done": "Resumed feed {id}. Its new items will be posted again.",
   "feeds.resume.already": "Feed {id} is not paused.",
+
+  "alert.feed.opened": "Feed {feed} is failing",
+  "alert.feed.recovered": "Feed {feed} works again",
+  "alert.feed.todo": "What to do: check the feed URL and that its server answers; Herald keeps polling.",
+  "alert.destination.opened": "Herald can't post to {destination}",
+  "alert.destination.recovered": "Herald can post to {destination} again",
+  "alert.destination.todo": "What to do: re-invite the bot and give it the Send Messages permission, or replace the deleted channel or revoked webhook in the config.",
+  "alert.delivery.opened": "Herald gave up delivering {article} to {destination}",
+  "alert.delivery.recovered": "{article} was delivered to {destination} after all",
+  "alert.delivery.todo": "What to do: see {trace} for every attempt; once the cause is fixed, retry the job from the queue dashboard (/admin/queues).",
+  "alert.backlog.opened": "Deliveries are stuck in the {queue} queue",
+  "alert.backlog.recovered": "The {queue} queue is moving again",
+  "alert.backlog.todo": "What to do: check that delivery workers are running ({status}) and that Redis and the chat platforms answer.",
+  "alert.reason": "Reason: {reason}",
+  "alert.since": "Broken since {since}.",
+  "alert.stillSince": "Still broken, since {since}.",
+  "alert.brokenFrom": "It was broken from {since} to {until}.",
+  "alert.source": "Herald health alert",
 } as const;
 
 /** A message Herald can say. */
@@ -171,6 +189,24 @@ const ko: Record<StringKey, string> = {
   "feeds.pause.already": "{id} 피드는 이미 일시 중지되어 있습니다.",
   "feeds.resume.done": "{id} 피드를 재개했습니다. 새 글을 다시 게시합니다.",
   "feeds.resume.already": "{id} 피드는 일시 중지되어 있지 않습니다.",
+
+  "alert.feed.opened": "{feed} 피드를 가져오지 못하고 있습니다",
+  "alert.feed.recovered": "{feed} 피드가 다시 정상입니다",
+  "alert.feed.todo": "조치: 피드 주소와 그 서버가 응답하는지 확인하세요. Herald는 계속 가져오기를 시도합니다.",
+  "alert.destination.opened": "Herald가 {destination}에 게시할 수 없습니다",
+  "alert.destination.recovered": "Herald가 {destination}에 다시 게시할 수 있습니다",
+  "alert.destination.todo": "조치: 봇을 다시 초대하고 메시지 보내기 권한을 주거나, 삭제된 채널이나 폐기된 웹후크를 설정에서 바꾸세요.",
+  "alert.delivery.opened": "Herald가 {article} 기사를 {destination}에 전달하는 것을 포기했습니다",
+  "alert.delivery.recovered": "{article} 기사가 결국 {destination}에 전달되었습니다",
+  "alert.delivery.todo": "조치: {trace} 명령으로 모든 시도를 확인하고, 원인을 고친 뒤 큐 대시보드(/admin/queues)에서 작업을 재시도하세요.",
+  "alert.backlog.opened": "{queue} 큐의 전달이 밀려 있습니다",
+  "alert.backlog.recovered": "{queue} 큐가 다시 처리되고 있습니다",
+  "alert.backlog.todo": "조치: 전달 워커가 실행 중인지({status}), Redis와 채팅 플랫폼이 응답하는지 확인하세요.",
+  "alert.reason": "원인: {reason}",
+  "alert.since": "{since}부터 문제가 있습니다.",
+  "alert.stillSince": "{since}부터 여전히 문제가 있습니다.",
+  "alert.brokenFrom": "{since}부터 {until}까지 문제가 있었습니다.",
+  "alert.source": "Herald 상태 알림",
 };
 
 /** Every message in every language. */

@@ -168,6 +168,14 @@ export interface DeliveryStore {
    * Errors are stored redacted (see redactSecrets) and truncated to 2000 characters.
    */
   markFailed(articleId: string, version: number, destinationId: string, error: string, permanent: boolean): Promise<Delivery>;
+  /**
+   * Makes a delivery that failed permanently `pending` again, so markSending lets it through once more.
+   * Only for an admin's explicit retry (the queue dashboard): nothing else revives a permanent failure.
+   * The last error is kept for `herald trace`.
+   * @returns the reopened delivery, or null when it was not failed permanently (nothing changed then).
+   * @throws StoreError when the delivery is not recorded.
+   */
+  reopenFailedDelivery(articleId: string, version: number, destinationId: string): Promise<Delivery | null>;
   /** Counts one more attempt and returns the new count. */
   incrementAttempts(articleId: string, version: number, destinationId: string): Promise<number>;
   getDelivery(articleId: string, version: number, destinationId: string): Promise<Delivery | null>;
@@ -252,8 +260,11 @@ export interface FeedStore {
   markFirstRunDone(feedId: string): Promise<void>;
   isFirstRunDone(feedId: string): Promise<boolean>;
   saveFeedHttpCache(feedId: string, cache: FeedHttpCache): Promise<void>;
-  /** Records a poll's outcome: its error message, or null for success. Also sets lastPolledAt. */
-  recordFeedError(feedId: string, error: string | null): Promise<void>;
+  /**
+   * Records a poll's outcome: its error message, or null for success. Also sets lastPolledAt.
+   * @returns how many polls in a row have failed now (0 after a success), for health alerts.
+   */
+  recordFeedError(feedId: string, error: string | null): Promise<number>;
   /** Remembers an item's content hash so the next poll can tell new and changed items from seen ones. */
   markItemSeen(feedId: string, key: string, hash: string): Promise<void>;
   /** The content hash recorded for an item, or null when it was never seen. */
@@ -289,6 +300,53 @@ export interface DestinationStore {
   getDestination(id: string): Promise<DestinationRecord | null>;
   /** All destinations by id. */
   listDestinations(): Promise<DestinationRecord[]>;
+}
+
+/** Whether an alert's problem is going on (`open`) or over (`closed`). */
+export type AlertState = "open" | "closed";
+
+/** One health alert: a feed, destination, delivery or queue that is (or was) broken. */
+export interface AlertRecord {
+  /** What it is about: `feed:<id>`, `destination:<id>`, `delivery:<article>.v<version>:<destination>`, `backlog:<queue>`. */
+  key: string;
+  state: AlertState;
+  /** Why it opened (redacted), as people were told. */
+  reason: string;
+  openedAt: string;
+  /** When people were last told it is open (the opening, or a repeat). */
+  lastNotifiedAt: string;
+  closedAt: string | null;
+}
+
+/** What {@link AlertStore.openAlert} changed, when it changed something the admins must hear about. */
+export interface AlertTransition {
+  /** `opened`: it was closed or unknown; `repeated`: it stayed open past the repeat interval. */
+  kind: "opened" | "repeated";
+  alert: AlertRecord;
+}
+
+/**
+ * Health alerts' state, shared by the fleet: each change is one atomic step, so of
+ * several processes seeing the same failure exactly one wins the transition and sends
+ * the message, and the state survives Redis losing its data.
+ */
+export interface AlertStore {
+  /**
+   * Opens the alert `key` with `reason`. When it is already open, only renews the
+   * notification time, and only when people were last told before `repeatBefore`.
+   * @param at when (ISO 8601); defaults to now.
+   * @returns what changed, or null when people need not hear about it (open and recently notified).
+   *
+   * @example
+   * const change = await store.openAlert("feed:hn", "HTTP 500", { repeatBefore: dayAgo });
+   * if (change) queueAlertMessage(change);
+   */
+  openAlert(key: string, reason: string, options: { repeatBefore: string; at?: string }): Promise<AlertTransition | null>;
+  /** Closes the alert `key`: the closed alert when this call closed it, null when it was not open. */
+  closeAlert(key: string, options?: { at?: string }): Promise<AlertRecord | null>;
+  getAlert(key: string): Promise<AlertRecord | null>;
+  /** Open alerts by key, optionally only those whose key starts with `prefix`. */
+  listOpenAlerts(prefix?: string): Promise<AlertRecord[]>;
 }
 
 /** A cache of rendered card PNGs, keyed by whatever identifies the card's content (e.g. a hash of its data). */
@@ -337,7 +395,7 @@ export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 100;
 
 /** Everything Herald keeps, shared by every process that opens the same database. */
-export interface Store extends ArticleStore, DeliveryStore, DeliveryAttemptStore, FeedStore, DestinationStore, CardStore {
+export interface Store extends ArticleStore, DeliveryStore, DeliveryAttemptStore, FeedStore, DestinationStore, CardStore, AlertStore {
   /** Where the data lives, for logs and `herald status`: a file path, or a database URL without its password. */
   readonly location: string;
   /** Things the operator should know about the database, found when it was opened (e.g. a locale that hurts search); log each once. */

@@ -9,6 +9,10 @@ import { openSqliteStore } from "./sqlite/store.ts";
 
 export { articleContentHash, stableJson } from "./content-hash.ts";
 export type {
+  AlertRecord,
+  AlertState,
+  AlertStore,
+  AlertTransition,
   ArticleStore,
   ArticleSummary,
   AttemptOutcome,

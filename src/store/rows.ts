@@ -5,7 +5,7 @@
  * takes either.
  */
 import type { Article } from "../article/types.ts";
-import type { AttemptOutcome, Delivery, DeliveryAttempt, DeliveryState, DestinationRecord, FeedRecord, StoredArticle } from "./contract.ts";
+import type { AlertRecord, AlertState, AlertTransition, AttemptOutcome, Delivery, DeliveryAttempt, DeliveryState, DestinationRecord, FeedRecord, StoredArticle } from "./contract.ts";
 
 type Flag = number | boolean;
 type Json<T> = string | T;
@@ -91,6 +91,31 @@ export function toDeliveryAttempt(row: AttemptRow): DeliveryAttempt {
     messageId: row.message_id,
     error: row.error,
   };
+}
+
+export interface AlertRow {
+  key: string;
+  state: AlertState;
+  reason: string;
+  opened_at: string;
+  last_notified_at: string;
+  closed_at: string | null;
+}
+
+export function toAlert(row: AlertRow): AlertRecord {
+  return {
+    key: row.key,
+    state: row.state,
+    reason: row.reason,
+    openedAt: row.opened_at,
+    lastNotifiedAt: row.last_notified_at,
+    closedAt: row.closed_at,
+  };
+}
+
+/** An openAlert upsert's returned row as a transition: the opening sets both times to the same instant, a repeat only the second. */
+export function toAlertTransition(row: AlertRow): AlertTransition {
+  return { kind: row.opened_at === row.last_notified_at ? "opened" : "repeated", alert: toAlert(row) };
 }
 
 export interface FeedRow {

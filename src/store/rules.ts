@@ -189,3 +189,15 @@ export function attemptValues(input: DeliveryAttemptInput, now: string): Attempt
 export function recordAttemptError(key: DeliveryKey, error: unknown): unknown {
   return isForeignKeyViolation(error) ? deliveryNotRecorded(key) : error;
 }
+
+/** An alert's reason as it is kept and shown: redacted (reasons quote remote answers) and cut to {@link MAX_ERROR_LENGTH}. */
+export function alertReasonText(reason: string): string {
+  const text = redactSecrets(reason).slice(0, MAX_ERROR_LENGTH);
+  return text.trim() === "" ? "no reason given" : text;
+}
+
+/** Alert keys are short printable names such as `feed:hn`; anything else is a caller's bug. */
+export function checkAlertKey(key: string): string {
+  if (typeof key !== "string" || !/^[\x21-\x7e]{1,512}$/.test(key)) throw new StoreError(`alert key must be 1–512 printable characters without spaces, got ${JSON.stringify(key)}`);
+  return key;
+}

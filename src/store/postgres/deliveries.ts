@@ -60,6 +60,11 @@ const toFailed = statement<DeliveryRow>(
   `UPDATE deliveries SET state = 'failed', last_error = $5, permanent_failure = $6, updated_at = $4
    WHERE ${KEY} AND state <> 'delivered' RETURNING ${COLUMNS}`,
 );
+const reopen = statement<DeliveryRow>(
+  "deliveries.reopen",
+  `UPDATE deliveries SET state = 'pending', permanent_failure = false, updated_at = $4
+   WHERE ${KEY} AND state = 'failed' AND permanent_failure RETURNING ${COLUMNS}`,
+);
 const bump = statement<{ attempts: number }>(
   "deliveries.bump",
   `UPDATE deliveries SET attempts = attempts + 1, updated_at = $4 WHERE ${KEY} RETURNING attempts`,
@@ -156,6 +161,13 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
       const key = keyOf(articleId, version, destinationId);
       const values = [...keyValues(key), nowIso(), deliveryErrorText(error), permanent];
       return transition(pool, key, () => toFailed.first(pool, values), refuseFailing);
+    },
+    async reopenFailedDelivery(articleId, version, destinationId) {
+      const key = keyOf(articleId, version, destinationId);
+      const row = await reopen.first(pool, [...keyValues(key), nowIso()]);
+      if (row) return toDelivery(row);
+      if (!(await get.first(pool, keyValues(key)))) throw deliveryNotRecorded(key);
+      return null;
     },
     async incrementAttempts(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);

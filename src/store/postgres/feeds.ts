@@ -43,9 +43,11 @@ const saveCache = statement(
   "feeds.save-cache",
   "UPDATE feeds SET etag = $2, last_modified = $3, updated_at = $4 WHERE id = $1",
 );
-const saveError = statement(
+const saveError = statement<{ failed_polls: number }>(
   "feeds.save-error",
-  "UPDATE feeds SET last_error = $2, last_polled_at = $3, updated_at = $3 WHERE id = $1",
+  `UPDATE feeds SET last_error = $2, last_polled_at = $3, updated_at = $3,
+     failed_polls = CASE WHEN $2::text IS NULL THEN 0 ELSE failed_polls + 1 END
+   WHERE id = $1 RETURNING failed_polls`,
 );
 const seen = statement(
   "feeds.seen",
@@ -103,7 +105,11 @@ export function createFeedStore(pool: pg.Pool): FeedStore & {
     isFirstRunDone: async (feedId) => (await get.first(pool, [feedId]))?.first_run_done_at != null,
     saveFeedHttpCache: (feedId, cache) =>
       updateFeed(feedId, saveCache.run(pool, [feedId, cache.etag, cache.lastModified, nowIso()])),
-    recordFeedError: (feedId, error) => updateFeed(feedId, saveError.run(pool, [feedId, feedErrorText(error), nowIso()])),
+    async recordFeedError(feedId, error) {
+      const row = await saveError.first(pool, [feedId, feedErrorText(error), nowIso()]);
+      if (!row) throw new StoreError(`feed ${feedId} is not stored`);
+      return row.failed_polls;
+    },
     async markItemSeen(feedId, key, hash) {
       try {
         await seen.run(pool, [feedId, key, hash, nowIso()]);

@@ -1,4 +1,5 @@
 import type { Store } from "../contract.ts";
+import { createAlertStore } from "./alerts.ts";
 import { createArticleStore } from "./articles.ts";
 import { createAttemptStore } from "./attempts.ts";
 import { createCardStore } from "./cards.ts";
@@ -42,6 +43,7 @@ export async function openPostgresStore(url: string, options: PoolOptions = {}):
       ...createFeedStore(pool),
       ...createDestinationStore(pool),
       ...createCardStore(pool),
+      ...createAlertStore(pool),
       searchArticles: createSearch(pool),
       location: where.location,
       notices,

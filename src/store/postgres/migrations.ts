@@ -165,6 +165,22 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (article_id, version, destination_id, seq);
     `,
   },
+  {
+    version: 3,
+    name: "health alerts, and failed polls in a row per feed",
+    sql: `
+      -- One row per thing that can break; its state changes in single statements, so one process wins each transition.
+      CREATE TABLE alerts (
+        key text COLLATE "C" PRIMARY KEY,
+        state text NOT NULL CHECK (state IN ('open', 'closed')),
+        reason text NOT NULL,
+        opened_at text COLLATE "C" NOT NULL,
+        last_notified_at text COLLATE "C" NOT NULL,
+        closed_at text COLLATE "C"
+      );
+      ALTER TABLE feeds ADD COLUMN failed_polls integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The schema version this Herald writes to PostgreSQL. */

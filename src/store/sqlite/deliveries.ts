@@ -31,6 +31,9 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
   const toFailed = db.prepare<Key & { now: string; error: string; permanent: number }>(`
     UPDATE deliveries SET state = 'failed', last_error = @error, permanent_failure = @permanent, updated_at = @now
     WHERE ${KEY}`);
+  const reopen = db.prepare<Key & { now: string }, DeliveryRow>(`
+    UPDATE deliveries SET state = 'pending', permanent_failure = 0, updated_at = @now
+    WHERE ${KEY} AND state = 'failed' AND permanent_failure = 1 RETURNING *`);
   const bump = db.prepare<Key & { now: string }, { attempts: number }>(
     `UPDATE deliveries SET attempts = attempts + 1, updated_at = @now WHERE ${KEY} RETURNING attempts`,
   );
@@ -106,6 +109,13 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
       markDelivered.immediate(keyOf(articleId, version, destinationId), platformMessageId),
     markFailed: (articleId, version, destinationId, error, permanent) =>
       markFailed.immediate(keyOf(articleId, version, destinationId), error, permanent),
+    reopenFailedDelivery(articleId, version, destinationId) {
+      const key = keyOf(articleId, version, destinationId);
+      const row = reopen.get({ ...key, now: nowIso() });
+      if (row) return toDelivery(row);
+      mustGet(key);
+      return null;
+    },
     incrementAttempts(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
       const row = bump.get({ ...key, now: nowIso() });

@@ -30,9 +30,10 @@ export function createFeedStore(db: Database.Database): Synchronous<FeedStore> {
   const saveCache = db.prepare(
     "UPDATE feeds SET etag = @etag, last_modified = @lastModified, updated_at = @now WHERE id = @id",
   );
-  const saveError = db.prepare(
-    "UPDATE feeds SET last_error = @error, last_polled_at = @now, updated_at = @now WHERE id = @id",
-  );
+  const saveError = db.prepare<{ id: string; error: string | null; now: string }, { failed_polls: number }>(`
+    UPDATE feeds SET last_error = @error, last_polled_at = @now, updated_at = @now,
+      failed_polls = CASE WHEN @error IS NULL THEN 0 ELSE failed_polls + 1 END
+    WHERE id = @id RETURNING failed_polls`);
   const seen = db.prepare(`
     INSERT INTO feed_items_seen (feed_id, item_key, content_hash, first_seen_at, last_seen_at) VALUES (@feedId, @key, @hash, @now, @now)
     ON CONFLICT (feed_id, item_key) DO UPDATE SET content_hash = excluded.content_hash, last_seen_at = excluded.last_seen_at`);
@@ -82,14 +83,11 @@ export function createFeedStore(db: Database.Database): Synchronous<FeedStore> {
       updateFeed(feedId, () =>
         saveCache.run({ id: feedId, etag: cache.etag, lastModified: cache.lastModified, now: nowIso() }),
       ),
-    recordFeedError: (feedId, error) =>
-      updateFeed(feedId, () =>
-        saveError.run({
-          id: feedId,
-          error: feedErrorText(error),
-          now: nowIso(),
-        }),
-      ),
+    recordFeedError(feedId, error) {
+      const row = saveError.get({ id: feedId, error: feedErrorText(error), now: nowIso() });
+      if (!row) throw new StoreError(`feed ${feedId} is not stored`);
+      return row.failed_polls;
+    },
     markItemSeen(feedId, key, hash) {
       try {
         seen.run({ feedId, key, hash, now: nowIso() });

@@ -173,6 +173,23 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (article_id, version, destination_id, seq);
       `),
   },
+  {
+    version: 5,
+    name: "health alerts, and failed polls in a row per feed",
+    up: (db) =>
+      db.exec(`
+        -- One row per thing that can break; its state changes in single statements, so one process wins each transition.
+        CREATE TABLE alerts (
+          key TEXT PRIMARY KEY,
+          state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+          reason TEXT NOT NULL,
+          opened_at TEXT NOT NULL,
+          last_notified_at TEXT NOT NULL,
+          closed_at TEXT
+        ) STRICT;
+        ALTER TABLE feeds ADD COLUMN failed_polls INTEGER NOT NULL DEFAULT 0;
+      `),
+  },
 ];
 
 /** The schema version this Herald writes. */

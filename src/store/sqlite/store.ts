@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { FeedInput, FeedRecord, SearchOptions, Store } from "../contract.ts";
 import { StoreError } from "../errors.ts";
+import { createAlertStore } from "./alerts.ts";
 import { createArticleStore } from "./articles.ts";
 import { createAttemptStore } from "./attempts.ts";
 import { createCardStore } from "./cards.ts";
@@ -45,6 +46,7 @@ export function openSqliteStore(path: string): Store {
       ...feeds,
       ...createDestinationStore(db),
       ...createCardStore(db),
+      ...createAlertStore(db),
       searchArticles: (query: string, options?: SearchOptions) => search.search(query, options),
     };
     // IMMEDIATE: the check reads every feed, then writes; see BUSY_TIMEOUT_MS.
