@@ -5,14 +5,12 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { QueueName } from "../jobs/queues.ts";
 import { openStore } from "../src/store/index.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { discordCommandInteraction, ed25519Signer, publicKeyHex } from "./helpers/discord.ts";
-import { waitForDrained } from "./helpers/drained.ts";
+import { heraldQueues, waitForDrained } from "./helpers/drained.ts";
 import { type HeraldProcess, spawnHerald } from "./helpers/herald.ts";
 import { deleteKeys, REDIS_URL, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
@@ -74,7 +72,7 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
     cleanups.push(() => store.close());
     // The fleet's queues as the hosts see them, to tell when the work they share is done.
     const redis = new Redis(REDIS_URL);
-    const queues = Object.values(QueueName).map((name) => new Queue(name, { connection: redis, prefix }));
+    const queues = heraldQueues(redis, prefix);
     cleanups.push(async () => {
       await Promise.all(queues.map((queue) => queue.close()));
       redis.disconnect();

@@ -1,4 +1,6 @@
-import type { Queue } from "bullmq";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { QueueName } from "../../jobs/queues.ts";
 import type { Store } from "../../src/store/index.ts";
 import { waitFor } from "./wait.ts";
 
@@ -73,4 +75,12 @@ interface RunningService {
 export function waitForServiceDrained(service: RunningService, options: Omit<DrainedOptions, "queues" | "store"> = {}): Promise<void> {
   const { ingestQueue, deliverQueue, pollQueue, maintenanceQueue, store } = service.runtime;
   return waitForDrained({ ...options, queues: [ingestQueue, deliverQueue, pollQueue, maintenanceQueue], store });
+}
+
+/**
+ * Every queue of the Herald processes using `prefix`, seen from the test through `redis` (for a
+ * fleet of child processes, whose runtimes the test cannot reach). Close them before `redis`.
+ */
+export function heraldQueues(redis: Redis, prefix: string): Queue[] {
+  return Object.values(QueueName).map((name) => new Queue(name, { connection: redis, prefix }));
 }
