@@ -5,7 +5,6 @@
  * real adapter in front of its strict platform fake.
  */
 import { readFileSync } from "node:fs";
-import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePost } from "../src/article/index.ts";
 import { NotFoundError, PermissionError, RateLimitError } from "../src/errors.ts";
@@ -14,6 +13,7 @@ import { createDiscordHarness } from "./contract/discord.ts";
 import type { ContractHarness, HarnessFactory } from "./contract/harness.ts";
 import { createSlackHarness } from "./contract/slack.ts";
 import { createTelegramHarness } from "./contract/telegram.ts";
+import { cardPng } from "./helpers/cards.ts";
 import { examplePost } from "./helpers/paths.ts";
 
 const harnesses: [string, HarnessFactory][] = [
@@ -24,15 +24,8 @@ const harnesses: [string, HarnessFactory][] = [
 
 const article = parsePost(readFileSync(examplePost), examplePost, { baseUrl: "https://news.example.kr" });
 
-/** A small real PNG, so platforms that check images accept it. */
-function cardPng(): Uint8Array {
-  const png = new PNG({ width: 240, height: 120 });
-  png.data.fill(200);
-  return PNG.sync.write(png);
-}
-
 const withCard = () => {
-  const png = cardPng();
+  const png = cardPng({ width: 240, height: 120, shade: 200 });
   return {
     message: buildMessage(article, { card: { filename: "timeline.png", url: null, width: 240, height: 120 } }),
     card: { filename: "timeline.png", png },
@@ -77,8 +70,12 @@ describe.each(harnesses)("ChatAdapter contract: %s", (_platform, create) => {
 
   it("deletes what it posted", async () => {
     const posted = await post(h.channelId);
+    expect(h.received()).not.toHaveLength(0);
     await h.adapter.delete(h.channelId, posted.id as string);
-    expect(h.received().every((m) => m.deleted)).toBe(true);
+    // Checked on what the fake holds, which the post above made non-empty: `every` on nothing would pass.
+    const after = h.received();
+    expect(after).not.toHaveLength(0);
+    expect(after.filter((m) => !m.deleted)).toEqual([]);
   });
 
   it("maps a channel the bot may not post in onto PermissionError", async () => {
@@ -104,7 +101,13 @@ describe.each(harnesses)("ChatAdapter contract: %s", (_platform, create) => {
   });
 
   it("never puts a token or secret in an error message", async () => {
-    const error = await post(h.forbiddenChannelId).catch((e: Error) => e);
+    // The post must fail: a resolved post would leave no message to inspect, and the check below would pass on nothing.
+    const error = await post(h.forbiddenChannelId).then(
+      () => expect.fail("posting to a forbidden channel resolved instead of failing"),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PermissionError);
+    expect((error as Error).message).not.toBe("");
     const text = `${(error as Error).message} ${String((error as Error).cause ?? "")}`;
     expect(text).not.toMatch(/do-not-leak|xoxb-|\d{6,}:[A-Za-z0-9_-]{20,}/);
   });

@@ -13,8 +13,9 @@ import { signSlackRequest } from "./fakes/slack/sign.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
 import { textMessageUpdate } from "./fakes/telegram/updates.ts";
 import { discordCommandInteraction, ed25519Signer, publicKeyHex } from "./helpers/discord.ts";
+import { waitForServiceDrained } from "./helpers/drained.ts";
 import { examplePost } from "./helpers/paths.ts";
-import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 
 const DISCORD_TOKEN = "e2e-discord-bot-token";
@@ -165,7 +166,7 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
     for (let n = 1; n <= 5; n++) expect((await ingest("burst", plainPost(100 + n))).status).toBe(202);
     await waitFor(() => slack.messages.filter((m) => m.channel === SLACK_BURST_CHANNEL).length === 5, 30_000, "five posts");
     expect(slack.rateLimitedByChannel.get(SLACK_BURST_CHANNEL) ?? 0).toBe(0);
-    await sleep(500);
+    await waitForServiceDrained(service, { fakes: [discord, slack, telegram] });
     expect(slack.messages.filter((m) => m.channel === SLACK_BURST_CHANNEL)).toHaveLength(5);
   });
 });

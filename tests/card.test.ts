@@ -17,6 +17,7 @@ import {
   MAX_ROWS,
   renderCardHtml,
 } from "../src/card/index.ts";
+import { waitFor } from "./helpers/wait.ts";
 
 /** The reference article's timeline (tests/fixtures would only hold the same three rows). */
 function seedArticle(overrides: Partial<Article> = {}): Article {
@@ -94,14 +95,6 @@ function livingProcessesIn(groups: readonly number[]): number[] {
     if (state !== "Z" && (wanted.has(pgrp) || wanted.has(Number(entry)))) living.push(Number(entry));
   }
   return living;
-}
-
-async function waitUntil(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 describe("cardDataFromArticle", () => {
@@ -272,6 +265,8 @@ describe("CardRenderer", () => {
       hits.push(request.url ?? "");
       response.end("gotcha");
     });
+    let connections = 0;
+    server.on("connection", () => connections++);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     const base = `http://127.0.0.1:${port}`;
@@ -291,8 +286,10 @@ describe("CardRenderer", () => {
       });
       expect(card.width).toBe(2400);
       expect(inkedPixels(decode(card.png))).toBeGreaterThan(10_000);
-      // Give any stray request time to arrive before declaring there was none.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Both browsers draw a card of their own next: the hostile markup is gone from every page, so
+      // whatever it could have fetched it asked for while it was there, before these renders began.
+      await Promise.all([renderer.render(cardWithRows(1, "After the hostile card A")), renderer.render(cardWithRows(1, "After the hostile card B"))]);
+      expect(connections).toBe(0);
       expect(hits).toEqual([]);
     } finally {
       server.closeAllConnections();
@@ -365,7 +362,7 @@ describe("CardRenderer failures", () => {
       const slow = renderer.render(cardWithRows(3, "Too slow for 1 ms"));
       await expect(slow).rejects.toThrow(CardRenderError);
       await expect(slow).rejects.toThrow(/"Too slow for 1 ms".*timed out after 1 ms/);
-      await waitUntil(() => livingProcessesIn([firstPid]).length === 0, "the timed-out browser to be killed");
+      await waitFor(() => livingProcessesIn([firstPid]).length === 0, 5000, "the timed-out browser to be killed");
 
       const next = await renderer.render(cardWithRows(3, "Fine with time to spare"), { timeoutMs: 30_000 });
       expect(next.cached).toBe(false);
@@ -383,7 +380,7 @@ describe("CardRenderer failures", () => {
       if (pid === undefined) throw new Error("no browser launched");
       await renderer.render(cardWithRows(2, "Before the crash"));
       process.kill(-pid, "SIGKILL");
-      await waitUntil(() => livingProcessesIn([pid]).length === 0, "Chromium to die");
+      await waitFor(() => livingProcessesIn([pid]).length === 0, 5000, "Chromium to die");
       const after = await renderer.render(cardWithRows(2, "After the crash"));
       expect(after.cached).toBe(false);
       expect(decode(after.png).width).toBe(2400);
@@ -399,7 +396,7 @@ describe("CardRenderer failures", () => {
       const [pid] = renderer.launchedPids;
       if (pid === undefined) throw new Error("no browser launched");
       process.kill(-pid, "SIGKILL");
-      await waitUntil(() => livingProcessesIn([pid]).length === 0, "Chromium to die");
+      await waitFor(() => livingProcessesIn([pid]).length === 0, 5000, "Chromium to die");
       // The dead browser is replaced inside this render, and 1 ms is not enough to start one.
       await expect(renderer.render(cardWithRows(2, "Relaunch too slow"), { timeoutMs: 1 })).rejects.toThrow(CardRenderError);
       const after = await renderer.render(cardWithRows(2, "Relaunch in time"));

@@ -135,13 +135,14 @@ describe("every command on every platform, end to end", () => {
       const before = telegram.sent.length;
       const text = `/${command}@HeraldBot ${[subcommand, ...Object.values(options)].join(" ")}`.trim();
       telegram.pushUpdate(textMessageUpdate({ chatId: TELEGRAM_CHAT, text, userId: admin ? 5002 : 5001 }));
-      const replies = await waitFor(() => {
+      // A reply is whole once its last part is a text message or carries the article's link button:
+      // a card photo without the button has a caption cut short, and the full text follows it.
+      const all = await waitFor(() => {
         const fresh = telegram.sent.slice(before).filter((m) => m.chatId === String(TELEGRAM_CHAT));
-        return fresh.length ? fresh : null;
-      }, 15_000, "the bot's reply");
-      await new Promise((r) => setTimeout(r, 300)); // a photo may be followed by its text
-      const all = telegram.sent.slice(before).filter((m) => m.chatId === String(TELEGRAM_CHAT));
-      return { text: all.map((m) => m.text ?? m.caption ?? "").join("\n") || JSON.stringify(replies), hasCard: all.some((m) => m.method === "sendPhoto") };
+        const last = fresh.at(-1);
+        return last && (last.method === "sendMessage" || last.replyMarkup) ? fresh : null;
+      }, 15_000, "the bot's whole reply");
+      return { text: all.map((m) => m.text ?? m.caption ?? "").join("\n") || JSON.stringify(all), hasCard: all.some((m) => m.method === "sendPhoto") };
     },
   };
 

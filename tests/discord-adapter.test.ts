@@ -5,12 +5,10 @@
  */
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
-import { PNG } from "pngjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { commandDefinitions, createDiscordAdapter, type DiscordAdapter, registerDiscordCommands } from "../adapters/discord/index.ts";
 import type { CardFile } from "../src/adapter.ts";
 import {
-  AdapterError,
   AuthenticationError,
   NetworkError,
   NotFoundError,
@@ -22,6 +20,8 @@ import { buildMessage } from "../src/message/build.ts";
 import type { NewsMessage } from "../src/message/types.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { englishArticle, koreanOutageArticle, timelineCard } from "./fixtures/format/articles.ts";
+import { failure } from "./helpers/adapter-errors.ts";
+import { cardPng } from "./helpers/cards.ts";
 
 const TOKEN = "adapter-test-bot-token.secret-part";
 const CHANNEL = "1230000000000000101";
@@ -46,23 +46,8 @@ async function setup(options: { token?: string; maxRateLimitWaitMs?: number } = 
   return { fake, adapter };
 }
 
-function cardPng(shade = 0x40): Uint8Array {
-  const png = new PNG({ width: 12, height: 6 });
-  png.data.fill(shade);
-  return new Uint8Array(PNG.sync.write(png));
-}
-
-const card = (shade?: number): CardFile => ({ filename: "timeline.png", png: cardPng(shade) });
+const card = (shade = 0x40): CardFile => ({ filename: "timeline.png", png: new Uint8Array(cardPng({ width: 12, height: 6, shade })) });
 const koreanMessage = (): NewsMessage => buildMessage(koreanOutageArticle(), { card: timelineCard });
-
-async function rejection(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AdapterError);
-  return error as AdapterError;
-}
 
 describe("posting", () => {
   it("uploads the card as files[0], shows it in the embed and returns Discord's message id", async () => {
@@ -123,7 +108,7 @@ describe("posting", () => {
   it("gives a 429 longer than maxRateLimitWaitMs back as RateLimitError, without posting", async () => {
     const { fake, adapter } = await setup({ maxRateLimitWaitMs: 1000 });
     fake.failNext(1, 429, { retryAfter: 5 });
-    const error = await rejection(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "long-429" }));
+    const error = await failure(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "long-429" }));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBeGreaterThanOrEqual(5000);
     expect(error.message).toContain(`/channels/${CHANNEL}/messages`);
@@ -137,7 +122,7 @@ describe("posting", () => {
     expect(fake.messages).toHaveLength(1);
 
     fake.failNext(4, 503);
-    const error = await rejection(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "down" }));
+    const error = await failure(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "down" }));
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.retryable).toBe(true);
     expect(error.status).toBe(503);
@@ -176,7 +161,7 @@ describe("editing and deleting", () => {
 
   it("reports editing a message that does not exist as NotFoundError", async () => {
     const { adapter } = await setup();
-    const error = await rejection(adapter.edit(CHANNEL, "1260000000000000001", koreanMessage(), null));
+    const error = await failure(adapter.edit(CHANNEL, "1260000000000000001", koreanMessage(), null));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toContain("DiscordAPIError[10008] Unknown Message");
   });
@@ -186,13 +171,13 @@ describe("failures map onto Herald's errors without secrets", () => {
   it("maps Missing Permissions and Missing Access to PermissionError, naming code, method and path", async () => {
     const { fake, adapter } = await setup();
     fake.denyChannel(CHANNEL, 50013);
-    const error = await rejection(adapter.poster(CHANNEL).post(koreanMessage(), card(), { idempotencyKey: "x" }));
+    const error = await failure(adapter.poster(CHANNEL).post(koreanMessage(), card(), { idempotencyKey: "x" }));
     expect(error).toBeInstanceOf(PermissionError);
     expect(error.retryable).toBe(false);
     expect(error.message).toBe(`discord: DiscordAPIError[50013] Missing Permissions on POST /channels/${CHANNEL}/messages`);
 
     fake.denyChannel(OTHER_CHANNEL, 50001);
-    const access = await rejection(adapter.delete(OTHER_CHANNEL, "1260000000000000001"));
+    const access = await failure(adapter.delete(OTHER_CHANNEL, "1260000000000000001"));
     expect(access).toBeInstanceOf(PermissionError);
     expect(access.message).toContain("DiscordAPIError[50001] Missing Access on DELETE");
   });
@@ -200,19 +185,19 @@ describe("failures map onto Herald's errors without secrets", () => {
   it("maps Unknown Channel to NotFoundError, also for a delete", async () => {
     const { fake, adapter } = await setup();
     fake.denyChannel(CHANNEL, 10003);
-    expect(await rejection(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "x" }))).toBeInstanceOf(
+    expect(await failure(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "x" }))).toBeInstanceOf(
       NotFoundError,
     );
-    expect(await rejection(adapter.delete(CHANNEL, "1260000000000000001"))).toBeInstanceOf(NotFoundError);
+    expect(await failure(adapter.delete(CHANNEL, "1260000000000000001"))).toBeInstanceOf(NotFoundError);
   });
 
   it("maps a refused token to AuthenticationError, now and for every later call, never quoting the token", async () => {
     const wrongToken = "someone-elses-token.very-secret";
     const { fake, adapter } = await setup({ token: wrongToken });
-    const first = await rejection(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "x" }));
+    const first = await failure(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "x" }));
     expect(first).toBeInstanceOf(AuthenticationError);
     expect(first.message).toContain("DiscordAPIError[0] 401: Unauthorized");
-    const later = await rejection(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "y" }));
+    const later = await failure(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "y" }));
     expect(later).toBeInstanceOf(AuthenticationError);
     for (const error of [first, later]) {
       expect(`${error.message} ${error.stack}`).not.toContain(wrongToken);
@@ -223,7 +208,7 @@ describe("failures map onto Herald's errors without secrets", () => {
 
   it("maps an invalid form body to ValidationError with Discord's field errors", async () => {
     const { adapter } = await setup();
-    const error = await rejection(adapter.edit(CHANNEL, "not-a-snowflake", koreanMessage(), null));
+    const error = await failure(adapter.edit(CHANNEL, "not-a-snowflake", koreanMessage(), null));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toContain("DiscordAPIError[50035] Invalid Form Body");
     expect(error.message).toContain("message_id");
@@ -235,7 +220,7 @@ describe("failures map onto Herald's errors without secrets", () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const adapter = createDiscordAdapter({ token: TOKEN, mode: "none", apiUrl: `http://127.0.0.1:${port}/api` });
-    const error = await rejection(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "x" }));
+    const error = await failure(adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "x" }));
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.retryable).toBe(true);
     expect(error.message).not.toContain(TOKEN);
@@ -263,7 +248,7 @@ describe("gateway mode", () => {
     fakes.push(fake);
     const wrongToken = "gateway-wrong-token.secret";
     const adapter = createDiscordAdapter({ token: wrongToken, mode: "gateway", apiUrl: fake.api });
-    const error = await rejection(adapter.start(async () => ({ ephemeral: true, blocks: [] })));
+    const error = await failure(adapter.start(async () => ({ ephemeral: true, blocks: [] })));
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.message).toContain("DISCORD_TOKEN");
     expect(error.message).not.toContain(wrongToken);

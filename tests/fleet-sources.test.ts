@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { DiscordFake } from "./fakes/discord/server.ts";
+import { heraldQueues, waitForDrained } from "./helpers/drained.ts";
 import { type FleetMember, fleetConfigWriter, ownerOf, startMember } from "./helpers/fleet.ts";
 import { runHerald } from "./helpers/herald.ts";
-import { REDIS_URL, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { REDIS_URL, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 
 describe("a fleet of two herald start processes sharing a directory feed and an RSS feed", () => {
@@ -39,6 +40,8 @@ describe("a fleet of two herald start processes sharing a directory feed and an 
     });
     const redis = new Redis(REDIS_URL);
     cleanups.push(() => void redis.disconnect());
+    const queues = heraldQueues(redis, t.config.redis.prefix);
+    cleanups.push(async () => void (await Promise.all(queues.map((queue) => queue.close()))));
     const schedulers = `${t.config.redis.prefix}:poll:repeat`;
     const scheduled = async () => (await redis.zrange(schedulers, 0, -1)).includes("wire-rss") && (await redis.exists(`${schedulers}:wire-rss`)) === 1;
     const deleteSchedulerByHand = () => redis.multi().zrem(schedulers, "wire-rss").del(`${schedulers}:wire-rss`).exec();
@@ -73,7 +76,9 @@ describe("a fleet of two herald start processes sharing a directory feed and an 
     await deleteSchedulerByHand();
     await waitFor(scheduled, 60_000, "the periodic reconcile to re-create the scheduler");
 
-    await sleep(1000);
+    // Nothing left to post twice: the work queues are idle and the fake has answered everything. (The
+    // RSS feed never answers, so its polls, failing and retrying for a while, can post nothing.)
+    await waitForDrained({ queues: queues.filter((queue) => queue.name === "ingest" || queue.name === "deliver"), fakes: [discord] });
     expect(discord.messages.map((m) => m.body.embeds?.[0]?.title ?? m.body.content)).toEqual([expect.stringContaining("Plain post 2")]);
   }, 115_000);
 });

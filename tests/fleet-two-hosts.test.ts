@@ -5,12 +5,14 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/index.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { discordCommandInteraction, ed25519Signer, publicKeyHex } from "./helpers/discord.ts";
+import { heraldQueues, waitForDrained } from "./helpers/drained.ts";
 import { type HeraldProcess, spawnHerald } from "./helpers/herald.ts";
-import { deleteKeys, REDIS_URL, sleep, waitFor } from "./helpers/pipeline.ts";
+import { deleteKeys, REDIS_URL, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 import { createPgDatabase } from "./helpers/store-backends.ts";
 
@@ -68,7 +70,15 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
     };
     const store = await openStore({ url: db.url });
     cleanups.push(() => store.close());
-    return { start, store, signer: ed25519Signer(privateKey) };
+    // The fleet's queues as the hosts see them, to tell when the work they share is done.
+    const redis = new Redis(REDIS_URL);
+    const queues = heraldQueues(redis, prefix);
+    cleanups.push(async () => {
+      await Promise.all(queues.map((queue) => queue.close()));
+      redis.disconnect();
+    });
+    const drained = () => waitForDrained({ queues, store, fakes: [discord], timeoutMs: 60_000 });
+    return { start, store, drained, signer: ed25519Signer(privateKey) };
   }
 
   const ingest = (host: Host, body: string) =>
@@ -94,7 +104,7 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
       url: discord.webhookUrl(),
       ...(i === 0 ? { channelId: CHANNEL } : {}),
     }));
-    const { start, store, signer } = await fleet(discord, destinations, { attempts: 5, backoff: "200ms", concurrency: 20, timeout: "5s", lockDuration: "10s" }, true);
+    const { start, store, drained, signer } = await fleet(discord, destinations, { attempts: 5, backoff: "200ms", concurrency: 20, timeout: "5s", lockDuration: "10s" }, true);
     const hosts = [await start("host-a"), await start("host-b")];
 
     const ARTICLES = 200;
@@ -103,7 +113,7 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
       expect(res.status, await res.text()).toBe(202);
     }
     await waitFor(async () => (await store.countByState()).delivered === ARTICLES * 5, 120_000, "1,000 deliveries recorded");
-    await sleep(500); // a late duplicate would arrive now
+    await drained(); // a late duplicate would have arrived by now
 
     const pairs = postsPerPair(discord);
     expect(pairs.size).toBe(ARTICLES * 5);
@@ -141,7 +151,7 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
     const DESTINATIONS = 1000;
     const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({ id: `d${i}`, type: "discord-webhook", url: discord.webhookUrl() }));
     // A short lock: the killed host's jobs count as stalled (and go to the other host) within seconds.
-    const { start, store } = await fleet(discord, destinations, { attempts: 5, backoff: "200ms", concurrency: 25, timeout: "5s", lockDuration: "3s" });
+    const { start, store, drained } = await fleet(discord, destinations, { attempts: 5, backoff: "200ms", concurrency: 25, timeout: "5s", lockDuration: "3s" });
     const [victim, survivor] = [await start("victim"), await start("survivor")];
 
     const res = await ingest(victim, plainPost(1));
@@ -154,7 +164,8 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
     const inFlight = atKill.sending;
 
     await waitFor(async () => (await store.countByState()).delivered === DESTINATIONS, 120_000, "every delivery recorded after the kill");
-    await sleep(500);
+    // The victim's sends still active at the kill are retried once they count as stalled: wait for those too.
+    await drained();
     const pairs = postsPerPair(discord);
     const duplicates = discord.messages.length - pairs.size;
     expect(pairs.size).toBe(DESTINATIONS);

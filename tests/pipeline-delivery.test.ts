@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type Service, startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
-import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { waitForServiceDrained } from "./helpers/drained.ts";
+import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { koreanPost, plainPost } from "./helpers/posts.ts";
 
 const TOKEN = "test-ingest-token";
@@ -48,7 +49,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     // Five 429s and a success: more than the 4 attempts configured, so the 429s cannot have spent any.
     expect(discord.requests.filter((r) => r.status === 429)).toHaveLength(5);
     expect(delivery?.state).toBe("delivered");
-    await sleep(500);
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages).toHaveLength(1);
     // herald trace's history: each 429 with the wait Discord asked for, then the send that landed.
     const attempts = await waitFor(async () => {
@@ -134,9 +135,10 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
     await ingest(service, plainPost(6));
     await discord.waitForMessages(1, 20_000);
-    await ingest(service, plainPost(6));
-    await ingest(service, `${plainPost(6)}\n`); // different bytes, same content
-    await sleep(1500);
+    // Both are queued before the 202: once the queues are empty, they have been read and dropped.
+    expect((await ingest(service, plainPost(6))).status).toBe(202);
+    expect((await ingest(service, `${plainPost(6)}\n`)).status).toBe(202); // different bytes, same content
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages).toHaveLength(1);
     expect((await service.runtime.store.countByState()).delivered).toBe(1);
   });
@@ -176,7 +178,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     const replay = await ingest(service, `${plainPost(12, "first version")}\n\n`);
     expect(replay.status).toBe(202);
     await waitFor(async () => ((await service.runtime.ingestQueue.getJobCounts("completed")).completed ?? 0) >= 3, 20_000, "the replay's ingest job");
-    await sleep(1000);
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect((await service.runtime.store.getArticle(articleId))?.version).toBe(2);
     expect(await service.runtime.store.getArticleVersion(articleId, 3)).toBeNull();
     expect(discord.requests.length).toBe(requestsBefore);
@@ -200,8 +202,7 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     expect(Date.now()).toBeGreaterThanOrEqual(due.getTime());
     expect(message[0]?.body.embeds[0].title).toBe("Plain post 21");
     // Drained: nothing queued or delayed is left that could post the draft or the embargoed post again.
-    await waitFor(async () => Object.values(await service.runtime.ingestQueue.getJobCounts("waiting", "active", "delayed")).every((n) => n === 0));
-    await waitFor(async () => Object.values(await service.runtime.deliverQueue.getJobCounts("waiting", "active", "delayed")).every((n) => n === 0));
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages.map((m) => m.body.embeds[0].title)).toEqual(["Plain post 21"]);
     expect((await service.runtime.store.getFeed("inbox"))?.lastError ?? null).toBeNull();
   });

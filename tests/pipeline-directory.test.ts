@@ -1,10 +1,12 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Service, startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
-import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { waitForServiceDrained } from "./helpers/drained.ts";
+import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { koreanPost } from "./helpers/posts.ts";
 
 describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium, HTTP)", () => {
@@ -40,11 +42,23 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     return service;
   }
 
+  /**
+   * The watcher queues a file's ingest job, then records its bytes as seen: once the store holds
+   * this file's current hash, a scan has read it and the queues hold whatever it leads to.
+   */
+  async function scanned(service: Service, dir: string, name: string): Promise<void> {
+    const hash = createHash("sha256").update(readFileSync(join(dir, name))).digest("hex");
+    await waitFor(async () => (await service.runtime.store.getItemHash("newsdao", name)) === hash, 15_000, `the watcher to read ${name}`);
+  }
+
+  const firstScanDone = (service: Service) => waitFor(() => service.runtime.store.isFirstRunDone("newsdao"), 15_000, "the first scan");
+
   it("records posts already in the folder on the first run without posting them, then posts a new file once to each destination", async () => {
     const { discord, slack, dir, config } = await setup();
     writeFileSync(join(dir, "2026-10-01-old.md"), koreanPost(1));
     const service = await start(config);
-    await sleep(1500);
+    await firstScanDone(service);
+    await waitForServiceDrained(service, { fakes: [discord, slack] });
     expect(discord.messages).toHaveLength(0);
     expect(slack.messages).toHaveLength(0);
 
@@ -62,7 +76,7 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
       return d.length === 2 ? d : null;
     });
     expect(delivery.find((d) => d.destinationId === "ops-discord")?.platformMessageId).toBe(posted?.id);
-    await sleep(1000);
+    await waitForServiceDrained(service, { fakes: [discord, slack] });
     expect(discord.messages).toHaveLength(1);
     expect(slack.messages).toHaveLength(1);
   });
@@ -74,8 +88,12 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     const [first] = await discord.waitForMessages(1, 30_000);
     await slack.waitForMessages(1, 10_000);
     writeFileSync(join(dir, "2026-10-03-a.md"), koreanPost(3));
-    await sleep(1500);
+    // An unchanged file leaves no trace: a draft written after it shows a scan has read both.
+    writeFileSync(join(dir, "2026-10-03-marker.md"), koreanPost(13).replace("---\n", "---\ndraft: true\n"));
+    await scanned(service, dir, "2026-10-03-marker.md");
+    await waitForServiceDrained(service, { fakes: [discord, slack] });
     expect(discord.messages).toHaveLength(1);
+    expect(slack.messages).toHaveLength(1);
 
     writeFileSync(join(dir, "2026-10-03-a.md"), koreanPost(3, "정정: 복구 시각 수정"));
     await waitFor(() => discord.messages[0]?.editedAt, 30_000, "the Discord message to be edited");
@@ -102,10 +120,10 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     await first.stop(5000);
 
     writeFileSync(join(dir, "2026-10-05-b.md"), koreanPost(5));
-    await start(config);
+    const second = await start(config);
     const messages = await discord.waitForMessages(2, 30_000);
     expect(messages[1]?.body.embeds[0].title).toContain("테스트 장애 5번");
-    await sleep(1500);
+    await waitForServiceDrained(second, { fakes: [discord] });
     expect(discord.messages).toHaveLength(2);
   });
 
@@ -114,9 +132,10 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     const service = await start(config);
     const file = join(dir, "2026-10-06-draft.md");
     writeFileSync(file, koreanPost(6).replace("---\n", "---\ndraft: true\n"));
-    await sleep(2500);
+    await scanned(service, dir, "2026-10-06-draft.md");
     writeFileSync(join(dir, "2026-10-06-withdrawn.md"), koreanPost(16).replace("---\n", "---\npublished: false\n"));
-    await sleep(2500);
+    await scanned(service, dir, "2026-10-06-withdrawn.md");
+    await waitForServiceDrained(service, { fakes: [discord, slack] });
     expect(discord.messages).toHaveLength(0);
     expect(slack.messages).toHaveLength(0);
     expect((await service.runtime.store.getFeed("newsdao"))?.lastError ?? null).toBeNull();
@@ -126,7 +145,7 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     const [posted] = await discord.waitForMessages(1, 30_000);
     expect(posted?.body.embeds[0].title).toContain("테스트 장애 6번");
     await slack.waitForMessages(1, 10_000);
-    await sleep(1500);
+    await waitForServiceDrained(service, { fakes: [discord, slack] });
     expect(discord.messages).toHaveLength(1);
     expect(slack.messages).toHaveLength(1);
   });
@@ -134,10 +153,12 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
   it("posts a future-dated post when its time comes, not before, and once", async () => {
     const { discord, slack, dir, config } = await setup();
     const service = await start(config);
-    await sleep(500); // the first (empty) scan is done: what follows is new
+    await firstScanDone(service); // what follows is new
     const at = Date.now() + 6000;
     writeFileSync(join(dir, "2026-10-07-embargo.md"), koreanPost(7).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`));
-    await sleep(3000);
+    await scanned(service, dir, "2026-10-07-embargo.md");
+    // Read and put off: all that is left is the post's own job, due at its time.
+    await waitForServiceDrained(service, { fakes: [discord, slack], scheduledFrom: at });
     expect(discord.messages).toHaveLength(0);
     expect(await service.runtime.store.listRecentDeliveries(10)).toHaveLength(0);
 
@@ -145,7 +166,7 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     expect(Date.now()).toBeGreaterThanOrEqual(at);
     expect(posted?.body.embeds[0].title).toContain("테스트 장애 7번");
     await slack.waitForMessages(1, 10_000);
-    await sleep(2000);
+    await waitForServiceDrained(service, { fakes: [discord, slack] });
     expect(discord.messages).toHaveLength(1);
     expect(slack.messages).toHaveLength(1);
     expect((await service.runtime.store.getFeed("newsdao"))?.lastError ?? null).toBeNull();
@@ -158,14 +179,16 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     writeFileSync(join(dir, "2026-10-09-draft.md"), koreanPost(9).replace("---\n", "---\ndraft: true\n"));
     writeFileSync(join(dir, "2026-10-10-embargo.md"), koreanPost(10).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`));
     const service = await start(config);
-    await sleep(2000);
+    await firstScanDone(service);
+    await waitForServiceDrained(service, { fakes: [discord, slack], scheduledFrom: at });
     expect(discord.messages).toHaveLength(0);
+    expect(await service.runtime.store.listRecentDeliveries(10)).toHaveLength(0);
 
     const [posted] = await discord.waitForMessages(1, 30_000);
     expect(Date.now()).toBeGreaterThanOrEqual(at);
     expect(posted?.body.embeds[0].title).toContain("테스트 장애 10번");
     await slack.waitForMessages(1, 10_000);
-    await sleep(2000);
+    await waitForServiceDrained(service, { fakes: [discord, slack] });
     expect(discord.messages).toHaveLength(1);
     expect(slack.messages).toHaveLength(1);
     expect((await service.runtime.store.getFeed("newsdao"))?.lastError ?? null).toBeNull();

@@ -3,8 +3,9 @@ import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
+import { waitForServiceDrained } from "./helpers/drained.ts";
 import { projectRoot } from "./helpers/paths.ts";
-import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 
 const TOKEN = "test-ingest-token";
@@ -75,8 +76,8 @@ describe("a post the platform accepted while the store is locked", () => {
     const delivery = await waitFor(async () => (await service.runtime.store.listRecentDeliveries(10)).find((d) => d.state === "delivered"), 30_000, "the delivery to be recorded");
     expect(locked).toBe(1);
     expect(delivery.platformMessageId).toBe(message?.id);
-    // A retry of the job would have posted again by now (backoff 200 ms).
-    await sleep(1500);
+    // A retry of the job would post again: once nothing is left to run, it did not.
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages).toHaveLength(1);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
-import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 import { privateRedis } from "./helpers/private-redis.ts";
 
@@ -35,7 +35,8 @@ describe("Redis restarting mid-run", () => {
     await redis.stop();
     const down = await fetch(`http://127.0.0.1:${service.port}/healthz`);
     expect(down.status).toBe(503);
-    await sleep(500);
+    // Restart only once Herald's client has lost the server and is trying again, the path under test.
+    await waitFor(() => service.runtime.connection.status === "reconnecting", 10_000, "the Redis client to start reconnecting");
     await redis.start();
 
     await waitFor(async () => (await fetch(`http://127.0.0.1:${service.port}/healthz`)).status === 200, 20_000, "health to recover");

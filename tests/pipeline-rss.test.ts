@@ -4,8 +4,9 @@ import { createLogger } from "../jobs/log.ts";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { startLoopbackServer } from "./fakes/http.ts";
+import { waitForServiceDrained } from "./helpers/drained.ts";
 import { lineSink } from "./helpers/log.ts";
-import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 
 interface Item {
   id: string;
@@ -86,7 +87,10 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     const [message] = await discord.waitForMessages(1, 15_000);
     expect(message?.body.embeds[0].title).toBe("세 번째 기사: 장애 발생");
     expect(message?.body.embeds[0].url).toBe("https://news.example.kr/a3");
-    await sleep(2500);
+    // A poll asked after the post went out still lists a3: once it and all it queued are done, a3 was not posted again.
+    const pollsBefore = feed.seen.length;
+    await waitFor(() => feed.seen.length > pollsBefore, 15_000, "a poll after the post");
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages).toHaveLength(1);
     expect((await service.runtime.store.getFeed("korea"))?.lastError).toBeNull();
   });
@@ -114,7 +118,7 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     cleanups.push(() => service.stop(5000));
     const messages = await discord.waitForMessages(2, 15_000);
     expect(messages.map((m) => m.body.embeds[0].title).sort()).toEqual(["atom newest", "json newest"]);
-    await sleep(1000);
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages).toHaveLength(2);
   });
 
@@ -141,7 +145,7 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     const messages = await discord.waitForMessages(20, 30_000);
     const pollsAfter = feed.seen.length;
     await waitFor(() => feed.seen.length >= pollsAfter + 2, 15_000, "two more polls");
-    await sleep(500);
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages).toHaveLength(20);
     const titles = messages.map((m) => m.body.embeds[0].title).sort();
     expect(titles).toEqual(Array.from({ length: 20 }, (_, i) => `새 기사 ${i + 31}`).sort());

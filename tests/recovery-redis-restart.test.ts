@@ -3,8 +3,9 @@ import { createLogger } from "../jobs/log.ts";
 import { parseRoles } from "../jobs/roles.ts";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
+import { waitForServiceDrained } from "./helpers/drained.ts";
 import { lineSink } from "./helpers/log.ts";
-import { sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 import { privateRedis } from "./helpers/private-redis.ts";
 import { rssSite } from "./helpers/rss-site.ts";
@@ -48,7 +49,8 @@ describe("Redis restarted without persistence in the middle of a fan-out", () =>
     const before = await runtime.store.countByState();
     await redis.stop();
     const messagesAtStop = discord.messages.length;
-    await sleep(500);
+    // Restart only once Herald's client has lost the server and is trying again.
+    await waitFor(() => runtime.connection.status === "reconnecting", 10_000, "the Redis client to start reconnecting");
     await redis.start();
     const restartedAt = Date.now();
     const inFlight = Math.max(active, before.sending);
@@ -59,7 +61,8 @@ describe("Redis restarted without persistence in the middle of a fan-out", () =>
     await waitFor(async () => (await runtime.store.countByState()).delivered === DESTINATIONS, 20_000, "every delivery to be recorded");
     await waitFor(() => site.pollsSince(restartedAt) >= 2, 20_000, "the RSS feed to be polled after the restart");
 
-    await sleep(1000);
+    // Nothing left to run and nothing unanswered: a late duplicate would be in by now.
+    await waitForServiceDrained(service, { fakes: [discord] });
     const duplicates = discord.messages.length - perWebhook();
     console.log(
       `restart at ${before.delivered} delivered (${messagesAtStop} messages), in flight ${inFlight} (active ${active}, sending ${before.sending}); ` +

@@ -8,6 +8,7 @@ import { parseRoles } from "../jobs/roles.ts";
 import { createRuntime } from "../jobs/runtime.ts";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
+import { waitForServiceDrained } from "./helpers/drained.ts";
 import { lineSink } from "./helpers/log.ts";
 import { silentLog, sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
@@ -37,7 +38,8 @@ describe("self-healing when Redis loses jobs", () => {
       feeds: [{ id: "inbox", type: "webhook", token: "t", destinations: ["d"] }],
     });
     cleanups.push(t.cleanup);
-    const { log, saying } = capturedLog();
+    // At debug level each sweep that finds nothing to do says so: the test waits for those.
+    const { log, saying } = capturedLog("debug");
     // No workers yet: the job is deleted before anyone could take it.
     const service = await startService(t.config, { log, roles: parseRoles("bots") });
     cleanups.push(() => service.stop(3000));
@@ -55,8 +57,11 @@ describe("self-healing when Redis loses jobs", () => {
     expect(message?.body.embeds[0].title).toBe("Plain post 1");
     await waitFor(async () => (await runtime.store.getDelivery(articleId, 1, "d"))?.state === "delivered", 10_000, "the delivery to be recorded");
     expect(saying(/^sweep: 1 pending\/sending deliveries had no job; re-queued$/)).toHaveLength(1);
-    // Later sweeps find the job (completed) and queue nothing more.
-    await sleep(2500);
+    // Later sweeps find the job (completed) and queue nothing more. The first quiet sweep may have
+    // begun before the delivery was recorded; the second began after it.
+    const quietSweeps = saying(/^sweep: every unfinished delivery has its job$/).length;
+    await waitFor(() => saying(/^sweep: every unfinished delivery has its job$/).length >= quietSweeps + 2, 10_000, "two more sweeps");
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages).toHaveLength(1);
     expect(saying(/^sweep: \d+ pending/)).toHaveLength(1);
   });
@@ -131,7 +136,8 @@ describe("self-healing when Redis loses jobs", () => {
     const recoveries = [...saying(/^recovered from Redis losing its data/), ...other.saying(/^recovered from Redis losing its data/)];
     expect(recoveries).toHaveLength(1);
     expect(recoveries[0]?.msg).toMatch(/: 0 deliveries re-queued/);
-    await sleep(1500);
+    // Both processes share these queues and this store: drained here is drained for the fleet.
+    await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages).toHaveLength(1);
     expect(await runtime.store.countByState()).toMatchObject({ delivered: 1, pending: 0, sending: 0 });
   });

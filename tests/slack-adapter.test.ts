@@ -6,7 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatSlack } from "../adapters/slack/format.ts";
 import {
-  AdapterError,
   AuthenticationError,
   NetworkError,
   NotFoundError,
@@ -15,7 +14,8 @@ import {
   ValidationError,
 } from "../src/errors.ts";
 import { SlackFake, type SlackMessage } from "./fakes/slack/server.ts";
-import { adapterFor, BOT_TOKEN, cardFile, cardPng, englishMessage, outageMessage } from "./fixtures/slack/adapter.ts";
+import { adapterFor, BOT_TOKEN, cardFile, englishMessage, outageMessage, slackCardPng } from "./fixtures/slack/adapter.ts";
+import { failure as adapterFailure } from "./helpers/adapter-errors.ts";
 
 const CHANNEL = "C0HERALDNEWS";
 const KEY = { idempotencyKey: "delivery-1" };
@@ -27,18 +27,8 @@ const imageBlocks = (message: SlackMessage | undefined): AnyBlock[] =>
 const headerText = (message: SlackMessage | undefined): string | undefined =>
   message?.blocks.find((block: AnyBlock) => block.type === "header")?.text.text;
 
-async function failure(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AdapterError);
-  const adapterError = error as AdapterError;
-  expect(adapterError.message).not.toContain(BOT_TOKEN);
-  return adapterError;
-}
+/** Every failure must be an AdapterError that does not show the bot token. */
+const failure = (promise: Promise<unknown>) => adapterFailure(promise, [BOT_TOKEN]);
 
 describe("Slack adapter posting", () => {
   let slack: SlackFake;
@@ -51,7 +41,7 @@ describe("Slack adapter posting", () => {
   });
 
   it("posts a card as a private upload shown by an image block inside the same message", async () => {
-    const png = cardPng();
+    const png = slackCardPng();
     const message = outageMessage(true);
     const posted = await adapterFor(slack).poster(CHANNEL).post(message, cardFile(png), KEY);
 

@@ -12,7 +12,7 @@ import { AuthenticationError } from "../src/errors.ts";
 import { type LoopbackServer, startLoopbackServer } from "./fakes/http.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { signSlackRequest } from "./fakes/slack/sign.ts";
-import { adapterFor, BOT_TOKEN, cardFile, cardPng, outageMessage, SIGNING_SECRET } from "./fixtures/slack/adapter.ts";
+import { adapterFor, BOT_TOKEN, cardFile, outageMessage, SIGNING_SECRET, slackCardPng } from "./fixtures/slack/adapter.ts";
 import { paragraph } from "./helpers/blocks.ts";
 import { projectRoot } from "./helpers/paths.ts";
 
@@ -211,7 +211,7 @@ describe("Slack slash commands over HTTP", () => {
   });
 
   it("answers /news show with the article laid out like a delivery, its card uploaded and shown, in the channel", async () => {
-    const png = cardPng();
+    const png = slackCardPng();
     const message = outageMessage(true);
     const handler: CommandHandler = async (): Promise<CommandReply> => ({
       ephemeral: false,

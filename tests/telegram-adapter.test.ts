@@ -2,12 +2,10 @@
  * The Telegram adapter's posting side (post, edit, delete, error mapping, rate limits) driven
  * through grammY against the strict loopback Bot API fake.
  */
-import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramAdapter, type TelegramAdapterOptions } from "../adapters/telegram/index.ts";
 import type { CardFile, ChatAdapter } from "../src/adapter.ts";
 import {
-  AdapterError,
   AuthenticationError,
   NetworkError,
   NotFoundError,
@@ -19,19 +17,17 @@ import { buildMessage } from "../src/message/build.ts";
 import type { NewsMessage } from "../src/message/types.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
 import { englishArticle, koreanOutageArticle, koreanProse, timelineCard, withBody } from "./fixtures/format/articles.ts";
+import { failure } from "./helpers/adapter-errors.ts";
 import { paragraph } from "./helpers/blocks.ts";
+import { cardPng } from "./helpers/cards.ts";
 
 const CHANNEL = "@herald_test";
 const SUPERGROUP = "-1001234567890";
 const GROUP = "-4001234";
 const PRIVATE_CHAT = "4242";
 
-/** A small real PNG, like the timeline card. */
-function cardPng(width = 48, height = 24): CardFile {
-  const image = new PNG({ width, height });
-  image.data.fill(0x80);
-  return { filename: timelineCard.filename, png: PNG.sync.write(image) };
-}
+/** The timeline card as a file: a small real PNG. */
+const cardFile = (): CardFile => ({ filename: timelineCard.filename, png: cardPng() });
 
 
 /** The Korean outage article with its card: short enough for one captioned photo. */
@@ -40,17 +36,6 @@ const shortWithCard = (): NewsMessage => buildMessage(koreanOutageArticle(), { c
 const longWithCard = (): NewsMessage =>
   buildMessage(withBody(koreanOutageArticle(), [paragraph(koreanProse(3000))]), { detail: "full", card: timelineCard });
 const textOnly = (): NewsMessage => buildMessage(englishArticle());
-
-async function failure(promise: Promise<unknown>): Promise<AdapterError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AdapterError);
-  return error as AdapterError;
-}
 
 describe("Telegram adapter: posting", () => {
   let telegram: TelegramFake;
@@ -78,7 +63,7 @@ describe("Telegram adapter: posting", () => {
 
   it("posts the card as a photo to a channel, with the HTML caption and the Read more button", async () => {
     const message = shortWithCard();
-    const card = cardPng();
+    const card = cardFile();
     const posted = await post(CHANNEL, message, card);
 
     expect(telegram.sent).toHaveLength(1);
@@ -93,7 +78,7 @@ describe("Telegram adapter: posting", () => {
   });
 
   it("sends a photo with the start of a long text and a follow-up message with the rest and the button", async () => {
-    const posted = await post(SUPERGROUP, longWithCard(), cardPng());
+    const posted = await post(SUPERGROUP, longWithCard(), cardFile());
 
     expect(telegram.sent.map((s) => s.method)).toEqual(["sendPhoto", "sendMessage"]);
     const [photo, followUp] = telegram.sent;
@@ -129,9 +114,9 @@ describe("Telegram adapter: posting", () => {
   });
 
   it("edits the caption of a photo post", async () => {
-    const posted = await post(CHANNEL, shortWithCard(), cardPng());
+    const posted = await post(CHANNEL, shortWithCard(), cardFile());
     const changed = { ...shortWithCard(), title: "MS 아웃룩 장애 복구 완료" };
-    await adapter.edit(CHANNEL, posted.id!, changed, cardPng());
+    await adapter.edit(CHANNEL, posted.id!, changed, cardFile());
 
     const [shown] = telegram.messagesIn(CHANNEL);
     expect(shown?.kind).toBe("photo");
@@ -145,38 +130,38 @@ describe("Telegram adapter: posting", () => {
     await adapter.edit(PRIVATE_CHAT, posted.id!, { ...textOnly(), title: "API latency resolved" }, null);
     expect(telegram.messagesIn(PRIVATE_CHAT)[0]?.visibleText.startsWith("API latency resolved")).toBe(true);
 
-    await adapter.edit(PRIVATE_CHAT, posted.id!, { ...shortWithCard(), title: "Now with a card" }, cardPng());
+    await adapter.edit(PRIVATE_CHAT, posted.id!, { ...shortWithCard(), title: "Now with a card" }, cardFile());
     expect(telegram.messagesIn(PRIVATE_CHAT)[0]).toMatchObject({ kind: "text" });
     expect(telegram.messagesIn(PRIVATE_CHAT)[0]?.visibleText.startsWith("Now with a card")).toBe(true);
   });
 
   it("edits both messages of a photo + follow-up post, and folds them when the new text fits the caption", async () => {
-    const posted = await post(SUPERGROUP, longWithCard(), cardPng());
-    await adapter.edit(SUPERGROUP, posted.id!, { ...longWithCard(), title: "장애 보고서 갱신" }, cardPng());
+    const posted = await post(SUPERGROUP, longWithCard(), cardFile());
+    await adapter.edit(SUPERGROUP, posted.id!, { ...longWithCard(), title: "장애 보고서 갱신" }, cardFile());
     const [photo, followUp] = telegram.messagesIn(SUPERGROUP);
     expect(photo?.visibleText.startsWith("장애 보고서 갱신")).toBe(true);
     expect(followUp?.visibleText.startsWith("장애 보고서 갱신")).toBe(true);
 
-    await adapter.edit(SUPERGROUP, posted.id!, shortWithCard(), cardPng());
+    await adapter.edit(SUPERGROUP, posted.id!, shortWithCard(), cardFile());
     const remaining = telegram.messagesIn(SUPERGROUP);
     expect(remaining).toHaveLength(1);
     expect(remaining[0]?.visibleText.startsWith(shortWithCard().title)).toBe(true);
     expect(remaining[0]?.replyMarkup).toBeDefined();
 
     // Editing again with the long text: the follow-up is gone, the photo keeps the button.
-    await adapter.edit(SUPERGROUP, posted.id!, longWithCard(), cardPng());
+    await adapter.edit(SUPERGROUP, posted.id!, longWithCard(), cardFile());
     expect(telegram.messagesIn(SUPERGROUP)[0]?.replyMarkup).toBeDefined();
   });
 
   it("treats an edit that changes nothing as done", async () => {
-    const posted = await post(CHANNEL, shortWithCard(), cardPng());
-    await adapter.edit(CHANNEL, posted.id!, shortWithCard(), cardPng());
+    const posted = await post(CHANNEL, shortWithCard(), cardFile());
+    await adapter.edit(CHANNEL, posted.id!, shortWithCard(), cardFile());
     expect(telegram.calls.at(-1)).toMatchObject({ method: "editMessageCaption", status: 400 });
     expect(telegram.calls.at(-1)?.description).toContain("message is not modified");
   });
 
   it("deletes every message of a post, and a second delete is harmless", async () => {
-    const posted = await post(SUPERGROUP, longWithCard(), cardPng());
+    const posted = await post(SUPERGROUP, longWithCard(), cardFile());
     await adapter.delete(SUPERGROUP, posted.id!);
     expect(telegram.messagesIn(SUPERGROUP)).toEqual([]);
     expect(telegram.sent.filter((s) => s.method === "deleteMessage")).toHaveLength(2);
@@ -200,7 +185,7 @@ describe("Telegram adapter: posting", () => {
     const kicked = await failure(post("-1001000000001", textOnly(), null));
     expect(kicked).toBeInstanceOf(PermissionError);
     expect(kicked.message).toContain("kicked");
-    const notAdmin = await failure(post("@herald_locked", shortWithCard(), cardPng()));
+    const notAdmin = await failure(post("@herald_locked", shortWithCard(), cardFile()));
     expect(notAdmin).toBeInstanceOf(PermissionError);
     expect(notAdmin.message).toContain("need administrator rights");
     const blocked = await failure(post("5151", textOnly(), null));
@@ -223,7 +208,7 @@ describe("Telegram adapter: posting", () => {
     const apiUrl = closed.apiRoot;
     await closed.close();
     const offline = adapterFor({ apiUrl });
-    const error = await failure(post(CHANNEL, shortWithCard(), cardPng(), offline));
+    const error = await failure(post(CHANNEL, shortWithCard(), cardFile(), offline));
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.retryable).toBe(true);
     const everything = `${error.message} ${String((error.cause as Error | undefined)?.message)} ${error.stack}`;
@@ -253,17 +238,17 @@ describe("Telegram adapter: posting", () => {
 
   it("removes the photo when its follow-up message fails, so a retry posts the pair once", async () => {
     telegram.failNext(1, 500, { method: "sendMessage" });
-    const error = await failure(post(SUPERGROUP, longWithCard(), cardPng()));
+    const error = await failure(post(SUPERGROUP, longWithCard(), cardFile()));
     expect(error).toBeInstanceOf(NetworkError);
     expect(telegram.messagesIn(SUPERGROUP)).toEqual([]);
 
-    await post(SUPERGROUP, longWithCard(), cardPng());
+    await post(SUPERGROUP, longWithCard(), cardFile());
     expect(telegram.messagesIn(SUPERGROUP).map((m) => m.kind)).toEqual(["photo", "text"]);
   });
 
   it("waits out a 429 with retry_after 1 through auto-retry, so the post arrives exactly once", async () => {
     telegram.failNext(1, 429, { retryAfter: 1 });
-    const posted = await post(CHANNEL, shortWithCard(), cardPng());
+    const posted = await post(CHANNEL, shortWithCard(), cardFile());
     expect(telegram.calls.map((c) => [c.method, c.status])).toEqual([
       ["sendPhoto", 429],
       ["sendPhoto", 200],
@@ -273,7 +258,7 @@ describe("Telegram adapter: posting", () => {
 
   it("surfaces a long flood wait (retry_after 120) as RateLimitError at once instead of holding the worker", async () => {
     telegram.failNext(1, 429, { retryAfter: 120 });
-    const error = await failure(post(CHANNEL, shortWithCard(), cardPng()));
+    const error = await failure(post(CHANNEL, shortWithCard(), cardFile()));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(120_000);
     expect(telegram.calls.map((c) => c.status)).toEqual([429]);
@@ -291,7 +276,7 @@ describe("Telegram adapter: posting", () => {
   it("logs a photo it could not remove after a failed follow-up, without the token", async () => {
     telegram.failNext(1, 502, { method: "sendMessage" });
     telegram.failNext(1, 502, { method: "deleteMessage" });
-    await failure(post(SUPERGROUP, longWithCard(), cardPng()));
+    await failure(post(SUPERGROUP, longWithCard(), cardFile()));
     expect(logged.some((line) => line.includes("could not remove a partly sent post"))).toBe(true);
     for (const line of logged) expect(line).not.toContain(telegram.token.split(":")[1]);
   });

@@ -3,7 +3,6 @@
  * webhook route reach a CommandHandler as CommandRequests, and its replies come back as HTML.
  */
 import { Bot } from "grammy";
-import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTelegramCommand } from "../adapters/telegram/commands.ts";
 import { createTelegramAdapter, registerTelegramCommands, setTelegramWebhook } from "../adapters/telegram/index.ts";
@@ -16,6 +15,7 @@ import { type LoopbackServer, startLoopbackServer } from "./fakes/http.ts";
 import { TelegramFake, textMessageUpdate } from "./fakes/telegram/server.ts";
 import { commandHarness } from "./fixtures/commands/harness.ts";
 import { koreanOutageArticle, timelineCard } from "./fixtures/format/articles.ts";
+import { cardPng } from "./helpers/cards.ts";
 
 const PRIVATE_CHAT = 4242;
 const GROUP = -1001234567890;
@@ -39,12 +39,6 @@ function echoHandler(seen: CommandRequest[], askAdmin = false): CommandHandler {
       ],
     };
   };
-}
-
-function cardPng(): Uint8Array {
-  const image = new PNG({ width: 40, height: 20 });
-  image.data.fill(0x90);
-  return PNG.sync.write(image);
 }
 
 describe("parseTelegramCommand", () => {
@@ -207,7 +201,7 @@ describe("Telegram commands over long polling", () => {
 
   it("answers /news show with the article posted like a delivery: card photo, caption and button", async () => {
     const message = buildMessage(koreanOutageArticle(), { card: timelineCard });
-    const png = cardPng();
+    const png = cardPng({ width: 40, height: 20, shade: 0x90 });
     const handler: CommandHandler = async () => ({
       ephemeral: false,
       blocks: [],

@@ -9,6 +9,8 @@ export interface LoopbackServer {
   readonly port: number;
   /** "http://127.0.0.1:PORT", without a trailing slash. */
   readonly baseUrl: string;
+  /** Requests received and not yet answered (or dropped): 0 means the fake owes nobody an answer. */
+  readonly inFlight: number;
   /** Stops listening and drops keep-alive connections, so tests never hang on close. */
   close(): Promise<void>;
 }
@@ -20,7 +22,10 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  * so a bug in a fake shows up as a failed request instead of a hung test.
  */
 export async function startLoopbackServer(handler: RequestHandler): Promise<LoopbackServer> {
+  let inFlight = 0;
   const server = createServer((req, res) => {
+    inFlight++;
+    res.once("close", () => inFlight--);
     Promise.resolve()
       .then(() => handler(req, res))
       .catch((error: unknown) => {
@@ -45,6 +50,9 @@ export async function startLoopbackServer(handler: RequestHandler): Promise<Loop
     server,
     port,
     baseUrl: `http://127.0.0.1:${port}`,
+    get inFlight() {
+      return inFlight;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -216,6 +216,11 @@ export class DiscordFake {
     return this.store.waitFor(n, timeoutMs);
   }
 
+  /** HTTP requests received and not yet answered: 0 once the fake has answered everything Herald sent. */
+  get pendingRequests(): number {
+    return this.server.inFlight;
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.server.close(), this.attachedGateway?.close()]);
   }

@@ -13,6 +13,7 @@
  * await slack.close();
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { waitFor } from "../../helpers/wait.ts";
 import { type LoopbackServer, mediaTypeOf, parseMultipart, readBody, sendJson, sendText, startLoopbackServer } from "../http.ts";
 import { PerKeyRateLimiter } from "./ratelimit.ts";
 import { readApiCall } from "./request.ts";
@@ -145,13 +146,7 @@ export class SlackFake {
 
   /** Resolves with all command responses once at least `n` have arrived; rejects after `timeoutMs`. */
   async waitForCommandResponses(n: number, timeoutMs = 5_000): Promise<SlackCommandResponse[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.commandResponses.length < n) {
-      if (Date.now() > deadline) {
-        throw new Error(`SlackFake: waited ${timeoutMs} ms for ${n} command response(s), got ${this.commandResponses.length}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => this.commandResponses.length >= n, timeoutMs, `SlackFake: ${n} command response(s)`);
     return [...this.commandResponses];
   }
 
@@ -191,6 +186,11 @@ export class SlackFake {
   /** Resolves with all messages once at least `n` have arrived; rejects after `timeoutMs`. */
   waitForMessages(n: number, timeoutMs = 5_000): Promise<SlackMessage[]> {
     return this.#workspace.waitForMessages(n, timeoutMs);
+  }
+
+  /** HTTP requests received and not yet answered: 0 once the fake has answered everything Herald sent. */
+  get pendingRequests(): number {
+    return this.#http.inFlight;
   }
 
   close(): Promise<void> {

@@ -15,6 +15,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { waitFor } from "../../helpers/wait.ts";
 
 export interface SocketModeFakeOptions {
   /** The app id in `hello` and in payloads. Default "A0HERALD". */
@@ -173,13 +174,13 @@ export class SocketModeFake {
   }
 
   /** Resolves once `n` clients have connected (in total); rejects after `timeoutMs`. */
-  waitForConnections(n: number, timeoutMs = 5_000): Promise<void> {
-    return this.#waitUntil(() => this.#connectionsEver >= n, timeoutMs, `${n} connection(s)`);
+  async waitForConnections(n: number, timeoutMs = 5_000): Promise<void> {
+    await waitFor(() => this.#connectionsEver >= n, timeoutMs, `SocketModeFake: ${n} connection(s)`);
   }
 
   /** Resolves once no connection is open; rejects after `timeoutMs`. */
-  waitForAllClosed(timeoutMs = 5_000): Promise<void> {
-    return this.#waitUntil(() => this.#connections.size === 0, timeoutMs, "all connections to close");
+  async waitForAllClosed(timeoutMs = 5_000): Promise<void> {
+    await waitFor(() => this.#connections.size === 0, timeoutMs, "SocketModeFake: all connections to close");
   }
 
   /** Drops every connection and pending ack; called by SlackFake.close(). */
@@ -260,13 +261,5 @@ export class SocketModeFake {
     this.#waiters.delete(envelopeId);
     envelope.status = "acked";
     waiter.resolve(ack);
-  }
-
-  async #waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error(`SocketModeFake: waited ${timeoutMs} ms for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
   }
 }

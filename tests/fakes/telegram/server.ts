@@ -174,6 +174,14 @@ export class TelegramFake {
     return this.#state.waitForSent(n, timeoutMs);
   }
 
+  /**
+   * Calls received and not yet answered, except the getUpdates a poller keeps open by design:
+   * 0 once the fake has answered every send, edit and delete Herald made.
+   */
+  get pendingRequests(): number {
+    return this.#http.inFlight - (this.isPolling ? 1 : 0);
+  }
+
   /** Answers a held getUpdates with no updates and stops the server. */
   close(): Promise<void> {
     this.#updates.releasePoll();
