@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
+import { configErrorMap, keyPath, problemLines } from "./issues.ts";
 import { configSchema, type HeraldConfig } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -19,7 +20,7 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: cannot read config (${code ?? String(error)})`);
+    throw new ConfigError(`config ${file}: cannot read the file (${code ?? String(error)})`);
   }
   return parseConfig(text, file, env);
 }
@@ -36,14 +37,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   try {
     raw = yaml.load(masked, { schema: yaml.CORE_SCHEMA }) ?? {};
   } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    throw new ConfigError(`config ${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
   }
   const interpolated = interpolate(raw, (placeholder, path) => {
     const ref = references[Number(placeholder)] as (typeof references)[number];
     const found = env[ref.name];
     if (found !== undefined && found !== "") return found;
     if (ref.fallback !== undefined) return ref.fallback;
-    throw new ConfigError(`${file}: ${path.join(".")}: environment variable ${ref.name} is not set. Set ${ref.name}, or write the value in the file`);
+    throw new ConfigError(`config ${file}: ${keyPath(path)}: environment variable ${ref.name} is not set. Set ${ref.name}, or write the value in the file`);
   });
   if (env.REDIS_URL) setPath(interpolated, ["redis", "url"], env.REDIS_URL);
   if (env.HERALD_DB) setPath(interpolated, ["database", "path"], env.HERALD_DB);
@@ -54,10 +55,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (env.SLACK_API_URL && root.slack) setPath(root, ["slack", "apiUrl"], env.SLACK_API_URL);
   if (env.TELEGRAM_API_ROOT && root.telegram) setPath(root, ["telegram", "apiUrl"], env.TELEGRAM_API_ROOT);
 
-  const result = configSchema.safeParse(interpolated);
+  const result = configSchema.safeParse(interpolated, { error: configErrorMap });
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`);
-    throw new ConfigError(`${file}: invalid config\n${lines.join("\n")}`);
+    // Each line stands alone (`config herald.yaml: unknown key …`): one problem is exactly one line.
+    throw new ConfigError(problemLines(result.error.issues).map((line) => `config ${file}: ${line}`).join("\n"));
   }
   return result.data;
 }

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.ts";
 
+// Every object is strict: a misspelt key (`databse:`) is an error naming the nearest known key (config/issues.ts),
+// not a setting silently dropped. A section that is an open map by nature (headers, labels) is a z.record.
+
 /** `30s`, `5m`, `1h` → milliseconds. */
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -26,15 +29,15 @@ const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{6,}$/, "must be a Slack 
 
 export const destinationSchema = z.discriminatedUnion("type", [
   // A webhook posts into one channel; naming it lets /news and /feeds typed there see this destination's feeds.
-  z.object({ id, type: z.literal("discord-webhook"), url: discordWebhookUrl, channelId: discordChannelId.optional() }),
-  z.object({ id, type: z.literal("slack-webhook"), url: httpUrl, channel: slackChannelId.optional() }),
-  z.object({ id, type: z.literal("discord"), channelId: discordChannelId }),
-  z.object({ id, type: z.literal("slack"), channel: slackChannelId }),
-  z.object({ id, type: z.literal("telegram"), chatId: z.union([z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+)$/, "must be @channelname or a numeric chat id"), z.number().int()]).transform(String) }),
+  z.strictObject({ id, type: z.literal("discord-webhook"), url: discordWebhookUrl, channelId: discordChannelId.optional() }),
+  z.strictObject({ id, type: z.literal("slack-webhook"), url: httpUrl, channel: slackChannelId.optional() }),
+  z.strictObject({ id, type: z.literal("discord"), channelId: discordChannelId }),
+  z.strictObject({ id, type: z.literal("slack"), channel: slackChannelId }),
+  z.strictObject({ id, type: z.literal("telegram"), chatId: z.union([z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+)$/, "must be @channelname or a numeric chat id"), z.number().int()]).transform(String) }),
 ]);
 
 const filters = z
-  .object({
+  .strictObject({
     categories: z.array(z.string()).default([]),
     include: z.array(z.string()).default([]),
     exclude: z.array(z.string()).default([]),
@@ -58,7 +61,7 @@ const feedCommon = {
  * config file (`_config.yml`, `hugo.toml`, Zola's `config.toml`) above `path`.
  */
 export const siteSchema = z
-  .object({
+  .strictObject({
     generator: z.enum(["jekyll", "hugo", "zola"]).optional(),
     url: httpUrl.optional(),
     baseurl: z.string().optional(),
@@ -67,8 +70,7 @@ export const siteSchema = z
     future: z.boolean().optional(),
     strictFrontMatter: z.boolean().optional(),
     markdownExt: z.array(z.string().regex(/^\.?[A-Za-z0-9]+$/, "must be an extension such as mkdn")).optional(),
-  })
-  .strict();
+  });
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -80,14 +82,14 @@ function isTimeZone(zone: string): boolean {
 }
 
 export const feedSchema = z.discriminatedUnion("type", [
-  z.object({ ...feedCommon, type: z.literal("directory"), path: z.string().min(1), site: siteSchema.optional() }),
-  z.object({ ...feedCommon, type: z.literal("rss"), url: httpUrl, interval: duration.default(5 * 60_000) }),
-  z.object({ ...feedCommon, type: z.literal("webhook"), token: optionalSecret, secret: optionalSecret }),
+  z.strictObject({ ...feedCommon, type: z.literal("directory"), path: z.string().min(1), site: siteSchema.optional() }),
+  z.strictObject({ ...feedCommon, type: z.literal("rss"), url: httpUrl, interval: duration.default(5 * 60_000) }),
+  z.strictObject({ ...feedCommon, type: z.literal("webhook"), token: optionalSecret, secret: optionalSecret }),
 ]);
 
 /** The budget of one parse of untrusted input (posts, feeds) on a worker thread; past it the input fails with a reason. */
 export const processingSchema = z
-  .object({
+  .strictObject({
     // A number is milliseconds: what a parsed config holds, so a config written back out (as tests do for child processes) still reads.
     timeout: z.union([z.number().int().positive(), duration]).default(2000),
     // A worker thread needs some 20 MB just to load the parsers (at 16 it can fail to start); 64 leaves room for real posts.
@@ -100,7 +102,7 @@ const apiUrl = httpUrl.optional();
 
 /** Bot sections: tokens may be absent here; the adapter names the missing env var when the bot is used. */
 const discordBot = z
-  .object({
+  .strictObject({
     token: z.string().optional(),
     applicationId: z.string().regex(/^\d{17,20}$/, "must be the application id (17–20 digits)").optional(),
     publicKey: z.string().optional(),
@@ -110,7 +112,7 @@ const discordBot = z
   })
   .optional();
 const slackBot = z
-  .object({
+  .strictObject({
     botToken: z.string().optional(),
     signingSecret: z.string().optional(),
     appToken: z.string().optional(),
@@ -120,7 +122,7 @@ const slackBot = z
   })
   .optional();
 const telegramBot = z
-  .object({
+  .strictObject({
     token: z.string().optional(),
     mode: z.enum(["polling", "webhook"]).default("polling"),
     webhookSecret: z.string().optional(),
@@ -133,18 +135,18 @@ const telegramBot = z
   .optional();
 
 export const configSchema = z
-  .object({
+  .strictObject({
     discord: discordBot,
     slack: slackBot,
     telegram: telegramBot,
     redis: z
-      .object({
+      .strictObject({
         /** The Redis server; with `sentinels` only its password and database number are used (the master comes from Sentinel). */
         url: z.string().default("redis://127.0.0.1:6379/0"),
         prefix: z.string().regex(/^[\w:-]+$/).default("herald"),
         /** Redis Sentinel: ask these for the current master of `name` (and follow failovers) instead of connecting to `url`'s host. */
         sentinels: z
-          .array(z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }))
+          .array(z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }))
           .min(1, "list at least one sentinel, or leave sentinels out")
           .optional(),
         /** The master's name as the sentinels know it (`sentinel monitor <name> …`). */
@@ -155,7 +157,7 @@ export const configSchema = z
       .refine((redis) => !redis.sentinels || redis.name, { path: ["name"], message: "redis.sentinels needs redis.name: the master's name as the sentinels know it" })
       .prefault({}),
     database: z
-      .object({
+      .strictObject({
         /** The embedded SQLite file: one host (one or several processes on it). */
         path: z.string().default("data/herald.db"),
         /** A shared PostgreSQL database for a fleet of processes and hosts; when set, `path` is not used. Env DATABASE_URL overrides. */
@@ -166,7 +168,7 @@ export const configSchema = z
       })
       .prefault({}),
     http: z
-      .object({
+      .strictObject({
         host: z.string().default("127.0.0.1"),
         port: z.number().int().min(0).max(65535).default(8080),
         /** Signed bodies read at once before their sender is known; more get 503 with Retry-After, unread. */
@@ -177,18 +179,18 @@ export const configSchema = z
       .prefault({}),
     /** The queue dashboard at /admin/queues: off unless a token or a user is set. */
     admin: z
-      .object({
+      .strictObject({
         /** `Authorization: Bearer <token>`. */
         token: optionalSecret,
         /** HTTP Basic users (what a browser asks for). */
-        users: z.array(z.object({ name: z.string().regex(/^[^:\s]+$/, "a user name has no ':' and no spaces (HTTP Basic)"), password: secret })).default([]),
+        users: z.array(z.strictObject({ name: z.string().regex(/^[^:\s]+$/, "a user name has no ':' and no spaces (HTTP Basic)"), password: secret })).default([]),
       })
       .prefault({}),
-    ingest: z.object({ token: optionalSecret, secret: optionalSecret, maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
+    ingest: z.strictObject({ token: optionalSecret, secret: optionalSecret, maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
     /** GET /metrics (Prometheus): open when no token is set, else only with `Authorization: Bearer <token>`. */
-    metrics: z.object({ token: optionalSecret }).prefault({}),
+    metrics: z.strictObject({ token: optionalSecret }).prefault({}),
     cards: z
-      .object({
+      .strictObject({
         enabled: z.boolean().default(true),
         chromiumPath: z.string().optional(),
         browsers: z.number().int().min(1).max(8).default(2),
@@ -199,7 +201,7 @@ export const configSchema = z
       })
       .prefault({}),
     delivery: z
-      .object({
+      .strictObject({
         attempts: z.number().int().min(1).max(50).default(8),
         backoff: duration.default(2000),
         concurrency: z.number().int().min(1).max(1000).default(50),
@@ -216,10 +218,10 @@ export const configSchema = z
       })
       .prefault({}),
     processing: processingSchema,
-    security: z.object({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
+    security: z.strictObject({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
     /** Caps on what chat users can make Herald do. */
     limits: z
-      .object({
+      .strictObject({
         /** Feeds posting to one channel, checked by `/feeds add`. */
         feedsPerChannel: z.number().int().min(1).max(10_000).default(20),
         /** Feeds in the store (config and chat ones), checked by `/feeds add`. */
@@ -228,7 +230,7 @@ export const configSchema = z
         itemsPerPoll: z.number().int().min(1).max(1000).default(20),
       })
       .prefault({}),
-    log: z.object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
+    log: z.strictObject({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
     destinations: z.array(destinationSchema).default([]),
     feeds: z.array(feedSchema).default([]),
   })
