@@ -2,8 +2,10 @@
  * The Telegram adapter's posting side (post, edit, delete, error mapping, rate limits) driven
  * through grammY against the strict loopback Bot API fake.
  */
+import { GrammyError, HttpError } from "grammy";
 import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { telegramError } from "../adapters/telegram/errors.ts";
 import { createTelegramAdapter, type TelegramAdapterOptions } from "../adapters/telegram/index.ts";
 import type { CardFile } from "../src/adapter.ts";
 import type { ChatAdapter } from "../src/chat/types.ts";
@@ -207,6 +209,19 @@ describe("Telegram adapter: posting", () => {
     const blocked = await failure(post("5151", textOnly(), null));
     expect(blocked).toBeInstanceOf(PermissionError);
     for (const error of [missing, kicked, notAdmin, blocked]) expect(error.retryable).toBe(false);
+    expect(missing).toMatchObject({ platform: "telegram", method: "sendMessage", path: "/bot***/sendMessage", platformCode: 400, status: 400 });
+    expect(kicked).toMatchObject({ method: "sendMessage", platformCode: 403, status: 403, retryAfterMs: undefined });
+    expect(notAdmin).toMatchObject({ method: "sendPhoto", path: "/bot***/sendPhoto" });
+  });
+
+  it("takes the code a description carries (PEER_ID_INVALID) as the platform code, and keeps the token out of the fields", () => {
+    const answer = { ok: false as const, error_code: 400, description: "Bad Request: PEER_ID_INVALID" };
+    const error = telegramError(new GrammyError("Call to 'sendMessage' failed!", answer, "sendMessage", {}), telegram.token, "sendMessage to 5151");
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ method: "sendMessage", platformCode: "PEER_ID_INVALID", status: 400 });
+    const network = telegramError(new HttpError("Network request for 'getMe' failed!", new Error("connect ECONNREFUSED")), telegram.token, "getMe");
+    expect(network).toMatchObject({ method: "getMe", path: "/bot***/getMe", platformCode: undefined });
+    expect(JSON.stringify([error, network])).not.toContain(telegram.token.split(":")[1]);
   });
 
   it("maps a wrong token to AuthenticationError and never puts the token in messages or logs", async () => {
@@ -277,6 +292,7 @@ describe("Telegram adapter: posting", () => {
     const error = await failure(post(CHANNEL, shortWithCard(), cardPng()));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(120_000);
+    expect(error).toMatchObject({ method: "sendPhoto", platformCode: 429, status: 429 });
     expect(telegram.calls.map((c) => c.status)).toEqual([429]);
     expect(telegram.messagesIn(CHANNEL)).toEqual([]);
   });
