@@ -4,11 +4,11 @@ import { createTelegramAdapter } from "../adapters/telegram/index.ts";
 import type { HeraldConfig } from "../config/schema.ts";
 import type { ChatAdapter, HttpHandler } from "../src/chat/types.ts";
 import { type CommandServices, runCommand } from "../src/commands/index.ts";
+import type { Log } from "../src/log.ts";
 import type { Store } from "../src/store/index.ts";
 import type { DutySpec } from "./fleet/duty.ts";
 import { exclusiveBotConnections } from "./fleet/names.ts";
 import type { ClaimOnce } from "./http/claim-once.ts";
-import type { Logger } from "./log.ts";
 import type { BotPosterFactory } from "./posters.ts";
 import type { Roles } from "./roles.ts";
 
@@ -53,7 +53,7 @@ export interface Bots {
  * Creates the adapter of each bot section in the config. A missing token or
  * secret fails here, at start, with the env var to set.
  */
-export function createBots(config: HeraldConfig, store: Store, log: Logger, claimOnce?: ClaimOnce): Bots {
+export function createBots(config: HeraldConfig, store: Store, log: Log, claimOnce?: ClaimOnce): Bots {
   const adapters = new Map<Platform, ChatAdapter>();
   if (config.discord) {
     const d = config.discord;

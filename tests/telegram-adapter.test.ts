@@ -23,6 +23,7 @@ import type { NewsMessage } from "../src/message/types.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
 import { englishArticle, koreanOutageArticle, koreanProse, timelineCard, withBody } from "./fixtures/format/articles.ts";
 import { paragraph } from "./helpers/blocks.ts";
+import { recordingLog } from "./helpers/log.ts";
 
 const CHANNEL = "@herald_test";
 const SUPERGROUP = "-1001234567890";
@@ -59,11 +60,7 @@ describe("Telegram adapter: posting", () => {
   let telegram: TelegramFake;
   let adapter: ChatAdapter;
   const logged: string[] = [];
-  const log = {
-    info: (details: object, message: string) => logged.push(JSON.stringify(details) + message),
-    warn: (details: object, message: string) => logged.push(JSON.stringify(details) + message),
-    error: (details: object, message: string) => logged.push(JSON.stringify(details) + message),
-  };
+  const log = recordingLog((_level, details, message) => logged.push(JSON.stringify(details) + message));
   const adapterFor = (options: Partial<TelegramAdapterOptions> = {}) =>
     createTelegramAdapter({ token: telegram.token, apiUrl: telegram.apiRoot, registerCommands: false, log, ...options });
   const post = (chatId: string, message: NewsMessage, card: CardFile | null, target = adapter) =>

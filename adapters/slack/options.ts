@@ -1,5 +1,6 @@
 /** The Slack adapter's options, checked once at creation with messages that say what to set. */
-import type { SlackLog, SlackRetryOptions } from "./types.ts";
+import type { Log } from "../../src/log.ts";
+import type { SlackRetryOptions } from "./types.ts";
 
 export interface SlackAdapterOptions {
   /** Bot token (xoxb-…). Env: SLACK_BOT_TOKEN. */
@@ -16,7 +17,7 @@ export interface SlackAdapterOptions {
   eventsPath?: string;
   /** Slack user ids (U…/W…) that are Herald admins whatever their workspace role. */
   admins?: readonly string[];
-  log?: SlackLog;
+  log?: Log;
   retry?: SlackRetryOptions;
   /** Per-request timeout of Web API calls. Default 30 s. */
   timeoutMs?: number;

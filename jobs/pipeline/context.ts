@@ -3,8 +3,8 @@ import type { Redis } from "ioredis";
 import type { HeraldConfig } from "../../config/schema.ts";
 import type { Poster } from "../../src/adapter.ts";
 import type { CardRenderer } from "../../src/card/index.ts";
+import type { Log } from "../../src/log.ts";
 import type { Store } from "../../src/store/index.ts";
-import type { Logger } from "../log.ts";
 import type { PipelineMetrics } from "../metrics/events.ts";
 import type { DeliverJobData, IngestJobData } from "../queues.ts";
 import type { UntrustedPool } from "../untrusted/pool.ts";
@@ -13,7 +13,7 @@ import type { UntrustedPool } from "../untrusted/pool.ts";
 export interface PipelineContext {
   config: HeraldConfig;
   store: Store;
-  log: Logger;
+  log: Log;
   ingestQueue: Queue<IngestJobData>;
   deliverQueue: Queue<DeliverJobData>;
   poster: (destinationId: string) => Promise<Poster>;
