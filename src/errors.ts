@@ -23,6 +23,8 @@ export interface AdapterErrorDetails {
   platformCode?: number | string;
   /** How long the platform asked to wait before the next try. */
   retryAfterMs?: number;
+  /** No answer came in time (connect, headers or body), as opposed to a refused or broken connection. */
+  timedOut?: boolean;
 }
 
 export class AdapterError extends Error {
@@ -32,6 +34,7 @@ export class AdapterError extends Error {
   readonly path: string | undefined;
   readonly platformCode: number | string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly timedOut: boolean;
   constructor(
     readonly platform: Platform,
     readonly code: AdapterErrorCode,
@@ -46,6 +49,7 @@ export class AdapterError extends Error {
     this.path = details.path;
     this.platformCode = details.platformCode;
     this.retryAfterMs = details.retryAfterMs;
+    this.timedOut = details.timedOut ?? false;
   }
 }
 
@@ -96,6 +100,21 @@ export class NetworkError extends AdapterError {
   constructor(platform: Platform, message: string, details: AdapterErrorDetails = {}) {
     super(platform, details.status && details.status >= 500 ? "server" : "network", message, true, details);
   }
+}
+
+/**
+ * Whether a client library's failure (or one of its causes) is a timeout: `ETIMEDOUT`, undici's
+ * `UND_ERR_*_TIMEOUT`, a `TimeoutError`, or a message saying so ("timeout of 30000ms exceeded").
+ * Adapters ask this once, where they map the failure, and keep the answer as {@link AdapterError.timedOut}.
+ */
+export function looksTimedOut(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === "string" && /TIMEOUT|TIMEDOUT/i.test(code)) return true;
+    if (name === "TimeoutError") return true;
+    if (typeof message === "string" && /\btime(d)?\s?out\b/i.test(message)) return true;
+  }
+  return false;
 }
 
 /** Maps an HTTP status (and the platform's own words for it) onto the family. */

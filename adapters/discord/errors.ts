@@ -8,6 +8,7 @@ import { DiscordAPIError, HTTPError, RateLimitError as RestRateLimitError } from
 import {
   type AdapterError,
   AuthenticationError,
+  looksTimedOut,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -50,7 +51,9 @@ export function toDiscordError(error: unknown): AdapterError {
     return new AuthenticationError("discord", "the bot token was refused earlier (401); set a valid DISCORD_TOKEN");
   }
   const reason = describeNetworkFailure(error);
-  return new NetworkError("discord", `request failed: ${reason}`, { cause: new Error(reason) });
+  // @discordjs/rest aborts a request that outlives its own timeout: an AbortError here is that clock running out.
+  const timedOut = (error instanceof Error && error.name === "AbortError") || looksTimedOut(error);
+  return new NetworkError("discord", `request failed: ${reason}`, { timedOut, cause: new Error(reason) });
 }
 
 function fromApiError(error: DiscordAPIError): AdapterError {

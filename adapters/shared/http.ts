@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request } from "undici";
-import { errorFromStatus, NetworkError, type Platform } from "../../src/errors.ts";
+import { errorFromStatus, looksTimedOut, NetworkError, type Platform } from "../../src/errors.ts";
 import { redactSecrets } from "../../src/net/redact.ts";
 
 /** One keep-alive pool for all webhook traffic: fan-out to thousands of URLs reuses connections. */
@@ -48,7 +48,12 @@ export async function postTo(
     return { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
   } catch (error) {
     const reason = (error as { code?: string }).code ?? (error as Error).message;
-    throw new NetworkError(platform, `request to ${redactUrl(url)} failed: ${reason}`, { method, path: redactedPath(url), cause: scrub(error, url) });
+    throw new NetworkError(platform, `request to ${redactUrl(url)} failed: ${reason}`, {
+      method,
+      path: redactedPath(url),
+      timedOut: looksTimedOut(error),
+      cause: scrub(error, url),
+    });
   }
 }
 

@@ -9,6 +9,7 @@ import { ErrorCode } from "@slack/web-api";
 import {
   type AdapterError,
   AuthenticationError,
+  looksTimedOut,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -141,7 +142,7 @@ export function slackFailure(error: unknown, action: string): AdapterError {
   if (code === ErrorCode.RequestError) {
     // The message is the socket error ("connect ECONNREFUSED …", "timeout of 30000ms exceeded").
     const reason = (error as Error).message.replace(/^A request error occurred: /, "");
-    return new NetworkError(PLATFORM, `${action} could not reach Slack: ${reason}`, { method });
+    return new NetworkError(PLATFORM, `${action} could not reach Slack: ${reason}`, { method, timedOut: looksTimedOut(error) });
   }
   if (error instanceof Error) {
     const exhausted = RATE_LIMIT_EXHAUSTED.exec(error.message);
@@ -150,7 +151,10 @@ export function slackFailure(error: unknown, action: string): AdapterError {
       return new RateLimitError(PLATFORM, seconds * 1000, `${action} still rate limited after retrying, retry after ${seconds} s`, { method });
     }
   }
-  return new NetworkError(PLATFORM, `${action} failed unexpectedly: ${scrub(error instanceof Error ? error.message : String(error))}`, { method });
+  return new NetworkError(PLATFORM, `${action} failed unexpectedly: ${scrub(error instanceof Error ? error.message : String(error))}`, {
+    method,
+    timedOut: looksTimedOut(error),
+  });
 }
 
 /** The Web API method an action names (`chat.postMessage`, from "apps.connections.open (Socket Mode)"), if it names one. */

@@ -10,6 +10,7 @@ import {
   AdapterError,
   AuthenticationError,
   errorFromStatus,
+  looksTimedOut,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -58,11 +59,12 @@ export function telegramError(error: unknown, token: string, action: string): Ad
     const reason = networkReason(inner);
     return new NetworkError(PLATFORM, clean(`${action} failed: network error (${reason})`), {
       ...request,
+      timedOut: looksTimedOut(inner),
       cause: scrubbedCopy(inner, clean),
     });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new NetworkError(PLATFORM, clean(`${action} failed: ${message}`), { ...request, cause: scrubbedCopy(error, clean) });
+  return new NetworkError(PLATFORM, clean(`${action} failed: ${message}`), { ...request, timedOut: looksTimedOut(error), cause: scrubbedCopy(error, clean) });
 }
 
 /** The Bot API method an action starts with (`sendPhoto to @herald_news`), if it does. */
