@@ -14,10 +14,21 @@ export function keyPath(path: Path): string {
  * Zod calls the map once the issue has its full path, so the message can name it.
  */
 export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code !== "unrecognized_keys") return undefined;
-  const known = Object.keys(shapeOf(issue.inst));
-  return issue.keys.map((key) => unknownKeyLine([...(issue.path ?? []), key], known)).join("\n");
+  if (issue.code === "unrecognized_keys") {
+    const known = Object.keys(shapeOf(issue.inst));
+    return issue.keys.map((key) => unknownKeyLine([...(issue.path ?? []), key], known)).join("\n");
+  }
+  // A misspelt choice (`mode: gatway`, `type: rsss`) gets the same help as a misspelt key.
+  if (issue.code === "invalid_value") return choiceMessage(issue.input, issue.values);
+  return undefined;
 };
+
+function choiceMessage(input: unknown, choices: readonly unknown[]): string | undefined {
+  const named = choices.filter((choice): choice is string => typeof choice === "string");
+  if (typeof input !== "string" || named.length === 0 || named.length !== choices.length) return undefined;
+  const suggestion = nearestKey(input, named);
+  return `"${input}" is not one of ${named.join(", ")}${suggestion ? ` — did you mean "${suggestion}"?` : ""}`;
+}
 
 function shapeOf(schema: unknown): Record<string, unknown> {
   const def = (schema as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def;
@@ -32,7 +43,22 @@ function unknownKeyLine(path: Path, known: string[]): string {
   return `unknown key ${where} — known keys there: ${known.join(", ")}`;
 }
 
-/** One line per problem: an unknown key's lines as the error map wrote them, any other issue as `path: reason`. */
-export function problemLines(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.flatMap((issue) => (issue.code === "unrecognized_keys" ? issue.message.split("\n") : [`${keyPath(issue.path) || "(root)"}: ${issue.message}`]));
+/**
+ * One line per problem: an unknown key's lines as the error map wrote them, any other issue as `path: reason`.
+ * `input` is what was parsed: a discriminated union's "no matching type" comes with its message already written
+ * (the error map never sees it), so the misspelt type is looked up there to suggest the nearest one.
+ */
+export function problemLines(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") return issue.message.split("\n");
+    const options = issue.code === "invalid_union" ? (issue as { options?: unknown }).options : undefined;
+    const reason = (Array.isArray(options) && choiceMessage(valueAt(input, issue.path), options)) || issue.message;
+    return [`${keyPath(issue.path) || "(root)"}: ${reason}`];
+  });
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let node = root;
+  for (const key of path) node = node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+  return node;
 }

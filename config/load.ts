@@ -58,7 +58,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const result = configSchema.safeParse(interpolated, { error: configErrorMap });
   if (!result.success) {
     // Each line stands alone (`config herald.yaml: unknown key …`): one problem is exactly one line.
-    throw new ConfigError(problemLines(result.error.issues).map((line) => `config ${file}: ${line}`).join("\n"));
+    throw new ConfigError(problemLines(result.error.issues, interpolated).map((line) => `config ${file}: ${line}`).join("\n"));
   }
   return result.data;
 }

@@ -49,6 +49,25 @@ feeds:
     expect(problems("log: { level: info, colour: true }\n")).toEqual(['config herald.yaml: unknown key "log.colour" — known keys there: level']);
   });
 
+  it("suggests the nearest choice for a misspelt value, including a feed's or destination's type", () => {
+    const lines = problems(`
+discord: { mode: gatway }
+log: { level: loud }
+destinations:
+  - { id: d, type: telegam, chatId: "@herald_news" }
+feeds:
+  - { id: a, type: rsss, url: "https://example.com/a.xml" }
+`);
+    expect(lines.sort()).toEqual(
+      [
+        'config herald.yaml: discord.mode: "gatway" is not one of gateway, http, none — did you mean "gateway"?',
+        'config herald.yaml: log.level: "loud" is not one of trace, debug, info, warn, error, fatal, silent',
+        'config herald.yaml: destinations[0].type: "telegam" is not one of discord-webhook, slack-webhook, discord, slack, telegram — did you mean "telegram"?',
+        'config herald.yaml: feeds[0].type: "rsss" is not one of directory, rss, webhook — did you mean "rss"?',
+      ].sort(),
+    );
+  });
+
   it("reports unknown keys together with the other problems of the file", () => {
     const lines = problems("http: { port: -1, hots: 0.0.0.0 }\n");
     expect(lines).toContain('config herald.yaml: unknown key "http.hots" — did you mean "host"?');
