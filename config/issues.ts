@@ -27,7 +27,12 @@ function choiceMessage(input: unknown, choices: readonly unknown[]): string | un
   const named = choices.filter((choice): choice is string => typeof choice === "string");
   if (typeof input !== "string" || named.length === 0 || named.length !== choices.length) return undefined;
   const suggestion = nearestKey(input, named);
-  return `"${input}" is not one of ${named.join(", ")}${suggestion ? ` — did you mean "${suggestion}"?` : ""}`;
+  return `${quoted(input)} is not one of ${named.join(", ")}${suggestion ? ` — did you mean "${suggestion}"?` : ""}`;
+}
+
+/** Quoted with escapes, so a key or value holding a newline or a control character cannot break or forge a line. */
+function quoted(text: string): string {
+  return JSON.stringify(text);
 }
 
 function shapeOf(schema: unknown): Record<string, unknown> {
@@ -37,7 +42,7 @@ function shapeOf(schema: unknown): Record<string, unknown> {
 
 function unknownKeyLine(path: Path, known: string[]): string {
   const key = String(path.at(-1));
-  const where = path.length === 1 ? `"${key}" at top level` : `"${keyPath(path)}"`;
+  const where = path.length === 1 ? `${quoted(key)} at top level` : quoted(keyPath(path));
   const suggestion = nearestKey(key, known);
   if (suggestion) return `unknown key ${where} — did you mean "${suggestion}"?`;
   return `unknown key ${where} — known keys there: ${known.join(", ")}`;
@@ -53,8 +58,13 @@ export function problemLines(issues: readonly z.core.$ZodIssue[], input: unknown
     if (issue.code === "unrecognized_keys") return issue.message.split("\n");
     const options = issue.code === "invalid_union" ? (issue as { options?: unknown }).options : undefined;
     const reason = (Array.isArray(options) && choiceMessage(valueAt(input, issue.path), options)) || issue.message;
-    return [`${keyPath(issue.path) || "(root)"}: ${reason}`];
+    return [oneLine(`${keyPath(issue.path) || "(root)"}: ${reason}`)];
   });
+}
+
+/** Messages may quote the config's own text (`'5m\n…' is not a duration`): control characters are escaped, one problem stays one line. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 function valueAt(root: unknown, path: Path): unknown {

@@ -47,6 +47,11 @@ feeds:
   it("suggests nothing for a key unlike any known one, and lists what is known there instead", () => {
     expect(problems("alert: { to: ops }\n")).toEqual([expect.stringMatching(/^config herald\.yaml: unknown key "alert" at top level — known keys there: discord, slack, .*feeds$/)]);
     expect(problems("log: { level: info, colour: true }\n")).toEqual(['config herald.yaml: unknown key "log.colour" — known keys there: level']);
+    expect(problems('delivery: { backoff: "2s\\nconfig herald.yaml: all good" }\n')).toEqual([
+      "config herald.yaml: delivery.backoff: '2s\\nconfig herald.yaml: all good' is not a duration (use e.g. 30s, 5m, 1h)",
+    ]);
+    // A key with a line break stays on its one line, escaped: it cannot forge a second problem line.
+    expect(problems('"x\\nconfig herald.yaml: all good": 1\n')).toEqual([expect.stringMatching(/^config herald\.yaml: unknown key "x\\nconfig herald\.yaml: all good" at top level/)]);
   });
 
   it("suggests the nearest choice for a misspelt value, including a feed's or destination's type", () => {
