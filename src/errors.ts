@@ -8,8 +8,8 @@ export type Platform = "discord" | "slack" | "telegram" | "discord-webhook" | "s
 export type AdapterErrorCode = "rate_limited" | "auth" | "permission" | "not_found" | "validation" | "network" | "server";
 
 /**
- * What an adapter knows about a failed call, as fields: code (the deliver job, metrics, `herald trace`)
- * reads these, never the message. None of them may hold a secret.
+ * What an adapter knows about a failed call, as fields: code that decides or counts something (the deliver
+ * job, metrics, the attempt history) reads these, never the message. None of them may hold a secret.
  */
 export interface AdapterErrorDetails {
   cause?: unknown;
@@ -17,7 +17,7 @@ export interface AdapterErrorDetails {
   status?: number;
   /** The API method (`chat.postMessage`, `sendPhoto`) or HTTP method and route (`POST /channels/:id/messages`). */
   method?: string;
-  /** The request path with every token masked (`/webhooks/123/***`). */
+  /** The request path with every token masked (`/webhooks/123/***`); unset where the method says it all (Slack's Web API). */
   path?: string;
   /** The platform's own error code: Discord's 50013, Slack's `not_in_channel`, Telegram's `PEER_ID_INVALID` or `error_code`. */
   platformCode?: number | string;
