@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { platforms } from "../adapters/registry.ts";
+import { configErrorMap, keyPath, problemLines } from "./issues.ts";
 import { configSchemaFor, type HeraldConfig } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -20,7 +21,7 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: cannot read config (${code ?? String(error)})`);
+    throw new ConfigError(`config ${file}: cannot read the file (${code ?? String(error)})`);
   }
   return parseConfig(text, file, env);
 }
@@ -37,14 +38,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   try {
     raw = yaml.load(masked, { schema: yaml.CORE_SCHEMA }) ?? {};
   } catch (error) {
-    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    throw new ConfigError(`config ${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
   }
   const interpolated = interpolate(raw, (placeholder, path) => {
     const ref = references[Number(placeholder)] as (typeof references)[number];
     const found = env[ref.name];
     if (found !== undefined && found !== "") return found;
     if (ref.fallback !== undefined) return ref.fallback;
-    throw new ConfigError(`${file}: ${path.join(".")}: environment variable ${ref.name} is not set. Set ${ref.name}, or write the value in the file`);
+    throw new ConfigError(`config ${file}: ${keyPath(path)}: environment variable ${ref.name} is not set. Set ${ref.name}, or write the value in the file`);
   });
   if (env.REDIS_URL) setPath(interpolated, ["redis", "url"], env.REDIS_URL);
   if (env.HERALD_DB) setPath(interpolated, ["database", "path"], env.HERALD_DB);
@@ -57,10 +58,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     if (override && root[platform.id]) setPath(root, [platform.id, "apiUrl"], override);
   }
 
-  const result = configSchemaFor(known).safeParse(interpolated);
+  const result = configSchemaFor(known).safeParse(interpolated, { error: configErrorMap });
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`);
-    throw new ConfigError(`${file}: invalid config\n${lines.join("\n")}`);
+    // Each line stands alone (`config herald.yaml: unknown key …`): one problem is exactly one line.
+    throw new ConfigError(problemLines(result.error.issues, interpolated).map((line) => `config ${file}: ${line}`).join("\n"));
   }
   return result.data;
 }

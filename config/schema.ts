@@ -3,6 +3,9 @@ import { type AnyPlatform, builtInPlatforms, destinationType } from "../adapters
 import { httpUrl } from "../adapters/shared/config.ts";
 import { parseDuration } from "./duration.ts";
 
+// Every object is strict: a misspelt key (`databse:`) is an error naming the nearest known key (config/issues.ts),
+// not a setting silently dropped. A section that is an open map by nature (headers, labels) is a z.record.
+
 /** `30s`, `5m`, `1h` → milliseconds. */
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -19,7 +22,7 @@ const secret = z.string().min(1, "must not be empty");
 const optionalSecret = z.preprocess((value) => (value === "" ? undefined : value), secret.optional());
 
 const filters = z
-  .object({
+  .strictObject({
     categories: z.array(z.string()).default([]),
     include: z.array(z.string()).default([]),
     exclude: z.array(z.string()).default([]),
@@ -43,7 +46,7 @@ const feedCommon = {
  * config file (`_config.yml`, `hugo.toml`, Zola's `config.toml`) above `path`.
  */
 export const siteSchema = z
-  .object({
+  .strictObject({
     generator: z.enum(["jekyll", "hugo", "zola"]).optional(),
     url: httpUrl.optional(),
     baseurl: z.string().optional(),
@@ -52,8 +55,7 @@ export const siteSchema = z
     future: z.boolean().optional(),
     strictFrontMatter: z.boolean().optional(),
     markdownExt: z.array(z.string().regex(/^\.?[A-Za-z0-9]+$/, "must be an extension such as mkdn")).optional(),
-  })
-  .strict();
+  });
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -65,14 +67,14 @@ function isTimeZone(zone: string): boolean {
 }
 
 export const feedSchema = z.discriminatedUnion("type", [
-  z.object({ ...feedCommon, type: z.literal("directory"), path: z.string().min(1), site: siteSchema.optional() }),
-  z.object({ ...feedCommon, type: z.literal("rss"), url: httpUrl, interval: duration.default(5 * 60_000) }),
-  z.object({ ...feedCommon, type: z.literal("webhook"), token: optionalSecret, secret: optionalSecret }),
+  z.strictObject({ ...feedCommon, type: z.literal("directory"), path: z.string().min(1), site: siteSchema.optional() }),
+  z.strictObject({ ...feedCommon, type: z.literal("rss"), url: httpUrl, interval: duration.default(5 * 60_000) }),
+  z.strictObject({ ...feedCommon, type: z.literal("webhook"), token: optionalSecret, secret: optionalSecret }),
 ]);
 
 /** The budget of one parse of untrusted input (posts, feeds) on a worker thread; past it the input fails with a reason. */
 export const processingSchema = z
-  .object({
+  .strictObject({
     // A number is milliseconds: what a parsed config holds, so a config written back out (as tests do for child processes) still reads.
     timeout: z.union([z.number().int().positive(), duration]).default(2000),
     // A worker thread needs some 20 MB just to load the parsers (at 16 it can fail to start); 64 leaves room for real posts.
@@ -108,16 +110,16 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
   if (!first) throw new Error("no platform has a destination kind");
   const destinationSchema = z.discriminatedUnion("type", [first, ...rest]) as unknown as z.ZodType<DestinationConfig>;
   return z
-  .object({
+  .strictObject({
     ...sections,
     redis: z
-      .object({
+      .strictObject({
         /** The Redis server; with `sentinels` only its password and database number are used (the master comes from Sentinel). */
         url: z.string().default("redis://127.0.0.1:6379/0"),
         prefix: z.string().regex(/^[\w:-]+$/).default("herald"),
         /** Redis Sentinel: ask these for the current master of `name` (and follow failovers) instead of connecting to `url`'s host. */
         sentinels: z
-          .array(z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }))
+          .array(z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }))
           .min(1, "list at least one sentinel, or leave sentinels out")
           .optional(),
         /** The master's name as the sentinels know it (`sentinel monitor <name> …`). */
@@ -128,7 +130,7 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
       .refine((redis) => !redis.sentinels || redis.name, { path: ["name"], message: "redis.sentinels needs redis.name: the master's name as the sentinels know it" })
       .prefault({}),
     database: z
-      .object({
+      .strictObject({
         /** The embedded SQLite file: one host (one or several processes on it). */
         path: z.string().default("data/herald.db"),
         /** A shared PostgreSQL database for a fleet of processes and hosts; when set, `path` is not used. Env DATABASE_URL overrides. */
@@ -139,7 +141,7 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
       })
       .prefault({}),
     http: z
-      .object({
+      .strictObject({
         host: z.string().default("127.0.0.1"),
         port: z.number().int().min(0).max(65535).default(8080),
         /** Signed bodies read at once before their sender is known; more get 503 with Retry-After, unread. */
@@ -150,18 +152,18 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
       .prefault({}),
     /** The queue dashboard at /admin/queues: off unless a token or a user is set. */
     admin: z
-      .object({
+      .strictObject({
         /** `Authorization: Bearer <token>`. */
         token: optionalSecret,
         /** HTTP Basic users (what a browser asks for). */
-        users: z.array(z.object({ name: z.string().regex(/^[^:\s]+$/, "a user name has no ':' and no spaces (HTTP Basic)"), password: secret })).default([]),
+        users: z.array(z.strictObject({ name: z.string().regex(/^[^:\s]+$/, "a user name has no ':' and no spaces (HTTP Basic)"), password: secret })).default([]),
       })
       .prefault({}),
-    ingest: z.object({ token: optionalSecret, secret: optionalSecret, maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
+    ingest: z.strictObject({ token: optionalSecret, secret: optionalSecret, maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
     /** GET /metrics (Prometheus): open when no token is set, else only with `Authorization: Bearer <token>`. */
-    metrics: z.object({ token: optionalSecret }).prefault({}),
+    metrics: z.strictObject({ token: optionalSecret }).prefault({}),
     cards: z
-      .object({
+      .strictObject({
         enabled: z.boolean().default(true),
         chromiumPath: z.string().optional(),
         browsers: z.number().int().min(1).max(8).default(2),
@@ -172,7 +174,7 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
       })
       .prefault({}),
     delivery: z
-      .object({
+      .strictObject({
         attempts: z.number().int().min(1).max(50).default(8),
         backoff: duration.default(2000),
         concurrency: z.number().int().min(1).max(1000).default(50),
@@ -189,10 +191,10 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
       })
       .prefault({}),
     processing: processingSchema,
-    security: z.object({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
+    security: z.strictObject({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
     /** Caps on what chat users can make Herald do. */
     limits: z
-      .object({
+      .strictObject({
         /** Feeds posting to one channel, checked by `/feeds add`. */
         feedsPerChannel: z.number().int().min(1).max(10_000).default(20),
         /** Feeds in the store (config and chat ones), checked by `/feeds add`. */
@@ -203,7 +205,7 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
       .prefault({}),
     /** Health alerts into the admins' channel; off when absent. */
     alerts: z
-      .object({
+      .strictObject({
         /** The destination alerts go to (a destination id above); alerts never go to the broken destination itself. */
         destination: id,
         /** A feed alerts after this many failed polls in a row. */
@@ -216,7 +218,7 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
         locale: z.enum(["en", "ko"]).default("en"),
       })
       .optional(),
-    log: z.object({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
+    log: z.strictObject({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
     destinations: z.array(destinationSchema).default([]),
     feeds: z.array(feedSchema).default([]),
   })

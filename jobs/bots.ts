@@ -2,11 +2,11 @@ import { type AnyPlatform, type CommandTransport, destinationKindOf, platformByI
 import { type DestinationConfig, type HeraldConfig, sectionOf } from "../config/schema.ts";
 import type { ChatAdapter, HttpHandler } from "../src/adapter.ts";
 import { type CommandServices, runCommand } from "../src/commands/index.ts";
+import type { Log } from "../src/log.ts";
 import type { Store } from "../src/store/index.ts";
 import type { DutySpec } from "./fleet/duty.ts";
 import { exclusiveBotConnections } from "./fleet/names.ts";
 import type { ClaimOnce } from "./http/claim-once.ts";
-import type { Logger } from "./log.ts";
 import type { BotPosterFactory } from "./posters.ts";
 import type { Roles } from "./roles.ts";
 
@@ -47,7 +47,7 @@ export interface Bots {
  * Creates the adapter of each bot section in the config. A missing token or
  * secret fails here, at start, with the env var to set.
  */
-export async function createBots(config: HeraldConfig, store: Store, log: Logger, claimOnce?: ClaimOnce): Promise<Bots> {
+export async function createBots(config: HeraldConfig, store: Store, log: Log, claimOnce?: ClaimOnce): Promise<Bots> {
   const adapters = new Map<Platform, ChatAdapter>();
   const configured = new Map<Platform, { platform: AnyPlatform; section: unknown }>();
   for (const platform of platforms()) {

@@ -1,7 +1,7 @@
 import { type Logger, pino } from "pino";
 
 /**
- * Structured logs. Secrets are redacted by key wherever they appear, and
+ * Structured logs: the pino logger every part of Herald writes to (as src/log.ts's `Log`). Secrets are redacted by key wherever they appear, and
  * webhook URLs are never logged whole (adapters redact them in errors).
  */
 export function createLogger(level = process.env.HERALD_LOG_LEVEL ?? "info", destination?: pino.DestinationStream): Logger {
@@ -32,5 +32,3 @@ export function createLogger(level = process.env.HERALD_LOG_LEVEL ?? "info", des
   };
   return destination ? pino(options, destination) : pino(options);
 }
-
-export type { Logger };

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 import type { HeraldConfig } from "../config/schema.ts";
+import type { Log } from "../src/log.ts";
 import { redactSecrets } from "../src/net/redact.ts";
-import type { Logger } from "./log.ts";
 
 export type RedisConfig = HeraldConfig["redis"];
 
@@ -48,7 +48,7 @@ export function describeRedis(redis: RedisConfig): string {
 }
 
 /** Redis errors while it restarts are expected: ioredis reconnects and BullMQ carries on. */
-export function connectRedis(redis: RedisConfig, log: Logger): Redis {
+export function connectRedis(redis: RedisConfig, log: Log): Redis {
   const connection = new Redis(redis.url, redisOptions(redis));
   let warned = false;
   connection.on("error", (error) => {

@@ -3,13 +3,14 @@ import { type ConnectionOptions, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { HeraldConfig } from "../config/schema.ts";
 import type { AlertNotice } from "../src/alerts/subject.ts";
+import type { Log } from "../src/log.ts";
 import { openStore, type Store } from "../src/store/index.ts";
 import { CHECK_ALERTS_JOB, checkAlerts } from "./alerts/check.ts";
 import { AlertNotifier } from "./alerts/notifier.ts";
 import { processAlert } from "./alerts/send.ts";
 import { type Bots, createBots } from "./bots.ts";
 import { type ClaimOnce, redisClaimOnce } from "./http/claim-once.ts";
-import { createLogger, type Logger } from "./log.ts";
+import { createLogger } from "./log.ts";
 import { HeraldMetrics } from "./metrics/registry.ts";
 import { type LazyCardRenderer, lazyCardRenderer } from "./pipeline/card-renderer.ts";
 import type { PipelineContext } from "./pipeline/context.ts";
@@ -26,7 +27,7 @@ import { createUntrustedPool, type UntrustedPool } from "./untrusted/pool.ts";
 
 export interface Runtime {
   config: HeraldConfig;
-  log: Logger;
+  log: Log;
   store: Store;
   connection: Redis;
   /** Fleet-wide "first time?" for replay protection (signatures, interaction ids). */
@@ -58,7 +59,7 @@ export interface Runtime {
 }
 
 /** The store names the file or database; the operator also needs the key that sets it. */
-async function openConfiguredStore(database: HeraldConfig["database"], log: Logger): Promise<Store> {
+async function openConfiguredStore(database: HeraldConfig["database"], log: Log): Promise<Store> {
   const { url, path } = database;
   let store: Store;
   try {
@@ -70,8 +71,8 @@ async function openConfiguredStore(database: HeraldConfig["database"], log: Logg
   return store;
 }
 
-export async function createRuntime(config: HeraldConfig, options: { log?: Logger } = {}): Promise<Runtime> {
-  const log = options.log ?? createLogger(config.log.level);
+export async function createRuntime(config: HeraldConfig, options: { log?: Log } = {}): Promise<Runtime> {
+  const log: Log = options.log ?? createLogger(config.log.level);
   const store = await openConfiguredStore(config.database, log);
   try {
     await syncConfigToStore(config, store);

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { platformById } from "../adapters/registry.ts";
 import type { HeraldConfig } from "../config/schema.ts";
+import type { Log } from "../src/log.ts";
 import { stripControlsInLine } from "../src/text/controls.ts";
 import { scheduleAlertChecks } from "./alerts/check.ts";
 import { commandTransports } from "./bots.ts";
@@ -12,7 +13,6 @@ import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
 import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
-import type { Logger } from "./log.ts";
 import { metricsRoutes } from "./metrics/route.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
 import { type Recovery, startRecovery } from "./recovery/index.ts";
@@ -48,7 +48,7 @@ export interface Service {
  * later failure undoes what was started, newest first, and is rethrown as a
  * {@link StartupError} naming what failed.
  */
-export async function startService(config: HeraldConfig, options: { log?: Logger; roles?: Roles } = {}): Promise<Service> {
+export async function startService(config: HeraldConfig, options: { log?: Log; roles?: Roles } = {}): Promise<Service> {
   const roles = options.roles ?? ALL_ROLES;
   const runtime = await createRuntime(config, { log: options.log });
   const { log, store } = runtime;

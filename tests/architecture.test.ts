@@ -145,4 +145,9 @@ describe("architecture", () => {
     const importers = [...runtimeGraph].filter(([, targets]) => targets.includes(renderer)).map(([file]) => relative(projectRoot, file));
     expect(importers).toEqual(["jobs/runtime.ts"]);
   });
+
+  it("has one logger shape, src/log.ts's Log, and no per-platform copies of it", () => {
+    const declaresLogger = (file: string) => /^export (?:interface|type) \w*Log(?:ger)?\b/m.test(readFileSync(file, "utf8"));
+    expect(files.filter(declaresLogger).map((f) => relative(projectRoot, f))).toEqual(["src/log.ts"]);
+  });
 });

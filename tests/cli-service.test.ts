@@ -81,7 +81,7 @@ describe("herald start and herald ingest, as processes", () => {
     writeFileSync(config, "feeds:\n  - { id: x, type: rss, url: 'ftp://nope', interval: soon }\n");
     const bad = spawnHerald(["start", "--config", config]);
     expect((await bad.exited).code).toBe(1);
-    expect(bad.output()).toContain("feeds.0.url: must be an http(s) URL");
-    expect(bad.output()).toContain("feeds.0.interval: 'soon' is not a duration");
+    expect(bad.output()).toContain("feeds[0].url: must be an http(s) URL");
+    expect(bad.output()).toContain("feeds[0].interval: 'soon' is not a duration");
   });
 });

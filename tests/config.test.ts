@@ -39,8 +39,8 @@ describe("config", () => {
     expect(parseConfig(example, "herald.example.yaml", { ...env, HERALD_ADMIN_TOKEN: "adm" }).admin.token).toBe("adm");
     expect(parseConfig("admin: { users: [{ name: ops, password: pw }] }\n", "herald.yaml", env).admin.users).toEqual([{ name: "ops", password: "pw" }]);
     const error = failure("admin: { users: [{ name: 'a:b', password: pw }, { name: ops, password: '' }] }\n");
-    expect(error.message).toContain("admin.users.0.name: a user name has no ':' and no spaces (HTTP Basic)");
-    expect(error.message).toContain("admin.users.1.password: must not be empty");
+    expect(error.message).toContain("admin.users[0].name: a user name has no ':' and no spaces (HTTP Basic)");
+    expect(error.message).toContain("admin.users[1].password: must not be empty");
   });
 
   it("takes a shared PostgreSQL store from database.url or DATABASE_URL, and refuses any other URL", () => {
@@ -55,7 +55,7 @@ describe("config", () => {
   it("names a missing environment variable and where it is used", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax under test
     expect(failure("ingest: { token: ${HERALD_INGEST_TOKEN} }\n").message).toBe(
-      "herald.yaml: ingest.token: environment variable HERALD_INGEST_TOKEN is not set. Set HERALD_INGEST_TOKEN, or write the value in the file",
+      "config herald.yaml: ingest.token: environment variable HERALD_INGEST_TOKEN is not set. Set HERALD_INGEST_TOKEN, or write the value in the file",
     );
   });
 
@@ -67,10 +67,10 @@ destinations:
 feeds:
   - { id: f, type: rss, url: "ftp://x/feed", interval: 5 minutes, destinations: [a] }
 `);
-    expect(error.message).toContain("destinations.0.url: must be a Discord webhook URL ending in /api/webhooks/{id}/{token}");
-    expect(error.message).toContain("destinations.1.chatId: must be @channelname or a numeric chat id");
-    expect(error.message).toContain("feeds.0.url: must be an http(s) URL");
-    expect(error.message).toContain("feeds.0.interval: '5 minutes' is not a duration (use e.g. 30s, 5m, 1h)");
+    expect(error.message).toContain("destinations[0].url: must be a Discord webhook URL ending in /api/webhooks/{id}/{token}");
+    expect(error.message).toContain("destinations[1].chatId: must be @channelname or a numeric chat id");
+    expect(error.message).toContain("feeds[0].url: must be an http(s) URL");
+    expect(error.message).toContain("feeds[0].interval: '5 minutes' is not a duration (use e.g. 30s, 5m, 1h)");
   });
 
   it("refuses unknown destinations, duplicate ids and bot destinations without their bot section", () => {
@@ -82,13 +82,13 @@ destinations:
 feeds:
   - { id: w, type: webhook, destinations: [d, ghost] }
 `);
-    expect(error.message).toContain("destinations.1.id: duplicate destination id 'd'");
-    expect(error.message).toContain("feeds.0.destinations.1: unknown destination 'ghost'");
-    expect(error.message).toContain("destinations.0.type: a 'slack' destination needs the 'slack:' bot section");
+    expect(error.message).toContain("destinations[1].id: duplicate destination id 'd'");
+    expect(error.message).toContain("feeds[0].destinations[1]: unknown destination 'ghost'");
+    expect(error.message).toContain("destinations[0].type: a 'slack' destination needs the 'slack:' bot section");
   });
 
   it("needs a token or secret for webhook feeds", () => {
-    expect(failure("feeds:\n  - { id: w, type: webhook }\n").message).toContain("feeds.0: a webhook feed needs a token or secret");
+    expect(failure("feeds:\n  - { id: w, type: webhook }\n").message).toContain("feeds[0]: a webhook feed needs a token or secret");
   });
 
   it("does not let an environment value change the YAML structure", () => {

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { commandDefinitions, createDiscordAdapter, type DiscordAdapter, registerDiscordCommands } from "../adapters/discord/index.ts";
+import { DiscordWebhookPoster } from "../adapters/discord/webhook.ts";
 import type { CardFile } from "../src/adapter.ts";
 import {
   AuthenticationError,
@@ -112,6 +113,7 @@ describe("posting", () => {
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBeGreaterThanOrEqual(5000);
     expect(error.message).toContain(`/channels/${CHANNEL}/messages`);
+    expect(error).toMatchObject({ method: "POST /channels/:id/messages", path: `/channels/${CHANNEL}/messages`, retryAfterMs: error.retryAfterMs });
     expect(fake.messages).toHaveLength(0);
   });
 
@@ -175,11 +177,20 @@ describe("failures map onto Herald's errors without secrets", () => {
     expect(error).toBeInstanceOf(PermissionError);
     expect(error.retryable).toBe(false);
     expect(error.message).toBe(`discord: DiscordAPIError[50013] Missing Permissions on POST /channels/${CHANNEL}/messages`);
+    expect(error).toMatchObject({ platform: "discord", method: "POST /channels/:id/messages", path: `/channels/${CHANNEL}/messages`, platformCode: 50013, status: 403 });
 
     fake.denyChannel(OTHER_CHANNEL, 50001);
     const access = await failure(adapter.delete(OTHER_CHANNEL, "1260000000000000001"));
     expect(access).toBeInstanceOf(PermissionError);
     expect(access.message).toContain("DiscordAPIError[50001] Missing Access on DELETE");
+    expect(access).toMatchObject({ method: "DELETE /channels/:id/messages/:id", platformCode: 50001, retryAfterMs: undefined });
+  });
+
+  it("counts deleting a message that is already gone (Unknown Message) as deleted", async () => {
+    const { adapter } = await setup();
+    const posted = await adapter.poster(CHANNEL).post(koreanMessage(), null, { idempotencyKey: "gone" });
+    await adapter.delete(CHANNEL, posted.id as string);
+    await expect(adapter.delete(CHANNEL, posted.id as string)).resolves.toBeUndefined();
   });
 
   it("maps Unknown Channel to NotFoundError, also for a delete", async () => {
@@ -204,6 +215,22 @@ describe("failures map onto Herald's errors without secrets", () => {
       expect(`${error.message}`).not.toContain(TOKEN);
     }
     expect(fake.messages).toHaveLength(0);
+  });
+
+  it("gives webhook failures the same fields, with the webhook token masked in the path", async () => {
+    const { fake } = await setup();
+    const known = fake.webhookUrl();
+    const id = new URL(known).pathname.split("/")[3] as string;
+    const wrongToken = `${known.slice(0, known.lastIndexOf("/"))}/not-the-token`;
+    const error = await failure(new DiscordWebhookPoster(wrongToken).post(koreanMessage(), null, { idempotencyKey: "x" }));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ platform: "discord-webhook", method: "POST", path: `/api/webhooks/${id}/***`, platformCode: 50027, status: 401 });
+    expect(JSON.stringify(error)).not.toContain("not-the-token");
+
+    const edit = await failure(new DiscordWebhookPoster(fake.webhookUrl()).edit("1260000000000000001", koreanMessage(), null));
+    expect(edit).toBeInstanceOf(NotFoundError);
+    expect(edit).toMatchObject({ method: "PATCH", platformCode: 10008 });
+    expect(edit.path).toMatch(/^\/api\/webhooks\/\d+\/\*\*\*\/messages\/1260000000000000001$/);
   });
 
   it("maps an invalid form body to ValidationError with Discord's field errors", async () => {

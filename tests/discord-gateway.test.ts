@@ -12,6 +12,7 @@ import type { CommandHandler, CommandRequest } from "../src/chat/types.ts";
 import { AuthenticationError } from "../src/errors.ts";
 import { DiscordFake, DiscordGatewayFake, fakeSnowflake } from "./fakes/discord/server.ts";
 import type { RecordedInteractionResponse } from "./fakes/discord/types.ts";
+import { recordingLog } from "./helpers/log.ts";
 
 const TOKEN = "gateway-test-bot-token";
 const APPLICATION = "1240000000000000301";
@@ -53,12 +54,11 @@ async function fakeAndAdapter(options: { adapterToken?: string; gatewayToken?: s
   });
   cleanups.push(() => fake.close());
   const logged: string[] = [];
-  const record = (fields: object, message: string) => logged.push(`${message} ${JSON.stringify(fields)}`);
   const adapter = createDiscordAdapter({
     token: options.adapterToken ?? TOKEN,
     mode: "gateway",
     apiUrl: fake.api,
-    log: { info: record, warn: record, error: record },
+    log: recordingLog((_level, fields, message) => logged.push(`${message} ${JSON.stringify(fields)}`)),
   });
   cleanups.push(() => adapter.stop());
   return { fake, adapter, logged };

@@ -14,6 +14,7 @@ import { buildMessage } from "../src/message/build.ts";
 import { DiscordFake, fakeSnowflake } from "./fakes/discord/server.ts";
 import type { RecordedInteractionResponse } from "./fakes/discord/types.ts";
 import { koreanOutageArticle, timelineCard } from "./fixtures/format/articles.ts";
+import { recordingLog } from "./helpers/log.ts";
 
 const TOKEN = "interactions-test-bot-token";
 const APPLICATION = "1240000000000000201";
@@ -55,11 +56,10 @@ async function setup(handler: CommandHandler = echo, options: { maxInteractionBy
   // The raw 32-byte key is the tail of the DER SubjectPublicKeyInfo, as the Developer Portal shows it.
   const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
   const logged: string[] = [];
-  const record = (fields: object, message: string) => logged.push(`${message} ${JSON.stringify(fields)}`);
   const adapter = createDiscordAdapter({
     token: TOKEN,
     mode: "http",
-    log: { info: record, warn: record, error: record },
+    log: recordingLog((_level, fields, message) => logged.push(`${message} ${JSON.stringify(fields)}`)),
     publicKey: publicKeyHex,
     apiUrl: fake.api,
     adminUserIds: [ADMIN_USER],

@@ -83,13 +83,13 @@ feeds:
 
     unregisterPlatform(echoPlatform.id);
     expect(config).toThrow(ConfigError);
-    expect(config).toThrow(/destinations\.0\.type/);
+    expect(config).toThrow(/destinations\[0\]\.type/);
   });
 
   it("checks an echo destination with the platform's own schema, and asks for its section", () => {
     const { t, config } = echoConfig("destinations:\n  - { id: e, type: echo, room: 'news room!' }\n");
     cleanups.push(t.cleanup);
-    expect(config).toThrow(/destinations\.0\.room: must be a room name/);
+    expect(config).toThrow(/destinations\[0\]\.room: must be a room name/);
     const missing = echoConfig("destinations:\n  - { id: e, type: echo, room: newsroom }\n");
     cleanups.push(missing.t.cleanup);
     expect(missing.config).toThrow("a 'echo' destination needs the 'echo:' bot section");

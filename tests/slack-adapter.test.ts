@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatSlack } from "../adapters/slack/format.ts";
+import { SlackWebhookPoster } from "../adapters/slack/webhook.ts";
 import {
   AuthenticationError,
   NetworkError,
@@ -156,6 +157,7 @@ describe("Slack adapter posting", () => {
 
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(1000);
+    expect(error).toMatchObject({ platform: "slack", method: "chat.postMessage", retryAfterMs: 1000 });
     expect(slack.messages).toHaveLength(0);
   });
 });
@@ -177,6 +179,7 @@ describe("Slack adapter errors", () => {
     expect(error).toBeInstanceOf(PermissionError);
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/not_in_channel.*invite/);
+    expect(error).toMatchObject({ platform: "slack", method: "chat.postMessage", platformCode: "not_in_channel", retryAfterMs: undefined });
   });
 
   it("maps is_archived to a PermissionError and deletes the card it had uploaded", async () => {
@@ -192,6 +195,16 @@ describe("Slack adapter errors", () => {
     const error = await failure(adapterFor(slack).poster("C0NOWHERE").post(outageMessage(false), null, KEY));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toContain("channel_not_found");
+    expect(error).toMatchObject({ method: "chat.postMessage", platformCode: "channel_not_found" });
+  });
+
+  it("gives incoming webhook failures their code, method and a path without the webhook secret", async () => {
+    slack.setChannelError("C0ARCHIVED", "is_archived");
+    const url = slack.incomingWebhookUrl("archived-hook", "C0ARCHIVED");
+    const error = await failure(new SlackWebhookPoster(url).post(outageMessage(false), null, KEY));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ platform: "slack-webhook", method: "POST", path: "/services/***", platformCode: "channel_is_archived", status: 410 });
+    expect(error.message).not.toContain(new URL(url).pathname);
   });
 
   it("maps invalid_auth to an AuthenticationError that names SLACK_BOT_TOKEN but not the token", async () => {

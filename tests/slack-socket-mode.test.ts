@@ -10,6 +10,7 @@ import { AuthenticationError } from "../src/errors.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { BOT_TOKEN } from "./fixtures/slack/adapter.ts";
 import { paragraph } from "./helpers/blocks.ts";
+import { recordingLog } from "./helpers/log.ts";
 
 const APP_TOKEN = "xapp-1-A0HERALD-7411-5c1d0e9a3b7f";
 const CHANNEL = "C0HERALDNEWS";
@@ -33,14 +34,13 @@ describe("Slack slash commands over Socket Mode", () => {
   let logged: string[];
 
   function socketAdapter(overrides: Partial<SlackAdapterOptions> = {}): SlackAdapter {
-    const line = (level: string) => (data: object, message: string) => logged.push(`${level} ${message} ${JSON.stringify(data)}`);
     adapter = createSlackAdapter({
       botToken: BOT_TOKEN,
       appToken: APP_TOKEN,
       mode: "socket",
       apiUrl: slack.apiUrl,
       retry: { retries: 1, minTimeoutMs: 10, maxTimeoutMs: 50 },
-      log: { info: line("info"), warn: line("warn"), error: line("error") },
+      log: recordingLog((level, data, message) => logged.push(`${level} ${message} ${JSON.stringify(data)}`)),
       ...overrides,
     });
     return adapter;

@@ -2,7 +2,9 @@
  * The Telegram adapter's posting side (post, edit, delete, error mapping, rate limits) driven
  * through grammY against the strict loopback Bot API fake.
  */
+import { GrammyError, HttpError } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { telegramError } from "../adapters/telegram/errors.ts";
 import { createTelegramAdapter, type TelegramAdapterOptions } from "../adapters/telegram/index.ts";
 import type { CardFile, ChatAdapter } from "../src/adapter.ts";
 import {
@@ -20,6 +22,7 @@ import { englishArticle, koreanOutageArticle, koreanProse, timelineCard, withBod
 import { failure } from "./helpers/adapter-errors.ts";
 import { paragraph } from "./helpers/blocks.ts";
 import { cardPng } from "./helpers/cards.ts";
+import { recordingLog } from "./helpers/log.ts";
 
 const CHANNEL = "@herald_test";
 const SUPERGROUP = "-1001234567890";
@@ -41,11 +44,7 @@ describe("Telegram adapter: posting", () => {
   let telegram: TelegramFake;
   let adapter: ChatAdapter;
   const logged: string[] = [];
-  const log = {
-    info: (details: object, message: string) => logged.push(JSON.stringify(details) + message),
-    warn: (details: object, message: string) => logged.push(JSON.stringify(details) + message),
-    error: (details: object, message: string) => logged.push(JSON.stringify(details) + message),
-  };
+  const log = recordingLog((_level, details, message) => logged.push(JSON.stringify(details) + message));
   const adapterFor = (options: Partial<TelegramAdapterOptions> = {}) =>
     createTelegramAdapter({ token: telegram.token, apiUrl: telegram.apiRoot, registerCommands: false, log, ...options });
   const post = (chatId: string, message: NewsMessage, card: CardFile | null, target = adapter) =>
@@ -191,6 +190,19 @@ describe("Telegram adapter: posting", () => {
     const blocked = await failure(post("5151", textOnly(), null));
     expect(blocked).toBeInstanceOf(PermissionError);
     for (const error of [missing, kicked, notAdmin, blocked]) expect(error.retryable).toBe(false);
+    expect(missing).toMatchObject({ platform: "telegram", method: "sendMessage", path: "/bot***/sendMessage", platformCode: 400, status: 400 });
+    expect(kicked).toMatchObject({ method: "sendMessage", platformCode: 403, status: 403, retryAfterMs: undefined });
+    expect(notAdmin).toMatchObject({ method: "sendPhoto", path: "/bot***/sendPhoto" });
+  });
+
+  it("takes the code a description carries (PEER_ID_INVALID) as the platform code, and keeps the token out of the fields", () => {
+    const answer = { ok: false as const, error_code: 400, description: "Bad Request: PEER_ID_INVALID" };
+    const error = telegramError(new GrammyError("Call to 'sendMessage' failed!", answer, "sendMessage", {}), telegram.token, "sendMessage to 5151");
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ method: "sendMessage", platformCode: "PEER_ID_INVALID", status: 400 });
+    const network = telegramError(new HttpError("Network request for 'getMe' failed!", new Error("connect ECONNREFUSED")), telegram.token, "getMe");
+    expect(network).toMatchObject({ method: "getMe", path: "/bot***/getMe", platformCode: undefined });
+    expect(JSON.stringify([error, network])).not.toContain(telegram.token.split(":")[1]);
   });
 
   it("maps a wrong token to AuthenticationError and never puts the token in messages or logs", async () => {
@@ -261,6 +273,7 @@ describe("Telegram adapter: posting", () => {
     const error = await failure(post(CHANNEL, shortWithCard(), cardFile()));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(120_000);
+    expect(error).toMatchObject({ method: "sendPhoto", platformCode: 429, status: 429 });
     expect(telegram.calls.map((c) => c.status)).toEqual([429]);
     expect(telegram.messagesIn(CHANNEL)).toEqual([]);
   });

@@ -9,7 +9,7 @@ const webhookUrl = httpUrl.refine((url) => /\/api(\/v\d+)?\/webhooks\/\d+\/[\w-]
 const channelId = z.string().regex(/^\d{17,20}$/, "must be a Discord channel id (17–20 digits)");
 
 /** Tokens may be absent here; the adapter names the missing env var when the bot is used. */
-export const discordSection = z.object({
+export const discordSection = z.strictObject({
   token: z.string().optional(),
   applicationId: z.string().regex(/^\d{17,20}$/, "must be the application id (17–20 digits)").optional(),
   publicKey: z.string().optional(),
@@ -18,7 +18,7 @@ export const discordSection = z.object({
   admins: z.array(z.string()).default([]),
 });
 
-export const discordDestination = z.object({ type: z.literal("discord"), channelId });
+export const discordDestination = z.strictObject({ type: z.literal("discord"), channelId });
 
 /** A webhook posts into one channel; naming it lets /news and /feeds typed there see this destination's feeds. */
-export const discordWebhookDestination = z.object({ type: z.literal("discord-webhook"), url: webhookUrl, channelId: channelId.optional() });
+export const discordWebhookDestination = z.strictObject({ type: z.literal("discord-webhook"), url: webhookUrl, channelId: channelId.optional() });

@@ -8,6 +8,7 @@ import { DiscordAPIError, HTTPError, RateLimitError as RestRateLimitError } from
 import {
   type AdapterError,
   AuthenticationError,
+  looksTimedOut,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -37,34 +38,45 @@ export function toDiscordError(error: unknown): AdapterError {
   if (error instanceof RestRateLimitError) {
     const wait = Math.max(0, Math.ceil(error.retryAfter));
     const scope = error.global ? "global" : error.scope;
-    return new RateLimitError(
-      "discord",
-      wait,
-      `rate limited (${scope}) for ${wait} ms on ${error.method.toUpperCase()} ${safePath(error.url)}`,
-    );
+    const request = requestOf(error.method, error.url);
+    return new RateLimitError("discord", wait, `rate limited (${scope}) for ${wait} ms on ${error.method.toUpperCase()} ${request.path}`, request);
   }
   if (error instanceof HTTPError) {
-    const where = `${error.method.toUpperCase()} ${safePath(error.url)}`;
-    return new NetworkError("discord", `HTTPError[${error.status}] ${maskTokens(error.message)} on ${where}`, { status: error.status });
+    const request = requestOf(error.method, error.url);
+    const where = `${error.method.toUpperCase()} ${request.path}`;
+    return new NetworkError("discord", `HTTPError[${error.status}] ${maskTokens(error.message)} on ${where}`, { ...request, status: error.status });
   }
   if (error instanceof Error && /Expected token to be set/.test(error.message)) {
     // @discordjs/rest forgets the token after a 401, so every later call fails this way.
     return new AuthenticationError("discord", "the bot token was refused earlier (401); set a valid DISCORD_TOKEN");
   }
   const reason = describeNetworkFailure(error);
-  return new NetworkError("discord", `request failed: ${reason}`, { cause: new Error(reason) });
+  // @discordjs/rest aborts a request that outlives its own timeout: an AbortError here is that clock running out.
+  const timedOut = (error instanceof Error && error.name === "AbortError") || looksTimedOut(error);
+  return new NetworkError("discord", `request failed: ${reason}`, { timedOut, cause: new Error(reason) });
 }
 
 function fromApiError(error: DiscordAPIError): AdapterError {
   const code = typeof error.code === "number" ? error.code : Number.NaN;
-  const message = `DiscordAPIError[${error.code}] ${maskTokens(error.message).replace(/\n/g, "; ")} on ${error.method.toUpperCase()} ${safePath(error.url)}`;
+  const request = requestOf(error.method, error.url);
+  const message = `DiscordAPIError[${error.code}] ${maskTokens(error.message).replace(/\n/g, "; ")} on ${error.method.toUpperCase()} ${request.path}`;
   const status = error.status;
-  if (status === 401 || AUTH_CODES.has(code)) return new AuthenticationError("discord", message, status);
-  if (PERMISSION_CODES.has(code) || status === 403) return new PermissionError("discord", message, status);
-  if (NOT_FOUND_CODES.has(code) || status === 404) return new NotFoundError("discord", message, status);
-  if (status === 429) return new RateLimitError("discord", 1000, message);
-  if (status >= 500) return new NetworkError("discord", message, { status });
-  return new ValidationError("discord", message, status);
+  const details = { ...request, status, platformCode: error.code };
+  if (status === 401 || AUTH_CODES.has(code)) return new AuthenticationError("discord", message, details);
+  if (PERMISSION_CODES.has(code) || status === 403) return new PermissionError("discord", message, details);
+  if (NOT_FOUND_CODES.has(code) || status === 404) return new NotFoundError("discord", message, details);
+  if (status === 429) return new RateLimitError("discord", 1000, message, details);
+  if (status >= 500) return new NetworkError("discord", message, details);
+  return new ValidationError("discord", message, details);
+}
+
+/**
+ * `method` as HTTP method and route (`POST /channels/:id/messages`, the same for every channel, so it can be
+ * counted), `path` as requested with its tokens masked (`/webhooks/123/***`).
+ */
+function requestOf(method: string, url: string): { method: string; path: string } {
+  const path = safePath(url);
+  return { method: `${method.toUpperCase()} ${path.replace(/\/\d{15,}(?=\/|$)/g, "/:id").replace(/\/\*\*\*(?=\/|$)/g, "/:token")}`, path };
 }
 
 /** The API path without origin and version, with interaction and webhook tokens masked. */

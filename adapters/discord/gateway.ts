@@ -17,9 +17,9 @@ import {
   MessageFlags,
 } from "discord.js";
 import { AuthenticationError, NetworkError } from "../../src/errors.ts";
+import type { Log } from "../../src/log.ts";
 import { type CommandInvocation, type InteractionContext, type InteractionOption, parseInteraction } from "./interaction.ts";
 import { unknownCommandText } from "./reply.ts";
-import type { AdapterLog } from "./types.ts";
 
 export interface GatewayOptions {
   token: string;
@@ -29,7 +29,7 @@ export interface GatewayOptions {
   onCommand: (invocation: CommandInvocation) => void;
   /** Called when the connection closed and discord.js will not reconnect (after `start` succeeded). */
   onClosedForGood?: ((reason: string) => void) | undefined;
-  log?: AdapterLog | undefined;
+  log?: Log | undefined;
 }
 
 /**

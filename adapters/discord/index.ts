@@ -13,6 +13,7 @@ import type { KeyObject } from "node:crypto";
 import type { REST } from "@discordjs/rest";
 import type { CardFile, ChatAdapter, ConnectionOptions, HttpHandler, Poster } from "../../src/adapter.ts";
 import type { CommandHandler } from "../../src/chat/types.ts";
+import type { Log } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { registerDiscordCommands } from "./commands.ts";
 import { DiscordGateway } from "./gateway.ts";
@@ -23,10 +24,10 @@ import { failureReply } from "./reply.ts";
 import { answerCommand } from "./respond.ts";
 import { createDiscordRest, DEFAULT_DISCORD_API } from "./rest.ts";
 import { discordPublicKey } from "./signature.ts";
-import type { AdapterLog, DiscordAdapterOptions, DiscordMode } from "./types.ts";
+import type { DiscordAdapterOptions, DiscordMode } from "./types.ts";
 
 export { commandDefinitions, registerDiscordCommands } from "./commands.ts";
-export type { AdapterLog, DiscordAdapterOptions, DiscordMode } from "./types.ts";
+export type { DiscordAdapterOptions, DiscordMode } from "./types.ts";
 
 /** The path Discord's Interactions Endpoint URL must point at (on Herald's HTTP server). */
 export const DISCORD_INTERACTIONS_ROUTE = "POST /discord/interactions";
@@ -53,7 +54,7 @@ export class DiscordAdapter implements ChatAdapter {
   /** Shared by every request this adapter makes, so rate limits are tracked in one place. */
   readonly rest: REST;
   private readonly context: InteractionContext;
-  private readonly log: AdapterLog | undefined;
+  private readonly log: Log | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private handler: CommandHandler | null = null;
   private gateway: DiscordGateway | null = null;

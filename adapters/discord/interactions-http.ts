@@ -10,12 +10,12 @@ import type { KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { InteractionResponseType } from "discord.js";
 import type { HttpHandler } from "../../src/adapter.ts";
+import type { Log } from "../../src/log.ts";
 import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
 import { type CommandInvocation, type InteractionContext, InteractionPayloadError, parseInteraction } from "./interaction.ts";
 import { unknownCommandText } from "./reply.ts";
 import { DEFER_FLAGS } from "./respond.ts";
 import { checkDiscordSignature, checkDiscordSignatureHeaders, MAX_CLOCK_SKEW_SECONDS } from "./signature.ts";
-import type { AdapterLog } from "./types.ts";
 
 /** Interactions are small; one with resolved members and long options stays far below this. */
 export const DEFAULT_MAX_INTERACTION_BYTES = 256 * 1024;
@@ -28,7 +28,7 @@ export interface InteractionsEndpointOptions {
   maxBodyBytes?: number | undefined;
   /** See DiscordAdapterOptions.claimInteraction. */
   claimInteraction?: ((interactionId: string, ttlMs: number) => Promise<boolean>) | undefined;
-  log?: AdapterLog | undefined;
+  log?: Log | undefined;
 }
 
 export function discordInteractionsHandler(options: InteractionsEndpointOptions): HttpHandler {
@@ -107,7 +107,7 @@ async function firstSighting(interactionId: string, timestamp: number, options: 
   }
 }
 
-function refuseSignature(req: IncomingMessage, res: ServerResponse, reason: string, log: AdapterLog | undefined): void {
+function refuseSignature(req: IncomingMessage, res: ServerResponse, reason: string, log: Log | undefined): void {
   log?.warn({ reason }, "discord: refused an interaction with a bad signature");
   reply(req, res, 401, { error: `invalid request signature: ${reason}` });
 }

@@ -98,7 +98,7 @@ export async function deleteDiscordMessage(rest: REST, channelId: string, messag
     await rest.delete(Routes.channelMessage(channelId, messageId));
   } catch (error) {
     const mapped = toDiscordError(error);
-    if (mapped.code === "not_found" && (error as { code?: unknown }).code === UNKNOWN_MESSAGE) return;
+    if (mapped.platformCode === UNKNOWN_MESSAGE) return;
     throw mapped;
   }
 }

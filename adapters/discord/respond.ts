@@ -11,10 +11,10 @@
 import type { REST } from "@discordjs/rest";
 import { MessageFlags, Routes } from "discord.js";
 import type { CommandHandler, CommandReply } from "../../src/chat/types.ts";
+import type { Log } from "../../src/log.ts";
 import { toDiscordError } from "./errors.ts";
 import type { CommandInvocation } from "./interaction.ts";
 import { failureReply, type RenderedReply, renderReply } from "./reply.ts";
-import type { AdapterLog } from "./types.ts";
 
 /** Flags of the deferred response: ephemeral, see the module comment. */
 export const DEFER_FLAGS = MessageFlags.Ephemeral;
@@ -23,7 +23,7 @@ export async function answerCommand(
   rest: REST,
   invocation: CommandInvocation,
   handler: CommandHandler,
-  log?: AdapterLog,
+  log?: Log,
 ): Promise<void> {
   const { request } = invocation;
   const where = { command: request.command, subcommand: request.subcommand, channelId: request.channelId };

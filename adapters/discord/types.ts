@@ -1,11 +1,4 @@
-/** Options of the Discord adapter, and the logger shape it writes to. */
-
-/** A pino-compatible logger: `log.warn({ channelId }, "message")`. */
-export interface AdapterLog {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+import type { Log } from "../../src/log.ts";
 
 /**
  * How commands reach Herald:
@@ -37,5 +30,5 @@ export interface DiscordAdapterOptions {
    * a signed interaction replayed within the 5-minute window runs twice.
    */
   claimInteraction?: ((interactionId: string, ttlMs: number) => Promise<boolean>) | undefined;
-  log?: AdapterLog | undefined;
+  log?: Log | undefined;
 }

@@ -45,7 +45,8 @@ export class DiscordWebhookPoster implements Poster {
     const body = parseJson(answer.text);
     if (answer.status >= 200 && answer.status < 300) return body;
     const detail = body?.message ? `${body.message}${body.code ? ` [${body.code}]` : ""}` : `HTTP ${answer.status}`;
-    throw failure(this.platform, this.url, answer, detail, body?.retry_after);
+    const platformCode = typeof body?.code === "number" ? body.code : undefined;
+    throw failure(this.platform, this.url, answer, detail, { method, url }, { platformCode, retryAfter: body?.retry_after });
   }
 }
 

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request } from "undici";
-import { errorFromStatus, NetworkError, type Platform } from "../../src/errors.ts";
+import { errorFromStatus, looksTimedOut, NetworkError, type Platform } from "../../src/errors.ts";
 import { redactSecrets } from "../../src/net/redact.ts";
 
 /** One keep-alive pool for all webhook traffic: fan-out to thousands of URLs reuses connections. */
@@ -48,7 +48,12 @@ export async function postTo(
     return { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
   } catch (error) {
     const reason = (error as { code?: string }).code ?? (error as Error).message;
-    throw new NetworkError(platform, `request to ${redactUrl(url)} failed: ${reason}`, { cause: scrub(error, url) });
+    throw new NetworkError(platform, `request to ${redactUrl(url)} failed: ${reason}`, {
+      method,
+      path: redactedPath(url),
+      timedOut: looksTimedOut(error),
+      cause: scrub(error, url),
+    });
   }
 }
 
@@ -61,10 +66,27 @@ export function retryAfterMs(answer: HttpAnswer, bodyRetryAfter?: unknown): numb
   return Math.max(0, Math.ceil(seconds * 1000));
 }
 
-export function failure(platform: Platform, url: string, answer: HttpAnswer, detail: string, retryAfter?: unknown) {
-  const wait = answer.status === 429 ? retryAfterMs(answer, retryAfter) : undefined;
+/** What an endpoint's answer said besides its status: its own error code, its retry_after (seconds). */
+export interface Said {
+  platformCode?: number | string | undefined;
+  retryAfter?: unknown;
+}
+
+/**
+ * The error for a webhook's non-2xx answer. `url` is the webhook as configured (named in the message);
+ * `request` the call made, whose path may go further (`…/messages/{id}`).
+ */
+export function failure(platform: Platform, url: string, answer: HttpAnswer, detail: string, request: { method: string; url?: string }, said: Said = {}) {
+  const wait = answer.status === 429 ? retryAfterMs(answer, said.retryAfter) : undefined;
+  const details = { method: request.method, path: redactedPath(request.url ?? url), platformCode: said.platformCode, retryAfterMs: wait };
   // `detail` is the endpoint's own words, which may quote the request path and its token.
-  return errorFromStatus(platform, answer.status, `${redactSecrets(detail)} from ${redactUrl(url)}`, wait);
+  return errorFromStatus(platform, answer.status, `${redactSecrets(detail)} from ${redactUrl(url)}`, details);
+}
+
+/** The path of a webhook URL with its token masked: `/api/webhooks/123/***`. */
+export function redactedPath(url: string): string {
+  const redacted = redactUrl(url);
+  return redacted.startsWith("http") ? new URL(redacted).pathname : redacted;
 }
 
 /** Errors from the HTTP client quote the URL; the copy kept as `cause` must not carry the token. */

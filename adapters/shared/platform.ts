@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import type { ChatAdapter, Poster } from "../../src/adapter.ts";
+import type { Log } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 
 /** A send-rate limit: posts sharing `key` are spaced at least `minIntervalMs` apart by the delivery queue. */
@@ -19,14 +20,8 @@ export interface Pace {
 export type CommandTransport = "http" | "connection";
 
 /** What the adapters log through; Herald's pino logger is one. */
-export interface PlatformLog {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-}
-
 export interface PlatformContext {
-  log: PlatformLog;
+  log: Log;
   /**
    * Fleet-wide "first one wins" for `ttlMs` (Redis SET NX): a signed request
    * replayed to any process of the fleet runs once. Absent without Redis.

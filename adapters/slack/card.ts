@@ -18,11 +18,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { ImageBlock, KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { CardFile } from "../../src/adapter.ts";
+import type { Log } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { truncate } from "../../src/text/truncate.ts";
 import { isSlackCode, slackFailure } from "./errors.ts";
 import { formatSlack, type SlackMessage } from "./format.ts";
-import type { SlackLog } from "./types.ts";
 
 /** files.getUploadURLExternal's alt text limit. */
 const MAX_FILE_ALT_TEXT = 1000;
@@ -105,7 +105,7 @@ export async function whileCardProcessing<T>(
 }
 
 /** Deletes a card file; failures are only logged (the file is private to the bot anyway). */
-export async function deleteCardQuietly(client: WebClient, fileId: string, log: SlackLog): Promise<void> {
+export async function deleteCardQuietly(client: WebClient, fileId: string, log: Log): Promise<void> {
   try {
     await client.files.delete({ file: fileId });
   } catch (error) {

@@ -8,8 +8,9 @@
  * RateLimitError or NetworkError.
  */
 import { WebClient, type WebClientOptions } from "@slack/web-api";
+import type { Log } from "../../src/log.ts";
 import { slackLogger } from "./logger.ts";
-import type { SlackLog, SlackRetryOptions } from "./types.ts";
+import type { SlackRetryOptions } from "./types.ts";
 
 export interface SlackClientOptions {
   /** Web API base URL; default https://slack.com/api/. Tests point it at the fake. */
@@ -17,7 +18,7 @@ export interface SlackClientOptions {
   retry?: SlackRetryOptions;
   /** Per-request timeout. Default 30 s. */
   timeoutMs?: number;
-  log: SlackLog;
+  log: Log;
 }
 
 /** WebClient options shared by Herald's own client and Bolt's (`clientOptions`). */

@@ -8,9 +8,9 @@ import type { App, RespondFn, SlashCommand } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { CommandHandler, CommandName, CommandReply, CommandRequest } from "../../src/chat/types.ts";
 import { t } from "../../src/i18n/index.ts";
+import type { Log } from "../../src/log.ts";
 import { parseCommandText } from "./command-text.ts";
 import { sendReply } from "./reply.ts";
-import type { SlackLog } from "./types.ts";
 import { adminCheck, userProfileLoader } from "./users.ts";
 
 export interface SlashCommandContext {
@@ -18,7 +18,7 @@ export interface SlashCommandContext {
   /** Slack user ids that are Herald admins regardless of their workspace role. */
   admins: ReadonlySet<string>;
   handler: CommandHandler;
-  log: SlackLog;
+  log: Log;
   cardWaitsMs: readonly number[];
 }
 

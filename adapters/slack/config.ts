@@ -6,7 +6,7 @@ import { DEFAULT_SLACK_MODE } from "./options.ts";
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{6,}$/, "must be a Slack channel id like C0123456789");
 
 /** Tokens may be absent here; the adapter names the missing env var when the bot is used. */
-export const slackSection = z.object({
+export const slackSection = z.strictObject({
   botToken: z.string().optional(),
   signingSecret: z.string().optional(),
   appToken: z.string().optional(),
@@ -15,7 +15,7 @@ export const slackSection = z.object({
   admins: z.array(z.string()).default([]),
 });
 
-export const slackDestination = z.object({ type: z.literal("slack"), channel: channelId });
+export const slackDestination = z.strictObject({ type: z.literal("slack"), channel: channelId });
 
 /** An incoming webhook; `channel` (the one it posts into) lets /news and /feeds typed there see its feeds. */
-export const slackWebhookDestination = z.object({ type: z.literal("slack-webhook"), url: httpUrl, channel: channelId.optional() });
+export const slackWebhookDestination = z.strictObject({ type: z.literal("slack-webhook"), url: httpUrl, channel: channelId.optional() });

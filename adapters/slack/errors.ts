@@ -9,6 +9,7 @@ import { ErrorCode } from "@slack/web-api";
 import {
   type AdapterError,
   AuthenticationError,
+  looksTimedOut,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -96,19 +97,20 @@ const APP_TOKEN_HINTS: Record<string, string> = {
 
 function fromPlatform(action: string, data: PlatformData): AdapterError {
   const code = typeof data.error === "string" ? data.error : "unknown_error";
+  const details = { method: apiMethod(action), platformCode: code };
   const hint = (action.startsWith("apps.connections.open") ? APP_TOKEN_HINTS[code] : undefined) ?? HINTS[code];
   const needed = code === "missing_scope" && typeof data.needed === "string" ? ` (needs ${data.needed})` : "";
   const text = `${action} failed: ${code}${needed}${hint ? ` — ${hint}` : ""}${explanation(data)}`;
-  if (AUTH.has(code)) return new AuthenticationError(PLATFORM, text);
-  if (PERMISSION.has(code)) return new PermissionError(PLATFORM, text);
-  if (NOT_FOUND.has(code)) return new NotFoundError(PLATFORM, text);
+  if (AUTH.has(code)) return new AuthenticationError(PLATFORM, text, details);
+  if (PERMISSION.has(code)) return new PermissionError(PLATFORM, text, details);
+  if (NOT_FOUND.has(code)) return new NotFoundError(PLATFORM, text, details);
   if (RATE_LIMITED.has(code)) {
     const seconds = Number(data.response_metadata?.retryAfter);
-    return new RateLimitError(PLATFORM, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000, text);
+    return new RateLimitError(PLATFORM, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000, text, details);
   }
-  if (SERVER.has(code)) return new NetworkError(PLATFORM, text, { status: 500 });
+  if (SERVER.has(code)) return new NetworkError(PLATFORM, text, { ...details, status: 500 });
   // invalid_blocks, msg_too_long, no_text, invalid_arguments … and codes Herald does not know: the same request cannot succeed.
-  return new ValidationError(PLATFORM, text);
+  return new ValidationError(PLATFORM, text, details);
 }
 
 /** "A rate limit was exceeded (url: …, retry-after: 3)": what the WebClient throws when its retries ran out on 429s. */
@@ -122,33 +124,42 @@ const RATE_LIMIT_EXHAUSTED = /^A rate limit was exceeded \(.*retry-after: (\d+)\
  */
 export function slackFailure(error: unknown, action: string): AdapterError {
   const code = codeOf(error);
+  const method = apiMethod(action);
   if (code === ErrorCode.PlatformError || code === ErrorCode.FileUploadInvalidArgumentsError) {
     return fromPlatform(action, (error as { data?: PlatformData }).data ?? {});
   }
   if (code === ErrorCode.RateLimitedError) {
     const seconds = (error as { retryAfter?: number }).retryAfter ?? 1;
-    return new RateLimitError(PLATFORM, seconds * 1000, `${action} rate limited, retry after ${seconds} s`);
+    return new RateLimitError(PLATFORM, seconds * 1000, `${action} rate limited, retry after ${seconds} s`, { method });
   }
   if (code === ErrorCode.HTTPError) {
     const status = (error as { statusCode?: number }).statusCode ?? 0;
-    if (status === 429) return new RateLimitError(PLATFORM, 1000, `${action} rate limited`);
-    if (status === 401 || status === 403) return new AuthenticationError(PLATFORM, `${action} answered HTTP ${status}`, status);
-    if (status >= 500) return new NetworkError(PLATFORM, `${action} answered HTTP ${status}`, { status });
-    return new ValidationError(PLATFORM, `${action} answered HTTP ${status}`, status);
+    if (status === 429) return new RateLimitError(PLATFORM, 1000, `${action} rate limited`, { method });
+    if (status === 401 || status === 403) return new AuthenticationError(PLATFORM, `${action} answered HTTP ${status}`, { method, status });
+    if (status >= 500) return new NetworkError(PLATFORM, `${action} answered HTTP ${status}`, { method, status });
+    return new ValidationError(PLATFORM, `${action} answered HTTP ${status}`, { method, status });
   }
   if (code === ErrorCode.RequestError) {
     // The message is the socket error ("connect ECONNREFUSED …", "timeout of 30000ms exceeded").
     const reason = (error as Error).message.replace(/^A request error occurred: /, "");
-    return new NetworkError(PLATFORM, `${action} could not reach Slack: ${reason}`);
+    return new NetworkError(PLATFORM, `${action} could not reach Slack: ${reason}`, { method, timedOut: looksTimedOut(error) });
   }
   if (error instanceof Error) {
     const exhausted = RATE_LIMIT_EXHAUSTED.exec(error.message);
     if (exhausted) {
       const seconds = Number(exhausted[1]);
-      return new RateLimitError(PLATFORM, seconds * 1000, `${action} still rate limited after retrying, retry after ${seconds} s`);
+      return new RateLimitError(PLATFORM, seconds * 1000, `${action} still rate limited after retrying, retry after ${seconds} s`, { method });
     }
   }
-  return new NetworkError(PLATFORM, `${action} failed unexpectedly: ${scrub(error instanceof Error ? error.message : String(error))}`);
+  return new NetworkError(PLATFORM, `${action} failed unexpectedly: ${scrub(error instanceof Error ? error.message : String(error))}`, {
+    method,
+    timedOut: looksTimedOut(error),
+  });
+}
+
+/** The Web API method an action names (`chat.postMessage`, from "apps.connections.open (Socket Mode)"), if it names one. */
+function apiMethod(action: string): string | undefined {
+  return /^[a-z]+(?:\.[A-Za-z]+)+/.exec(action)?.[0];
 }
 
 /** Drops anything token- or URL-shaped from a message Herald did not write. */

@@ -13,9 +13,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, type BufferedIncomingMessage, HTTPReceiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
 import type { HttpHandler } from "../../src/adapter.ts";
+import type { Log } from "../../src/log.ts";
 import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
 import { slackLogger } from "./logger.ts";
-import type { SlackLog } from "./types.ts";
 
 /** Command and interaction payloads are a few KB; anything this big is not from Slack. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -26,7 +26,7 @@ export interface HttpModeOptions {
   /** Path Slack's request URLs point at. Default "/slack/events". */
   path: string;
   clientOptions: WebClientOptions;
-  log: SlackLog;
+  log: Log;
 }
 
 export interface HttpModeApp {

@@ -13,6 +13,7 @@ import type { App } from "@slack/bolt";
 import type { WebClient, WebClientOptions } from "@slack/web-api";
 import type { CardFile, ChatAdapter, HttpHandler, Poster } from "../../src/adapter.ts";
 import type { CommandHandler } from "../../src/chat/types.ts";
+import { type Log, silentLog } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { DEFAULT_CARD_WAITS_MS } from "./card.ts";
 import { createSlackClient, slackClientOptions } from "./client.ts";
@@ -22,10 +23,8 @@ import { createHttpModeApp } from "./http-mode.ts";
 import { type CheckedSlackOptions, checkSlackOptions, type SlackAdapterOptions } from "./options.ts";
 import { SlackChannelPoster, SlackMessenger } from "./poster.ts";
 import { createSocketModeApp } from "./socket-mode.ts";
-import { type SlackLog, silentLog } from "./types.ts";
 
 export type { SlackAdapterOptions } from "./options.ts";
-export type { SlackLog } from "./types.ts";
 
 export class SlackAdapter implements ChatAdapter {
   readonly platform = "slack" as const;
@@ -33,7 +32,7 @@ export class SlackAdapter implements ChatAdapter {
   readonly #clientOptions: WebClientOptions;
   readonly #client: WebClient;
   readonly #messenger: SlackMessenger;
-  readonly #log: SlackLog;
+  readonly #log: Log;
   readonly #cardWaitsMs: readonly number[];
   #app: App | null = null;
   #route: HttpHandler | null = null;

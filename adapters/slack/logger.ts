@@ -4,7 +4,7 @@
  * they carry whole request bodies (message text, command payloads).
  */
 import { type Logger, LogLevel } from "@slack/web-api";
-import type { SlackLog } from "./types.ts";
+import type { Log } from "../../src/log.ts";
 
 const RANK: Record<LogLevel, number> = {
   [LogLevel.DEBUG]: 0,
@@ -20,17 +20,17 @@ function joined(parts: unknown[]): string {
 }
 
 /** A Slack `Logger` writing to `log` with `{ component }` (e.g. "slack-web-api", "slack-bolt"). */
-export function slackLogger(log: SlackLog, component: string): Logger {
+export function slackLogger(log: Log, component: string): Logger {
   let level = LogLevel.INFO;
   let name = component;
-  const at = (wanted: LogLevel, write: SlackLog["info"]) => (...parts: unknown[]) => {
-    if (RANK[wanted] >= RANK[level]) write.call(log, { component: name }, joined(parts));
+  const at = (wanted: LogLevel, write: "info" | "warn" | "error") => (...parts: unknown[]) => {
+    if (RANK[wanted] >= RANK[level]) log[write]({ component: name }, joined(parts));
   };
   return {
     debug: () => {},
-    info: at(LogLevel.INFO, log.info),
-    warn: at(LogLevel.WARN, log.warn),
-    error: at(LogLevel.ERROR, log.error),
+    info: at(LogLevel.INFO, "info"),
+    warn: at(LogLevel.WARN, "warn"),
+    error: at(LogLevel.ERROR, "error"),
     setLevel: (next) => {
       level = next;
     },

@@ -1,5 +1,6 @@
 /** The Slack adapter's options, checked once at creation with messages that say what to set. */
-import type { SlackLog, SlackRetryOptions } from "./types.ts";
+import type { Log } from "../../src/log.ts";
+import type { SlackRetryOptions } from "./types.ts";
 
 /** Socket Mode needs no public URL, so it is the default, here and in the `slack:` config section alike. */
 export const DEFAULT_SLACK_MODE = "socket" as const;
@@ -19,7 +20,7 @@ export interface SlackAdapterOptions {
   eventsPath?: string;
   /** Slack user ids (U…/W…) that are Herald admins whatever their workspace role. */
   admins?: readonly string[];
-  log?: SlackLog;
+  log?: Log;
   retry?: SlackRetryOptions;
   /** Per-request timeout of Web API calls. Default 30 s. */
   timeoutMs?: number;

@@ -11,6 +11,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
 import { AdapterError } from "../../src/errors.ts";
+import type { Log } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import {
   CARD_NOT_READY,
@@ -23,10 +24,9 @@ import {
 import { slackFailure } from "./errors.ts";
 import { formatSlack, type SlackMessage } from "./format.ts";
 import { decodeMessageId, encodeMessageId } from "./message-id.ts";
-import type { SlackLog } from "./types.ts";
 
 export interface SlackMessengerOptions {
-  log: SlackLog;
+  log: Log;
   /** Waits while Slack processes a fresh card upload; see card.ts. */
   cardWaitsMs: readonly number[];
 }

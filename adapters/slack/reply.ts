@@ -10,6 +10,7 @@ import type { WebClient } from "@slack/web-api";
 import type { CardFile } from "../../src/adapter.ts";
 import type { Block } from "../../src/article/types.ts";
 import type { CommandReply } from "../../src/chat/types.ts";
+import type { Log } from "../../src/log.ts";
 import { paginate } from "../../src/message/fit.ts";
 import { blocksText } from "../../src/message/plain.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
@@ -18,11 +19,10 @@ import { CARD_NOT_READY, deleteCardQuietly, formatSlackWithCard, uploadPrivateCa
 import { formatSlack } from "./format.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 import { escapeSlackText, renderSlackBlocks } from "./markup.ts";
-import type { SlackLog } from "./types.ts";
 
 export interface ReplyContext {
   client: WebClient;
-  log: SlackLog;
+  log: Log;
   cardWaitsMs: readonly number[];
 }
 

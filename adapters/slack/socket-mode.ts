@@ -5,14 +5,14 @@
  */
 import { App } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
+import type { Log } from "../../src/log.ts";
 import { slackLogger } from "./logger.ts";
-import type { SlackLog } from "./types.ts";
 
 export interface SocketModeOptions {
   botToken: string;
   appToken: string;
   clientOptions: WebClientOptions;
-  log: SlackLog;
+  log: Log;
 }
 
 /** The Bolt app; it connects on `app.start()` and disconnects on `app.stop()`. */

@@ -1,13 +1,3 @@
-/** A pino-compatible logger: `log.warn({ channel }, "card upload failed")`. */
-export interface SlackLog {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
-
-/** Drops every line: the default when no logger is given. */
-export const silentLog: SlackLog = { info() {}, warn() {}, error() {} };
-
 /** How the Web API client retries 429s, 5xx answers and connection failures. */
 export interface SlackRetryOptions {
   /** Attempts after the first; finite so a dead API cannot hold a delivery forever. Default 5. */

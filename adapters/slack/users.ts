@@ -5,8 +5,8 @@
  * count as admins without asking Slack.
  */
 import type { WebClient } from "@slack/web-api";
+import type { Log } from "../../src/log.ts";
 import { slackFailure } from "./errors.ts";
-import type { SlackLog } from "./types.ts";
 
 export interface SlackUserProfile {
   isWorkspaceAdmin: boolean;
@@ -18,7 +18,7 @@ export interface SlackUserProfile {
  * (missing scope, Slack down) is logged and yields null, so commands still
  * run — in English, and without workspace-admin rights.
  */
-export function userProfileLoader(client: WebClient, userId: string, log: SlackLog): () => Promise<SlackUserProfile | null> {
+export function userProfileLoader(client: WebClient, userId: string, log: Log): () => Promise<SlackUserProfile | null> {
   let profile: Promise<SlackUserProfile | null> | undefined;
   return () => {
     profile ??= client.users.info({ user: userId, include_locale: true }).then(

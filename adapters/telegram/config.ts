@@ -3,7 +3,7 @@ import { z } from "zod";
 import { apiUrl, httpUrl } from "../shared/config.ts";
 
 /** Tokens may be absent here; the adapter names the missing env var when the bot is used. */
-export const telegramSection = z.object({
+export const telegramSection = z.strictObject({
   token: z.string().optional(),
   mode: z.enum(["polling", "webhook"]).default("polling"),
   webhookSecret: z.string().optional(),
@@ -16,4 +16,4 @@ export const telegramSection = z.object({
 
 const chatId = z.union([z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+)$/, "must be @channelname or a numeric chat id"), z.number().int()]).transform(String);
 
-export const telegramDestination = z.object({ type: z.literal("telegram"), chatId });
+export const telegramDestination = z.strictObject({ type: z.literal("telegram"), chatId });

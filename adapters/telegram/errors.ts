@@ -10,6 +10,7 @@ import {
   AdapterError,
   AuthenticationError,
   errorFromStatus,
+  looksTimedOut,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -52,45 +53,67 @@ export function telegramError(error: unknown, token: string, action: string): Ad
   if (error instanceof AdapterError) return error;
   const clean = (text: string) => scrubToken(text, token);
   if (error instanceof GrammyError) return fromGrammyError(error, clean(action), clean);
+  const request = requestOf(botApiMethod(action));
   if (error instanceof HttpError) {
     const inner = error.error;
     const reason = networkReason(inner);
     return new NetworkError(PLATFORM, clean(`${action} failed: network error (${reason})`), {
+      ...request,
+      timedOut: looksTimedOut(inner),
       cause: scrubbedCopy(inner, clean),
     });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new NetworkError(PLATFORM, clean(`${action} failed: ${message}`), { cause: scrubbedCopy(error, clean) });
+  return new NetworkError(PLATFORM, clean(`${action} failed: ${message}`), { ...request, timedOut: looksTimedOut(error), cause: scrubbedCopy(error, clean) });
+}
+
+/** The Bot API method an action starts with (`sendPhoto to @herald_news`), if it does. */
+function botApiMethod(action: string): string | undefined {
+  return /^[a-z]+[A-Z][A-Za-z]*\b/.exec(action)?.[0];
+}
+
+/** The request as fields; the path's token segment is masked, as it is everywhere. */
+function requestOf(method: string | undefined): { method?: string; path?: string } {
+  return method ? { method, path: `/bot***/${method}` } : {};
+}
+
+/**
+ * Telegram's code for a failure: the upper-case code some descriptions carry (`Bad Request: PEER_ID_INVALID`),
+ * which says more than the HTTP-like `error_code`; otherwise `error_code` itself.
+ */
+function platformCodeOf(error: GrammyError): number | string {
+  return /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/.exec(error.description)?.[0] ?? error.error_code;
 }
 
 function fromGrammyError(error: GrammyError, action: string, clean: (text: string) => string): AdapterError {
   const status = error.error_code;
   const description = clean(error.description);
   const what = `${action} failed: ${description} (${status})`;
+  const details = { ...requestOf(error.method), status, platformCode: platformCodeOf(error) };
   if (status === 429) {
     const seconds = error.parameters.retry_after;
     const waitMs = typeof seconds === "number" && seconds > 0 ? Math.ceil(seconds * 1000) : 1000;
-    return new RateLimitError(PLATFORM, waitMs, what);
+    return new RateLimitError(PLATFORM, waitMs, what, details);
   }
   if (status === 401) {
-    return new AuthenticationError(PLATFORM, `${what}: the bot token was refused. Check TELEGRAM_BOT_TOKEN.`, status);
+    return new AuthenticationError(PLATFORM, `${what}: the bot token was refused. Check TELEGRAM_BOT_TOKEN.`, details);
   }
   // The Bot API answers 404 for a malformed token or a wrong API root, never for a missing chat.
   if (status === 404) {
-    return new AuthenticationError(PLATFORM, `${what}: check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT.`, status);
+    return new AuthenticationError(PLATFORM, `${what}: check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT.`, details);
   }
-  if (status === 403) return new PermissionError(PLATFORM, what, status);
+  if (status === 403) return new PermissionError(PLATFORM, what, details);
   if (status === 400) {
     if (NOT_FOUND.test(description)) {
       const movedTo = error.parameters.migrate_to_chat_id;
       const hint = movedTo !== undefined ? `; the chat is now ${movedTo}` : "";
-      return new NotFoundError(PLATFORM, `${what}${hint}`, status);
+      return new NotFoundError(PLATFORM, `${what}${hint}`, details);
     }
-    if (NO_RIGHTS.test(description)) return new PermissionError(PLATFORM, what, status);
-    return new ValidationError(PLATFORM, what, status);
+    if (NO_RIGHTS.test(description)) return new PermissionError(PLATFORM, what, details);
+    return new ValidationError(PLATFORM, what, details);
   }
-  if (status >= 500) return new NetworkError(PLATFORM, what, { status });
-  return errorFromStatus(PLATFORM, status, what);
+  if (status >= 500) return new NetworkError(PLATFORM, what, details);
+  return errorFromStatus(PLATFORM, status, what, details);
 }
 
 /** A short reason for a failed fetch: the system error code when there is one. */

@@ -12,6 +12,7 @@ import type { RunnerHandle } from "@grammyjs/runner";
 import type { Bot } from "grammy";
 import type { CardFile, ChatAdapter, ConnectionOptions, HttpHandler } from "../../src/adapter.ts";
 import type { CommandHandler } from "../../src/chat/types.ts";
+import { type Log, silentLog } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { registerTelegramCommands } from "./bot-commands.ts";
 import { createTelegramBot, type TelegramRetryOptions } from "./client.ts";
@@ -20,7 +21,7 @@ import { deleteTelegramNews, editTelegramNews } from "./edit.ts";
 import { telegramError } from "./errors.ts";
 import { logPollingFailures, startTelegramPolling } from "./polling.ts";
 import { TelegramPoster } from "./poster.ts";
-import { silentLogger, type TelegramClient, type TelegramLogger } from "./types.ts";
+import type { TelegramClient } from "./types.ts";
 import { checkWebhookSecret, setTelegramWebhook, telegramWebhookHandler } from "./webhook.ts";
 
 export { registerTelegramCommands } from "./bot-commands.ts";
@@ -48,7 +49,7 @@ export interface TelegramAdapterOptions {
   /** Set the "/" command menus (en, ko) on start. Default true. */
   registerCommands?: boolean;
   retry?: TelegramRetryOptions;
-  log?: TelegramLogger;
+  log?: Log;
 }
 
 export const DEFAULT_TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -64,7 +65,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
     throw new Error(`telegram.mode must be "polling" or "webhook", got ${JSON.stringify(mode)}.`);
   }
   const webhookSecret = mode === "webhook" ? checkWebhookSecret(options.webhookSecret) : undefined;
-  const log = options.log ?? silentLogger;
+  const log = options.log ?? silentLog;
   const bot = createTelegramBot({
     token: options.token ?? "",
     ...(options.apiUrl !== undefined ? { apiRoot: options.apiUrl } : {}),
@@ -90,7 +91,7 @@ interface AdapterSettings {
   adminUserIds: ReadonlySet<string>;
   privateChatAdmins: boolean;
   registerCommands: boolean;
-  log: TelegramLogger;
+  log: Log;
 }
 
 class TelegramAdapter implements ChatAdapter {

@@ -1,8 +1,8 @@
 import type { Queue } from "bullmq";
 import type { HeraldConfig } from "../../config/schema.ts";
 import { type AlertNotice, type AlertSubject, alertKey } from "../../src/alerts/subject.ts";
+import type { Log } from "../../src/log.ts";
 import type { Store } from "../../src/store/index.ts";
-import type { Logger } from "../log.ts";
 
 /** How long a process trusts its list of flagged destinations before reading it again. */
 const FLAGS_REREAD_MS = 60_000;
@@ -26,7 +26,7 @@ export class AlertNotifier {
     private readonly store: Store,
     private readonly queue: Queue<AlertNotice>,
     private readonly config: HeraldConfig["alerts"],
-    private readonly log: Logger,
+    private readonly log: Log,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -4,7 +4,7 @@ import type { Poster } from "../../src/adapter.ts";
 import { buildAlertMessage } from "../../src/alerts/message.ts";
 import type { AlertNotice } from "../../src/alerts/subject.ts";
 import { AdapterError } from "../../src/errors.ts";
-import type { Logger } from "../log.ts";
+import type { Log } from "../../src/log.ts";
 
 /**
  * Posts one alert to `alerts.destination` through that destination's own poster (its
@@ -12,7 +12,7 @@ import type { Logger } from "../log.ts";
  * the alert destination is never flagged from here, so a broken alert channel cannot
  * raise alerts about itself in a loop.
  */
-export async function processAlert(job: Job<AlertNotice>, config: HeraldConfig, poster: (destinationId: string) => Promise<Poster>, log: Logger): Promise<{ messageId: string | null } | { skipped: string }> {
+export async function processAlert(job: Job<AlertNotice>, config: HeraldConfig, poster: (destinationId: string) => Promise<Poster>, log: Log): Promise<{ messageId: string | null } | { skipped: string }> {
   const alerts = config.alerts;
   if (!alerts) return { skipped: "alerts are not configured" };
   const message = buildAlertMessage(job.data, alerts.locale);

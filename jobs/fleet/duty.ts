@@ -9,7 +9,7 @@
  * for one renewal round before starting, so a still-running owner has found
  * out and stopped first.
  */
-import type { Logger } from "../log.ts";
+import type { Log } from "../../src/log.ts";
 import { type Lease, leaseCommandTimeoutMs, type Taken } from "./lease.ts";
 
 export interface DutySpec {
@@ -52,7 +52,7 @@ export class Duty {
   constructor(
     readonly spec: DutySpec,
     private readonly lease: Lease,
-    private readonly log: Logger,
+    private readonly log: Log,
     private readonly timings: DutyTimings,
   ) {}
 

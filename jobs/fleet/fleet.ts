@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { Logger } from "../log.ts";
+import type { Log } from "../../src/log.ts";
 import { DEFAULT_DUTY_TIMINGS, Duty, type DutySpec, type DutyTimings } from "./duty.ts";
 import { Lease, leaseKey, newOwnerId } from "./lease.ts";
 
@@ -11,7 +11,7 @@ export class Fleet {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly log: Logger,
+    private readonly log: Log,
     private readonly timings: DutyTimings = DEFAULT_DUTY_TIMINGS,
   ) {}
 

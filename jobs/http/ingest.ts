@@ -3,8 +3,8 @@ import type { IncomingMessage } from "node:http";
 import type { Queue } from "bullmq";
 import type { HeraldConfig } from "../../config/schema.ts";
 import { type Article, type ArticleFields, ArticleParseError, NotPublishedError } from "../../src/article/index.ts";
+import type { Log } from "../../src/log.ts";
 import type { Store } from "../../src/store/index.ts";
-import type { Logger } from "../log.ts";
 import type { IngestJobData } from "../queues.ts";
 import type { UntrustedPool } from "../untrusted/pool.ts";
 import { HttpError } from "./body.ts";
@@ -14,7 +14,7 @@ import { type IngestAuthDeps, readAuthenticatedIngest } from "./ingest-auth.ts";
 export interface IngestParsing {
   untrusted: UntrustedPool;
   store: Pick<Store, "recordFeedError">;
-  log: Logger;
+  log: Log;
 }
 
 /** What the sender is told: queued now, queued for its publish time, or not published by its own front matter. */
@@ -85,7 +85,7 @@ async function holdBack(
   contentType: string,
   raw: Buffer,
   queue: Queue<IngestJobData>,
-  log: Logger,
+  log: Log,
 ): Promise<IngestAccepted> {
   if (!error.publishAt) {
     log.info({ feedId, input, reason: error.reason }, "not published by its sender; skipped");

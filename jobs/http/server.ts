@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BodyAbortedError, closeUnlessBodyRead } from "../../adapters/shared/request-body.ts";
-import type { Logger } from "../log.ts";
+import type { Log } from "../../src/log.ts";
 import { HttpError } from "./body.ts";
 
 export type Route = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;
@@ -18,7 +18,7 @@ export interface RouteTable {
  * unexpected is a 500 that names no internals. A client hanging up mid-body
  * is logged at debug: it is routine, and floods of it must not flood the log.
  */
-export function startHttpServer(routes: RouteTable | (() => RouteTable), host: string, port: number, log: Logger): Promise<Server> {
+export function startHttpServer(routes: RouteTable | (() => RouteTable), host: string, port: number, log: Log): Promise<Server> {
   // A function lets the port be bound before every route exists (bots add theirs once started).
   const current = typeof routes === "function" ? routes : () => routes;
   let table: RouteTable | null = null;

@@ -43,7 +43,7 @@ export function failureReason(error: unknown): FailureReason {
       return error.code;
     case "network":
       // Connection refused/reset is not a timeout; only the ones that waited out the clock are.
-      return /time(d)?\s?out|ETIMEDOUT|UND_ERR_\w*TIMEOUT/i.test(error.message) ? "timeout" : "other";
+      return error.timedOut ? "timeout" : "other";
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { Logger } from "../log.ts";
+import type { Log } from "../../src/log.ts";
 
 /** Why recovery runs: no marker at this process's first look (a new Redis, or one emptied while Herald was down), or the marker vanished while running. */
 export type RecoveryCause = "no-marker-at-start" | "data-lost";
@@ -8,7 +8,7 @@ export type RecoveryCause = "no-marker-at-start" | "data-lost";
 export interface EpochWatchOptions {
   redis: Redis;
   prefix: string;
-  log: Logger;
+  log: Log;
   /** Runs in the one process that set the new epoch; if it throws, it runs again at the next check. */
   recover: (cause: RecoveryCause) => Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { Logger } from "../log.ts";
+import type { Log } from "../../src/log.ts";
 
 export type RedisPersistence = "aof" | "rdb" | "none" | "unknown";
 
@@ -9,7 +9,7 @@ export type RedisPersistence = "aof" | "rdb" | "none" | "unknown";
  * what the store knows). Managed Redis often refuses CONFIG; that is not the
  * operator's problem to hear about at every start, so it is logged at debug.
  */
-export async function checkRedisPersistence(redis: Redis, log: Logger): Promise<RedisPersistence> {
+export async function checkRedisPersistence(redis: Redis, log: Log): Promise<RedisPersistence> {
   let appendonly: string | undefined;
   let save: string | undefined;
   try {

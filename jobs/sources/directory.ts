@@ -4,9 +4,9 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, relative } from "node:path";
 import type { Queue } from "bullmq";
 import { decodeUnicodeBom } from "../../src/article/index.ts";
+import type { Log } from "../../src/log.ts";
 import { detectSite, type SiteInfo, type SiteOverride } from "../../src/site/index.ts";
 import type { Store } from "../../src/store/index.ts";
-import type { Logger } from "../log.ts";
 import type { IngestJobData } from "../queues.ts";
 import { itemsToPostOnFirstRun } from "./first-run.ts";
 
@@ -19,7 +19,7 @@ export function postExtensions(site: SiteInfo | null): Set<string> {
 }
 
 /** The site a posts folder belongs to, with the feed's `site:` override; null when there is none or its config cannot be read (said in the log). */
-export function siteOfFolder(path: string, override: SiteOverride | null, log: Logger, feedId: string): SiteInfo | null {
+export function siteOfFolder(path: string, override: SiteOverride | null, log: Log, feedId: string): SiteInfo | null {
   try {
     return detectSite(path, override);
   } catch (error) {
@@ -60,7 +60,7 @@ export class DirectoryWatcher {
     private readonly feed: DirectoryFeed,
     private readonly store: Store,
     private readonly queue: Queue<IngestJobData>,
-    private readonly log: Logger,
+    private readonly log: Log,
     private readonly rescanMs = 30_000,
   ) {}
 

@@ -12,7 +12,7 @@ import type { CommandContext, CommandServices } from "./types.ts";
 import { usageReply } from "./usage.ts";
 
 export { CHAT_FEED_INTERVAL_MS } from "./feeds-add.ts";
-export type { ChatPlatform, CommandLog, CommandServices } from "./types.ts";
+export type { ChatPlatform, CommandServices } from "./types.ts";
 
 /**
  * Runs one command and answers it. Never throws: mistakes in what the user

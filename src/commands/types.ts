@@ -1,14 +1,9 @@
 import type { CommandRequest } from "../chat/types.ts";
 import type { Language } from "../i18n/index.ts";
+import type { Log } from "../log.ts";
 import type { Store } from "../store/index.ts";
 
 export type ChatPlatform = CommandRequest["platform"];
-
-/** Where command failures are reported; a pino logger fits. */
-export interface CommandLog {
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
 
 /** What the commands need from the running Herald. The lead wires it up. */
 export interface CommandServices {
@@ -34,7 +29,7 @@ export interface CommandServices {
   /** Total time for the test fetch of `/feeds add`; default 10 s. */
   fetchTimeoutMs?: number;
   /** Where unexpected failures are logged; the user only sees a generic apology. */
-  log?: CommandLog;
+  log?: Log;
 }
 
 /** How many feeds chat may create (config `limits:`). */
