@@ -5,7 +5,7 @@
 import { Bot } from "grammy";
 import { PNG } from "pngjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseTelegramCommand } from "../adapters/telegram/commands.ts";
+import { parseTelegramCommand } from "../adapters/telegram/command-text.ts";
 import { createTelegramAdapter, registerTelegramCommands, setTelegramWebhook } from "../adapters/telegram/index.ts";
 import type { ChatAdapter } from "../src/adapter.ts";
 import type { CommandHandler, CommandReply, CommandRequest } from "../src/chat/types.ts";

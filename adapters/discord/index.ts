@@ -14,14 +14,14 @@ import type { REST } from "@discordjs/rest";
 import type { CardFile, ChatAdapter, ConnectionOptions, HttpHandler, Poster } from "../../src/adapter.ts";
 import type { CommandHandler } from "../../src/chat/types.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
+import { createDiscordRest, DEFAULT_DISCORD_API } from "./client.ts";
+import type { CommandInvocation, InteractionContext } from "./command-request.ts";
 import { registerDiscordCommands } from "./commands.ts";
-import { DiscordGateway } from "./gateway.ts";
-import type { CommandInvocation, InteractionContext } from "./interaction.ts";
-import { discordInteractionsHandler } from "./interactions-http.ts";
 import { DiscordBotPoster, deleteDiscordMessage, editDiscordMessage } from "./poster.ts";
+import { DiscordGateway } from "./receive-gateway.ts";
+import { discordInteractionsHandler } from "./receive-http.ts";
 import { failureReply } from "./reply.ts";
 import { answerCommand } from "./respond.ts";
-import { createDiscordRest, DEFAULT_DISCORD_API } from "./rest.ts";
 import { discordPublicKey } from "./signature.ts";
 import type { AdapterLog, DiscordAdapterOptions, DiscordMode } from "./types.ts";
 

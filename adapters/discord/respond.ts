@@ -11,8 +11,8 @@
 import type { REST } from "@discordjs/rest";
 import { MessageFlags, Routes } from "discord.js";
 import type { CommandHandler, CommandReply } from "../../src/chat/types.ts";
+import type { CommandInvocation } from "./command-request.ts";
 import { toDiscordError } from "./errors.ts";
-import type { CommandInvocation } from "./interaction.ts";
 import { failureReply, type RenderedReply, renderReply } from "./reply.ts";
 import type { AdapterLog } from "./types.ts";
 

@@ -13,20 +13,20 @@ import type { Bot } from "grammy";
 import type { CardFile, ChatAdapter, ConnectionOptions, HttpHandler } from "../../src/adapter.ts";
 import type { CommandHandler } from "../../src/chat/types.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
-import { registerTelegramCommands } from "./bot-commands.ts";
 import { createTelegramBot, type TelegramRetryOptions } from "./client.ts";
-import { routeTelegramCommands } from "./command-router.ts";
+import { registerTelegramCommands } from "./commands.ts";
 import { deleteTelegramNews, editTelegramNews } from "./edit.ts";
 import { telegramError } from "./errors.ts";
-import { logPollingFailures, startTelegramPolling } from "./polling.ts";
 import { TelegramPoster } from "./poster.ts";
+import { logPollingFailures, startTelegramPolling } from "./receive-polling.ts";
+import { checkWebhookSecret, setTelegramWebhook, telegramWebhookHandler } from "./receive-webhook.ts";
+import { routeTelegramCommands } from "./respond.ts";
 import { silentLogger, type TelegramClient, type TelegramLogger } from "./types.ts";
-import { checkWebhookSecret, setTelegramWebhook, telegramWebhookHandler } from "./webhook.ts";
 
-export { registerTelegramCommands } from "./bot-commands.ts";
+export { registerTelegramCommands } from "./commands.ts";
 export { TELEGRAM_GLOBAL_PER_SECOND, telegramChatPace } from "./pace.ts";
 export { TelegramPoster } from "./poster.ts";
-export { setTelegramWebhook } from "./webhook.ts";
+export { setTelegramWebhook } from "./receive-webhook.ts";
 
 export interface TelegramAdapterOptions {
   /** BotFather's token (TELEGRAM_BOT_TOKEN). */

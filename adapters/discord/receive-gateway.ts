@@ -17,7 +17,7 @@ import {
   MessageFlags,
 } from "discord.js";
 import { AuthenticationError, NetworkError } from "../../src/errors.ts";
-import { type CommandInvocation, type InteractionContext, type InteractionOption, parseInteraction } from "./interaction.ts";
+import { type CommandInvocation, type InteractionContext, type InteractionOption, parseInteraction } from "./command-request.ts";
 import { unknownCommandText } from "./reply.ts";
 import type { AdapterLog } from "./types.ts";
 

@@ -6,9 +6,9 @@
 import type { Bot, CommandContext, Context } from "grammy";
 import type { CommandHandler, CommandName, CommandReply } from "../../src/chat/types.ts";
 import { primaryLanguage } from "../../src/message/labels.ts";
+import { commandRequestFrom, type RequestDeps } from "./command-request.ts";
 import { scrubToken, telegramError } from "./errors.ts";
 import { sendCommandReply } from "./reply.ts";
-import { commandRequestFrom, type RequestDeps } from "./request.ts";
 
 export const TELEGRAM_COMMANDS: readonly CommandName[] = ["news", "feeds"];
 

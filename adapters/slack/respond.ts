@@ -8,10 +8,10 @@ import type { App, RespondFn, SlashCommand } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { CommandHandler, CommandName, CommandReply, CommandRequest } from "../../src/chat/types.ts";
 import { t } from "../../src/i18n/index.ts";
+import { adminCheck, userProfileLoader } from "./admins.ts";
 import { parseCommandText } from "./command-text.ts";
 import { sendReply } from "./reply.ts";
 import type { SlackLog } from "./types.ts";
-import { adminCheck, userProfileLoader } from "./users.ts";
 
 export interface SlashCommandContext {
   client: WebClient;

@@ -3,7 +3,7 @@
  */
 import type { CommandContext, Context } from "grammy";
 import type { CommandName, CommandRequest } from "../../src/chat/types.ts";
-import { parseTelegramCommand } from "./commands.ts";
+import { parseTelegramCommand } from "./command-text.ts";
 import { telegramError } from "./errors.ts";
 import type { TelegramClient } from "./types.ts";
 

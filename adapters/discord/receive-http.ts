@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { InteractionResponseType } from "discord.js";
 import type { HttpHandler } from "../../src/adapter.ts";
 import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
-import { type CommandInvocation, type InteractionContext, InteractionPayloadError, parseInteraction } from "./interaction.ts";
+import { type CommandInvocation, type InteractionContext, InteractionPayloadError, parseInteraction } from "./command-request.ts";
 import { unknownCommandText } from "./reply.ts";
 import { DEFER_FLAGS } from "./respond.ts";
 import { checkDiscordSignature, checkDiscordSignatureHeaders, MAX_CLOCK_SKEW_SECONDS } from "./signature.ts";
