@@ -65,7 +65,7 @@ export class DiscordAdapter implements ChatAdapter {
     private readonly publicKey: KeyObject | null,
   ) {
     this.rest = createDiscordRest({ token, apiUrl: options.apiUrl, maxRateLimitWaitMs: options.maxRateLimitWaitMs });
-    this.context = { adminUserIds: new Set(options.adminUserIds ?? []) };
+    this.context = { admins: new Set(options.adminUserIds ?? []) };
     this.log = options.log;
   }
 

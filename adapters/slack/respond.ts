@@ -6,18 +6,23 @@
  */
 import type { App, RespondFn, SlashCommand } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import type { CommandHandler, CommandName, CommandReply, CommandRequest } from "../../src/chat/types.ts";
-import { t } from "../../src/i18n/index.ts";
-import { adminCheck, userProfileLoader } from "./admins.ts";
-import { parseCommandText } from "./command-text.ts";
-import { sendReply } from "./reply.ts";
+import type { CardFile } from "../../src/adapter.ts";
+import type { CommandHandler, CommandReply } from "../../src/chat/types.ts";
+import type { NewsMessage } from "../../src/message/types.ts";
+import { CARD_NOT_READY, deleteCardQuietly, formatSlackWithCard, uploadPrivateCard, whileCardProcessing } from "./card.ts";
+import { commandRequestFrom, type RequestDeps } from "./command-request.ts";
+import { formatSlack } from "./format.ts";
+import { failureReply, responseType, textReply } from "./reply.ts";
 import type { SlackLog } from "./types.ts";
 
-export interface SlashCommandContext {
-  client: WebClient;
-  /** Slack user ids that are Herald admins regardless of their workspace role. */
-  admins: ReadonlySet<string>;
+export interface SlashCommandContext extends RequestDeps {
   handler: CommandHandler;
+  cardWaitsMs: readonly number[];
+}
+
+/** What sending a reply needs. */
+export interface ReplyContext {
+  client: WebClient;
   log: SlackLog;
   cardWaitsMs: readonly number[];
 }
@@ -28,7 +33,7 @@ const READ_MORE_ACTION = "herald_read_more";
 export function registerSlashCommands(app: App, context: SlashCommandContext): void {
   app.command(/^\/(news|feeds)$/, async ({ command, ack, respond }) => {
     await ack();
-    await runCommand(command, respond, context);
+    await answerCommand(command, respond, context);
   });
   // Link buttons also send an interaction when interactivity is on; unanswered, Slack shows a warning.
   app.action(READ_MORE_ACTION, async ({ ack }) => {
@@ -37,34 +42,60 @@ export function registerSlashCommands(app: App, context: SlashCommandContext): v
 }
 
 /** Turns one slash command into a CommandRequest, runs it, and answers through response_url. */
-export async function runCommand(command: SlashCommand, respond: RespondFn, context: SlashCommandContext): Promise<void> {
-  const name = command.command.slice(1) as CommandName;
-  const { subcommand, options } = parseCommandText(name, command.text ?? "");
-  const profile = userProfileLoader(context.client, command.user_id, context.log);
-  // The reply language needs the locale for every command, so it is looked up now (one users.info, shared with isAdmin).
-  const locale = (await profile())?.locale ?? null;
-  const request: CommandRequest = {
-    platform: "slack",
-    command: name,
-    subcommand,
-    options,
-    channelId: command.channel_id,
-    userId: command.user_id,
-    locale,
-    isAdmin: adminCheck(command.user_id, context.admins, profile),
-  };
+export async function answerCommand(command: SlashCommand, respond: RespondFn, context: SlashCommandContext): Promise<void> {
+  const request = await commandRequestFrom(command, context);
+  const where = { command: request.command, subcommand: request.subcommand };
   let reply: CommandReply;
   try {
     reply = await context.handler(request);
   } catch (error) {
-    context.log.error({ command: name, subcommand, error: (error as Error)?.message }, "Slack command handler failed");
-    reply = { ephemeral: true, blocks: [{ type: "paragraph", children: [{ type: "text", value: t(locale, "error.generic") }] }] };
+    context.log.error({ ...where, error: (error as Error)?.message }, "Slack command handler failed");
+    reply = failureReply(request.locale);
   }
   try {
     await sendReply(respond, reply, context);
   } catch (error) {
     // The response_url is a bearer URL for this user: log the status only.
     const status = (error as { response?: { status?: number } }).response?.status;
-    context.log.error({ command: name, subcommand, status, error: status ? undefined : (error as Error)?.message }, "could not send the Slack command reply");
+    context.log.error({ ...where, status, error: status ? undefined : (error as Error)?.message }, "could not send the Slack command reply");
+  }
+}
+
+/** response_url answers 400 with the error code in plain text (like incoming webhooks). */
+function isResponseCardNotReady(error: unknown): boolean {
+  const response = (error as { response?: { status?: unknown; data?: unknown } }).response;
+  return response?.status === 400 && /invalid_blocks/.test(String(response.data));
+}
+
+/** Sends the reply: its text blocks, then the article when there is one. */
+export async function sendReply(respond: RespondFn, reply: CommandReply, context: ReplyContext): Promise<void> {
+  if (reply.blocks.length > 0 || !reply.article) await respond(textReply(reply.blocks, reply.ephemeral));
+  const article = reply.article;
+  if (!article) return;
+  const type = responseType(reply.ephemeral);
+  const fileId = article.card ? await uploadQuietly(article.card, article.message, context) : null;
+  if (fileId) {
+    const shown = await whileCardProcessing(
+      () => respond({ ...formatSlackWithCard(article.message, fileId), response_type: type, replace_original: false }),
+      isResponseCardNotReady,
+      context.cardWaitsMs,
+    ).catch(async (error: unknown) => {
+      await deleteCardQuietly(context.client, fileId, context.log);
+      throw error;
+    });
+    // A shown card stays: deleting the file would blank the image in the reply.
+    if (shown !== CARD_NOT_READY) return;
+    await deleteCardQuietly(context.client, fileId, context.log);
+  }
+  await respond({ ...formatSlack(article.message), response_type: type, replace_original: false });
+}
+
+/** The card's file id, or null (logged) when the upload failed: the article is then sent without it. */
+async function uploadQuietly(card: CardFile, message: NewsMessage, context: ReplyContext): Promise<string | null> {
+  try {
+    return await uploadPrivateCard(context.client, card, message);
+  } catch (error) {
+    context.log.warn({ articleId: message.articleId, error: (error as Error).message }, "could not upload the card for a command reply");
+    return null;
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { CommandName } from "../../src/chat/types.ts";
 
-export interface ParsedCommand {
+export interface ParsedCommandText {
   /** Lower-cased first word, or null when there is none. */
   subcommand: string | null;
   options: Record<string, string>;
@@ -30,9 +30,9 @@ const NAMED = /(?:^|\s)(count|query|article|url|id):/gi;
 /**
  * Splits the text after a command into a subcommand and options.
  *
- * @example parseTelegramCommand("news", "search 서버 장애") // { subcommand: "search", options: { query: "서버 장애" } }
+ * @example parseCommandText("news", "search 서버 장애") // { subcommand: "search", options: { query: "서버 장애" } }
  */
-export function parseTelegramCommand(command: CommandName, text: string): ParsedCommand {
+export function parseCommandText(command: CommandName, text: string): ParsedCommandText {
   const trimmed = text.trim();
   if (trimmed === "") return { subcommand: null, options: {} };
   const head = trimmed.split(/\s/, 1)[0] ?? "";

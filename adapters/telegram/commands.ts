@@ -6,7 +6,11 @@
  */
 import type { Api } from "grammy";
 import type { BotCommand, BotCommandScope } from "grammy/types";
+import type { CommandName } from "../../src/chat/types.ts";
 import { telegramError } from "./errors.ts";
+
+/** The commands Herald answers on Telegram. */
+export const TELEGRAM_COMMANDS: readonly CommandName[] = ["news", "feeds"];
 
 interface Descriptions {
   news: string;

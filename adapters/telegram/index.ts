@@ -42,8 +42,8 @@ export interface TelegramAdapterOptions {
   /** Bot API root (TELEGRAM_API_ROOT): a local Bot API server, or a test fake. */
   apiUrl?: string;
   /** Telegram user ids that may run admin commands in every chat, on top of the chats' own admins. */
-  adminUserIds?: ReadonlyArray<string | number>;
-  /** Users of private chats with the bot manage that chat's feeds (`telegram.privateFeeds`). Default false: only `adminUserIds` can there. */
+  admins?: ReadonlyArray<string | number>;
+  /** Users of private chats with the bot manage that chat's feeds (`telegram.privateFeeds`). Default false: only `admins` can there. */
   privateChatAdmins?: boolean;
   /** Set the "/" command menus (en, ko) on start. Default true. */
   registerCommands?: boolean;
@@ -75,7 +75,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
     webhookSecret,
     webhookUrl: options.webhookUrl,
     webhookPath: options.webhookPath ?? DEFAULT_TELEGRAM_WEBHOOK_PATH,
-    adminUserIds: new Set((options.adminUserIds ?? []).map(String)),
+    admins: new Set((options.admins ?? []).map(String)),
     privateChatAdmins: options.privateChatAdmins ?? false,
     registerCommands: options.registerCommands ?? true,
     log,
@@ -87,13 +87,13 @@ interface AdapterSettings {
   webhookSecret: string | undefined;
   webhookUrl: string | undefined;
   webhookPath: string;
-  adminUserIds: ReadonlySet<string>;
+  admins: ReadonlySet<string>;
   privateChatAdmins: boolean;
   registerCommands: boolean;
   log: TelegramLogger;
 }
 
-class TelegramAdapter implements ChatAdapter {
+export class TelegramAdapter implements ChatAdapter {
   readonly platform = "telegram" as const;
   readonly #bot: Bot;
   readonly #client: TelegramClient;
@@ -109,7 +109,7 @@ class TelegramAdapter implements ChatAdapter {
     bot.api.config.use(logPollingFailures(this.#client));
     routeTelegramCommands(bot, {
       client: this.#client,
-      adminUserIds: settings.adminUserIds,
+      admins: settings.admins,
       privateChatAdmins: settings.privateChatAdmins,
       handler: () => this.#handler,
     });

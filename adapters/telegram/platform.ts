@@ -19,7 +19,7 @@ export const telegramPlatform = definePlatform({
       webhookSecret: t.webhookSecret || undefined,
       webhookUrl: t.webhookUrl,
       apiUrl: t.apiUrl,
-      adminUserIds: t.admins,
+      admins: t.admins,
       privateChatAdmins: t.privateFeeds,
       log,
     });
