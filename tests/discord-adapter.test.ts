@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { commandDefinitions, createDiscordAdapter, type DiscordAdapter, registerDiscordCommands } from "../adapters/discord/index.ts";
-import { DiscordWebhookPoster } from "../adapters/discord/webhook.ts";
+import { DiscordWebhookPoster } from "../adapters/discord/webhook-poster.ts";
 import type { CardFile } from "../src/adapter.ts";
 import {
   AuthenticationError,

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatSlack } from "../adapters/slack/format.ts";
-import { SlackWebhookPoster } from "../adapters/slack/webhook.ts";
+import { SlackWebhookPoster } from "../adapters/slack/webhook-poster.ts";
 import {
   AuthenticationError,
   NetworkError,

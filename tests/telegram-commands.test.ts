@@ -4,7 +4,7 @@
  */
 import { Bot } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseTelegramCommand } from "../adapters/telegram/commands.ts";
+import { parseCommandText } from "../adapters/telegram/command-text.ts";
 import { createTelegramAdapter, registerTelegramCommands, setTelegramWebhook } from "../adapters/telegram/index.ts";
 import type { ChatAdapter } from "../src/adapter.ts";
 import type { CommandHandler, CommandReply, CommandRequest } from "../src/chat/types.ts";
@@ -41,37 +41,37 @@ function echoHandler(seen: CommandRequest[], askAdmin = false): CommandHandler {
   };
 }
 
-describe("parseTelegramCommand", () => {
+describe("parseCommandText", () => {
   it("maps bare words after the subcommand onto its option", () => {
-    expect(parseTelegramCommand("news", "latest 5")).toEqual({ subcommand: "latest", options: { count: "5" } });
-    expect(parseTelegramCommand("news", "search  서버 장애 ")).toEqual({ subcommand: "search", options: { query: "서버 장애" } });
-    expect(parseTelegramCommand("news", "show https://newsdao.kr/2024/07/11/outlook-outage")).toEqual({
+    expect(parseCommandText("news", "latest 5")).toEqual({ subcommand: "latest", options: { count: "5" } });
+    expect(parseCommandText("news", "search  서버 장애 ")).toEqual({ subcommand: "search", options: { query: "서버 장애" } });
+    expect(parseCommandText("news", "show https://newsdao.kr/2024/07/11/outlook-outage")).toEqual({
       subcommand: "show",
       options: { article: "https://newsdao.kr/2024/07/11/outlook-outage" },
     });
-    expect(parseTelegramCommand("feeds", "ADD https://feeds.example/rss.xml")).toEqual({
+    expect(parseCommandText("feeds", "ADD https://feeds.example/rss.xml")).toEqual({
       subcommand: "add",
       options: { url: "https://feeds.example/rss.xml" },
     });
     for (const sub of ["remove", "pause", "resume"]) {
-      expect(parseTelegramCommand("feeds", `${sub} 7`)).toEqual({ subcommand: sub, options: { id: "7" } });
+      expect(parseCommandText("feeds", `${sub} 7`)).toEqual({ subcommand: sub, options: { id: "7" } });
     }
-    expect(parseTelegramCommand("feeds", "list")).toEqual({ subcommand: "list", options: {} });
+    expect(parseCommandText("feeds", "list")).toEqual({ subcommand: "list", options: {} });
   });
 
   it("accepts named options like the slash-command platforms, quoted or not", () => {
-    expect(parseTelegramCommand("news", "latest count:5")).toEqual({ subcommand: "latest", options: { count: "5" } });
-    expect(parseTelegramCommand("news", 'search query:"서버 장애"')).toEqual({ subcommand: "search", options: { query: "서버 장애" } });
-    expect(parseTelegramCommand("feeds", "add url:https://a.example/feed id:3")).toEqual({
+    expect(parseCommandText("news", "latest count:5")).toEqual({ subcommand: "latest", options: { count: "5" } });
+    expect(parseCommandText("news", 'search query:"서버 장애"')).toEqual({ subcommand: "search", options: { query: "서버 장애" } });
+    expect(parseCommandText("feeds", "add url:https://a.example/feed id:3")).toEqual({
       subcommand: "add",
       options: { url: "https://a.example/feed", id: "3" },
     });
-    expect(parseTelegramCommand("news", "count:3")).toEqual({ subcommand: null, options: { count: "3" } });
+    expect(parseCommandText("news", "count:3")).toEqual({ subcommand: null, options: { count: "3" } });
   });
 
   it("gives no subcommand for an empty command and keeps unknown ones for the usage answer", () => {
-    expect(parseTelegramCommand("news", "   ")).toEqual({ subcommand: null, options: {} });
-    expect(parseTelegramCommand("news", "latets 5")).toEqual({ subcommand: "latets", options: {} });
+    expect(parseCommandText("news", "   ")).toEqual({ subcommand: null, options: {} });
+    expect(parseCommandText("news", "latets 5")).toEqual({ subcommand: "latets", options: {} });
   });
 });
 
@@ -186,7 +186,7 @@ describe("Telegram commands over long polling", () => {
       token: telegram.token,
       apiUrl: telegram.apiRoot,
       registerCommands: false,
-      adminUserIds: [MEMBER],
+      admins: [MEMBER],
     });
     telegram.setChatMember(GROUP, MEMBER, "member");
     try {

@@ -15,14 +15,14 @@ import type { CardFile, ChatAdapter, ConnectionOptions, HttpHandler, Poster } fr
 import type { CommandHandler } from "../../src/chat/types.ts";
 import type { Log } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
+import { createDiscordRest, DEFAULT_DISCORD_API } from "./client.ts";
+import type { CommandInvocation, InteractionContext } from "./command-request.ts";
 import { registerDiscordCommands } from "./commands.ts";
-import { DiscordGateway } from "./gateway.ts";
-import type { CommandInvocation, InteractionContext } from "./interaction.ts";
-import { discordInteractionsHandler } from "./interactions-http.ts";
 import { DiscordBotPoster, deleteDiscordMessage, editDiscordMessage } from "./poster.ts";
+import { DiscordGateway } from "./receive-gateway.ts";
+import { discordInteractionsHandler } from "./receive-http.ts";
 import { failureReply } from "./reply.ts";
 import { answerCommand } from "./respond.ts";
-import { createDiscordRest, DEFAULT_DISCORD_API } from "./rest.ts";
 import { discordPublicKey } from "./signature.ts";
 import type { DiscordAdapterOptions, DiscordMode } from "./types.ts";
 
@@ -66,7 +66,7 @@ export class DiscordAdapter implements ChatAdapter {
     private readonly publicKey: KeyObject | null,
   ) {
     this.rest = createDiscordRest({ token, apiUrl: options.apiUrl, maxRateLimitWaitMs: options.maxRateLimitWaitMs });
-    this.context = { adminUserIds: new Set(options.adminUserIds ?? []) };
+    this.context = { admins: new Set(options.adminUserIds ?? []) };
     this.log = options.log;
   }
 

@@ -13,7 +13,7 @@ export const discordPlatform = definePlatform({
     destinationKind({ schema: discordDestination, botChannel: (d) => d.channelId }),
     destinationKind({
       schema: discordWebhookDestination,
-      poster: async (d, { timeoutMs }) => new (await import("./webhook.ts")).DiscordWebhookPoster(d.url, timeoutMs),
+      poster: async (d, { timeoutMs }) => new (await import("./webhook-poster.ts")).DiscordWebhookPoster(d.url, timeoutMs),
       commandChannel: (d) => d.channelId,
     }),
   ],

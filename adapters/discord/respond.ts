@@ -12,8 +12,8 @@ import type { REST } from "@discordjs/rest";
 import { MessageFlags, Routes } from "discord.js";
 import type { CommandHandler, CommandReply } from "../../src/chat/types.ts";
 import type { Log } from "../../src/log.ts";
+import type { CommandInvocation } from "./command-request.ts";
 import { toDiscordError } from "./errors.ts";
-import type { CommandInvocation } from "./interaction.ts";
 import { failureReply, type RenderedReply, renderReply } from "./reply.ts";
 
 /** Flags of the deferred response: ephemeral, see the module comment. */

@@ -1,7 +1,7 @@
 /**
  * The Slack bot: posts with the Web API (poster.ts) and takes `/news` and
- * `/feeds` through Bolt, over HTTP (http-mode.ts, mounted on Herald's server
- * through {@link SlackAdapter.httpRoutes}) or Socket Mode (socket-mode.ts).
+ * `/feeds` through Bolt, over HTTP (receive-http.ts, mounted on Herald's server
+ * through {@link SlackAdapter.httpRoutes}) or Socket Mode (receive-socket.ts).
  *
  * @example
  * const slack = createSlackAdapter({ botToken, signingSecret, mode: "http", admins: ["U0123ABCD"], log });
@@ -17,12 +17,12 @@ import { type Log, silentLog } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { DEFAULT_CARD_WAITS_MS } from "./card.ts";
 import { createSlackClient, slackClientOptions } from "./client.ts";
-import { registerSlashCommands } from "./commands.ts";
 import { slackFailure } from "./errors.ts";
-import { createHttpModeApp } from "./http-mode.ts";
 import { type CheckedSlackOptions, checkSlackOptions, type SlackAdapterOptions } from "./options.ts";
 import { SlackChannelPoster, SlackMessenger } from "./poster.ts";
-import { createSocketModeApp } from "./socket-mode.ts";
+import { createHttpModeApp } from "./receive-http.ts";
+import { createSocketModeApp } from "./receive-socket.ts";
+import { registerSlashCommands } from "./respond.ts";
 
 export type { SlackAdapterOptions } from "./options.ts";
 

@@ -12,7 +12,7 @@ export const slackPlatform = definePlatform({
     destinationKind({ schema: slackDestination, botChannel: (d) => d.channel }),
     destinationKind({
       schema: slackWebhookDestination,
-      poster: async (d, { timeoutMs }) => new (await import("./webhook.ts")).SlackWebhookPoster(d.url, timeoutMs),
+      poster: async (d, { timeoutMs }) => new (await import("./webhook-poster.ts")).SlackWebhookPoster(d.url, timeoutMs),
       commandChannel: (d) => d.channel,
     }),
   ],

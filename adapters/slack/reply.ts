@@ -1,32 +1,21 @@
 /**
  * A command's answer as response_url messages. Text blocks become mrkdwn
- * sections (markup.ts); `article` is laid out exactly like a delivery
- * (formatSlack), with its card uploaded privately and shown through an image
- * block as in channel posts. `ephemeral` maps to `response_type`.
+ * sections (markup.ts); `ephemeral` maps to `response_type`. Pure: respond.ts
+ * sends them, then the article laid out exactly like a delivery (formatSlack),
+ * its card uploaded privately and shown through an image block as in channel posts.
  */
-import type { RespondArguments, RespondFn } from "@slack/bolt";
+import type { RespondArguments } from "@slack/bolt";
 import type { SectionBlock } from "@slack/types";
-import type { WebClient } from "@slack/web-api";
-import type { CardFile } from "../../src/adapter.ts";
 import type { Block } from "../../src/article/types.ts";
 import type { CommandReply } from "../../src/chat/types.ts";
-import type { Log } from "../../src/log.ts";
+import { t } from "../../src/i18n/index.ts";
 import { paginate } from "../../src/message/fit.ts";
 import { blocksText } from "../../src/message/plain.ts";
-import type { NewsMessage } from "../../src/message/types.ts";
 import { fitText } from "../../src/text/truncate.ts";
-import { CARD_NOT_READY, deleteCardQuietly, formatSlackWithCard, uploadPrivateCard, whileCardProcessing } from "./card.ts";
-import { formatSlack } from "./format.ts";
 import { SLACK_LIMITS as L } from "./limits.ts";
 import { escapeSlackText, renderSlackBlocks } from "./markup.ts";
 
-export interface ReplyContext {
-  client: WebClient;
-  log: Log;
-  cardWaitsMs: readonly number[];
-}
-
-function responseType(ephemeral: boolean): "ephemeral" | "in_channel" {
+export function responseType(ephemeral: boolean): "ephemeral" | "in_channel" {
   return ephemeral ? "ephemeral" : "in_channel";
 }
 
@@ -44,41 +33,7 @@ export function textReply(blocks: Block[], ephemeral: boolean): RespondArguments
   };
 }
 
-/** response_url answers 400 with the error code in plain text (like incoming webhooks). */
-function isResponseCardNotReady(error: unknown): boolean {
-  const response = (error as { response?: { status?: unknown; data?: unknown } }).response;
-  return response?.status === 400 && /invalid_blocks/.test(String(response.data));
-}
-
-/** Sends the reply: its text blocks, then the article when there is one. */
-export async function sendReply(respond: RespondFn, reply: CommandReply, context: ReplyContext): Promise<void> {
-  if (reply.blocks.length > 0 || !reply.article) await respond(textReply(reply.blocks, reply.ephemeral));
-  const article = reply.article;
-  if (!article) return;
-  const type = responseType(reply.ephemeral);
-  const fileId = article.card ? await uploadQuietly(article.card, article.message, context) : null;
-  if (fileId) {
-    const shown = await whileCardProcessing(
-      () => respond({ ...formatSlackWithCard(article.message, fileId), response_type: type, replace_original: false }),
-      isResponseCardNotReady,
-      context.cardWaitsMs,
-    ).catch(async (error: unknown) => {
-      await deleteCardQuietly(context.client, fileId, context.log);
-      throw error;
-    });
-    // A shown card stays: deleting the file would blank the image in the reply.
-    if (shown !== CARD_NOT_READY) return;
-    await deleteCardQuietly(context.client, fileId, context.log);
-  }
-  await respond({ ...formatSlack(article.message), response_type: type, replace_original: false });
-}
-
-/** The card's file id, or null (logged) when the upload failed: the article is then sent without it. */
-async function uploadQuietly(card: CardFile, message: NewsMessage, context: ReplyContext): Promise<string | null> {
-  try {
-    return await uploadPrivateCard(context.client, card, message);
-  } catch (error) {
-    context.log.warn({ articleId: message.articleId, error: (error as Error).message }, "could not upload the card for a command reply");
-    return null;
-  }
+/** What the user sees when the command failed inside Herald; details go to the log, not the chat. */
+export function failureReply(locale: string | null): CommandReply {
+  return { ephemeral: true, blocks: [{ type: "paragraph", children: [{ type: "text", value: t(locale, "error.generic") }] }] };
 }

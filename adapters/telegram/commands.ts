@@ -1,63 +1,56 @@
 /**
- * Telegram commands are free text after the command: `/news latest 5`,
- * `/news search 장애 복구`, `/feeds add https://…`. Named options work too
- * (`/news latest count:5`, `/news search query:"서버 장애"`), as on the
- * platforms with structured commands.
+ * The command menu Telegram shows when a user types "/". Telegram picks the
+ * most specific list for each user: chat admins see /feeds in groups, other
+ * group members only /news; in private chats (where the user administers
+ * their own deliveries) both are listed. Korean users get Korean descriptions.
  */
+import type { Api } from "grammy";
+import type { BotCommand, BotCommandScope } from "grammy/types";
 import type { CommandName } from "../../src/chat/types.ts";
+import { telegramError } from "./errors.ts";
 
-export interface ParsedCommand {
-  /** Lower-cased first word, or null when there is none. */
-  subcommand: string | null;
-  options: Record<string, string>;
+/** The commands Herald answers on Telegram. */
+export const TELEGRAM_COMMANDS: readonly CommandName[] = ["news", "feeds"];
+
+interface Descriptions {
+  news: string;
+  feeds: string;
 }
 
-/** The option bare text fills, per subcommand. */
-const POSITIONAL: Record<string, string> = {
-  "news latest": "count",
-  "news search": "query",
-  "news show": "article",
-  "news trace": "article",
-  "feeds add": "url",
-  "feeds remove": "id",
-  "feeds pause": "id",
-  "feeds resume": "id",
+const ENGLISH: Descriptions = {
+  news: "Latest news, search, or show an article: latest 5 · search <words> · show <id>",
+  feeds: "Manage feeds (admins): list · add <url> · remove|pause|resume <id> · /news trace <id>: why not delivered",
+};
+const KOREAN: Descriptions = {
+  news: "최신 뉴스·검색·기사 보기: latest 5 · search <검색어> · show <id>",
+  feeds: "피드 관리 (관리자): list · add <url> · remove|pause|resume <id> · /news trace <id>: 전송 기록",
 };
 
-/** `name:` at the start of a word, for the option names commands use. */
-const NAMED = /(?:^|\s)(count|query|article|url|id):/gi;
+const SCOPES: Array<{ scope: BotCommandScope; withFeeds: boolean }> = [
+  { scope: { type: "default" }, withFeeds: true },
+  { scope: { type: "all_group_chats" }, withFeeds: false },
+  { scope: { type: "all_chat_administrators" }, withFeeds: true },
+];
 
-/**
- * Splits the text after a command into a subcommand and options.
- *
- * @example parseTelegramCommand("news", "search 서버 장애") // { subcommand: "search", options: { query: "서버 장애" } }
- */
-export function parseTelegramCommand(command: CommandName, text: string): ParsedCommand {
-  const trimmed = text.trim();
-  if (trimmed === "") return { subcommand: null, options: {} };
-  const head = trimmed.split(/\s/, 1)[0] ?? "";
-  // "/news count:5" names an option straight away: there is no subcommand.
-  const startsWithOption = /^(?:count|query|article|url|id):/i.test(head);
-  const subcommand = startsWithOption ? null : head.toLowerCase();
-  const rest = startsWithOption ? trimmed : trimmed.slice(head.length).trim();
-
-  const options: Record<string, string> = {};
-  const marks = [...rest.matchAll(NAMED)];
-  const firstMark = marks[0]?.index ?? rest.length;
-  const positional = rest.slice(0, firstMark).trim();
-  marks.forEach((mark, i) => {
-    const name = mark[1]!.toLowerCase();
-    const start = mark.index + mark[0].length;
-    const end = marks[i + 1]?.index ?? rest.length;
-    const value = unquote(rest.slice(start, end).trim());
-    if (value !== "") options[name] = value;
-  });
-  const target = subcommand ? POSITIONAL[`${command} ${subcommand}`] : undefined;
-  if (target && positional !== "" && options[target] === undefined) options[target] = unquote(positional);
-  return { subcommand, options };
+function commandsFor(text: Descriptions, withFeeds: boolean): BotCommand[] {
+  const news = { command: "news", description: text.news };
+  return withFeeds ? [news, { command: "feeds", description: text.feeds }] : [news];
 }
 
-function unquote(value: string): string {
-  const quoted = /^(["“'])(.*)(["”'])$/s.exec(value);
-  return quoted ? quoted[2]!.trim() : value;
+/**
+ * Sets the command menus (default language English, plus `language_code: "ko"`).
+ * Safe to call on every start: setMyCommands replaces the lists.
+ *
+ * @example await registerTelegramCommands(bot.api, token)
+ */
+export async function registerTelegramCommands(api: Api, token = ""): Promise<void> {
+  for (const { scope, withFeeds } of SCOPES) {
+    for (const [language, text] of [[undefined, ENGLISH], ["ko", KOREAN]] as const) {
+      try {
+        await api.setMyCommands(commandsFor(text, withFeeds), { scope, ...(language ? { language_code: language } : {}) });
+      } catch (error) {
+        throw telegramError(error, token, `setMyCommands (${scope.type}${language ? `, ${language}` : ""})`);
+      }
+    }
+  }
 }

@@ -14,20 +14,20 @@ import type { CardFile, ChatAdapter, ConnectionOptions, HttpHandler } from "../.
 import type { CommandHandler } from "../../src/chat/types.ts";
 import { type Log, silentLog } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
-import { registerTelegramCommands } from "./bot-commands.ts";
 import { createTelegramBot, type TelegramRetryOptions } from "./client.ts";
-import { routeTelegramCommands } from "./command-router.ts";
+import { registerTelegramCommands } from "./commands.ts";
 import { deleteTelegramNews, editTelegramNews } from "./edit.ts";
 import { telegramError } from "./errors.ts";
-import { logPollingFailures, startTelegramPolling } from "./polling.ts";
 import { TelegramPoster } from "./poster.ts";
+import { logPollingFailures, startTelegramPolling } from "./receive-polling.ts";
+import { checkWebhookSecret, setTelegramWebhook, telegramWebhookHandler } from "./receive-webhook.ts";
+import { routeTelegramCommands } from "./respond.ts";
 import type { TelegramClient } from "./types.ts";
-import { checkWebhookSecret, setTelegramWebhook, telegramWebhookHandler } from "./webhook.ts";
 
-export { registerTelegramCommands } from "./bot-commands.ts";
+export { registerTelegramCommands } from "./commands.ts";
 export { TELEGRAM_GLOBAL_PER_SECOND, telegramChatPace } from "./pace.ts";
 export { TelegramPoster } from "./poster.ts";
-export { setTelegramWebhook } from "./webhook.ts";
+export { setTelegramWebhook } from "./receive-webhook.ts";
 
 export interface TelegramAdapterOptions {
   /** BotFather's token (TELEGRAM_BOT_TOKEN). */
@@ -43,8 +43,8 @@ export interface TelegramAdapterOptions {
   /** Bot API root (TELEGRAM_API_ROOT): a local Bot API server, or a test fake. */
   apiUrl?: string;
   /** Telegram user ids that may run admin commands in every chat, on top of the chats' own admins. */
-  adminUserIds?: ReadonlyArray<string | number>;
-  /** Users of private chats with the bot manage that chat's feeds (`telegram.privateFeeds`). Default false: only `adminUserIds` can there. */
+  admins?: ReadonlyArray<string | number>;
+  /** Users of private chats with the bot manage that chat's feeds (`telegram.privateFeeds`). Default false: only `admins` can there. */
   privateChatAdmins?: boolean;
   /** Set the "/" command menus (en, ko) on start. Default true. */
   registerCommands?: boolean;
@@ -76,7 +76,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
     webhookSecret,
     webhookUrl: options.webhookUrl,
     webhookPath: options.webhookPath ?? DEFAULT_TELEGRAM_WEBHOOK_PATH,
-    adminUserIds: new Set((options.adminUserIds ?? []).map(String)),
+    admins: new Set((options.admins ?? []).map(String)),
     privateChatAdmins: options.privateChatAdmins ?? false,
     registerCommands: options.registerCommands ?? true,
     log,
@@ -88,13 +88,13 @@ interface AdapterSettings {
   webhookSecret: string | undefined;
   webhookUrl: string | undefined;
   webhookPath: string;
-  adminUserIds: ReadonlySet<string>;
+  admins: ReadonlySet<string>;
   privateChatAdmins: boolean;
   registerCommands: boolean;
   log: Log;
 }
 
-class TelegramAdapter implements ChatAdapter {
+export class TelegramAdapter implements ChatAdapter {
   readonly platform = "telegram" as const;
   readonly #bot: Bot;
   readonly #client: TelegramClient;
@@ -110,7 +110,7 @@ class TelegramAdapter implements ChatAdapter {
     bot.api.config.use(logPollingFailures(this.#client));
     routeTelegramCommands(bot, {
       client: this.#client,
-      adminUserIds: settings.adminUserIds,
+      admins: settings.admins,
       privateChatAdmins: settings.privateChatAdmins,
       handler: () => this.#handler,
     });

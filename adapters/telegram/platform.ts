@@ -19,7 +19,7 @@ export const telegramPlatform = definePlatform({
       webhookSecret: t.webhookSecret || undefined,
       webhookUrl: t.webhookUrl,
       apiUrl: t.apiUrl,
-      adminUserIds: t.admins,
+      admins: t.admins,
       privateChatAdmins: t.privateFeeds,
       log,
     });
@@ -33,7 +33,7 @@ export const telegramPlatform = definePlatform({
   preview: { mock: telegramMock, css: TELEGRAM_PREVIEW_CSS },
   async registerCommands(t) {
     const { checkTelegramToken, createTelegramBot } = await import("./client.ts");
-    const { registerTelegramCommands } = await import("./bot-commands.ts");
+    const { registerTelegramCommands } = await import("./commands.ts");
     const bot = createTelegramBot({ token: checkTelegramToken(t.token), apiRoot: t.apiUrl });
     await registerTelegramCommands(bot.api, t.token);
     return "telegram: command menus set (en, ko)";

@@ -1,50 +1,30 @@
 /**
- * Answers to commands. Telegram has no ephemeral messages, so every answer is
- * a normal message in the chat, sent as a reply to the command message.
+ * A command's answer as Telegram message text. Telegram has no ephemeral
+ * messages, so every answer is a normal message in the chat (respond.ts sends
+ * it as a reply to the command message, then the article, if any, exactly as
+ * a delivery would post it). Pure: no I/O.
  */
 import type { CommandReply } from "../../src/chat/types.ts";
 import { fitBlocks } from "../../src/message/fit.ts";
-import { toChatId } from "./chat-id.ts";
-import { telegramError } from "./errors.ts";
+import { primaryLanguage } from "../../src/message/labels.ts";
 import { TELEGRAM_LIMITS } from "./limits.ts";
 import { renderTelegramBlocks, visibleLength } from "./markup.ts";
-import { sendTelegramNews } from "./poster.ts";
-import type { TelegramClient } from "./types.ts";
 
 /**
- * Sends a command's reply to `chatId`: its blocks as one HTML message (cut to
- * fit with "…"), then the article, if any, exactly as a delivery would post
- * it (card photo, caption, button). The first message replies to `replyTo`.
+ * The reply's blocks as one HTML message, cut to fit with "…"; null when
+ * nothing would be visible (Telegram refuses a message whose visible text is empty).
  */
-export async function sendCommandReply(
-  client: TelegramClient,
-  chatId: string,
-  replyTo: number | undefined,
-  reply: CommandReply,
-): Promise<void> {
-  const target = toChatId(chatId);
+export function replyText(reply: CommandReply): string | null {
   const text = reply.blocks.length > 0
     ? fitBlocks(reply.blocks, renderTelegramBlocks, TELEGRAM_LIMITS.messageText, visibleLength).output
     : "";
-  let answered = false;
-  // Telegram refuses a message whose visible text is empty.
-  if (text.replace(/<[^>]*>/g, "").trim() !== "") {
-    try {
-      await client.api.raw.sendMessage({
-        chat_id: target,
-        text,
-        parse_mode: "HTML",
-        link_preview_options: { is_disabled: true },
-        ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
-      });
-    } catch (error) {
-      throw telegramError(error, client.token, `reply in ${chatId}`);
-    }
-    answered = true;
-  }
-  if (reply.article) {
-    await sendTelegramNews(client, chatId, reply.article.message, reply.article.card, {
-      ...(answered || replyTo === undefined ? {} : { replyTo }),
-    });
-  }
+  return text.replace(/<[^>]*>/g, "").trim() === "" ? null : text;
+}
+
+/** What the user sees when the handler itself failed: no details, they are in the log. */
+export function failureReply(locale: string | null): CommandReply {
+  const text = primaryLanguage(locale ?? "") === "ko"
+    ? "명령을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."
+    : "Herald could not answer this command. Please try again later.";
+  return { ephemeral: true, blocks: [{ type: "paragraph", children: [{ type: "text", value: text }] }] };
 }

@@ -5,9 +5,10 @@
  * not handle. Signed by Discord, but still checked field by field: a malformed
  * payload is refused with the field that is wrong, never half-used.
  */
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionType, PermissionFlagsBits } from "discord.js";
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionType } from "discord.js";
 import { z } from "zod";
 import type { CommandName, CommandRequest } from "../../src/chat/types.ts";
+import { adminCheck } from "./admins.ts";
 
 const snowflake = z.string().regex(/^\d{17,20}$/, "must be a snowflake (17–20 digits)");
 
@@ -78,8 +79,8 @@ export class InteractionPayloadError extends Error {
 }
 
 export interface InteractionContext {
-  /** Users who are admins whatever their server permissions (Discord user ids). */
-  adminUserIds?: ReadonlySet<string>;
+  /** Users who are admins whatever their server permissions (Discord user ids, `discord.admins`). */
+  admins?: ReadonlySet<string>;
 }
 
 const COMMANDS: readonly CommandName[] = ["news", "feeds"];
@@ -121,7 +122,6 @@ function toRequest(interaction: InteractionPayload, command: CommandName, contex
   if (!channelId) throw new InteractionPayloadError("interaction.channel_id: the interaction names no channel");
   const { subcommand, options } = splitOptions(interaction.data?.options ?? []);
   const permissions = interaction.member?.permissions ?? null;
-  const adminUserIds = context.adminUserIds;
   return {
     platform: "discord",
     command,
@@ -130,7 +130,7 @@ function toRequest(interaction: InteractionPayload, command: CommandName, contex
     channelId,
     userId,
     locale: interaction.locale ?? null,
-    isAdmin: async () => (adminUserIds?.has(userId) ?? false) || canManageServer(permissions),
+    isAdmin: adminCheck(userId, context.admins, permissions),
   };
 }
 
@@ -143,15 +143,4 @@ function splitOptions(options: InteractionOption[]): { subcommand: string | null
     if (option.value !== undefined) values[option.name] = String(option.value);
   }
   return { subcommand: isSub ? first.name : null, options: values };
-}
-
-/**
- * Discord's own admin model: Manage Server (what `/feeds` requires by default)
- * or Administrator. Outside a server there is no member and no permission.
- */
-export function canManageServer(permissions: string | null): boolean {
-  if (permissions === null || !/^\d+$/.test(permissions)) return false;
-  const bits = BigInt(permissions);
-  const wanted = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator;
-  return (bits & wanted) !== 0n;
 }

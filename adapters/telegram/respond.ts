@@ -1,16 +1,18 @@
 /**
- * Wires `/news` and `/feeds` on a grammY bot to Herald's command handler.
+ * Wires `/news` and `/feeds` on a grammY bot to Herald's command handler, for
+ * polling and webhook alike, and sends the answer into the chat.
  * grammY matches `/news` and `/news@<this bot>` and ignores `/news@OtherBot`,
  * so in a group with several bots only commands meant for Herald arrive.
  */
 import type { Bot, CommandContext, Context } from "grammy";
 import type { CommandHandler, CommandName, CommandReply } from "../../src/chat/types.ts";
-import { primaryLanguage } from "../../src/message/labels.ts";
+import { toChatId } from "./chat-id.ts";
+import { commandRequestFrom, type RequestDeps } from "./command-request.ts";
+import { TELEGRAM_COMMANDS } from "./commands.ts";
 import { scrubToken, telegramError } from "./errors.ts";
-import { sendCommandReply } from "./reply.ts";
-import { commandRequestFrom, type RequestDeps } from "./request.ts";
-
-export const TELEGRAM_COMMANDS: readonly CommandName[] = ["news", "feeds"];
+import { sendTelegramNews } from "./poster.ts";
+import { failureReply, replyText } from "./reply.ts";
+import type { TelegramClient } from "./types.ts";
 
 export interface RouterDeps extends RequestDeps {
   /** The handler given to start(); null before start and after stop (commands are then ignored). */
@@ -20,7 +22,7 @@ export interface RouterDeps extends RequestDeps {
 /** Installs the command routes and an error handler that logs without the token. */
 export function routeTelegramCommands(bot: Bot, deps: RouterDeps): void {
   for (const command of TELEGRAM_COMMANDS) {
-    bot.command(command, (ctx) => answer(ctx, command, deps));
+    bot.command(command, (ctx) => answerCommand(ctx, command, deps));
   }
   bot.catch((error) => {
     const reason = scrubToken(error.error instanceof Error ? error.error.message : String(error.error), deps.client.token);
@@ -28,7 +30,7 @@ export function routeTelegramCommands(bot: Bot, deps: RouterDeps): void {
   });
 }
 
-async function answer(ctx: CommandContext<Context>, command: CommandName, deps: RouterDeps): Promise<void> {
+async function answerCommand(ctx: CommandContext<Context>, command: CommandName, deps: RouterDeps): Promise<void> {
   const handler = deps.handler();
   if (!handler) return;
   // ctx.api carries the same retry policy as the bot's api.
@@ -50,10 +52,35 @@ async function answer(ctx: CommandContext<Context>, command: CommandName, deps: 
   }
 }
 
-/** What the user sees when the handler itself failed: no details, they are in the log. */
-function failureReply(locale: string | null): CommandReply {
-  const text = primaryLanguage(locale ?? "") === "ko"
-    ? "명령을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."
-    : "Herald could not answer this command. Please try again later.";
-  return { ephemeral: true, blocks: [{ type: "paragraph", children: [{ type: "text", value: text }] }] };
+/**
+ * Sends a command's reply to `chatId`: its text (reply.ts), then the article,
+ * if any, exactly as a delivery would post it (card photo, caption, button).
+ * The first message replies to `replyTo`.
+ */
+export async function sendCommandReply(
+  client: TelegramClient,
+  chatId: string,
+  replyTo: number | undefined,
+  reply: CommandReply,
+): Promise<void> {
+  const target = toChatId(chatId);
+  const text = replyText(reply);
+  if (text !== null) {
+    try {
+      await client.api.raw.sendMessage({
+        chat_id: target,
+        text,
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+      });
+    } catch (error) {
+      throw telegramError(error, client.token, `reply in ${chatId}`);
+    }
+  }
+  if (reply.article) {
+    await sendTelegramNews(client, chatId, reply.article.message, reply.article.card, {
+      ...(text !== null || replyTo === undefined ? {} : { replyTo }),
+    });
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * Socket Mode: Herald opens a WebSocket to Slack (app-level token `xapp-…`
  * with connections:write) and receives commands over it, so no public URL is
- * needed. Commands are handled exactly as in HTTP mode (commands.ts).
+ * needed. Commands are handled exactly as in HTTP mode (respond.ts).
  */
 import { App } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";

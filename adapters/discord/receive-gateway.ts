@@ -18,7 +18,7 @@ import {
 } from "discord.js";
 import { AuthenticationError, NetworkError } from "../../src/errors.ts";
 import type { Log } from "../../src/log.ts";
-import { type CommandInvocation, type InteractionContext, type InteractionOption, parseInteraction } from "./interaction.ts";
+import { type CommandInvocation, type InteractionContext, type InteractionOption, parseInteraction } from "./command-request.ts";
 import { unknownCommandText } from "./reply.ts";
 
 export interface GatewayOptions {

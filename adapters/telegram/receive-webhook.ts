@@ -10,7 +10,7 @@ import type { Update } from "grammy/types";
 import type { HttpHandler } from "../../src/adapter.ts";
 import { BodyAbortedError, BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
 import { scrubToken, telegramError } from "./errors.ts";
-import { TELEGRAM_UPDATE_TYPES } from "./polling.ts";
+import { TELEGRAM_UPDATE_TYPES } from "./receive-polling.ts";
 import type { TelegramClient } from "./types.ts";
 
 /** What setWebhook accepts as secret_token. */

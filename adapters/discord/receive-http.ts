@@ -12,7 +12,7 @@ import { InteractionResponseType } from "discord.js";
 import type { HttpHandler } from "../../src/adapter.ts";
 import type { Log } from "../../src/log.ts";
 import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
-import { type CommandInvocation, type InteractionContext, InteractionPayloadError, parseInteraction } from "./interaction.ts";
+import { type CommandInvocation, type InteractionContext, InteractionPayloadError, parseInteraction } from "./command-request.ts";
 import { unknownCommandText } from "./reply.ts";
 import { DEFER_FLAGS } from "./respond.ts";
 import { checkDiscordSignature, checkDiscordSignatureHeaders, MAX_CLOCK_SKEW_SECONDS } from "./signature.ts";
