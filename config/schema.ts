@@ -87,7 +87,10 @@ type BuiltIn = (typeof builtInPlatforms)[number];
 /** Each platform's config section (`discord:`, …), optional: a platform without one has no bot. */
 type SectionShape = { [P in BuiltIn as P["id"]]: z.ZodOptional<P["section"]> };
 /** A destination of any platform's kinds, with its `id`. */
-export type DestinationConfig = z.output<BuiltIn["destinations"][number]["schema"]> & { id: string };
+export type DestinationConfig = z.output<BuiltIn["destinations"][number]["schema"]> & { id: string; locale?: "en" | "ko" | undefined };
+
+/** The language of the people reading a destination (alerts to it are written in it); any platform's destination may say. */
+const destinationLocale = z.enum(["en", "ko"]).optional();
 
 /** Which destination kind a `type` is, among `list`'s platforms. */
 function kindOf(list: readonly AnyPlatform[], type: string) {
@@ -105,7 +108,7 @@ function kindOf(list: readonly AnyPlatform[], type: string) {
  */
 export function configSchemaFor(list: readonly AnyPlatform[]) {
   const sections = Object.fromEntries(list.map((p) => [p.id, p.section.optional()])) as unknown as SectionShape;
-  const kinds = list.flatMap((p) => p.destinations.map((k) => k.schema.extend({ id })));
+  const kinds = list.flatMap((p) => p.destinations.map((k) => k.schema.extend({ id, locale: destinationLocale })));
   const [first, ...rest] = kinds;
   if (!first) throw new Error("no platform has a destination kind");
   const destinationSchema = z.discriminatedUnion("type", [first, ...rest]) as unknown as z.ZodType<DestinationConfig>;

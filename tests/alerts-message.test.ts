@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { formatDiscord } from "../adapters/discord/format.ts";
 import { formatSlack } from "../adapters/slack/format.ts";
 import { formatTelegram } from "../adapters/telegram/format.ts";
+import { configSchema } from "../config/schema.ts";
+import { alertLocale } from "../jobs/alerts/send.ts";
 import { buildAlertMessage } from "../src/alerts/message.ts";
 import type { AlertNotice } from "../src/alerts/subject.ts";
 import { blocksText } from "../src/message/plain.ts";
@@ -49,5 +51,15 @@ describe("alert messages", () => {
     const telegram = JSON.stringify(formatTelegram(hostile, "-100123"));
     expect(telegram).not.toContain("<b>hi</b>");
     expect(blocksText(hostile.blocks)).not.toContain("\u202E");
+  });
+
+  it("are written in the alert destination's own locale, else in alerts.locale", () => {
+    const config = (destination: Record<string, unknown>, locale?: string) =>
+      configSchema.parse({ destinations: [{ id: "ops", type: "slack-webhook", url: "https://hooks.example/x", ...destination }], alerts: { destination: "ops", ...(locale ? { locale } : {}) } });
+    expect(alertLocale(config({ locale: "ko" }))).toBe("ko");
+    expect(alertLocale(config({ locale: "ko" }, "en"))).toBe("ko");
+    expect(alertLocale(config({}, "ko"))).toBe("ko");
+    expect(alertLocale(config({}))).toBe("en");
+    expect(() => config({ locale: "jp" })).toThrow();
   });
 });

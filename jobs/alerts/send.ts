@@ -6,6 +6,12 @@ import type { AlertNotice } from "../../src/alerts/subject.ts";
 import { AdapterError } from "../../src/errors.ts";
 import type { Log } from "../../src/log.ts";
 
+/** The alert channel's language: its destination's own `locale`, else `alerts.locale`. */
+export function alertLocale(config: HeraldConfig): string {
+  const destination = config.destinations.find((d) => d.id === config.alerts?.destination);
+  return destination?.locale ?? config.alerts?.locale ?? "en";
+}
+
 /**
  * Posts one alert to `alerts.destination` through that destination's own poster (its
  * formatter, pacing and error mapping). A failure throws and BullMQ retries with backoff;
@@ -15,7 +21,7 @@ import type { Log } from "../../src/log.ts";
 export async function processAlert(job: Job<AlertNotice>, config: HeraldConfig, poster: (destinationId: string) => Promise<Poster>, log: Log): Promise<{ messageId: string | null } | { skipped: string }> {
   const alerts = config.alerts;
   if (!alerts) return { skipped: "alerts are not configured" };
-  const message = buildAlertMessage(job.data, alerts.locale);
+  const message = buildAlertMessage(job.data, alertLocale(config));
   const target = await poster(alerts.destination);
   let posted: Awaited<ReturnType<Poster["post"]>>;
   try {
