@@ -14,7 +14,7 @@ import type { WebClient, WebClientOptions } from "@slack/web-api";
 import type { CardFile, ChatAdapter, HttpHandler, Poster } from "../../src/adapter.ts";
 import type { CommandHandler } from "../../src/chat/types.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
-import { DEFAULT_CARD_WAITS_MS } from "./card.ts";
+import { DEFAULT_CARD_WAITS_MS } from "./card-upload.ts";
 import { createSlackClient, slackClientOptions } from "./client.ts";
 import { registerSlashCommands } from "./commands.ts";
 import { slackFailure } from "./errors.ts";
