@@ -15,6 +15,7 @@ import { formatDiscord } from "../adapters/discord/format.ts";
 import { type IngestJobData, QueueName } from "../jobs/queues.ts";
 import { parsePost } from "../src/article/index.ts";
 import { buildMessage } from "../src/message/build.ts";
+import { NO_CARD } from "../src/message/card-placement.ts";
 import { openStore, type StoreLocation } from "../src/store/index.ts";
 import { DiscordFake } from "../tests/fakes/discord/server.ts";
 import { createPgDatabase, PG_ADMIN_URL } from "../tests/helpers/store-backends.ts";
@@ -93,7 +94,7 @@ export async function benchFanout(): Promise<void> {
     const distinct = new Set(fanned.map((m) => m.webhookId)).size;
 
     // Baseline: the same requests, one after another, from here.
-    const payload = JSON.stringify(formatDiscord(buildMessage(parsePost(POST, "bench/fanout", { baseUrl: BASE_URL }))));
+    const payload = JSON.stringify(formatDiscord(buildMessage(parsePost(POST, "bench/fanout", { baseUrl: BASE_URL })), NO_CARD));
     const started = performance.now();
     for (const url of urls) {
       const answer = await request(`${url}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: payload });

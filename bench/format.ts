@@ -13,6 +13,7 @@ import { formatTelegram } from "../adapters/telegram/format.ts";
 import { parsePost } from "../src/article/index.ts";
 import type { Article } from "../src/article/types.ts";
 import { buildMessage } from "../src/message/build.ts";
+import { linkedCard, uploadedCard } from "../src/message/card-placement.ts";
 import type { CardRef, Detail } from "../src/message/types.ts";
 import { heading, isMain, note, report, type Stats, sample } from "./lib.ts";
 import { loadPosts } from "./posts.ts";
@@ -24,7 +25,9 @@ const WARMUP = 5;
 /** Builds and formats one article for all three platforms; returns a size so the work cannot be skipped. */
 function formatOne(article: Article, detail: Detail): number {
   const message = buildMessage(article, { detail, card: article.timeline ? CARD : null });
-  return (formatDiscord(message).embeds?.length ?? 0) + formatSlack(message).blocks.length + formatTelegram(message, 1).length;
+  return (formatDiscord(message, uploadedCard(message.card)).embeds?.length ?? 0) +
+    formatSlack(message, linkedCard(message.card)).blocks.length +
+    formatTelegram(message, 1, uploadedCard(message.card)).length;
 }
 
 function roundTrip(articles: Article[]): number {

@@ -15,6 +15,7 @@ import { formatSlack } from "../adapters/slack/format.ts";
 import { formatTelegram } from "../adapters/telegram/format.ts";
 import { ArticleParseError, parsePost } from "../src/article/index.ts";
 import { buildMessage } from "../src/message/build.ts";
+import { linkedCard, uploadedCard } from "../src/message/card-placement.ts";
 import type { CardRef } from "../src/message/types.ts";
 import { HOSTILE_SHAPES, hostileText } from "../tests/helpers/hostile.ts";
 import { PROJECT_ROOT } from "./harness.ts";
@@ -29,7 +30,9 @@ const CARD: CardRef = { filename: "timeline.png", url: "https://cdn.example.com/
 function handle(post: string): number {
   try {
     const message = buildMessage(parsePost(post, "hostile.md", { baseUrl: "https://news.example.kr" }), { detail: "full", card: CARD });
-    return (formatDiscord(message).embeds?.length ?? 0) + formatSlack(message).blocks.length + formatTelegram(message, 1).length;
+    return (formatDiscord(message, uploadedCard(message.card)).embeds?.length ?? 0) +
+    formatSlack(message, linkedCard(message.card)).blocks.length +
+    formatTelegram(message, 1, uploadedCard(message.card)).length;
   } catch (error) {
     if (error instanceof ArticleParseError) return 0;
     throw error;

@@ -15,6 +15,7 @@ import { parsePost } from "../src/article/index.ts";
 import { cardDataFromArticle, cardKey } from "../src/card/index.ts";
 import { pngSize } from "../src/card/png.ts";
 import { buildMessage } from "../src/message/build.ts";
+import { uploadedCard } from "../src/message/card-placement.ts";
 import { DiscordFake } from "../tests/fakes/discord/server.ts";
 import { benchConfig, scratch } from "./harness.ts";
 import { heading, isMain, note, report, sample, stats } from "./lib.ts";
@@ -106,7 +107,7 @@ export async function benchPipeline(): Promise<void> {
     const png = card ? await service.runtime.store.getCard(cardKey(card)) : null;
     if (!png) throw new Error("the shared card is not in the store");
     const message = buildMessage(article, { card: { filename: CARD_FILENAME, url: null, ...pngSize(png) } });
-    const payload = JSON.stringify(formatDiscord(message));
+    const payload = JSON.stringify(formatDiscord(message, uploadedCard(message.card)));
     const direct = async () => {
       const form = new FormData();
       form.append("payload_json", payload);

@@ -6,6 +6,7 @@ import { configSchema } from "../config/schema.ts";
 import { alertLocale } from "../jobs/alerts/send.ts";
 import { buildAlertMessage } from "../src/alerts/message.ts";
 import type { AlertNotice } from "../src/alerts/subject.ts";
+import { NO_CARD } from "../src/message/card-placement.ts";
 import { blocksText } from "../src/message/plain.ts";
 
 const since = "2026-12-05T08:00:12.345Z";
@@ -43,12 +44,12 @@ describe("alert messages", () => {
 
   it("render natively on every platform without pinging anyone, whatever the remote reason says", () => {
     const hostile = buildAlertMessage({ ...feedDown, reason: "@everyone <!channel> <b>hi</b> \u202Egnp.exe" }, "en");
-    const discord = formatDiscord(hostile);
+    const discord = formatDiscord(hostile, NO_CARD);
     expect(discord.allowed_mentions).toEqual({ parse: [] });
     expect(discord.embeds?.[0]?.title).toBe("⚠️ Feed hn is failing");
-    const slack = JSON.stringify(formatSlack(hostile));
+    const slack = JSON.stringify(formatSlack(hostile, NO_CARD));
     expect(slack).not.toContain("<!channel>");
-    const telegram = JSON.stringify(formatTelegram(hostile, "-100123"));
+    const telegram = JSON.stringify(formatTelegram(hostile, "-100123", NO_CARD));
     expect(telegram).not.toContain("<b>hi</b>");
     expect(blocksText(hostile.blocks)).not.toContain("\u202E");
   });

@@ -10,6 +10,7 @@ import { formatTelegram } from "../adapters/telegram/format.ts";
 import { ArticleParseError, articleFromFields, parsePost } from "../src/article/index.ts";
 import type { Article } from "../src/article/types.ts";
 import { buildMessage } from "../src/message/build.ts";
+import { linkedCard, uploadedCard } from "../src/message/card-placement.ts";
 import type { CardRef, NewsMessage } from "../src/message/types.ts";
 import { fitText, truncate } from "../src/text/truncate.ts";
 import { growthRatio, HOSTILE_SHAPES, hostileText } from "./helpers/hostile.ts";
@@ -49,9 +50,9 @@ function parseOrPlain(format: "markdown" | "html", text: string): Article {
 }
 
 const FORMATTERS: Record<string, (msg: NewsMessage) => unknown> = {
-  Discord: formatDiscord,
-  Slack: formatSlack,
-  Telegram: (msg) => formatTelegram(msg, 1),
+  Discord: (msg) => formatDiscord(msg, uploadedCard(msg.card)),
+  Slack: (msg) => formatSlack(msg, linkedCard(msg.card)),
+  Telegram: (msg) => formatTelegram(msg, 1, uploadedCard(msg.card)),
 };
 
 describe.each(Object.keys(FORMATTERS))("buildMessage + %s formatter grow linearly on hostile articles", (platform) => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { formatDiscord } from "../adapters/discord/format.ts";
 import type { Article, Block } from "../src/article/types.ts";
 import { buildMessage } from "../src/message/build.ts";
+import { NO_CARD, uploadedCard } from "../src/message/card-placement.ts";
 import {
   englishArticle,
   HOSTILE_TEXT,
@@ -16,7 +17,8 @@ import { paragraph } from "./helpers/blocks.ts";
 
 
 function embedOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { detail: "full" }): APIEmbed {
-  const body = formatDiscord(buildMessage(article, opts));
+  const message = buildMessage(article, opts);
+  const body = formatDiscord(message, uploadedCard(message.card));
   expect(body.embeds).toHaveLength(1);
   return body.embeds![0]!;
 }
@@ -50,7 +52,7 @@ function expectWithinLimits(embed: APIEmbed): void {
 describe("formatDiscord", () => {
   it("posts one embed with the linked title, colour, timestamp and source footer, and pings nobody", () => {
     const article = koreanOutageArticle();
-    const body = formatDiscord(buildMessage(article));
+    const body = formatDiscord(buildMessage(article), NO_CARD);
     expect(body.allowed_mentions).toEqual({ parse: [] });
     expect(body.content ?? "").toBe("");
     const embed = body.embeds![0]!;
@@ -65,7 +67,7 @@ describe("formatDiscord", () => {
 
   it("shows the card as attachment://<filename> and describes it for screen readers", () => {
     const article = koreanOutageArticle();
-    const body = formatDiscord(buildMessage(article, { card: timelineCard }));
+    const body = formatDiscord(buildMessage(article, { card: timelineCard }), uploadedCard(timelineCard));
     expect(body.embeds![0]!.image).toEqual({ url: `attachment://${timelineCard.filename}` });
     expect(body.attachments).toHaveLength(1);
     expect(body.attachments![0]).toMatchObject({ id: 0, filename: timelineCard.filename });
@@ -131,7 +133,7 @@ describe("formatDiscord", () => {
   });
 
   it("shows hostile article text exactly as written: no formatting, masked links or mentions", () => {
-    const body = formatDiscord(buildMessage(withBody(englishArticle(), [paragraph(HOSTILE_TEXT)]), { detail: "full" }));
+    const body = formatDiscord(buildMessage(withBody(englishArticle(), [paragraph(HOSTILE_TEXT)]), { detail: "full" }), NO_CARD);
     const description = body.embeds![0]!.description!;
     expect(body.allowed_mentions).toEqual({ parse: [] });
     expect(discordShown(description)).toBe(HOSTILE_TEXT);

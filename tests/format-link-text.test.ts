@@ -9,6 +9,7 @@ import { formatSlack } from "../adapters/slack/format.ts";
 import { formatTelegram } from "../adapters/telegram/format.ts";
 import type { Block } from "../src/article/types.ts";
 import { buildMessage } from "../src/message/build.ts";
+import { NO_CARD } from "../src/message/card-placement.ts";
 import { linkTextMisleads } from "../src/text/link-text.ts";
 import { englishArticle, withBody } from "./fixtures/format/articles.ts";
 
@@ -20,11 +21,11 @@ function linkBody(text: string, url = EVIL): Block[] {
 
 function rendered(text: string, url = EVIL) {
   const message = buildMessage(withBody(englishArticle(), linkBody(text, url)), { detail: "full" });
-  const [call] = formatTelegram(message, -100123);
+  const [call] = formatTelegram(message, -100123, NO_CARD);
   return {
-    discord: formatDiscord(message).embeds?.[0]?.description ?? "",
-    slack: JSON.stringify(formatSlack(message).blocks),
-    telegram: call?.method === "sendPhoto" ? (call.params.caption ?? "") : (call?.params.text ?? ""),
+    discord: formatDiscord(message, NO_CARD).embeds?.[0]?.description ?? "",
+    slack: JSON.stringify(formatSlack(message, NO_CARD).blocks),
+    telegram: call?.method === "sendMessage" ? call.params.text : (call?.params.caption ?? ""),
   };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { formatSlack } from "../adapters/slack/format.ts";
 import type { Article, Block } from "../src/article/types.ts";
 import { buildMessage } from "../src/message/build.ts";
+import { linkedCard } from "../src/message/card-placement.ts";
 import {
   englishArticle,
   HOSTILE_TEXT,
@@ -16,7 +17,8 @@ import { paragraph } from "./helpers/blocks.ts";
 
 
 function slackOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { detail: "full" }) {
-  return formatSlack(buildMessage(article, opts));
+  const message = buildMessage(article, opts);
+  return formatSlack(message, linkedCard(message.card));
 }
 
 const sections = (blocks: KnownBlock[]) => blocks.filter((b): b is SectionBlock => b.type === "section");

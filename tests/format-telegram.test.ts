@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatTelegram, type TelegramCall } from "../adapters/telegram/format.ts";
 import type { Article, Block, Inline } from "../src/article/types.ts";
 import { buildMessage } from "../src/message/build.ts";
+import { uploadedCard } from "../src/message/card-placement.ts";
 import {
   englishArticle,
   HOSTILE_TEXT,
@@ -15,11 +16,12 @@ import { paragraph } from "./helpers/blocks.ts";
 
 
 function callsOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { detail: "full" }): TelegramCall[] {
-  return formatTelegram(buildMessage(article, opts), -100123);
+  const message = buildMessage(article, opts);
+  return formatTelegram(message, -100123, uploadedCard(message.card));
 }
 
 /** The HTML of a call: caption for photos, text for messages. */
-const htmlOf = (call: TelegramCall) => (call.method === "sendPhoto" ? call.params.caption : call.params.text);
+const htmlOf = (call: TelegramCall) => (call.method === "sendMessage" ? call.params.text : call.params.caption);
 
 /** Parses and checks what Telegram would: only allowed tags, balanced, no stray < or &. */
 function shown(html: string): string {

@@ -14,6 +14,7 @@ import {
   RateLimitError,
   ValidationError,
 } from "../src/errors.ts";
+import { NO_CARD } from "../src/message/card-placement.ts";
 import { SlackFake, type SlackMessage } from "./fakes/slack/server.ts";
 import { adapterFor, BOT_TOKEN, cardFile, englishMessage, outageMessage, slackCardPng } from "./fixtures/slack/adapter.ts";
 import { failure as adapterFailure } from "./helpers/adapter-errors.ts";
@@ -67,7 +68,7 @@ describe("Slack adapter posting", () => {
 
     expect(slack.uploads).toHaveLength(0);
     expect(slack.messages).toHaveLength(1);
-    const expected = formatSlack(message);
+    const expected = formatSlack(message, NO_CARD);
     expect(slack.messages[0]).toMatchObject({ channel: CHANNEL, text: expected.text, blocks: expected.blocks });
     expect(posted.id).toBe(slack.messages[0]?.ts);
   });
@@ -89,7 +90,7 @@ describe("Slack adapter posting", () => {
 
     expect(slack.messages).toHaveLength(1);
     expect(imageBlocks(slack.messages[0])).toEqual([]);
-    expect(slack.messages[0]?.blocks).toEqual(formatSlack(message).blocks);
+    expect(slack.messages[0]?.blocks).toEqual(formatSlack(message, NO_CARD).blocks);
     expect(slack.uploads[0]?.deleted).toBe(true);
     expect(posted.id).toBe(slack.messages[0]?.ts);
   });
@@ -101,7 +102,7 @@ describe("Slack adapter posting", () => {
     await adapter.edit(CHANNEL, posted.id!, replacement, null);
 
     expect(slack.messages).toHaveLength(1);
-    expect(slack.messages[0]).toMatchObject({ edited: true, text: formatSlack(replacement).text });
+    expect(slack.messages[0]).toMatchObject({ edited: true, text: formatSlack(replacement, NO_CARD).text });
     expect(headerText(slack.messages[0])).toBe(replacement.title);
   });
 

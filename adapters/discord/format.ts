@@ -1,8 +1,10 @@
 /**
  * The Discord create-message body for a news message: one embed, no pings.
- * Pure: the adapter sends it (with the card PNG as files[0] when there is one).
+ * Pure: the adapter sends it (with the card PNG as files[0] when the placement
+ * is an upload).
  */
 import type { APIEmbed, APIEmbedField, RESTPostAPIChannelMessageJSONBody } from "discord-api-types/v10";
+import type { NoCard, UploadedCard } from "../../src/message/card-placement.ts";
 import { fitBlocks } from "../../src/message/fit.ts";
 import { labelsFor } from "../../src/message/labels.ts";
 import { timelineBlocks, timelineText } from "../../src/message/timeline.ts";
@@ -20,12 +22,19 @@ const MAX_FOOTER = 256;
 /** Most categories are a word or two; more than this many reads as noise. */
 const MAX_CATEGORIES = 10;
 
+/** What a Discord message can do with a card: attach it, or go without (the timeline as a field). */
+export type DiscordCardPlacement = UploadedCard | NoCard;
+
 /**
+ * With an uploaded card, the embed shows `attachment://<filename>` and lists
+ * the attachment (id 0, alt text from the timeline); without one, the lead
+ * image and the timeline as a field.
+ *
  * @example
- * const body = formatDiscord(buildMessage(article, { card }));
- * await rest.post(Routes.channelMessages(channelId), { body, files: [{ name: card.filename, data: png }] });
+ * const body = formatDiscord(buildMessage(article, { card: ref }), uploadedCard(file));
+ * await rest.post(Routes.channelMessages(channelId), { body, files: [{ name: file.filename, data: file.png }] });
  */
-export function formatDiscord(msg: NewsMessage): RESTPostAPIChannelMessageJSONBody {
+export function formatDiscord(msg: NewsMessage, card: DiscordCardPlacement): RESTPostAPIChannelMessageJSONBody {
   const labels = labelsFor(msg.language);
   const embed: APIEmbed = { color: EMBED_COLOR };
 
@@ -37,10 +46,10 @@ export function formatDiscord(msg: NewsMessage): RESTPostAPIChannelMessageJSONBo
   if (timestamp) embed.timestamp = timestamp;
   if (msg.source) embed.footer = { text: truncate(neutralizeMassMentions(msg.source), Math.min(MAX_FOOTER, L.footerText)) };
 
-  const fields = embedFields(msg, labels);
+  const fields = embedFields(msg, card, labels);
   if (fields.length > 0) embed.fields = fields;
 
-  const image = msg.card ? `attachment://${msg.card.filename}` : safeHttpUrl(msg.image);
+  const image = card.kind === "upload" ? `attachment://${card.filename}` : safeHttpUrl(msg.image);
   if (image) embed.image = { url: image };
 
   // The description gets whatever the 6000-character total leaves.
@@ -49,14 +58,14 @@ export function formatDiscord(msg: NewsMessage): RESTPostAPIChannelMessageJSONBo
   if (description) embed.description = description;
 
   const body: RESTPostAPIChannelMessageJSONBody = { embeds: [embed], allowed_mentions: { parse: [] } };
-  if (msg.card) {
+  if (card.kind === "upload") {
     const alt = timelineText(msg.timeline) || msg.title;
-    body.attachments = [{ id: 0, filename: msg.card.filename, description: truncate(alt, L.attachmentDescription) }];
+    body.attachments = [{ id: 0, filename: card.filename, description: truncate(alt, L.attachmentDescription) }];
   }
   return body;
 }
 
-function embedFields(msg: NewsMessage, labels: ReturnType<typeof labelsFor>): APIEmbedField[] {
+function embedFields(msg: NewsMessage, card: DiscordCardPlacement, labels: ReturnType<typeof labelsFor>): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
   const categories = msg.categories.filter((c) => c.trim() !== "").slice(0, MAX_CATEGORIES);
   if (categories.length > 0) {
@@ -64,7 +73,7 @@ function embedFields(msg: NewsMessage, labels: ReturnType<typeof labelsFor>): AP
     if (value) fields.push({ name: labels.categories, value, inline: true });
   }
   // Without the card image, the timeline is listed as text.
-  if (!msg.card && msg.timeline) {
+  if (card.kind === "none" && msg.timeline) {
     const value = fitBlocks(timelineBlocks(msg.timeline), renderDiscordBlocks, L.fieldValue).output;
     const name = msg.timeline.labels ? msg.timeline.labels.join(" · ") : labels.timeline;
     if (value) fields.push({ name: fitText(name, escapeDiscordMarkdown, L.fieldName) || labels.timeline, value });

@@ -1,4 +1,5 @@
 /** Discord as adapters/registry.ts lists it. */
+import { uploadedCard } from "../../src/message/card-placement.ts";
 import { definePlatform, destinationKind } from "../shared/platform.ts";
 import { discordDestination, discordSection, discordWebhookDestination } from "./config.ts";
 import { formatDiscord } from "./format.ts";
@@ -37,7 +38,8 @@ export const discordPlatform = definePlatform({
   exclusiveConnection: (d) => (d.mode === "gateway" && d.token ? { kind: "discord-gateway", token: d.token } : null),
   httpAuth: "signed-body",
   paces: discordPaces,
-  format: (message) => formatDiscord(message),
+  // As the bot posts it: the card, when the message has one, uploaded with the request.
+  format: (message) => formatDiscord(message, uploadedCard(message.card)),
   preview: { mock: discordMock, css: DISCORD_PREVIEW_CSS },
   async registerCommands(d, { guild }) {
     if (!d.applicationId) throw new Error("discord.applicationId is required to register commands. Set it in the config (the Application ID on the Developer Portal).");

@@ -1,13 +1,15 @@
 /**
  * Posting, editing and deleting news messages in a Discord channel as the bot,
  * through the adapter's shared REST client. The body comes from the pure
- * formatter; the card PNG goes as `files[0]` and the embed shows it through
- * `attachment://<filename>` (formatDiscord lists it as attachment 0 with alt text).
+ * formatter, told that the card is uploaded exactly when there is a PNG: the
+ * PNG goes as `files[0]` and the embed shows it through `attachment://<filename>`
+ * (formatDiscord lists it as attachment 0 with alt text).
  */
 import { createHash } from "node:crypto";
 import type { RawFile, REST } from "@discordjs/rest";
 import { type APIMessage, Routes } from "discord.js";
 import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
+import { uploadedCard } from "../../src/message/card-placement.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { toDiscordError, UNKNOWN_MESSAGE } from "./errors.ts";
 import { formatDiscord } from "./format.ts";
@@ -23,16 +25,6 @@ const NONCE_LENGTH = 25;
  */
 export function nonceFor(idempotencyKey: string, channelId: string): string {
   return createHash("sha256").update(`${idempotencyKey}\n${channelId}`).digest("hex").slice(0, NONCE_LENGTH);
-}
-
-/**
- * The message as it will be sent with `card`: the embed must point at the file
- * that is really attached, and at none when there is no file.
- */
-export function withCard(message: NewsMessage, card: CardFile | null): NewsMessage {
-  if (!card) return message.card ? { ...message, card: null } : message;
-  const ref = message.card ?? { url: null, width: 0, height: 0 };
-  return { ...message, card: { ...ref, filename: card.filename } };
 }
 
 /** The card as @discordjs/rest's `files[0]` upload. */
@@ -51,7 +43,7 @@ export class DiscordBotPoster implements Poster {
 
   async post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
     const body = {
-      ...formatDiscord(withCard(message, card)),
+      ...formatDiscord(message, uploadedCard(card)),
       nonce: nonceFor(options.idempotencyKey, this.channelId),
       enforce_nonce: true,
     };
@@ -80,7 +72,7 @@ export async function editDiscordMessage(
   message: NewsMessage,
   card: CardFile | null,
 ): Promise<void> {
-  const body = formatDiscord(withCard(message, card));
+  const body = formatDiscord(message, uploadedCard(card));
   body.attachments ??= [];
   try {
     await rest.patch(Routes.channelMessage(channelId, messageId), {

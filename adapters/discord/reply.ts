@@ -8,11 +8,12 @@ import type { RawFile } from "@discordjs/rest";
 import type { RESTPatchAPIWebhookWithTokenMessageJSONBody } from "discord.js";
 import type { Block } from "../../src/article/types.ts";
 import type { CommandReply } from "../../src/chat/types.ts";
+import { uploadedCard } from "../../src/message/card-placement.ts";
 import { fitBlocks } from "../../src/message/fit.ts";
 import { formatDiscord } from "./format.ts";
 import { DISCORD_LIMITS } from "./limits.ts";
 import { renderDiscordBlocks } from "./markup.ts";
-import { cardUpload, withCard } from "./poster.ts";
+import { cardUpload } from "./poster.ts";
 
 export interface RenderedReply {
   body: RESTPatchAPIWebhookWithTokenMessageJSONBody;
@@ -23,7 +24,7 @@ export function renderReply(reply: CommandReply): RenderedReply {
   const content = replyText(reply.blocks);
   if (reply.article) {
     const { message, card } = reply.article;
-    const body: RESTPatchAPIWebhookWithTokenMessageJSONBody = { ...formatDiscord(withCard(message, card)) };
+    const body: RESTPatchAPIWebhookWithTokenMessageJSONBody = { ...formatDiscord(message, uploadedCard(card)) };
     if (content) body.content = content;
     return { body, files: card ? [cardUpload(card)] : undefined };
   }

@@ -1,5 +1,6 @@
 import { FormData } from "undici";
 import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
+import { uploadedCard } from "../../src/message/card-placement.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { failure, postTo } from "../shared/http.ts";
 import { formatDiscord } from "./format.ts";
@@ -31,7 +32,7 @@ export class DiscordWebhookPoster implements Poster {
   }
 
   private async send(method: "POST" | "PATCH", url: string, message: NewsMessage, card: CardFile | null, signal?: AbortSignal) {
-    const payload = { attachments: [], ...formatDiscord(message) };
+    const payload = { attachments: [], ...formatDiscord(message, uploadedCard(card)) };
     let answer: Awaited<ReturnType<typeof postTo>>;
     if (card) {
       const form = new FormData();

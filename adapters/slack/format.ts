@@ -1,8 +1,10 @@
 /**
  * The chat.postMessage arguments (also valid for incoming webhooks) for a
- * news message: a plain fallback `text` plus Block Kit blocks. Pure.
+ * news message: a plain fallback `text` plus Block Kit blocks. Pure: the card
+ * is shown from wherever its placement says (card-upload.ts does the upload).
  */
 import type { ActionsBlock, ContextBlock, HeaderBlock, ImageBlock, KnownBlock, SectionBlock } from "@slack/types";
+import type { HostedCard, LinkedCard, NoCard } from "../../src/message/card-placement.ts";
 import { formatMessageDate } from "../../src/message/date.ts";
 import { fitBlocks, paginate } from "../../src/message/fit.ts";
 import { labelsFor } from "../../src/message/labels.ts";
@@ -26,9 +28,16 @@ export interface SlackMessage {
 const MAX_CATEGORIES = 10;
 
 /**
- * @example await client.chat.postMessage({ channel, ...formatSlack(buildMessage(article, { card })) });
+ * What a Slack message can do with a card: show a file Slack holds (the bot's
+ * private upload), show a public URL Slack fetches (incoming webhooks), or go
+ * without (the timeline as text).
  */
-export function formatSlack(msg: NewsMessage): SlackMessage {
+export type SlackCardPlacement = HostedCard | LinkedCard | NoCard;
+
+/**
+ * @example await client.chat.postMessage({ channel, ...formatSlack(buildMessage(article), hostedCard(fileId)) });
+ */
+export function formatSlack(msg: NewsMessage, card: SlackCardPlacement): SlackMessage {
   const top: KnownBlock[] = [];
   const bottom: KnownBlock[] = [];
 
@@ -38,7 +47,7 @@ export function formatSlack(msg: NewsMessage): SlackMessage {
   const context = contextLine(msg);
   if (context) top.push({ type: "context", elements: [mrkdwn(context)] } satisfies ContextBlock);
 
-  const image = cardImage(msg);
+  const image = cardImage(msg, card);
   if (image) bottom.push(image);
   else if (msg.timeline) {
     const timeline = fitBlocks(timelineBlocks(msg.timeline), renderSlackBlocks, L.sectionText).output;
@@ -89,10 +98,12 @@ function contextLine(msg: NewsMessage): string {
   return fitText(parts.join(" · "), escapeSlackText, L.contextText);
 }
 
-/** The card, when it has a public URL Slack can fetch. */
-function cardImage(msg: NewsMessage): ImageBlock | null {
-  const url = safeHttpUrl(msg.card?.url);
+/** The card's image block: from Slack's own file, or from a public URL Slack can fetch (none for a URL it would refuse). */
+function cardImage(msg: NewsMessage, card: SlackCardPlacement): ImageBlock | null {
+  const alt = () => truncate(timelineText(msg.timeline) || msg.title || labelsFor(msg.language).timeline, L.imageAltText);
+  if (card.kind === "hosted") return { type: "image", slack_file: { id: card.ref }, alt_text: alt() };
+  if (card.kind === "none") return null;
+  const url = safeHttpUrl(card.url);
   if (!url || url.length > L.imageUrl) return null;
-  const alt = timelineText(msg.timeline) || msg.title || labelsFor(msg.language).timeline;
-  return { type: "image", image_url: url, alt_text: truncate(alt, L.imageAltText) };
+  return { type: "image", image_url: url, alt_text: alt() };
 }

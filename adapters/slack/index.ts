@@ -15,7 +15,7 @@ import type { CardFile, ChatAdapter, HttpHandler, Poster } from "../../src/adapt
 import type { CommandHandler } from "../../src/chat/types.ts";
 import { type Log, silentLog } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
-import { DEFAULT_CARD_WAITS_MS } from "./card.ts";
+import { DEFAULT_CARD_WAITS_MS } from "./card-upload.ts";
 import { createSlackClient, slackClientOptions } from "./client.ts";
 import { slackFailure } from "./errors.ts";
 import { type CheckedSlackOptions, checkSlackOptions, type SlackAdapterOptions } from "./options.ts";

@@ -1,4 +1,5 @@
 /** Slack as adapters/registry.ts lists it. */
+import { linkedCard } from "../../src/message/card-placement.ts";
 import { definePlatform, destinationKind } from "../shared/platform.ts";
 import { slackDestination, slackSection, slackWebhookDestination } from "./config.ts";
 import { formatSlack } from "./format.ts";
@@ -33,7 +34,8 @@ export const slackPlatform = definePlatform({
   // Socket Mode lets several processes hold a connection each: Slack sends each command to one of them.
   commandTransport: (s) => (s.mode === "socket" ? "connection" : "http"),
   httpAuth: "signed-body",
-  format: (message) => formatSlack(message),
+  // Without the bot's upload (a preview has no Slack to upload to): the card only from a public URL.
+  format: (message) => formatSlack(message, linkedCard(message.card)),
   preview: { mock: slackMock, css: SLACK_PREVIEW_CSS },
   commandsSetUpElsewhere: "slack: slash commands come from the app manifest (config/slack-manifest.yaml); nothing to register here",
 });

@@ -2,8 +2,9 @@
  * Posting, editing and deleting Herald's messages in Slack channels.
  *
  * Without a card: chat.postMessage with formatSlack's text and blocks. With a
- * card: the PNG is uploaded privately, then chat.postMessage shows it through
- * an image block (`slack_file`) — see card.ts for why. The returned id is the
+ * card: the PNG is uploaded privately first, then formatSlack lays out the
+ * message around the hosted file (an image block with `slack_file`) and
+ * chat.postMessage shows it — see card-upload.ts for why. The returned id is the
  * message ts, plus "|fileId" when a card was uploaded (message-id.ts).
  * Rate limits are absorbed by the WebClient (client.ts). Slack has no
  * idempotency key for chat.postMessage, so `idempotencyKey` is not sent.
@@ -12,22 +13,16 @@ import type { WebClient } from "@slack/web-api";
 import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
 import { AdapterError } from "../../src/errors.ts";
 import type { Log } from "../../src/log.ts";
+import { hostedCard, linkedCard } from "../../src/message/card-placement.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
-import {
-  CARD_NOT_READY,
-  deleteCardQuietly,
-  formatSlackWithCard,
-  isCardNotReady,
-  uploadPrivateCard,
-  whileCardProcessing,
-} from "./card.ts";
+import { CARD_NOT_READY, deleteCardQuietly, isCardNotReady, uploadPrivateCard, whileCardProcessing } from "./card-upload.ts";
 import { slackFailure } from "./errors.ts";
 import { formatSlack, type SlackMessage } from "./format.ts";
 import { decodeMessageId, encodeMessageId } from "./message-id.ts";
 
 export interface SlackMessengerOptions {
   log: Log;
-  /** Waits while Slack processes a fresh card upload; see card.ts. */
+  /** Waits while Slack processes a fresh card upload; see card-upload.ts. */
   cardWaitsMs: readonly number[];
 }
 
@@ -44,13 +39,15 @@ export class SlackMessenger {
       if (!answer.ts) throw new Error("chat.postMessage answered without a ts");
       return answer.ts;
     };
-    if (!card) return { id: encodeMessageId(await mapped("chat.postMessage", post(formatSlack(message))), null) };
+    // Without an upload the card shows only from a public URL, when one is configured.
+    const withoutUpload = () => formatSlack(message, linkedCard(message.card));
+    if (!card) return { id: encodeMessageId(await mapped("chat.postMessage", post(withoutUpload())), null) };
 
     const fileId = await uploadPrivateCard(this.client, card, message);
-    const ts = await this.showingCard("chat.postMessage", fileId, post(formatSlackWithCard(message, fileId)), signal);
+    const ts = await this.showingCard("chat.postMessage", fileId, post(formatSlack(message, hostedCard(fileId))), signal);
     if (ts !== CARD_NOT_READY) return { id: encodeMessageId(ts, fileId) };
     this.options.log.warn({ channel, fileId, articleId: message.articleId }, "Slack had not processed the card in time; posting without it");
-    return { id: encodeMessageId(await mapped("chat.postMessage", post(formatSlack(message))), null) };
+    return { id: encodeMessageId(await mapped("chat.postMessage", post(withoutUpload())), null) };
   }
 
   /**
@@ -65,10 +62,10 @@ export class SlackMessenger {
     let shownFileId: string | null = null;
     if (card) {
       const fileId = await uploadPrivateCard(this.client, card, message);
-      const shown = await this.showingCard("chat.update", fileId, update(formatSlackWithCard(message, fileId)));
+      const shown = await this.showingCard("chat.update", fileId, update(formatSlack(message, hostedCard(fileId))));
       if (shown !== CARD_NOT_READY) shownFileId = fileId;
     }
-    if (!shownFileId) await mapped("chat.update", update(formatSlack(message)));
+    if (!shownFileId) await mapped("chat.update", update(formatSlack(message, linkedCard(message.card))));
     if (oldFileId && oldFileId !== shownFileId) await deleteCardQuietly(this.client, oldFileId, this.options.log);
   }
 

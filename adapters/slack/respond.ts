@@ -9,8 +9,9 @@ import type { WebClient } from "@slack/web-api";
 import type { CardFile } from "../../src/adapter.ts";
 import type { CommandHandler, CommandReply } from "../../src/chat/types.ts";
 import type { Log } from "../../src/log.ts";
+import { hostedCard, linkedCard } from "../../src/message/card-placement.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
-import { CARD_NOT_READY, deleteCardQuietly, formatSlackWithCard, uploadPrivateCard, whileCardProcessing } from "./card.ts";
+import { CARD_NOT_READY, deleteCardQuietly, uploadPrivateCard, whileCardProcessing } from "./card-upload.ts";
 import { commandRequestFrom, type RequestDeps } from "./command-request.ts";
 import { formatSlack } from "./format.ts";
 import { failureReply, responseType, textReply } from "./reply.ts";
@@ -76,7 +77,7 @@ export async function sendReply(respond: RespondFn, reply: CommandReply, context
   const fileId = article.card ? await uploadQuietly(article.card, article.message, context) : null;
   if (fileId) {
     const shown = await whileCardProcessing(
-      () => respond({ ...formatSlackWithCard(article.message, fileId), response_type: type, replace_original: false }),
+      () => respond({ ...formatSlack(article.message, hostedCard(fileId)), response_type: type, replace_original: false }),
       isResponseCardNotReady,
       context.cardWaitsMs,
     ).catch(async (error: unknown) => {
@@ -87,7 +88,7 @@ export async function sendReply(respond: RespondFn, reply: CommandReply, context
     if (shown !== CARD_NOT_READY) return;
     await deleteCardQuietly(context.client, fileId, context.log);
   }
-  await respond({ ...formatSlack(article.message), response_type: type, replace_original: false });
+  await respond({ ...formatSlack(article.message, linkedCard(article.message.card)), response_type: type, replace_original: false });
 }
 
 /** The card's file id, or null (logged) when the upload failed: the article is then sent without it. */

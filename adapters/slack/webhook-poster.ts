@@ -1,4 +1,5 @@
 import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
+import { linkedCard } from "../../src/message/card-placement.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { failure, postTo } from "../shared/http.ts";
 import { formatSlack } from "./format.ts";
@@ -16,7 +17,7 @@ export class SlackWebhookPoster implements Poster {
   ) {}
 
   async post(message: NewsMessage, _card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
-    const answer = await postTo(this.platform, this.url, JSON.stringify(formatSlack(message)), { "content-type": "application/json" }, this.timeoutMs, options.signal);
+    const answer = await postTo(this.platform, this.url, JSON.stringify(formatSlack(message, linkedCard(message.card))), { "content-type": "application/json" }, this.timeoutMs, options.signal);
     if (answer.status >= 200 && answer.status < 300) return { id: null };
     const said = answer.text.trim();
     // Incoming webhooks answer errors as a bare code (`channel_not_found`, `invalid_payload`).

@@ -14,19 +14,21 @@
  */
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { CardFile } from "../../src/adapter.ts";
+import { KEPT_CARD, NO_CARD } from "../../src/message/card-placement.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { parseMessageIds, toChatId } from "./chat-id.ts";
 import { isMessageGone, isNotModified, isWrongMessageKind, telegramError } from "./errors.ts";
-import { formatTelegram, type SendMessageParams, type SendPhotoParams } from "./format.ts";
+import { type EditCaptionParams, formatTelegram, type SendMessageParams } from "./format.ts";
 import type { TelegramClient } from "./types.ts";
 
-/** A card ref for formatting only: the photo already in the chat stays as it is. */
-const KEPT_PHOTO = { filename: "kept.png", url: null, width: 0, height: 0 };
-
-/** The caption and text an edit writes when the first message is a photo. */
+/**
+ * The caption and text an edit writes when the first message is a photo: the
+ * formatter's plan for a kept card (a caption edit, then the follow-up text
+ * when the caption cannot hold it all).
+ */
 function photoShape(message: NewsMessage, chatId: string | number) {
-  const calls = formatTelegram({ ...message, card: message.card ?? KEPT_PHOTO }, chatId);
-  const photo = calls[0]?.params as SendPhotoParams;
+  const calls = formatTelegram(message, chatId, KEPT_CARD);
+  const photo = calls[0]?.params as EditCaptionParams;
   const followUp = calls[1]?.params as SendMessageParams | undefined;
   const markup = followUp?.reply_markup ?? photo.reply_markup;
   return { caption: photo.caption, followUp, markup };
@@ -34,7 +36,7 @@ function photoShape(message: NewsMessage, chatId: string | number) {
 
 /** The text an edit writes when the post is one text message. */
 function textShape(message: NewsMessage, chatId: string | number): SendMessageParams {
-  return formatTelegram({ ...message, card: null }, chatId)[0]?.params as SendMessageParams;
+  return formatTelegram(message, chatId, NO_CARD)[0]?.params as SendMessageParams;
 }
 
 /**

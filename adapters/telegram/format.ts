@@ -1,10 +1,11 @@
 /**
  * Telegram Bot API calls for a news message, in the order to make them. Pure:
  * the adapter performs them (uploading the card where a call says
- * `attach://<filename>`).
+ * `attach://<filename>`, naming the message where a call edits one).
  */
 import type { InlineKeyboardMarkup, LinkPreviewOptions } from "grammy/types";
 import type { Block } from "../../src/article/types.ts";
+import type { KeptCard, NoCard, UploadedCard } from "../../src/message/card-placement.ts";
 import { formatMessageDate } from "../../src/message/date.ts";
 import { fitBlocks } from "../../src/message/fit.ts";
 import { timelineBlocks } from "../../src/message/timeline.ts";
@@ -31,7 +32,25 @@ export interface SendMessageParams {
   reply_markup?: InlineKeyboardMarkup;
 }
 
-export type TelegramCall = { method: "sendPhoto"; params: SendPhotoParams } | { method: "sendMessage"; params: SendMessageParams };
+/** A new caption for a photo already in the chat; the adapter adds the `message_id` it edits. */
+export interface EditCaptionParams {
+  chat_id: string | number;
+  caption: string;
+  parse_mode: "HTML";
+  reply_markup?: InlineKeyboardMarkup;
+}
+
+export type TelegramCall =
+  | { method: "sendPhoto"; params: SendPhotoParams }
+  | { method: "sendMessage"; params: SendMessageParams }
+  | { method: "editMessageCaption"; params: EditCaptionParams };
+
+/**
+ * What a Telegram post can do with a card: upload it as a photo, keep the
+ * photo it already shows (an edit; the Bot API cannot change a photo with its
+ * caption), or go without (one text message with the timeline listed).
+ */
+export type TelegramCardPlacement = UploadedCard | KeptCard | NoCard;
 
 /** Titles are headlines; past this many visible characters they crowd out the text. */
 const MAX_TITLE = 512;
@@ -42,24 +61,26 @@ const MAX_CATEGORIES = 3;
 /**
  * With a card: a photo whose caption holds the message, or, when the text is
  * longer than a caption allows, the title and as much as fits, followed by a
- * message with the full text. Without a card: one message. Never more than two calls.
+ * message with the full text. The photo is a sendPhoto for an uploaded card
+ * and an editMessageCaption for a kept one. Without a card: one message.
+ * Never more than two calls.
  *
- * @example for (const call of formatTelegram(msg, chatId)) await bot.api.raw[call.method](call.params)
+ * @example for (const call of formatTelegram(msg, chatId, uploadedCard(file))) await bot.api.raw[call.method](call.params)
  */
-export function formatTelegram(msg: NewsMessage, chatId: string | number): TelegramCall[] {
+export function formatTelegram(msg: NewsMessage, chatId: string | number, card: TelegramCardPlacement): TelegramCall[] {
   const head = header(msg);
   const render = (blocks: Block[]) => {
     const body = renderTelegramBlocks(blocks);
     return body ? `${head}\n\n${body}` : head;
   };
-  const blocks = msg.card ? msg.blocks : [...msg.blocks, ...timelineBlocks(msg.timeline)];
+  const blocks = card.kind === "none" ? [...msg.blocks, ...timelineBlocks(msg.timeline)] : msg.blocks;
   const url = safeHttpUrl(msg.url);
   const reply_markup: InlineKeyboardMarkup | undefined = url
     ? { inline_keyboard: [[{ text: msg.readMoreLabel, url }]] }
     : undefined;
   const withButton = <T extends object>(params: T) => (reply_markup ? { ...params, reply_markup } : params);
 
-  if (!msg.card) {
+  if (card.kind === "none") {
     const text = fitBlocks(blocks, render, L.messageText, visibleLength).output;
     const image = safeHttpUrl(msg.image);
     // The lead image is shown as a large link preview above the text.
@@ -74,11 +95,14 @@ export function formatTelegram(msg: NewsMessage, chatId: string | number): Teleg
     ];
   }
 
-  const photo = { chat_id: chatId, photo: `attach://${msg.card.filename}`, parse_mode: "HTML" as const };
   const caption = fitBlocks(blocks, render, L.caption, visibleLength);
-  if (!caption.truncated) return [{ method: "sendPhoto", params: withButton({ ...photo, caption: caption.output }) }];
+  const photoCall = (params: { caption: string; reply_markup?: InlineKeyboardMarkup }): TelegramCall =>
+    card.kind === "upload"
+      ? { method: "sendPhoto", params: { chat_id: chatId, photo: `attach://${card.filename}`, parse_mode: "HTML", ...params } }
+      : { method: "editMessageCaption", params: { chat_id: chatId, parse_mode: "HTML", ...params } };
+  if (!caption.truncated) return [photoCall(withButton({ caption: caption.output }))];
   return [
-    { method: "sendPhoto", params: { ...photo, caption: caption.output } },
+    photoCall({ caption: caption.output }),
     {
       method: "sendMessage",
       params: withButton({

@@ -1,4 +1,5 @@
 /** Telegram as adapters/registry.ts lists it. */
+import { uploadedCard } from "../../src/message/card-placement.ts";
 import { definePlatform, destinationKind } from "../shared/platform.ts";
 import { telegramDestination, telegramSection } from "./config.ts";
 import { formatTelegram } from "./format.ts";
@@ -29,7 +30,8 @@ export const telegramPlatform = definePlatform({
   exclusiveConnection: (t) => (t.mode === "polling" && t.token ? { kind: "telegram-polling", token: t.token } : null),
   // The webhook's secret is a header, checked before the body is read.
   httpAuth: "header",
-  format: (message, chatId) => formatTelegram(message, chatId),
+  // As the bot posts it: the card, when the message has one, uploaded as the photo.
+  format: (message, chatId) => formatTelegram(message, chatId, uploadedCard(message.card)),
   preview: { mock: telegramMock, css: TELEGRAM_PREVIEW_CSS },
   async registerCommands(t) {
     const { checkTelegramToken, createTelegramBot } = await import("./client.ts");

@@ -6,6 +6,7 @@
 import { InputFile } from "grammy";
 import type { ReplyParameters } from "grammy/types";
 import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
+import { uploadedCard } from "../../src/message/card-placement.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { joinMessageIds, toChatId } from "./chat-id.ts";
 import { telegramError } from "./errors.ts";
@@ -20,20 +21,10 @@ export interface SendNewsOptions {
 }
 
 /**
- * The message as it will be shown: with a card exactly when there is a PNG to
- * upload. A message that names a card nobody rendered falls back to text
- * (with the timeline listed), and a PNG given for a message without a card
- * ref is still shown.
- */
-export function withCardFile(message: NewsMessage, card: CardFile | null): NewsMessage {
-  if (!card) return message.card ? { ...message, card: null } : message;
-  if (message.card) return message;
-  return { ...message, card: { filename: card.filename, url: null, width: 0, height: 0 } };
-}
-
-/**
  * Sends a news message: a photo with the card and its caption, then a
  * follow-up text when the caption could not hold it all; or one text message.
+ * The card is shown exactly when there is a PNG to upload: a message whose
+ * card was never rendered goes out as text, with the timeline listed.
  * Returns the message ids in order. If a later call fails, the messages
  * already sent are deleted (best effort) before the error is thrown, so a
  * retry of the delivery does not leave a duplicate photo behind.
@@ -48,7 +39,7 @@ export async function sendTelegramNews(
   options: SendNewsOptions = {},
 ): Promise<number[]> {
   const target = toChatId(chatId);
-  const calls = formatTelegram(withCardFile(message, card), target);
+  const calls = formatTelegram(message, target, uploadedCard(card));
   const ids: number[] = [];
   for (const [index, call] of calls.entries()) {
     const reply: ReplyParameters | undefined =
@@ -81,9 +72,9 @@ async function perform(
     const sent = await client.api.raw.sendMessage({ ...call.params, ...extra }, abort);
     return sent.message_id;
   }
-  // withCardFile guarantees a PNG whenever the formatter planned a photo.
-  const png = card!;
-  const photo = new InputFile(png.png, png.filename);
+  // The formatter plans a photo only for an uploaded card, and a caption edit only for a kept one.
+  if (call.method !== "sendPhoto" || !card) throw new Error(`a new post cannot make a ${call.method} call without a card to upload`);
+  const photo = new InputFile(card.png, card.filename);
   const sent = await client.api.raw.sendPhoto({ ...call.params, ...extra, photo }, abort);
   return sent.message_id;
 }

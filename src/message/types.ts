@@ -3,7 +3,10 @@ import type { Block, Timeline } from "../article/types.ts";
 /** How much of the article a message carries. */
 export type Detail = "summary" | "full";
 
-/** The card image that goes with a message, when the article has a timeline. */
+/**
+ * The card image the article has, when it has a timeline. Whether a given
+ * request shows it, and how, is its `CardPlacement` (card-placement.ts).
+ */
 export interface CardRef {
   /** File name of the attachment ("timeline.png"); Discord refers to it as attachment://<filename>. */
   filename: string;

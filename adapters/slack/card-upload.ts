@@ -1,7 +1,8 @@
 /**
- * How a card reaches a Slack channel: uploaded as a file that is NOT shared
- * anywhere (private to the bot), then shown inside the message by an image
- * block with `slack_file: { id }` — Slack's documented way to put a private
+ * Getting a card to Slack (the I/O; format.ts lays out the message that shows
+ * it): uploaded as a file that is NOT shared anywhere (private to the bot),
+ * then shown inside the message by an image block with `slack_file: { id }`
+ * (a hosted card placement) — Slack's documented way to put a private
  * image in Block Kit ("Keep it in-house: Leveraging private files for image
  * blocks", Slack developer blog, 2024). Members see one message: header,
  * text, card and button together, and the message `ts` comes back from
@@ -15,26 +16,17 @@
  */
 
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ImageBlock, KnownBlock } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { CardFile } from "../../src/adapter.ts";
 import type { Log } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { truncate } from "../../src/text/truncate.ts";
 import { isSlackCode, slackFailure } from "./errors.ts";
-import { formatSlack, type SlackMessage } from "./format.ts";
 
 /** files.getUploadURLExternal's alt text limit. */
 const MAX_FILE_ALT_TEXT = 1000;
 /** Waits before each new attempt while Slack processes a fresh upload: about 7 s in all. */
 export const DEFAULT_CARD_WAITS_MS: readonly number[] = [500, 1_500, 5_000];
-
-/**
- * A URL formatSlack accepts as the card's public URL, so it lays the message
- * out exactly as for a public card (image block in the card's place, alt text
- * from the timeline); the block then gets the uploaded file instead.
- */
-const PLACEHOLDER_URL = "https://herald.invalid/slack-file-card.png";
 
 /** Uploads the PNG without sharing it to any channel; returns the Slack file id. */
 export async function uploadPrivateCard(client: WebClient, card: CardFile, message: NewsMessage): Promise<string> {
@@ -52,23 +44,6 @@ export async function uploadPrivateCard(client: WebClient, card: CardFile, messa
   const fileId = answer.files[0]?.files?.[0]?.id;
   if (!fileId) throw slackFailure(new Error("files.completeUploadExternal returned no file id"), "files upload (card)");
   return fileId;
-}
-
-/** formatSlack's message with the card shown from the uploaded file `fileId`. */
-export function formatSlackWithCard(message: NewsMessage, fileId: string): SlackMessage {
-  const card = message.card ?? { filename: "card.png", url: null, width: 0, height: 0 };
-  const formatted = formatSlack({ ...message, card: { ...card, url: PLACEHOLDER_URL } });
-  const blocks = formatted.blocks.map((block): KnownBlock => {
-    if (block.type !== "image" || !("image_url" in block) || block.image_url !== PLACEHOLDER_URL) return block;
-    const fileImage: ImageBlock = {
-      type: "image",
-      slack_file: { id: fileId },
-      alt_text: block.alt_text,
-      ...(block.title ? { title: block.title } : {}),
-    };
-    return fileImage;
-  });
-  return { ...formatted, blocks };
 }
 
 /** Whether Slack refused a message because an image block's file is not usable (yet). */
