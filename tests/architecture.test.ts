@@ -75,20 +75,10 @@ function readSkeleton(markdown: string): SkeletonRow[] {
   });
 }
 
-/**
- * Renames that wait for other work on the files importing them (the card
- * model rewrites poster.ts and edit.ts): allowed until done, then removed here.
- */
-const PENDING_RENAMES = new Map([
-  ["slack/message-id.ts", "ids.ts"],
-  ["telegram/chat-id.ts", "ids.ts"],
-  ["telegram/edit.ts", "poster.ts"],
-]);
-
 /** What is wrong with one adapter folder's file names, measured against the skeleton. */
 function skeletonProblems(folder: string, names: readonly string[], skeleton: readonly SkeletonRow[]): string[] {
   const problems = names
-    .filter((name) => !skeleton.some((row) => row.matches(name)) && !PENDING_RENAMES.has(`${folder}/${name}`))
+    .filter((name) => !skeleton.some((row) => row.matches(name)))
     .map((name) => `${folder}/${name}: no such file name in the skeleton (adapters/README.md)`);
   const present = (row: SkeletonRow) => names.some(row.matches);
   for (const row of skeleton.filter((r) => r.need === "always" && !present(r))) problems.push(`${folder}: has no ${row.file}`);
@@ -200,9 +190,6 @@ describe("architecture", () => {
     expect(folders.sort()).toEqual(builtInPlatforms.map((p) => p.id).sort());
     const problems = folders.flatMap((folder) => skeletonProblems(folder, readdirSync(join(adapters, folder)), skeleton));
     expect(problems).toEqual([]);
-    // A pending rename that is done must leave the list, so the list cannot excuse a new stray file.
-    const stale = [...PENDING_RENAMES.keys()].filter((path) => !existsSync(join(adapters, path)));
-    expect(stale).toEqual([]);
   });
 
   it("spots a stray file name, a missing `always` file and half the command files (the rule above can fail)", () => {

@@ -62,7 +62,7 @@ async function setup(handler: CommandHandler = echo, options: { maxInteractionBy
     log: recordingLog((_level, fields, message) => logged.push(`${message} ${JSON.stringify(fields)}`)),
     publicKey: publicKeyHex,
     apiUrl: fake.api,
-    adminUserIds: [ADMIN_USER],
+    admins: [ADMIN_USER],
     maxInteractionBytes: options.maxInteractionBytes,
   });
   const seen: Setup["seen"] = [];

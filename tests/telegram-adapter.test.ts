@@ -4,7 +4,7 @@
  */
 import { GrammyError, HttpError } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { telegramError } from "../adapters/telegram/errors.ts";
+import { toTelegramError } from "../adapters/telegram/errors.ts";
 import { createTelegramAdapter, type TelegramAdapterOptions } from "../adapters/telegram/index.ts";
 import type { CardFile, ChatAdapter } from "../src/adapter.ts";
 import {
@@ -197,10 +197,10 @@ describe("Telegram adapter: posting", () => {
 
   it("takes the code a description carries (PEER_ID_INVALID) as the platform code, and keeps the token out of the fields", () => {
     const answer = { ok: false as const, error_code: 400, description: "Bad Request: PEER_ID_INVALID" };
-    const error = telegramError(new GrammyError("Call to 'sendMessage' failed!", answer, "sendMessage", {}), telegram.token, "sendMessage to 5151");
+    const error = toTelegramError(new GrammyError("Call to 'sendMessage' failed!", answer, "sendMessage", {}), telegram.token, "sendMessage to 5151");
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ method: "sendMessage", platformCode: "PEER_ID_INVALID", status: 400 });
-    const network = telegramError(new HttpError("Network request for 'getMe' failed!", new Error("connect ECONNREFUSED")), telegram.token, "getMe");
+    const network = toTelegramError(new HttpError("Network request for 'getMe' failed!", new Error("connect ECONNREFUSED")), telegram.token, "getMe");
     expect(network).toMatchObject({ method: "getMe", path: "/bot***/getMe", platformCode: undefined });
     expect(JSON.stringify([error, network])).not.toContain(telegram.token.split(":")[1]);
   });

@@ -18,7 +18,7 @@ import type { NewsMessage } from "../../src/message/types.ts";
 import { createDiscordRest, DEFAULT_DISCORD_API } from "./client.ts";
 import type { CommandInvocation, InteractionContext } from "./command-request.ts";
 import { registerDiscordCommands } from "./commands.ts";
-import { DiscordBotPoster, deleteDiscordMessage, editDiscordMessage } from "./poster.ts";
+import { DiscordPoster, deleteDiscordMessage, editDiscordMessage } from "./poster.ts";
 import { DiscordGateway } from "./receive-gateway.ts";
 import { discordInteractionsHandler } from "./receive-http.ts";
 import { failureReply } from "./reply.ts";
@@ -66,12 +66,12 @@ export class DiscordAdapter implements ChatAdapter {
     private readonly publicKey: KeyObject | null,
   ) {
     this.rest = createDiscordRest({ token, apiUrl: options.apiUrl, maxRateLimitWaitMs: options.maxRateLimitWaitMs });
-    this.context = { admins: new Set(options.adminUserIds ?? []) };
+    this.context = { admins: new Set(options.admins ?? []) };
     this.log = options.log;
   }
 
   poster(channelId: string): Poster {
-    return new DiscordBotPoster(this.rest, channelId);
+    return new DiscordPoster(this.rest, channelId);
   }
 
   edit(channelId: string, messageId: string, message: NewsMessage, card: CardFile | null): Promise<void> {

@@ -27,7 +27,7 @@ export const discordPlatform = definePlatform({
       publicKey: d.publicKey || undefined,
       mode: d.mode,
       apiUrl: d.apiUrl,
-      adminUserIds: d.admins,
+      admins: d.admins,
       // Shared by the fleet: a signed interaction replayed to any process runs its command once.
       claimInteraction: claimOnce && ((id: string, ttlMs: number) => claimOnce(`discord-interaction:${id}`, ttlMs)),
       log,

@@ -33,7 +33,7 @@ export function cardUpload(card: CardFile): RawFile {
 }
 
 /** Posts to one channel. */
-export class DiscordBotPoster implements Poster {
+export class DiscordPoster implements Poster {
   readonly platform = "discord" as const;
 
   constructor(

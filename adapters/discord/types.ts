@@ -18,7 +18,7 @@ export interface DiscordAdapterOptions {
   /** API base without the version (default https://discord.com/api); tests point it at the fake. */
   apiUrl?: string | undefined;
   /** Discord user ids that may use `/feeds` whatever their server permissions. */
-  adminUserIds?: readonly string[] | undefined;
+  admins?: readonly string[] | undefined;
   /** Rate-limit waits longer than this reject with RateLimitError instead of queueing (default 30 000). */
   maxRateLimitWaitMs?: number | undefined;
   /** Largest interaction body the HTTP endpoint reads (default 256 KiB). */

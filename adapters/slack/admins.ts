@@ -6,7 +6,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Log } from "../../src/log.ts";
-import { slackFailure } from "./errors.ts";
+import { toSlackError } from "./errors.ts";
 
 export interface SlackUserProfile {
   isWorkspaceAdmin: boolean;
@@ -27,7 +27,7 @@ export function userProfileLoader(client: WebClient, userId: string, log: Log): 
         locale: typeof answer.user?.locale === "string" && answer.user.locale !== "" ? answer.user.locale : null,
       }),
       (error: unknown) => {
-        log.warn({ userId, error: slackFailure(error, "users.info").message }, "could not look up the Slack user");
+        log.warn({ userId, error: toSlackError(error, "users.info").message }, "could not look up the Slack user");
         return null;
       },
     );

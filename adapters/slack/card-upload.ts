@@ -21,7 +21,7 @@ import type { CardFile } from "../../src/adapter.ts";
 import type { Log } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { truncate } from "../../src/text/truncate.ts";
-import { isSlackCode, slackFailure } from "./errors.ts";
+import { isSlackCode, toSlackError } from "./errors.ts";
 
 /** files.getUploadURLExternal's alt text limit. */
 const MAX_FILE_ALT_TEXT = 1000;
@@ -39,10 +39,10 @@ export async function uploadPrivateCard(client: WebClient, card: CardFile, messa
       alt_text: truncate(message.title || card.filename, MAX_FILE_ALT_TEXT),
     });
   } catch (error) {
-    throw slackFailure(error, "files upload (card)");
+    throw toSlackError(error, "files upload (card)");
   }
   const fileId = answer.files[0]?.files?.[0]?.id;
-  if (!fileId) throw slackFailure(new Error("files.completeUploadExternal returned no file id"), "files upload (card)");
+  if (!fileId) throw toSlackError(new Error("files.completeUploadExternal returned no file id"), "files upload (card)");
   return fileId;
 }
 
@@ -85,6 +85,6 @@ export async function deleteCardQuietly(client: WebClient, fileId: string, log: 
     await client.files.delete({ file: fileId });
   } catch (error) {
     if (isSlackCode(error, "file_not_found", "file_deleted")) return;
-    log.warn({ fileId, error: slackFailure(error, "files.delete").message }, "could not delete a Slack card file");
+    log.warn({ fileId, error: toSlackError(error, "files.delete").message }, "could not delete a Slack card file");
   }
 }

@@ -120,9 +120,9 @@ const RATE_LIMIT_EXHAUSTED = /^A rate limit was exceeded \(.*retry-after: (\d+)\
  * The Herald error for a failed Slack call.
  *
  * @param action what Herald was doing, e.g. "chat.postMessage" — shown in the message
- * @example throw slackFailure(error, "chat.postMessage") // PermissionError "slack: chat.postMessage failed: not_in_channel — invite …"
+ * @example throw toSlackError(error, "chat.postMessage") // PermissionError "slack: chat.postMessage failed: not_in_channel — invite …"
  */
-export function slackFailure(error: unknown, action: string): AdapterError {
+export function toSlackError(error: unknown, action: string): AdapterError {
   const code = codeOf(error);
   const method = apiMethod(action);
   if (code === ErrorCode.PlatformError || code === ErrorCode.FileUploadInvalidArgumentsError) {

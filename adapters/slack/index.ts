@@ -17,9 +17,9 @@ import { type Log, silentLog } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { DEFAULT_CARD_WAITS_MS } from "./card-upload.ts";
 import { createSlackClient, slackClientOptions } from "./client.ts";
-import { slackFailure } from "./errors.ts";
+import { toSlackError } from "./errors.ts";
 import { type CheckedSlackOptions, checkSlackOptions, type SlackAdapterOptions } from "./options.ts";
-import { SlackChannelPoster, SlackMessenger } from "./poster.ts";
+import { SlackMessenger, SlackPoster } from "./poster.ts";
 import { createHttpModeApp } from "./receive-http.ts";
 import { createSocketModeApp } from "./receive-socket.ts";
 import { registerSlashCommands } from "./respond.ts";
@@ -49,7 +49,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   poster(channelId: string): Poster {
-    return new SlackChannelPoster(this.#messenger, channelId);
+    return new SlackPoster(this.#messenger, channelId);
   }
 
   edit(channelId: string, messageId: string, message: NewsMessage, card: CardFile | null): Promise<void> {
@@ -90,7 +90,7 @@ export class SlackAdapter implements ChatAdapter {
       if (mode === "socket") await startWithin(app, SOCKET_START_TIMEOUT_MS);
     } catch (error) {
       this.#route = null;
-      throw slackFailure(error, step);
+      throw toSlackError(error, step);
     }
     this.#app = app;
     this.#stopped = false;

@@ -5,7 +5,7 @@
  * card: the PNG is uploaded privately first, then formatSlack lays out the
  * message around the hosted file (an image block with `slack_file`) and
  * chat.postMessage shows it — see card-upload.ts for why. The returned id is the
- * message ts, plus "|fileId" when a card was uploaded (message-id.ts).
+ * message ts, plus "|fileId" when a card was uploaded (ids.ts).
  * Rate limits are absorbed by the WebClient (client.ts). Slack has no
  * idempotency key for chat.postMessage, so `idempotencyKey` is not sent.
  */
@@ -16,9 +16,9 @@ import type { Log } from "../../src/log.ts";
 import { hostedCard, linkedCard } from "../../src/message/card-placement.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { CARD_NOT_READY, deleteCardQuietly, isCardNotReady, uploadPrivateCard, whileCardProcessing } from "./card-upload.ts";
-import { slackFailure } from "./errors.ts";
+import { toSlackError } from "./errors.ts";
 import { formatSlack, type SlackMessage } from "./format.ts";
-import { decodeMessageId, encodeMessageId } from "./message-id.ts";
+import { decodeMessageId, encodeMessageId } from "./ids.ts";
 
 export interface SlackMessengerOptions {
   log: Log;
@@ -94,7 +94,7 @@ export class SlackMessenger {
       return result;
     } catch (error) {
       await deleteCardQuietly(this.client, fileId, this.options.log);
-      throw signal?.aborted ? error : slackFailure(error, action);
+      throw signal?.aborted ? error : toSlackError(error, action);
     }
   }
 }
@@ -104,7 +104,7 @@ async function mapped<T>(action: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw error instanceof AdapterError ? error : slackFailure(error, action);
+    throw error instanceof AdapterError ? error : toSlackError(error, action);
   }
 }
 
@@ -112,7 +112,7 @@ async function mapped<T>(action: string, call: () => Promise<T>): Promise<T> {
 export const SLACK_CHANNEL_INTERVAL_MS = 1_000;
 
 /** A {@link Poster} bound to one channel. */
-export class SlackChannelPoster implements Poster {
+export class SlackPoster implements Poster {
   readonly platform = "slack" as const;
   /** Lets the delivery queue space posts to this channel, so the WebClient's 429 retries stay the exception. */
   readonly paces: readonly { key: string; minIntervalMs: number }[];

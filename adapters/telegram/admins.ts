@@ -4,7 +4,7 @@
  * the chat.
  */
 import type { Context } from "grammy";
-import { telegramError } from "./errors.ts";
+import { toTelegramError } from "./errors.ts";
 import type { TelegramClient } from "./types.ts";
 
 export interface AdminPolicy {
@@ -47,7 +47,7 @@ async function isChatAdmin(ctx: Context, policy: AdminPolicy, client: TelegramCl
     const member = await ctx.api.getChatMember(chat.id, user.id);
     return member.status === "creator" || member.status === "administrator";
   } catch (error) {
-    const reason = telegramError(error, client.token, `getChatMember in ${chat.id}`).message;
+    const reason = toTelegramError(error, client.token, `getChatMember in ${chat.id}`).message;
     client.log.warn({ chatId: chat.id, userId: user.id, reason }, "telegram: could not check admin rights");
     return false;
   }

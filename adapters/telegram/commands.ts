@@ -7,7 +7,7 @@
 import type { Api } from "grammy";
 import type { BotCommand, BotCommandScope } from "grammy/types";
 import type { CommandName } from "../../src/chat/types.ts";
-import { telegramError } from "./errors.ts";
+import { toTelegramError } from "./errors.ts";
 
 /** The commands Herald answers on Telegram. */
 export const TELEGRAM_COMMANDS: readonly CommandName[] = ["news", "feeds"];
@@ -49,7 +49,7 @@ export async function registerTelegramCommands(api: Api, token = ""): Promise<vo
       try {
         await api.setMyCommands(commandsFor(text, withFeeds), { scope, ...(language ? { language_code: language } : {}) });
       } catch (error) {
-        throw telegramError(error, token, `setMyCommands (${scope.type}${language ? `, ${language}` : ""})`);
+        throw toTelegramError(error, token, `setMyCommands (${scope.type}${language ? `, ${language}` : ""})`);
       }
     }
   }

@@ -47,9 +47,9 @@ const NO_RIGHTS =
  * Maps what a grammY call threw. `action` says what Herald was doing
  * ("sendPhoto to @herald_news") and ends up in the message.
  *
- * @example catch (e) { throw telegramError(e, token, `sendMessage to ${chatId}`) }
+ * @example catch (e) { throw toTelegramError(e, token, `sendMessage to ${chatId}`) }
  */
-export function telegramError(error: unknown, token: string, action: string): AdapterError {
+export function toTelegramError(error: unknown, token: string, action: string): AdapterError {
   if (error instanceof AdapterError) return error;
   const clean = (text: string) => scrubToken(text, token);
   if (error instanceof GrammyError) return fromGrammyError(error, clean(action), clean);

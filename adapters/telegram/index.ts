@@ -16,9 +16,8 @@ import { type Log, silentLog } from "../../src/log.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
 import { createTelegramBot, type TelegramRetryOptions } from "./client.ts";
 import { registerTelegramCommands } from "./commands.ts";
-import { deleteTelegramNews, editTelegramNews } from "./edit.ts";
-import { telegramError } from "./errors.ts";
-import { TelegramPoster } from "./poster.ts";
+import { toTelegramError } from "./errors.ts";
+import { deleteTelegramNews, editTelegramNews, TelegramPoster } from "./poster.ts";
 import { logPollingFailures, startTelegramPolling } from "./receive-polling.ts";
 import { checkWebhookSecret, setTelegramWebhook, telegramWebhookHandler } from "./receive-webhook.ts";
 import { routeTelegramCommands } from "./respond.ts";
@@ -135,7 +134,7 @@ export class TelegramAdapter implements ChatAdapter {
       // getMe: checks the token and learns the bot's @username, which /news@username needs.
       await this.#bot.init();
     } catch (error) {
-      throw telegramError(error, token, "getMe");
+      throw toTelegramError(error, token, "getMe");
     }
     if (this.#settings.registerCommands) {
       try {

@@ -4,7 +4,7 @@
  */
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import type { Bot, Transformer } from "grammy";
-import { scrubToken, telegramError } from "./errors.ts";
+import { scrubToken, toTelegramError } from "./errors.ts";
 import type { TelegramClient } from "./types.ts";
 
 /** Commands arrive as messages in groups and private chats, and as channel posts in channels. */
@@ -22,7 +22,7 @@ export async function startTelegramPolling(bot: Bot, client: TelegramClient, onS
   try {
     await bot.api.deleteWebhook({ drop_pending_updates: false });
   } catch (error) {
-    throw telegramError(error, client.token, "deleteWebhook before polling");
+    throw toTelegramError(error, client.token, "deleteWebhook before polling");
   }
   const handle = run(bot, {
     runner: {
@@ -34,7 +34,7 @@ export async function startTelegramPolling(bot: Bot, client: TelegramClient, onS
   // The runner gives up on 401 (token revoked) and 409 (another poller with this token). A caller
   // that handles it (a fleet hands the polling duty back to be taken again) also says it, once.
   handle.task()?.catch((error: unknown) => {
-    const reason = telegramError(error, client.token, "getUpdates").message;
+    const reason = toTelegramError(error, client.token, "getUpdates").message;
     if (onStopped) onStopped(reason);
     else client.log.error({ reason }, "telegram: long polling stopped");
   });

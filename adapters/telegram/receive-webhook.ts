@@ -9,7 +9,7 @@ import { type Api, type Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
 import type { HttpHandler } from "../../src/adapter.ts";
 import { BodyAbortedError, BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
-import { scrubToken, telegramError } from "./errors.ts";
+import { scrubToken, toTelegramError } from "./errors.ts";
 import { TELEGRAM_UPDATE_TYPES } from "./receive-polling.ts";
 import type { TelegramClient } from "./types.ts";
 
@@ -117,6 +117,6 @@ export async function setTelegramWebhook(api: Api, token: string, url: string, s
       allowed_updates: TELEGRAM_UPDATE_TYPES,
     });
   } catch (error) {
-    throw telegramError(error, token, "setWebhook");
+    throw toTelegramError(error, token, "setWebhook");
   }
 }

@@ -6,10 +6,10 @@
  */
 import type { Bot, CommandContext, Context } from "grammy";
 import type { CommandHandler, CommandName, CommandReply } from "../../src/chat/types.ts";
-import { toChatId } from "./chat-id.ts";
 import { commandRequestFrom, type RequestDeps } from "./command-request.ts";
 import { TELEGRAM_COMMANDS } from "./commands.ts";
-import { scrubToken, telegramError } from "./errors.ts";
+import { scrubToken, toTelegramError } from "./errors.ts";
+import { toChatId } from "./ids.ts";
 import { sendTelegramNews } from "./poster.ts";
 import { failureReply, replyText } from "./reply.ts";
 import type { TelegramClient } from "./types.ts";
@@ -47,7 +47,7 @@ async function answerCommand(ctx: CommandContext<Context>, command: CommandName,
   try {
     await sendCommandReply(client, request.channelId, ctx.msg.message_id, reply);
   } catch (error) {
-    const reason = telegramError(error, client.token, "command reply").message;
+    const reason = toTelegramError(error, client.token, "command reply").message;
     client.log.warn({ command, chatId: request.channelId, reason }, "telegram: could not send a command reply");
   }
 }
@@ -75,7 +75,7 @@ export async function sendCommandReply(
         ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
       });
     } catch (error) {
-      throw telegramError(error, client.token, `reply in ${chatId}`);
+      throw toTelegramError(error, client.token, `reply in ${chatId}`);
     }
   }
   if (reply.article) {
