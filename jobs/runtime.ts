@@ -71,7 +71,7 @@ async function openConfiguredStore(database: HeraldConfig["database"], log: Log)
   return store;
 }
 
-export async function createRuntime(config: HeraldConfig, options: { log?: Log } = {}): Promise<Runtime> {
+export async function createRuntime(config: HeraldConfig, options: { log?: Log | undefined } = {}): Promise<Runtime> {
   const log: Log = options.log ?? createLogger(config.log.level);
   const store = await openConfiguredStore(config.database, log);
   try {

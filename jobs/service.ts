@@ -48,7 +48,7 @@ export interface Service {
  * later failure undoes what was started, newest first, and is rethrown as a
  * {@link StartupError} naming what failed.
  */
-export async function startService(config: HeraldConfig, options: { log?: Log; roles?: Roles } = {}): Promise<Service> {
+export async function startService(config: HeraldConfig, options: { log?: Log | undefined; roles?: Roles | undefined } = {}): Promise<Service> {
   const roles = options.roles ?? ALL_ROLES;
   const runtime = await createRuntime(config, { log: options.log });
   const { log, store } = runtime;

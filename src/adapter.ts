@@ -39,7 +39,7 @@ export interface Poster {
    * per 3 s; a Slack channel: one per second). The delivery queue spaces jobs
    * by these across all workers, so posts wait their turn instead of being refused.
    */
-  readonly paces?: readonly { key: string; minIntervalMs: number }[];
+  readonly paces?: readonly { key: string; minIntervalMs: number }[] | undefined;
   post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage>;
   /**
    * Replaces a message this poster posted (`messageId` as `post` returned it).

@@ -13,19 +13,19 @@ export type AdapterErrorCode = "rate_limited" | "auth" | "permission" | "not_fou
  * job, metrics, the attempt history) reads these, never the message. None of them may hold a secret.
  */
 export interface AdapterErrorDetails {
-  cause?: unknown;
+  cause?: unknown | undefined;
   /** The HTTP status of the platform's answer, when one came. */
-  status?: number;
+  status?: number | undefined;
   /** The API method (`chat.postMessage`, `sendPhoto`) or HTTP method and route (`POST /channels/:id/messages`). */
-  method?: string;
+  method?: string | undefined;
   /** The request path with every token masked (`/webhooks/123/***`); unset where the method says it all (Slack's Web API). */
-  path?: string;
+  path?: string | undefined;
   /** The platform's own error code: Discord's 50013, Slack's `not_in_channel`, Telegram's `PEER_ID_INVALID` or `error_code`. */
-  platformCode?: number | string;
+  platformCode?: number | string | undefined;
   /** How long the platform asked to wait before the next try. */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** No answer came in time (connect, headers or body), as opposed to a refused or broken connection. */
-  timedOut?: boolean;
+  timedOut?: boolean | undefined;
 }
 
 export class AdapterError extends Error {

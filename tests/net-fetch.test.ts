@@ -33,7 +33,7 @@ async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
 
 describe("conditional GET", () => {
   it("returns the body with validators, then 304 with no body when they still match", async () => {
-    const seen: { ifNoneMatch?: string; ifModifiedSince?: string; userAgent?: string }[] = [];
+    const seen: { ifNoneMatch?: string | undefined; ifModifiedSince?: string | undefined; userAgent?: string | undefined }[] = [];
     const server = await serve((req, res) => {
       seen.push({
         ifNoneMatch: req.headers["if-none-match"],

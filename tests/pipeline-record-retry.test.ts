@@ -40,7 +40,7 @@ describe("a post the platform accepted while the store is locked", () => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const answer = await fetch(new URL(req.url ?? "/", discord.url), {
-        method: req.method,
+        method: req.method ?? "GET",
         headers: { "content-type": req.headers["content-type"] ?? "application/json" },
         body: Buffer.concat(chunks),
       });

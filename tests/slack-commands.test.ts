@@ -54,12 +54,12 @@ async function mount(slack: SlackFake, handler: CommandHandler, overrides: Parti
 }
 
 interface CommandCall {
-  command?: "/news" | "/feeds";
+  command?: "/news" | "/feeds" | undefined;
   text: string;
-  user?: string;
+  user?: string | undefined;
   /** Seconds since the epoch the request claims; default now. */
-  timestamp?: number;
-  secret?: string;
+  timestamp?: number | undefined;
+  secret?: string | undefined;
   responseUrl: string;
 }
 

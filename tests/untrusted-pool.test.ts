@@ -79,6 +79,7 @@ describe("untrusted pool: parsing on worker threads", () => {
       } catch (error) {
         return error as ArticleParseError;
       }
+      return undefined;
     })();
     const viaPool = await untrusted.article({ kind: "post", raw: noTitle, input: "no-title.md", options: {} }).catch((error: unknown) => error);
     expect(viaPool).toBeInstanceOf(ArticleParseError);

@@ -17,11 +17,11 @@ export const DEFAULT_DISCORD_API = "https://discord.com/api";
 export interface DiscordRestOptions {
   token: string;
   /** Base URL without the version (`https://discord.com/api`); tests point it at the fake. */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
   /** Longer rate-limit waits reject with RateLimitError instead of queueing (default 30 s). */
-  maxRateLimitWaitMs?: number;
+  maxRateLimitWaitMs?: number | undefined;
   /** Per-request timeout (default 15 s, REST's own). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export function createDiscordRest(options: DiscordRestOptions): REST {

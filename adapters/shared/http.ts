@@ -38,12 +38,12 @@ export async function postTo(
   try {
     const answer = await request(url, {
       method,
-      body,
+      body: body ?? null,
       headers,
       dispatcher: agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal,
+      ...(signal ? { signal } : {}),
     });
     return { status: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
   } catch (error) {

@@ -26,7 +26,7 @@ export interface PlatformContext {
    * Fleet-wide "first one wins" for `ttlMs` (Redis SET NX): a signed request
    * replayed to any process of the fleet runs once. Absent without Redis.
    */
-  claimOnce?: (key: string, ttlMs: number) => Promise<boolean>;
+  claimOnce?: ((key: string, ttlMs: number) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -86,7 +86,7 @@ export interface PlatformDescriptor<Id extends string = string, Section extends 
    * `herald register-commands`: registers the command menus and returns the
    * line to print. Absent where there is nothing to register.
    */
-  registerCommands?(section: z.output<Section>, options: { guild?: string }): Promise<string>;
+  registerCommands?(section: z.output<Section>, options: { guild?: string | undefined }): Promise<string>;
   /** Printed by `herald register-commands` instead, where commands are set up elsewhere. */
   commandsSetUpElsewhere?: string;
 }

@@ -14,10 +14,10 @@ import type { SlackRetryOptions } from "./types.ts";
 
 export interface SlackClientOptions {
   /** Web API base URL; default https://slack.com/api/. Tests point it at the fake. */
-  apiUrl?: string;
-  retry?: SlackRetryOptions;
+  apiUrl?: string | undefined;
+  retry?: SlackRetryOptions | undefined;
   /** Per-request timeout. Default 30 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   log: Log;
 }
 

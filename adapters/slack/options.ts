@@ -7,25 +7,25 @@ export const DEFAULT_SLACK_MODE = "socket" as const;
 
 export interface SlackAdapterOptions {
   /** Bot token (xoxb-…). Env: SLACK_BOT_TOKEN. */
-  botToken?: string;
+  botToken?: string | undefined;
   /** How commands arrive: "http" (request URL on Herald's server) or "socket" (Socket Mode). Default {@link DEFAULT_SLACK_MODE}. */
-  mode?: "http" | "socket";
+  mode?: "http" | "socket" | undefined;
   /** HTTP mode: the app's signing secret. Env: SLACK_SIGNING_SECRET. */
-  signingSecret?: string;
+  signingSecret?: string | undefined;
   /** Socket Mode: app-level token (xapp-…, scope connections:write). Env: SLACK_APP_TOKEN. */
-  appToken?: string;
+  appToken?: string | undefined;
   /** Web API base URL, default https://slack.com/api/. Env: SLACK_API_URL. */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
   /** HTTP mode: the path of the request URL. Default "/slack/events". */
-  eventsPath?: string;
+  eventsPath?: string | undefined;
   /** Slack user ids (U…/W…) that are Herald admins whatever their workspace role. */
-  admins?: readonly string[];
-  log?: Log;
-  retry?: SlackRetryOptions;
+  admins?: readonly string[] | undefined;
+  log?: Log | undefined;
+  retry?: SlackRetryOptions | undefined;
   /** Per-request timeout of Web API calls. Default 30 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Waits between attempts to show a card Slack is still processing. Default 0.5 s, 1.5 s, 5 s. */
-  cardWaitsMs?: readonly number[];
+  cardWaitsMs?: readonly number[] | undefined;
 }
 
 export interface CheckedSlackOptions {

@@ -21,10 +21,10 @@ export interface TelegramRetryOptions {
 export interface TelegramClientOptions {
   token: string;
   /** Bot API root without trailing slash ("https://api.telegram.org" by default; a local Bot API server or a test fake). */
-  apiRoot?: string;
-  retry?: TelegramRetryOptions;
+  apiRoot?: string | undefined;
+  retry?: TelegramRetryOptions | undefined;
   /** Per-call timeout, in seconds. Default 60 (grammY's own is 500); it must exceed the 30 s long-poll timeout. */
-  timeoutSeconds?: number;
+  timeoutSeconds?: number | undefined;
 }
 
 /** What BotFather hands out: the bot's numeric id, a colon, then the secret. */

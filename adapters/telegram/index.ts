@@ -32,23 +32,23 @@ export interface TelegramAdapterOptions {
   /** BotFather's token (TELEGRAM_BOT_TOKEN). */
   token: string | undefined;
   /** How commands arrive. Default "polling". */
-  mode?: "polling" | "webhook";
+  mode?: "polling" | "webhook" | undefined;
   /** Webhook mode: the secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (TELEGRAM_WEBHOOK_SECRET). */
-  webhookSecret?: string;
+  webhookSecret?: string | undefined;
   /** Webhook mode: the public HTTPS URL to register with setWebhook on start; leave unset to register it yourself. */
-  webhookUrl?: string;
+  webhookUrl?: string | undefined;
   /** Webhook mode: the path served by {@link ChatAdapter.httpRoutes}. Default "/telegram/webhook". */
-  webhookPath?: string;
+  webhookPath?: string | undefined;
   /** Bot API root (TELEGRAM_API_ROOT): a local Bot API server, or a test fake. */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
   /** Telegram user ids that may run admin commands in every chat, on top of the chats' own admins. */
-  admins?: ReadonlyArray<string | number>;
+  admins?: ReadonlyArray<string | number> | undefined;
   /** Users of private chats with the bot manage that chat's feeds (`telegram.privateFeeds`). Default false: only `admins` can there. */
-  privateChatAdmins?: boolean;
+  privateChatAdmins?: boolean | undefined;
   /** Set the "/" command menus (en, ko) on start. Default true. */
-  registerCommands?: boolean;
-  retry?: TelegramRetryOptions;
-  log?: Log;
+  registerCommands?: boolean | undefined;
+  retry?: TelegramRetryOptions | undefined;
+  log?: Log | undefined;
 }
 
 export const DEFAULT_TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";

@@ -16,9 +16,9 @@ import { TELEGRAM_GLOBAL_PER_SECOND, telegramChatPace } from "./pace.ts";
 import type { TelegramClient } from "./types.ts";
 
 export interface SendNewsOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Makes the first message a reply to this one (command answers). */
-  replyTo?: number;
+  replyTo?: number | undefined;
 }
 
 /**

@@ -15,14 +15,14 @@ import { createUntrustedPool, type UntrustedPool } from "../untrusted/pool.ts";
 export interface PreviewOptions {
   inputs: string[];
   out: string;
-  baseUrl?: string | null;
+  baseUrl?: string | null | undefined;
   /** Chat id written into payloads that name their chat; the real one comes from the destination at delivery. */
-  chatId?: string;
-  chromiumPath?: string;
+  chatId?: string | undefined;
+  chromiumPath?: string | undefined;
   /** Told what concerns the run rather than one post (a site config that cannot be read). */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
   /** Called once per article, in completion order. */
-  onResult?: (result: PreviewResult, index: number, total: number) => void;
+  onResult?: ((result: PreviewResult, index: number, total: number) => void) | undefined;
 }
 
 /**

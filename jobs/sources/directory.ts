@@ -40,7 +40,7 @@ export interface DirectoryFeed {
   path: string;
   backfill: number;
   /** The feed's `site:` block, overriding what is detected above `path`. */
-  site?: SiteOverride;
+  site?: SiteOverride | undefined;
 }
 
 /**

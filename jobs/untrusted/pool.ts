@@ -40,7 +40,7 @@ const PARSE_THREAD_NICENESS = 10;
 /** A thread unused this long stops, so a process that never parses holds none. */
 const IDLE_TIMEOUT_MS = 30_000;
 
-export function createUntrustedPool(budget: ProcessingBudget, options: { idleTimeoutMs?: number } = {}): UntrustedPool {
+export function createUntrustedPool(budget: ProcessingBudget, options: { idleTimeoutMs?: number | undefined } = {}): UntrustedPool {
   const piscina = new Piscina({
     filename: WORKER_FILE,
     minThreads: 0,

@@ -13,21 +13,21 @@ import type { Article, Block } from "./types.ts";
 
 export interface ParseOptions {
   /** Site base URL: relative links, images and permalinks resolve against it. */
-  baseUrl?: string | null;
+  baseUrl?: string | null | undefined;
   /** Human name of the source; defaults to the base URL's host. */
-  source?: string | null;
+  source?: string | null | undefined;
   /** Zone for dates written without an offset; defaults to the site's, else by language (ko → Asia/Seoul). */
-  timeZone?: string;
+  timeZone?: string | undefined;
   /** The site the post belongs to (src/site `detectSite`): its URL rules, time zone and publishing rules apply. */
-  site?: SiteInfo | null;
+  site?: SiteInfo | null | undefined;
   /** The post's path relative to the site root ("_posts/2026-10-14-x.md"); defaults to the input's file name. */
-  sitePath?: string | null;
+  sitePath?: string | null | undefined;
   /** Fail on broken YAML front matter instead of reading it leniently (the site's `strictFrontMatter` wins when set). */
-  strictFrontMatter?: boolean;
+  strictFrontMatter?: boolean | undefined;
   /** Epoch ms that "now" is, for publish dates; defaults to the clock. */
-  now?: number;
+  now?: number | undefined;
   /** Told of each thing Herald repaired or could not derive (messages name no file; the caller knows it). */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Fields of an article that arrived already split up (a feed item, a JSON ingest body). */

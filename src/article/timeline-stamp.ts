@@ -7,13 +7,13 @@
 
 /** When a stamp says something happened; fields it does not name are absent. */
 export interface StampParts {
-  year?: number;
-  month?: number;
-  day?: number;
+  year?: number | undefined;
+  month?: number | undefined;
+  day?: number | undefined;
   /** Minutes after midnight. */
-  minutes?: number;
+  minutes?: number | undefined;
   /** Minutes from a reference point (T+30m, Day 2, D-1), for stamps relative to an event. */
-  offset?: number;
+  offset?: number | undefined;
 }
 
 export interface Stamp {

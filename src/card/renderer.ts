@@ -35,15 +35,15 @@ export class CardRenderError extends Error {
 
 export interface CardRendererOptions {
   /** Chromium binary; defaults to $HERALD_CHROMIUM_PATH, then /usr/bin/chromium. */
-  executablePath?: string;
+  executablePath?: string | undefined;
   /** Browsers kept warm, each with one page; renders beyond that wait in a queue. Default 2. */
-  browsers?: number;
+  browsers?: number | undefined;
   /** Per-render limit, from getting a browser to the PNG. The browser is killed and relaunched when it is hit. Default 15 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Folder for `<key>.png` files reused across processes; no disk cache when absent. */
-  cacheDir?: string;
+  cacheDir?: string | undefined;
   /** PNGs kept in memory, most recently used first. Default 64; 0 disables the memory cache. */
-  memoryCacheSize?: number;
+  memoryCacheSize?: number | undefined;
 }
 
 export interface RenderOptions {
@@ -93,7 +93,7 @@ export class CardRenderer {
   readonly #pendingLaunches = new Set<Promise<void>>();
   #closed = false;
 
-  private constructor(options: Required<Omit<CardRendererOptions, "cacheDir">> & { cacheDir?: string }) {
+  private constructor(options: { executablePath: string; browsers: number; timeoutMs: number; memoryCacheSize: number; cacheDir?: string | undefined }) {
     this.#executablePath = options.executablePath;
     this.#timeoutMs = options.timeoutMs;
     this.#slots = Array.from({ length: options.browsers }, () => ({ browser: null, busy: false }));

@@ -15,7 +15,7 @@ interface ImageCandidate {
  */
 export function pickImage(
   media: MediaNs.ItemOrFeed | undefined,
-  enclosures: { url?: string; type?: string }[] = [],
+  enclosures: { url?: string | undefined; type?: string | undefined }[] = [],
 ): string | null {
   const candidates: ImageCandidate[] = [];
   const contents = [...(media?.contents ?? []), ...(media?.groups ?? []).flatMap((group) => group.contents ?? [])];

@@ -17,9 +17,9 @@ export interface ParseFeedOptions {
   /** Names the feed in error messages: its URL or id. When it is a URL it is also the base for relative links. */
   source: string;
   /** The URL the bytes were fetched from (after redirects), when `source` is an id rather than that URL. */
-  url?: string | null;
+  url?: string | null | undefined;
   /** The HTTP Content-Type header, whose charset is one of the encoding hints. */
-  contentType?: string | null;
+  contentType?: string | null | undefined;
 }
 
 type Mapped = Omit<ParsedFeed, "items"> & { items: ItemCandidate[] };

@@ -30,14 +30,14 @@ export interface SiteInfo {
 
 /** The `site:` block of a directory feed: overrides what detection found (or stands in for it). */
 export interface SiteOverride {
-  generator?: Generator;
-  url?: string;
-  baseurl?: string;
-  permalink?: string;
-  timezone?: string;
-  future?: boolean;
-  strictFrontMatter?: boolean;
-  markdownExt?: string[];
+  generator?: Generator | undefined;
+  url?: string | undefined;
+  baseurl?: string | undefined;
+  permalink?: string | undefined;
+  timezone?: string | undefined;
+  future?: boolean | undefined;
+  strictFrontMatter?: boolean | undefined;
+  markdownExt?: string[] | undefined;
 }
 
 /** Jekyll's default `markdown_ext`. */

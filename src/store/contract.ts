@@ -196,7 +196,7 @@ export interface DeliveryStore {
    * const first = await store.listUnfinishedDeliveries({ limit: 500 });
    * const second = await store.listUnfinishedDeliveries({ after: first.at(-1), limit: 500 });
    */
-  listUnfinishedDeliveries(options: { updatedBefore?: string; after?: DeliveryCursor; limit: number }): Promise<Delivery[]>;
+  listUnfinishedDeliveries(options: { updatedBefore?: string | undefined; after?: DeliveryCursor | undefined; limit: number }): Promise<Delivery[]>;
 }
 
 /** The history behind each delivery's state: what every send got back from the platform. */

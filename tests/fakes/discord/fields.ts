@@ -15,7 +15,7 @@ export function checkString(
   errors: FormErrors,
   path: FieldPath,
   value: unknown,
-  bounds: { min?: number; max?: number; required?: boolean; trim?: boolean } = {},
+  bounds: { min?: number | undefined; max?: number | undefined; required?: boolean | undefined; trim?: boolean | undefined } = {},
 ): string | undefined {
   if (value === undefined || value === null) {
     if (bounds.required) errors.add(path, "BASE_TYPE_REQUIRED", "This field is required");

@@ -40,7 +40,7 @@ export class MessageStore {
     // biome-ignore lint/suspicious/noExplicitAny: arbitrary Discord payload.
     body: any;
     uploads: readonly NamedUpload[];
-    nonce?: string;
+    nonce?: string | undefined;
   }): RecordedMessage {
     const now = Date.now();
     const message: RecordedMessage = {

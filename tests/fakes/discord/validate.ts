@@ -29,7 +29,7 @@ export interface NamedUpload extends UploadedPart {
 export interface ValidatedMessage {
   uploads: NamedUpload[];
   /** For edits: ids of existing attachments to keep, or `undefined` when `attachments` was not sent (keep all). */
-  keptAttachmentIds?: string[];
+  keptAttachmentIds?: string[] | undefined;
 }
 
 const MENTION_TYPES = ["users", "roles", "everyone"];
