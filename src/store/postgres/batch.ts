@@ -4,7 +4,7 @@
  * one. A fan-out runs a hundred deliveries at once, each marking its row
  * sending, then delivered, then noting the attempt; one statement per call
  * meant a round trip, a pooled connection and a socket write each, and the
- * writes alone were a sixth of the worker's CPU.
+ * socket writes alone were about a fifth of the worker's busy CPU.
  *
  * Each caller's promise settles only once its batch statement has committed
  * (every batch is one autocommit statement, so all of it or none of it is
