@@ -9,7 +9,6 @@ import { createCardStore } from "./cards.ts";
 import { createDeliveryStore } from "./deliveries.ts";
 import { createDestinationStore } from "./destinations.ts";
 import { createFeedStore } from "./feeds.ts";
-import { groupedWrites } from "./grouped-writes.ts";
 import { applyMigrations } from "./migrations.ts";
 import { ArticleSearch, SearchIndexWriter } from "./search.ts";
 
@@ -54,14 +53,8 @@ export function openSqliteStore(path: string): Store {
       if (refusal === null) feeds.upsertFeed(feed);
       return refusal;
     });
-    // The writes of every delivery step, made by many jobs at once: one transaction per turn (see grouped-writes.ts).
-    const group = groupedWrites(db);
     return {
       ...promisify(sync),
-      markSending: (...args) => group(() => sync.markSending(...args)),
-      markDelivered: (...args) => group(() => sync.markDelivered(...args)),
-      markFailed: (...args) => group(() => sync.markFailed(...args)),
-      recordAttempt: (...args) => group(() => sync.recordAttempt(...args)),
       location: path,
       notices: [],
       createFeedUnless: async <R>(feed: FeedInput, refuse: (feeds: FeedRecord[]) => R | null) =>
