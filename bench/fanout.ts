@@ -6,7 +6,8 @@
  * (undici `request`, same JSON, same URLs) from this process.
  * Run alone with `node --import tsx bench/fanout.ts`; BENCH_FANOUT_CONCURRENCY
  * and BENCH_FANOUT_DESTINATIONS change the sizes, BENCH_FANOUT_BACKENDS the stores of the worker runs, BENCH_FANOUT_PROFILE=<dir>
- * writes the worker's V8 CPU profile there (open it in Chrome DevTools).
+ * writes the workers' V8 CPU profiles there (open them in Chrome DevTools), BENCH_FANOUT_WORKERS=1 runs only
+ * the 1-worker case of the 1-vs-2 runs.
  */
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -28,6 +29,8 @@ const CONCURRENCY = Number(process.env.BENCH_FANOUT_CONCURRENCY ?? 100);
 const PROFILE_DIR = process.env.BENCH_FANOUT_PROFILE;
 /** The store backends the 1-vs-2-worker runs use; BENCH_FANOUT_BACKENDS=postgres runs one. */
 const BACKENDS = (process.env.BENCH_FANOUT_BACKENDS ?? "sqlite,postgres").split(",").filter((b): b is "sqlite" | "postgres" => b === "sqlite" || b === "postgres");
+/** The worker counts of the 1-vs-2-worker runs; BENCH_FANOUT_WORKERS=1 runs one (no ratio then). */
+const WORKER_COUNTS = (process.env.BENCH_FANOUT_WORKERS ?? "1,2").split(",").map(Number).filter((n) => n === 1 || n === 2);
 const BASE_URL = "https://news.example.kr";
 
 const POST = `---
@@ -131,11 +134,12 @@ export async function benchFanoutWorkers(): Promise<void> {
     postgres: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//"),
   });
   for (const backend of BACKENDS) {
-    const results: { count: number; ms: number; summary: string }[] = [];
-    for (const count of [1, 2]) results.push(await fanOutWith(backend, count));
-    const [one, two] = results;
+    const results = new Map<number, { count: number; ms: number; summary: string }>();
+    for (const count of WORKER_COUNTS) results.set(count, await fanOutWith(backend, count));
+    const one = results.get(1);
+    const two = results.get(2);
+    if (one) note(`${backend}, 1 worker process: ${(one.count / (one.ms / 1000)).toFixed(0)} deliveries/s (${one.count} in ${seconds(one.ms)}), ${one.summary}`);
     if (!one || !two) continue;
-    note(`${backend}, 1 worker process: ${(one.count / (one.ms / 1000)).toFixed(0)} deliveries/s (${one.count} in ${seconds(one.ms)}), ${one.summary}`);
     reportRate(`${backend}, 2 worker processes, ingest job queued to last delivery`, two, one, "deliveries", `baseline: 1 worker process on ${backend}; ${two.summary}`);
   }
 }
@@ -158,7 +162,8 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number): Promis
       destinations: urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url })),
       feeds: [{ id: "fanout", type: "webhook", baseUrl: BASE_URL, destinations: urls.map((_, i) => `hook-${i}`) }],
     };
-    for (let i = 0; i < count; i++) workers.push(startWorker(space, raw, { name: `worker-${i}` }));
+    const profile = PROFILE_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}/${backend}-${count}w`] } : {};
+    for (let i = 0; i < count; i++) workers.push(startWorker(space, raw, { name: `worker-${i}`, ...profile }));
     // Measured from a ready fleet: each worker has migrated, synced the config into the store and taken its queues.
     await waitUntil(async () => (await queue.getWorkersCount()) >= count, 120_000, `${count} workers on the ingest queue`, 100);
     const queued = Date.now();

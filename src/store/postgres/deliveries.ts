@@ -14,6 +14,7 @@ import {
   refuseSending,
 } from "../rules.ts";
 import { nowIso } from "../time.ts";
+import { batched } from "./batch.ts";
 import { statement } from "./pool.ts";
 
 const COLUMNS = `article_id, version, destination_id, state, attempts, last_error, permanent_failure,
@@ -89,7 +90,34 @@ const counts = statement<{ state: DeliveryState; n: number }>(
   "SELECT state, count(*)::int AS n FROM deliveries GROUP BY state",
 );
 
+// The same statements for many keys at once (see batch.ts): the keys as three arrays $1–$3, joined on the primary key.
+const KEYS = "unnest($1::text[], $2::int[], $3::text[]) AS k(article_id, version, destination_id)";
+const ON_KEYS = "deliveries.article_id = k.article_id AND deliveries.version = k.version AND deliveries.destination_id = k.destination_id";
+const OF_DELIVERIES = COLUMNS.split(",").map((column) => `deliveries.${column.trim()}`).join(", ");
+const getBatch = statement<DeliveryRow>("deliveries.get-batch", `SELECT ${OF_DELIVERIES} FROM deliveries JOIN ${KEYS} ON ${ON_KEYS}`);
+const toSendingBatch = statement<DeliveryRow>(
+  "deliveries.to-sending-batch",
+  `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $4 FROM ${KEYS}
+   WHERE ${ON_KEYS} AND state <> 'delivered' AND NOT (state = 'failed' AND permanent_failure) RETURNING ${OF_DELIVERIES}`,
+);
+const toDeliveredBatch = statement<DeliveryRow>(
+  "deliveries.to-delivered-batch",
+  `UPDATE deliveries SET state = 'delivered', platform_message_id = k.message_id, permanent_failure = false, delivered_at = $4, updated_at = $4
+   FROM unnest($1::text[], $2::int[], $3::text[], $5::text[]) AS k(article_id, version, destination_id, message_id)
+   WHERE ${ON_KEYS} RETURNING ${OF_DELIVERIES}`,
+);
+
 const keyValues = (key: DeliveryKey) => [key.articleId, key.version, key.destinationId];
+
+const keyText = (key: DeliveryKey) => `${key.version}\u0000${key.articleId}\u0000${key.destinationId}`;
+const rowKeyText = (row: DeliveryRow) => keyText({ articleId: row.article_id, version: row.version, destinationId: row.destination_id });
+/** The keys as the batch statements' $1–$3. */
+const keyArrays = (keys: readonly DeliveryKey[]) => [keys.map((k) => k.articleId), keys.map((k) => k.version), keys.map((k) => k.destinationId)];
+/** Each key's row among `rows`, or null: the shape a batch's callers get back. */
+const rowsByKey = (keys: readonly DeliveryKey[], rows: DeliveryRow[]) => {
+  const byKey = new Map(rows.map((row) => [rowKeyText(row), row]));
+  return keys.map((key) => byKey.get(keyText(key)) ?? null);
+};
 
 /** How many times a refused transition is tried again when the row turned out to allow it after all. */
 const TRANSITION_TRIES = 5;
@@ -122,6 +150,25 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
     version,
     destinationId,
   });
+  // Deliveries running at once share one round trip per step (batch.ts); a call alone runs the single-key statement.
+  const getRow = batched<DeliveryKey, DeliveryRow | null>({
+    many: async (keys) => rowsByKey(keys, await getBatch.rows(pool, keyArrays(keys))),
+    one: (key) => get.first(pool, keyValues(key)),
+    key: keyText,
+  });
+  const sendingRow = batched<DeliveryKey, DeliveryRow | null>({
+    many: async (keys) => rowsByKey(keys, await toSendingBatch.rows(pool, [...keyArrays(keys), nowIso()])),
+    one: (key) => toSending.first(pool, [...keyValues(key), nowIso()]),
+    key: keyText,
+  });
+  const deliveredRow = batched<{ key: DeliveryKey; messageId: string | null }, DeliveryRow | null>({
+    many: async (calls) => {
+      const keys = calls.map((call) => call.key);
+      return rowsByKey(keys, await toDeliveredBatch.rows(pool, [...keyArrays(keys), nowIso(), calls.map((call) => call.messageId)]));
+    },
+    one: ({ key, messageId }) => toDelivered.first(pool, [...keyValues(key), nowIso(), messageId]),
+    key: (call) => keyText(call.key),
+  });
   /** A single-statement change: the row it returns, or "not recorded". */
   const changed = (key: DeliveryKey, row: DeliveryRow | null): Delivery => {
     if (!row) throw deliveryNotRecorded(key);
@@ -151,11 +198,11 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
     },
     markSending(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
-      return transition(pool, key, () => toSending.first(pool, [...keyValues(key), nowIso()]), refuseSending);
+      return transition(pool, key, () => sendingRow(key), refuseSending);
     },
     async markDelivered(articleId, version, destinationId, platformMessageId) {
       const key = keyOf(articleId, version, destinationId);
-      return changed(key, await toDelivered.first(pool, [...keyValues(key), nowIso(), platformMessageId]));
+      return changed(key, await deliveredRow({ key, messageId: platformMessageId }));
     },
     markFailed(articleId, version, destinationId, error, permanent) {
       const key = keyOf(articleId, version, destinationId);
@@ -176,7 +223,7 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
       return row.attempts;
     },
     async getDelivery(articleId, version, destinationId) {
-      const row = await get.first(pool, [articleId, version, destinationId]);
+      const row = await getRow(keyOf(articleId, version, destinationId));
       return row ? toDelivery(row) : null;
     },
     async latestDelivered(articleId, destinationId) {
