@@ -26,7 +26,8 @@ const extra: AnyPlatform[] = [];
  * (a registered platform's formatter first runs at delivery).
  */
 export function registerPlatform(descriptor: AnyPlatform): void {
-  if (platforms().some((p) => p.id === descriptor.id)) throw new Error(`platform '${descriptor.id}' is already registered`);
+  if (platforms().some((p) => p.id === descriptor.id))
+    throw new Error(`platform '${descriptor.id}' is already registered`);
   extra.push(descriptor);
 }
 
@@ -46,7 +47,9 @@ export function platformById(id: string): AnyPlatform | undefined {
 }
 
 /** The platform a destination `type` belongs to, with that kind's behaviour. */
-export function destinationKindOf(type: string): { platform: AnyPlatform; kind: AnyPlatform["destinations"][number] } | undefined {
+export function destinationKindOf(
+  type: string,
+): { platform: AnyPlatform; kind: AnyPlatform["destinations"][number] } | undefined {
   for (const platform of platforms()) {
     const kind = platform.destinations.find((k) => destinationType(k) === type);
     if (kind) return { platform, kind };
@@ -57,6 +60,6 @@ export function destinationKindOf(type: string): { platform: AnyPlatform; kind: 
 /** The `type` literal of a destination kind's schema. */
 export function destinationType(kind: AnyPlatform["destinations"][number]): string {
   const type = kind.schema.shape.type as { value?: unknown } | undefined;
-  if (typeof type?.value !== "string") throw new Error("a destination kind's schema needs `type: z.literal(\"…\")`");
+  if (typeof type?.value !== "string") throw new Error('a destination kind\'s schema needs `type: z.literal("…")`');
   return type.value;
 }

@@ -34,7 +34,9 @@ const BINDING_RATE = { discord: 50, slack: null, telegram: 30 } as const;
 
 type Platform = keyof typeof BINDING_RATE;
 /** BENCH_BOTS_PLATFORMS=telegram (comma-separated) runs only those, to see a platform without the others competing for workers. */
-const PLATFORMS = (process.env.BENCH_BOTS_PLATFORMS?.split(",") ?? ["discord", "slack", "telegram"]).filter((p): p is Platform => p in BINDING_RATE);
+const PLATFORMS = (process.env.BENCH_BOTS_PLATFORMS?.split(",") ?? ["discord", "slack", "telegram"]).filter(
+  (p): p is Platform => p in BINDING_RATE,
+);
 
 const post = (slug: string) => `---
 title: "[속보] 전국 결제망 장애, 카드 결제 중단"
@@ -61,7 +63,9 @@ function received(fakes: Fakes, platform: Platform, skip: ReadonlySet<string>): 
       ? fakes.discord.messages.map((m) => m.channelId ?? "")
       : platform === "slack"
         ? fakes.slack.messages.map((m) => m.channel)
-        : fakes.telegram.sent.filter((s) => s.method === "sendMessage" || s.method === "sendPhoto").map((s) => s.chatId);
+        : fakes.telegram.sent
+            .filter((s) => s.method === "sendMessage" || s.method === "sendPhoto")
+            .map((s) => s.chatId);
   const mine = targets.filter((t) => !skip.has(t));
   return { posts: mine.length, chats: new Set(mine) };
 }
@@ -69,7 +73,11 @@ function received(fakes: Fakes, platform: Platform, skip: ReadonlySet<string>): 
 /** 429s answered, and those beyond the first in each bucket (Discord route+channel or global; Slack channel; Telegram chat). */
 function rateLimited(fakes: Fakes, platform: Platform): { total: number; beyondFirst: number } {
   const buckets: ReadonlyMap<string, number> =
-    platform === "discord" ? fakes.discord.rateLimitHits : platform === "slack" ? fakes.slack.rateLimitedByChannel : fakes.telegram.rateLimitedByChat;
+    platform === "discord"
+      ? fakes.discord.rateLimitHits
+      : platform === "slack"
+        ? fakes.slack.rateLimitedByChannel
+        : fakes.telegram.rateLimitedByChat;
   let total = 0;
   let beyondFirst = 0;
   for (const n of buckets.values()) {
@@ -118,7 +126,12 @@ export async function benchBots(): Promise<void> {
       delivery: { concurrency: CONCURRENCY },
       discord: { token: DISCORD_TOKEN, mode: "none", apiUrl: fakes.discord.api },
       slack: { botToken: SLACK_TOKEN, signingSecret: "bench-signing-secret", mode: "http", apiUrl: fakes.slack.apiUrl },
-      telegram: { token: fakes.telegram.token, mode: "webhook", webhookSecret: "bench_webhook_secret", apiUrl: fakes.telegram.apiRoot },
+      telegram: {
+        token: fakes.telegram.token,
+        mode: "webhook",
+        webhookSecret: "bench_webhook_secret",
+        apiUrl: fakes.telegram.apiRoot,
+      },
       destinations: PLATFORMS.flatMap((p) => Array.from({ length: PER_PLATFORM + 1 }, (_, i) => destination(p, i))),
       feeds: [
         { id: "warm", type: "webhook", baseUrl: BASE_URL, destinations: warmIds },
@@ -129,7 +142,12 @@ export async function benchBots(): Promise<void> {
     const warmChats = new Set(PLATFORMS.map((p) => chats[p][0] as string));
     const none = new Set<string>();
     await queue.add("ingest", { feedId: "warm", input: "bench/warm", kind: "post", raw: post("warm") });
-    await waitFor(() => PLATFORMS.every((p) => received(fakes, p, none).posts >= 1), 120_000, "the warm-up posts", worker);
+    await waitFor(
+      () => PLATFORMS.every((p) => received(fakes, p, none).posts >= 1),
+      120_000,
+      "the warm-up posts",
+      worker,
+    );
     // Let the global windows and buckets the warm-up used refill.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const hitsBefore = Object.fromEntries(PLATFORMS.map((p) => [p, rateLimited(fakes, p).total]));
@@ -176,8 +194,16 @@ export async function benchBots(): Promise<void> {
     console.log(
       `bots total: ${(PLATFORMS.length * PER_PLATFORM).toLocaleString("en-US")} posts in ${seconds(total)}${finished ? "" : " (unfinished)"} | allowed ${seconds(allowedMs)} (the slowest platform's limit) | ratio ${allowedMs > 0 ? (total / allowedMs).toFixed(2) : "n/a"} (target ≤ 1.1)`,
     );
-    note(`time is from queuing the ingest job until the platform's last chat had its post; deliveries in the store: ${Object.entries(states).map(([s, n]) => `${s} ${n}`).join(", ")}`);
-    note("Telegram's fake counts a 429 under the chat that was refused, also when its global 30/s bucket refused it; Discord's global 429s count under one 'global' bucket");
+    note(
+      `time is from queuing the ingest job until the platform's last chat had its post; deliveries in the store: ${Object.entries(
+        states,
+      )
+        .map(([s, n]) => `${s} ${n}`)
+        .join(", ")}`,
+    );
+    note(
+      "Telegram's fake counts a 429 under the chat that was refused, also when its global 30/s bucket refused it; Discord's global 429s count under one 'global' bucket",
+    );
   } finally {
     await worker?.stop();
     await queue.close();
@@ -196,8 +222,10 @@ function allowed(platform: Platform): number {
 async function waitFor(check: () => boolean, timeoutMs: number, what: string, worker: WorkerProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (!worker.alive()) throw new Error(`the worker exited while waiting for ${what}. Its output:\n${worker.output().slice(-4000)}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}. Worker output:\n${worker.output().slice(-4000)}`);
+    if (!worker.alive())
+      throw new Error(`the worker exited while waiting for ${what}. Its output:\n${worker.output().slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}. Worker output:\n${worker.output().slice(-4000)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

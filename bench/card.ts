@@ -52,12 +52,16 @@ function benchCardsData(): CardData[] {
     const events = korean ? KO_EVENTS : EN_EVENTS;
     const rowCount = 3 + (i % 10);
     return {
-      title: korean ? `전국 결제망 장애 ${i + 1}시간째, 이용자 불편 계속` : `Payments outage enters hour ${i + 1} as banks scramble`,
+      title: korean
+        ? `전국 결제망 장애 ${i + 1}시간째, 이용자 불편 계속`
+        : `Payments outage enters hour ${i + 1} as banks scramble`,
       source: korean ? "news.example.kr" : "wire.example.com",
       date: korean ? `2026년 10월 ${1 + i}일 오후 4:40` : `October ${1 + i}, 2026 at 7:40 AM UTC`,
       labels: korean ? ["시점", "내용"] : ["Time", "Event"],
       rows: Array.from({ length: rowCount }, (_, r) => ({
-        time: korean ? `오후 ${1 + (r % 11)}시 ${(r * 7) % 60}분` : `${1 + (r % 11)}:${String((r * 7) % 60).padStart(2, "0")} PM`,
+        time: korean
+          ? `오후 ${1 + (r % 11)}시 ${(r * 7) % 60}분`
+          : `${1 + (r % 11)}:${String((r * 7) % 60).padStart(2, "0")} PM`,
         event: events[(i + r) % events.length] ?? "",
       })),
       language: korean ? "ko" : "en",
@@ -141,7 +145,12 @@ export async function benchCards(): Promise<void> {
     } finally {
       await cached.close();
     }
-    const diskOnly = await CardRenderer.launch({ executablePath: EXECUTABLE_PATH, cacheDir, browsers: 1, memoryCacheSize: 0 });
+    const diskOnly = await CardRenderer.launch({
+      executablePath: EXECUTABLE_PATH,
+      cacheDir,
+      browsers: 1,
+      memoryCacheSize: 0,
+    });
     try {
       const diskHits = await sample(CACHE_RUNS, (i) => diskOnly.render(cards[i % CARDS] as CardData));
       report("card render, disk cache hit (new process's view) vs no cache", diskHits, warm);

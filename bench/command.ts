@@ -44,16 +44,26 @@ function searchInteraction() {
     channel: { id: CHANNEL, type: 0, name: "news" },
     app_permissions: "2248473465835073",
     member: { user, roles: [], permissions: "2048", joined_at: "2024-01-01T00:00:00.000Z" },
-    data: { id: fakeSnowflake(), name: "news", type: 1, options: [{ name: "search", type: 1, options: [{ name: "query", type: 3, value: QUERY }] }] },
+    data: {
+      id: fakeSnowflake(),
+      name: "news",
+      type: 1,
+      options: [{ name: "search", type: 1, options: [{ name: "query", type: 3, value: QUERY }] }],
+    },
   };
 }
 
 export async function benchCommand(): Promise<void> {
-  heading(`command round trip: /news search ${QUERY} via the Discord interactions endpoint`, { articles: ARTICLES, runs: RUNS });
+  heading(`command round trip: /news search ${QUERY} via the Discord interactions endpoint`, {
+    articles: ARTICLES,
+    runs: RUNS,
+  });
   const space = scratch("command");
   const seeding = await openStore({ path: space.dbPath });
   try {
-    note(`stored and indexed ${ARTICLES.toLocaleString("en-US")} articles in ${seconds(await fillStore(seeding, ARTICLES))}`);
+    note(
+      `stored and indexed ${ARTICLES.toLocaleString("en-US")} articles in ${seconds(await fillStore(seeding, ARTICLES))}`,
+    );
   } finally {
     await seeding.close();
   }
@@ -64,10 +74,16 @@ export async function benchCommand(): Promise<void> {
   const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
   const signer = (body: string) => {
     const timestamp = String(Math.floor(Date.now() / 1000));
-    return { "x-signature-ed25519": sign(null, Buffer.from(`${timestamp}${body}`), privateKey).toString("hex"), "x-signature-timestamp": timestamp };
+    return {
+      "x-signature-ed25519": sign(null, Buffer.from(`${timestamp}${body}`), privateKey).toString("hex"),
+      "x-signature-timestamp": timestamp,
+    };
   };
   const service = await startService(
-    benchConfig(space, { cards: { enabled: false }, discord: { token: TOKEN, publicKey: publicKeyHex, mode: "http", apiUrl: fake.api } }),
+    benchConfig(space, {
+      cards: { enabled: false },
+      discord: { token: TOKEN, publicKey: publicKeyHex, mode: "http", apiUrl: fake.api },
+    }),
     { roles: parseRoles("http,sources,bots") },
   );
   const endpoint = `http://127.0.0.1:${service.port}/discord/interactions`;
@@ -77,7 +93,8 @@ export async function benchCommand(): Promise<void> {
       const interaction = searchInteraction();
       const start = performance.now();
       const answer = await fake.sendInteraction(endpoint, interaction, signer);
-      if (answer.status !== 200) throw new Error(`interactions endpoint answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      if (answer.status !== 200)
+        throw new Error(`interactions endpoint answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       acks.push(performance.now() - start);
       for (;;) {
         const edit = fake.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token);
@@ -91,7 +108,8 @@ export async function benchCommand(): Promise<void> {
 
     const last = JSON.stringify(fake.interactionResponses.filter((r) => r.kind === "edit-original").at(-1)?.body ?? {});
     // The corpus's article URLs: an edit without one is an error or "nothing found", not a result list.
-    if (!last.includes("https://news.example/")) throw new Error(`the @original edit shows no search results: ${last.slice(0, 300)}`);
+    if (!last.includes("https://news.example/"))
+      throw new Error(`the @original edit shows no search results: ${last.slice(0, 300)}`);
 
     const services = {
       store: service.runtime.store,
@@ -114,8 +132,15 @@ export async function benchCommand(): Promise<void> {
     };
     const baseline = await sample(RUNS, () => runCommand(request, services), WARMUP);
 
-    report(`/news search ${QUERY}: signed POST → @original edit recorded`, subject, baseline, "baseline: runCommand on the same store");
-    note(`the deferred answer (type 5) came back in median ${ack.median.toFixed(1)} ms / p95 ${ack.p95.toFixed(1)} ms; the final edit (5 hits) was ${last.length.toLocaleString("en-US")} bytes of JSON`);
+    report(
+      `/news search ${QUERY}: signed POST → @original edit recorded`,
+      subject,
+      baseline,
+      "baseline: runCommand on the same store",
+    );
+    note(
+      `the deferred answer (type 5) came back in median ${ack.median.toFixed(1)} ms / p95 ${ack.p95.toFixed(1)} ms; the final edit (5 hits) was ${last.length.toLocaleString("en-US")} bytes of JSON`,
+    );
   } finally {
     await service.stop(5000);
     await fake.close();

@@ -8,7 +8,9 @@ import type { Article } from "../src/article/types.ts";
 import type { Store } from "../src/store/index.ts";
 
 // Syllables and letters to build a large vocabulary from.
-const KO_SYLLABLES = Array.from("가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주추쿠투푸후기니디리미비시이지치키티피히강남동령문방산영정진천한");
+const KO_SYLLABLES = Array.from(
+  "가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주추쿠투푸후기니디리미비시이지치키티피히강남동령문방산영정진천한",
+);
 const EN_LETTERS = Array.from("abcdefghiklmnoprstuvwy");
 
 /** Terms planted into a known share of the articles, as [term, share]. */
@@ -34,7 +36,9 @@ function random(seed: number): () => number {
 
 function vocabulary(rand: () => number, alphabet: string[], size: number, minLength: number, spread: number): string[] {
   const pick = () => alphabet[Math.floor(rand() * alphabet.length)]!;
-  return Array.from({ length: size }, () => Array.from({ length: minLength + Math.floor(rand() * spread) }, pick).join(""));
+  return Array.from({ length: size }, () =>
+    Array.from({ length: minLength + Math.floor(rand() * spread) }, pick).join(""),
+  );
 }
 
 function generateArticle(i: number, rand: () => number, koWords: string[], enWords: string[]): Article {
@@ -43,9 +47,13 @@ function generateArticle(i: number, rand: () => number, koWords: string[], enWor
   const pick = () => words[Math.floor(rand() * words.length)]!;
   const sentence = (n: number) => Array.from({ length: n }, pick).join(" ");
   const title = sentence(5 + Math.floor(rand() * 4));
-  const paragraphs = Array.from({ length: 4 + Math.floor(rand() * 6) }, () => `${sentence(12 + Math.floor(rand() * 20))}.`);
+  const paragraphs = Array.from(
+    { length: 4 + Math.floor(rand() * 6) },
+    () => `${sentence(12 + Math.floor(rand() * 20))}.`,
+  );
   for (const [term, share] of PLANTED) {
-    if (rand() < share) paragraphs.splice(Math.floor(rand() * paragraphs.length), 0, `${sentence(4)} ${term} ${sentence(4)}.`);
+    if (rand() < share)
+      paragraphs.splice(Math.floor(rand() * paragraphs.length), 0, `${sentence(4)} ${term} ${sentence(4)}.`);
   }
   const excerpt = paragraphs[0]!;
   const day = 1 + (i % 28);

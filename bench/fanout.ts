@@ -28,9 +28,14 @@ const DESTINATIONS = Number(process.env.BENCH_FANOUT_DESTINATIONS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_FANOUT_CONCURRENCY ?? 100);
 const PROFILE_DIR = process.env.BENCH_FANOUT_PROFILE;
 /** The store backends the 1-vs-2-worker runs use; BENCH_FANOUT_BACKENDS=postgres runs one. */
-const BACKENDS = (process.env.BENCH_FANOUT_BACKENDS ?? "sqlite,postgres").split(",").filter((b): b is "sqlite" | "postgres" => b === "sqlite" || b === "postgres");
+const BACKENDS = (process.env.BENCH_FANOUT_BACKENDS ?? "sqlite,postgres")
+  .split(",")
+  .filter((b): b is "sqlite" | "postgres" => b === "sqlite" || b === "postgres");
 /** The worker counts of the 1-vs-2-worker runs; BENCH_FANOUT_WORKERS=1 runs one (no ratio then). */
-const WORKER_COUNTS = (process.env.BENCH_FANOUT_WORKERS ?? "1,2").split(",").map(Number).filter((n) => n === 1 || n === 2);
+const WORKER_COUNTS = (process.env.BENCH_FANOUT_WORKERS ?? "1,2")
+  .split(",")
+  .map(Number)
+  .filter((n) => n === 1 || n === 2);
 const BASE_URL = "https://news.example.kr";
 
 const POST = `---
@@ -64,25 +69,31 @@ export async function benchFanout(): Promise<void> {
   const queue = new Queue<IngestJobData>(QueueName.ingest, { connection, prefix: space.prefix });
   let worker: WorkerProcess | null = null;
   try {
-    worker = startWorker(space, {
-      cards: { enabled: false },
-      ingest: { token: "bench-ingest-token" },
-      delivery: { concurrency: CONCURRENCY },
-      destinations: [
-        { id: "warm", type: "discord-webhook", url: fake.webhookUrl() },
-        ...urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url })),
-      ],
-      feeds: [
-        { id: "warm", type: "webhook", baseUrl: BASE_URL, destinations: ["warm"] },
-        { id: "fanout", type: "webhook", baseUrl: BASE_URL, destinations: urls.map((_, i) => `hook-${i}`) },
-      ],
-    }, PROFILE_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } : {});
+    worker = startWorker(
+      space,
+      {
+        cards: { enabled: false },
+        ingest: { token: "bench-ingest-token" },
+        delivery: { concurrency: CONCURRENCY },
+        destinations: [
+          { id: "warm", type: "discord-webhook", url: fake.webhookUrl() },
+          ...urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url })),
+        ],
+        feeds: [
+          { id: "warm", type: "webhook", baseUrl: BASE_URL, destinations: ["warm"] },
+          { id: "fanout", type: "webhook", baseUrl: BASE_URL, destinations: urls.map((_, i) => `hook-${i}`) },
+        ],
+      },
+      PROFILE_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } : {},
+    );
 
     // A one-destination article first: the worker has started, connected and delivered once.
     const startup = performance.now();
     await queueIngest(queue, "warm", POST.replace("/news/fanout/", "/news/warm/"));
     await waitForMessages(fake, 1, 120_000, worker);
-    note(`worker started and delivered its first post in ${seconds(performance.now() - startup)}; RSS then ${mb(worker.peakRssKb())}`);
+    note(
+      `worker started and delivered its first post in ${seconds(performance.now() - startup)}; RSS then ${mb(worker.peakRssKb())}`,
+    );
 
     const queued = Date.now();
     await queueIngest(queue, "fanout", POST);
@@ -97,20 +108,44 @@ export async function benchFanout(): Promise<void> {
     const distinct = new Set(fanned.map((m) => m.webhookId)).size;
 
     // Baseline: the same requests, one after another, from here.
-    const payload = JSON.stringify(formatDiscord(buildMessage(parsePost(POST, "bench/fanout", { baseUrl: BASE_URL })), NO_CARD));
+    const payload = JSON.stringify(
+      formatDiscord(buildMessage(parsePost(POST, "bench/fanout", { baseUrl: BASE_URL })), NO_CARD),
+    );
     const started = performance.now();
     for (const url of urls) {
-      const answer = await request(`${url}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: payload });
+      const answer = await request(`${url}?wait=true`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: payload,
+      });
       await answer.body.text();
       if (answer.statusCode !== 200) throw new Error(`baseline POST answered ${answer.statusCode}`);
     }
     const baseline = { count: DESTINATIONS, ms: performance.now() - started };
 
-    reportRate("fan-out, first to last delivery", { count: DESTINATIONS, ms: Math.max(1, last - first) }, baseline, "deliveries", "target ≥ 1,000/s; baseline: sequential undici loop");
-    reportRate("fan-out, ingest job queued to last delivery", { count: DESTINATIONS, ms: Math.max(1, last - queued) }, baseline, "deliveries", `includes parsing, ${DESTINATIONS.toLocaleString("en-US")} pending rows and queueing the jobs`);
+    reportRate(
+      "fan-out, first to last delivery",
+      { count: DESTINATIONS, ms: Math.max(1, last - first) },
+      baseline,
+      "deliveries",
+      "target ≥ 1,000/s; baseline: sequential undici loop",
+    );
+    reportRate(
+      "fan-out, ingest job queued to last delivery",
+      { count: DESTINATIONS, ms: Math.max(1, last - queued) },
+      baseline,
+      "deliveries",
+      `includes parsing, ${DESTINATIONS.toLocaleString("en-US")} pending rows and queueing the jobs`,
+    );
     note(`worker peak RSS ${mb(peakKb)} (VmHWM; sampled VmRSS every 200 ms)`);
-    note(`first delivery ${seconds(first - queued)} after the ingest job was queued; ${distinct.toLocaleString("en-US")} distinct webhooks reached, ${(fanned.length - distinct).toLocaleString("en-US")} duplicates`);
-    note(`deliveries in the store: ${Object.entries(states).map(([state, n]) => `${state} ${n.toLocaleString("en-US")}`).join(", ")}`);
+    note(
+      `first delivery ${seconds(first - queued)} after the ingest job was queued; ${distinct.toLocaleString("en-US")} distinct webhooks reached, ${(fanned.length - distinct).toLocaleString("en-US")} duplicates`,
+    );
+    note(
+      `deliveries in the store: ${Object.entries(states)
+        .map(([state, n]) => `${state} ${n.toLocaleString("en-US")}`)
+        .join(", ")}`,
+    );
   } finally {
     await worker?.stop();
     await queue.close();
@@ -138,13 +173,25 @@ export async function benchFanoutWorkers(): Promise<void> {
     for (const count of WORKER_COUNTS) results.set(count, await fanOutWith(backend, count));
     const one = results.get(1);
     const two = results.get(2);
-    if (one) note(`${backend}, 1 worker process: ${(one.count / (one.ms / 1000)).toFixed(0)} deliveries/s (${one.count} in ${seconds(one.ms)}), ${one.summary}`);
+    if (one)
+      note(
+        `${backend}, 1 worker process: ${(one.count / (one.ms / 1000)).toFixed(0)} deliveries/s (${one.count} in ${seconds(one.ms)}), ${one.summary}`,
+      );
     if (!one || !two) continue;
-    reportRate(`${backend}, 2 worker processes, ingest job queued to last delivery`, two, one, "deliveries", `baseline: 1 worker process on ${backend}; ${two.summary}`);
+    reportRate(
+      `${backend}, 2 worker processes, ingest job queued to last delivery`,
+      two,
+      one,
+      "deliveries",
+      `baseline: 1 worker process on ${backend}; ${two.summary}`,
+    );
   }
 }
 
-async function fanOutWith(backend: "sqlite" | "postgres", count: number): Promise<{ count: number; ms: number; summary: string }> {
+async function fanOutWith(
+  backend: "sqlite" | "postgres",
+  count: number,
+): Promise<{ count: number; ms: number; summary: string }> {
   const space = scratch(`fanout-${backend}-${count}w`);
   const pg = backend === "postgres" ? await createPgDatabase() : null;
   const fake = await DiscordFake.start();
@@ -162,10 +209,17 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number): Promis
       destinations: urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url })),
       feeds: [{ id: "fanout", type: "webhook", baseUrl: BASE_URL, destinations: urls.map((_, i) => `hook-${i}`) }],
     };
-    const profile = PROFILE_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}/${backend}-${count}w`] } : {};
+    const profile = PROFILE_DIR
+      ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}/${backend}-${count}w`] }
+      : {};
     for (let i = 0; i < count; i++) workers.push(startWorker(space, raw, { name: `worker-${i}`, ...profile }));
     // Measured from a ready fleet: each worker has migrated, synced the config into the store and taken its queues.
-    await waitUntil(async () => (await queue.getWorkersCount()) >= count, 120_000, `${count} workers on the ingest queue`, 100);
+    await waitUntil(
+      async () => (await queue.getWorkersCount()) >= count,
+      120_000,
+      `${count} workers on the ingest queue`,
+      100,
+    );
     const queued = Date.now();
     await queueIngest(queue, "fanout", POST);
     await waitUntil(
@@ -180,7 +234,9 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number): Promis
     );
     const last = fake.messages.reduce((latest, m) => Math.max(latest, m.receivedAt), queued);
     const distinct = new Set(fake.messages.map((m) => m.webhookId)).size;
-    const locked = workers.flatMap((w) => w.output().split("\n")).filter((line) => /database is locked/i.test(line)).length;
+    const locked = workers
+      .flatMap((w) => w.output().split("\n"))
+      .filter((line) => /database is locked/i.test(line)).length;
     const summary = `${(fake.messages.length - distinct).toLocaleString("en-US")} duplicates, ${locked} 'database is locked' log lines`;
     return { count: distinct, ms: Math.max(1, last - queued), summary };
   } finally {
@@ -197,8 +253,15 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number): Promis
 async function waitForMessages(fake: DiscordFake, n: number, timeoutMs: number, worker: WorkerProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (fake.messages.length < n) {
-    const problem = !worker.alive() ? "the worker exited" : Date.now() > deadline ? `timed out after ${timeoutMs} ms` : null;
-    if (problem) throw new Error(`${problem} waiting for ${n} messages; ${fake.messages.length} arrived. Worker output:\n${worker.output().slice(-4000)}`);
+    const problem = !worker.alive()
+      ? "the worker exited"
+      : Date.now() > deadline
+        ? `timed out after ${timeoutMs} ms`
+        : null;
+    if (problem)
+      throw new Error(
+        `${problem} waiting for ${n} messages; ${fake.messages.length} arrived. Worker output:\n${worker.output().slice(-4000)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

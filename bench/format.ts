@@ -18,16 +18,23 @@ import type { CardRef, Detail } from "../src/message/types.ts";
 import { heading, isMain, note, report, type Stats, sample } from "./lib.ts";
 import { loadPosts } from "./posts.ts";
 
-const CARD: CardRef = { filename: "timeline.png", url: "https://cdn.example.com/timeline.png", width: 1200, height: 630 };
+const CARD: CardRef = {
+  filename: "timeline.png",
+  url: "https://cdn.example.com/timeline.png",
+  width: 1200,
+  height: 630,
+};
 const RUNS = 30;
 const WARMUP = 5;
 
 /** Builds and formats one article for all three platforms; returns a size so the work cannot be skipped. */
 function formatOne(article: Article, detail: Detail): number {
   const message = buildMessage(article, { detail, card: article.timeline ? CARD : null });
-  return (formatDiscord(message, uploadedCard(message.card)).embeds?.length ?? 0) +
+  return (
+    (formatDiscord(message, uploadedCard(message.card)).embeds?.length ?? 0) +
     formatSlack(message, linkedCard(message.card)).blocks.length +
-    formatTelegram(message, 1, uploadedCard(message.card)).length;
+    formatTelegram(message, 1, uploadedCard(message.card)).length
+  );
 }
 
 function roundTrip(articles: Article[]): number {
@@ -69,7 +76,9 @@ export async function benchParseFormat(): Promise<void> {
     `${rate.toLocaleString("en-US")} articles/s on one core (target ≥ 1,000/s)`,
   );
   const formatOnly = await benchFormat(articles, baseline);
-  note(`parsing takes ${Math.round((1 - formatOnly.median / subject.median) * 100)} % of parse + format (summary detail)`);
+  note(
+    `parsing takes ${Math.round((1 - formatOnly.median / subject.median) * 100)} % of parse + format (summary detail)`,
+  );
 }
 
 /** Formatting alone (articles already parsed), summary and full detail, against `baseline` (or a fresh round trip). */
@@ -81,9 +90,18 @@ export async function benchFormat(articles: Article[], baseline?: Stats): Promis
     // Renderings are cached per model node, so every run gets articles it has not seen.
     const fresh = Array.from({ length: RUNS + WARMUP }, () => structuredClone(articles));
     let run = 0;
-    const subject = await sample(RUNS, () => (fresh[run++] ?? articles).reduce((n, article) => n + formatOne(article, detail), 0), WARMUP);
+    const subject = await sample(
+      RUNS,
+      () => (fresh[run++] ?? articles).reduce((n, article) => n + formatOne(article, detail), 0),
+      WARMUP,
+    );
     const perSecond = Math.round(articles.length / (subject.median / 1000));
-    report(`format only, ${detail}: build + 3 formatters (per run)`, subject, floor, `${perSecond.toLocaleString("en-US")} articles/s`);
+    report(
+      `format only, ${detail}: build + 3 formatters (per run)`,
+      subject,
+      floor,
+      `${perSecond.toLocaleString("en-US")} articles/s`,
+    );
     summary ??= subject;
   }
   return summary as Stats;

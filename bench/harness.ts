@@ -58,7 +58,12 @@ export function benchConfig(space: Scratch, raw: Record<string, unknown>): Heral
 }
 
 /** Polls `check` every `everyMs` until it is truthy; throws naming `what` after `timeoutMs`. */
-export async function waitUntil<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, everyMs = 5): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  check: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 5,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -88,14 +93,30 @@ export interface WorkerProcess {
  * doing the work and /proc/<pid>/status describes it. `nodeArgs` go before the
  * script (e.g. `--cpu-prof`).
  */
-export function startWorker(space: Scratch, raw: Record<string, unknown>, options: { name?: string; nodeArgs?: string[] } = {}): WorkerProcess {
+export function startWorker(
+  space: Scratch,
+  raw: Record<string, unknown>,
+  options: { name?: string; nodeArgs?: string[] } = {},
+): WorkerProcess {
   const configPath = join(space.dir, `${options.name ?? "worker"}.yaml`);
   writeFileSync(configPath, JSON.stringify(rawConfig(space, raw)));
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(PROJECT_ROOT, "bin/herald.mjs"), "worker", "--roles", "ingest,deliver", "--config", configPath], {
-    cwd: space.dir,
-    env: { ...process.env, HERALD_SHUTDOWN_GRACE_MS: "2000" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(options.nodeArgs ?? []),
+      join(PROJECT_ROOT, "bin/herald.mjs"),
+      "worker",
+      "--roles",
+      "ingest,deliver",
+      "--config",
+      configPath,
+    ],
+    {
+      cwd: space.dir,
+      env: { ...process.env, HERALD_SHUTDOWN_GRACE_MS: "2000" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   if (child.pid === undefined) throw new Error("could not start the herald worker process");
   const pid = child.pid;
   let log = "";

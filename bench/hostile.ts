@@ -24,15 +24,25 @@ import { heading, isMain, note, report, sample } from "./lib.ts";
 const SIZE = 80 * 1024;
 const RUNS = 15;
 const WARMUP = 2;
-const CARD: CardRef = { filename: "timeline.png", url: "https://cdn.example.com/timeline.png", width: 1200, height: 630 };
+const CARD: CardRef = {
+  filename: "timeline.png",
+  url: "https://cdn.example.com/timeline.png",
+  width: 1200,
+  height: 630,
+};
 
 /** Parse + build + three formatters; a post refused as too deeply nested counts as done (refusing is its handling). */
 function handle(post: string): number {
   try {
-    const message = buildMessage(parsePost(post, "hostile.md", { baseUrl: "https://news.example.kr" }), { detail: "full", card: CARD });
-    return (formatDiscord(message, uploadedCard(message.card)).embeds?.length ?? 0) +
-    formatSlack(message, linkedCard(message.card)).blocks.length +
-    formatTelegram(message, 1, uploadedCard(message.card)).length;
+    const message = buildMessage(parsePost(post, "hostile.md", { baseUrl: "https://news.example.kr" }), {
+      detail: "full",
+      card: CARD,
+    });
+    return (
+      (formatDiscord(message, uploadedCard(message.card)).embeds?.length ?? 0) +
+      formatSlack(message, linkedCard(message.card)).blocks.length +
+      formatTelegram(message, 1, uploadedCard(message.card)).length
+    );
   } catch (error) {
     if (error instanceof ArticleParseError) return 0;
     throw error;
@@ -58,7 +68,9 @@ export async function benchHostile(): Promise<void> {
     runs: RUNS,
   });
   const baseline = await sample(RUNS, () => handle(normal), WARMUP);
-  note(`baseline: a normal Korean news article of ${Math.round(normal.length / 1024)} KB (${normal.length.toLocaleString("en-US")} code units): median ${baseline.median.toFixed(1)} ms, p95 ${baseline.p95.toFixed(1)} ms`);
+  note(
+    `baseline: a normal Korean news article of ${Math.round(normal.length / 1024)} KB (${normal.length.toLocaleString("en-US")} code units): median ${baseline.median.toFixed(1)} ms, p95 ${baseline.p95.toFixed(1)} ms`,
+  );
   let worst = { shape: "", ratio: 0 };
   for (const shape of HOSTILE_SHAPES) {
     const post = `---\ntitle: Hostile ${shape}\n---\n${hostileText(shape, SIZE)}`;

@@ -98,7 +98,8 @@ export async function benchPipeline(): Promise<void> {
     const sharedAccepted = stats(accepted.splice(0));
 
     const withCard = fake.messages.filter((m) => m.files.length === 1).length;
-    if (withCard !== fake.messages.length) throw new Error(`only ${withCard} of ${fake.messages.length} delivered messages had the card attached`);
+    if (withCard !== fake.messages.length)
+      throw new Error(`only ${withCard} of ${fake.messages.length} delivered messages had the card attached`);
 
     // The floor: the last shared-card article's exact request, sent straight to the fake.
     const raw = post(n - 1, true);
@@ -118,10 +119,19 @@ export async function benchPipeline(): Promise<void> {
     };
     const baseline = await sample(ARTICLES, direct, WARMUP);
 
-    report("end to end, card rendered per article (distinct timelines)", ownCard, baseline, "baseline: direct POST of the same payload to the fake");
+    report(
+      "end to end, card rendered per article (distinct timelines)",
+      ownCard,
+      baseline,
+      "baseline: direct POST of the same payload to the fake",
+    );
     report("end to end, card cached (same timeline, distinct text)", sharedCard, baseline);
-    note(`POST /ingest answered 202 in median ${ownAccepted.median.toFixed(1)} ms / p95 ${ownAccepted.p95.toFixed(1)} ms (own cards), ${sharedAccepted.median.toFixed(1)} / ${sharedAccepted.p95.toFixed(1)} ms (cached)`);
-    note(`card rendering adds about ${(ownCard.median - sharedCard.median).toFixed(0)} ms at the median; ${withCard} messages delivered, all with the card attached`);
+    note(
+      `POST /ingest answered 202 in median ${ownAccepted.median.toFixed(1)} ms / p95 ${ownAccepted.p95.toFixed(1)} ms (own cards), ${sharedAccepted.median.toFixed(1)} / ${sharedAccepted.p95.toFixed(1)} ms (cached)`,
+    );
+    note(
+      `card rendering adds about ${(ownCard.median - sharedCard.median).toFixed(0)} ms at the median; ${withCard} messages delivered, all with the card attached`,
+    );
   } finally {
     await service.stop(5000);
     await fake.close();

@@ -6,7 +6,11 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "./harness.ts";
 
-const POST_DIRS = [join(PROJECT_ROOT, "examples/posts"), join(PROJECT_ROOT, "tests/fixtures/posts"), join(PROJECT_ROOT, "../shared/corpus/posts")];
+const POST_DIRS = [
+  join(PROJECT_ROOT, "examples/posts"),
+  join(PROJECT_ROOT, "tests/fixtures/posts"),
+  join(PROJECT_ROOT, "../shared/corpus/posts"),
+];
 
 export interface PostFile {
   name: string;

@@ -26,18 +26,26 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   command: benchCommand,
 };
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(" / ");
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" / ");
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in BENCHMARKS));
 if (unknown.length > 0) {
-  console.error(`bench: unknown benchmark ${unknown.map((n) => `'${n}'`).join(", ")}; choose from ${Object.keys(BENCHMARKS).join(", ")}`);
+  console.error(
+    `bench: unknown benchmark ${unknown.map((n) => `'${n}'`).join(", ")}; choose from ${Object.keys(BENCHMARKS).join(", ")}`,
+  );
   process.exit(2);
 }
-const selected = wanted.length > 0 ? Object.keys(BENCHMARKS).filter((name) => wanted.includes(name)) : Object.keys(BENCHMARKS);
+const selected =
+  wanted.length > 0 ? Object.keys(BENCHMARKS).filter((name) => wanted.includes(name)) : Object.keys(BENCHMARKS);
 
 console.log(`# Herald benchmarks: ${selected.join(", ")}`);
-console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, load average (1/5/15 min) ${load()} at start`);
+console.log(
+  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, load average (1/5/15 min) ${load()} at start`,
+);
 const started = performance.now();
 let failed = 0;
 for (const name of selected) {
@@ -52,5 +60,7 @@ for (const name of selected) {
   }
   console.log(`  (${name} took ${seconds(performance.now() - start)}; load average ${load()})`);
 }
-console.log(`\nAll done in ${seconds(performance.now() - started)}${failed ? `, ${failed} failed` : ""}; load average ${load()} at the end`);
+console.log(
+  `\nAll done in ${seconds(performance.now() - started)}${failed ? `, ${failed} failed` : ""}; load average ${load()} at the end`,
+);
 process.exitCode = failed > 0 ? 1 : 0;

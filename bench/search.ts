@@ -16,7 +16,11 @@ const RUNS = 40;
 
 /** Stores the corpus, then times searches against LIKE scans; prints one line per query. */
 export async function benchSearch(): Promise<void> {
-  heading("search: `/news search` store query vs a LIKE scan", { articles: ARTICLES, "runs per query": RUNS, limit: 20 });
+  heading("search: `/news search` store query vs a LIKE scan", {
+    articles: ARTICLES,
+    "runs per query": RUNS,
+    limit: 20,
+  });
   const dir = mkdtempSync(join(tmpdir(), "herald-bench-search-"));
   const path = join(dir, "bench.db");
   const store = await openStore({ path: path });
@@ -25,7 +29,18 @@ export async function benchSearch(): Promise<void> {
     const storing = await fillStore(store, ARTICLES);
     note(`stored and indexed ${ARTICLES.toLocaleString("en-US")} articles in ${(storing / 1000).toFixed(1)} s`);
 
-    const queries = ["장애", "아웃룩", "Azure", "애저 네트워킹", "장애 Azure", "outage", "정전사태", "정", "뷁", "없는검색어"];
+    const queries = [
+      "장애",
+      "아웃룩",
+      "Azure",
+      "애저 네트워킹",
+      "장애 Azure",
+      "outage",
+      "정전사태",
+      "정",
+      "뷁",
+      "없는검색어",
+    ];
     for (const query of queries) {
       const terms = query.split(" ");
       const like = raw.prepare(
@@ -34,7 +49,11 @@ export async function benchSearch(): Promise<void> {
       );
       const patterns = terms.map((term) => `%${term}%`);
       let found = 0;
-      const subject = await sample(RUNS, async () => (found = (await store.searchArticles(query, { limit: 20 })).length), 3);
+      const subject = await sample(
+        RUNS,
+        async () => (found = (await store.searchArticles(query, { limit: 20 })).length),
+        3,
+      );
       const baseline = await sample(RUNS, () => like.all(...patterns), 3);
       const matching = raw
         .prepare(`SELECT count(*) AS n FROM articles WHERE ${terms.map(() => "json LIKE ?").join(" AND ")}`)

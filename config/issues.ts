@@ -5,7 +5,10 @@ type Path = readonly PropertyKey[];
 
 /** `["feeds", 2, "interval"]` → `feeds[2].interval`: the path as a reader finds it in the YAML. */
 export function keyPath(path: Path): string {
-  return path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), "");
+  return path.reduce<string>(
+    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    "",
+  );
 }
 
 /**
@@ -69,6 +72,7 @@ function oneLine(text: string): string {
 
 function valueAt(root: unknown, path: Path): unknown {
   let node = root;
-  for (const key of path) node = node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    node = node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined;
   return node;
 }

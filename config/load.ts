@@ -30,10 +30,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   // `${VAR}` is swapped for a plain placeholder before YAML sees it (`{ token: ${X} }` is not valid
   // flow YAML), and the value goes in after parsing, so no env value can change the YAML's structure.
   const references: { name: string; fallback: string | undefined }[] = [];
-  const masked = text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/gi, (_, name: string, fallback: string | undefined) => {
-    references.push({ name, fallback });
-    return `__HERALD_ENV_${references.length - 1}__`;
-  });
+  const masked = text.replace(
+    /\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/gi,
+    (_, name: string, fallback: string | undefined) => {
+      references.push({ name, fallback });
+      return `__HERALD_ENV_${references.length - 1}__`;
+    },
+  );
   let raw: unknown;
   try {
     raw = yaml.load(masked, { schema: yaml.CORE_SCHEMA }) ?? {};
@@ -45,7 +48,9 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     const found = env[ref.name];
     if (found !== undefined && found !== "") return found;
     if (ref.fallback !== undefined) return ref.fallback;
-    throw new ConfigError(`config ${file}: ${keyPath(path)}: environment variable ${ref.name} is not set. Set ${ref.name}, or write the value in the file`);
+    throw new ConfigError(
+      `config ${file}: ${keyPath(path)}: environment variable ${ref.name} is not set. Set ${ref.name}, or write the value in the file`,
+    );
   });
   if (env.REDIS_URL) setPath(interpolated, ["redis", "url"], env.REDIS_URL);
   if (env.HERALD_DB) setPath(interpolated, ["database", "path"], env.HERALD_DB);
@@ -61,14 +66,23 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const result = configSchemaFor(known).safeParse(interpolated, { error: configErrorMap });
   if (!result.success) {
     // Each line stands alone (`config herald.yaml: unknown key …`): one problem is exactly one line.
-    throw new ConfigError(problemLines(result.error.issues, interpolated).map((line) => `config ${file}: ${line}`).join("\n"));
+    throw new ConfigError(
+      problemLines(result.error.issues, interpolated)
+        .map((line) => `config ${file}: ${line}`)
+        .join("\n"),
+    );
   }
   return result.data;
 }
 
 /** Puts environment values back where their placeholders ended up. */
-function interpolate(value: unknown, lookup: (index: string, path: (string | number)[]) => string, path: (string | number)[] = []): unknown {
-  if (typeof value === "string") return value.replace(/__HERALD_ENV_(\d+)__/g, (_, index: string) => lookup(index, path));
+function interpolate(
+  value: unknown,
+  lookup: (index: string, path: (string | number)[]) => string,
+  path: (string | number)[] = [],
+): unknown {
+  if (typeof value === "string")
+    return value.replace(/__HERALD_ENV_(\d+)__/g, (_, index: string) => lookup(index, path));
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, lookup, [...path, i]));
   if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, lookup, [...path, k])]));

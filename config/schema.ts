@@ -45,17 +45,16 @@ const feedCommon = {
  * A directory feed's site, overriding what is detected from the site's own
  * config file (`_config.yml`, `hugo.toml`, Zola's `config.toml`) above `path`.
  */
-export const siteSchema = z
-  .strictObject({
-    generator: z.enum(["jekyll", "hugo", "zola"]).optional(),
-    url: httpUrl.optional(),
-    baseurl: z.string().optional(),
-    permalink: z.string().min(1).optional(),
-    timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Seoul").optional(),
-    future: z.boolean().optional(),
-    strictFrontMatter: z.boolean().optional(),
-    markdownExt: z.array(z.string().regex(/^\.?[A-Za-z0-9]+$/, "must be an extension such as mkdn")).optional(),
-  });
+export const siteSchema = z.strictObject({
+  generator: z.enum(["jekyll", "hugo", "zola"]).optional(),
+  url: httpUrl.optional(),
+  baseurl: z.string().optional(),
+  permalink: z.string().min(1).optional(),
+  timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as Asia/Seoul").optional(),
+  future: z.boolean().optional(),
+  strictFrontMatter: z.boolean().optional(),
+  markdownExt: z.array(z.string().regex(/^\.?[A-Za-z0-9]+$/, "must be an extension such as mkdn")).optional(),
+});
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -87,7 +86,10 @@ type BuiltIn = (typeof builtInPlatforms)[number];
 /** Each platform's config section (`discord:`, …), optional: a platform without one has no bot. */
 type SectionShape = { [P in BuiltIn as P["id"]]: z.ZodOptional<P["section"]> };
 /** A destination of any platform's kinds, with its `id`. */
-export type DestinationConfig = z.output<BuiltIn["destinations"][number]["schema"]> & { id: string; locale?: "en" | "ko" | undefined };
+export type DestinationConfig = z.output<BuiltIn["destinations"][number]["schema"]> & {
+  id: string;
+  locale?: "en" | "ko" | undefined;
+};
 
 /** The language of the people reading a destination (alerts to it are written in it); any platform's destination may say. */
 const destinationLocale = z.enum(["en", "ko"]).optional();
@@ -113,146 +115,193 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
   if (!first) throw new Error("no platform has a destination kind");
   const destinationSchema = z.discriminatedUnion("type", [first, ...rest]) as unknown as z.ZodType<DestinationConfig>;
   return z
-  .strictObject({
-    ...sections,
-    redis: z
-      .strictObject({
-        /** The Redis server; with `sentinels` only its password and database number are used (the master comes from Sentinel). */
-        url: z.string().default("redis://127.0.0.1:6379/0"),
-        prefix: z.string().regex(/^[\w:-]+$/).default("herald"),
-        /** Redis Sentinel: ask these for the current master of `name` (and follow failovers) instead of connecting to `url`'s host. */
-        sentinels: z
-          .array(z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }))
-          .min(1, "list at least one sentinel, or leave sentinels out")
-          .optional(),
-        /** The master's name as the sentinels know it (`sentinel monitor <name> …`). */
-        name: z.string().min(1).optional(),
-        /** Password of the sentinels themselves (the master's is in `url`). */
-        sentinelPassword: optionalSecret,
-      })
-      .refine((redis) => !redis.sentinels || redis.name, { path: ["name"], message: "redis.sentinels needs redis.name: the master's name as the sentinels know it" })
-      .prefault({}),
-    database: z
-      .strictObject({
-        /** The embedded SQLite file: one host (one or several processes on it). */
-        path: z.string().default("data/herald.db"),
-        /** A shared PostgreSQL database for a fleet of processes and hosts; when set, `path` is not used. Env DATABASE_URL overrides. */
-        url: z
-          .string()
-          .regex(/^postgres(ql)?:\/\//i, "must be a postgres:// or postgresql:// URL")
-          .optional(),
-      })
-      .prefault({}),
-    http: z
-      .strictObject({
-        host: z.string().default("127.0.0.1"),
-        port: z.number().int().min(0).max(65535).default(8080),
-        /** Signed bodies read at once before their sender is known; more get 503 with Retry-After, unread. */
-        maxUnauthenticated: z.number().int().min(1).max(10_000).default(64),
-        /** Failed authentications one client IP may make per minute; past that it gets 429 before anything is read. */
-        authFailuresPerMinute: z.number().int().min(1).max(1_000_000).default(20),
-      })
-      .prefault({}),
-    /** The queue dashboard at /admin/queues: off unless a token or a user is set. */
-    admin: z
-      .strictObject({
-        /** `Authorization: Bearer <token>`. */
-        token: optionalSecret,
-        /** HTTP Basic users (what a browser asks for). */
-        users: z.array(z.strictObject({ name: z.string().regex(/^[^:\s]+$/, "a user name has no ':' and no spaces (HTTP Basic)"), password: secret })).default([]),
-      })
-      .prefault({}),
-    ingest: z.strictObject({ token: optionalSecret, secret: optionalSecret, maxBytes: z.number().int().positive().default(1024 * 1024) }).prefault({}),
-    /** GET /metrics (Prometheus): open when no token is set, else only with `Authorization: Bearer <token>`. */
-    metrics: z.strictObject({ token: optionalSecret }).prefault({}),
-    cards: z
-      .strictObject({
-        enabled: z.boolean().default(true),
-        chromiumPath: z.string().optional(),
-        browsers: z.number().int().min(1).max(8).default(2),
-        /** Public URL prefix under which cards are reachable (Slack incoming webhooks can only show images by URL). */
-        publicBaseUrl: httpUrl.optional(),
-        /** Cards no article version of this many days uses are deleted (daily); a later version with the same card renders it again. */
-        retentionDays: z.number().int().min(1).max(36_500).default(30),
-      })
-      .prefault({}),
-    delivery: z
-      .strictObject({
-        attempts: z.number().int().min(1).max(50).default(8),
-        backoff: duration.default(2000),
-        concurrency: z.number().int().min(1).max(1000).default(50),
-        timeout: duration.default(15_000),
-        /** How long a worker's job lock lasts: after a crash, its jobs are picked up again after about this long. */
-        lockDuration: duration.default(30_000),
-        /**
-         * How often one process of the fleet looks for pending/sending deliveries unchanged for this long whose
-         * job is gone (Redis lost it, someone deleted it) and queues them again.
-         */
-        sweepInterval: duration.default(2 * 60_000),
-        /** A changed article: "edit" the message already posted (where the platform can), or "post" it again. */
-        updates: z.enum(["edit", "post"]).default("edit"),
-      })
-      .prefault({}),
-    processing: processingSchema,
-    security: z.strictObject({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
-    /** Caps on what chat users can make Herald do. */
-    limits: z
-      .strictObject({
-        /** Feeds posting to one channel, checked by `/feeds add`. */
-        feedsPerChannel: z.number().int().min(1).max(10_000).default(20),
-        /** Feeds in the store (config and chat ones), checked by `/feeds add`. */
-        feeds: z.number().int().min(1).max(100_000).default(500),
-        /** New items posted per feed poll, newest first; the rest are recorded as seen without posting. */
-        itemsPerPoll: z.number().int().min(1).max(1000).default(20),
-      })
-      .prefault({}),
-    /** Health alerts into the admins' channel; off when absent. */
-    alerts: z
-      .strictObject({
-        /** The destination alerts go to (a destination id above); alerts never go to the broken destination itself. */
-        destination: id,
-        /** A feed alerts after this many failed polls in a row. */
-        after: z.number().int().min(1).max(1000).default(3),
-        /** The delivery queue alerts when its oldest waiting job is older than this. A number is milliseconds (a parsed config written back out). */
-        backlogAge: z.union([z.number().int().positive(), duration]).default(10 * 60_000),
-        /** While something stays broken, the alert is repeated at most this often. */
-        repeat: z.union([z.number().int().positive(), duration]).default(24 * 60 * 60_000),
-        /** The language alerts are written in: the alert channel's readers'. */
-        locale: z.enum(["en", "ko"]).default("en"),
-      })
-      .optional(),
-    log: z.strictObject({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") }).prefault({}),
-    destinations: z.array(destinationSchema).default([]),
-    feeds: z.array(feedSchema).default([]),
-  })
-  .superRefine((config, ctx) => {
-    const destinationIds = new Set<string>();
-    config.destinations.forEach((d, i) => {
-      if (destinationIds.has(d.id)) ctx.addIssue({ code: "custom", path: ["destinations", i, "id"], message: `duplicate destination id '${d.id}'` });
-      destinationIds.add(d.id);
-    });
-    for (const [i, d] of config.destinations.entries()) {
-      const found = kindOf(list, d.type);
-      if (found?.kind.botChannel && sectionOf(config, found.platform.id) === undefined) {
-        ctx.addIssue({ code: "custom", path: ["destinations", i, "type"], message: `a '${d.type}' destination needs the '${found.platform.id}:' bot section` });
-      }
-    }
-    if (config.alerts && !destinationIds.has(config.alerts.destination)) {
-      ctx.addIssue({ code: "custom", path: ["alerts", "destination"], message: `unknown destination '${config.alerts.destination}'; use the id of one of the destinations` });
-    }
-    const feedIds = new Set<string>();
-    config.feeds.forEach((feed, i) => {
-      if (feedIds.has(feed.id)) ctx.addIssue({ code: "custom", path: ["feeds", i, "id"], message: `duplicate feed id '${feed.id}'` });
-      feedIds.add(feed.id);
-      feed.destinations.forEach((dest, j) => {
-        if (!destinationIds.has(dest)) ctx.addIssue({ code: "custom", path: ["feeds", i, "destinations", j], message: `unknown destination '${dest}'` });
+    .strictObject({
+      ...sections,
+      redis: z
+        .strictObject({
+          /** The Redis server; with `sentinels` only its password and database number are used (the master comes from Sentinel). */
+          url: z.string().default("redis://127.0.0.1:6379/0"),
+          prefix: z
+            .string()
+            .regex(/^[\w:-]+$/)
+            .default("herald"),
+          /** Redis Sentinel: ask these for the current master of `name` (and follow failovers) instead of connecting to `url`'s host. */
+          sentinels: z
+            .array(z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535).default(26379) }))
+            .min(1, "list at least one sentinel, or leave sentinels out")
+            .optional(),
+          /** The master's name as the sentinels know it (`sentinel monitor <name> …`). */
+          name: z.string().min(1).optional(),
+          /** Password of the sentinels themselves (the master's is in `url`). */
+          sentinelPassword: optionalSecret,
+        })
+        .refine((redis) => !redis.sentinels || redis.name, {
+          path: ["name"],
+          message: "redis.sentinels needs redis.name: the master's name as the sentinels know it",
+        })
+        .prefault({}),
+      database: z
+        .strictObject({
+          /** The embedded SQLite file: one host (one or several processes on it). */
+          path: z.string().default("data/herald.db"),
+          /** A shared PostgreSQL database for a fleet of processes and hosts; when set, `path` is not used. Env DATABASE_URL overrides. */
+          url: z
+            .string()
+            .regex(/^postgres(ql)?:\/\//i, "must be a postgres:// or postgresql:// URL")
+            .optional(),
+        })
+        .prefault({}),
+      http: z
+        .strictObject({
+          host: z.string().default("127.0.0.1"),
+          port: z.number().int().min(0).max(65535).default(8080),
+          /** Signed bodies read at once before their sender is known; more get 503 with Retry-After, unread. */
+          maxUnauthenticated: z.number().int().min(1).max(10_000).default(64),
+          /** Failed authentications one client IP may make per minute; past that it gets 429 before anything is read. */
+          authFailuresPerMinute: z.number().int().min(1).max(1_000_000).default(20),
+        })
+        .prefault({}),
+      /** The queue dashboard at /admin/queues: off unless a token or a user is set. */
+      admin: z
+        .strictObject({
+          /** `Authorization: Bearer <token>`. */
+          token: optionalSecret,
+          /** HTTP Basic users (what a browser asks for). */
+          users: z
+            .array(
+              z.strictObject({
+                name: z.string().regex(/^[^:\s]+$/, "a user name has no ':' and no spaces (HTTP Basic)"),
+                password: secret,
+              }),
+            )
+            .default([]),
+        })
+        .prefault({}),
+      ingest: z
+        .strictObject({
+          token: optionalSecret,
+          secret: optionalSecret,
+          maxBytes: z
+            .number()
+            .int()
+            .positive()
+            .default(1024 * 1024),
+        })
+        .prefault({}),
+      /** GET /metrics (Prometheus): open when no token is set, else only with `Authorization: Bearer <token>`. */
+      metrics: z.strictObject({ token: optionalSecret }).prefault({}),
+      cards: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          chromiumPath: z.string().optional(),
+          browsers: z.number().int().min(1).max(8).default(2),
+          /** Public URL prefix under which cards are reachable (Slack incoming webhooks can only show images by URL). */
+          publicBaseUrl: httpUrl.optional(),
+          /** Cards no article version of this many days uses are deleted (daily); a later version with the same card renders it again. */
+          retentionDays: z.number().int().min(1).max(36_500).default(30),
+        })
+        .prefault({}),
+      delivery: z
+        .strictObject({
+          attempts: z.number().int().min(1).max(50).default(8),
+          backoff: duration.default(2000),
+          concurrency: z.number().int().min(1).max(1000).default(50),
+          timeout: duration.default(15_000),
+          /** How long a worker's job lock lasts: after a crash, its jobs are picked up again after about this long. */
+          lockDuration: duration.default(30_000),
+          /**
+           * How often one process of the fleet looks for pending/sending deliveries unchanged for this long whose
+           * job is gone (Redis lost it, someone deleted it) and queues them again.
+           */
+          sweepInterval: duration.default(2 * 60_000),
+          /** A changed article: "edit" the message already posted (where the platform can), or "post" it again. */
+          updates: z.enum(["edit", "post"]).default("edit"),
+        })
+        .prefault({}),
+      processing: processingSchema,
+      security: z.strictObject({ allowPrivateFeedUrls: z.boolean().default(false) }).prefault({}),
+      /** Caps on what chat users can make Herald do. */
+      limits: z
+        .strictObject({
+          /** Feeds posting to one channel, checked by `/feeds add`. */
+          feedsPerChannel: z.number().int().min(1).max(10_000).default(20),
+          /** Feeds in the store (config and chat ones), checked by `/feeds add`. */
+          feeds: z.number().int().min(1).max(100_000).default(500),
+          /** New items posted per feed poll, newest first; the rest are recorded as seen without posting. */
+          itemsPerPoll: z.number().int().min(1).max(1000).default(20),
+        })
+        .prefault({}),
+      /** Health alerts into the admins' channel; off when absent. */
+      alerts: z
+        .strictObject({
+          /** The destination alerts go to (a destination id above); alerts never go to the broken destination itself. */
+          destination: id,
+          /** A feed alerts after this many failed polls in a row. */
+          after: z.number().int().min(1).max(1000).default(3),
+          /** The delivery queue alerts when its oldest waiting job is older than this. A number is milliseconds (a parsed config written back out). */
+          backlogAge: z.union([z.number().int().positive(), duration]).default(10 * 60_000),
+          /** While something stays broken, the alert is repeated at most this often. */
+          repeat: z.union([z.number().int().positive(), duration]).default(24 * 60 * 60_000),
+          /** The language alerts are written in: the alert channel's readers'. */
+          locale: z.enum(["en", "ko"]).default("en"),
+        })
+        .optional(),
+      log: z
+        .strictObject({ level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info") })
+        .prefault({}),
+      destinations: z.array(destinationSchema).default([]),
+      feeds: z.array(feedSchema).default([]),
+    })
+    .superRefine((config, ctx) => {
+      const destinationIds = new Set<string>();
+      config.destinations.forEach((d, i) => {
+        if (destinationIds.has(d.id))
+          ctx.addIssue({
+            code: "custom",
+            path: ["destinations", i, "id"],
+            message: `duplicate destination id '${d.id}'`,
+          });
+        destinationIds.add(d.id);
       });
-      if (feed.type === "webhook" && !feed.token && !feed.secret && !config.ingest.token && !config.ingest.secret) {
-        ctx.addIssue({ code: "custom", path: ["feeds", i], message: "a webhook feed needs a token or secret (here or under ingest:). Set HERALD_INGEST_TOKEN" });
+      for (const [i, d] of config.destinations.entries()) {
+        const found = kindOf(list, d.type);
+        if (found?.kind.botChannel && sectionOf(config, found.platform.id) === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["destinations", i, "type"],
+            message: `a '${d.type}' destination needs the '${found.platform.id}:' bot section`,
+          });
+        }
       }
+      if (config.alerts && !destinationIds.has(config.alerts.destination)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["alerts", "destination"],
+          message: `unknown destination '${config.alerts.destination}'; use the id of one of the destinations`,
+        });
+      }
+      const feedIds = new Set<string>();
+      config.feeds.forEach((feed, i) => {
+        if (feedIds.has(feed.id))
+          ctx.addIssue({ code: "custom", path: ["feeds", i, "id"], message: `duplicate feed id '${feed.id}'` });
+        feedIds.add(feed.id);
+        feed.destinations.forEach((dest, j) => {
+          if (!destinationIds.has(dest))
+            ctx.addIssue({
+              code: "custom",
+              path: ["feeds", i, "destinations", j],
+              message: `unknown destination '${dest}'`,
+            });
+        });
+        if (feed.type === "webhook" && !feed.token && !feed.secret && !config.ingest.token && !config.ingest.secret) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["feeds", i],
+            message: "a webhook feed needs a token or secret (here or under ingest:). Set HERALD_INGEST_TOKEN",
+          });
+        }
+      });
     });
-  });
-
 }
 
 /** The schema of the built-in platforms (adapters/registry.ts); config/load.ts also takes registered ones. */

@@ -1,4 +1,10 @@
-import { type AnyPlatform, type CommandTransport, destinationKindOf, platformById, platforms } from "../adapters/registry.ts";
+import {
+  type AnyPlatform,
+  type CommandTransport,
+  destinationKindOf,
+  platformById,
+  platforms,
+} from "../adapters/registry.ts";
 import { type DestinationConfig, type HeraldConfig, sectionOf } from "../config/schema.ts";
 import type { ChatAdapter, HttpHandler } from "../src/adapter.ts";
 import { type CommandServices, runCommand } from "../src/commands/index.ts";
@@ -21,7 +27,10 @@ const ALL_TRANSPORTS: ReadonlySet<CommandTransport> = new Set(["http", "connecti
 
 /** The `http` role serves the bots' HTTP modes; the `bots` role opens their connections. */
 export function commandTransports(roles: Roles): ReadonlySet<CommandTransport> {
-  return new Set([...(roles.has("http") ? ["http" as const] : []), ...(roles.has("bots") ? ["connection" as const] : [])]);
+  return new Set([
+    ...(roles.has("http") ? ["http" as const] : []),
+    ...(roles.has("bots") ? ["connection" as const] : []),
+  ]);
 }
 
 export interface Bots {
@@ -85,10 +94,14 @@ export async function createBots(config: HeraldConfig, store: Store, log: Log, c
   };
 
   const destinationsFor = async (platform: Platform, channelId: string): Promise<string[]> => [
-    ...config.destinations.filter((d) => commandChannelOf(d)?.[0] === platform && commandChannelOf(d)?.[1] === channelId).map((d) => d.id),
-    ...(await store
-      .listDestinations())
-      .filter((d) => d.type === platform && d.config.channelId === channelId && !config.destinations.some((c) => c.id === d.id))
+    ...config.destinations
+      .filter((d) => commandChannelOf(d)?.[0] === platform && commandChannelOf(d)?.[1] === channelId)
+      .map((d) => d.id),
+    ...(await store.listDestinations())
+      .filter(
+        (d) =>
+          d.type === platform && d.config.channelId === channelId && !config.destinations.some((c) => c.id === d.id),
+      )
       .map((d) => d.id),
   ];
 
@@ -135,14 +148,26 @@ export async function createBots(config: HeraldConfig, store: Store, log: Log, c
       return [...exclusive].flatMap(([platform, name]) => {
         const adapter = adapters.get(platform);
         if (!adapter) return [];
-        return [{ name, start: (lost) => adapter.start(handler, { onConnectionLost: lost }), stop: () => adapter.stop() }];
+        return [
+          { name, start: (lost) => adapter.start(handler, { onConnectionLost: lost }), stop: () => adapter.stop() },
+        ];
       });
     },
     httpRoutes() {
-      return Object.fromEntries(started.flatMap((a) => Object.entries(a.httpRoutes()).map(([key, handler]) => [key, { platform: a.platform, handler }])));
+      return Object.fromEntries(
+        started.flatMap((a) =>
+          Object.entries(a.httpRoutes()).map(([key, handler]) => [key, { platform: a.platform, handler }]),
+        ),
+      );
     },
     async stop() {
-      await Promise.all(started.splice(0).map((a) => a.stop().catch((error: Error) => log.warn({ platform: a.platform, err: error.message }, "bot stop failed"))));
+      await Promise.all(
+        started
+          .splice(0)
+          .map((a) =>
+            a.stop().catch((error: Error) => log.warn({ platform: a.platform, err: error.message }, "bot stop failed")),
+          ),
+      );
     },
   };
   return bots;

@@ -3,10 +3,16 @@ import type { HeraldConfig } from "../config/schema.ts";
 import type { Poster } from "../src/adapter.ts";
 
 /** Posters for bot destinations: from the config, or created from chat (then only `destinationId` is known here). */
-export type BotPosterFactory = (destinationId: string, destination: HeraldConfig["destinations"][number] | undefined) => Poster | null | Promise<Poster | null>;
+export type BotPosterFactory = (
+  destinationId: string,
+  destination: HeraldConfig["destinations"][number] | undefined,
+) => Poster | null | Promise<Poster | null>;
 
 /** One poster per destination, made on first use and reused (keep-alive connections, client rate-limit state). */
-export function createPosterRegistry(config: HeraldConfig, botPoster: BotPosterFactory = () => null): (destinationId: string) => Promise<Poster> {
+export function createPosterRegistry(
+  config: HeraldConfig,
+  botPoster: BotPosterFactory = () => null,
+): (destinationId: string) => Promise<Poster> {
   // Promises, not posters: two deliveries to a new destination at once share one poster (and its rate-limit state).
   const posters = new Map<string, Promise<Poster>>();
   const timeout = config.delivery.timeout;
@@ -14,10 +20,14 @@ export function createPosterRegistry(config: HeraldConfig, botPoster: BotPosterF
     const destination = config.destinations.find((d) => d.id === destinationId);
     // A kind that posts on its own (an incoming webhook) needs no bot; a destination created from chat is only in the store.
     const ownPoster = destination && destinationKindOf(destination.type)?.kind.poster;
-    const poster = ownPoster ? await ownPoster(destination, { timeoutMs: timeout }) : await botPoster(destinationId, destination);
+    const poster = ownPoster
+      ? await ownPoster(destination, { timeoutMs: timeout })
+      : await botPoster(destinationId, destination);
     if (!poster) {
       const sections = platforms().map((p) => `${p.id}:`);
-      throw new Error(`destination '${destinationId}' has no way to post: unknown, or its bot section (${sections.join(", ")}) is missing`);
+      throw new Error(
+        `destination '${destinationId}' has no way to post: unknown, or its bot section (${sections.join(", ")}) is missing`,
+      );
     }
     return poster;
   };

@@ -14,21 +14,22 @@ export const QueueName = {
   alert: "alert",
 } as const;
 
+/**
+ * The kinds of ingest input. `recheck`: a scheduled post due now, read again from `input` (a directory
+ * feed's file) rather than from `raw`. `scheduleOnly`: a post found by a feed's first scan, which posts
+ * nothing that is already out, but must still go out later if it is not yet due.
+ */
+type IngestInput =
+  | { kind: "post"; raw: string; recheck?: boolean; scheduleOnly?: boolean }
+  | { kind: "fields"; fields: ArticleFields }
+  /** Already parsed (and proven to format) within the processing budget, by `POST /ingest`: the worker does not parse it again. */
+  | { kind: "article"; article: Article };
+
 export type IngestJobData = {
   feedId: string;
   /** Where the input came from, for errors and logs: a file path, a feed item link, "POST /ingest". */
   input: string;
-} & (
-  /**
-   * `recheck`: a scheduled post due now, read again from `input` (a directory feed's file) rather than from `raw`.
-   * `scheduleOnly`: a post found by a feed's first scan, which posts nothing that is already out, but
-   * must still go out later if it is not yet due.
-   */
-  | { kind: "post"; raw: string; recheck?: boolean; scheduleOnly?: boolean }
-  | { kind: "fields"; fields: ArticleFields }
-  /** Already parsed (and proven to format) within the processing budget, by `POST /ingest`: the worker does not parse it again. */
-  | { kind: "article"; article: Article }
-);
+} & IngestInput;
 
 export interface DeliverJobData {
   articleId: string;

@@ -36,7 +36,8 @@ export function redisOptions(redis: RedisConfig): RedisOptions {
  * (`redis://:password@host` names the host, never the password; redactSecrets needs a user name before the colon).
  */
 export function describeRedis(redis: RedisConfig): string {
-  if (redis.sentinels) return `master '${redis.name}' via sentinels ${redis.sentinels.map((s) => `${s.host}:${s.port}`).join(", ")}`;
+  if (redis.sentinels)
+    return `master '${redis.name}' via sentinels ${redis.sentinels.map((s) => `${s.host}:${s.port}`).join(", ")}`;
   try {
     const parsed = new URL(redis.url);
     parsed.username = "";

@@ -35,7 +35,10 @@ export function parseRoles(list: string): Roles {
   if (!names.length) throw new RolesError(`--roles needs at least one role: ${known}`);
   const unknown = names.filter((name) => !(ROLES as readonly string[]).includes(name));
   // The names come from the command line: shown, never interpreted by the terminal.
-  if (unknown.length) throw new RolesError(`unknown role${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `'${stripControlsInLine(n)}'`).join(", ")} in --roles: ${known}`);
+  if (unknown.length)
+    throw new RolesError(
+      `unknown role${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `'${stripControlsInLine(n)}'`).join(", ")} in --roles: ${known}`,
+    );
   return new Set(names as Role[]);
 }
 

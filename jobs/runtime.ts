@@ -94,7 +94,12 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Log |
 
   const ingestQueue = new Queue<IngestJobData>(QueueName.ingest, {
     ...queueOptions,
-    defaultJobOptions: { attempts: 5, backoff: { type: "exponential", delay: 1000, jitter: 0.5 }, removeOnComplete: { age: 86_400, count: 10_000 }, removeOnFail: { age: 7 * 86_400 } },
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: "exponential", delay: 1000, jitter: 0.5 },
+      removeOnComplete: { age: 86_400, count: 10_000 },
+      removeOnFail: { age: 7 * 86_400 },
+    },
   });
   const deliverQueue = new Queue<DeliverJobData>(QueueName.deliver, {
     ...queueOptions,
@@ -107,13 +112,34 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Log |
   });
   const pollQueue = new Queue<PollJobData>(QueueName.poll, {
     ...queueOptions,
-    defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 5000, jitter: 0.5 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: "exponential", delay: 5000, jitter: 0.5 },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 1000 },
+    },
   });
 
-  const maintenanceQueue = new Queue(QueueName.maintenance, { ...queueOptions, defaultJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 60_000 }, removeOnComplete: { count: 10 }, removeOnFail: { count: 10 } } });
+  const maintenanceQueue = new Queue(QueueName.maintenance, {
+    ...queueOptions,
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: "exponential", delay: 60_000 },
+      removeOnComplete: { count: 10 },
+      removeOnFail: { count: 10 },
+    },
+  });
 
   // An alert that cannot be posted is retried for about 40 minutes (the alert channel may be what is down).
-  const alertQueue = new Queue<AlertNotice>(QueueName.alert, { ...queueOptions, defaultJobOptions: { attempts: 10, backoff: { type: "exponential", delay: 5000, jitter: 0.5 }, removeOnComplete: { age: 7 * 86_400, count: 1000 }, removeOnFail: { age: 30 * 86_400 } } });
+  const alertQueue = new Queue<AlertNotice>(QueueName.alert, {
+    ...queueOptions,
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: "exponential", delay: 5000, jitter: 0.5 },
+      removeOnComplete: { age: 7 * 86_400, count: 1000 },
+      removeOnFail: { age: 30 * 86_400 },
+    },
+  });
 
   for (const queue of [ingestQueue, deliverQueue, pollQueue, maintenanceQueue, alertQueue]) {
     queue.on("error", (error) => log.debug({ queue: queue.name, err: error.message }, "queue connection error"));
@@ -149,7 +175,12 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Log |
   let cards: LazyCardRenderer | null = null;
   const ownConnections: Redis[] = [connection];
   // The worker's Redis client name: `herald status` lists which processes take each queue's jobs (Queue.getWorkers).
-  const workerOptions = { ...queueOptions, name: `${hostname()}:${process.pid}`, lockDuration: config.delivery.lockDuration, stalledInterval: Math.max(1000, Math.floor(config.delivery.lockDuration / 2)) };
+  const workerOptions = {
+    ...queueOptions,
+    name: `${hostname()}:${process.pid}`,
+    lockDuration: config.delivery.lockDuration,
+    stalledInterval: Math.max(1000, Math.floor(config.delivery.lockDuration / 2)),
+  };
   const startWorkers = (roles: Roles = ALL_ROLES) => {
     if (workers.length) return;
     // Each worker gets its own connection: blocking commands must not share one.
@@ -161,7 +192,8 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Log |
     const add = (role: Role, worker: Worker) => {
       worker.on("error", (error) => log.warn({ queue: worker.name, err: error.message }, "worker error"));
       worker.on("failed", (job, error) => {
-        if (error.name !== "DelayedError") log.warn({ queue: worker.name, jobId: job?.id, err: error.message }, "job failed");
+        if (error.name !== "DelayedError")
+          log.warn({ queue: worker.name, jobId: job?.id, err: error.message }, "job failed");
       });
       workers.push(worker);
       workersByRole.set(role, [...(workersByRole.get(role) ?? []), worker]);
@@ -170,21 +202,54 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Log |
       const renderer = lazyCardRenderer(config.cards);
       cards = renderer;
       const ingestContext = { ...context, renderer: () => renderer.get() };
-      add("ingest", new Worker<IngestJobData>(QueueName.ingest, (job) => processIngest(job.data, ingestContext, job.id), { ...workerOptions, connection: workerConnection(), concurrency: 2 }));
-      add("ingest", new Worker<PollJobData>(QueueName.poll, (job) => processPoll(job.data, context), { ...workerOptions, connection: workerConnection(), concurrency: 4 }));
+      add(
+        "ingest",
+        new Worker<IngestJobData>(QueueName.ingest, (job) => processIngest(job.data, ingestContext, job.id), {
+          ...workerOptions,
+          connection: workerConnection(),
+          concurrency: 2,
+        }),
+      );
+      add(
+        "ingest",
+        new Worker<PollJobData>(QueueName.poll, (job) => processPoll(job.data, context), {
+          ...workerOptions,
+          connection: workerConnection(),
+          concurrency: 4,
+        }),
+      );
     }
     if (roles.has("deliver")) {
-      const deliver = new Worker<DeliverJobData>(QueueName.deliver, (job, token) => processDelivery(job, token, context), {
-        ...workerOptions,
-        connection: workerConnection(),
-        concurrency: config.delivery.concurrency,
-      });
+      const deliver = new Worker<DeliverJobData>(
+        QueueName.deliver,
+        (job, token) => processDelivery(job, token, context),
+        {
+          ...workerOptions,
+          connection: workerConnection(),
+          concurrency: config.delivery.concurrency,
+        },
+      );
       deliver.on("failed", async (job, error) => await recordExhausted(job, error, context));
       add("deliver", deliver);
-      add("deliver", new Worker<AlertNotice>(QueueName.alert, (job) => processAlert(job, config, context.poster, log), { ...workerOptions, connection: workerConnection(), concurrency: 1 }));
+      add(
+        "deliver",
+        new Worker<AlertNotice>(QueueName.alert, (job) => processAlert(job, config, context.poster, log), {
+          ...workerOptions,
+          connection: workerConnection(),
+          concurrency: 1,
+        }),
+      );
     }
     // Housekeeping goes with `sources`, which schedules it: a `herald worker` only delivers.
-    if (roles.has("sources")) add("sources", new Worker(QueueName.maintenance, async (job) => await maintain(job.name), { ...workerOptions, connection: workerConnection(), concurrency: 1 }));
+    if (roles.has("sources"))
+      add(
+        "sources",
+        new Worker(QueueName.maintenance, async (job) => await maintain(job.name), {
+          ...workerOptions,
+          connection: workerConnection(),
+          concurrency: 1,
+        }),
+      );
   };
 
   const workerReadiness = () => {
@@ -201,20 +266,51 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Log |
 
   const close = async (graceMs = 10_000) => {
     // A worker closed while its connection is still being set up leaves commands queued on it, which disconnecting rejects unhandled.
-    await Promise.race([Promise.allSettled(workers.map((w) => w.waitUntilReady())), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await Promise.race([
+      Promise.allSettled(workers.map((w) => w.waitUntilReady())),
+      new Promise((r) => setTimeout(r, 2000).unref()),
+    ]);
     const closing = Promise.all(workers.map((w) => w.close()));
-    const timedOut = await Promise.race([closing.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+    const timedOut = await Promise.race([
+      closing.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref()),
+    ]);
     if (timedOut) {
       log.warn({ graceMs }, "in-flight jobs did not finish in time; they will be retried by another worker");
       await Promise.all(workers.map((w) => w.close(true)));
     }
     await bots.stop();
     await untrusted.close();
-    await Promise.all([ingestQueue.close(), deliverQueue.close(), pollQueue.close(), maintenanceQueue.close(), alertQueue.close()]);
+    await Promise.all([
+      ingestQueue.close(),
+      deliverQueue.close(),
+      pollQueue.close(),
+      maintenanceQueue.close(),
+      alertQueue.close(),
+    ]);
     await cards?.close();
     for (const redis of ownConnections) redis.disconnect();
     await store.close();
   };
 
-  return { config, log, store, connection, claimOnce, ingestQueue, deliverQueue, pollQueue, maintenanceQueue, alertQueue, untrusted, context, metrics, bots, workers, startWorkers, workerReadiness, close };
+  return {
+    config,
+    log,
+    store,
+    connection,
+    claimOnce,
+    ingestQueue,
+    deliverQueue,
+    pollQueue,
+    maintenanceQueue,
+    alertQueue,
+    untrusted,
+    context,
+    metrics,
+    bots,
+    workers,
+    startWorkers,
+    workerReadiness,
+    close,
+  };
 }

@@ -48,7 +48,10 @@ export interface Service {
  * later failure undoes what was started, newest first, and is rethrown as a
  * {@link StartupError} naming what failed.
  */
-export async function startService(config: HeraldConfig, options: { log?: Log | undefined; roles?: Roles | undefined } = {}): Promise<Service> {
+export async function startService(
+  config: HeraldConfig,
+  options: { log?: Log | undefined; roles?: Roles | undefined } = {},
+): Promise<Service> {
   const roles = options.roles ?? ALL_ROLES;
   const runtime = await createRuntime(config, { log: options.log });
   const { log, store } = runtime;
@@ -70,20 +73,32 @@ export async function startService(config: HeraldConfig, options: { log?: Log | 
 
   try {
     if (roles.has("http")) {
-      guard = new HttpGuard({ maxUnauthenticated: config.http.maxUnauthenticated, authFailuresPerMinute: config.http.authFailuresPerMinute, reclaimer: new FloodReclaimer() });
-      table = routes(runtime, guard, () => (ready ? readiness(runtime, roles) : null), fleet);
-      server = await startHttpServer(() => table, config.http.host, config.http.port, log).catch((error: NodeJS.ErrnoException) => {
-        throw new StartupError(listenFailure(error, config.http.host, config.http.port));
+      guard = new HttpGuard({
+        maxUnauthenticated: config.http.maxUnauthenticated,
+        authFailuresPerMinute: config.http.authFailuresPerMinute,
+        reclaimer: new FloodReclaimer(),
       });
+      table = routes(runtime, guard, () => (ready ? readiness(runtime, roles) : null), fleet);
+      server = await startHttpServer(() => table, config.http.host, config.http.port, log).catch(
+        (error: NodeJS.ErrnoException) => {
+          throw new StartupError(listenFailure(error, config.http.host, config.http.port));
+        },
+      );
     }
     await redisReachable(runtime, REDIS_START_TIMEOUT_MS);
     if (roles.has("sources")) {
-      await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+      await runtime.maintenanceQueue.upsertJobScheduler(
+        PRUNE_CARDS_JOB,
+        { every: PRUNE_CARDS_EVERY_MS },
+        { name: PRUNE_CARDS_JOB },
+      );
       await scheduleAlertChecks(runtime.maintenanceQueue, config.alerts);
       await fleet.run(feedSchedulesDutySpec(runtime));
       for (const feed of config.feeds) {
         if (feed.type !== "directory" || feed.paused) continue;
-        await fleet.run(directoryFeedDutySpec({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, runtime));
+        await fleet.run(
+          directoryFeedDutySpec({ id: feed.id, path: feed.path, backfill: feed.backfill, site: feed.site }, runtime),
+        );
       }
     }
     // Every process watches for a Redis that lost its data: the fleet may be all workers but one.
@@ -148,14 +163,20 @@ async function redisReachable(runtime: Runtime, timeoutMs: number): Promise<void
   });
   if (answer === "PONG") return;
   const where = describeRedis(runtime.config.redis);
-  const reason = answer === "timeout" ? `${lastError ? stripControlsInLine(lastError) : "no answer"} for ${timeoutMs / 1000} s` : stripControlsInLine((answer as Error).message ?? String(answer));
-  throw new StartupError(`Redis at ${where} is unreachable: ${reason} (${runtime.config.redis.sentinels ? "redis.sentinels" : "redis.url"})`);
+  const reason =
+    answer === "timeout"
+      ? `${lastError ? stripControlsInLine(lastError) : "no answer"} for ${timeoutMs / 1000} s`
+      : stripControlsInLine((answer as Error).message ?? String(answer));
+  throw new StartupError(
+    `Redis at ${where} is unreachable: ${reason} (${runtime.config.redis.sentinels ? "redis.sentinels" : "redis.url"})`,
+  );
 }
 
 function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): string {
   if (error.code === "EADDRINUSE") return `port ${port} on ${host} is already in use (http.port)`;
   if (error.code === "EACCES") return `not allowed to listen on port ${port} on ${host} (http.port)`;
-  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") return `cannot listen on ${host}: no such local address (http.host)`;
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND")
+    return `cannot listen on ${host}: no such local address (http.host)`;
   return `cannot listen on ${host}:${port}: ${error.message} (http.host, http.port)`;
 }
 
@@ -165,7 +186,11 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
  */
 export async function scheduleRecurring(runtime: Runtime): Promise<void> {
   await reconcileFeedSchedules(runtime);
-  await runtime.maintenanceQueue.upsertJobScheduler(PRUNE_CARDS_JOB, { every: PRUNE_CARDS_EVERY_MS }, { name: PRUNE_CARDS_JOB });
+  await runtime.maintenanceQueue.upsertJobScheduler(
+    PRUNE_CARDS_JOB,
+    { every: PRUNE_CARDS_EVERY_MS },
+    { name: PRUNE_CARDS_JOB },
+  );
   await scheduleAlertChecks(runtime.maintenanceQueue, runtime.config.alerts);
 }
 
@@ -178,7 +203,10 @@ function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
   return Object.fromEntries(
     Object.entries(runtime.bots.httpRoutes()).map(([key, { platform, handler }]) => {
       const route: Route = (req, res) => handler(req, res);
-      return [key, platformById(platform)?.httpAuth === "header" ? guard.authenticating(route) : guard.signedBody(route)];
+      return [
+        key,
+        platformById(platform)?.httpAuth === "header" ? guard.authenticating(route) : guard.signedBody(route),
+      ];
     }),
   );
 }
@@ -187,16 +215,30 @@ function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
  * Once started, per role this process runs: true when ready, else why not. A role with
  * workers is ready while they take jobs (and, for `ingest`, while Chromium can start).
  */
-function readiness(runtime: Runtime, roles: Roles): { roles: Partial<Record<Role, true | string>>; chromium: string | null } {
+function readiness(
+  runtime: Runtime,
+  roles: Roles,
+): { roles: Partial<Record<Role, true | string>>; chromium: string | null } {
   const workers = runtime.workerReadiness();
   const each = ROLES.filter((role) => roles.has(role)).map((role) => [role, workers.roles[role] ?? true]);
   return { roles: Object.fromEntries(each), chromium: workers.chromium };
 }
 
-function routes(runtime: Runtime, guard: HttpGuard, readyRoles: () => ReturnType<typeof readiness> | null, fleet: Fleet): RouteTable {
+function routes(
+  runtime: Runtime,
+  guard: HttpGuard,
+  readyRoles: () => ReturnType<typeof readiness> | null,
+  fleet: Fleet,
+): RouteTable {
   const { config, store, connection, ingestQueue, claimOnce } = runtime;
   const ingest = async (req: Parameters<Route>[0], res: Parameters<Route>[1], feedId: string | null) => {
-    const accepted = await handleIngest(req, feedId, config, ingestQueue, { guard, claimOnce, untrusted: runtime.untrusted, store, log: runtime.log });
+    const accepted = await handleIngest(req, feedId, config, ingestQueue, {
+      guard,
+      claimOnce,
+      untrusted: runtime.untrusted,
+      store,
+      log: runtime.log,
+    });
     sendJson(res, accepted.accepted ? 202 : 200, accepted);
   };
   return {
@@ -204,24 +246,46 @@ function routes(runtime: Runtime, guard: HttpGuard, readyRoles: () => ReturnType
       const checks = { redis: false, database: false };
       // Commands queue while Redis is away (BullMQ needs that); a health check must answer anyway.
       const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
-      checks.redis = await Promise.race([connection.ping().then((r) => r === "PONG", () => false), timeout]);
+      checks.redis = await Promise.race([
+        connection.ping().then(
+          (r) => r === "PONG",
+          () => false,
+        ),
+        timeout,
+      ]);
       try {
         await store.listDestinations();
         checks.database = true;
       } catch {}
       const roles = readyRoles();
-      const ok = checks.redis && checks.database && roles !== null && Object.values(roles.roles).every((r) => r === true);
-      sendJson(res, ok ? 200 : 503, { ok, ...checks, ...(roles ? { roles: roles.roles, ...(roles.chromium ? { chromium: roles.chromium } : {}) } : { starting: true }), duties: fleet.owned() });
+      const ok =
+        checks.redis && checks.database && roles !== null && Object.values(roles.roles).every((r) => r === true);
+      sendJson(res, ok ? 200 : 503, {
+        ok,
+        ...checks,
+        ...(roles
+          ? { roles: roles.roles, ...(roles.chromium ? { chromium: roles.chromium } : {}) }
+          : { starting: true }),
+        duties: fleet.owned(),
+      });
     },
     ...metricsRoutes(runtime, guard, fleet),
-    ...adminRoutes(config.admin, [ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue, runtime.alertQueue], guard),
+    ...adminRoutes(
+      config.admin,
+      [ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue, runtime.alertQueue],
+      guard,
+    ),
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
     "GET /cards/:file": async (_req, res, [file]) => {
       const key = /^([a-f0-9]{16,64})\.png$/.exec(file ?? "")?.[1];
       const png = key ? await store.getCard(key) : null;
       if (!png) throw new HttpError(404, "no such card");
-      res.writeHead(200, { "content-type": "image/png", "content-length": png.length, "cache-control": "public, max-age=31536000, immutable" });
+      res.writeHead(200, {
+        "content-type": "image/png",
+        "content-length": png.length,
+        "cache-control": "public, max-age=31536000, immutable",
+      });
       res.end(png);
     },
   };

@@ -21,7 +21,12 @@ export function secretsEqual(given: string, expected: string): boolean {
  *
  * @example hmacSignatureValid(body, "sha256=9f…", "1760400000", secret)
  */
-export function hmacSignatureValid(rawBody: Uint8Array, header: string | undefined, timestamp: string, secret: string): boolean {
+export function hmacSignatureValid(
+  rawBody: Uint8Array,
+  header: string | undefined,
+  timestamp: string,
+  secret: string,
+): boolean {
   if (!header?.startsWith("sha256=")) return false;
   const expected = createHmac("sha256", secret).update(`${timestamp}.`).update(rawBody).digest("hex");
   return secretsEqual(header.slice(7).trim().toLowerCase(), expected);
@@ -51,7 +56,10 @@ export function bearerValid(header: string | undefined, token: string): boolean 
  *
  * @example basicUserValid(`Basic ${btoa("ops:s3cret")}`, [{ name: "ops", password: "s3cret" }]) // "ops"
  */
-export function basicUserValid(header: string | undefined, users: readonly { name: string; password: string }[]): string | null {
+export function basicUserValid(
+  header: string | undefined,
+  users: readonly { name: string; password: string }[],
+): string | null {
   const m = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? "");
   if (!m) return null;
   const decoded = Buffer.from(m[1] as string, "base64").toString("utf8");

@@ -6,7 +6,14 @@
 /** A platform's registry id (or the id of one of its posting kinds, e.g. a webhook): adapters/registry.ts lists them. */
 export type Platform = string;
 
-export type AdapterErrorCode = "rate_limited" | "auth" | "permission" | "not_found" | "validation" | "network" | "server";
+export type AdapterErrorCode =
+  | "rate_limited"
+  | "auth"
+  | "permission"
+  | "not_found"
+  | "validation"
+  | "network"
+  | "server";
 
 /**
  * What an adapter knows about a failed call, as fields: code that decides or counts something (the deliver
@@ -58,7 +65,12 @@ export class AdapterError extends Error {
 export class RateLimitError extends AdapterError {
   override name = "RateLimitError";
   declare readonly retryAfterMs: number;
-  constructor(platform: Platform, retryAfterMs: number, message = `rate limited, retry after ${retryAfterMs} ms`, details: AdapterErrorDetails = {}) {
+  constructor(
+    platform: Platform,
+    retryAfterMs: number,
+    message = `rate limited, retry after ${retryAfterMs} ms`,
+    details: AdapterErrorDetails = {},
+  ) {
     super(platform, "rate_limited", message, true, { status: 429, ...details, retryAfterMs });
   }
 }
@@ -109,7 +121,11 @@ export class NetworkError extends AdapterError {
  * Adapters ask this once, where they map the failure, and keep the answer as {@link AdapterError.timedOut}.
  */
 export function looksTimedOut(error: unknown): boolean {
-  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+  for (
+    let current = error, depth = 0;
+    current && typeof current === "object" && depth < 5;
+    current = (current as { cause?: unknown }).cause, depth++
+  ) {
     const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
     if (typeof code === "string" && /TIMEOUT|TIMEDOUT/i.test(code)) return true;
     if (name === "TimeoutError") return true;
@@ -119,9 +135,15 @@ export function looksTimedOut(error: unknown): boolean {
 }
 
 /** Maps an HTTP status (and the platform's own words for it) onto the family. */
-export function errorFromStatus(platform: Platform, status: number, detail: string, details: Omit<AdapterErrorDetails, "status"> = {}): AdapterError {
+export function errorFromStatus(
+  platform: Platform,
+  status: number,
+  detail: string,
+  details: Omit<AdapterErrorDetails, "status"> = {},
+): AdapterError {
   const known = { ...details, status };
-  if (status === 429) return new RateLimitError(platform, details.retryAfterMs ?? 1000, `rate limited (${detail})`, known);
+  if (status === 429)
+    return new RateLimitError(platform, details.retryAfterMs ?? 1000, `rate limited (${detail})`, known);
   if (status === 401) return new AuthenticationError(platform, `unauthorised (${detail})`, known);
   if (status === 403) return new PermissionError(platform, `forbidden (${detail})`, known);
   if (status === 404 || status === 410) return new NotFoundError(platform, `not found (${detail})`, known);

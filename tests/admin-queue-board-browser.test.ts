@@ -21,7 +21,13 @@ describe("the queue dashboard in a real browser (headless Chromium)", () => {
   async function launchBrowser(): Promise<Browser> {
     const userDataDir = await mkdtemp(join(tmpdir(), "herald-board-chromium-"));
     cleanups.push(() => rm(userDataDir, { recursive: true, force: true }));
-    const browser = await puppeteer.launch({ executablePath: "/usr/bin/chromium", headless: true, args: BROWSER_ARGS, userDataDir, pipe: true });
+    const browser = await puppeteer.launch({
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      args: BROWSER_ARGS,
+      userDataDir,
+      pipe: true,
+    });
     cleanups.push(() => browser.close());
     return browser;
   }
@@ -47,6 +53,10 @@ describe("the queue dashboard in a real browser (headless Chromium)", () => {
     await admin.authenticate({ username: USER.name, password: USER.password });
     expect((await admin.goto(url, { waitUntil: "networkidle0" }))?.status()).toBe(200);
     // The page is drawn by the board's scripts from its API: the names appear only once both passed the login too.
-    for (const name of QUEUES) expect(await admin.waitForSelector(`::-p-text(${name})`, { visible: true, timeout: 20_000 }), name).not.toBeNull();
+    for (const name of QUEUES)
+      expect(
+        await admin.waitForSelector(`::-p-text(${name})`, { visible: true, timeout: 20_000 }),
+        name,
+      ).not.toBeNull();
   }, 60_000);
 });

@@ -26,19 +26,28 @@ describe("the queue dashboard at /admin/queues", () => {
     return service;
   }
 
-  const board = (service: Service, path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${service.port}/admin/queues${path}`, init);
+  const board = (service: Service, path: string, init: RequestInit = {}) =>
+    fetch(`http://127.0.0.1:${service.port}/admin/queues${path}`, init);
 
   it("does not exist unless admin credentials are configured", async () => {
     const service = await start({});
     expect((await board(service, "")).status).toBe(404);
-    expect((await board(service, "", { headers: { authorization: basic(USER.name, USER.password) } })).status).toBe(404);
+    expect((await board(service, "", { headers: { authorization: basic(USER.name, USER.password) } })).status).toBe(
+      404,
+    );
   });
 
   it("refuses a request without credentials or with wrong ones with 401 and a Basic challenge, and logs no secret", async () => {
     const lines: string[] = [];
     const service = await start(
-      { admin: { token: ADMIN_TOKEN, users: [USER] }, http: { host: "127.0.0.1", port: 0, authFailuresPerMinute: 100 } },
-      createLogger("debug", lineSink((l) => lines.push(l))),
+      {
+        admin: { token: ADMIN_TOKEN, users: [USER] },
+        http: { host: "127.0.0.1", port: 0, authFailuresPerMinute: 100 },
+      },
+      createLogger(
+        "debug",
+        lineSink((l) => lines.push(l)),
+      ),
     );
     const wrong: Record<string, string>[] = [
       {},
@@ -57,24 +66,38 @@ describe("the queue dashboard at /admin/queues", () => {
         expect(await answer.text()).not.toContain("<html");
       }
     }
-    const retry = await board(service, "/api/queues/deliver/some-job/retry", { method: "PUT", headers: { authorization: basic(USER.name, "guessed password") } });
+    const retry = await board(service, "/api/queues/deliver/some-job/retry", {
+      method: "PUT",
+      headers: { authorization: basic(USER.name, "guessed password") },
+    });
     expect(retry.status).toBe(401);
     const log = lines.join("\n");
     expect(log).toContain("request refused");
-    for (const secret of ["not-the-admin-token", "guessed password", USER.password, ADMIN_TOKEN]) expect(log).not.toContain(secret);
+    for (const secret of ["not-the-admin-token", "guessed password", USER.password, ADMIN_TOKEN])
+      expect(log).not.toContain(secret);
   });
 
   it("stops a password guesser: past the per-IP budget of failed logins, even the right password gets 429", async () => {
-    const service = await start({ admin: { users: [USER] }, http: { host: "127.0.0.1", port: 0, authFailuresPerMinute: 3 } });
-    for (const guess of ["one", "two", "three"]) expect((await board(service, "", { headers: { authorization: basic(USER.name, guess) } })).status).toBe(401);
+    const service = await start({
+      admin: { users: [USER] },
+      http: { host: "127.0.0.1", port: 0, authFailuresPerMinute: 3 },
+    });
+    for (const guess of ["one", "two", "three"])
+      expect((await board(service, "", { headers: { authorization: basic(USER.name, guess) } })).status).toBe(401);
     const right = await board(service, "", { headers: { authorization: basic(USER.name, USER.password) } });
     expect(right.status).toBe(429);
     expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
   it("serves the dashboard page and its API with the bearer token or a Basic user, showing every Herald queue", async () => {
-    const service = await start({ admin: { token: ADMIN_TOKEN, users: [USER, { name: "second", password: "another one" }] } });
-    for (const authorization of [`Bearer ${ADMIN_TOKEN}`, basic(USER.name, USER.password), basic("second", "another one")]) {
+    const service = await start({
+      admin: { token: ADMIN_TOKEN, users: [USER, { name: "second", password: "another one" }] },
+    });
+    for (const authorization of [
+      `Bearer ${ADMIN_TOKEN}`,
+      basic(USER.name, USER.password),
+      basic("second", "another one"),
+    ]) {
       for (const path of ["", "/", "/queue/deliver"]) {
         const page = await board(service, path, { headers: { authorization } });
         expect(page.status, `${path} with ${authorization}`).toBe(200);
@@ -90,7 +113,13 @@ describe("the queue dashboard at /admin/queues", () => {
       expect(queues.map((q) => q.name).sort()).toEqual(["alert", "deliver", "ingest", "maintenance", "poll"]);
     }
     // Paths beside the mount point are not the dashboard's.
-    expect((await fetch(`http://127.0.0.1:${service.port}/admin/queuesx`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${service.port}/admin/queuesx`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it("retrying failed delivery jobs runs Herald's checks: one the store records as delivered is not posted; one given up is posted exactly once", async () => {
@@ -122,23 +151,40 @@ describe("the queue dashboard at /admin/queues", () => {
       "both deliveries to fail",
     );
     const jobIds = failed.map((d) => deliverJobId(d));
-    await waitFor(async () => (await Promise.all(jobIds.map((id) => deliverQueue.getJobState(id)))).every((state) => state === "failed"), 10_000, "both jobs to be failed");
+    await waitFor(
+      async () =>
+        (await Promise.all(jobIds.map((id) => deliverQueue.getJobState(id)))).every((state) => state === "failed"),
+      10_000,
+      "both jobs to be failed",
+    );
     // What a send the platform accepted but that was recorded only afterwards leaves behind: the job failed, the store says delivered.
     const done = failed.find((d) => d.destinationId === "done");
     if (!done) throw new Error("no delivery to 'done'");
     await store.markDelivered(done.articleId, done.version, done.destinationId, "123456789012345678");
 
     const authorization = basic(USER.name, USER.password);
-    const listed = (await (await board(service, "/api/queues?activeQueue=deliver&status=failed", { headers: { authorization } })).json()) as { queues: { name: string; jobs: { id: string }[] }[] };
-    expect(listed.queues.find((q) => q.name === "deliver")?.jobs.map((j) => j.id).sort()).toEqual([...jobIds].sort());
+    const listed = (await (
+      await board(service, "/api/queues?activeQueue=deliver&status=failed", { headers: { authorization } })
+    ).json()) as { queues: { name: string; jobs: { id: string }[] }[] };
+    expect(
+      listed.queues
+        .find((q) => q.name === "deliver")
+        ?.jobs.map((j) => j.id)
+        .sort(),
+    ).toEqual([...jobIds].sort());
     const outcomes: Record<string, unknown> = {};
     for (const delivery of failed) {
       const jobPath = `/api/queues/deliver/${encodeURIComponent(deliverJobId(delivery))}`;
-      expect((await board(service, `${jobPath}/retry`, { method: "PUT", headers: { authorization } })).status).toBe(204);
+      expect((await board(service, `${jobPath}/retry`, { method: "PUT", headers: { authorization } })).status).toBe(
+        204,
+      );
       // The retried job ran Herald's delivery processor, which read the store before sending anything.
       outcomes[delivery.destinationId] = await waitFor(
         async () => {
-          const answer = (await (await board(service, jobPath, { headers: { authorization } })).json()) as { status: string; job: { returnValue: unknown } };
+          const answer = (await (await board(service, jobPath, { headers: { authorization } })).json()) as {
+            status: string;
+            job: { returnValue: unknown };
+          };
           return answer.status === "completed" ? answer.job.returnValue : null;
         },
         20_000,
@@ -146,19 +192,33 @@ describe("the queue dashboard at /admin/queues", () => {
       );
     }
     // The admin's retry reopens the delivery given up on (Discord answers again now) and sends it once.
-    expect(outcomes).toEqual({ done: { status: "skipped", reason: "already delivered" }, broken: { status: "delivered", messageId: discord.messages[0]?.id } });
+    expect(outcomes).toEqual({
+      done: { status: "skipped", reason: "already delivered" },
+      broken: { status: "delivered", messageId: discord.messages[0]?.id },
+    });
     expect(discord.messages.map((m) => m.body.embeds[0].title)).toEqual(["Plain post 1"]);
     expect(discord.requests.filter((r) => r.method === "POST")).toHaveLength(9);
-    expect(await store.getDelivery(done.articleId, done.version, done.destinationId)).toMatchObject({ state: "delivered", platformMessageId: "123456789012345678" });
+    expect(await store.getDelivery(done.articleId, done.version, done.destinationId)).toMatchObject({
+      state: "delivered",
+      platformMessageId: "123456789012345678",
+    });
     const broken = failed.find((d) => d.destinationId === "broken");
-    expect(await store.getDelivery(broken?.articleId ?? "", 1, "broken")).toMatchObject({ state: "delivered", platformMessageId: discord.messages[0]?.id });
+    expect(await store.getDelivery(broken?.articleId ?? "", 1, "broken")).toMatchObject({
+      state: "delivered",
+      platformMessageId: discord.messages[0]?.id,
+    });
 
     // Retrying it again from the board (now a completed job) sends nothing more.
     const brokenPath = `/api/queues/deliver/${encodeURIComponent(deliverJobId(broken ?? done))}`;
-    expect((await board(service, `${brokenPath}/retry`, { method: "PUT", headers: { authorization } })).status).toBe(204);
+    expect((await board(service, `${brokenPath}/retry`, { method: "PUT", headers: { authorization } })).status).toBe(
+      204,
+    );
     const again = await waitFor(
       async () => {
-        const answer = (await (await board(service, brokenPath, { headers: { authorization } })).json()) as { status: string; job: { returnValue: { reason?: string } | null } };
+        const answer = (await (await board(service, brokenPath, { headers: { authorization } })).json()) as {
+          status: string;
+          job: { returnValue: { reason?: string } | null };
+        };
         return answer.status === "completed" && answer.job.returnValue?.reason ? answer.job.returnValue : null;
       },
       20_000,

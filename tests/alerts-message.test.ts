@@ -10,7 +10,13 @@ import { NO_CARD } from "../src/message/card-placement.ts";
 import { blocksText } from "../src/message/plain.ts";
 
 const since = "2026-12-05T08:00:12.345Z";
-const feedDown: AlertNotice = { subject: { kind: "feed", feedId: "hn" }, transition: "opened", reason: "HTTP 500 from https://hn.example/rss", since, at: since };
+const feedDown: AlertNotice = {
+  subject: { kind: "feed", feedId: "hn" },
+  transition: "opened",
+  reason: "HTTP 500 from https://hn.example/rss",
+  since,
+  at: since,
+};
 
 describe("alert messages", () => {
   it("name the feed, the reason, since when and what to do, in English or Korean", () => {
@@ -30,14 +36,25 @@ describe("alert messages", () => {
     const back = buildAlertMessage({ ...feedDown, transition: "recovered", at: "2026-12-05T09:30:00.000Z" }, "en");
     expect(back.title).toBe("✅ Feed hn works again");
     expect(blocksText(back.blocks)).toContain("It was broken from 2026-12-05 08:00 UTC to 2026-12-05 09:30 UTC.");
-    expect(blocksText(buildAlertMessage({ ...feedDown, transition: "repeated" }, "en").blocks)).toContain("Still broken, since 2026-12-05 08:00 UTC.");
+    expect(blocksText(buildAlertMessage({ ...feedDown, transition: "repeated" }, "en").blocks)).toContain(
+      "Still broken, since 2026-12-05 08:00 UTC.",
+    );
   });
 
   it("point a given-up delivery at herald trace as code, and a destination at its permissions", () => {
-    const delivery = buildAlertMessage({ ...feedDown, subject: { kind: "delivery", articleId: "ms-outage", version: 2, destinationId: "news" } }, "en");
+    const delivery = buildAlertMessage(
+      { ...feedDown, subject: { kind: "delivery", articleId: "ms-outage", version: 2, destinationId: "news" } },
+      "en",
+    );
     expect(delivery.title).toBe("⚠️ Herald gave up delivering ms-outage v2 to news");
-    expect(delivery.blocks[2]).toMatchObject({ type: "paragraph", children: expect.arrayContaining([{ type: "code", value: "herald trace ms-outage" }]) });
-    const destination = buildAlertMessage({ ...feedDown, subject: { kind: "destination", destinationId: "news" }, reason: "Missing Permissions (50013)" }, "en");
+    expect(delivery.blocks[2]).toMatchObject({
+      type: "paragraph",
+      children: expect.arrayContaining([{ type: "code", value: "herald trace ms-outage" }]),
+    });
+    const destination = buildAlertMessage(
+      { ...feedDown, subject: { kind: "destination", destinationId: "news" }, reason: "Missing Permissions (50013)" },
+      "en",
+    );
     expect(destination.title).toBe("⚠️ Herald can't post to news");
     expect(blocksText(destination.blocks)).toContain("re-invite the bot and give it the Send Messages permission");
   });
@@ -56,7 +73,10 @@ describe("alert messages", () => {
 
   it("are written in the alert destination's own locale, else in alerts.locale", () => {
     const config = (destination: Record<string, unknown>, locale?: string) =>
-      configSchema.parse({ destinations: [{ id: "ops", type: "slack-webhook", url: "https://hooks.example/x", ...destination }], alerts: { destination: "ops", ...(locale ? { locale } : {}) } });
+      configSchema.parse({
+        destinations: [{ id: "ops", type: "slack-webhook", url: "https://hooks.example/x", ...destination }],
+        alerts: { destination: "ops", ...(locale ? { locale } : {}) },
+      });
     expect(alertLocale(config({ locale: "ko" }))).toBe("ko");
     expect(alertLocale(config({ locale: "ko" }, "en"))).toBe("ko");
     expect(alertLocale(config({}, "ko"))).toBe("ko");

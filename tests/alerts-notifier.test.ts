@@ -11,7 +11,10 @@ import { postgresBackend, type TestDatabase } from "./helpers/store-backends.ts"
 
 const HOUR_MS = 3_600_000;
 const T0 = Date.parse("2026-12-05T08:00:00.000Z");
-const alerts = configSchema.parse({ destinations: [{ id: "ops", type: "slack-webhook", url: "https://hooks.example/x" }], alerts: { destination: "ops", after: 3 } }).alerts;
+const alerts = configSchema.parse({
+  destinations: [{ id: "ops", type: "slack-webhook", url: "https://hooks.example/x" }],
+  alerts: { destination: "ops", after: 3 },
+}).alerts;
 
 /** Notifiers on one shared PostgreSQL store and one alert queue on the shared Redis (a test-only prefix), as a fleet has them. */
 describe("alert notifier: one message per transition, repeats at most per alerts.repeat", () => {
@@ -30,7 +33,10 @@ describe("alert notifier: one message per transition, repeats at most per alerts
     const connection = { url: REDIS_URL };
     const alertQueue = new Queue<AlertNotice>("alert", { connection, prefix });
     const deliverQueue = new Queue("deliver", { connection, prefix });
-    cleanups.push(() => alertQueue.close(), () => deliverQueue.close());
+    cleanups.push(
+      () => alertQueue.close(),
+      () => deliverQueue.close(),
+    );
     let now = T0;
     const clock = {
       set: (ms: number) => {
@@ -38,7 +44,12 @@ describe("alert notifier: one message per transition, repeats at most per alerts
       },
     };
     const notifiers = stores.map((store) => new AlertNotifier(store, alertQueue, alerts, silentLog, () => now));
-    const notices = async () => (await alertQueue.getJobs(["wait"], 0, -1, true)).map((job) => [job.data.transition, job.data.subject.kind, job.data.at]);
+    const notices = async () =>
+      (await alertQueue.getJobs(["wait"], 0, -1, true)).map((job) => [
+        job.data.transition,
+        job.data.subject.kind,
+        job.data.at,
+      ]);
     return { stores, notifiers, alertQueue, deliverQueue, clock, notices };
   }
 
@@ -79,11 +90,16 @@ describe("alert notifier: one message per transition, repeats at most per alerts
     await checkAlerts(deliverQueue, store, notifier, alerts, job.timestamp + backlogAge + 1);
     await checkAlerts(deliverQueue, store, notifier, alerts, job.timestamp + backlogAge + 2);
     expect((await notices()).map(([transition, kind]) => [transition, kind])).toEqual([["opened", "backlog"]]);
-    expect((await store.getAlert("backlog:deliver"))?.reason).toMatch(/^the oldest waiting delivery was queued 10 min ago; 1 waiting in all \(alerts\.backlogAge is 10 min\)$/);
+    expect((await store.getAlert("backlog:deliver"))?.reason).toMatch(
+      /^the oldest waiting delivery was queued 10 min ago; 1 waiting in all \(alerts\.backlogAge is 10 min\)$/,
+    );
 
     await job.remove();
     await checkAlerts(deliverQueue, store, notifier, alerts, job.timestamp + backlogAge + 3);
-    expect((await notices()).map(([transition, kind]) => [transition, kind])).toEqual([["opened", "backlog"], ["recovered", "backlog"]]);
+    expect((await notices()).map(([transition, kind]) => [transition, kind])).toEqual([
+      ["opened", "backlog"],
+      ["recovered", "backlog"],
+    ]);
   });
 
   it("the periodic check recovers a destination whose flag someone cleared", async () => {
@@ -99,7 +115,10 @@ describe("alert notifier: one message per transition, repeats at most per alerts
     await store.clearDestinationFlag("news");
     await checkAlerts(deliverQueue, store, notifier, alerts);
     await checkAlerts(deliverQueue, store, notifier, alerts);
-    expect((await notices()).map(([transition, kind]) => [transition, kind])).toEqual([["opened", "destination"], ["recovered", "destination"]]);
+    expect((await notices()).map(([transition, kind]) => [transition, kind])).toEqual([
+      ["opened", "destination"],
+      ["recovered", "destination"],
+    ]);
   });
 
   it("the periodic check quietly closes the alert of a feed removed while broken", async () => {
@@ -107,12 +126,16 @@ describe("alert notifier: one message per transition, repeats at most per alerts
     const [store] = stores as [Store];
     const [notifier] = notifiers as [AlertNotifier];
     if (!alerts) throw new Error("alerts config missing");
-    for (const id of ["gone", "kept"]) await store.upsertFeed({ id, type: "rss", config: { url: `https://${id}.example/rss` }, destinationIds: [] });
+    for (const id of ["gone", "kept"])
+      await store.upsertFeed({ id, type: "rss", config: { url: `https://${id}.example/rss` }, destinationIds: [] });
     await notifier.feedPolled("gone", 3, "HTTP 500");
     await notifier.feedPolled("kept", 3, "HTTP 500");
     await store.removeFeed("gone");
     await checkAlerts(deliverQueue, store, notifier, alerts);
     expect((await store.listOpenAlerts("feed:")).map((a) => a.key)).toEqual(["feed:kept"]);
-    expect((await notices()).map(([transition, kind]) => [transition, kind])).toEqual([["opened", "feed"], ["opened", "feed"]]);
+    expect((await notices()).map(([transition, kind]) => [transition, kind])).toEqual([
+      ["opened", "feed"],
+      ["opened", "feed"],
+    ]);
   });
 });

@@ -22,7 +22,8 @@ function sources(dir: string): string[] {
 const files = ["src", "adapters", "jobs", "config"].flatMap((d) => sources(join(projectRoot, d)));
 // `import type` is erased at run time, so it cannot make a cycle that matters; it still counts for layering.
 const TYPE_ONLY = /^\s*(?:import|export)\s+type\s/;
-const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+["'](\.[^"']+)["']|^\s*import\(\s*["'](\.[^"']+)["']|await import\(\s*["'](\.[^"']+)["']/gm;
+const IMPORT =
+  /^\s*(?:import|export)\s[^'"]*?from\s+["'](\.[^"']+)["']|^\s*import\(\s*["'](\.[^"']+)["']|await import\(\s*["'](\.[^"']+)["']/gm;
 
 const edges = (file: string, withTypes: boolean) =>
   [...readFileSync(file, "utf8").matchAll(IMPORT)]
@@ -70,7 +71,9 @@ interface SkeletonRow {
 /** The table's rows; `<mode>` in a name stands for a lower-case, dash-separated word (`receive-<mode>.ts`). */
 function readSkeleton(markdown: string): SkeletonRow[] {
   return [...markdown.matchAll(/^\| `([^`]+)` \| (always|with commands|optional) \|/gm)].map(([, file, need]) => {
-    const pattern = new RegExp(`^${(file as string).replace(/\./g, "\\.").replace(/<[a-z]+>/g, "[a-z]+(?:-[a-z]+)*")}$`);
+    const pattern = new RegExp(
+      `^${(file as string).replace(/\./g, "\\.").replace(/<[a-z]+>/g, "[a-z]+(?:-[a-z]+)*")}$`,
+    );
     return { file: file as string, need: need as SkeletonRow["need"], matches: (name) => pattern.test(name) };
   });
 }
@@ -81,10 +84,12 @@ function skeletonProblems(folder: string, names: readonly string[], skeleton: re
     .filter((name) => !skeleton.some((row) => row.matches(name)))
     .map((name) => `${folder}/${name}: no such file name in the skeleton (adapters/README.md)`);
   const present = (row: SkeletonRow) => names.some(row.matches);
-  for (const row of skeleton.filter((r) => r.need === "always" && !present(r))) problems.push(`${folder}: has no ${row.file}`);
+  for (const row of skeleton.filter((r) => r.need === "always" && !present(r)))
+    problems.push(`${folder}: has no ${row.file}`);
   const commandRows = skeleton.filter((row) => row.need === "with commands");
   if (commandRows.some(present)) {
-    for (const row of commandRows.filter((r) => !present(r))) problems.push(`${folder}: takes commands but has no ${row.file}`);
+    for (const row of commandRows.filter((r) => !present(r)))
+      problems.push(`${folder}: takes commands but has no ${row.file}`);
   }
   return problems;
 }
@@ -92,14 +97,22 @@ function skeletonProblems(folder: string, names: readonly string[], skeleton: re
 describe("architecture", () => {
   it("keeps src/ free of adapters/, jobs/ and config/", () => {
     const offending = [...graph].flatMap(([file, targets]) =>
-      layer(file) === "src" ? targets.filter((t) => ["adapters", "jobs", "config"].includes(layer(t))).map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`) : [],
+      layer(file) === "src"
+        ? targets
+            .filter((t) => ["adapters", "jobs", "config"].includes(layer(t)))
+            .map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`)
+        : [],
     );
     expect(offending).toEqual([]);
   });
 
   it("keeps adapters/ free of jobs/", () => {
     const offending = [...graph].flatMap(([file, targets]) =>
-      layer(file) === "adapters" ? targets.filter((t) => layer(t) === "jobs").map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`) : [],
+      layer(file) === "adapters"
+        ? targets
+            .filter((t) => layer(t) === "jobs")
+            .map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`)
+        : [],
     );
     expect(offending).toEqual([]);
   });
@@ -112,7 +125,11 @@ describe("architecture", () => {
       // adapters/registry.ts is the one file that lists every adapter.
       if (rest.length === 0) return [];
       return targets
-        .filter((t) => layer(t) === "config" || (layer(t) === "adapters" && folder(t).length > 1 && folder(t)[0] !== own && folder(t)[0] !== "shared"))
+        .filter(
+          (t) =>
+            layer(t) === "config" ||
+            (layer(t) === "adapters" && folder(t).length > 1 && folder(t)[0] !== own && folder(t)[0] !== "shared"),
+        )
         .map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`);
     });
     expect(offending).toEqual([]);
@@ -129,8 +146,13 @@ describe("architecture", () => {
     const dir = mkdtempSync(join(tmpdir(), "herald-arch-"));
     try {
       const file = join(dir, "sample.ts");
-      writeFileSync(file, '// Telegram refuses a second long poll.\n/** Discord: 50 a second. */\nconst mode = config.telegram?.mode;\nconst key = "slack:" + id;\n');
-      expect(platformMentions(file, ["discord", "slack", "telegram"]).map((m) => m.split(": ").slice(1).join(": "))).toEqual(["telegram", '"slack:"']);
+      writeFileSync(
+        file,
+        '// Telegram refuses a second long poll.\n/** Discord: 50 a second. */\nconst mode = config.telegram?.mode;\nconst key = "slack:" + id;\n',
+      );
+      expect(
+        platformMentions(file, ["discord", "slack", "telegram"]).map((m) => m.split(": ").slice(1).join(": ")),
+      ).toEqual(["telegram", '"slack:"']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -140,9 +162,13 @@ describe("architecture", () => {
     const backend = (path: string) => /^src\/store\/(sqlite|postgres)\//.test(relative(projectRoot, path));
     const inStore = (path: string) => relative(projectRoot, path).startsWith("src/store/");
     const offending = [...graph].flatMap(([file, targets]) =>
-      inStore(file) ? [] : targets.filter(backend).map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`),
+      inStore(file)
+        ? []
+        : targets.filter(backend).map((t) => `${relative(projectRoot, file)} → ${relative(projectRoot, t)}`),
     );
-    const drivers = files.filter((file) => !inStore(file) && /from\s+["'](better-sqlite3|pg)["']/.test(readFileSync(file, "utf8")));
+    const drivers = files.filter(
+      (file) => !inStore(file) && /from\s+["'](better-sqlite3|pg)["']/.test(readFileSync(file, "utf8")),
+    );
     expect(offending).toEqual([]);
     expect(drivers.map((file) => relative(projectRoot, file))).toEqual([]);
   });
@@ -166,17 +192,26 @@ describe("architecture", () => {
 
   it("lets only the ingest role's card renderer (and herald preview) launch Chromium", () => {
     // A `herald worker` must not be able to start ~0.45 GB of browsers, whatever job reaches it.
-    const launchesChromium = (file: string) => /\bCardRenderer\.launch\(|\blaunchCardBrowser\(|from\s+["']puppeteer-core["']/.test(readFileSync(file, "utf8"));
+    const launchesChromium = (file: string) =>
+      /\bCardRenderer\.launch\(|\blaunchCardBrowser\(|from\s+["']puppeteer-core["']/.test(readFileSync(file, "utf8"));
     const outsideCard = files.filter((file) => !relative(projectRoot, file).startsWith("src/card/"));
-    expect(outsideCard.filter(launchesChromium).map((f) => relative(projectRoot, f)).sort()).toEqual(["jobs/cli/preview.ts", "jobs/pipeline/card-renderer.ts"]);
+    expect(
+      outsideCard
+        .filter(launchesChromium)
+        .map((f) => relative(projectRoot, f))
+        .sort(),
+    ).toEqual(["jobs/cli/preview.ts", "jobs/pipeline/card-renderer.ts"]);
     // …and the service reaches that renderer only through the runtime, which creates it for the `ingest` role alone.
     const renderer = join(projectRoot, "jobs/pipeline/card-renderer.ts");
-    const importers = [...runtimeGraph].filter(([, targets]) => targets.includes(renderer)).map(([file]) => relative(projectRoot, file));
+    const importers = [...runtimeGraph]
+      .filter(([, targets]) => targets.includes(renderer))
+      .map(([file]) => relative(projectRoot, file));
     expect(importers).toEqual(["jobs/runtime.ts"]);
   });
 
   it("has one logger shape, src/log.ts's Log, and no per-platform copies of it", () => {
-    const declaresLogger = (file: string) => /^export (?:interface|type) \w*Log(?:ger)?\b/m.test(readFileSync(file, "utf8"));
+    const declaresLogger = (file: string) =>
+      /^export (?:interface|type) \w*Log(?:ger)?\b/m.test(readFileSync(file, "utf8"));
     expect(files.filter(declaresLogger).map((f) => relative(projectRoot, f))).toEqual(["src/log.ts"]);
   });
 
@@ -184,19 +219,38 @@ describe("architecture", () => {
     const adapters = join(projectRoot, "adapters");
     const skeleton = readSkeleton(readFileSync(join(adapters, "README.md"), "utf8"));
     expect(skeleton.filter((row) => row.need === "always").map((row) => row.file)).toEqual(
-      expect.arrayContaining(["platform.ts", "config.ts", "index.ts", "format.ts", "errors.ts", "poster.ts", "preview.ts"]),
+      expect.arrayContaining([
+        "platform.ts",
+        "config.ts",
+        "index.ts",
+        "format.ts",
+        "errors.ts",
+        "poster.ts",
+        "preview.ts",
+      ]),
     );
-    const folders = readdirSync(adapters).filter((name) => name !== "shared" && statSync(join(adapters, name)).isDirectory());
+    const folders = readdirSync(adapters).filter(
+      (name) => name !== "shared" && statSync(join(adapters, name)).isDirectory(),
+    );
     expect(folders.sort()).toEqual(builtInPlatforms.map((p) => p.id).sort());
-    const problems = folders.flatMap((folder) => skeletonProblems(folder, readdirSync(join(adapters, folder)), skeleton));
+    const problems = folders.flatMap((folder) =>
+      skeletonProblems(folder, readdirSync(join(adapters, folder)), skeleton),
+    );
     expect(problems).toEqual([]);
   });
 
   it("spots a stray file name, a missing `always` file and half the command files (the rule above can fail)", () => {
     const skeleton = readSkeleton(
-      ["| `index.ts` | always | the adapter |", "| `receive-<mode>.ts` | with commands | a mode |", "| `reply.ts` | with commands | pure reply |", "| `pace.ts` | optional | paces |"].join("\n"),
+      [
+        "| `index.ts` | always | the adapter |",
+        "| `receive-<mode>.ts` | with commands | a mode |",
+        "| `reply.ts` | with commands | pure reply |",
+        "| `pace.ts` | optional | paces |",
+      ].join("\n"),
     );
-    expect(skeletonProblems("echo", ["index.ts", "receive-socket-mode.ts", "reply.ts", "pace.ts"], skeleton)).toEqual([]);
+    expect(skeletonProblems("echo", ["index.ts", "receive-socket-mode.ts", "reply.ts", "pace.ts"], skeleton)).toEqual(
+      [],
+    );
     expect(skeletonProblems("echo", ["index.ts"], skeleton)).toEqual([]);
     expect(skeletonProblems("echo", ["webhook.ts", "receive-gateway.ts", "receive-HTTP.ts"], skeleton)).toEqual([
       "echo/webhook.ts: no such file name in the skeleton (adapters/README.md)",

@@ -64,20 +64,41 @@ describe("Markdown without raw HTML", () => {
     const { direct, viaHtml } = bothRoads(EVERY_CONSTRUCT);
     expect(withoutElements(direct)).toEqual(withoutElements(viaHtml));
     // And the content is really there, not two equally empty results.
-    expect(direct.blocks.map((b) => b.type)).toEqual(["heading", "paragraph", "list", "list", "quote", "code", "code", "paragraph"]);
+    expect(direct.blocks.map((b) => b.type)).toEqual([
+      "heading",
+      "paragraph",
+      "list",
+      "list",
+      "quote",
+      "code",
+      "code",
+      "paragraph",
+    ]);
     expect(direct.images).toEqual(["https://news.example.kr/img/outage.png"]);
-    expect(direct.tables[0]?.table).toEqual({ header: ["시점", "내용"], rows: [["오후 1시", "접속 장애 시작"], ["오후 3시", "복구 완료"]] });
+    expect(direct.tables[0]?.table).toEqual({
+      header: ["시점", "내용"],
+      rows: [
+        ["오후 1시", "접속 장애 시작"],
+        ["오후 3시", "복구 완료"],
+      ],
+    });
   });
 
   it("keeps tight list items without paragraphs and code languages from the fence", () => {
     const { direct } = bothRoads("- a\n- b\n\n```python\nprint(1)\n```\n");
-    expect(direct.blocks[0]).toEqual({ type: "list", ordered: false, items: [[{ type: "text", value: "a" }], [{ type: "text", value: "b" }]] });
+    expect(direct.blocks[0]).toEqual({
+      type: "list",
+      ordered: false,
+      items: [[{ type: "text", value: "a" }], [{ type: "text", value: "b" }]],
+    });
     expect(direct.blocks[1]).toEqual({ type: "code", value: "print(1)", lang: "python" });
   });
 
   it("decodes entities once, as text, never as markup", () => {
     const { direct, viaHtml } = bothRoads("&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp;");
-    expect(direct.blocks).toEqual([{ type: "paragraph", children: [{ type: "text", value: "<script>alert(1)</script> &amp;" }] }]);
+    expect(direct.blocks).toEqual([
+      { type: "paragraph", children: [{ type: "text", value: "<script>alert(1)</script> &amp;" }] },
+    ]);
     expect(viaHtml.blocks).toEqual(direct.blocks);
   });
 });
@@ -100,7 +121,11 @@ The token leaked[^1] and was revoked[^note].
     expect(blockText(first)).toBe("The token leaked[1] and was revoked[2].");
     expect(last.ordered).toBe(true);
     expect(last.items.map(inlineText)).toEqual(["In a public image.", "Within 17 minutes, see the log."]);
-    expect(last.items[1]).toContainEqual({ type: "link", url: "https://status.example.com/log", children: [{ type: "text", value: "the log" }] });
+    expect(last.items[1]).toContainEqual({
+      type: "link",
+      url: "https://status.example.com/log",
+      children: [{ type: "text", value: "the log" }],
+    });
     // The [1] marker pointed at "#fn1": not a link to the site's home page.
     expect(JSON.stringify(article.body)).not.toContain("#fn");
     expect(article.text).not.toContain("[^1]");
@@ -110,7 +135,10 @@ The token leaked[^1] and was revoked[^note].
 
 describe("Korean range notation", () => {
   it("keeps 16~18일 and 80~100㎜ as written instead of striking the text between two tildes", () => {
-    const [paragraph] = extractBlocks(bodyToHast("16~18일 예상 강수량은 경기북부 80~100㎜, ~~취소된 예보~~는 지운다."), null).blocks;
+    const [paragraph] = extractBlocks(
+      bodyToHast("16~18일 예상 강수량은 경기북부 80~100㎜, ~~취소된 예보~~는 지운다."),
+      null,
+    ).blocks;
     if (paragraph?.type !== "paragraph") throw new Error("expected a paragraph");
     expect(inlineText(paragraph.children)).toBe("16~18일 예상 강수량은 경기북부 80~100㎜, 취소된 예보는 지운다.");
     // Double tildes are still strikethrough.

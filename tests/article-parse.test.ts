@@ -29,10 +29,18 @@ describe("parsePost: the seed-shaped Korean breaking-news post", () => {
   });
 
   it("keeps headings, paragraphs, emphasis and links as neutral blocks", () => {
-    expect(article.body[0]).toEqual({ type: "heading", depth: 1, children: [{ type: "text", value: "하늘클라우드 결제 API 장애, 쇼핑몰 결제 중단" }] });
+    expect(article.body[0]).toEqual({
+      type: "heading",
+      depth: 1,
+      children: [{ type: "text", value: "하늘클라우드 결제 API 장애, 쇼핑몰 결제 중단" }],
+    });
     const paragraph = article.body.find((b) => b.type === "paragraph" && JSON.stringify(b).includes("상태 페이지"));
-    expect(JSON.stringify(paragraph)).toContain('"type":"link","url":"https://status.example.com/incidents/2026-10-14"');
-    expect(JSON.stringify(article.body)).toContain('{"type":"strong","children":[{"type":"text","value":"결제 오류"}]}');
+    expect(JSON.stringify(paragraph)).toContain(
+      '"type":"link","url":"https://status.example.com/incidents/2026-10-14"',
+    );
+    expect(JSON.stringify(article.body)).toContain(
+      '{"type":"strong","children":[{"type":"text","value":"결제 오류"}]}',
+    );
   });
 
   it("takes the front-matter excerpt and indexes all text for search", () => {
@@ -59,7 +67,9 @@ describe("parsePost: front matter variants", () => {
   });
 
   it("reads a bare JSON object as front matter, keys case-insensitively", () => {
-    const a = parsePost(read("json-front-matter.md"), "json-front-matter.md", { baseUrl: "https://status.example.org" });
+    const a = parsePost(read("json-front-matter.md"), "json-front-matter.md", {
+      baseUrl: "https://status.example.org",
+    });
     expect(a.title).toBe("Registry read-only for 25 minutes");
     expect(a.url).toBe("https://status.example.org/incidents/registry-read-only");
     expect(a.categories).toEqual(["Incidents"]);
@@ -108,19 +118,29 @@ describe("parsePost: bad input names the file and the reason", () => {
   });
 
   it("rejects a post without a title", () => {
-    expect(failure(read("no-title.md"), "no-title.md").message).toBe("no-title.md: no title (front matter has no `title`)");
+    expect(failure(read("no-title.md"), "no-title.md").message).toBe(
+      "no-title.md: no title (front matter has no `title`)",
+    );
   });
 
   it("rejects binary junk and invalid UTF-8", () => {
-    expect(failure(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]), "junk.bin").message).toBe("junk.bin: binary data, not a text post");
-    expect(failure(new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]), "latin.md").message).toBe("latin.md: not valid UTF-8 text");
+    expect(failure(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]), "junk.bin").message).toBe(
+      "junk.bin: binary data, not a text post",
+    );
+    expect(failure(new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]), "latin.md").message).toBe(
+      "latin.md: not valid UTF-8 text",
+    );
   });
 
   it("rejects markup nested hundreds of thousands deep instead of overflowing the stack", () => {
     const nestedTags = `---\ntitle: Deep\n---\n${"<div>".repeat(200_000)}`;
     const nestedEmphasis = `---\ntitle: Deep\n---\n${"*".repeat(100_000)}x${"*".repeat(100_000)}`;
     const deepExcerpt = `---\ntitle: Deep\nexcerpt: "${"<b>".repeat(200_000)}x"\n---\nbody`;
-    for (const [raw, name] of [[nestedTags, "tags.md"], [nestedEmphasis, "emphasis.md"], [deepExcerpt, "excerpt.md"]] as const) {
+    for (const [raw, name] of [
+      [nestedTags, "tags.md"],
+      [nestedEmphasis, "emphasis.md"],
+      [deepExcerpt, "excerpt.md"],
+    ] as const) {
       const error = failure(raw, name);
       expect(error).toBeInstanceOf(ArticleParseError);
       expect(error.message).toBe(`${name}: markup nested too deeply to read`);
@@ -158,7 +178,10 @@ describe("articleFromFields: feed items are HTML", () => {
     const { articleFromFields } = await import("../src/article/index.ts");
     const a = articleFromFields({ title: "t", body: html, bodyFormat: "html" }, "feed#1");
     expect(a.body.map((b) => b.type)).toEqual(["paragraph", "paragraph"]);
-    expect(a.body[0]).toEqual({ type: "paragraph", children: [{ type: "text", value: "Markets fell 2 * 3 percent *today* and" }] });
+    expect(a.body[0]).toEqual({
+      type: "paragraph",
+      children: [{ type: "text", value: "Markets fell 2 * 3 percent *today* and" }],
+    });
     expect(a.timeline?.rows.map((r) => r.event)).toEqual(["Open", "Halt"]);
     expect(JSON.stringify(a)).not.toContain("alert");
   });
@@ -179,7 +202,18 @@ describe("findTimeline", () => {
 
   it("accepts times written many ways", async () => {
     const { isTimeCell } = await import("../src/article/index.ts");
-    for (const cell of ["11:00 AM", "13:05", "오후 1시", "2026-10-14 16:40", "07:02 UTC", "2023년 9월", "5일 오후 6시 36분", "Oct 14", "1994/2/14", "6月16日"]) {
+    for (const cell of [
+      "11:00 AM",
+      "13:05",
+      "오후 1시",
+      "2026-10-14 16:40",
+      "07:02 UTC",
+      "2023년 9월",
+      "5일 오후 6시 36분",
+      "Oct 14",
+      "1994/2/14",
+      "6月16日",
+    ]) {
       expect(isTimeCell(cell), cell).toBe(true);
     }
     for (const cell of ["목포 → 홍도", "45,000원", "Gone with the wind", "사용자가 보고", ""]) {

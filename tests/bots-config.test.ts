@@ -10,9 +10,17 @@ describe("bot sections in the config", () => {
     ["discord http mode without a public key", { discord: { token: "x", mode: "http" } }, /DISCORD_PUBLIC_KEY/],
     ["slack without a bot token", { slack: { mode: "socket", appToken: "xapp-1" } }, /SLACK_BOT_TOKEN/],
     ["slack socket mode without an app token", { slack: { botToken: "xoxb-1", mode: "socket" } }, /SLACK_APP_TOKEN/],
-    ["slack http mode without a signing secret", { slack: { botToken: "xoxb-1", mode: "http" } }, /SLACK_SIGNING_SECRET/],
+    [
+      "slack http mode without a signing secret",
+      { slack: { botToken: "xoxb-1", mode: "http" } },
+      /SLACK_SIGNING_SECRET/,
+    ],
     ["telegram without a token", { telegram: { mode: "polling" } }, /TELEGRAM_BOT_TOKEN/],
-    ["telegram webhook mode without a secret", { telegram: { token: "123456:ABCdefGhIJKlmNoPQRsTUVwxyZ0123456789", mode: "webhook" } }, /TELEGRAM_WEBHOOK_SECRET/],
+    [
+      "telegram webhook mode without a secret",
+      { telegram: { token: "123456:ABCdefGhIJKlmNoPQRsTUVwxyZ0123456789", mode: "webhook" } },
+      /TELEGRAM_WEBHOOK_SECRET/,
+    ],
   ];
 
   it.each(cases)("%s fails at start naming the env var", async (_name, section, envVar) => {

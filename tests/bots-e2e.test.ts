@@ -38,7 +38,12 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
 
   beforeAll(async () => {
     discord = await DiscordFake.start({ botToken: DISCORD_TOKEN });
-    slack = await SlackFake.start({ botToken: SLACK_TOKEN, perChannelPerSecond: 1, burst: 2, channels: { [SLACK_CHANNEL]: "newsroom", [SLACK_BURST_CHANNEL]: "burst" } });
+    slack = await SlackFake.start({
+      botToken: SLACK_TOKEN,
+      perChannelPerSecond: 1,
+      burst: 2,
+      channels: { [SLACK_CHANNEL]: "newsroom", [SLACK_BURST_CHANNEL]: "burst" },
+    });
     slack.addUser("U0READER");
     telegram = await TelegramFake.start({ token: TELEGRAM_TOKEN, botUsername: "HeraldBot" });
     const t = testConfig({
@@ -53,7 +58,12 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
         { id: "burst-slack", type: "slack", channel: SLACK_BURST_CHANNEL },
       ],
       feeds: [
-        { id: "desk", type: "webhook", baseUrl: "https://news.example.kr", destinations: ["news-discord", "news-slack", "news-telegram"] },
+        {
+          id: "desk",
+          type: "webhook",
+          baseUrl: "https://news.example.kr",
+          destinations: ["news-discord", "news-slack", "news-telegram"],
+        },
         { id: "burst", type: "webhook", destinations: ["burst-slack"] },
       ],
     });
@@ -69,7 +79,11 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
   afterAll(async () => cleanup?.());
 
   const ingest = (feed: string, body: string) =>
-    fetch(`http://127.0.0.1:${service.port}/ingest/${feed}`, { method: "POST", headers: { authorization: `Bearer ${INGEST}`, "content-type": "text/markdown" }, body });
+    fetch(`http://127.0.0.1:${service.port}/ingest/${feed}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST}`, "content-type": "text/markdown" },
+      body,
+    });
 
   it("posts the article with its card to the Discord channel, the Slack channel and the Telegram chat", async () => {
     const [d] = await discord.waitForMessages(1, 30_000);
@@ -80,7 +94,9 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
 
     const [s] = await slack.waitForMessages(1, 30_000);
     expect(s?.channel).toBe(SLACK_CHANNEL);
-    expect(s?.blocks.some((b: { type: string; slack_file?: unknown }) => b.type === "image" && b.slack_file)).toBe(true);
+    expect(s?.blocks.some((b: { type: string; slack_file?: unknown }) => b.type === "image" && b.slack_file)).toBe(
+      true,
+    );
     expect(slack.uploads[0]?.bytes.subarray(1, 4).toString()).toBe("PNG");
 
     const [photo] = await telegram.waitForSent(1, 30_000);
@@ -97,26 +113,66 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
 
   it("answers a signed Discord /news search 장애 through the service's interactions endpoint", async () => {
     await waitFor(async () => (await service.runtime.store.countByState()).delivered >= 3, 30_000);
-    const interaction = discordCommandInteraction({ command: "news", subcommand: "search", options: { query: "장애" }, channelId: DISCORD_CHANNEL, permissions: "2048", locale: "ko" });
-    const answer = await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, ed25519Signer(privateKey));
+    const interaction = discordCommandInteraction({
+      command: "news",
+      subcommand: "search",
+      options: { query: "장애" },
+      channelId: DISCORD_CHANNEL,
+      permissions: "2048",
+      locale: "ko",
+    });
+    const answer = await discord.sendInteraction(
+      `http://127.0.0.1:${service.port}/discord/interactions`,
+      interaction,
+      ed25519Signer(privateKey),
+    );
     expect(answer.status).toBe(200);
-    const edit = await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token), 15_000);
+    const edit = await waitFor(
+      () => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token),
+      15_000,
+    );
     expect(JSON.stringify(edit.body)).toContain("하늘클라우드 결제 API 장애");
   });
 
   it("refuses /feeds add to a Discord member without Manage Server, storing nothing", async () => {
     const before = (await service.runtime.store.listFeeds()).length;
-    const interaction = discordCommandInteraction({ command: "feeds", subcommand: "add", options: { url: "https://example.org/feed.xml" }, channelId: DISCORD_CHANNEL, permissions: "2048", locale: "ko" });
-    await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, ed25519Signer(privateKey));
-    const edit = await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token), 15_000);
+    const interaction = discordCommandInteraction({
+      command: "feeds",
+      subcommand: "add",
+      options: { url: "https://example.org/feed.xml" },
+      channelId: DISCORD_CHANNEL,
+      permissions: "2048",
+      locale: "ko",
+    });
+    await discord.sendInteraction(
+      `http://127.0.0.1:${service.port}/discord/interactions`,
+      interaction,
+      ed25519Signer(privateKey),
+    );
+    const edit = await waitFor(
+      () => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token),
+      15_000,
+    );
     expect(JSON.stringify(edit.body)).toMatch(/관리자만|admins/);
     expect(await service.runtime.store.listFeeds()).toHaveLength(before);
   });
 
   it("rejects a Discord interaction with a bad signature", async () => {
-    const interaction = discordCommandInteraction({ command: "news", subcommand: "latest", channelId: DISCORD_CHANNEL, permissions: "2048" });
-    const forged = () => ({ "x-signature-ed25519": "00".repeat(64), "x-signature-timestamp": String(Math.floor(Date.now() / 1000)) });
-    const answer = await discord.sendInteraction(`http://127.0.0.1:${service.port}/discord/interactions`, interaction, forged);
+    const interaction = discordCommandInteraction({
+      command: "news",
+      subcommand: "latest",
+      channelId: DISCORD_CHANNEL,
+      permissions: "2048",
+    });
+    const forged = () => ({
+      "x-signature-ed25519": "00".repeat(64),
+      "x-signature-timestamp": String(Math.floor(Date.now() / 1000)),
+    });
+    const answer = await discord.sendInteraction(
+      `http://127.0.0.1:${service.port}/discord/interactions`,
+      interaction,
+      forged,
+    );
     expect(answer.status).toBe(401);
   });
 
@@ -144,14 +200,19 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
 
   it("answers /news@HeraldBot search 장애 typed in the Telegram group (long polling)", async () => {
     const before = telegram.sent.length;
-    telegram.pushUpdate(textMessageUpdate({ chatId: TELEGRAM_CHAT, text: "/news@HeraldBot search 장애", userId: 4242 }));
+    telegram.pushUpdate(
+      textMessageUpdate({ chatId: TELEGRAM_CHAT, text: "/news@HeraldBot search 장애", userId: 4242 }),
+    );
     const reply = await waitFor(() => telegram.sent.slice(before).find((m) => m.method === "sendMessage"), 15_000);
     expect(reply.text).toContain("하늘클라우드 결제 API 장애");
   });
 
   it("edits the posted messages on every platform when the article is corrected, instead of posting it twice", async () => {
     await waitFor(async () => (await service.runtime.store.countByState()).delivered >= 3, 30_000);
-    const corrected = readFileSync(examplePost, "utf8").replace("약 3시간 동안 중단됐다", "약 3시간 10분 동안 중단됐다(정정)");
+    const corrected = readFileSync(examplePost, "utf8").replace(
+      "약 3시간 동안 중단됐다",
+      "약 3시간 10분 동안 중단됐다(정정)",
+    );
     expect((await ingest("desk", corrected)).status).toBe(202);
     await waitFor(() => discord.messages[0]?.editedAt, 30_000, "Discord edit");
     expect(discord.messages.filter((m) => m.channelId === DISCORD_CHANNEL)).toHaveLength(1);
@@ -164,10 +225,13 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
 
   it("drains a burst to one Slack channel at the channel's pace: every post arrives, none refused", async () => {
     for (let n = 1; n <= 5; n++) expect((await ingest("burst", plainPost(100 + n))).status).toBe(202);
-    await waitFor(() => slack.messages.filter((m) => m.channel === SLACK_BURST_CHANNEL).length === 5, 30_000, "five posts");
+    await waitFor(
+      () => slack.messages.filter((m) => m.channel === SLACK_BURST_CHANNEL).length === 5,
+      30_000,
+      "five posts",
+    );
     expect(slack.rateLimitedByChannel.get(SLACK_BURST_CHANNEL) ?? 0).toBe(0);
     await waitForServiceDrained(service, { fakes: [discord, slack, telegram] });
     expect(slack.messages.filter((m) => m.channel === SLACK_BURST_CHANNEL)).toHaveLength(5);
   });
 });
-

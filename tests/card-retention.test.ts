@@ -28,7 +28,13 @@ function olderStory(): Article {
   const article = koreanOutageArticle();
   const timeline = article.timeline;
   if (!timeline) throw new Error("fixture has no timeline");
-  return { ...article, id: "older-story", url: "https://newsdao.kr/older", title: "지난달 장애", timeline: { ...timeline, rows: [{ time: "9:00 AM", event: "지난달 장애 발생" }] } };
+  return {
+    ...article,
+    id: "older-story",
+    url: "https://newsdao.kr/older",
+    title: "지난달 장애",
+    timeline: { ...timeline, rows: [{ time: "9:00 AM", event: "지난달 장애 발생" }] },
+  };
 }
 
 describe("card retention", () => {
@@ -76,8 +82,13 @@ describe("card retention", () => {
     const service = await startService(t.config, { log: silentLog, roles: parseRoles("sources") });
     cleanups.push(() => service.stop(0));
     const schedulers = await service.runtime.maintenanceQueue.getJobSchedulers();
-    expect(schedulers.map((s) => ({ key: s.key, every: Number(s.every) }))).toEqual([{ key: PRUNE_CARDS_JOB, every: PRUNE_CARDS_EVERY_MS }]);
+    expect(schedulers.map((s) => ({ key: s.key, every: Number(s.every) }))).toEqual([
+      { key: PRUNE_CARDS_JOB, every: PRUNE_CARDS_EVERY_MS },
+    ]);
     // Drain checks ("nothing delayed is left") on the work queues must not see the housekeeping.
-    expect(await service.runtime.ingestQueue.getJobCounts("waiting", "delayed")).toMatchObject({ waiting: 0, delayed: 0 });
+    expect(await service.runtime.ingestQueue.getJobCounts("waiting", "delayed")).toMatchObject({
+      waiting: 0,
+      delayed: 0,
+    });
   });
 });

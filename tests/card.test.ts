@@ -38,7 +38,10 @@ function seedArticle(overrides: Partial<Article> = {}): Article {
       labels: ["시점", "내용"],
       rows: [
         { time: "11:00 AM", event: "사용자가 여러 MS365 서비스에 액세스할 수 없다는 보고를 조사 중" },
-        { time: "11:47 AM", event: "애저(Azure) 네트워킹 인프라 내의 최근 변경으로 인해\n        영향이 발생한 것으로 확인" },
+        {
+          time: "11:47 AM",
+          event: "애저(Azure) 네트워킹 인프라 내의 최근 변경으로 인해\n        영향이 발생한 것으로 확인",
+        },
         { time: "1:00 PM", event: "애저 네트워킹 문제가 해결되었다는 공지" },
       ],
     },
@@ -53,7 +56,10 @@ function cardWithRows(count: number, title = "Storm closes the harbour"): CardDa
     source: "example.org",
     date: "July 11, 2024 at 5:00 AM UTC",
     labels: ["Time", "Event"],
-    rows: Array.from({ length: count }, (_, i) => ({ time: `${10 + i}:00`, event: `Update number ${i + 1} from the harbour master` })),
+    rows: Array.from({ length: count }, (_, i) => ({
+      time: `${10 + i}:00`,
+      event: `Update number ${i + 1} from the harbour master`,
+    })),
     language: "en",
   };
 }
@@ -103,7 +109,9 @@ describe("cardDataFromArticle", () => {
   });
 
   it("returns null when the timeline has no rows worth drawing", () => {
-    expect(cardDataFromArticle(seedArticle({ timeline: { labels: ["시점", "내용"], rows: [{ time: " ", event: "" }] } }))).toBeNull();
+    expect(
+      cardDataFromArticle(seedArticle({ timeline: { labels: ["시점", "내용"], rows: [{ time: " ", event: "" }] } })),
+    ).toBeNull();
   });
 
   it("builds the seed card with a Korean date in Korea time and tidied cells", () => {
@@ -145,7 +153,9 @@ describe("cardKey", () => {
     expect(cardKey(reordered)).toBe(cardKey(data));
     expect(cardKey(data)).toMatch(/^[0-9a-f]{64}$/);
     expect(cardKey({ ...data, title: `${data.title}!` })).not.toBe(cardKey(data));
-    expect(cardKey({ ...data, rows: [...data.rows.slice(0, 2), { time: "12:00", event: "changed" }] })).not.toBe(cardKey(data));
+    expect(cardKey({ ...data, rows: [...data.rows.slice(0, 2), { time: "12:00", event: "changed" }] })).not.toBe(
+      cardKey(data),
+    );
   });
 });
 
@@ -160,7 +170,9 @@ describe("renderCardHtml", () => {
       "",
     );
     expect(html).toContain("{{constructor.constructor(&#x27;return 1&#x27;)()}} {{&gt; evil}}");
-    expect(html).toContain("&lt;img src&#x3D;&quot;http://127.0.0.1:9/x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain(
+      "&lt;img src&#x3D;&quot;http://127.0.0.1:9/x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;",
+    );
     expect(html).toContain("&lt;b&gt;noon&lt;/b&gt;");
     expect(html).not.toMatch(/<img|<script|<b>/);
   });
@@ -219,7 +231,9 @@ describe("CardRenderer", () => {
 
   it("grows with the rows, then caps them at MAX_ROWS (8) with one 'N more' line", async () => {
     expect(MAX_ROWS).toBe(8);
-    const [three, seven, twenty, thirty] = await Promise.all([3, 7, 20, 30].map((n) => renderer.render(cardWithRows(n))));
+    const [three, seven, twenty, thirty] = await Promise.all(
+      [3, 7, 20, 30].map((n) => renderer.render(cardWithRows(n))),
+    );
     if (!three || !seven || !twenty || !thirty) throw new Error("missing render");
     expect(seven.height).toBeGreaterThan(three.height);
     expect(twenty.height).toBeGreaterThan(seven.height);
@@ -230,7 +244,11 @@ describe("CardRenderer", () => {
 
   it("keeps a card with huge title and event text at a sane size", async () => {
     const long = "A very long sentence that keeps going and going without any end in sight ".repeat(40);
-    const card = await renderer.render({ ...cardWithRows(12), title: long, rows: cardWithRows(12).rows.map((row) => ({ ...row, event: long })) });
+    const card = await renderer.render({
+      ...cardWithRows(12),
+      title: long,
+      rows: cardWithRows(12).rows.map((row) => ({ ...row, event: long })),
+    });
     // 8 rows of at most three clamped lines each, at scale 2.
     expect(card.height).toBeLessThan(2 * 2600);
     expect(card.width).toBe(2400);
@@ -254,7 +272,10 @@ describe("CardRenderer", () => {
       expect(imageA.height).toBe(imageB.height);
       // Missing glyphs all draw the same box, so two different strings would give identical pixels.
       const rowsFrom = Math.floor(imageA.height / 2);
-      expect(pixelsBelow(imageA, rowsFrom).equals(pixelsBelow(imageB, rowsFrom)), `${language} text rendered as tofu`).toBe(false);
+      expect(
+        pixelsBelow(imageA, rowsFrom).equals(pixelsBelow(imageB, rowsFrom)),
+        `${language} text rendered as tofu`,
+      ).toBe(false);
       expect(inkedPixels(imageA)).toBeGreaterThan(0);
     }
   });
@@ -288,7 +309,10 @@ describe("CardRenderer", () => {
       expect(inkedPixels(decode(card.png))).toBeGreaterThan(10_000);
       // Both browsers draw a card of their own next: the hostile markup is gone from every page, so
       // whatever it could have fetched it asked for while it was there, before these renders began.
-      await Promise.all([renderer.render(cardWithRows(1, "After the hostile card A")), renderer.render(cardWithRows(1, "After the hostile card B"))]);
+      await Promise.all([
+        renderer.render(cardWithRows(1, "After the hostile card A")),
+        renderer.render(cardWithRows(1, "After the hostile card B")),
+      ]);
       expect(connections).toBe(0);
       expect(hits).toEqual([]);
     } finally {
@@ -398,7 +422,9 @@ describe("CardRenderer failures", () => {
       process.kill(-pid, "SIGKILL");
       await waitFor(() => livingProcessesIn([pid]).length === 0, 5000, "Chromium to die");
       // The dead browser is replaced inside this render, and 1 ms is not enough to start one.
-      await expect(renderer.render(cardWithRows(2, "Relaunch too slow"), { timeoutMs: 1 })).rejects.toThrow(CardRenderError);
+      await expect(renderer.render(cardWithRows(2, "Relaunch too slow"), { timeoutMs: 1 })).rejects.toThrow(
+        CardRenderError,
+      );
       const after = await renderer.render(cardWithRows(2, "Relaunch in time"));
       expect(decode(after.png).width).toBe(2400);
     } finally {

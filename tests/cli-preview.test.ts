@@ -32,7 +32,13 @@ describe("herald preview", () => {
     const out = join(work, "one");
     const result = await runHerald(["preview", examplePost, "--out", out, "--base-url", "https://news.example.kr"]);
     expect(result.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["card.png", "discord.json", "preview.html", "slack.json", "telegram.json"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "card.png",
+      "discord.json",
+      "preview.html",
+      "slack.json",
+      "telegram.json",
+    ]);
     const png = readFileSync(join(out, "card.png"));
     expect(png.subarray(1, 4).toString()).toBe("PNG");
     expect(png.readUInt32BE(16)).toBe(2400);
@@ -61,14 +67,23 @@ describe("herald preview", () => {
     expect(result.status).toBe(1);
     const errors = result.stderr.trim().split("\n").sort();
     expect(errors).toHaveLength(4);
-    expect(errors[0]).toMatch(/^herald preview: .*b-broken\.md: warning: front matter YAML error \(.*\): read `title` as literal text$/);
+    expect(errors[0]).toMatch(
+      /^herald preview: .*b-broken\.md: warning: front matter YAML error \(.*\): read `title` as literal text$/,
+    );
     expect(errors[1]).toMatch(/^herald preview: .*c-no-title\.md: no title/);
     expect(errors[2]).toMatch(/^herald preview: .*d-junk\.md: binary data, not a text post$/);
     expect(errors[3]).toMatch(/^herald preview: .*missing\.md: cannot read \(ENOENT\)$/);
     expect(readdirSync(out).sort()).toEqual(["a-good", "b-broken", "e-no-timeline"]);
-    expect(readdirSync(join(out, "e-no-timeline")).sort()).toEqual(["discord.json", "preview.html", "slack.json", "telegram.json"]);
+    expect(readdirSync(join(out, "e-no-timeline")).sort()).toEqual([
+      "discord.json",
+      "preview.html",
+      "slack.json",
+      "telegram.json",
+    ]);
     expect(existsSync(join(out, "a-good", "card.png"))).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, "b-broken", "discord.json"), "utf8")).embeds[0].title).toContain("[속보] 제목이 대괄호로");
+    expect(JSON.parse(readFileSync(join(out, "b-broken", "discord.json"), "utf8")).embeds[0].title).toContain(
+      "[속보] 제목이 대괄호로",
+    );
     expect(result.stdout.trim()).toBe(`herald preview: 3 articles written to ${out}, 3 failed`);
   });
 
@@ -79,8 +94,12 @@ describe("herald preview", () => {
     expect(result.status).toBe(0);
     const lines = result.stderr.trim().split("\n").sort();
     expect(lines).toEqual([
-      expect.stringMatching(/^herald preview: .*2026-10-16-duplicate-key\.md: warning: front matter YAML error \(duplicated mapping key .*\): the last value of a repeated key was kept$/),
-      expect.stringMatching(/^herald preview: .*2026-10-17-bracket-title\.md: warning: front matter YAML error .*: read `title` as literal text$/),
+      expect.stringMatching(
+        /^herald preview: .*2026-10-16-duplicate-key\.md: warning: front matter YAML error \(duplicated mapping key .*\): the last value of a repeated key was kept$/,
+      ),
+      expect.stringMatching(
+        /^herald preview: .*2026-10-17-bracket-title\.md: warning: front matter YAML error .*: read `title` as literal text$/,
+      ),
       `skipped ${join(posts, "2026-10-15-withdrawn.md")}: unpublished (published: false)`,
       `skipped ${join(posts, "2099-01-01-embargo.md")}: scheduled for 2098-12-31T15:00:00.000Z (dated in the future)`,
     ]);
@@ -99,11 +118,22 @@ describe("herald preview", () => {
     const discord = JSON.parse(readFileSync(join(out, "2026-10-14-cloud-outage", "discord.json"), "utf8"));
     expect(discord.embeds[0].url).toBe("https://sky-news.example/news/breaking/2026/10/14/cloud-outage/");
     expect(existsSync(join(out, "2026-10-14-cloud-outage", "card.png"))).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, "2009-06-22-empty-yaml", "discord.json"), "utf8")).embeds[0].title).toBe("Empty Yaml");
+    expect(JSON.parse(readFileSync(join(out, "2009-06-22-empty-yaml", "discord.json"), "utf8")).embeds[0].title).toBe(
+      "Empty Yaml",
+    );
     // --base-url overrides the site's own base; the generator's path stays.
-    const moved = await runHerald(["preview", join(posts, "2026-10-19-mkdn-post.mkdn"), "--out", join(work, "moved"), "--base-url", "https://mirror.example/"]);
+    const moved = await runHerald([
+      "preview",
+      join(posts, "2026-10-19-mkdn-post.mkdn"),
+      "--out",
+      join(work, "moved"),
+      "--base-url",
+      "https://mirror.example/",
+    ]);
     expect(moved.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(work, "moved", "discord.json"), "utf8")).embeds[0].url).toBe("https://mirror.example/notice/2026/10/19/mkdn-post/");
+    expect(JSON.parse(readFileSync(join(work, "moved", "discord.json"), "utf8")).embeds[0].url).toBe(
+      "https://mirror.example/notice/2026/10/19/mkdn-post/",
+    );
   });
 
   it("previews Hugo and Zola sites: drafts, future publishDate and expired posts skipped, the rest written at their URLs", async () => {
@@ -124,7 +154,9 @@ describe("herald preview", () => {
     const zola = await runHerald(["preview", zolaPosts, "--out", join(work, "zola")]);
     expect(zola.status).toBe(0);
     expect(zola.stderr.trim()).toBe(`skipped ${join(zolaPosts, "wip.md")}: draft (draft: true)`);
-    expect(zola.stdout.trim()).toBe(`herald preview: 3 articles written to ${join(work, "zola")}, 1 skipped (${join(zolaPosts, "wip.md")}: draft (draft: true))`);
+    expect(zola.stdout.trim()).toBe(
+      `herald preview: 3 articles written to ${join(work, "zola")}, 1 skipped (${join(zolaPosts, "wip.md")}: draft (draft: true))`,
+    );
     expect(url(join(work, "zola", "special"))).toBe("https://ops.example.net/reports/special/");
   });
 
@@ -136,7 +168,9 @@ describe("herald preview", () => {
     copyFileSync(examplePost, join(site, "_posts", "2026-10-14-outage.md"));
     const result = await runHerald(["preview", join(site, "_posts"), "--out", join(work, "broken-site-out")]);
     expect(result.status).toBe(0);
-    expect(result.stderr).toMatch(/^herald preview: warning: .*_config\.yml: cannot read the site config: .*; posts in .*_posts are read without the site's rules$/m);
+    expect(result.stderr).toMatch(
+      /^herald preview: warning: .*_config\.yml: cannot read the site config: .*; posts in .*_posts are read without the site's rules$/m,
+    );
     expect(result.stdout).toMatch(/^herald preview: 1 article written to /);
   });
 

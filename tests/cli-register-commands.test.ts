@@ -25,7 +25,7 @@ describe("herald register-commands", () => {
       [
         `database: { path: ${join(dir, "herald.db")} }`,
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax
-        "discord: { token: ${DISCORD_TOKEN}, applicationId: \"1240000000000000999\", mode: none }",
+        'discord: { token: ${DISCORD_TOKEN}, applicationId: "1240000000000000999", mode: none }',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax
         "telegram: { token: ${TELEGRAM_BOT_TOKEN}, mode: polling }",
         "",
@@ -38,7 +38,12 @@ describe("herald register-commands", () => {
   });
 
   it("registers /news and /feeds on Discord (per guild) and the en/ko menus on Telegram, reading tokens and API roots from the environment", async () => {
-    const env = { DISCORD_TOKEN, TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, DISCORD_API_URL: discord.api, TELEGRAM_API_ROOT: telegram.apiRoot };
+    const env = {
+      DISCORD_TOKEN,
+      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+      DISCORD_API_URL: discord.api,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+    };
     Object.assign(process.env, env);
     try {
       const result = await runHerald(["register-commands", "--config", config, "--guild", "1250000000000000999"]);

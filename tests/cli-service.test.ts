@@ -40,12 +40,18 @@ describe("herald start and herald ingest, as processes", () => {
         log: { level: "warn" },
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax, filled from the environment
         destinations: [{ id: "d", type: "discord-webhook", url: "${DISCORD_WEBHOOK_URL}" }],
-        feeds: [{ id: "site", type: "directory", path: posts, baseUrl: "https://news.example.kr", destinations: ["d"] }],
+        feeds: [
+          { id: "site", type: "directory", path: posts, baseUrl: "https://news.example.kr", destinations: ["d"] },
+        ],
       }),
     );
     const service = spawnHerald(["start"], { HERALD_CONFIG: config, DISCORD_WEBHOOK_URL: discord.webhookUrl() });
     cleanups.push(() => void service.kill("SIGKILL"));
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, "healthz");
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
+      30_000,
+      "healthz",
+    );
     copyFileSync(examplePost, join(posts, "2026-10-14-outage.md"));
     const [message] = await discord.waitForMessages(1, 30_000);
     expect(message?.body.embeds[0].url).toBe("https://news.example.kr/news/2026/10/14/haneul-cloud-payment-outage/");
@@ -57,10 +63,20 @@ describe("herald start and herald ingest, as processes", () => {
     const t = testConfig({});
     cleanups.push(t.cleanup);
     const config = join(t.dir, "herald.yaml");
-    writeFileSync(config, JSON.stringify({ redis: t.config.redis, database: t.config.database, log: { level: "silent" }, feeds: [{ id: "wire", type: "webhook", token: "x" }] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        redis: t.config.redis,
+        database: t.config.database,
+        log: { level: "silent" },
+        feeds: [{ id: "wire", type: "webhook", token: "x" }],
+      }),
+    );
     const ok = spawnHerald(["ingest", examplePost, "--config", config, "--feed", "wire"]);
     expect((await ok.exited).code).toBe(0);
-    expect(ok.output()).toMatch(/^queued '\[속보\] 하늘클라우드 결제 API 장애, 국내 쇼핑몰 결제 3시간 중단' \(article [0-9a-f]{16}\) for feed wire as job \d+/m);
+    expect(ok.output()).toMatch(
+      /^queued '\[속보\] 하늘클라우드 결제 API 장애, 국내 쇼핑몰 결제 3시간 중단' \(article [0-9a-f]{16}\) for feed wire as job \d+/m,
+    );
     const runtime = await createRuntime(t.config, { log: silentLog });
     cleanups.push(() => runtime.close(0));
     expect(await runtime.ingestQueue.getWaitingCount()).toBe(1);

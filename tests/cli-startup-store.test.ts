@@ -18,7 +18,15 @@ describe("a PostgreSQL store that cannot be opened fails the start with one line
     const t = testConfig({});
     cleanups.push(t.cleanup);
     const path = join(t.dir, "herald.yaml");
-    writeFileSync(path, JSON.stringify({ redis: t.config.redis, database: { url }, http: { host: "127.0.0.1", port: 0 }, log: { level: "warn" } }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        redis: t.config.redis,
+        database: { url },
+        http: { host: "127.0.0.1", port: 0 },
+        log: { level: "warn" },
+      }),
+    );
     return path;
   }
 
@@ -30,7 +38,11 @@ describe("a PostgreSQL store that cannot be opened fails the start with one line
       expect(status).not.toBe(0);
       const lines = plainLines(stdout + stderr);
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^herald ${command}: cannot connect to PostgreSQL database herald on 127\\.0\\.0\\.1:${port}: .*\\(database\\.url\\)$`));
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^herald ${command}: cannot connect to PostgreSQL database herald on 127\\.0\\.0\\.1:${port}: .*\\(database\\.url\\)$`,
+        ),
+      );
       expect(stdout + stderr).not.toContain("s3cret-pw");
     }
   });
@@ -40,7 +52,9 @@ describe("a PostgreSQL store that cannot be opened fails the start with one line
     url.password = "s3cret-pw";
     const { status, stdout, stderr } = await runHerald(["start", "--config", await configWith(url.href)]);
     expect(status).not.toBe(0);
-    expect(plainLines(stdout + stderr)).toEqual([expect.stringMatching(/database "herald_no_such_database" does not exist; create the database first/)]);
+    expect(plainLines(stdout + stderr)).toEqual([
+      expect.stringMatching(/database "herald_no_such_database" does not exist; create the database first/),
+    ]);
     expect(stdout + stderr).not.toContain("s3cret-pw");
   });
 });

@@ -30,7 +30,12 @@ describe("herald start: a process that cannot start fully does not start at all"
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function writeConfig(options: { port: number; telegram: TelegramFake; discord?: DiscordFake; redisUrl?: string }): Promise<string> {
+  async function writeConfig(options: {
+    port: number;
+    telegram: TelegramFake;
+    discord?: DiscordFake;
+    redisUrl?: string;
+  }): Promise<string> {
     const t = testConfig({});
     cleanups.push(t.cleanup);
     const config = join(t.dir, `herald-${options.port}-${Math.random().toString(36).slice(2)}.yaml`);
@@ -58,7 +63,11 @@ describe("herald start: a process that cannot start fully does not start at all"
     const env = { TELEGRAM_BOT_TOKEN: telegram.token };
     const first = spawnHerald(["start", "--config", await writeConfig({ port, telegram, discord })], env);
     cleanups.push(() => void first.kill("SIGKILL"));
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, "first healthz");
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
+      30_000,
+      "first healthz",
+    );
     await waitFor(() => telegram.isPolling, 15_000, "first polling");
     const pollsBefore = telegram.calls.filter((c) => c.method === "getUpdates").length;
 
@@ -68,7 +77,9 @@ describe("herald start: a process that cannot start fully does not start at all"
     const { code } = await second.exited;
     expect(Date.now() - began).toBeLessThan(10_000);
     expect(code).not.toBe(0);
-    expect(plainLines(second.output())).toEqual([`herald start: port ${port} on 127.0.0.1 is already in use (http.port)`]);
+    expect(plainLines(second.output())).toEqual([
+      `herald start: port ${port} on 127.0.0.1 is already in use (http.port)`,
+    ]);
 
     // The second never touched Telegram: no getMe of its own, no getUpdates that would 409 the first.
     expect(telegram.calls.filter((c) => c.status === 409)).toEqual([]);
@@ -100,7 +111,11 @@ describe("herald start: a process that cannot start fully does not start at all"
     expect(code).not.toBe(0);
     const lines = plainLines(herald.output());
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^herald start: Redis at redis://127\\.0\\.0\\.1:${deadRedis}/0 is unreachable: .+ \\(redis\\.url\\)$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^herald start: Redis at redis://127\\.0\\.0\\.1:${deadRedis}/0 is unreachable: .+ \\(redis\\.url\\)$`,
+      ),
+    );
     // Nothing external was started, and the port is free again.
     expect(telegram.calls.filter((c) => c.method === "getUpdates")).toEqual([]);
     expect(await portIsFree(port)).toBe(true);
@@ -112,7 +127,9 @@ describe("herald start: a process that cannot start fully does not start at all"
     const port = await freePort();
     const config = await writeConfig({ port, telegram });
     const began = Date.now();
-    const herald = spawnHerald(["start", "--config", config], { TELEGRAM_BOT_TOKEN: "7000000009:AAWrongTokenForTheFake_abcdefghijklmno" });
+    const herald = spawnHerald(["start", "--config", config], {
+      TELEGRAM_BOT_TOKEN: "7000000009:AAWrongTokenForTheFake_abcdefghijklmno",
+    });
     cleanups.push(() => void herald.kill("SIGKILL"));
     const { code } = await herald.exited;
     expect(Date.now() - began).toBeLessThan(10_000);

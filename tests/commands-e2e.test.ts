@@ -49,7 +49,11 @@ describe("every command on every platform, end to end", () => {
 
   beforeAll(async () => {
     discord = await DiscordFake.start({ botToken: DISCORD_TOKEN });
-    slack = await SlackFake.start({ botToken: SLACK_TOKEN, perChannelPerSecond: 0, channels: { [SLACK_CHANNEL]: "commands" } });
+    slack = await SlackFake.start({
+      botToken: SLACK_TOKEN,
+      perChannelPerSecond: 0,
+      channels: { [SLACK_CHANNEL]: "commands" },
+    });
     slack.addUser("U0MEMBER", { locale: "en-US" });
     slack.addUser("U0ADMIN", { isAdmin: true, locale: "en-US" });
     telegram = await TelegramFake.start({ token: TELEGRAM_TOKEN, botUsername: "HeraldBot" });
@@ -79,9 +83,17 @@ describe("every command on every platform, end to end", () => {
     };
     const post = readFileSync(examplePost, "utf8");
     for (const feed of ["d-only", "s-only", "t-only"]) {
-      await fetch(`http://127.0.0.1:${service.port}/ingest/${feed}`, { method: "POST", headers: { authorization: "Bearer t", "content-type": "text/markdown" }, body: post });
+      await fetch(`http://127.0.0.1:${service.port}/ingest/${feed}`, {
+        method: "POST",
+        headers: { authorization: "Bearer t", "content-type": "text/markdown" },
+        body: post,
+      });
     }
-    await waitFor(async () => (await service.runtime.store.countByState()).delivered === 3, 30_000, "the example article delivered everywhere");
+    await waitFor(
+      async () => (await service.runtime.store.countByState()).delivered === 3,
+      30_000,
+      "the example article delivered everywhere",
+    );
     articleId = (await service.runtime.store.listRecentDeliveries(1))[0]?.articleId ?? "";
   });
   afterAll(async () => cleanup?.());
@@ -92,10 +104,23 @@ describe("every command on every platform, end to end", () => {
     name: "discord",
     feedId: "d-only",
     async send(command, subcommand, options, admin) {
-      const interaction = discordCommandInteraction({ command, subcommand, options, channelId: DISCORD_CHANNEL, permissions: admin ? "32" : "2048" });
-      const answer = await discord.sendInteraction(`${base()}/discord/interactions`, interaction, ed25519Signer(privateKey));
+      const interaction = discordCommandInteraction({
+        command,
+        subcommand,
+        options,
+        channelId: DISCORD_CHANNEL,
+        permissions: admin ? "32" : "2048",
+      });
+      const answer = await discord.sendInteraction(
+        `${base()}/discord/interactions`,
+        interaction,
+        ed25519Signer(privateKey),
+      );
       expect(answer.status).toBe(200);
-      const edit = await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token), 15_000);
+      const edit = await waitFor(
+        () => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token),
+        15_000,
+      );
       return { text: JSON.stringify(edit.body), hasCard: edit.files.some((f) => f.contentType === "image/png") };
     },
   };
@@ -137,12 +162,19 @@ describe("every command on every platform, end to end", () => {
       telegram.pushUpdate(textMessageUpdate({ chatId: TELEGRAM_CHAT, text, userId: admin ? 5002 : 5001 }));
       // A reply is whole once its last part is a text message or carries the article's link button:
       // a card photo without the button has a caption cut short, and the full text follows it.
-      const all = await waitFor(() => {
-        const fresh = telegram.sent.slice(before).filter((m) => m.chatId === String(TELEGRAM_CHAT));
-        const last = fresh.at(-1);
-        return last && (last.method === "sendMessage" || last.replyMarkup) ? fresh : null;
-      }, 15_000, "the bot's whole reply");
-      return { text: all.map((m) => m.text ?? m.caption ?? "").join("\n") || JSON.stringify(all), hasCard: all.some((m) => m.method === "sendPhoto") };
+      const all = await waitFor(
+        () => {
+          const fresh = telegram.sent.slice(before).filter((m) => m.chatId === String(TELEGRAM_CHAT));
+          const last = fresh.at(-1);
+          return last && (last.method === "sendMessage" || last.replyMarkup) ? fresh : null;
+        },
+        15_000,
+        "the bot's whole reply",
+      );
+      return {
+        text: all.map((m) => m.text ?? m.caption ?? "").join("\n") || JSON.stringify(all),
+        hasCard: all.some((m) => m.method === "sendPhoto"),
+      };
     },
   };
 
@@ -158,7 +190,9 @@ describe("every command on every platform, end to end", () => {
     });
 
     it("/news search with an empty or oversized query explains what to do", async () => {
-      expect((await transport.send("news", "search", {}, false)).text).toMatch(/Type something to search for|검색할 내용을 입력해 주세요/);
+      expect((await transport.send("news", "search", {}, false)).text).toMatch(
+        /Type something to search for|검색할 내용을 입력해 주세요/,
+      );
       expect((await transport.send("news", "search", { query: "가".repeat(201) }, false)).text).toMatch(/201/);
     });
 

@@ -53,9 +53,24 @@ function setUp(allowPrivateFeedUrls: boolean) {
     const { store } = h;
     await store.upsertDestination({ id: "news-desk", type: "discord", config: { channelId: "111" } });
     await store.upsertDestination({ id: "wire-desk", type: "discord", config: { channelId: "222" } });
-    await store.upsertFeed({ id: "newsdao", type: "rss", config: { url: "https://newsdao.kr/feed", interval: 300000 }, destinationIds: ["news-desk"] });
-    await store.upsertFeed({ id: "wire", type: "rss", config: { url: "https://wire.example/feed" }, destinationIds: ["wire-desk"] });
-    await store.upsertFeed({ id: "shared", type: "directory", config: { path: "posts/" }, destinationIds: ["news-desk", "wire-desk"] });
+    await store.upsertFeed({
+      id: "newsdao",
+      type: "rss",
+      config: { url: "https://newsdao.kr/feed", interval: 300000 },
+      destinationIds: ["news-desk"],
+    });
+    await store.upsertFeed({
+      id: "wire",
+      type: "rss",
+      config: { url: "https://wire.example/feed" },
+      destinationIds: ["wire-desk"],
+    });
+    await store.upsertFeed({
+      id: "shared",
+      type: "directory",
+      config: { path: "posts/" },
+      destinationIds: ["news-desk", "wire-desk"],
+    });
     h.bindChannel("discord", "111", "news-desk");
     h.bindChannel("discord", "222", "wire-desk");
   };
@@ -98,11 +113,15 @@ describe("/feeds: admins only", () => {
   });
 
   it("answers a failing admin check with a generic apology, not a crash", async () => {
-    const reply = await feeds("list", {}, {
-      isAdmin: async () => {
-        throw new Error("Discord API 503");
+    const reply = await feeds(
+      "list",
+      {},
+      {
+        isAdmin: async () => {
+          throw new Error("Discord API 503");
+        },
       },
-    });
+    );
     expect(replyText(reply)).toBe("Something went wrong while running that command. Please try again in a moment.");
     expect(h.logged.map((entry) => entry.message)).toEqual(["command failed"]);
   });
@@ -110,7 +129,13 @@ describe("/feeds: admins only", () => {
   it("shows the feed commands for a missing or unknown subcommand", async () => {
     const text = replyText(await feeds("delete"));
     expect(text.split("\n")[0]).toBe("There is no /feeds delete command.");
-    for (const syntax of ["/feeds list", "/feeds add <url>", "/feeds remove <id>", "/feeds pause <id>", "/feeds resume <id>"]) {
+    for (const syntax of [
+      "/feeds list",
+      "/feeds add <url>",
+      "/feeds remove <id>",
+      "/feeds pause <id>",
+      "/feeds resume <id>",
+    ]) {
       expect(text).toContain(syntax);
     }
     expect(replyText(await feeds("help")).split("\n")[0]).toBe("Feed commands (server admins only):");
@@ -128,7 +153,13 @@ describe("/feeds add", () => {
     if (!added) throw new Error("no feed was stored");
     expect(added.id).toMatch(/^127-0-0-1-[0-9a-f]{4}$/); // the title is Korean, so the host names it
     expect(added.type).toBe("rss");
-    expect(added.config).toEqual({ url, interval: 300000, addedBy: "admin-7", backfill: 0, name: "헤럴드 속보 & 분석" });
+    expect(added.config).toEqual({
+      url,
+      interval: 300000,
+      addedBy: "admin-7",
+      backfill: 0,
+      name: "헤럴드 속보 & 분석",
+    });
     expect(added.destinationIds).toEqual(["discord-111"]);
     expect(added.firstRunDoneAt).toBeNull();
     expect(h.feedsChanged()).toBe(1);
@@ -221,7 +252,9 @@ describe("/feeds add", () => {
   it("asks for an address when none is given, and refuses absurdly long ones", async () => {
     expect(replyText(await feeds("add"))).toBe("Give the feed's address, e.g. /feeds add https://example.com/feed.xml");
     const long = `https://example.com/${"a".repeat(2100)}`;
-    expect(replyText(await add(long))).toBe(`That address is ${long.length} characters long; feed addresses can be at most 2048 characters.`);
+    expect(replyText(await add(long))).toBe(
+      `That address is ${long.length} characters long; feed addresses can be at most 2048 characters.`,
+    );
   });
 
   it("still reports the feed as added when the scheduler hook fails, and logs the failure", async () => {
@@ -245,7 +278,9 @@ describe("/feeds add limits", () => {
     expect(replyText(reply)).toBe(
       "This channel already has 2 feeds, the most Herald allows per channel (2). Remove one with /feeds remove <id> before adding another.",
     );
-    expect(replyText(await add(site.url("/ko-news.rss"), { locale: "ko" }))).toMatch(/^이 채널에는 이미 피드가 2개 있어 채널당 최대 개수\(2개\)/);
+    expect(replyText(await add(site.url("/ko-news.rss"), { locale: "ko" }))).toMatch(
+      /^이 채널에는 이미 피드가 2개 있어 채널당 최대 개수\(2개\)/,
+    );
     expect(site.requests).toEqual([]);
     expect(await feedIds()).toEqual(CONFIG_FEEDS);
     // A channel with room still can.
@@ -256,15 +291,24 @@ describe("/feeds add limits", () => {
     h.services.limits = { feedsPerChannel: 20, feeds: 4 };
     expect(replyText(await add(site.url("/ko-news.rss")))).toMatch(/^Added feed /);
     const reply = await add(site.url("/status.atom"), { channelId: "222" });
-    expect(replyText(reply)).toBe("Herald already checks 4 feeds, as many as it is allowed to (4), so it can't add more. Ask the Herald operator.");
-    expect(replyText(await add(site.url("/status.atom"), { channelId: "222", locale: "ko" }))).toMatch(/^Herald가 이미 피드 4개를 확인하고 있어/);
+    expect(replyText(reply)).toBe(
+      "Herald already checks 4 feeds, as many as it is allowed to (4), so it can't add more. Ask the Herald operator.",
+    );
+    expect(replyText(await add(site.url("/status.atom"), { channelId: "222", locale: "ko" }))).toMatch(
+      /^Herald가 이미 피드 4개를 확인하고 있어/,
+    );
     expect(await h.store.listFeeds()).toHaveLength(4);
     expect(site.requests).toEqual(["/ko-news.rss"]);
   });
 
   it("defaults to 20 feeds per channel", async () => {
     for (let i = 0; i < 18; i++) {
-      await h.store.upsertFeed({ id: `extra-${i}`, type: "rss", config: { url: `https://x.example/${i}` }, destinationIds: ["news-desk"] });
+      await h.store.upsertFeed({
+        id: `extra-${i}`,
+        type: "rss",
+        config: { url: `https://x.example/${i}` },
+        destinationIds: ["news-desk"],
+      });
     }
     expect(replyText(await add(site.url("/ko-news.rss")))).toMatch(/^This channel already has 20 feeds/);
   });
@@ -277,7 +321,11 @@ describe("/feeds add with private feed URLs not allowed", () => {
   const port = () => site.server.port;
   const refused: [string, () => string, RegExp][] = [
     ["loopback", () => `http://127.0.0.1:${port()}/ko-news.rss`, /127\.0\.0\.1 is a loopback address/],
-    ["localhost", () => `http://localhost:${port()}/ko-news.rss`, /localhost resolves to (127\.0\.0\.1|::1), a loopback address/],
+    [
+      "localhost",
+      () => `http://localhost:${port()}/ko-news.rss`,
+      /localhost resolves to (127\.0\.0\.1|::1), a loopback address/,
+    ],
     ["IPv6 loopback", () => `http://[::1]:${port()}/`, /::1 is a loopback address/],
     ["decimal loopback", () => `http://2130706433:${port()}/ko-news.rss`, /127\.0\.0\.1 is a loopback address/],
     ["IPv4-mapped loopback", () => `http://[::ffff:127.0.0.1]:${port()}/ko-news.rss`, /is a loopback address/],
@@ -320,19 +368,30 @@ describe("/feeds list", () => {
   });
 
   it("never shows a secret an endpoint echoed into a flag reason or a feed error, nor its control characters", async () => {
-    await h.store.recordFeedError("newsdao", "https://newsdao.kr/feed?token=feedsecret123: HTTP 403 \u001b[31mdenied\u202e");
+    await h.store.recordFeedError(
+      "newsdao",
+      "https://newsdao.kr/feed?token=feedsecret123: HTTP 403 \u001b[31mdenied\u202e",
+    );
     await h.store.upsertDestination({ id: "hook-desk", type: "discord-webhook", config: { url: "[redacted]" } });
-    await h.store.flagDestination("hook-desk", "Unknown Webhook: POST /api/webhooks/123456789012345678/hooksecretXYZ was refused");
+    await h.store.flagDestination(
+      "hook-desk",
+      "Unknown Webhook: POST /api/webhooks/123456789012345678/hooksecretXYZ was refused",
+    );
     h.bindChannel("discord", "111", "hook-desk");
     const text = replyText(await feeds("list"));
-    expect(text).toContain("Herald can't post here: Unknown Webhook: POST /api/webhooks/123456789012345678/[redacted] was refused");
+    expect(text).toContain(
+      "Herald can't post here: Unknown Webhook: POST /api/webhooks/123456789012345678/[redacted] was refused",
+    );
     expect(text).toContain("last error: https://newsdao.kr/feed?token=[redacted] HTTP 403 [31mdenied");
     expect(text).not.toMatch(/feedsecret123|hooksecretXYZ|[\u001b\u202e]/);
   });
 
   it("shows why Herald can't post to this channel, even when it has no feeds", async () => {
     await h.store.upsertDestination({ id: "lost-desk", type: "discord", config: { channelId: "555" } });
-    await h.store.flagDestination("lost-desk", "Missing Permissions (50013): Herald needs Send Messages and Attach Files");
+    await h.store.flagDestination(
+      "lost-desk",
+      "Missing Permissions (50013): Herald needs Send Messages and Attach Files",
+    );
     h.bindChannel("discord", "555", "lost-desk");
     const text = replyText(await feeds("list", {}, { channelId: "555" }));
     expect(text).toBe(
@@ -347,7 +406,9 @@ describe("/feeds list", () => {
 
   it("marks feeds added from chat", async () => {
     await add(site.url("/status.atom"));
-    expect(replyText(await feeds("list"))).toMatch(/- example-status-[0-9a-f]{4} \(rss\) http:\/\/127\.0\.0\.1:\d+\/status\.atom\nactive · added from chat · not checked yet/);
+    expect(replyText(await feeds("list"))).toMatch(
+      /- example-status-[0-9a-f]{4} \(rss\) http:\/\/127\.0\.0\.1:\d+\/status\.atom\nactive · added from chat · not checked yet/,
+    );
   });
 });
 
@@ -386,12 +447,16 @@ describe("/feeds pause, resume and remove", () => {
 
   it("won't pause a feed that also posts to other channels", async () => {
     const reply = await feeds("pause", { id: "shared" });
-    expect(replyText(reply)).toMatch(/^Feed shared also posts to other channels, so it can't be paused or resumed from here\./);
+    expect(replyText(reply)).toMatch(
+      /^Feed shared also posts to other channels, so it can't be paused or resumed from here\./,
+    );
     expect((await h.store.getFeed("shared"))?.paused).toBe(false);
   });
 
   it("won't remove a config feed: it belongs to the config file", async () => {
-    expect(replyText(await feeds("remove", { id: "newsdao" }))).toBe("Feed newsdao is defined in the config file; remove it there.");
+    expect(replyText(await feeds("remove", { id: "newsdao" }))).toBe(
+      "Feed newsdao is defined in the config file; remove it there.",
+    );
     expect(replyText(await feeds("remove", { id: "newsdao" }, { locale: "ko" }))).toBe(
       "newsdao 피드는 설정 파일에 정의되어 있습니다. 설정 파일에서 삭제하세요.",
     );
@@ -401,7 +466,9 @@ describe("/feeds pause, resume and remove", () => {
   it("removes a feed added from chat, only from its own channel", async () => {
     await add(site.url("/status.atom"));
     const id = (await feedIds()).find((feed) => !CONFIG_FEEDS.includes(feed)) ?? "";
-    expect(replyText(await feeds("remove", { id }, { channelId: "222" }))).toBe(`No feed ${id} in this channel. /feeds list shows the feeds here.`);
+    expect(replyText(await feeds("remove", { id }, { channelId: "222" }))).toBe(
+      `No feed ${id} in this channel. /feeds list shows the feeds here.`,
+    );
     expect(await h.store.getFeed(id)).not.toBeNull();
     expect(replyText(await feeds("remove", { id: id.toUpperCase() }))).toBe(
       `Removed feed ${id}. Herald no longer checks it for this channel.`,

@@ -14,16 +14,40 @@ beforeEach(async () => {
   const { store } = h;
   await store.upsertDestination({ id: "news-desk", type: "discord-webhook", config: {} });
   await store.upsertDestination({ id: "wire-desk", type: "discord", config: { channelId: "222" } });
-  await store.upsertFeed({ id: "newsdao", type: "rss", config: { url: "https://newsdao.kr/feed" }, destinationIds: ["news-desk", "wire-desk"] });
+  await store.upsertFeed({
+    id: "newsdao",
+    type: "rss",
+    config: { url: "https://newsdao.kr/feed" },
+    destinationIds: ["news-desk", "wire-desk"],
+  });
   h.bindChannel("discord", "111", "news-desk");
   h.bindChannel("discord", "222", "wire-desk");
   await store.upsertArticle(article, "newsdao");
   await store.recordDeliveriesPending(article.id, 1, ["news-desk", "wire-desk"]);
   const key = { articleId: article.id, version: 1 };
-  await store.recordAttempt({ ...key, destinationId: "news-desk", outcome: "retrying", status: 503, code: "server", error: "discord-webhook: server error 503 (upstream)" });
-  await store.recordAttempt({ ...key, destinationId: "news-desk", outcome: "failed", status: 404, code: "not_found", error: "discord-webhook: not found (Unknown Webhook) POST /api/webhooks/123/abcdefSECRET" });
+  await store.recordAttempt({
+    ...key,
+    destinationId: "news-desk",
+    outcome: "retrying",
+    status: 503,
+    code: "server",
+    error: "discord-webhook: server error 503 (upstream)",
+  });
+  await store.recordAttempt({
+    ...key,
+    destinationId: "news-desk",
+    outcome: "failed",
+    status: 404,
+    code: "not_found",
+    error: "discord-webhook: not found (Unknown Webhook) POST /api/webhooks/123/abcdefSECRET",
+  });
   await store.markFailed(article.id, 1, "news-desk", "discord-webhook: not found (Unknown Webhook)", true);
-  await store.recordAttempt({ ...key, destinationId: "wire-desk", outcome: "delivered", messageId: "1299999999999999999" });
+  await store.recordAttempt({
+    ...key,
+    destinationId: "wire-desk",
+    outcome: "delivered",
+    messageId: "1299999999999999999",
+  });
   await store.markDelivered(article.id, 1, "wire-desk", "1299999999999999999");
 });
 afterEach(() => h.cleanup());
@@ -53,7 +77,9 @@ describe("/news trace", () => {
     expect(text).toMatch(/Versions: v1 /);
     expect(text).toContain("news-desk: v1 failed");
     expect(text).toMatch(/v1 · failed, will retry · HTTP 503 server — discord-webhook: server error 503/);
-    expect(text).toMatch(/v1 · failed · HTTP 404 not_found — discord-webhook: not found \(Unknown Webhook\) POST \/api\/webhooks\/123\/\[redacted\]/);
+    expect(text).toMatch(
+      /v1 · failed · HTTP 404 not_found — discord-webhook: not found \(Unknown Webhook\) POST \/api\/webhooks\/123\/\[redacted\]/,
+    );
     expect(text).not.toContain("SECRET");
     // Another server's channel got the same article: its destination and message stay out of this reply.
     expect(text).not.toContain("wire-desk");
@@ -72,7 +98,15 @@ describe("/news trace", () => {
 
   it("shows the newest five attempts and points to herald trace for the rest", async () => {
     for (let i = 0; i < 5; i++) {
-      await h.store.recordAttempt({ articleId: article.id, version: 1, destinationId: "news-desk", outcome: "rate_limited", status: 429, code: "rate_limited", retryAfterMs: 1500 });
+      await h.store.recordAttempt({
+        articleId: article.id,
+        version: 1,
+        destinationId: "news-desk",
+        outcome: "rate_limited",
+        status: 429,
+        code: "rate_limited",
+        retryAfterMs: 1500,
+      });
     }
     const text = replyText(await trace(article.id, { admin: true }));
     expect(text.match(/rate limited · HTTP 429 rate_limited, retry after 1.5 s/g)).toHaveLength(5);
@@ -81,8 +115,12 @@ describe("/news trace", () => {
 
   it("asks for an article, and finds none outside this channel's feeds", async () => {
     expect(replyText(await trace("  ", { admin: true }))).toMatch(/^Give an article id or link, e.g. \/news trace /);
-    expect(replyText(await trace("no-such-article", { admin: true }))).toBe("Herald has no article with the id or link “no-such-article”.");
-    expect(replyText(await trace(article.id, { admin: true, channelId: "333" }))).toMatch(/^No feeds deliver to this channel/);
+    expect(replyText(await trace("no-such-article", { admin: true }))).toBe(
+      "Herald has no article with the id or link “no-such-article”.",
+    );
+    expect(replyText(await trace(article.id, { admin: true, channelId: "333" }))).toMatch(
+      /^No feeds deliver to this channel/,
+    );
   });
 
   it("is listed in /news help", async () => {

@@ -5,7 +5,14 @@ import { parsePost } from "../src/article/index.ts";
 import type { Article } from "../src/article/types.ts";
 import { cardDataFromArticle, cardKey } from "../src/card/index.ts";
 import { languageOf, placeholdersOf, STRINGS } from "../src/i18n/index.ts";
-import { type CommandHarness, commandHarness, inlineText, replyItems, replyLinks, replyText } from "./fixtures/commands/harness.ts";
+import {
+  type CommandHarness,
+  commandHarness,
+  inlineText,
+  replyItems,
+  replyLinks,
+  replyText,
+} from "./fixtures/commands/harness.ts";
 import { englishArticle, makeArticle, marketArticle, outageArticle } from "./fixtures/store/articles.ts";
 import { examplePost } from "./helpers/paths.ts";
 
@@ -21,8 +28,18 @@ beforeEach(async () => {
   const { store } = h;
   await store.upsertDestination({ id: "news-desk", type: "discord", config: { channelId: "111" } });
   await store.upsertDestination({ id: "wire-desk", type: "discord", config: { channelId: "222" } });
-  await store.upsertFeed({ id: "newsdao", type: "rss", config: { url: "https://newsdao.kr/feed" }, destinationIds: ["news-desk"] });
-  await store.upsertFeed({ id: "wire", type: "rss", config: { url: "https://wire.example/feed" }, destinationIds: ["wire-desk"] });
+  await store.upsertFeed({
+    id: "newsdao",
+    type: "rss",
+    config: { url: "https://newsdao.kr/feed" },
+    destinationIds: ["news-desk"],
+  });
+  await store.upsertFeed({
+    id: "wire",
+    type: "rss",
+    config: { url: "https://wire.example/feed" },
+    destinationIds: ["wire-desk"],
+  });
   h.bindChannel("discord", "111", "news-desk");
   h.bindChannel("discord", "222", "wire-desk");
   example = parsePost(readFileSync(examplePost), examplePost, { baseUrl: "https://news.example.kr" });
@@ -44,7 +61,12 @@ const show = (article: string, locale: string | null = "en") =>
 async function storeSevenDays(): Promise<void> {
   for (let day = 1; day <= 7; day++) {
     await h.store.upsertArticle(
-      makeArticle({ id: `day-${day}`, title: `Day ${day} bulletin`, date: `2031-03-0${day}T09:00:00.000Z`, language: "en" }),
+      makeArticle({
+        id: `day-${day}`,
+        title: `Day ${day} bulletin`,
+        date: `2031-03-0${day}T09:00:00.000Z`,
+        language: "en",
+      }),
       "newsdao",
     );
   }
@@ -79,11 +101,14 @@ describe("/news latest", () => {
     expect(replyItems(await latest("20"))).toHaveLength(10);
   });
 
-  it.each(["0", "21", "abc", "3.5", "-1", "1e1", "100000"])("refuses count %j, naming the allowed range", async (count) => {
-    const reply = await latest(count);
-    expect(replyItems(reply)).toEqual([]);
-    expect(replyText(reply)).toBe(`The count must be a whole number from 1 to 20; “${count}” is not.`);
-  });
+  it.each(["0", "21", "abc", "3.5", "-1", "1e1", "100000"])(
+    "refuses count %j, naming the allowed range",
+    async (count) => {
+      const reply = await latest(count);
+      expect(replyItems(reply)).toEqual([]);
+      expect(replyText(reply)).toBe(`The count must be a whole number from 1 to 20; “${count}” is not.`);
+    },
+  );
 
   it("links each title to the article and shows its date and source", async () => {
     const reply = await latest("5", { locale: "en-GB" });
@@ -99,11 +124,16 @@ describe("/news latest", () => {
   it("formats dates in Korean, in Seoul time, for a Korean user", async () => {
     const reply = await latest("5", { locale: "ko" });
     expect(replyText(reply)).toContain("이 채널 피드의 최신 기사:");
-    expect(replyText(reply)).toContain("MS 아웃룩(Azure) 장애로 아시아 지역 업무 메일 멈춰 · 2024년 7월 11일 오전 11:00 · newsdao.kr");
+    expect(replyText(reply)).toContain(
+      "MS 아웃룩(Azure) 장애로 아시아 지역 업무 메일 멈춰 · 2024년 7월 11일 오전 11:00 · newsdao.kr",
+    );
   });
 
   it("shows the id of an article without a link, so /news show can open it", async () => {
-    await h.store.upsertArticle(makeArticle({ id: "no-link", title: "Undated notice", url: null, date: "2032-01-01T00:00:00.000Z" }), "newsdao");
+    await h.store.upsertArticle(
+      makeArticle({ id: "no-link", title: "Undated notice", url: null, date: "2032-01-01T00:00:00.000Z" }),
+      "newsdao",
+    );
     const first = replyItems(await latest("1"))[0] ?? [];
     expect(first[0]).toEqual({ type: "text", value: "Undated notice" });
     expect(first).toContainEqual({ type: "code", value: "no-link" });
@@ -111,14 +141,28 @@ describe("/news latest", () => {
 
   it("says so when this channel's feeds have no articles yet, in English and Korean", async () => {
     await h.store.upsertDestination({ id: "quiet-desk", type: "discord", config: {} });
-    await h.store.upsertFeed({ id: "quiet", type: "rss", config: { url: "https://quiet.example/feed" }, destinationIds: ["quiet-desk"] });
+    await h.store.upsertFeed({
+      id: "quiet",
+      type: "rss",
+      config: { url: "https://quiet.example/feed" },
+      destinationIds: ["quiet-desk"],
+    });
     h.bindChannel("discord", "444", "quiet-desk");
     expect(replyText(await latest(undefined, { channelId: "444" }))).toBe("No articles yet for this channel's feeds.");
-    expect(replyText(await latest(undefined, { channelId: "444", locale: "ko" }))).toBe("이 채널의 피드에 아직 기사가 없습니다.");
+    expect(replyText(await latest(undefined, { channelId: "444", locale: "ko" }))).toBe(
+      "이 채널의 피드에 아직 기사가 없습니다.",
+    );
   });
 
   it("lists titles without control or bidi characters", async () => {
-    await h.store.upsertArticle(makeArticle({ id: "hostile", title: "Outage \u001b]0;pwned\u0007 \u202eexe.png", date: "2032-01-01T00:00:00.000Z" }), "newsdao");
+    await h.store.upsertArticle(
+      makeArticle({
+        id: "hostile",
+        title: "Outage \u001b]0;pwned\u0007 \u202eexe.png",
+        date: "2032-01-01T00:00:00.000Z",
+      }),
+      "newsdao",
+    );
     const text = replyText(await latest("1"));
     expect(text).toContain("Outage ]0;pwned exe.png");
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
@@ -126,7 +170,9 @@ describe("/news latest", () => {
 
   it("tells a channel without feeds how an admin adds one", async () => {
     const reply = await latest(undefined, { channelId: "333" });
-    expect(replyText(reply)).toBe("No feeds deliver to this channel, so there are no articles to show here. An admin can add one with /feeds add <url>.");
+    expect(replyText(reply)).toBe(
+      "No feeds deliver to this channel, so there are no articles to show here. An admin can add one with /feeds add <url>.",
+    );
   });
 });
 
@@ -136,7 +182,8 @@ describe("/news search", () => {
     expect(replyText(reply).split("\n")[0]).toBe("이 채널 피드에서 “장애” 검색 결과:");
     const links = replyLinks(reply);
     expect(links).toContainEqual([example.title, example.url]);
-    const item = replyItems(reply).find((inlines) => inlines[0]?.type === "link" && inlines[0].url === example.url) ?? [];
+    const item =
+      replyItems(reply).find((inlines) => inlines[0]?.type === "link" && inlines[0].url === example.url) ?? [];
     const snippet = item.at(-1);
     expect(snippet?.type).toBe("text");
     expect(snippet?.type === "text" && snippet.value).toContain("장애");
@@ -145,7 +192,10 @@ describe("/news search", () => {
 
   it("shows at most five results", async () => {
     for (let i = 0; i < 8; i++) {
-      await h.store.upsertArticle(makeArticle({ id: `outage-${i}`, title: `장애 보고 ${i}`, date: `2031-01-0${i + 1}T00:00:00.000Z` }), "newsdao");
+      await h.store.upsertArticle(
+        makeArticle({ id: `outage-${i}`, title: `장애 보고 ${i}`, date: `2031-01-0${i + 1}T00:00:00.000Z` }),
+        "newsdao",
+      );
     }
     expect(replyItems(await search("장애"))).toHaveLength(5);
   });
@@ -153,14 +203,20 @@ describe("/news search", () => {
   it("searches only this channel's feeds when it has some, and echoes the query when nothing matches", async () => {
     const reply = await search("AWS");
     expect(replyText(reply)).toBe("No articles from this channel's feeds match “AWS”.");
-    expect(replyLinks(await search("AWS", { channelId: "222" }))).toEqual([["AWS DNS incident delays deploys", "https://news.example/aws-dns-incident"]]);
+    expect(replyLinks(await search("AWS", { channelId: "222" }))).toEqual([
+      ["AWS DNS incident delays deploys", "https://news.example/aws-dns-incident"],
+    ]);
   });
 
   it("finds nothing of other servers' feeds in a channel without feeds, and says no feeds deliver there", async () => {
     const reply = await search("AWS", { channelId: "333" });
     expect(replyLinks(reply)).toEqual([]);
-    expect(replyText(reply)).toBe("No feeds deliver to this channel, so there are no articles to show here. An admin can add one with /feeds add <url>.");
-    expect(replyText(await search("AWS", { channelId: "333", locale: "ko" }))).toMatch(/^이 채널에 게시되는 피드가 없어/);
+    expect(replyText(reply)).toBe(
+      "No feeds deliver to this channel, so there are no articles to show here. An admin can add one with /feeds add <url>.",
+    );
+    expect(replyText(await search("AWS", { channelId: "333", locale: "ko" }))).toMatch(
+      /^이 채널에 게시되는 피드가 없어/,
+    );
   });
 
   it("finds nothing in a channel whose feeds do not carry the article", async () => {
@@ -173,12 +229,18 @@ describe("/news search", () => {
   it.each([undefined, "", "   \n\t"])("asks for something to search for when the query is %j", async (query) => {
     const reply = await search(query);
     expect(replyText(reply)).toBe("Type something to search for, e.g. /news search 장애");
-    expect(reply.blocks[0]).toMatchObject({ children: [{ type: "text" }, { type: "code", value: "/news search 장애" }] });
+    expect(reply.blocks[0]).toMatchObject({
+      children: [{ type: "text" }, { type: "code", value: "/news search 장애" }],
+    });
   });
 
   it("refuses a 201-character query naming the 200 limit, and accepts 200", async () => {
-    expect(replyText(await search("가".repeat(201)))).toBe("That search is 201 characters long; searches can be at most 200 characters.");
-    expect(replyText(await search("가".repeat(200)))).toBe(`No articles from this channel's feeds match “${"가".repeat(200)}”.`);
+    expect(replyText(await search("가".repeat(201)))).toBe(
+      "That search is 201 characters long; searches can be at most 200 characters.",
+    );
+    expect(replyText(await search("가".repeat(200)))).toBe(
+      `No articles from this channel's feeds match “${"가".repeat(200)}”.`,
+    );
   });
 
   it("treats FTS5 syntax as text instead of failing", async () => {
@@ -193,7 +255,9 @@ describe("/news search", () => {
 
   it("explains, politely and in the user's language, a query with nothing searchable in it", async () => {
     const reply = await search('*** "" ()', { locale: "ko" });
-    expect(replyText(reply)).toMatch(/^그 검색어로는 검색할 수 없습니다 \(.*no letters or digits.*\)\. 다른 단어로 검색해 보세요\.$/);
+    expect(replyText(reply)).toMatch(
+      /^그 검색어로는 검색할 수 없습니다 \(.*no letters or digits.*\)\. 다른 단어로 검색해 보세요\.$/,
+    );
     expect(h.logged).toEqual([]);
   });
 
@@ -254,7 +318,12 @@ describe("/news show", () => {
     expect(replyText(await show(aws.url ?? ""))).toBe(`Herald has no article with the id or link “${aws.url}”.`);
     const there = await h.run({ command: "news", subcommand: "show", options: { article: aws.id }, channelId: "222" });
     expect(there.article?.message.articleId).toBe(aws.id);
-    const nowhere = await h.run({ command: "news", subcommand: "show", options: { article: example.id }, channelId: "333" });
+    const nowhere = await h.run({
+      command: "news",
+      subcommand: "show",
+      options: { article: example.id },
+      channelId: "333",
+    });
     expect(nowhere.article).toBeUndefined();
     expect(replyText(nowhere)).toMatch(/^No feeds deliver to this channel/);
   });
@@ -267,7 +336,9 @@ describe("/news show", () => {
   });
 
   it("asks for an id or link when none is given", async () => {
-    expect(replyText(await show(" "))).toBe("Give an article id or link, e.g. /news show https://news.example/2026/10/14/outage");
+    expect(replyText(await show(" "))).toBe(
+      "Give an article id or link, e.g. /news show https://news.example/2026/10/14/outage",
+    );
   });
 });
 
@@ -293,7 +364,11 @@ describe("usage help and failures", () => {
     expect(reply.ephemeral).toBe(true);
     expect(replyText(reply)).toBe("Something went wrong while running that command. Please try again in a moment.");
     expect(h.logged).toHaveLength(1);
-    expect(h.logged[0]).toMatchObject({ level: "error", message: "command failed", details: { command: "news", subcommand: "latest" } });
+    expect(h.logged[0]).toMatchObject({
+      level: "error",
+      message: "command failed",
+      details: { command: "news", subcommand: "latest" },
+    });
     // cleanup() closes the store again; better-sqlite3 allows that.
   });
 });
@@ -306,7 +381,10 @@ describe("strings", () => {
 
   it("gives every Korean message the same parameters as its English one", () => {
     const mismatched = Object.entries(STRINGS.en)
-      .filter(([key, english]) => placeholdersOf(english).join() !== placeholdersOf(STRINGS.ko[key as keyof typeof STRINGS.ko]).join())
+      .filter(
+        ([key, english]) =>
+          placeholdersOf(english).join() !== placeholdersOf(STRINGS.ko[key as keyof typeof STRINGS.ko]).join(),
+      )
       .map(([key]) => key);
     expect(mismatched).toEqual([]);
   });

@@ -20,14 +20,20 @@ const KB = 1024;
 
 const expectLinear = (shape: string, toInput: (text: string) => string, run: (input: string) => unknown) => {
   const growth = growthRatio((kb) => toInput(hostileText(shape, kb * KB)), run, LIMIT);
-  expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(LIMIT);
+  expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(
+    LIMIT,
+  );
 };
 
 const indent = (text: string) => text.replace(/\n/g, "\n  ");
 
 describe("parsePost grows linearly on hostile input", () => {
   it.each(HOSTILE_SHAPES)("Markdown body: %s", (shape) => {
-    expectLinear(shape, (text) => `---\ntitle: Hostile\n---\n${text}`, (post) => settle(() => parsePost(post, "hostile.md"), [ArticleParseError]));
+    expectLinear(
+      shape,
+      (text) => `---\ntitle: Hostile\n---\n${text}`,
+      (post) => settle(() => parsePost(post, "hostile.md"), [ArticleParseError]),
+    );
   });
 
   it.each(HOSTILE_SHAPES)("YAML front matter holding the text (block scalar excerpt): %s", (shape) => {
@@ -60,7 +66,11 @@ describe("articleFromFields grows linearly on hostile HTML (feed items)", () => 
     expectLinear(
       shape,
       (text) => text,
-      (body) => settle(() => articleFromFields({ title: "Hostile", body, bodyFormat: "html", excerpt: body }, "item"), [ArticleParseError]),
+      (body) =>
+        settle(
+          () => articleFromFields({ title: "Hostile", body, bodyFormat: "html", excerpt: body }, "item"),
+          [ArticleParseError],
+        ),
     );
   });
 });
@@ -70,7 +80,12 @@ describe("date parsing and language detection grow linearly on hostile text", ()
     expectLinear(
       shape,
       (text) => `2026-10-14 ${text}`,
-      (value) => [parseDate(value, "Asia/Seoul"), parseDate(` ${value.slice(11)}`, "UTC"), parseFeedDate(value), detectLanguage(value)],
+      (value) => [
+        parseDate(value, "Asia/Seoul"),
+        parseDate(` ${value.slice(11)}`, "UTC"),
+        parseFeedDate(value),
+        detectLanguage(value),
+      ],
     );
   });
 });
@@ -83,7 +98,8 @@ const TIMELINE_UNITS: Record<string, string> = {
   "many stamped headings with paragraphs": "### 07:02 UTC\n\nThe index was promoted.\n\n",
   "many date headings with lists": "### 2026-02-20\n\n- 22:40 UTC: deploy\n- 23:55 UTC: errors\n\n",
   "many timeline headings, each with a list": "## Timeline\n\n- 09:00 a\n- 09:10 b\n- 09:20 c\n\n",
-  "many timeline headings, each with a table": "## Timeline\n\n| Time | Event |\n|---|---|\n| 09:00 | paged |\n| 09:10 | fixed |\n| 09:20 | closed |\n\n",
+  "many timeline headings, each with a table":
+    "## Timeline\n\n| Time | Event |\n|---|---|\n| 09:00 | paged |\n| 09:10 | fixed |\n| 09:20 | closed |\n\n",
   "stamp-like prefixes that fail late": "- 2026-10-14 16:40 UTC+09:00 (KST) 오후 2시 15분 30초\n",
   "one huge stamped item": "07:02 ",
 };
@@ -93,18 +109,23 @@ describe("timeline detection grows linearly", () => {
     const unit = TIMELINE_UNITS[shape] as string;
     const body = (size: number) => {
       const text = unit.repeat(Math.ceil(size / unit.length));
-      return shape === "one huge stamped item" ? `## Timeline\n\n- ${text}\n- 08:00 b\n- 09:00 c\n` : `## Timeline\n\n${text}`;
+      return shape === "one huge stamped item"
+        ? `## Timeline\n\n- ${text}\n- 08:00 b\n- 09:00 c\n`
+        : `## Timeline\n\n${text}`;
     };
     const growth = growthRatio(
       (kb) => `---\ntitle: Timeline\n---\n${body(kb * KB)}`,
       (post) => settle(() => parsePost(post, "timeline.md"), [ArticleParseError]),
       LIMIT,
     );
-    expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(LIMIT);
+    expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(
+      LIMIT,
+    );
   });
 
   it("still finds a timeline of thousands of items, across many midnights", () => {
-    const clock = (i: number) => `${String(Math.floor(i / 60) % 24).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`;
+    const clock = (i: number) =>
+      `${String(Math.floor(i / 60) % 24).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`;
     const items = Array.from({ length: 5000 }, (_, i) => `- **${clock(i)} UTC** — event ${i}\n`).join("");
     const timeline = parsePost(`---\ntitle: Timeline\n---\n## Timeline\n\n${items}`, "timeline.md").timeline;
     expect(timeline?.rows).toHaveLength(5000);

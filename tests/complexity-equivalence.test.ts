@@ -15,12 +15,33 @@ import { sniffDocument } from "../src/feed/sniff.ts";
 import { occurringIn } from "../src/text/occurrences.ts";
 
 const SEED = 20261014;
-const textOf = (pieces: string[]) => fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts) => parts.join(""));
+const textOf = (pieces: string[]) =>
+  fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts) => parts.join(""));
 
 describe("linear rewrites agree with what they replaced", () => {
   it("stripTemplateTags removes what the old template regex removed", () => {
     const old = (s: string) => s.replace(/\{%-?[\s\S]*?-?%\}|\{\{[<%][\s\S]*?[>%]\}\}|\{\{[\s\S]*?\}\}/g, "");
-    const pieces = ["{", "}", "%", "<", ">", "-", "a", " ", "\n", "{{", "}}", "{%", "%}", "{{<", ">}}", "{{%", "%}}", "{%-", "-%}"];
+    const pieces = [
+      "{",
+      "}",
+      "%",
+      "<",
+      ">",
+      "-",
+      "a",
+      " ",
+      "\n",
+      "{{",
+      "}}",
+      "{%",
+      "%}",
+      "{{<",
+      ">}}",
+      "{{%",
+      "%}}",
+      "{%-",
+      "-%}",
+    ];
     fc.assert(
       fc.property(textOf(pieces), (text) => stripTemplateTags(text) === old(text)),
       { seed: SEED, numRuns: 20_000 },
@@ -49,24 +70,44 @@ describe("linear rewrites agree with what they replaced", () => {
       }
     };
     for (const [delimiter, lines] of [
-      ["---", ["title: a\n", "# note\n", "#\n", "  # x\n", "\n", "   \n", "---\n", "----\n", "...\n", "body\n", "key: [1, 2]\n", "- x\n"]],
+      [
+        "---",
+        [
+          "title: a\n",
+          "# note\n",
+          "#\n",
+          "  # x\n",
+          "\n",
+          "   \n",
+          "---\n",
+          "----\n",
+          "...\n",
+          "body\n",
+          "key: [1, 2]\n",
+          "- x\n",
+        ],
+      ],
       ["+++", ['title = "a"\n', "# note\n", "#\n", "\n", "+++\n", "body\n", "x = 1\n", "[t]\n"]],
     ] as const) {
       fc.assert(
-        fc.property(fc.array(fc.constantFrom(...lines), { maxLength: 12 }), fc.constantFrom("", " ", "\t "), (parts, pad) => {
-          const text = `${delimiter}${pad}\n${parts.join("")}`;
-          // The old reading, minus the YAML "..." end marker Herald rewrites before either reader sees it.
-          if (text.includes("\n...")) return true;
-          const ours = outcome(() => {
-            // Strict: the lenient reading (Jekyll's, for YAML errors) deliberately differs where gray-matter threw.
-            const split = splitFrontMatter(text, { strict: true });
-            return { data: split.data, body: split.body };
-          });
-          const theirs = outcome(() => viaGrayMatter(text, delimiter));
-          // splitFrontMatter lower-cases keys; these samples have only lower-case keys.
-          expect(ours).toEqual(theirs);
-          return true;
-        }),
+        fc.property(
+          fc.array(fc.constantFrom(...lines), { maxLength: 12 }),
+          fc.constantFrom("", " ", "\t "),
+          (parts, pad) => {
+            const text = `${delimiter}${pad}\n${parts.join("")}`;
+            // The old reading, minus the YAML "..." end marker Herald rewrites before either reader sees it.
+            if (text.includes("\n...")) return true;
+            const ours = outcome(() => {
+              // Strict: the lenient reading (Jekyll's, for YAML errors) deliberately differs where gray-matter threw.
+              const split = splitFrontMatter(text, { strict: true });
+              return { data: split.data, body: split.body };
+            });
+            const theirs = outcome(() => viaGrayMatter(text, delimiter));
+            // splitFrontMatter lower-cases keys; these samples have only lower-case keys.
+            expect(ours).toEqual(theirs);
+            return true;
+          },
+        ),
         { seed: SEED, numRuns: 5_000 },
       );
     }
@@ -88,7 +129,22 @@ describe("linear rewrites agree with what they replaced", () => {
       for (let m = oldProlog.exec(rest); m; m = oldProlog.exec(rest)) rest = rest.slice(m[0].length);
       return rest;
     };
-    const pieces = ["<!DOCTYPE ", "rss", " ", "\n", "[", "]", ">", "<!--", "-->", "<?xml ", "?>", "<rss>", "<html>", "x"];
+    const pieces = [
+      "<!DOCTYPE ",
+      "rss",
+      " ",
+      "\n",
+      "[",
+      "]",
+      ">",
+      "<!--",
+      "-->",
+      "<?xml ",
+      "?>",
+      "<rss>",
+      "<html>",
+      "x",
+    ];
     fc.assert(
       fc.property(textOf(pieces), (text) => {
         const kind = sniffDocument(text);

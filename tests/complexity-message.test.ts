@@ -22,7 +22,12 @@ import { growthRatio, HOSTILE_SHAPES, hostileText } from "./helpers/hostile.ts";
  */
 const LIMIT = 4;
 const KB = 1024;
-const CARD: CardRef = { filename: "timeline.png", url: "https://cdn.example.com/timeline.png", width: 1200, height: 630 };
+const CARD: CardRef = {
+  filename: "timeline.png",
+  url: "https://cdn.example.com/timeline.png",
+  width: 1200,
+  height: 630,
+};
 
 /** Parsed once per size; each timed run gets its own copy, because renderings are cached per model node. */
 function articles(shape: string, format: "markdown" | "html"): (kb: number) => Article {
@@ -45,7 +50,10 @@ function parseOrPlain(format: "markdown" | "html", text: string): Article {
     return parsePost(`---\ntitle: Hostile\n---\n${text}`, "hostile.md", { baseUrl: "https://news.example.kr" });
   } catch (error) {
     if (!(error instanceof ArticleParseError)) throw error;
-    return articleFromFields({ title: "Hostile", body: text.replace(/[<>*_`[\]~\\&|#-]/g, " "), bodyFormat: "html" }, "item");
+    return articleFromFields(
+      { title: "Hostile", body: text.replace(/[<>*_`[\]~\\&|#-]/g, " "), bodyFormat: "html" },
+      "item",
+    );
   }
 }
 
@@ -59,8 +67,15 @@ describe.each(Object.keys(FORMATTERS))("buildMessage + %s formatter grow linearl
   const format = FORMATTERS[platform] as (msg: NewsMessage) => unknown;
   for (const bodyFormat of ["markdown", "html"] as const) {
     it.each(HOSTILE_SHAPES)(`full ${bodyFormat} body with a card: %s`, (shape) => {
-      const growth = growthRatio(articles(shape, bodyFormat), (article) => format(buildMessage(article, { detail: "full", card: CARD })), LIMIT);
-      expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(LIMIT);
+      const growth = growthRatio(
+        articles(shape, bodyFormat),
+        (article) => format(buildMessage(article, { detail: "full", card: CARD })),
+        LIMIT,
+      );
+      expect(
+        growth.ratio,
+        `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`,
+      ).toBeLessThan(LIMIT);
     });
   }
 });
@@ -69,9 +84,14 @@ describe("text truncation grows linearly on hostile text", () => {
   it.each(HOSTILE_SHAPES)("truncate and fitText to a fraction of the text: %s", (shape) => {
     const growth = growthRatio(
       (kb) => hostileText(shape, kb * KB),
-      (text) => [truncate(text, text.length >> 1), fitText(text, (t) => t.replace(/[&<>]/g, "&amp;"), text.length >> 1)],
+      (text) => [
+        truncate(text, text.length >> 1),
+        fitText(text, (t) => t.replace(/[&<>]/g, "&amp;"), text.length >> 1),
+      ],
       LIMIT,
     );
-    expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(LIMIT);
+    expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(
+      LIMIT,
+    );
   });
 });

@@ -24,28 +24,50 @@ describe("search grows linearly on hostile text", () => {
   const terms = parseSearchQuery("장애 AI outage").terms;
 
   it.each(HOSTILE_SHAPES)("parseSearchQuery refuses a long query in linear time: %s", (shape) => {
-    const growth = growthRatio((kb) => hostileText(shape, kb * KB), (query) => settle(() => parseSearchQuery(query), [SearchQueryError]), LIMIT);
+    const growth = growthRatio(
+      (kb) => hostileText(shape, kb * KB),
+      (query) => settle(() => parseSearchQuery(query), [SearchQueryError]),
+      LIMIT,
+    );
     expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
   });
 
   it.each(HOSTILE_SHAPES)("snippetFor over a hostile body: %s", (shape) => {
-    const growth = growthRatio((kb) => `${hostileText(shape, kb * KB)} outage`, (body) => snippetFor(body, terms), LIMIT);
+    const growth = growthRatio(
+      (kb) => `${hostileText(shape, kb * KB)} outage`,
+      (body) => snippetFor(body, terms),
+      LIMIT,
+    );
     expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
   });
 
   it.each(HOSTILE_SHAPES)("searchDocumentOf a hostile article: %s", (shape) => {
     const parsed = new Map<number, unknown>();
     const article = (kb: number) => {
-      if (!parsed.has(kb)) parsed.set(kb, settle(() => parsePost(`---\ntitle: Hostile\n---\n${hostileText(shape, kb * KB)}`, "h.md"), [ArticleParseError]));
+      if (!parsed.has(kb))
+        parsed.set(
+          kb,
+          settle(
+            () => parsePost(`---\ntitle: Hostile\n---\n${hostileText(shape, kb * KB)}`, "h.md"),
+            [ArticleParseError],
+          ),
+        );
       return parsed.get(kb);
     };
-    const growth = growthRatio(article, (a) => (a instanceof Error ? null : searchDocumentOf(a as Parameters<typeof searchDocumentOf>[0])), LIMIT);
+    const growth = growthRatio(
+      article,
+      (a) => (a instanceof Error ? null : searchDocumentOf(a as Parameters<typeof searchDocumentOf>[0])),
+      LIMIT,
+    );
     expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
   });
 
   it("searchDocumentOf an article with a long timeline table", () => {
     const table = (kb: number) => {
-      const rows = Array.from({ length: Math.ceil((kb * KB) / 40) }, (_, i) => `| ${String(i % 24).padStart(2, "0")}:${String(i % 60).padStart(2, "0")} | event ${i} | note ${i} |`);
+      const rows = Array.from(
+        { length: Math.ceil((kb * KB) / 40) },
+        (_, i) => `| ${String(i % 24).padStart(2, "0")}:${String(i % 60).padStart(2, "0")} | event ${i} | note ${i} |`,
+      );
       return parsePost(`---\ntitle: Hostile\n---\n| 시점 | 내용 | 비고 |\n|---|---|---|\n${rows.join("\n")}\n`, "h.md");
     };
     const growth = growthRatio(table, (a) => searchDocumentOf(a), LIMIT);
@@ -66,7 +88,11 @@ describe("parseFeed grows linearly on hostile feeds", () => {
           `<description>${cdata(text)}</description></item></channel></rss>`,
       );
     };
-    const growth = growthRatio(feed, (bytes) => settle(() => parseFeed(bytes, { source: "https://news.example.kr/rss" }), [FeedParseError]), LIMIT);
+    const growth = growthRatio(
+      feed,
+      (bytes) => settle(() => parseFeed(bytes, { source: "https://news.example.kr/rss" }), [FeedParseError]),
+      LIMIT,
+    );
     expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
   });
 
@@ -76,26 +102,53 @@ describe("parseFeed grows linearly on hostile feeds", () => {
     ["many comments", (n: number) => `${"<!---->".repeat(n / 7)}<rss/>`],
     ["an unclosed processing instruction", (n: number) => `<?xml ${"?".repeat(n)}`],
   ])("sniffing the prolog of %s", (_, prolog) => {
-    const growth = growthRatio((kb) => encoder.encode(prolog(kb * KB)), (bytes) => settle(() => parseFeed(bytes, { source: "feed" }), [FeedParseError]), LIMIT);
+    const growth = growthRatio(
+      (kb) => encoder.encode(prolog(kb * KB)),
+      (bytes) => settle(() => parseFeed(bytes, { source: "feed" }), [FeedParseError]),
+      LIMIT,
+    );
     expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
   });
 
   it("an item with many categories", () => {
     const feed = (kb: number) => {
-      const categories = Array.from({ length: Math.ceil((kb * KB) / 24) }, (_, i) => `<category>c${i}</category>`).join("");
-      return encoder.encode(`<rss version="2.0"><channel><title>T</title><item><title>x</title><link>https://e.example/a</link>${categories}</item></channel></rss>`);
+      const categories = Array.from({ length: Math.ceil((kb * KB) / 24) }, (_, i) => `<category>c${i}</category>`).join(
+        "",
+      );
+      return encoder.encode(
+        `<rss version="2.0"><channel><title>T</title><item><title>x</title><link>https://e.example/a</link>${categories}</item></channel></rss>`,
+      );
     };
     const growth = growthRatio(feed, (bytes) => parseFeed(bytes, { source: "https://e.example/rss" }), LIMIT);
     expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
   });
 
   it.each([
-    ["many mode=base64 attributes in one start tag", (n: number) => `<feed xmlns="http://www.w3.org/2005/Atom"><title${' mode="base64"'.repeat(n / 14)}>T</title></feed>`],
-    ["mode=base64 outside any tag", (n: number) => `<feed xmlns="http://www.w3.org/2005/Atom"><title>${" mode='base64'".repeat(n / 14)}</title></feed>`],
-    ["unclosed base64 elements", (n: number) => `<feed xmlns="http://www.w3.org/2005/Atom">${'<t mode="base64">QUJD'.repeat(n / 21)}`],
-    ["one long base64 title", (n: number) => `<feed xmlns="http://www.w3.org/2005/Atom"><title mode="base64">${"QUJD".repeat(n / 4)}</title></feed>`],
+    [
+      "many mode=base64 attributes in one start tag",
+      (n: number) =>
+        `<feed xmlns="http://www.w3.org/2005/Atom"><title${' mode="base64"'.repeat(n / 14)}>T</title></feed>`,
+    ],
+    [
+      "mode=base64 outside any tag",
+      (n: number) =>
+        `<feed xmlns="http://www.w3.org/2005/Atom"><title>${" mode='base64'".repeat(n / 14)}</title></feed>`,
+    ],
+    [
+      "unclosed base64 elements",
+      (n: number) => `<feed xmlns="http://www.w3.org/2005/Atom">${'<t mode="base64">QUJD'.repeat(n / 21)}`,
+    ],
+    [
+      "one long base64 title",
+      (n: number) =>
+        `<feed xmlns="http://www.w3.org/2005/Atom"><title mode="base64">${"QUJD".repeat(n / 4)}</title></feed>`,
+    ],
   ])("Atom base64 elements: %s", (_, atom) => {
-    const growth = growthRatio((kb) => encoder.encode(atom(kb * KB)), (bytes) => settle(() => parseFeed(bytes, { source: "feed" }), [FeedParseError]), LIMIT);
+    const growth = growthRatio(
+      (kb) => encoder.encode(atom(kb * KB)),
+      (bytes) => settle(() => parseFeed(bytes, { source: "feed" }), [FeedParseError]),
+      LIMIT,
+    );
     expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
   });
 
@@ -109,7 +162,11 @@ describe("parseFeed grows linearly on hostile feeds", () => {
       const tail = encoder.encode("</title><link>https://e.example/a</link></item></channel></rss>");
       return Uint8Array.from([...head, ...body, ...tail]);
     };
-    const growth = growthRatio(feed, (bytes) => settle(() => parseFeed(bytes, { source: "https://e.example/rss" }), [FeedParseError]), LIMIT);
+    const growth = growthRatio(
+      feed,
+      (bytes) => settle(() => parseFeed(bytes, { source: "https://e.example/rss" }), [FeedParseError]),
+      LIMIT,
+    );
     expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
   });
 });

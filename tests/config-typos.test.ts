@@ -45,14 +45,24 @@ feeds:
   });
 
   it("suggests nothing for a key unlike any known one, and lists what is known there instead", () => {
-    expect(problems("banner: { to: ops }\n")).toEqual([expect.stringMatching(/^config herald\.yaml: unknown key "banner" at top level — known keys there: discord, slack, .*feeds$/)]);
-    expect(problems("alert: { destination: ops }\n")).toEqual(['config herald.yaml: unknown key "alert" at top level — did you mean "alerts"?']);
-    expect(problems("log: { level: info, colour: true }\n")).toEqual(['config herald.yaml: unknown key "log.colour" — known keys there: level']);
+    expect(problems("banner: { to: ops }\n")).toEqual([
+      expect.stringMatching(
+        /^config herald\.yaml: unknown key "banner" at top level — known keys there: discord, slack, .*feeds$/,
+      ),
+    ]);
+    expect(problems("alert: { destination: ops }\n")).toEqual([
+      'config herald.yaml: unknown key "alert" at top level — did you mean "alerts"?',
+    ]);
+    expect(problems("log: { level: info, colour: true }\n")).toEqual([
+      'config herald.yaml: unknown key "log.colour" — known keys there: level',
+    ]);
     expect(problems('delivery: { backoff: "2s\\nconfig herald.yaml: all good" }\n')).toEqual([
       "config herald.yaml: delivery.backoff: '2s\\nconfig herald.yaml: all good' is not a duration (use e.g. 30s, 5m, 1h)",
     ]);
     // A key with a line break stays on its one line, escaped: it cannot forge a second problem line.
-    expect(problems('"x\\nconfig herald.yaml: all good": 1\n')).toEqual([expect.stringMatching(/^config herald\.yaml: unknown key "x\\nconfig herald\.yaml: all good" at top level/)]);
+    expect(problems('"x\\nconfig herald.yaml: all good": 1\n')).toEqual([
+      expect.stringMatching(/^config herald\.yaml: unknown key "x\\nconfig herald\.yaml: all good" at top level/),
+    ]);
   });
 
   it("suggests the nearest choice for a misspelt value, including a feed's or destination's type", () => {
@@ -81,7 +91,10 @@ feeds:
   });
 
   it("still applies environment overrides to a strict config", () => {
-    const config = parseConfig("slack: { botToken: x }\n", "herald.yaml", { DATABASE_URL: "postgres://a@b/c", SLACK_API_URL: "http://127.0.0.1:9/api/" });
+    const config = parseConfig("slack: { botToken: x }\n", "herald.yaml", {
+      DATABASE_URL: "postgres://a@b/c",
+      SLACK_API_URL: "http://127.0.0.1:9/api/",
+    });
     expect(config.database.url).toBe("postgres://a@b/c");
     expect(config.slack?.apiUrl).toBe("http://127.0.0.1:9/api/");
   });
@@ -118,9 +131,14 @@ describe("herald start with a misspelt key", () => {
     const t = testConfig({});
     cleanups.push(t.cleanup);
     const config = join(t.dir, "herald.yaml");
-    writeFileSync(config, JSON.stringify({ redis: t.config.redis, databse: t.config.database, log: { level: "silent" } }));
+    writeFileSync(
+      config,
+      JSON.stringify({ redis: t.config.redis, databse: t.config.database, log: { level: "silent" } }),
+    );
     const herald = spawnHerald(["start", "--config", config]);
     expect((await herald.exited).code).toBe(1);
-    expect(plainLines(herald.output())).toEqual([`herald start: config ${config}: unknown key "databse" at top level — did you mean "database"?`]);
+    expect(plainLines(herald.output())).toEqual([
+      `herald start: config ${config}: unknown key "databse" at top level — did you mean "database"?`,
+    ]);
   });
 });

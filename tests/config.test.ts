@@ -25,7 +25,11 @@ const failure = (text: string, environment: Record<string, string> = {}) => {
 describe("config", () => {
   it("accepts the documented example with its variables set, and applies the environment", () => {
     const text = readFileSync(join(projectRoot, "config/herald.example.yaml"), "utf8");
-    const config = parseConfig(text, "herald.example.yaml", { ...env, REDIS_URL: "redis://10.1.1.1:6380/2", HERALD_DB: "/var/lib/herald.db" });
+    const config = parseConfig(text, "herald.example.yaml", {
+      ...env,
+      REDIS_URL: "redis://10.1.1.1:6380/2",
+      HERALD_DB: "/var/lib/herald.db",
+    });
     expect(config.redis.url).toBe("redis://10.1.1.1:6380/2");
     expect(config.database.path).toBe("/var/lib/herald.db");
     expect(config.ingest.token).toBe("tok");
@@ -37,7 +41,9 @@ describe("config", () => {
     const example = readFileSync(join(projectRoot, "config/herald.example.yaml"), "utf8");
     expect(parseConfig(example, "herald.example.yaml", env).admin).toEqual({ token: undefined, users: [] });
     expect(parseConfig(example, "herald.example.yaml", { ...env, HERALD_ADMIN_TOKEN: "adm" }).admin.token).toBe("adm");
-    expect(parseConfig("admin: { users: [{ name: ops, password: pw }] }\n", "herald.yaml", env).admin.users).toEqual([{ name: "ops", password: "pw" }]);
+    expect(parseConfig("admin: { users: [{ name: ops, password: pw }] }\n", "herald.yaml", env).admin.users).toEqual([
+      { name: "ops", password: "pw" },
+    ]);
     const error = failure("admin: { users: [{ name: 'a:b', password: pw }, { name: ops, password: '' }] }\n");
     expect(error.message).toContain("admin.users[0].name: a user name has no ':' and no spaces (HTTP Basic)");
     expect(error.message).toContain("admin.users[1].password: must not be empty");
@@ -47,9 +53,14 @@ describe("config", () => {
     expect(parseConfig("{}", "herald.yaml", env).database.url).toBeUndefined();
     const fromFile = parseConfig("database: { url: 'postgres://herald@db:5432/herald' }\n", "herald.yaml", env);
     expect(fromFile.database.url).toBe("postgres://herald@db:5432/herald");
-    const fromEnv = parseConfig("database: { url: 'postgres://a@b/c' }\n", "herald.yaml", { ...env, DATABASE_URL: "postgresql://x@y:5433/z" });
+    const fromEnv = parseConfig("database: { url: 'postgres://a@b/c' }\n", "herald.yaml", {
+      ...env,
+      DATABASE_URL: "postgresql://x@y:5433/z",
+    });
     expect(fromEnv.database.url).toBe("postgresql://x@y:5433/z");
-    expect(failure("database: { url: 'mysql://root@db/herald' }\n").message).toContain("database.url: must be a postgres:// or postgresql:// URL");
+    expect(failure("database: { url: 'mysql://root@db/herald' }\n").message).toContain(
+      "database.url: must be a postgres:// or postgresql:// URL",
+    );
   });
 
   it("names a missing environment variable and where it is used", () => {
@@ -67,7 +78,9 @@ destinations:
 feeds:
   - { id: f, type: rss, url: "ftp://x/feed", interval: 5 minutes, destinations: [a] }
 `);
-    expect(error.message).toContain("destinations[0].url: must be a Discord webhook URL ending in /api/webhooks/{id}/{token}");
+    expect(error.message).toContain(
+      "destinations[0].url: must be a Discord webhook URL ending in /api/webhooks/{id}/{token}",
+    );
     expect(error.message).toContain("destinations[1].chatId: must be @channelname or a numeric chat id");
     expect(error.message).toContain("feeds[0].url: must be an http(s) URL");
     expect(error.message).toContain("feeds[0].interval: '5 minutes' is not a duration (use e.g. 30s, 5m, 1h)");
@@ -88,7 +101,9 @@ feeds:
   });
 
   it("needs a token or secret for webhook feeds", () => {
-    expect(failure("feeds:\n  - { id: w, type: webhook }\n").message).toContain("feeds[0]: a webhook feed needs a token or secret");
+    expect(failure("feeds:\n  - { id: w, type: webhook }\n").message).toContain(
+      "feeds[0]: a webhook feed needs a token or secret",
+    );
   });
 
   it("does not let an environment value change the YAML structure", () => {
@@ -98,10 +113,26 @@ feeds:
   });
 
   it("reads alerts with their defaults, and names alerts.destination when it is not a destination", () => {
-    const example = parseConfig(readFileSync(join(projectRoot, "config/herald.example.yaml"), "utf8"), "herald.example.yaml", env);
-    expect(example.alerts).toEqual({ destination: "ops-discord", after: 3, backlogAge: 600_000, repeat: 86_400_000, locale: "en" });
+    const example = parseConfig(
+      readFileSync(join(projectRoot, "config/herald.example.yaml"), "utf8"),
+      "herald.example.yaml",
+      env,
+    );
+    expect(example.alerts).toEqual({
+      destination: "ops-discord",
+      after: 3,
+      backlogAge: 600_000,
+      repeat: 86_400_000,
+      locale: "en",
+    });
     const hooks = "destinations: [{ id: ops, type: slack-webhook, url: 'https://hooks.example/x' }]\n";
-    expect(parseConfig(`${hooks}alerts: { destination: ops, after: 5, backlogAge: 30s, repeat: 12h, locale: ko }\n`, "herald.yaml", env).alerts).toEqual({
+    expect(
+      parseConfig(
+        `${hooks}alerts: { destination: ops, after: 5, backlogAge: 30s, repeat: 12h, locale: ko }\n`,
+        "herald.yaml",
+        env,
+      ).alerts,
+    ).toEqual({
       destination: "ops",
       after: 5,
       backlogAge: 30_000,
@@ -109,6 +140,8 @@ feeds:
       locale: "ko",
     });
     expect(parseConfig(hooks, "herald.yaml", env).alerts).toBeUndefined();
-    expect(failure(`${hooks}alerts: { destination: opz }\n`).message).toContain("alerts.destination: unknown destination 'opz'; use the id of one of the destinations");
+    expect(failure(`${hooks}alerts: { destination: opz }\n`).message).toContain(
+      "alerts.destination: unknown destination 'opz'; use the id of one of the destinations",
+    );
   });
 });

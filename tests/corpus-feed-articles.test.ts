@@ -26,7 +26,16 @@ describe.each(feeds)("corpus feed %s → articles", (name) => {
     if (items.length === 0) expect(name).toMatch(/notafeed|IS-A-SITEMAP|TRUNCATED/);
     for (const item of items.filter((i) => i.title)) {
       const article = articleFromFields(
-        { title: item.title, body: item.html ?? "", bodyFormat: "html", url: item.url, date: item.date, categories: item.categories, excerpt: item.summary, image: item.image },
+        {
+          title: item.title,
+          body: item.html ?? "",
+          bodyFormat: "html",
+          url: item.url,
+          date: item.date,
+          categories: item.categories,
+          excerpt: item.summary,
+          image: item.image,
+        },
         `${name}#${item.key}`,
       );
       expect(article.title.length).toBeGreaterThan(0);

@@ -94,7 +94,8 @@ describe.each(posts)("corpus post %s", (path) => {
       expect(article.title).toBe(lenientTitle);
       expect(warnings.join("\n")).toMatch(/front matter YAML error/);
       // A bracketed headline tag is recovered even under strict_front_matter; other YAML errors then fail the post.
-      if (lenientTitle.startsWith("[")) expect(parsePost(raw, path, { strictFrontMatter: true }).title).toBe(lenientTitle);
+      if (lenientTitle.startsWith("["))
+        expect(parsePost(raw, path, { strictFrontMatter: true }).title).toBe(lenientTitle);
       else expect(() => parsePost(raw, path, { strictFrontMatter: true })).toThrow(/broken front matter: /);
     });
   }
@@ -111,7 +112,11 @@ describe.each(posts)("corpus post %s", (path) => {
 
   it("keeps the language's own script intact", () => {
     const lang = name.slice(0, 2);
-    const script = { ko: /\p{Script=Hangul}/u, ja: /\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Han}/u, zh: /\p{Script=Han}/u }[lang];
+    const script = {
+      ko: /\p{Script=Hangul}/u,
+      ja: /\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Han}/u,
+      zh: /\p{Script=Han}/u,
+    }[lang];
     if (script) expect(article.text).toMatch(script);
     expect(article.text).not.toContain("\uFFFD");
     expect(article.language).toBe(["ko", "ja", "zh"].includes(lang) ? lang : "en");

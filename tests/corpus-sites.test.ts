@@ -27,7 +27,11 @@ const sources: Source[] = readFileSync(join(corpusDir, "SOURCES.tsv"), "utf8")
   .slice(1)
   .map((line) => line.split("\t"))
   .filter(([local]) => local?.startsWith("posts/") || local?.startsWith("incidents/"))
-  .map(([local, repo, path]) => ({ local: local as string, repo: repo as string, path: (path as string).replace(/ \(.*\)$/, "") }));
+  .map(([local, repo, path]) => ({
+    local: local as string,
+    repo: repo as string,
+    path: (path as string).replace(/ \(.*\)$/, ""),
+  }));
 
 type Generator = "jekyll" | "hugo" | "zola" | null;
 
@@ -48,7 +52,11 @@ const CONFIG: Record<Exclude<Generator, null>, [string, (base: string) => string
   zola: ["config.toml", (base) => `base_url = "${base}"\n`],
 };
 
-type Outcome = { file: string; generator: Generator } & ({ kind: "article"; article: Article; frontMatterUrl: string | null } | { kind: "skipped"; reason: string } | { kind: "error"; reason: string });
+type Outcome = { file: string; generator: Generator } & (
+  | { kind: "article"; article: Article; frontMatterUrl: string | null }
+  | { kind: "skipped"; reason: string }
+  | { kind: "error"; reason: string }
+);
 
 const root = mkdtempSync(join(tmpdir(), "herald-corpus-sites-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -79,7 +87,8 @@ describe("corpus posts as their sites publish them", () => {
   it("finds the generator of every post that has one, from a minimal config above it", () => {
     const withGenerator = outcomes.filter((o) => o.generator !== null);
     expect(withGenerator.length).toBeGreaterThan(20);
-    for (const o of withGenerator) expect(o.kind, `${o.file}: ${o.kind === "article" ? "" : o.reason}`).not.toBe("error");
+    for (const o of withGenerator)
+      expect(o.kind, `${o.file}: ${o.kind === "article" ? "" : o.reason}`).not.toBe("error");
   });
 
   it("links every post its site publishes, where front matter alone linked few", () => {

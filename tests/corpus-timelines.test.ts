@@ -34,7 +34,12 @@ function feedArticles(): Article[] {
       const items = parseFeed(readFileSync(path), { source: basename(path), url: "https://feed.example.org/" }).items;
       return items
         .filter((item) => item.title)
-        .map((item) => articleFromFields({ title: item.title, body: item.html ?? "", bodyFormat: "html", url: item.url, date: item.date }, item.key));
+        .map((item) =>
+          articleFromFields(
+            { title: item.title, body: item.html ?? "", bodyFormat: "html", url: item.url, date: item.date },
+            item.key,
+          ),
+        );
     } catch {
       return [];
     }

@@ -6,7 +6,12 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { commandDefinitions, createDiscordAdapter, type DiscordAdapter, registerDiscordCommands } from "../adapters/discord/index.ts";
+import {
+  commandDefinitions,
+  createDiscordAdapter,
+  type DiscordAdapter,
+  registerDiscordCommands,
+} from "../adapters/discord/index.ts";
 import { DiscordWebhookPoster } from "../adapters/discord/webhook-poster.ts";
 import type { CardFile } from "../src/adapter.ts";
 import {
@@ -35,7 +40,9 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-async function setup(options: { token?: string; maxRateLimitWaitMs?: number } = {}): Promise<{ fake: DiscordFake; adapter: DiscordAdapter }> {
+async function setup(
+  options: { token?: string; maxRateLimitWaitMs?: number } = {},
+): Promise<{ fake: DiscordFake; adapter: DiscordAdapter }> {
   const fake = await DiscordFake.start({ botToken: TOKEN });
   fakes.push(fake);
   const adapter = createDiscordAdapter({
@@ -47,14 +54,19 @@ async function setup(options: { token?: string; maxRateLimitWaitMs?: number } = 
   return { fake, adapter };
 }
 
-const card = (shade = 0x40): CardFile => ({ filename: "timeline.png", png: new Uint8Array(cardPng({ width: 12, height: 6, shade })) });
+const card = (shade = 0x40): CardFile => ({
+  filename: "timeline.png",
+  png: new Uint8Array(cardPng({ width: 12, height: 6, shade })),
+});
 const koreanMessage = (): NewsMessage => buildMessage(koreanOutageArticle(), { card: timelineCard });
 
 describe("posting", () => {
   it("uploads the card as files[0], shows it in the embed and returns Discord's message id", async () => {
     const { fake, adapter } = await setup();
     const file = card();
-    const posted = await adapter.poster(CHANNEL).post(koreanMessage(), file, { idempotencyKey: "deliver:article-1:dest-1" });
+    const posted = await adapter
+      .poster(CHANNEL)
+      .post(koreanMessage(), file, { idempotencyKey: "deliver:article-1:dest-1" });
 
     expect(fake.messages).toHaveLength(1);
     const message = fake.messages[0]!;
@@ -83,7 +95,9 @@ describe("posting", () => {
 
     // Another delivery, or the same delivery key in another channel, is another message.
     const next = await poster.post(koreanMessage(), card(), { idempotencyKey: "deliver:article-2:dest-1" });
-    const elsewhere = await adapter.poster(OTHER_CHANNEL).post(koreanMessage(), card(), { idempotencyKey: "deliver:article-1:dest-1" });
+    const elsewhere = await adapter
+      .poster(OTHER_CHANNEL)
+      .post(koreanMessage(), card(), { idempotencyKey: "deliver:article-1:dest-1" });
     expect(new Set([first.id, next.id, elsewhere.id]).size).toBe(3);
     expect(fake.messages).toHaveLength(3);
   });
@@ -113,7 +127,11 @@ describe("posting", () => {
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBeGreaterThanOrEqual(5000);
     expect(error.message).toContain(`/channels/${CHANNEL}/messages`);
-    expect(error).toMatchObject({ method: "POST /channels/:id/messages", path: `/channels/${CHANNEL}/messages`, retryAfterMs: error.retryAfterMs });
+    expect(error).toMatchObject({
+      method: "POST /channels/:id/messages",
+      path: `/channels/${CHANNEL}/messages`,
+      retryAfterMs: error.retryAfterMs,
+    });
     expect(fake.messages).toHaveLength(0);
   });
 
@@ -176,14 +194,26 @@ describe("failures map onto Herald's errors without secrets", () => {
     const error = await failure(adapter.poster(CHANNEL).post(koreanMessage(), card(), { idempotencyKey: "x" }));
     expect(error).toBeInstanceOf(PermissionError);
     expect(error.retryable).toBe(false);
-    expect(error.message).toBe(`discord: DiscordAPIError[50013] Missing Permissions on POST /channels/${CHANNEL}/messages`);
-    expect(error).toMatchObject({ platform: "discord", method: "POST /channels/:id/messages", path: `/channels/${CHANNEL}/messages`, platformCode: 50013, status: 403 });
+    expect(error.message).toBe(
+      `discord: DiscordAPIError[50013] Missing Permissions on POST /channels/${CHANNEL}/messages`,
+    );
+    expect(error).toMatchObject({
+      platform: "discord",
+      method: "POST /channels/:id/messages",
+      path: `/channels/${CHANNEL}/messages`,
+      platformCode: 50013,
+      status: 403,
+    });
 
     fake.denyChannel(OTHER_CHANNEL, 50001);
     const access = await failure(adapter.delete(OTHER_CHANNEL, "1260000000000000001"));
     expect(access).toBeInstanceOf(PermissionError);
     expect(access.message).toContain("DiscordAPIError[50001] Missing Access on DELETE");
-    expect(access).toMatchObject({ method: "DELETE /channels/:id/messages/:id", platformCode: 50001, retryAfterMs: undefined });
+    expect(access).toMatchObject({
+      method: "DELETE /channels/:id/messages/:id",
+      platformCode: 50001,
+      retryAfterMs: undefined,
+    });
   });
 
   it("counts deleting a message that is already gone (Unknown Message) as deleted", async () => {
@@ -222,12 +252,22 @@ describe("failures map onto Herald's errors without secrets", () => {
     const known = fake.webhookUrl();
     const id = new URL(known).pathname.split("/")[3] as string;
     const wrongToken = `${known.slice(0, known.lastIndexOf("/"))}/not-the-token`;
-    const error = await failure(new DiscordWebhookPoster(wrongToken).post(koreanMessage(), null, { idempotencyKey: "x" }));
+    const error = await failure(
+      new DiscordWebhookPoster(wrongToken).post(koreanMessage(), null, { idempotencyKey: "x" }),
+    );
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect(error).toMatchObject({ platform: "discord-webhook", method: "POST", path: `/api/webhooks/${id}/***`, platformCode: 50027, status: 401 });
+    expect(error).toMatchObject({
+      platform: "discord-webhook",
+      method: "POST",
+      path: `/api/webhooks/${id}/***`,
+      platformCode: 50027,
+      status: 401,
+    });
     expect(JSON.stringify(error)).not.toContain("not-the-token");
 
-    const edit = await failure(new DiscordWebhookPoster(fake.webhookUrl()).edit("1260000000000000001", koreanMessage(), null));
+    const edit = await failure(
+      new DiscordWebhookPoster(fake.webhookUrl()).edit("1260000000000000001", koreanMessage(), null),
+    );
     expect(edit).toBeInstanceOf(NotFoundError);
     expect(edit).toMatchObject({ method: "PATCH", platformCode: 10008 });
     expect(edit.path).toMatch(/^\/api\/webhooks\/\d+\/\*\*\*\/messages\/1260000000000000001$/);
@@ -304,7 +344,8 @@ describe("slash commands", () => {
     expect(feeds?.name).toBe("feeds");
     expect(feeds?.options?.map((option) => option.name)).toEqual(["list", "add", "remove", "pause", "resume"]);
     expect(sub(feeds, "add").options[0]).toMatchObject({ name: "url", required: true });
-    for (const name of ["remove", "pause", "resume"]) expect(sub(feeds, name).options[0]).toMatchObject({ name: "id", required: true });
+    for (const name of ["remove", "pause", "resume"])
+      expect(sub(feeds, name).options[0]).toMatchObject({ name: "id", required: true });
     expect(feeds?.default_member_permissions).toBe("32");
   });
 

@@ -41,7 +41,9 @@ const echo: CommandHandler = async (request) => ({
   blocks: [
     {
       type: "paragraph",
-      children: [{ type: "text", value: `${request.command} ${request.subcommand} ${JSON.stringify(request.options)}` }],
+      children: [
+        { type: "text", value: `${request.command} ${request.subcommand} ${JSON.stringify(request.options)}` },
+      ],
     },
   ],
 });
@@ -50,7 +52,11 @@ const echo: CommandHandler = async (request) => ({
 async function fakeAndAdapter(options: { adapterToken?: string; gatewayToken?: string } = {}) {
   const fake = await DiscordFake.start({
     botToken: TOKEN,
-    gateway: { heartbeatIntervalMs: 50, applicationId: APPLICATION, ...(options.gatewayToken ? { botToken: options.gatewayToken } : {}) },
+    gateway: {
+      heartbeatIntervalMs: 50,
+      applicationId: APPLICATION,
+      ...(options.gatewayToken ? { botToken: options.gatewayToken } : {}),
+    },
   });
   cleanups.push(() => fake.close());
   const logged: string[] = [];
@@ -99,7 +105,14 @@ function commandInteraction(shape: InteractionShape = {}) {
     authorizing_integration_owners: { "0": GUILD },
     context: 0,
     attachment_size_limit: 10_485_760,
-    member: { user, roles: [], permissions: shape.permissions ?? "2048", joined_at: "2024-01-01T00:00:00.000Z", deaf: false, mute: false },
+    member: {
+      user,
+      roles: [],
+      permissions: shape.permissions ?? "2048",
+      joined_at: "2024-01-01T00:00:00.000Z",
+      deaf: false,
+      mute: false,
+    },
     data: {
       id: fakeSnowflake(),
       name: "news",
@@ -110,7 +123,11 @@ function commandInteraction(shape: InteractionShape = {}) {
 }
 
 /** The response of `kind` for an interaction token, once it has arrived. */
-function responseFor(fake: DiscordFake, token: string, kind: RecordedInteractionResponse["kind"]): Promise<RecordedInteractionResponse> {
+function responseFor(
+  fake: DiscordFake,
+  token: string,
+  kind: RecordedInteractionResponse["kind"],
+): Promise<RecordedInteractionResponse> {
   return vi.waitFor(
     () => {
       const found = fake.interactionResponses.find((response) => response.kind === kind && response.token === token);
@@ -124,7 +141,9 @@ function responseFor(fake: DiscordFake, token: string, kind: RecordedInteraction
 describe("gateway login", () => {
   it("fetches the gateway URL over REST, then identifies with the token and only the Guilds intent", async () => {
     const { fake } = await setup();
-    expect(fake.requests.some((request) => request.path === "/api/v10/gateway/bot" && request.status === 200)).toBe(true);
+    expect(fake.requests.some((request) => request.path === "/api/v10/gateway/bot" && request.status === 200)).toBe(
+      true,
+    );
     expect(fake.gateway.ready).toBe(true);
     const [connection] = fake.gateway.connections;
     expect(connection?.query).toEqual({ v: "10", encoding: "json" });
@@ -246,7 +265,9 @@ describe("the gateway fake refuses what Discord refuses", () => {
   it("closes with 4014 when the bot asks for a privileged intent (Message Content) it was not granted", async () => {
     const gateway = await DiscordGatewayFake.start({ botToken: TOKEN });
     cleanups.push(() => gateway.close());
-    const session = await rawSession(gateway, (socket) => socket.send(JSON.stringify(identify(TOKEN, GUILDS_INTENT | (1 << 15)))));
+    const session = await rawSession(gateway, (socket) =>
+      socket.send(JSON.stringify(identify(TOKEN, GUILDS_INTENT | (1 << 15)))),
+    );
     expect(await session.closed).toBe(4014);
     expect(session.received.map((payload) => payload.op)).toEqual([10]);
   });

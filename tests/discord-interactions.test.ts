@@ -44,7 +44,9 @@ const echo: CommandHandler = async (request) => ({
   blocks: [
     {
       type: "paragraph",
-      children: [{ type: "text", value: `${request.command} ${request.subcommand} ${JSON.stringify(request.options)}` }],
+      children: [
+        { type: "text", value: `${request.command} ${request.subcommand} ${JSON.stringify(request.options)}` },
+      ],
     },
   ],
 });
@@ -127,7 +129,9 @@ function commandInteraction(shape: InteractionShape = {}) {
     app_permissions: "2248473465835073",
     ...(shape.permissions === null
       ? { user }
-      : { member: { user, roles: [], permissions: shape.permissions ?? "2048", joined_at: "2024-01-01T00:00:00.000Z" } }),
+      : {
+          member: { user, roles: [], permissions: shape.permissions ?? "2048", joined_at: "2024-01-01T00:00:00.000Z" },
+        }),
     data: {
       id: fakeSnowflake(),
       name: shape.command ?? "news",
@@ -141,7 +145,9 @@ function commandInteraction(shape: InteractionShape = {}) {
 async function originalEdit(fake: DiscordFake, token: string): Promise<RecordedInteractionResponse> {
   return vi.waitFor(
     () => {
-      const edit = fake.interactionResponses.find((response) => response.kind === "edit-original" && response.token === token);
+      const edit = fake.interactionResponses.find(
+        (response) => response.kind === "edit-original" && response.token === token,
+      );
       if (!edit) throw new Error("no @original edit yet");
       return edit;
     },
@@ -221,7 +227,11 @@ describe("commands", () => {
 
   it("passes /news latest count as text and an English locale through", async () => {
     const { fake, endpoint, privateKey, seen } = await setup();
-    const interaction = commandInteraction({ subcommand: "latest", options: [{ name: "count", type: 4, value: 5 }], locale: "en-US" });
+    const interaction = commandInteraction({
+      subcommand: "latest",
+      options: [{ name: "count", type: 4, value: 5 }],
+      locale: "en-US",
+    });
     await fake.sendInteraction(endpoint, interaction, signer(privateKey));
     await originalEdit(fake, interaction.token);
     expect(seen[0]?.request).toMatchObject({ subcommand: "latest", options: { count: "5" }, locale: "en-US" });
@@ -260,7 +270,10 @@ describe("commands", () => {
       },
     });
     const { fake, endpoint, privateKey } = await setup(showArticle);
-    const interaction = commandInteraction({ subcommand: "show", options: [{ name: "article", type: 3, value: "fb2e8609" }] });
+    const interaction = commandInteraction({
+      subcommand: "show",
+      options: [{ name: "article", type: 3, value: "fb2e8609" }],
+    });
     await fake.sendInteraction(endpoint, interaction, signer(privateKey));
 
     const edit = await originalEdit(fake, interaction.token);
@@ -309,7 +322,10 @@ describe("commands", () => {
     const interaction = commandInteraction({ command: "herald-status", locale: "en-US" });
     const answer = await fake.sendInteraction(endpoint, interaction, signer(privateKey));
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining("/herald-status") } });
+    expect(answer.body).toMatchObject({
+      type: 4,
+      data: { flags: 64, content: expect.stringContaining("/herald-status") },
+    });
     expect(seen).toHaveLength(0);
   });
 
@@ -317,7 +333,11 @@ describe("commands", () => {
     const { endpoint, privateKey, seen } = await setup();
     const post = (payload: unknown) => {
       const body = JSON.stringify(payload);
-      return fetch(endpoint, { method: "POST", headers: { "content-type": "application/json", ...signer(privateKey)(body) }, body });
+      return fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...signer(privateKey)(body) },
+        body,
+      });
     };
     const malformed = await post({ ...commandInteraction(), member: { user: { id: USER }, permissions: "all" } });
     expect(malformed.status).toBe(400);
@@ -338,7 +358,9 @@ describe("commands", () => {
     await adapter.stop();
 
     const failure = logged.find((line) => line.includes("could not deliver the command reply"));
-    expect(failure).toContain(`DiscordAPIError[10015] Unknown Webhook on PATCH /webhooks/${APPLICATION}/***/messages/@original`);
+    expect(failure).toContain(
+      `DiscordAPIError[10015] Unknown Webhook on PATCH /webhooks/${APPLICATION}/***/messages/@original`,
+    );
     expect(logged.join("\n")).not.toContain(interaction.token);
     expect(logged.join("\n")).not.toContain(TOKEN);
   });

@@ -388,7 +388,10 @@ describe("interactions and commands", () => {
       body: { type: 5 },
     });
     const again = await apiError(
-      rest.post(Routes.interactionCallback(interaction, token), { auth: false, body: { type: 4, data: { content: "x" } } }),
+      rest.post(Routes.interactionCallback(interaction, token), {
+        auth: false,
+        body: { type: 4, data: { content: "x" } },
+      }),
     );
     expect([again.status, again.code]).toEqual([400, 40060]);
 

@@ -156,9 +156,9 @@ describe("SlackFake Web API through WebClient", () => {
   });
 
   it("answers invalid_auth for a wrong token and not_authed for none", async () => {
-    expect((await slackError(client(slack, "xoxb-wrong").chat.postMessage({ channel: CHANNEL, text: "x" }))).error).toBe(
-      "invalid_auth",
-    );
+    expect(
+      (await slackError(client(slack, "xoxb-wrong").chat.postMessage({ channel: CHANNEL, text: "x" }))).error,
+    ).toBe("invalid_auth");
     const response = await fetch(`${slack.apiUrl}chat.postMessage`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -175,10 +175,15 @@ describe("SlackFake Web API through WebClient", () => {
         (r) => r.json() as Promise<{ ok: boolean; error?: string }>,
       );
     const json = { "content-type": "application/json; charset=utf-8" };
-    expect(await post({ ...json, authorization: `Bearer ${TOKEN}` }, { channel: CHANNEL, text: "json" })).toMatchObject({
-      ok: true,
+    expect(await post({ ...json, authorization: `Bearer ${TOKEN}` }, { channel: CHANNEL, text: "json" })).toMatchObject(
+      {
+        ok: true,
+      },
+    );
+    expect(await post(json, { channel: CHANNEL, text: "json", token: TOKEN })).toEqual({
+      ok: false,
+      error: "not_authed",
     });
-    expect(await post(json, { channel: CHANNEL, text: "json", token: TOKEN })).toEqual({ ok: false, error: "not_authed" });
     expect(slack.messages.map((m) => m.text)).toEqual(["json"]);
   });
 
@@ -215,7 +220,12 @@ describe("SlackFake Web API through WebClient", () => {
     expect(slack.calls.map((c) => c.method)).toEqual(["files.getUploadURLExternal", "files.completeUploadExternal"]);
     expect(slack.uploads).toHaveLength(1);
     const [upload] = slack.uploads;
-    expect(upload).toMatchObject({ filename: "timeline.png", channel: CHANNEL, title: "Timeline", initialComment: "타임라인" });
+    expect(upload).toMatchObject({
+      filename: "timeline.png",
+      channel: CHANNEL,
+      title: "Timeline",
+      initialComment: "타임라인",
+    });
     expect(upload?.bytes.equals(png)).toBe(true);
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]).toMatchObject({ channel: CHANNEL, text: "타임라인", files: [upload?.fileId] });
@@ -252,7 +262,12 @@ describe("SlackFake Web API through WebClient", () => {
   });
 
   it("limits chat.postMessage per channel after a burst, with an integer Retry-After", async () => {
-    const limited = await SlackFake.start({ botToken: TOKEN, perChannelPerSecond: 0.01, burst: 2, channels: { C0A: "a", C0B: "b" } });
+    const limited = await SlackFake.start({
+      botToken: TOKEN,
+      perChannelPerSecond: 0.01,
+      burst: 2,
+      channels: { C0A: "a", C0B: "b" },
+    });
     try {
       const post = (channel: string) =>
         fetch(`${limited.apiUrl}chat.postMessage`, {
@@ -286,12 +301,14 @@ describe("SlackFake Web API through WebClient", () => {
 
   it("shows ephemeral messages only to a known user and keeps them out of the channel", async () => {
     const web = client(slack);
-    expect((await slackError(web.chat.postEphemeral({ channel: CHANNEL, user: "U0READER", text: "only you" }))).error).toBe(
-      "user_not_found",
-    );
+    expect(
+      (await slackError(web.chat.postEphemeral({ channel: CHANNEL, user: "U0READER", text: "only you" }))).error,
+    ).toBe("user_not_found");
     slack.addUser("U0READER");
     await web.chat.postEphemeral({ channel: CHANNEL, user: "U0READER", text: "only you" });
-    expect(slack.ephemeral).toEqual([expect.objectContaining({ channel: CHANNEL, user: "U0READER", text: "only you" })]);
+    expect(slack.ephemeral).toEqual([
+      expect.objectContaining({ channel: CHANNEL, user: "U0READER", text: "only you" }),
+    ]);
     expect(slack.messages).toHaveLength(0);
   });
 
@@ -300,7 +317,9 @@ describe("SlackFake Web API through WebClient", () => {
     slack.setChannelError("C0OLDNEWS", "is_archived");
     const info = await client(slack).conversations.info({ channel: "C0OLDNEWS" });
     expect(info.channel).toMatchObject({ id: "C0OLDNEWS", name: "old-news", is_archived: true });
-    expect((await slackError(client(slack).conversations.info({ channel: "C0MISSING" }))).error).toBe("channel_not_found");
+    expect((await slackError(client(slack).conversations.info({ channel: "C0MISSING" }))).error).toBe(
+      "channel_not_found",
+    );
   });
 
   it("identifies the bot in auth.test", async () => {
@@ -335,7 +354,14 @@ describe("SlackFake incoming webhooks", () => {
     const cases: Array<[string, number, string]> = [
       ["{}", 400, "no_text"],
       ["{not json", 400, "invalid_payload"],
-      [JSON.stringify({ text: "x", blocks: [{ type: "header", text: { type: "plain_text", text: "h".repeat(151) } }] }), 400, "invalid_blocks"],
+      [
+        JSON.stringify({
+          text: "x",
+          blocks: [{ type: "header", text: { type: "plain_text", text: "h".repeat(151) } }],
+        }),
+        400,
+        "invalid_blocks",
+      ],
     ];
     for (const [body, status, text] of cases) {
       const response = await postJson(url, body);
@@ -369,11 +395,18 @@ describe("signSlackRequest", () => {
     const secret = "8f742231b10e8888abcd99yyyzzz85a5";
     const body = "token=x&team_id=T000&command=%2Fnews&text=latest";
     const headers = signSlackRequest(secret, body);
-    const asBolt = { "x-slack-signature": headers["x-slack-signature"], "x-slack-request-timestamp": Number(headers["x-slack-request-timestamp"]) };
+    const asBolt = {
+      "x-slack-signature": headers["x-slack-signature"],
+      "x-slack-request-timestamp": Number(headers["x-slack-request-timestamp"]),
+    };
 
     expect(() => verifySlackRequest({ signingSecret: secret, body, headers: asBolt })).not.toThrow();
-    expect(() => verifySlackRequest({ signingSecret: secret, body: `${body}x`, headers: asBolt })).toThrow(/signature mismatch/);
-    expect(() => verifySlackRequest({ signingSecret: "other-secret", body, headers: asBolt })).toThrow(/signature mismatch/);
+    expect(() => verifySlackRequest({ signingSecret: secret, body: `${body}x`, headers: asBolt })).toThrow(
+      /signature mismatch/,
+    );
+    expect(() => verifySlackRequest({ signingSecret: "other-secret", body, headers: asBolt })).toThrow(
+      /signature mismatch/,
+    );
   });
 
   it("signs with the given timestamp, so stale requests can be built on purpose", () => {

@@ -114,7 +114,9 @@ describe("TelegramFake through grammY", () => {
   });
 
   it("refuses empty text, including text that is only tags", async () => {
-    expect((await refusal(bot.api.sendMessage(PRIVATE_CHAT, ""))).description).toBe("Bad Request: message text is empty");
+    expect((await refusal(bot.api.sendMessage(PRIVATE_CHAT, ""))).description).toBe(
+      "Bad Request: message text is empty",
+    );
     expect((await refusal(bot.api.sendMessage(PRIVATE_CHAT, "<b> </b>", { parse_mode: "HTML" }))).description).toBe(
       "Bad Request: message text is empty",
     );
@@ -170,7 +172,9 @@ describe("TelegramFake through grammY", () => {
     const send = (button: Record<string, unknown>) =>
       // biome-ignore lint/suspicious/noExplicitAny: deliberately malformed buttons
       refusal(bot.api.sendMessage(PRIVATE_CHAT, "x", { reply_markup: { inline_keyboard: [[button as any]] } }));
-    expect((await send({ text: "b", callback_data: "x".repeat(65) })).description).toBe("Bad Request: BUTTON_DATA_INVALID");
+    expect((await send({ text: "b", callback_data: "x".repeat(65) })).description).toBe(
+      "Bad Request: BUTTON_DATA_INVALID",
+    );
     expect((await send({ text: "b", url: "javascript:alert(1)" })).description).toContain("Unsupported URL protocol");
     expect((await send({ text: "only text" })).description).toContain("Text buttons are unallowed");
     expect((await send({ url: "https://x.example" })).description).toContain('Field "text" must be of type String');
@@ -197,7 +201,11 @@ describe("TelegramFake through grammY", () => {
     try {
       telegram.pushUpdate(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/news latest" }));
       const [reply] = await telegram.waitForSent(1);
-      expect(reply).toMatchObject({ method: "sendMessage", chatId: String(PRIVATE_CHAT), visibleText: "최신 속보 (latest)" });
+      expect(reply).toMatchObject({
+        method: "sendMessage",
+        chatId: String(PRIVATE_CHAT),
+        visibleText: "최신 속보 (latest)",
+      });
     } finally {
       await bot.stop();
       await running;
@@ -287,7 +295,10 @@ describe("TelegramFake through grammY", () => {
     const notFound = await refusal(bot.api.sendMessage(-1009, "x"));
     expect([notFound.error_code, notFound.description]).toEqual([400, "Bad Request: chat not found"]);
     const kicked = await refusal(bot.api.sendMessage(-1001000000001, "x"));
-    expect([kicked.error_code, kicked.description]).toEqual([403, "Forbidden: bot was kicked from the supergroup chat"]);
+    expect([kicked.error_code, kicked.description]).toEqual([
+      403,
+      "Forbidden: bot was kicked from the supergroup chat",
+    ]);
     const notAdmin = await refusal(bot.api.sendMessage(-1001000000002, "x"));
     expect([notAdmin.error_code, notAdmin.description]).toEqual([
       400,

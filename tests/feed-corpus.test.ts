@@ -15,7 +15,9 @@ import { corpusDir, fixture } from "./helpers/paths.ts";
 
 // Files only: the conformance cases sit in a folder of their own and are listed with it.
 const list = (dir: string) =>
-  existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [join(dir, entry.name)] : [])) : [];
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [join(dir, entry.name)] : []))
+    : [];
 const files = [...list(fixture("feeds")), ...list(fixture("feeds", "conformance")), ...list(join(corpusDir, "feeds"))];
 
 type Outcome = { ok: true; feed: ParsedFeed } | { ok: false; error: unknown };
@@ -54,7 +56,7 @@ const EXPECTED: Record<string, (outcome: Outcome, path: string) => void> = {
     // parseFeed does not sanitise: the item without a title keeps its body for the article layer to clean.
     expect(feed.items[1]).toMatchObject({ title: null, summary: "Hello, world!" });
   },
-  "incomplete_cdata_TRUNCATED": (o, path) => expectFailure(o, path, /malformed XML/),
+  incomplete_cdata_TRUNCATED: (o, path) => expectFailure(o, path, /malformed XML/),
   "atom-0.3_legacy": (o) => {
     const feed = feedOf(o);
     expect(feed).toMatchObject({ format: "atom", title: "Sample Feed", link: "http://example.org/" });
@@ -66,7 +68,9 @@ const EXPECTED: Record<string, (outcome: Outcome, path: string) => void> = {
     const feed = feedOf(o);
     expect(feed.language).toBe("en");
     expect(feed.items).toHaveLength(3);
-    expect(feed.items[0]!.image).toBe("https://blog.nexy7574.co.uk/assets/images/social/posts/0002-Virgin%20Media%20rant/rant.png");
+    expect(feed.items[0]!.image).toBe(
+      "https://blog.nexy7574.co.uk/assets/images/social/posts/0002-Virgin%20Media%20rant/rant.png",
+    );
   },
   "xhtml-prefixed-namespace": (o) => {
     const html = feedOf(o).items[0]!.html!;

@@ -34,7 +34,12 @@ describe("RSS 2.0 in Korean", () => {
   const feed = parseFixture("ko-news.rss");
 
   it("reads the channel's title, link and language", () => {
-    expect(feed).toMatchObject({ format: "rss", title: "헤럴드 속보 & 분석", link: "https://news.example.kr/", language: "ko" });
+    expect(feed).toMatchObject({
+      format: "rss",
+      title: "헤럴드 속보 & 분석",
+      link: "https://news.example.kr/",
+      language: "ko",
+    });
   });
 
   it("keeps Hangul titles intact and keys items by guid", () => {
@@ -98,7 +103,12 @@ describe("Atom 1.0", () => {
   const feed = parseFixture("atom.xml");
 
   it("reads an HTML title as plain text and the alternate link against xml:base", () => {
-    expect(feed).toMatchObject({ format: "atom", title: "Example Status", link: "https://status.example.com/", language: "en" });
+    expect(feed).toMatchObject({
+      format: "atom",
+      title: "Example Status",
+      link: "https://status.example.com/",
+      language: "en",
+    });
   });
 
   it("resolves entry links through nested xml:base", () => {
@@ -115,7 +125,11 @@ describe("Atom 1.0", () => {
   });
 
   it("uses the html summary as plain text, the category label, and the feed author as fallback", () => {
-    expect(feed.items[0]).toMatchObject({ summary: "Some requests failed.", categories: ["API"], author: "Status Team" });
+    expect(feed.items[0]).toMatchObject({
+      summary: "Some requests failed.",
+      categories: ["API"],
+      author: "Status Team",
+    });
   });
 
   it("escapes type=text content into paragraphs instead of treating it as markup", () => {
@@ -129,7 +143,12 @@ describe("JSON Feed", () => {
   const feed = parseFixture("feed.json");
 
   it("reads feed metadata", () => {
-    expect(feed).toMatchObject({ format: "json", title: "Herald JSON 예시", link: "https://blog.example.org/", language: "ko" });
+    expect(feed).toMatchObject({
+      format: "json",
+      title: "Herald JSON 예시",
+      link: "https://blog.example.org/",
+      language: "ko",
+    });
   });
 
   it("keeps content_html, resolves relative url, image and links, and treats tags: null as none", () => {
@@ -172,7 +191,12 @@ describe("JSON Feed", () => {
 describe("RSS 1.0 (RDF)", () => {
   it("reads an RDF feed as rss with Dublin Core date, author, subject and language", () => {
     const feed = parseFixture("rss1-rdf.xml");
-    expect(feed).toMatchObject({ format: "rss", title: "技術ジャーナル", link: "https://journal.example.jp/", language: "ja" });
+    expect(feed).toMatchObject({
+      format: "rss",
+      title: "技術ジャーナル",
+      link: "https://journal.example.jp/",
+      language: "ja",
+    });
     expect(feed.items).toEqual([
       {
         key: "https://journal.example.jp/2026/10/14/outage",
@@ -232,7 +256,10 @@ describe("encodings", () => {
   it("lets a byte order mark win over everything else", () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(koreanRss(""), "utf-16le")]);
     expect(parseFeed(utf16, { source: "bom16", contentType: "text/xml; charset=euc-kr" }).title).toBe("지역 소식");
-    const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(koreanRss('<?xml version="1.0" encoding="euc-kr"?>'))]);
+    const utf8 = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(koreanRss('<?xml version="1.0" encoding="euc-kr"?>')),
+    ]);
     expect(parseFeed(utf8, { source: "bom8" }).title).toBe("지역 소식");
   });
 
@@ -248,22 +275,32 @@ describe("encodings", () => {
   });
 
   it("reads UTF-8 bytes under an unknown or stale declaration as UTF-8", () => {
-    const unknown = Buffer.from('<?xml version="1.0" encoding="x-klingon"?><rss version="2.0"><channel><title>속보</title></channel></rss>');
+    const unknown = Buffer.from(
+      '<?xml version="1.0" encoding="x-klingon"?><rss version="2.0"><channel><title>속보</title></channel></rss>',
+    );
     expect(parseFeed(unknown, { source: "unknown-label" }).title).toBe("속보");
     // A real publisher's template says ISO-8859-1 while the server sends UTF-8.
-    const stale = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>© Café</title></channel></rss>');
+    const stale = Buffer.from(
+      '<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>© Café</title></channel></rss>',
+    );
     expect(parseFeed(stale, { source: "stale-label" }).title).toBe("© Café");
-    const utf16 = Buffer.from('<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><title>오늘</title></channel></rss>');
+    const utf16 = Buffer.from(
+      '<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><title>오늘</title></channel></rss>',
+    );
     expect(parseFeed(utf16, { source: "utf16-label" }).title).toBe("오늘");
   });
 });
 
 describe("encodings without a BOM or a declaration to go by", () => {
-  const rss = (title: string) => `<rss version="2.0"><channel><title>${title}</title><item><title>x</title><guid>1</guid></item></channel></rss>`;
+  const rss = (title: string) =>
+    `<rss version="2.0"><channel><title>${title}</title><item><title>x</title><guid>1</guid></item></channel></rss>`;
 
   it("recognises UTF-16 and UTF-32 by their zero bytes, over a contrary HTTP charset", () => {
     for (const encoding of ["utf-16le", "utf-16be", "utf-32le", "utf-32be"]) {
-      const feed = parseFeed(iconv.encode(rss("오늘의 속보"), encoding), { source: encoding, contentType: "text/xml; charset=euc-kr" });
+      const feed = parseFeed(iconv.encode(rss("오늘의 속보"), encoding), {
+        source: encoding,
+        contentType: "text/xml; charset=euc-kr",
+      });
       expect(feed.title, encoding).toBe("오늘의 속보");
     }
   });
@@ -283,11 +320,15 @@ describe("Atom base64", () => {
   it('keeps a mode="base64" element whose content is not base64 text as written', () => {
     expect(entryTitle(atom03('<title mode="base64">Not base64!</title>'))).toBe("Not base64!");
     // Valid base64 of bytes that are not UTF-8 text stays as written too.
-    expect(entryTitle(atom03(`<title mode="base64">${Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString("base64")}</title>`))).toBe("//4AAQ==");
+    expect(
+      entryTitle(atom03(`<title mode="base64">${Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString("base64")}</title>`)),
+    ).toBe("//4AAQ==");
   });
 
   it('leaves mode="base64" written as text alone', () => {
-    expect(entryTitle(atom03(`<title>mode="base64" ${Buffer.from("hi").toString("base64")}</title>`))).toBe('mode="base64" aGk=');
+    expect(entryTitle(atom03(`<title>mode="base64" ${Buffer.from("hi").toString("base64")}</title>`))).toBe(
+      'mode="base64" aGk=',
+    );
   });
 
   it("decodes a base64 title whatever the quotes and attribute order", () => {
@@ -315,11 +356,15 @@ describe("documents that are not feeds", () => {
 
   it("names an unknown XML root", () => {
     const bytes = Buffer.from('<?xml version="1.0"?><!-- hi --><svg xmlns="http://www.w3.org/2000/svg"/>');
-    expect(parseError(() => parseFeed(bytes, { source: "pic" })).message).toBe("pic: not a feed (XML root <svg> is not RSS, Atom or RDF)");
+    expect(parseError(() => parseFeed(bytes, { source: "pic" })).message).toBe(
+      "pic: not a feed (XML root <svg> is not RSS, Atom or RDF)",
+    );
   });
 
   it("never puts credentials from the source URL into the message", () => {
-    const error = parseError(() => parseFeed(read("sitemap.xml"), { source: "https://reader:s3cret@feeds.example.com/x.xml" }));
+    const error = parseError(() =>
+      parseFeed(read("sitemap.xml"), { source: "https://reader:s3cret@feeds.example.com/x.xml" }),
+    );
     expect(error.message).not.toContain("s3cret");
     expect(error.message).toContain("https://feeds.example.com/x.xml");
   });

@@ -21,12 +21,17 @@ describe("a fleet of two herald start processes on the Discord gateway", () => {
   });
 
   it("holds one gateway session at a time and fails over within 30 s of a SIGKILL, answering each interaction once", async () => {
-    const discord = await DiscordFake.start({ botToken: TOKEN, gateway: { heartbeatIntervalMs: 1000, applicationId: APPLICATION } });
+    const discord = await DiscordFake.start({
+      botToken: TOKEN,
+      gateway: { heartbeatIntervalMs: 1000, applicationId: APPLICATION },
+    });
     cleanups.push(() => discord.close());
     const t = testConfig({});
     cleanups.push(t.cleanup);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax, filled from the environment
-    const configFor = fleetConfigWriter(t, { discord: { token: "${DISCORD_TOKEN}", mode: "gateway", apiUrl: discord.api, applicationId: APPLICATION } });
+    const configFor = fleetConfigWriter(t, {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax, filled from the environment
+      discord: { token: "${DISCORD_TOKEN}", mode: "gateway", apiUrl: discord.api, applicationId: APPLICATION },
+    });
     const members: FleetMember[] = [];
     const start = async () => {
       const member = await startMember(configFor, { DISCORD_TOKEN: TOKEN });
@@ -35,11 +40,22 @@ describe("a fleet of two herald start processes on the Discord gateway", () => {
     };
     /** Dispatches `/news latest` and waits for its @original edit; returns every response to it. */
     const ask = async (within: number) => {
-      const interaction = gatewayCommandInteraction({ command: "news", subcommand: "latest", channelId: CHANNEL, permissions: "2048" });
+      const interaction = gatewayCommandInteraction({
+        command: "news",
+        subcommand: "latest",
+        channelId: CHANNEL,
+        permissions: "2048",
+      });
       discord.gateway.dispatchInteraction(interaction);
-      await waitFor(() => discord.interactionResponses.some((r) => r.token === interaction.token && r.kind === "edit-original"), within, "the answer").catch((error: Error) => {
+      await waitFor(
+        () => discord.interactionResponses.some((r) => r.token === interaction.token && r.kind === "edit-original"),
+        within,
+        "the answer",
+      ).catch((error: Error) => {
         // Which process had the session and what it logged is what a failure here needs.
-        throw new Error(`${error.message}; responses ${JSON.stringify(discord.interactionResponses.map((r) => r.kind))}; logs:\n${members.map((m) => m.process.output()).join("\n")}`);
+        throw new Error(
+          `${error.message}; responses ${JSON.stringify(discord.interactionResponses.map((r) => r.kind))}; logs:\n${members.map((m) => m.process.output()).join("\n")}`,
+        );
       });
       return () => discord.interactionResponses.filter((r) => r.token === interaction.token).map((r) => r.kind);
     };
@@ -53,7 +69,14 @@ describe("a fleet of two herald start processes on the Discord gateway", () => {
     owner.process.kill("SIGKILL");
     await owner.process.exited;
     // The standby's own session: the dead owner's socket may look open to the fake for a moment after the kill.
-    await waitFor(() => discord.gateway.connections.filter((c) => c.identify !== null).length === 2 && discord.gateway.openSessions(TOKEN) === 1 && discord.gateway.ready, 30_000, "the standby's gateway session");
+    await waitFor(
+      () =>
+        discord.gateway.connections.filter((c) => c.identify !== null).length === 2 &&
+        discord.gateway.openSessions(TOKEN) === 1 &&
+        discord.gateway.ready,
+      30_000,
+      "the standby's gateway session",
+    );
     const after = await ask(15_000);
     expect((await ownerOf(members, GATEWAY, 5000)).process.pid).toBe(standby.process.pid);
 

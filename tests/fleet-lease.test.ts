@@ -131,7 +131,11 @@ describe("singleton duties under Redis leases", () => {
     const duty = new Recorder();
     const [a, b] = [fleet(), fleet()];
     const starting = a.run(duty.spec("directory-feed:big", "a", { startTakesMs: FAST.ttlMs * 2 }));
-    await waitFor(async () => (await redis.exists(leaseKey(prefix, "directory-feed:big"))) === 1, 5000, "a to take the lease");
+    await waitFor(
+      async () => (await redis.exists(leaseKey(prefix, "directory-feed:big"))) === 1,
+      5000,
+      "a to take the lease",
+    );
     await b.run(duty.spec("directory-feed:big", "b"));
     await starting;
     await sleep(FAST.ttlMs);
@@ -151,7 +155,10 @@ describe("singleton duties under Redis leases", () => {
 
   it("names per-token duties by a hash, never by the token", () => {
     const token = "123456789:AAE2eTestTokenForHeraldBotE2eTests00";
-    const t = testConfig({ telegram: { token, mode: "polling" }, discord: { token: "discord-secret-token", mode: "gateway" } });
+    const t = testConfig({
+      telegram: { token, mode: "polling" },
+      discord: { token: "discord-secret-token", mode: "gateway" },
+    });
     const names = exclusiveBotConnections(t.config)
       .map((c) => c.duty)
       .sort((a, b) => b.localeCompare(a));

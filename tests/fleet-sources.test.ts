@@ -43,7 +43,9 @@ describe("a fleet of two herald start processes sharing a directory feed and an 
     const queues = heraldQueues(redis, t.config.redis.prefix);
     cleanups.push(async () => void (await Promise.all(queues.map((queue) => queue.close()))));
     const schedulers = `${t.config.redis.prefix}:poll:repeat`;
-    const scheduled = async () => (await redis.zrange(schedulers, 0, -1)).includes("wire-rss") && (await redis.exists(`${schedulers}:wire-rss`)) === 1;
+    const scheduled = async () =>
+      (await redis.zrange(schedulers, 0, -1)).includes("wire-rss") &&
+      (await redis.exists(`${schedulers}:wire-rss`)) === 1;
     const deleteSchedulerByHand = () => redis.multi().zrem(schedulers, "wire-rss").del(`${schedulers}:wire-rss`).exec();
 
     const members: FleetMember[] = [];
@@ -78,7 +80,12 @@ describe("a fleet of two herald start processes sharing a directory feed and an 
 
     // Nothing left to post twice: the work queues are idle and the fake has answered everything. (The
     // RSS feed never answers, so its polls, failing and retrying for a while, can post nothing.)
-    await waitForDrained({ queues: queues.filter((queue) => queue.name === "ingest" || queue.name === "deliver"), fakes: [discord] });
-    expect(discord.messages.map((m) => m.body.embeds?.[0]?.title ?? m.body.content)).toEqual([expect.stringContaining("Plain post 2")]);
+    await waitForDrained({
+      queues: queues.filter((queue) => queue.name === "ingest" || queue.name === "deliver"),
+      fakes: [discord],
+    });
+    expect(discord.messages.map((m) => m.body.embeds?.[0]?.title ?? m.body.content)).toEqual([
+      expect.stringContaining("Plain post 2"),
+    ]);
   }, 115_000);
 });

@@ -23,8 +23,10 @@ describe("a fleet of two herald start processes polling Telegram", () => {
     cleanups.push(() => telegram.close());
     const t = testConfig({});
     cleanups.push(t.cleanup);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax, filled from the environment
-    const configFor = fleetConfigWriter(t, { telegram: { token: "${TELEGRAM_BOT_TOKEN}", mode: "polling", apiUrl: telegram.apiRoot } });
+    const configFor = fleetConfigWriter(t, {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax, filled from the environment
+      telegram: { token: "${TELEGRAM_BOT_TOKEN}", mode: "polling", apiUrl: telegram.apiRoot },
+    });
     const env = { TELEGRAM_BOT_TOKEN: telegram.token };
     const members: FleetMember[] = [];
     const start = async () => {
@@ -49,7 +51,9 @@ describe("a fleet of two herald start processes polling Telegram", () => {
     // herald status names the poller by its pid.
     const status = await runHerald(["status", "--config", `${t.dir}/herald-${first.port}.yaml`], env);
     expect(status.status).toBe(0);
-    expect(status.stdout).toMatch(new RegExp(`telegram-polling:[0-9a-f]{12}\\s+\\S+ pid ${first.process.pid} since \\d{4}-`));
+    expect(status.stdout).toMatch(
+      new RegExp(`telegram-polling:[0-9a-f]{12}\\s+\\S+ pid ${first.process.pid} since \\d{4}-`),
+    );
     expect(status.stdout).not.toContain(telegram.token);
 
     // Both keep running side by side: the standby never polls.
@@ -77,8 +81,10 @@ describe("a poller kicked off by another getUpdates (409)", () => {
   it("hands its duty back and polls again, saying so once", async () => {
     const telegram = await TelegramFake.start();
     const t = testConfig({});
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax, filled from the environment
-    const configFor = fleetConfigWriter(t, { telegram: { token: "${TELEGRAM_BOT_TOKEN}", mode: "polling", apiUrl: telegram.apiRoot } });
+    const configFor = fleetConfigWriter(t, {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax, filled from the environment
+      telegram: { token: "${TELEGRAM_BOT_TOKEN}", mode: "polling", apiUrl: telegram.apiRoot },
+    });
     const member = await startMember(configFor, { TELEGRAM_BOT_TOKEN: telegram.token });
     try {
       await waitFor(() => telegram.isPolling, 15_000, "long polling");

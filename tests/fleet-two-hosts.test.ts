@@ -33,7 +33,12 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
   });
 
   /** A fleet config: the same for every host but for nothing; each host gets its own copy in its own folder. */
-  async function fleet(discord: DiscordFake, destinations: Record<string, unknown>[], delivery: Record<string, unknown>, withBot = false) {
+  async function fleet(
+    discord: DiscordFake,
+    destinations: Record<string, unknown>[],
+    delivery: Record<string, unknown>,
+    withBot = false,
+  ) {
     const db = await createPgDatabase();
     cleanups.push(db.drop);
     const prefix = `herald-fleet-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -48,8 +53,17 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
       delivery,
       log: { level: "info" },
       destinations,
-      feeds: [{ id: "inbox", type: "webhook", baseUrl: "https://news.example.kr", destinations: destinations.map((d) => d.id) }],
-      ...(withBot ? { discord: { token: DISCORD_TOKEN, mode: "http", publicKey: publicKeyHex(publicKey), apiUrl: discord.api } } : {}),
+      feeds: [
+        {
+          id: "inbox",
+          type: "webhook",
+          baseUrl: "https://news.example.kr",
+          destinations: destinations.map((d) => d.id),
+        },
+      ],
+      ...(withBot
+        ? { discord: { token: DISCORD_TOKEN, mode: "http", publicKey: publicKeyHex(publicKey), apiUrl: discord.api } }
+        : {}),
     };
     const start = async (name: string): Promise<Host> => {
       const dir = mkdtempSync(join(tmpdir(), `herald-${name}-`));
@@ -62,7 +76,9 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
         await child.exited;
       });
       const started = await waitFor(
-        () => /"port":(\d+)[^\n]*"msg":"herald started"/.exec(child.output()) ?? (child.exitCode !== null ? Promise.reject(new Error(`${name} exited:\n${child.output()}`)) : null),
+        () =>
+          /"port":(\d+)[^\n]*"msg":"herald started"/.exec(child.output()) ??
+          (child.exitCode !== null ? Promise.reject(new Error(`${name} exited:\n${child.output()}`)) : null),
         60_000,
         `${name} to start`,
       );
@@ -82,7 +98,11 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
   }
 
   const ingest = (host: Host, body: string) =>
-    fetch(`${host.base}/ingest`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" }, body });
+    fetch(`${host.base}/ingest`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" },
+      body,
+    });
 
   /** How many posts each (webhook, article) pair received. */
   function postsPerPair(discord: DiscordFake): Map<string, number> {
@@ -104,7 +124,12 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
       url: discord.webhookUrl(),
       ...(i === 0 ? { channelId: CHANNEL } : {}),
     }));
-    const { start, store, drained, signer } = await fleet(discord, destinations, { attempts: 5, backoff: "200ms", concurrency: 20, timeout: "5s", lockDuration: "10s" }, true);
+    const { start, store, drained, signer } = await fleet(
+      discord,
+      destinations,
+      { attempts: 5, backoff: "200ms", concurrency: 20, timeout: "5s", lockDuration: "10s" },
+      true,
+    );
     const hosts = [await start("host-a"), await start("host-b")];
 
     const ARTICLES = 200;
@@ -112,7 +137,11 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
       const res = await ingest(hosts[n % 2]!, plainPost(n, `Unique marker qz${n}x for search.`));
       expect(res.status, await res.text()).toBe(202);
     }
-    await waitFor(async () => (await store.countByState()).delivered === ARTICLES * 5, 120_000, "1,000 deliveries recorded");
+    await waitFor(
+      async () => (await store.countByState()).delivered === ARTICLES * 5,
+      120_000,
+      "1,000 deliveries recorded",
+    );
     await drained(); // a late duplicate would have arrived by now
 
     const pairs = postsPerPair(discord);
@@ -123,7 +152,10 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
     // Both hosts did delivery work, whichever host ingested: the shared store is what makes that possible.
     for (const host of hosts) {
       expect(host.process.output()).not.toMatch(/is not stored|database is locked/);
-      expect(host.process.output().match(/"msg":"delivered"/g)?.length ?? 0, `${host.name} delivered nothing`).toBeGreaterThan(50);
+      expect(
+        host.process.output().match(/"msg":"delivered"/g)?.length ?? 0,
+        `${host.name} delivered nothing`,
+      ).toBeGreaterThan(50);
     }
 
     // /news search on each host finds every article, by a term only that article has.
@@ -133,10 +165,21 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
         const batch = Array.from({ length: 10 }, (_, k) => n + k);
         await Promise.all(
           batch.map(async (k) => {
-            const interaction = discordCommandInteraction({ command: "news", subcommand: "search", options: { query: `qz${k}x` }, channelId: CHANNEL, permissions: "2048" });
+            const interaction = discordCommandInteraction({
+              command: "news",
+              subcommand: "search",
+              options: { query: `qz${k}x` },
+              channelId: CHANNEL,
+              permissions: "2048",
+            });
             const ack = await discord.sendInteraction(`${host.base}/discord/interactions`, interaction, signer);
             expect(ack.status).toBe(200);
-            const edit = await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token), 15_000, `the answer to /news search qz${k}x on ${host.name}`);
+            const edit = await waitFor(
+              () =>
+                discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token),
+              15_000,
+              `the answer to /news search qz${k}x on ${host.name}`,
+            );
             if (!JSON.stringify(edit.body).includes(`Plain post ${k}`)) missing.push(k);
           }),
         );
@@ -149,21 +192,39 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
     const discord = await DiscordFake.start();
     cleanups.push(() => discord.close());
     const DESTINATIONS = 1000;
-    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({ id: `d${i}`, type: "discord-webhook", url: discord.webhookUrl() }));
+    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({
+      id: `d${i}`,
+      type: "discord-webhook",
+      url: discord.webhookUrl(),
+    }));
     // A short lock: the killed host's jobs count as stalled (and go to the other host) within seconds.
-    const { start, store, drained } = await fleet(discord, destinations, { attempts: 5, backoff: "200ms", concurrency: 25, timeout: "5s", lockDuration: "3s" });
+    const { start, store, drained } = await fleet(discord, destinations, {
+      attempts: 5,
+      backoff: "200ms",
+      concurrency: 25,
+      timeout: "5s",
+      lockDuration: "3s",
+    });
     const [victim, survivor] = [await start("victim"), await start("survivor")];
 
     const res = await ingest(victim, plainPost(1));
     expect(res.status, await res.text()).toBe(202);
-    await waitFor(async () => (await store.countByState()).delivered >= DESTINATIONS * 0.2, 60_000, "a fifth of the fan-out");
+    await waitFor(
+      async () => (await store.countByState()).delivered >= DESTINATIONS * 0.2,
+      60_000,
+      "a fifth of the fan-out",
+    );
     victim.process.kill("SIGKILL");
     await victim.process.exited;
     const atKill = await store.countByState();
     // A send that had left when the process died may or may not have reached Discord: at most those can repeat.
     const inFlight = atKill.sending;
 
-    await waitFor(async () => (await store.countByState()).delivered === DESTINATIONS, 120_000, "every delivery recorded after the kill");
+    await waitFor(
+      async () => (await store.countByState()).delivered === DESTINATIONS,
+      120_000,
+      "every delivery recorded after the kill",
+    );
     // The victim's sends still active at the kill are retried once they count as stalled: wait for those too.
     await drained();
     const pairs = postsPerPair(discord);
@@ -172,7 +233,8 @@ describe("two hosts sharing Redis and a PostgreSQL store", () => {
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     expect(atKill.delivered).toBeLessThan(DESTINATIONS); // the kill really was mid fan-out
     expect(survivor.process.exitCode).toBeNull();
-    console.info(`SIGKILL mid fan-out: ${atKill.delivered} delivered and ${inFlight} in flight at the kill; ${duplicates} duplicates`);
+    console.info(
+      `SIGKILL mid fan-out: ${atKill.delivered} delivered and ${inFlight} in flight at the kill; ${duplicates} duplicates`,
+    );
   }, 300_000);
 });
-

@@ -29,13 +29,18 @@ describe("buildMessage", () => {
 
   it("keeps the excerpt's Markdown-looking characters as plain text", () => {
     const article = { ...englishArticle(), excerpt: "Not **bold**, not [a link](https://x.example)" };
-    expect(buildMessage(article).blocks).toEqual([{ type: "paragraph", children: [{ type: "text", value: article.excerpt }] }]);
+    expect(buildMessage(article).blocks).toEqual([
+      { type: "paragraph", children: [{ type: "text", value: article.excerpt }] },
+    ]);
   });
 
   it("turns blank lines in an excerpt into paragraphs and single newlines into breaks", () => {
     const article = { ...englishArticle(), excerpt: "First line\nsecond line\n\nNext paragraph\n" };
     expect(buildMessage(article).blocks).toEqual([
-      { type: "paragraph", children: [{ type: "text", value: "First line" }, { type: "break" }, { type: "text", value: "second line" }] },
+      {
+        type: "paragraph",
+        children: [{ type: "text", value: "First line" }, { type: "break" }, { type: "text", value: "second line" }],
+      },
       { type: "paragraph", children: [{ type: "text", value: "Next paragraph" }] },
     ]);
   });

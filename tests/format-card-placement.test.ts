@@ -17,7 +17,10 @@ import { paragraph } from "./helpers/blocks.ts";
 const CHAT = -100123;
 const article = koreanOutageArticle();
 const message = buildMessage(article, { card: timelineCard });
-const longMessage = buildMessage(withBody(koreanOutageArticle(), [paragraph(koreanProse(10_000))]), { detail: "full", card: timelineCard });
+const longMessage = buildMessage(withBody(koreanOutageArticle(), [paragraph(koreanProse(10_000))]), {
+  detail: "full",
+  card: timelineCard,
+});
 const firstEvent = article.timeline!.rows[0]!.event;
 
 const images = (blocks: KnownBlock[]) => blocks.filter((b): b is ImageBlock => b.type === "image");
@@ -51,16 +54,23 @@ describe("formatTelegram by card placement", () => {
     const [posted] = formatTelegram(message, CHAT, uploadedCard(timelineCard));
     const [edit, ...rest] = formatTelegram(message, CHAT, KEPT_CARD);
     expect(rest).toEqual([]);
-    if (edit?.method !== "editMessageCaption" || posted?.method !== "sendPhoto") throw new Error(`expected a caption edit, got ${edit?.method}`);
+    if (edit?.method !== "editMessageCaption" || posted?.method !== "sendPhoto")
+      throw new Error(`expected a caption edit, got ${edit?.method}`);
     expect(edit.params).not.toHaveProperty("photo");
-    expect(edit.params).toEqual({ chat_id: CHAT, parse_mode: "HTML", caption: posted.params.caption, reply_markup: posted.params.reply_markup });
+    expect(edit.params).toEqual({
+      chat_id: CHAT,
+      parse_mode: "HTML",
+      caption: posted.params.caption,
+      reply_markup: posted.params.reply_markup,
+    });
   });
 
   it("kept with text longer than a caption: a caption edit without the button, then the follow-up text with it", () => {
     const calls = formatTelegram(longMessage, CHAT, KEPT_CARD);
     expect(calls.map((c) => c.method)).toEqual(["editMessageCaption", "sendMessage"]);
     const [edit, followUp] = calls;
-    if (edit?.method !== "editMessageCaption" || followUp?.method !== "sendMessage") throw new Error("unexpected calls");
+    if (edit?.method !== "editMessageCaption" || followUp?.method !== "sendMessage")
+      throw new Error("unexpected calls");
     expect(edit.params.reply_markup).toBeUndefined();
     expect(followUp.params.reply_markup).toBeDefined();
     expect(followUp.params.text.length).toBeGreaterThan(edit.params.caption.length);
@@ -79,14 +89,20 @@ describe("formatSlack by card placement", () => {
     const slack = formatSlack(message, hostedCard("F0123CARD"));
     const [image, ...others] = images(slack.blocks);
     expect(others).toEqual([]);
-    expect(image).toEqual({ type: "image", slack_file: { id: "F0123CARD" }, alt_text: expect.stringContaining(firstEvent) });
+    expect(image).toEqual({
+      type: "image",
+      slack_file: { id: "F0123CARD" },
+      alt_text: expect.stringContaining(firstEvent),
+    });
     expect(JSON.stringify(slack.blocks.filter((b) => b.type === "section"))).not.toContain(firstEvent);
   });
 
   it("hosted and linked lay the message out the same way; only the image's source differs", () => {
     const hosted = formatSlack(message, hostedCard("F0123CARD"));
     const linked = formatSlack(message, linkedCard(timelineCard));
-    expect(images(linked.blocks)).toEqual([{ type: "image", image_url: timelineCard.url, alt_text: images(hosted.blocks)[0]?.alt_text }]);
+    expect(images(linked.blocks)).toEqual([
+      { type: "image", image_url: timelineCard.url, alt_text: images(hosted.blocks)[0]?.alt_text },
+    ]);
     const withoutImages = (blocks: KnownBlock[]) => blocks.filter((b) => b.type !== "image");
     expect(withoutImages(linked.blocks)).toEqual(withoutImages(hosted.blocks));
     expect(linked.text).toBe(hosted.text);

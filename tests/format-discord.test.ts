@@ -15,7 +15,6 @@ import {
 import { discordShown } from "./fixtures/format/inspect.ts";
 import { paragraph } from "./helpers/blocks.ts";
 
-
 function embedOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { detail: "full" }): APIEmbed {
   const message = buildMessage(article, opts);
   const body = formatDiscord(message, uploadedCard(message.card));
@@ -87,7 +86,12 @@ describe("formatDiscord", () => {
   });
 
   it("omits url, image and timestamp it cannot trust", () => {
-    const article = { ...englishArticle(), url: "javascript:alert(1)", image: "data:image/png;base64,AAAA", date: "soon" };
+    const article = {
+      ...englishArticle(),
+      url: "javascript:alert(1)",
+      image: "data:image/png;base64,AAAA",
+      date: "soon",
+    };
     const embed = embedOf(article);
     expect(embed.url).toBeUndefined();
     expect(embed.image).toBeUndefined();
@@ -127,13 +131,21 @@ describe("formatDiscord", () => {
 
   it("shows a link whose text is itself a URL as the bare URL, not a masked link", () => {
     const body: Block[] = [
-      { type: "paragraph", children: [{ type: "link", url: "https://newsdao.kr/", children: [{ type: "text", value: "https://newsdao.kr" }] }] },
+      {
+        type: "paragraph",
+        children: [
+          { type: "link", url: "https://newsdao.kr/", children: [{ type: "text", value: "https://newsdao.kr" }] },
+        ],
+      },
     ];
     expect(embedOf(withBody(englishArticle(), body)).description).toBe("https://newsdao.kr/");
   });
 
   it("shows hostile article text exactly as written: no formatting, masked links or mentions", () => {
-    const body = formatDiscord(buildMessage(withBody(englishArticle(), [paragraph(HOSTILE_TEXT)]), { detail: "full" }), NO_CARD);
+    const body = formatDiscord(
+      buildMessage(withBody(englishArticle(), [paragraph(HOSTILE_TEXT)]), { detail: "full" }),
+      NO_CARD,
+    );
     const description = body.embeds![0]!.description!;
     expect(body.allowed_mentions).toEqual({ parse: [] });
     expect(discordShown(description)).toBe(HOSTILE_TEXT);
@@ -163,7 +175,14 @@ describe("formatDiscord", () => {
   it("escapes Markdown that only counts at the start of a line", () => {
     const text = "# Breaking\n> quoted\n- item\n+ plus\n12. numbered\n-# subtext";
     const description = embedOf(withBody(englishArticle(), [paragraph(text)])).description!;
-    expect(description.split("\n")).toEqual(["\\# Breaking", "\\> quoted", "\\- item", "\\+ plus", "12\\. numbered", "\\-# subtext"]);
+    expect(description.split("\n")).toEqual([
+      "\\# Breaking",
+      "\\> quoted",
+      "\\- item",
+      "\\+ plus",
+      "12\\. numbered",
+      "\\-# subtext",
+    ]);
     expect(discordShown(description)).toBe(text);
   });
 
@@ -197,7 +216,10 @@ describe("formatDiscord", () => {
       title: "가".repeat(300),
       source: "출처".repeat(2000),
       categories: Array.from({ length: 100 }, () => "아주 긴 분류 이름 ".repeat(10)),
-      timeline: { labels: ["시점".repeat(200), "내용"], rows: Array.from({ length: 50 }, (_, i) => ({ time: `${i}:00`, event: longEvent })) },
+      timeline: {
+        labels: ["시점".repeat(200), "내용"],
+        rows: Array.from({ length: 50 }, (_, i) => ({ time: `${i}:00`, event: longEvent })),
+      },
     };
     const embed = embedOf(article);
     expectWithinLimits(embed);

@@ -16,7 +16,15 @@ import { englishArticle, withBody } from "./fixtures/format/articles.ts";
 const EVIL = "https://evil.example/";
 
 function linkBody(text: string, url = EVIL): Block[] {
-  return [{ type: "paragraph", children: [{ type: "text", value: "See " }, { type: "link", url, children: [{ type: "text", value: text }] }] }];
+  return [
+    {
+      type: "paragraph",
+      children: [
+        { type: "text", value: "See " },
+        { type: "link", url, children: [{ type: "text", value: text }] },
+      ],
+    },
+  ];
 }
 
 function rendered(text: string, url = EVIL) {
@@ -62,7 +70,9 @@ describe("link text that names another site", () => {
   });
 
   it("reads project names with a dot as words, and hosts under real or reserved top-level domains as addresses", () => {
-    for (const words of ["Node.js", "Next.js", "ASP.NET Core guide", "index.html"]) expect(linkTextMisleads(words, EVIL)).toBe(false);
-    for (const host of ["bank.com", "bank.co.kr", "은행.한국", "bank.example:8443/login"]) expect(linkTextMisleads(host, EVIL)).toBe(true);
+    for (const words of ["Node.js", "Next.js", "ASP.NET Core guide", "index.html"])
+      expect(linkTextMisleads(words, EVIL)).toBe(false);
+    for (const host of ["bank.com", "bank.co.kr", "은행.한국", "bank.example:8443/login"])
+      expect(linkTextMisleads(host, EVIL)).toBe(true);
   });
 });

@@ -15,7 +15,6 @@ import {
 import { slackAngleTokens, slackShown } from "./fixtures/format/inspect.ts";
 import { paragraph } from "./helpers/blocks.ts";
 
-
 function slackOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { detail: "full" }) {
   const message = buildMessage(article, opts);
   return formatSlack(message, linkedCard(message.card));
@@ -32,7 +31,8 @@ function expectWithinLimits(message: ReturnType<typeof formatSlack>): void {
   for (const section of sections(message.blocks)) expect(section.text!.text.length).toBeLessThanOrEqual(3000);
   for (const context of ofType(message.blocks, "context")) {
     expect(context.elements.length).toBeLessThanOrEqual(10);
-    for (const element of context.elements) if ("text" in element) expect(element.text.length).toBeLessThanOrEqual(3000);
+    for (const element of context.elements)
+      if ("text" in element) expect(element.text.length).toBeLessThanOrEqual(3000);
   }
   for (const image of ofType(message.blocks, "image")) {
     expect(image.alt_text.length).toBeLessThanOrEqual(2000);
@@ -60,7 +60,11 @@ describe("formatSlack", () => {
     expect(sectionTexts(message.blocks)).toEqual([article.excerpt]);
     expect(ofType(message.blocks, "image")[0]).toMatchObject({ image_url: timelineCard.url });
     const button = ofType(message.blocks, "actions")[0]!.elements[0]!;
-    expect(button).toMatchObject({ type: "button", url: article.url, text: { type: "plain_text", text: "자세히 보기" } });
+    expect(button).toMatchObject({
+      type: "button",
+      url: article.url,
+      text: { type: "plain_text", text: "자세히 보기" },
+    });
     expect(message.text).toContain(article.title);
   });
 
@@ -114,7 +118,12 @@ describe("formatSlack", () => {
   });
 
   it("escapes the title, context and fallback text too", () => {
-    const article = { ...englishArticle(), title: "<!channel> R&D <@U1>", source: "<!here>", categories: ["<!subteam^S1>"] };
+    const article = {
+      ...englishArticle(),
+      title: "<!channel> R&D <@U1>",
+      source: "<!here>",
+      categories: ["<!subteam^S1>"],
+    };
     const message = slackOf(article);
     const header = ofType(message.blocks, "header")[0]!.text.text;
     const context = ofType(message.blocks, "context")[0]!.elements[0]!;
@@ -158,7 +167,10 @@ describe("formatSlack", () => {
 
   it("stays within 50 blocks and ends with … when the body is longer than 50 blocks can hold", () => {
     const prose = koreanProse(200_000);
-    const message = slackOf(withBody(koreanOutageArticle(), [paragraph(prose)]), { detail: "full", card: timelineCard });
+    const message = slackOf(withBody(koreanOutageArticle(), [paragraph(prose)]), {
+      detail: "full",
+      card: timelineCard,
+    });
     expectWithinLimits(message);
     expect(message.blocks).toHaveLength(50);
     const texts = sectionTexts(message.blocks);
@@ -170,7 +182,10 @@ describe("formatSlack", () => {
       ...withBody(koreanOutageArticle(), [paragraph(koreanProse(10_000))]),
       title: "속보 ".repeat(100),
       categories: Array.from({ length: 100 }, (_, i) => `분류${i}`),
-      timeline: { labels: ["시점", "내용"], rows: Array.from({ length: 80 }, (_, i) => ({ time: `${i}:00`, event: "사건 ".repeat(30) })) },
+      timeline: {
+        labels: ["시점", "내용"],
+        rows: Array.from({ length: 80 }, (_, i) => ({ time: `${i}:00`, event: "사건 ".repeat(30) })),
+      },
     };
     const message = slackOf(article, { detail: "full", card: timelineCard });
     expectWithinLimits(message);

@@ -14,7 +14,6 @@ import {
 import { parseTelegramHtml, telegramHrefs } from "./fixtures/format/inspect.ts";
 import { paragraph } from "./helpers/blocks.ts";
 
-
 function callsOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { detail: "full" }): TelegramCall[] {
   const message = buildMessage(article, opts);
   return formatTelegram(message, -100123, uploadedCard(message.card));
@@ -152,8 +151,18 @@ describe("formatTelegram", () => {
   it("keeps tags balanced wherever a long formatted text is cut", () => {
     const rich: Inline[] = [
       { type: "text", value: "장애 & 복구 <공지> " },
-      { type: "strong", children: [{ type: "text", value: "굵게 " }, { type: "emphasis", children: [{ type: "text", value: "기울임 👨‍👩‍👧‍👦 " }] }] },
-      { type: "link", url: "https://example.com/?a=1&b=2", children: [{ type: "strike", children: [{ type: "text", value: "취소선 링크 🇰🇷" }] }] },
+      {
+        type: "strong",
+        children: [
+          { type: "text", value: "굵게 " },
+          { type: "emphasis", children: [{ type: "text", value: "기울임 👨‍👩‍👧‍👦 " }] },
+        ],
+      },
+      {
+        type: "link",
+        url: "https://example.com/?a=1&b=2",
+        children: [{ type: "strike", children: [{ type: "text", value: "취소선 링크 🇰🇷" }] }],
+      },
       { type: "code", value: "x < y && z" },
       { type: "break" },
     ];
@@ -174,7 +183,8 @@ describe("formatTelegram", () => {
       categories: Array.from({ length: 100 }, (_, i) => `분류${i}`),
     };
     const calls = callsOf(article, { card: timelineCard });
-    for (const call of calls) expect(shown(htmlOf(call)).length).toBeLessThanOrEqual(call.method === "sendPhoto" ? 1024 : 4096);
+    for (const call of calls)
+      expect(shown(htmlOf(call)).length).toBeLessThanOrEqual(call.method === "sendPhoto" ? 1024 : 4096);
     expect(shown(htmlOf(calls[0]!))).toContain(article.title.trim());
   });
 

@@ -55,7 +55,11 @@ describe("secrets echoed by endpoints and control characters in titles", () => {
 
   beforeAll(async () => {
     discord = await DiscordFake.start({ botToken: DISCORD_TOKEN });
-    slack = await SlackFake.start({ botToken: SLACK_TOKEN, perChannelPerSecond: 0, channels: { [SLACK_CHANNEL]: "hostile" } });
+    slack = await SlackFake.start({
+      botToken: SLACK_TOKEN,
+      perChannelPerSecond: 0,
+      channels: { [SLACK_CHANNEL]: "hostile" },
+    });
     telegram = await TelegramFake.start({ token: TELEGRAM_TOKEN, botUsername: "HeraldBot" });
     // A misbehaving endpoint: 400 for Discord's path, 404 for Slack's, each quoting the path it was called on.
     echo = await startLoopbackServer(async (req, res) => {
@@ -74,19 +78,41 @@ describe("secrets echoed by endpoints and control characters in titles", () => {
       cards: { enabled: false },
       discord: { token: DISCORD_TOKEN, mode: "none", apiUrl: discord.api },
       slack: { botToken: SLACK_TOKEN, signingSecret: "0".repeat(32), mode: "http", apiUrl: slack.apiUrl },
-      telegram: { token: TELEGRAM_TOKEN, mode: "webhook", webhookSecret: "hostile-webhook-secret", apiUrl: telegram.apiRoot },
+      telegram: {
+        token: TELEGRAM_TOKEN,
+        mode: "webhook",
+        webhookSecret: "hostile-webhook-secret",
+        apiUrl: telegram.apiRoot,
+      },
       destinations: [
-        { id: "echo-discord", type: "discord-webhook", url: `${echo.baseUrl}/api/webhooks/123456789012345678/${DISCORD_HOOK_TOKEN}` },
-        { id: "echo-slack", type: "slack-webhook", url: `${echo.baseUrl}/services/T0HOSTILE/B0HOSTILE/${SLACK_HOOK_SECRET}` },
+        {
+          id: "echo-discord",
+          type: "discord-webhook",
+          url: `${echo.baseUrl}/api/webhooks/123456789012345678/${DISCORD_HOOK_TOKEN}`,
+        },
+        {
+          id: "echo-slack",
+          type: "slack-webhook",
+          url: `${echo.baseUrl}/services/T0HOSTILE/B0HOSTILE/${SLACK_HOOK_SECRET}`,
+        },
         { id: "bot-discord", type: "discord", channelId: DISCORD_CHANNEL },
         { id: "bot-slack", type: "slack", channel: SLACK_CHANNEL },
         { id: "bot-telegram", type: "telegram", chatId: String(TELEGRAM_CHAT) },
       ],
-      feeds: [{ id: "wire", type: "webhook", destinations: ["echo-discord", "echo-slack", "bot-discord", "bot-slack", "bot-telegram"] }],
+      feeds: [
+        {
+          id: "wire",
+          type: "webhook",
+          destinations: ["echo-discord", "echo-slack", "bot-discord", "bot-slack", "bot-telegram"],
+        },
+      ],
     };
     const t = testConfig(raw);
     configPath = join(t.dir, "herald.yaml");
-    writeFileSync(configPath, JSON.stringify({ ...raw, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...raw, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }),
+    );
     const sink = lineSink((line) => lines.push(line));
     service = await startService(t.config, { log: createLogger("debug", sink) });
     cleanup = async () => {
@@ -115,15 +141,27 @@ describe("secrets echoed by endpoints and control characters in titles", () => {
     const failed = (await service.runtime.store.listRecentDeliveries(10)).filter((d) => d.state === "failed");
     expect(failed.map((d) => d.destinationId).sort()).toEqual(["echo-discord", "echo-slack"]);
     // The reasons still say what happened, with the secret part replaced.
-    expect(failed.find((d) => d.destinationId === "echo-discord")?.lastError).toContain("/api/webhooks/123456789012345678/[redacted]");
-    expect(failed.find((d) => d.destinationId === "echo-slack")?.lastError).toContain("/services/T0HOSTILE/B0HOSTILE/[redacted]");
+    expect(failed.find((d) => d.destinationId === "echo-discord")?.lastError).toContain(
+      "/api/webhooks/123456789012345678/[redacted]",
+    );
+    expect(failed.find((d) => d.destinationId === "echo-slack")?.lastError).toContain(
+      "/services/T0HOSTILE/B0HOSTILE/[redacted]",
+    );
     const flagged = (await service.runtime.store.getDestination("echo-slack"))?.flaggedReason ?? "";
     expect(flagged).toContain("/services/T0HOSTILE/B0HOSTILE/[redacted]");
 
-    const stored = JSON.stringify([await service.runtime.store.listRecentDeliveries(100), await service.runtime.store.listDestinations(), await service.runtime.store.listFeeds()]);
+    const stored = JSON.stringify([
+      await service.runtime.store.listRecentDeliveries(100),
+      await service.runtime.store.listDestinations(),
+      await service.runtime.store.listFeeds(),
+    ]);
     const log = lines.join("\n");
     expect(log).toMatch(/delivery failed permanently/);
-    const status = spawnSync(process.execPath, [join(projectRoot, "bin/herald.mjs"), "status", "--config", configPath], { encoding: "utf8", cwd: projectRoot });
+    const status = spawnSync(
+      process.execPath,
+      [join(projectRoot, "bin/herald.mjs"), "status", "--config", configPath],
+      { encoding: "utf8", cwd: projectRoot },
+    );
     expect(status.status).toBe(0);
     expect(status.stdout).toMatch(/Destination echo-slack is flagged/);
     for (const secret of [DISCORD_HOOK_TOKEN, SLACK_HOOK_SECRET]) {
@@ -134,7 +172,11 @@ describe("secrets echoed by endpoints and control characters in titles", () => {
   });
 
   it("prints no control or bidi character in herald status when a title carries ESC]0;…BEL and U+202E", () => {
-    const status = spawnSync(process.execPath, [join(projectRoot, "bin/herald.mjs"), "status", "--config", configPath], { encoding: "utf8", cwd: projectRoot });
+    const status = spawnSync(
+      process.execPath,
+      [join(projectRoot, "bin/herald.mjs"), "status", "--config", configPath],
+      { encoding: "utf8", cwd: projectRoot },
+    );
     expect(status.status).toBe(0);
     expect(status.stdout).toContain("Outage ]0;pwned at exe.png bank isolated");
     for (const line of status.stdout.split("\n")) expect(line).not.toMatch(CONTROL);

@@ -40,7 +40,8 @@ function hostilePost(): string {
 /** An RSS feed whose one item carries about 2 MiB of list HTML in its description (the issue's case, larger). */
 function hostileFeed(): string {
   const html: string[] = [];
-  for (let i = 0; i < 22_000; i++) html.push(`<ul><li><b>항목 ${i}</b> <a href="https://e.example/${i}">링크</a> <i>설명</i></li></ul>`);
+  for (let i = 0; i < 22_000; i++)
+    html.push(`<ul><li><b>항목 ${i}</b> <a href="https://e.example/${i}">링크</a> <i>설명</i></li></ul>`);
   return `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>적대적 피드</title><link>https://hostile.example/</link>
 <item><title>적대적 항목</title><link>https://hostile.example/1</link><guid>hostile-1</guid><pubDate>${new Date().toUTCString()}</pubDate><description><![CDATA[${html.join("")}]]></description></item>
@@ -49,7 +50,8 @@ function hostileFeed(): string {
 
 const EMPTY_FEED = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>적대적 피드</title><link>https://hostile.example/</link></channel></rss>`;
 
-const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1] ?? Number.POSITIVE_INFINITY;
+const p99 = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1] ?? Number.POSITIVE_INFINITY;
 
 describe("a hostile post and a hostile feed item do not stall the service", () => {
   let discord: DiscordFake;
@@ -79,7 +81,13 @@ describe("a hostile post and a hostile feed item do not stall the service", () =
         { id: "wire", type: "webhook", baseUrl: "https://news.example.kr", destinations: ["hook"] },
         { id: "desk", type: "webhook", baseUrl: "https://news.example.kr", destinations: ["chan"] },
         // Polled once at start (empty: the first run is done) and then only when the test asks.
-        { id: "hostile-rss", type: "rss", url: `${feedServer.baseUrl}/feed.xml`, interval: "1h", destinations: ["hook"] },
+        {
+          id: "hostile-rss",
+          type: "rss",
+          url: `${feedServer.baseUrl}/feed.xml`,
+          interval: "1h",
+          destinations: ["hook"],
+        },
       ],
     });
     service = await startService(t.config, { log: silentLog });
@@ -91,13 +99,25 @@ describe("a hostile post and a hostile feed item do not stall the service", () =
     // Something for /news latest to list in the channel it is asked from.
     const seeded = await postIngest("desk", readFileSync(examplePost, "utf8"));
     expect(seeded.status).toBe(202);
-    await waitFor(async () => (await service.runtime.store.countByState()).delivered === 1, 30_000, "the example article in the channel");
-    await waitFor(async () => (await service.runtime.store.getFeed("hostile-rss"))?.firstRunDoneAt, 30_000, "the feed's first (empty) poll");
+    await waitFor(
+      async () => (await service.runtime.store.countByState()).delivered === 1,
+      30_000,
+      "the example article in the channel",
+    );
+    await waitFor(
+      async () => (await service.runtime.store.getFeed("hostile-rss"))?.firstRunDoneAt,
+      30_000,
+      "the feed's first (empty) poll",
+    );
   });
   afterAll(async () => cleanup?.());
 
   const postIngest = (feed: string, body: string) =>
-    fetch(`${base()}/ingest/${feed}`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" }, body });
+    fetch(`${base()}/ingest/${feed}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" },
+      body,
+    });
 
   async function healthz(): Promise<number> {
     const start = performance.now();
@@ -109,11 +129,17 @@ describe("a hostile post and a hostile feed item do not stall the service", () =
 
   /** From sending the signed interaction to the fake receiving Herald's answer (the `@original` edit). */
   async function newsLatest(): Promise<number> {
-    const interaction = discordCommandInteraction({ command: "news", subcommand: "latest", channelId: CHANNEL, permissions: "2048" });
+    const interaction = discordCommandInteraction({
+      command: "news",
+      subcommand: "latest",
+      channelId: CHANNEL,
+      permissions: "2048",
+    });
     const start = Date.now();
     const ack = await discord.sendInteraction(`${base()}/discord/interactions`, interaction, ed25519Signer(privateKey));
     expect(ack.status).toBe(200);
-    const answered = () => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token);
+    const answered = () =>
+      discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token);
     while (!answered() && Date.now() - start < 15_000) await sleep(2);
     const edit = answered();
     if (!edit) throw new Error("no answer to /news latest within 15 s");
@@ -156,10 +182,20 @@ describe("a hostile post and a hostile feed item do not stall the service", () =
 
       const refused = await hostile;
       expect(refused.status).toBe(422);
-      expect(((await refused.json()) as { error: string }).error).toBe("POST /ingest/wire: too complex to process in 1 s");
-      await waitFor(async () => (await service.runtime.store.getFeed("hostile-rss"))?.lastError, 30_000, "the hostile feed item to fail");
+      expect(((await refused.json()) as { error: string }).error).toBe(
+        "POST /ingest/wire: too complex to process in 1 s",
+      );
+      await waitFor(
+        async () => (await service.runtime.store.getFeed("hostile-rss"))?.lastError,
+        30_000,
+        "the hostile feed item to fail",
+      );
       hostileInFlight = false;
-      await waitFor(async () => (await service.runtime.store.getDelivery(articleId, 1, "hook"))?.state === "delivered", 30_000, "the normal article delivered");
+      await waitFor(
+        async () => (await service.runtime.store.getDelivery(articleId, 1, "hook"))?.state === "delivered",
+        30_000,
+        "the normal article delivered",
+      );
       finished = true;
     } catch (error) {
       // Stop probing a service that is about to be stopped.
@@ -170,10 +206,19 @@ describe("a hostile post and a hostile feed item do not stall the service", () =
     const [healthzLatencies, latestLatencies] = await sampling;
 
     // The hostile inputs end as failures recorded on their feeds, naming the budget.
-    expect((await service.runtime.store.getFeed("wire"))?.lastError).toBe("POST /ingest/wire: too complex to process in 1 s");
+    expect((await service.runtime.store.getFeed("wire"))?.lastError).toBe(
+      "POST /ingest/wire: too complex to process in 1 s",
+    );
     expect((await service.runtime.store.getFeed("hostile-rss"))?.lastError).toContain("too complex to process in 1 s");
     // The normal article went out exactly once; nothing hostile reached the webhook.
-    await waitFor(async () => Object.values(await service.runtime.deliverQueue.getJobCounts("waiting", "active", "delayed")).every((n) => n === 0), 15_000, "deliveries to settle");
+    await waitFor(
+      async () =>
+        Object.values(await service.runtime.deliverQueue.getJobCounts("waiting", "active", "delayed")).every(
+          (n) => n === 0,
+        ),
+      15_000,
+      "deliveries to settle",
+    );
     const hookMessages = discord.messages.filter((m) => m.webhookId !== null);
     expect(hookMessages.map((m) => m.body.embeds[0].url)).toEqual(["https://news.example.kr/news/test-outage-1/"]);
 
@@ -183,7 +228,11 @@ describe("a hostile post and a hostile feed item do not stall the service", () =
     expect(during.latest).toBeGreaterThanOrEqual(10);
     expect(healthzLatencies.length).toBeGreaterThanOrEqual(SAMPLES);
     expect(latestLatencies.length).toBeGreaterThanOrEqual(SAMPLES);
-    const report = { healthz: { n: healthzLatencies.length, p99: p99(healthzLatencies) }, latest: { n: latestLatencies.length, p99: p99(latestLatencies) }, during };
+    const report = {
+      healthz: { n: healthzLatencies.length, p99: p99(healthzLatencies) },
+      latest: { n: latestLatencies.length, p99: p99(latestLatencies) },
+      during,
+    };
     expect(report.healthz.p99, JSON.stringify(report)).toBeLessThan(100);
     expect(report.latest.p99, JSON.stringify(report)).toBeLessThan(100);
   });

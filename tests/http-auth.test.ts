@@ -26,7 +26,10 @@ const DISCORD_CHANNEL = "1230000000000000777";
 
 /** X-Herald-Timestamp and X-Herald-Signature for `body`, as a sender computes them. */
 function signed(body: string, timestamp = Math.floor(Date.now() / 1000), secret = SECRET) {
-  return { "x-herald-timestamp": String(timestamp), "x-herald-signature": `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}` };
+  return {
+    "x-herald-timestamp": String(timestamp),
+    "x-herald-signature": `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`,
+  };
 }
 
 /** A signed ingest request that sends its headers and a few body bytes, then holds the connection open. */
@@ -51,7 +54,8 @@ describe("HMAC ingest, routing and the unauthenticated-read cap", () => {
   const logLines: { level: number; msg: string }[] = [];
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const url = (path: string) => `http://127.0.0.1:${service.port}${path}`;
-  const post = (path: string, headers: Record<string, string>, body: string) => fetch(url(path), { method: "POST", headers: { "content-type": "text/markdown", ...headers }, body });
+  const post = (path: string, headers: Record<string, string>, body: string) =>
+    fetch(url(path), { method: "POST", headers: { "content-type": "text/markdown", ...headers }, body });
 
   beforeAll(async () => {
     discord = await DiscordFake.start({ botToken: DISCORD_TOKEN });
@@ -67,7 +71,10 @@ describe("HMAC ingest, routing and the unauthenticated-read cap", () => {
     });
     prefix = t.config.redis.prefix;
     const sink = lineSink((line) => logLines.push(JSON.parse(line)));
-    service = await startService(t.config, { log: createLogger("debug", sink), roles: parseRoles("http,sources,bots") });
+    service = await startService(t.config, {
+      log: createLogger("debug", sink),
+      roles: parseRoles("http,sources,bots"),
+    });
     cleanup = async () => {
       await service.stop(1000);
       await discord.close();
@@ -83,7 +90,9 @@ describe("HMAC ingest, routing and the unauthenticated-read cap", () => {
     expect(first.status).toBe(202);
     const replay = await post("/ingest/wire", headers, body);
     expect(replay.status).toBe(401);
-    expect(((await replay.json()) as { error: string }).error).toMatch(/^replayed request: this signature was already used/);
+    expect(((await replay.json()) as { error: string }).error).toMatch(
+      /^replayed request: this signature was already used/,
+    );
 
     const redis = new Redis(REDIS_URL);
     try {
@@ -101,7 +110,10 @@ describe("HMAC ingest, routing and the unauthenticated-read cap", () => {
     const bodyOnly = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
     const cases: [Record<string, string>, RegExp][] = [
       [{ "x-herald-signature": bodyOnly }, /^missing X-Herald-Timestamp/],
-      [{ "x-herald-signature": bodyOnly, "x-herald-timestamp": String(now) }, /^signature does not match the timestamp and body/],
+      [
+        { "x-herald-signature": bodyOnly, "x-herald-timestamp": String(now) },
+        /^signature does not match the timestamp and body/,
+      ],
       [signed(body, now - 6 * 60), /^X-Herald-Timestamp is more than 5 minutes old/],
       [signed(body, now + 6 * 60), /^X-Herald-Timestamp is more than 5 minutes in the future/],
       [{ ...signed(body), "x-herald-signature": "sha256=zz" }, /^X-Herald-Signature is not sha256=<64 hex digits>/],
@@ -140,39 +152,71 @@ describe("HMAC ingest, routing and the unauthenticated-read cap", () => {
   it("caps unauthenticated reads: past maxUnauthenticated a signed request gets 503 with Retry-After at once; aborts are logged at debug", async () => {
     const holders = [await holdSignedRead(service.port as number), await holdSignedRead(service.port as number)];
     const body = koreanPost(15);
-    const busy = await waitFor(async () => {
-      const res = await post("/ingest/wire", signed(body), body);
-      return res.status === 503 ? res : null;
-    }, 10_000, "a 503 while both slots are held");
+    const busy = await waitFor(
+      async () => {
+        const res = await post("/ingest/wire", signed(body), body);
+        return res.status === 503 ? res : null;
+      },
+      10_000,
+      "a 503 while both slots are held",
+    );
     expect(busy.headers.get("retry-after")).toBe("1");
     // A bearer request is authenticated before its body is read: the cap does not apply to it.
     expect((await post("/ingest/desk", { authorization: `Bearer ${TOKEN}` }, koreanPost(16))).status).toBe(202);
 
     for (const socket of holders) socket.destroy();
-    await waitFor(async () => (await post("/ingest/wire", signed(body), body)).status === 202, 10_000, "a slot freed by the hang-ups");
-    await waitFor(() => logLines.filter((l) => l.msg === "request aborted by the client" && l.level === 20).length >= 2, 5000, "debug lines for the aborts");
+    await waitFor(
+      async () => (await post("/ingest/wire", signed(body), body)).status === 202,
+      10_000,
+      "a slot freed by the hang-ups",
+    );
+    await waitFor(
+      () => logLines.filter((l) => l.msg === "request aborted by the client" && l.level === 20).length >= 2,
+      5000,
+      "debug lines for the aborts",
+    );
     expect(logLines.filter((l) => l.level >= 50)).toEqual([]);
   });
 
   it("acknowledges a replayed Discord interaction without running its command a second time", async () => {
     const endpoint = url("/discord/interactions");
-    const interaction = discordCommandInteraction({ command: "news", subcommand: "latest", channelId: DISCORD_CHANNEL, permissions: "2048" });
+    const interaction = discordCommandInteraction({
+      command: "news",
+      subcommand: "latest",
+      channelId: DISCORD_CHANNEL,
+      permissions: "2048",
+    });
     const body = JSON.stringify(interaction);
     const headers = { "content-type": "application/json", ...ed25519Signer(privateKey)(body) };
     const first = await discord.sendInteraction(endpoint, interaction, () => headers);
     expect(first.status).toBe(200);
-    await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token), 15_000, "the first answer");
+    await waitFor(
+      () => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === interaction.token),
+      15_000,
+      "the first answer",
+    );
 
     const replay = await fetch(endpoint, { method: "POST", headers, body });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ type: 5, data: { flags: 64 } });
 
     // A fresh interaction answered after the replay: had the replay run, its answer would be in by then too.
-    const fresh = discordCommandInteraction({ command: "news", subcommand: "latest", channelId: DISCORD_CHANNEL, permissions: "2048" });
+    const fresh = discordCommandInteraction({
+      command: "news",
+      subcommand: "latest",
+      channelId: DISCORD_CHANNEL,
+      permissions: "2048",
+    });
     expect((await discord.sendInteraction(endpoint, fresh, ed25519Signer(privateKey))).status).toBe(200);
-    await waitFor(() => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === fresh.token), 15_000, "the fresh answer");
+    await waitFor(
+      () => discord.interactionResponses.find((r) => r.kind === "edit-original" && r.token === fresh.token),
+      15_000,
+      "the fresh answer",
+    );
     await new Promise((r) => setTimeout(r, 300));
-    expect(discord.interactionResponses.filter((r) => r.kind === "edit-original" && r.token === interaction.token)).toHaveLength(1);
+    expect(
+      discord.interactionResponses.filter((r) => r.kind === "edit-original" && r.token === interaction.token),
+    ).toHaveLength(1);
   });
 });
 
@@ -182,7 +226,12 @@ describe("per-address budget of authentication failures", () => {
   const url = (path: string) => `http://127.0.0.1:${service.port}${path}`;
 
   beforeAll(async () => {
-    const t = testConfig({ cards: { enabled: false }, http: { host: "127.0.0.1", port: 0, authFailuresPerMinute: 5 }, ingest: { token: TOKEN }, feeds: [{ id: "wire", type: "webhook" }] });
+    const t = testConfig({
+      cards: { enabled: false },
+      http: { host: "127.0.0.1", port: 0, authFailuresPerMinute: 5 },
+      ingest: { token: TOKEN },
+      feeds: [{ id: "wire", type: "webhook" }],
+    });
     service = await startService(t.config, { log: silentLog, roles: parseRoles("http,sources,bots") });
     cleanup = async () => {
       await service.stop(1000);
@@ -192,7 +241,12 @@ describe("per-address budget of authentication failures", () => {
   afterAll(async () => cleanup?.());
 
   it("turns an address away with 429 and Retry-After once it passed its failures, even with the right token, while /healthz answers", async () => {
-    const attempt = (token: string) => fetch(url("/ingest"), { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "text/markdown" }, body: koreanPost(21) });
+    const attempt = (token: string) =>
+      fetch(url("/ingest"), {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "text/markdown" },
+        body: koreanPost(21),
+      });
     for (let i = 0; i < 5; i++) expect((await attempt("wrong")).status).toBe(401);
     const limited = await attempt("wrong");
     expect(limited.status).toBe(429);

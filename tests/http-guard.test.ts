@@ -30,7 +30,9 @@ describe("HttpGuard", () => {
     const guard = new HttpGuard({ maxUnauthenticated: 2, authFailuresPerMinute: 5 });
     const first = guard.holdUnauthenticatedSlot(fakeRequest("a"));
     guard.holdUnauthenticatedSlot(fakeRequest("a"));
-    expect(() => guard.holdUnauthenticatedSlot(fakeRequest("a"))).toThrow(expect.objectContaining({ status: 503, headers: { "retry-after": "1" } }));
+    expect(() => guard.holdUnauthenticatedSlot(fakeRequest("a"))).toThrow(
+      expect.objectContaining({ status: 503, headers: { "retry-after": "1" } }),
+    );
     first();
     first();
     expect(guard.unauthenticatedInFlight).toBe(1);
@@ -39,7 +41,9 @@ describe("HttpGuard", () => {
 
   it("cuts off a signed body that has not arrived whole within unauthenticatedReadMs, freeing its slot", async () => {
     const guard = new HttpGuard({ maxUnauthenticated: 1, authFailuresPerMinute: 5, unauthenticatedReadMs: 300 });
-    const port = await serve(guard, async (req, res) => sendJson(res, 200, { size: (await readBody(req, 1024)).length }));
+    const port = await serve(guard, async (req, res) =>
+      sendJson(res, 200, { size: (await readBody(req, 1024)).length }),
+    );
     const socket = connect(port, "127.0.0.1");
     socket.on("error", () => {});
     socket.write("POST /signed HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nslow");

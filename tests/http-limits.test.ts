@@ -54,7 +54,8 @@ describe("herald start under hostile HTTP (child process, memory measured)", () 
   let slack: SlackFake;
   let telegram: TelegramFake;
   let cleanup: () => Promise<void>;
-  const healthz = async (timeoutMs = 5000) => (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(timeoutMs) })).status;
+  const healthz = async (timeoutMs = 5000) =>
+    (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(timeoutMs) })).status;
 
   beforeAll(async () => {
     slack = await SlackFake.start({ botToken: SLACK_TOKEN });
@@ -73,7 +74,12 @@ describe("herald start under hostile HTTP (child process, memory measured)", () 
         log: { level: "warn" },
         cards: { enabled: false },
         ingest: { token: INGEST_TOKEN, secret: INGEST_SECRET, maxBytes: MiB },
-        discord: { token: "limits-discord-token", mode: "http", publicKey: publicKeyHex(generateKeyPairSync("ed25519").publicKey), apiUrl: "http://127.0.0.1:9/api" },
+        discord: {
+          token: "limits-discord-token",
+          mode: "http",
+          publicKey: publicKeyHex(generateKeyPairSync("ed25519").publicKey),
+          apiUrl: "http://127.0.0.1:9/api",
+        },
         slack: { botToken: SLACK_TOKEN, signingSecret: SLACK_SECRET, mode: "http", apiUrl: slack.apiUrl },
         telegram: { token: TELEGRAM_TOKEN, mode: "webhook", webhookSecret: TELEGRAM_SECRET, apiUrl: telegram.apiRoot },
         feeds: [{ id: "wire", type: "webhook" }],
@@ -86,12 +92,17 @@ describe("herald start under hostile HTTP (child process, memory measured)", () 
       await Promise.all([slack.close(), telegram.close()]);
       await t.cleanup();
     };
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, `healthz (${herald.output()})`);
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
+      30_000,
+      `healthz (${herald.output()})`,
+    );
   }, 60_000);
   afterAll(async () => cleanup?.());
 
   // Paced (64 KiB a millisecond at most) so that what the client wrote tracks what the server read, not kernel buffers.
-  const endless = (path: string, headers: Record<string, string> = {}) => streamRequest({ port, path, headers, totalBytes: 300 * MiB, timeoutMs: 60_000, paceMs: 1 });
+  const endless = (path: string, headers: Record<string, string> = {}) =>
+    streamRequest({ port, path, headers, totalBytes: 300 * MiB, timeoutMs: 60_000, paceMs: 1 });
 
   it("refuses 300 MB chunked to /slack/events with 413 before 2 MiB is read, without growing", async () => {
     const before = await rssBytes(herald.pid as number);
@@ -102,11 +113,24 @@ describe("herald start under hostile HTTP (child process, memory measured)", () 
   });
 
   it("refuses endless chunked bodies on /ingest (authenticated), Discord interactions and the Telegram webhook with 413", async () => {
-    const interactionHeaders = { "x-signature-ed25519": "a".repeat(128), "x-signature-timestamp": String(Math.floor(Date.now() / 1000)), "content-type": "application/json" };
+    const interactionHeaders = {
+      "x-signature-ed25519": "a".repeat(128),
+      "x-signature-timestamp": String(Math.floor(Date.now() / 1000)),
+      "content-type": "application/json",
+    };
     const answers: [string, StreamedAnswer][] = [
-      ["/ingest", await endless("/ingest", { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "text/markdown" })],
+      [
+        "/ingest",
+        await endless("/ingest", { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "text/markdown" }),
+      ],
       ["/discord/interactions", await endless("/discord/interactions", interactionHeaders)],
-      ["/telegram/webhook", await endless("/telegram/webhook", { "x-telegram-bot-api-secret-token": TELEGRAM_SECRET, "content-type": "application/json" })],
+      [
+        "/telegram/webhook",
+        await endless("/telegram/webhook", {
+          "x-telegram-bot-api-secret-token": TELEGRAM_SECRET,
+          "content-type": "application/json",
+        }),
+      ],
     ];
     for (const [path, answer] of answers) {
       expect({ path, status: answer.status }).toEqual({ path, status: 413 });
@@ -123,9 +147,17 @@ describe("herald start under hostile HTTP (child process, memory measured)", () 
       if (kind === "wrong bearer") headers.authorization = "Bearer not-the-token";
       if (kind === "bad signature") {
         headers["x-herald-timestamp"] = timestamp;
-        headers["x-herald-signature"] = `sha256=${createHmac("sha256", "not-the-secret").update(`${timestamp}.x`).digest("hex")}`;
+        headers["x-herald-signature"] =
+          `sha256=${createHmac("sha256", "not-the-secret").update(`${timestamp}.x`).digest("hex")}`;
       }
-      return streamRequest({ port, path: "/ingest/wire", headers, totalBytes: MiB, declareLength: i % 2 === 0, timeoutMs: 60_000 }).then((a) => ({ kind, ...a }));
+      return streamRequest({
+        port,
+        path: "/ingest/wire",
+        headers,
+        totalBytes: MiB,
+        declareLength: i % 2 === 0,
+        timeoutMs: 60_000,
+      }).then((a) => ({ kind, ...a }));
     });
 
   it("refuses 2,000 unauthenticated 1 MiB ingest requests, answers /healthz throughout, and gives the memory back", async () => {
@@ -158,10 +190,16 @@ describe("herald start under hostile HTTP (child process, memory measured)", () 
     }
     const summary = JSON.stringify(Object.fromEntries(statuses));
     const answered = answers.filter((a) => a.status !== null);
-    expect(answered.every((a) => a.status === 401 || a.status === 429 || a.status === 503), summary).toBe(true);
+    expect(
+      answered.every((a) => a.status === 401 || a.status === 429 || a.status === 503),
+      summary,
+    ).toBe(true);
     // The server lingers briefly after refusing so that a client still writing reads the answer rather than a reset;
     // a client that keeps writing past the linger allowance (256 KiB) is reset, which a loaded machine can cause now and then.
-    expect(answers.filter((a) => a.status === null).every((a) => a.failure === "ECONNRESET" || a.failure === "EPIPE"), summary).toBe(true);
+    expect(
+      answers.filter((a) => a.status === null).every((a) => a.failure === "ECONNRESET" || a.failure === "EPIPE"),
+      summary,
+    ).toBe(true);
     expect(answered.length, summary).toBeGreaterThanOrEqual(answers.length * 0.99);
     expect(healthAnswers.length).toBeGreaterThan(0);
     expect(healthAnswers.every((s) => s === 200)).toBe(true);
@@ -174,7 +212,9 @@ describe("herald start under hostile HTTP (child process, memory measured)", () 
     console.info(`RSS each second after: ${timeline.join(" ")}`);
     const after = await rssBytes(herald.pid as number);
     expect(await healthz()).toBe(200);
-    console.info(`flood: ${JSON.stringify(Object.fromEntries(statuses))}; RSS cold ${(cold / MiB).toFixed(0)} MiB, baseline after warm-up ${(baseline / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, 10 s after ${(after / MiB).toFixed(0)} MiB`);
+    console.info(
+      `flood: ${JSON.stringify(Object.fromEntries(statuses))}; RSS cold ${(cold / MiB).toFixed(0)} MiB, baseline after warm-up ${(baseline / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, 10 s after ${(after / MiB).toFixed(0)} MiB`,
+    );
     expect(after - baseline).toBeLessThan(50 * MiB);
     // Routine refusals and hang-ups are not errors: nothing at error level in the log.
     expect(herald.output()).not.toMatch(/"level":50/);

@@ -21,7 +21,13 @@ describe("Herald's HTTP router", () => {
     );
     servers.push(server);
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    for (const path of ["/mounted", "/mounted/", "/mounted/a", "/mounted/a/b.js?x=1", "/mounted/api/queues/deliver/a.v1.d/retry"]) {
+    for (const path of [
+      "/mounted",
+      "/mounted/",
+      "/mounted/a",
+      "/mounted/a/b.js?x=1",
+      "/mounted/api/queues/deliver/a.v1.d/retry",
+    ]) {
       const answer = await fetch(base + path);
       expect(answer.status, path).toBe(200);
       expect(await answer.json()).toEqual({ mounted: path });

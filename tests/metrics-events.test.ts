@@ -7,7 +7,14 @@ import { errorFromStatus, NetworkError, RateLimitError } from "../src/errors.ts"
 import type { StoredArticle } from "../src/store/index.ts";
 
 const stored = (date: string | null, version = 1, createdAt = "2026-10-14T01:00:00.000Z") =>
-  ({ article: { date }, version, createdAt, updatedAt: createdAt, contentHash: "x", feedId: null }) as unknown as StoredArticle;
+  ({
+    article: { date },
+    version,
+    createdAt,
+    updatedAt: createdAt,
+    contentHash: "x",
+    feedId: null,
+  }) as unknown as StoredArticle;
 
 describe("metric labels and latencies", () => {
   it("maps every platform answer onto the bounded failure reasons", () => {
@@ -35,7 +42,9 @@ describe("metric labels and latencies", () => {
           () => "answered",
           (error: unknown) => failureReason(error),
         );
-      expect(await reasonFor(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/webhooks/1/secret`)).toBe("timeout");
+      expect(await reasonFor(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/webhooks/1/secret`)).toBe(
+        "timeout",
+      );
       expect(await reasonFor(`http://127.0.0.1:${closedPort}/api/webhooks/1/secret`)).toBe("other");
     } finally {
       silent.closeAllConnections();
@@ -45,9 +54,15 @@ describe("metric labels and latencies", () => {
 
   it("measures publish latency from the article's date, or from ingest when undated or dated ahead of it", () => {
     const ack = Date.parse("2026-10-14T01:00:30.000Z");
-    expect(deliveryTimes(stored("2026-10-14T00:00:00.000Z"), ack)).toEqual({ publishedAt: Date.parse("2026-10-14T00:00:00.000Z"), ingestedAt: Date.parse("2026-10-14T01:00:00.000Z"), acknowledgedAt: ack });
+    expect(deliveryTimes(stored("2026-10-14T00:00:00.000Z"), ack)).toEqual({
+      publishedAt: Date.parse("2026-10-14T00:00:00.000Z"),
+      ingestedAt: Date.parse("2026-10-14T01:00:00.000Z"),
+      acknowledgedAt: ack,
+    });
     expect(deliveryTimes(stored(null), ack).publishedAt).toBe(Date.parse("2026-10-14T01:00:00.000Z"));
-    expect(deliveryTimes(stored("2027-01-01T00:00:00.000Z"), ack).publishedAt).toBe(Date.parse("2026-10-14T01:00:00.000Z"));
+    expect(deliveryTimes(stored("2027-01-01T00:00:00.000Z"), ack).publishedAt).toBe(
+      Date.parse("2026-10-14T01:00:00.000Z"),
+    );
   });
 
   it("leaves a correction out of publish latency: its date is the original's", () => {

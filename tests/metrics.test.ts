@@ -30,7 +30,11 @@ async function feedServers() {
     res.writeHead(500, { "content-type": "text/plain" });
     res.end("upstream down");
   });
-  return { good: `${good.baseUrl}/feed.xml`, broken: `${broken.baseUrl}/feed.xml`, close: () => Promise.all([good.close(), broken.close()]) };
+  return {
+    good: `${good.baseUrl}/feed.xml`,
+    broken: `${broken.baseUrl}/feed.xml`,
+    close: () => Promise.all([good.close(), broken.close()]),
+  };
 }
 
 describe("GET /metrics and herald status --json against a running service", () => {
@@ -43,14 +47,19 @@ describe("GET /metrics and herald status --json against a running service", () =
   let articleId = "";
   let ingestedAt = 0;
 
-  const scrape = (headers: Record<string, string> = { authorization: `Bearer ${METRICS_TOKEN}` }) => fetch(`http://127.0.0.1:${service.port}/metrics`, { headers });
+  const scrape = (headers: Record<string, string> = { authorization: `Bearer ${METRICS_TOKEN}` }) =>
+    fetch(`http://127.0.0.1:${service.port}/metrics`, { headers });
   const metrics = async (): Promise<Map<string, Family>> => {
     const res = await scrape();
     expect(res.status).toBe(200);
     return parsePrometheusText(await res.text());
   };
   const ingest = (body: string) =>
-    fetch(`http://127.0.0.1:${service.port}/ingest`, { method: "POST", headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "text/markdown" }, body });
+    fetch(`http://127.0.0.1:${service.port}/ingest`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "text/markdown" },
+      body,
+    });
 
   beforeAll(async () => {
     discord = await DiscordFake.start();
@@ -74,7 +83,10 @@ describe("GET /metrics and herald status --json against a running service", () =
     };
     const t = testConfig(raw);
     configPath = join(t.dir, "herald.yaml");
-    writeFileSync(configPath, JSON.stringify({ ...raw, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...raw, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }),
+    );
     service = await startService(t.config, { log: silentLog });
     cleanup = async () => {
       await service.stop(5000);
@@ -96,11 +108,22 @@ describe("GET /metrics and herald status --json against a running service", () =
     articleId = (await service.runtime.store.listRecentDeliveries(1))[0]?.articleId ?? "";
     // The same post again (other bytes, same content): its card is already stored.
     expect((await ingest(`${koreanPost(1)}\n`)).status).toBe(202);
-    await waitFor(async () => metricValue(await metrics(), "herald_card_cache_hits_total") >= 1, 20_000, "a card cache hit");
-    await waitFor(async () => {
-      const m = await metrics();
-      return metricValue(m, "herald_feed_polls_total", { outcome: "304" }) >= 1 && metricValue(m, "herald_feed_polls_total", { outcome: "error" }) >= 1;
-    }, 30_000, "a 304 poll and a failed poll");
+    await waitFor(
+      async () => metricValue(await metrics(), "herald_card_cache_hits_total") >= 1,
+      20_000,
+      "a card cache hit",
+    );
+    await waitFor(
+      async () => {
+        const m = await metrics();
+        return (
+          metricValue(m, "herald_feed_polls_total", { outcome: "304" }) >= 1 &&
+          metricValue(m, "herald_feed_polls_total", { outcome: "error" }) >= 1
+        );
+      },
+      30_000,
+      "a 304 poll and a failed poll",
+    );
   }, 90_000);
   afterAll(async () => cleanup());
 
@@ -117,15 +140,20 @@ describe("GET /metrics and herald status --json against a running service", () =
 
   it("counts a delivery, a 404 with its reason, and a 429 that was waited out, per destination", async () => {
     const m = await metrics();
-    const at = (destination: string, outcome: string) => metricValue(m, "herald_deliveries_total", { platform: "discord-webhook", destination, outcome });
+    const at = (destination: string, outcome: string) =>
+      metricValue(m, "herald_deliveries_total", { platform: "discord-webhook", destination, outcome });
     expect(at("news-ok", "delivered")).toBe(1);
     expect(at("news-ok", "failed") + at("news-ok", "retried") + at("news-ok", "rate_limited")).toBe(0);
     expect(at("news-gone", "failed")).toBe(1);
     expect(at("news-gone", "delivered")).toBe(0);
     expect(at("news-busy", "rate_limited")).toBe(1);
     expect(at("news-busy", "delivered")).toBe(1);
-    expect(metricValue(m, "herald_delivery_failures_total", { platform: "discord-webhook", reason: "not_found" })).toBe(1);
-    expect(metricValue(m, "herald_delivery_failures_total", { platform: "discord-webhook", reason: "rate_limit" })).toBe(1);
+    expect(metricValue(m, "herald_delivery_failures_total", { platform: "discord-webhook", reason: "not_found" })).toBe(
+      1,
+    );
+    expect(
+      metricValue(m, "herald_delivery_failures_total", { platform: "discord-webhook", reason: "rate_limit" }),
+    ).toBe(1);
     expect(metricValue(m, "herald_platform_rate_limited_total", { platform: "discord-webhook" })).toBe(1);
   });
 
@@ -141,7 +169,9 @@ describe("GET /metrics and herald status --json against a running service", () =
     const sinceDated = Math.max(0, ingestedAt - Date.parse("2026-10-11T00:00:00Z")) / 1000;
     expect(publishSum).toBeGreaterThanOrEqual(2 * sinceDated);
     expect(publishSum).toBeGreaterThanOrEqual(ingestSum);
-    expect(metricValue(m, "herald_ingest_to_delivered_seconds_bucket", { platform: "discord-webhook", le: "+Inf" })).toBe(2);
+    expect(
+      metricValue(m, "herald_ingest_to_delivered_seconds_bucket", { platform: "discord-webhook", le: "+Inf" }),
+    ).toBe(2);
   });
 
   it("shows queue depths per queue and state, including the failed 404 job", async () => {
@@ -149,7 +179,10 @@ describe("GET /metrics and herald status --json against a running service", () =
     expect(m.get("herald_queue_jobs")?.type).toBe("gauge");
     expect(metricValue(m, "herald_queue_jobs", { queue: "deliver", state: "failed" })).toBe(1);
     for (const queue of ["ingest", "deliver", "poll", "maintenance"]) {
-      for (const state of ["waiting", "active", "delayed", "failed"]) expect(m.get("herald_queue_jobs")?.samples.some((s) => s.labels.queue === queue && s.labels.state === state)).toBe(true);
+      for (const state of ["waiting", "active", "delayed", "failed"])
+        expect(
+          m.get("herald_queue_jobs")?.samples.some((s) => s.labels.queue === queue && s.labels.state === state),
+        ).toBe(true);
     }
   });
 
@@ -176,7 +209,11 @@ describe("GET /metrics and herald status --json against a running service", () =
   });
 
   it("herald status --json prints queues, deliveries by state, latest deliveries, flagged destinations, open alerts and duties as one object", () => {
-    const result = spawnSync(process.execPath, [join(projectRoot, "bin/herald.mjs"), "status", "--json", "--config", configPath], { encoding: "utf8", cwd: projectRoot });
+    const result = spawnSync(
+      process.execPath,
+      [join(projectRoot, "bin/herald.mjs"), "status", "--json", "--config", configPath],
+      { encoding: "utf8", cwd: projectRoot },
+    );
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(Object.keys(report).sort()).toEqual(["alerts", "deliveries", "duties", "flagged", "latest", "queues"]);
@@ -184,14 +221,26 @@ describe("GET /metrics and herald status --json against a running service", () =
     expect(report.deliveries).toMatchObject({ delivered: 2, failed: 1 });
     expect(report.latest).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ destinationId: "news-gone", state: "failed", articleId, error: expect.stringMatching(/404|not found/i) }),
+        expect.objectContaining({
+          destinationId: "news-gone",
+          state: "failed",
+          articleId,
+          error: expect.stringMatching(/404|not found/i),
+        }),
         expect.objectContaining({ destinationId: "news-ok", state: "delivered", messageId: expect.any(String) }),
       ]),
     );
     expect(report.flagged).toEqual([expect.objectContaining({ destinationId: "news-gone" })]);
-    expect(report.duties).toEqual(expect.arrayContaining([{ name: "feed-schedules", owner: expect.objectContaining({ pid: String(process.pid) }) }]));
+    expect(report.duties).toEqual(
+      expect.arrayContaining([
+        { name: "feed-schedules", owner: expect.objectContaining({ pid: String(process.pid) }) },
+      ]),
+    );
 
-    const human = spawnSync(process.execPath, [join(projectRoot, "bin/herald.mjs"), "status", "--config", configPath], { encoding: "utf8", cwd: projectRoot });
+    const human = spawnSync(process.execPath, [join(projectRoot, "bin/herald.mjs"), "status", "--config", configPath], {
+      encoding: "utf8",
+      cwd: projectRoot,
+    });
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/^Queues\n {2}ingest/);
     expect(human.stdout).toMatch(/Destination news-gone is flagged/);

@@ -33,7 +33,11 @@ async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
 
 describe("conditional GET", () => {
   it("returns the body with validators, then 304 with no body when they still match", async () => {
-    const seen: { ifNoneMatch?: string | undefined; ifModifiedSince?: string | undefined; userAgent?: string | undefined }[] = [];
+    const seen: {
+      ifNoneMatch?: string | undefined;
+      ifModifiedSince?: string | undefined;
+      userAgent?: string | undefined;
+    }[] = [];
     const server = await serve((req, res) => {
       seen.push({
         ifNoneMatch: req.headers["if-none-match"],
@@ -68,7 +72,12 @@ describe("conditional GET", () => {
       etag: first.etag,
       lastModified: first.lastModified,
     });
-    expect(second).toMatchObject({ status: 304, body: null, etag: '"v1"', lastModified: "Wed, 14 Oct 2026 07:40:00 GMT" });
+    expect(second).toMatchObject({
+      status: 304,
+      body: null,
+      etag: '"v1"',
+      lastModified: "Wed, 14 Oct 2026 07:40:00 GMT",
+    });
     expect(seen[1]).toMatchObject({ ifNoneMatch: '"v1"', ifModifiedSince: "Wed, 14 Oct 2026 07:40:00 GMT" });
     expect(seen[0]!.userAgent).toMatch(/^Herald\//);
   });
@@ -107,7 +116,9 @@ describe("redirects", () => {
     });
     const error = await fetchFeed(`${server.baseUrl}/feed`, { allowPrivate: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsafeUrlError);
-    expect((error as Error).message).toBe("http://169.254.169.254/latest/meta-data/iam/: 169.254.169.254 is a link-local address (where cloud metadata services live)");
+    expect((error as Error).message).toBe(
+      "http://169.254.169.254/latest/meta-data/iam/: 169.254.169.254 is a link-local address (where cloud metadata services live)",
+    );
   });
 
   it("refuses a redirect to a non-http scheme", async () => {

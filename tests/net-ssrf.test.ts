@@ -34,7 +34,10 @@ async function refusal(promise: Promise<unknown>): Promise<UnsafeUrlError> {
 
 describe("fetchFeed refuses unsafe URLs before connecting", () => {
   it.each([
-    ["http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address (where cloud metadata services live)"],
+    [
+      "http://169.254.169.254/latest/meta-data/",
+      "169.254.169.254 is a link-local address (where cloud metadata services live)",
+    ],
     ["http://[::1]:8080/feed", "::1 is a loopback address"],
     ["http://10.0.0.1/feed", "10.0.0.1 is a private address"],
     ["http://[::ffff:127.0.0.1]/feed", "::ffff:7f00:1 is a loopback address"],
@@ -118,20 +121,32 @@ describe("assertPublicHttpUrl", () => {
 });
 
 describe("assertPublicAddress", () => {
-  it.each(["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "100.100.0.1", "fd12::1", "::ffff:10.0.0.1", "64:ff9b::a00:1"])(
-    "blocks %s by default and allows it with allowPrivate",
-    async (ip) => {
-      await refusal(assertPublicAddress(ip, { allowPrivate: false }));
-      await expect(assertPublicAddress(ip, { allowPrivate: true })).resolves.toBeUndefined();
-    },
-  );
+  it.each([
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.20.0.1",
+    "192.168.1.1",
+    "100.100.0.1",
+    "fd12::1",
+    "::ffff:10.0.0.1",
+    "64:ff9b::a00:1",
+  ])("blocks %s by default and allows it with allowPrivate", async (ip) => {
+    await refusal(assertPublicAddress(ip, { allowPrivate: false }));
+    await expect(assertPublicAddress(ip, { allowPrivate: true })).resolves.toBeUndefined();
+  });
 
-  it.each(["169.254.169.254", "fe80::abcd", "224.0.0.1", "ff02::1", "240.0.0.1", "0.1.2.3", "100.100.100.200", "fd00:ec2::254"])(
-    "blocks %s even with allowPrivate",
-    async (ip) => {
-      await refusal(assertPublicAddress(ip, { allowPrivate: true }));
-    },
-  );
+  it.each([
+    "169.254.169.254",
+    "fe80::abcd",
+    "224.0.0.1",
+    "ff02::1",
+    "240.0.0.1",
+    "0.1.2.3",
+    "100.100.100.200",
+    "fd00:ec2::254",
+  ])("blocks %s even with allowPrivate", async (ip) => {
+    await refusal(assertPublicAddress(ip, { allowPrivate: true }));
+  });
 
   it.each(["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8", "172.32.0.1", "100.128.0.1"])(
     "allows public address %s without any DNS query",

@@ -36,7 +36,9 @@ describe("send spacing inside one worker", () => {
     const key = `discord:global:${randomUUID()}`;
     const passed: { i: number; at: number; resolvedAt: number }[] = [];
     await Promise.all(
-      Array.from({ length: 8 }, (_, i) => spaceSends([{ key, minIntervalMs: 20.5 }]).then((at) => passed.push({ i, at, resolvedAt: Date.now() }))),
+      Array.from({ length: 8 }, (_, i) =>
+        spaceSends([{ key, minIntervalMs: 20.5 }]).then((at) => passed.push({ i, at, resolvedAt: Date.now() })),
+      ),
     );
     expect(passed.map((p) => p.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     const first = passed[0]?.at ?? 0;

@@ -59,7 +59,17 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
     const t = testConfig({ cards: { enabled: false }, ingest: { token: TOKEN }, ...raw });
     cleanups.push(t.cleanup);
     const configPath = join(t.dir, "herald.yaml");
-    writeFileSync(configPath, JSON.stringify({ ...raw, cards: { enabled: false }, ingest: { token: TOKEN }, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        ...raw,
+        cards: { enabled: false },
+        ingest: { token: TOKEN },
+        redis: t.config.redis,
+        database: t.config.database,
+        log: { level: "silent" },
+      }),
+    );
     const service = await startService(t.config, { log: silentLog });
     cleanups.push(() => service.stop(5000));
     return Object.assign(service, { configPath });
@@ -67,13 +77,20 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
 
   /** Waits until the store has recorded a poll that started after `hit` (a positive signal that the poll was handled). */
   async function pollHandledAfter(service: Service, feedId: string, hit: number) {
-    await waitFor(async () => Date.parse((await service.runtime.store.getFeed(feedId))?.lastPolledAt ?? "") >= hit, 20_000, `a poll of ${feedId} after ${hit} recorded`);
+    await waitFor(
+      async () => Date.parse((await service.runtime.store.getFeed(feedId))?.lastPolledAt ?? "") >= hit,
+      20_000,
+      `a poll of ${feedId} after ${hit} recorded`,
+    );
   }
 
   it("a feed answering 500 three times alerts once, only in the alert channel; it stays quiet while broken, then recovers once", async () => {
     const discord = await DiscordFake.start();
     const feed = await switchableFeed();
-    cleanups.push(() => discord.close(), () => feed.close());
+    cleanups.push(
+      () => discord.close(),
+      () => feed.close(),
+    );
     const hooks = webhooks(discord);
     hooks.restoreNews();
     const service = await start({
@@ -104,7 +121,9 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
     // herald status lists the open alert, for operators who look there rather than in chat.
     const status = await runHerald(["status", "--json", "--config", service.configPath]);
     expect(status.status).toBe(0);
-    expect(JSON.parse(status.stdout).alerts).toEqual([{ key: "feed:status", reason: expect.stringContaining("HTTP 500"), since: expect.stringMatching(/^\d{4}-/) }]);
+    expect(JSON.parse(status.stdout).alerts).toEqual([
+      { key: "feed:status", reason: expect.stringContaining("HTTP 500"), since: expect.stringMatching(/^\d{4}-/) },
+    ]);
 
     feed.answer(200);
     await waitFor(() => hooks.ops().length >= 2, 20_000, "the recovery");
@@ -132,13 +151,22 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
       feeds: [{ id: "inbox", type: "webhook", destinations: ["news"] }],
       alerts: { destination: "ops" },
     });
-    const ingest = (n: number) => fetch(`http://127.0.0.1:${service.port}/ingest`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" }, body: plainPost(n) });
+    const ingest = (n: number) =>
+      fetch(`http://127.0.0.1:${service.port}/ingest`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" },
+        body: plainPost(n),
+      });
 
     expect((await ingest(1)).status).toBe(202);
     expect((await ingest(2)).status).toBe(202);
     await waitFor(() => hooks.ops().length >= 1, 20_000, "the alert");
     // Both deliveries failed for good (a positive signal that the second one was handled too), one alert in all.
-    await waitFor(async () => (await service.runtime.store.countByState()).failed === 2, 20_000, "both deliveries failed");
+    await waitFor(
+      async () => (await service.runtime.store.countByState()).failed === 2,
+      20_000,
+      "both deliveries failed",
+    );
     expect(titles(hooks.ops())).toEqual(["⚠️ Herald can't post to news"]);
     const alert = JSON.stringify(hooks.ops()[0]?.body);
     expect(alert).toContain("Unknown Webhook");
@@ -171,7 +199,11 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
     const { store, deliverQueue } = service.runtime;
     // testConfig allows 4 attempts: all four answer 503, and the delivery is given up.
     discord.failNext(4, 503);
-    const response = await fetch(`http://127.0.0.1:${service.port}/ingest`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" }, body: plainPost(7) });
+    const response = await fetch(`http://127.0.0.1:${service.port}/ingest`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" },
+      body: plainPost(7),
+    });
     expect(response.status).toBe(202);
     await waitFor(() => hooks.ops().length >= 1, 30_000, "the alert");
     const [failed] = await store.listRecentDeliveries(10);
@@ -182,12 +214,20 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
 
     // What the dashboard's Retry button does: Job.retry() on the failed job.
     const jobId = deliverJobId({ articleId, version: 1, destinationId: "news" });
-    const job = await waitFor(async () => {
-      const found = await deliverQueue.getJob(jobId);
-      return found?.data.givenUp && (await found.getState()) === "failed" ? found : null;
-    }, 10_000, "the job failed and marked given up");
+    const job = await waitFor(
+      async () => {
+        const found = await deliverQueue.getJob(jobId);
+        return found?.data.givenUp && (await found.getState()) === "failed" ? found : null;
+      },
+      10_000,
+      "the job failed and marked given up",
+    );
     await job.retry();
-    await waitFor(async () => (await deliverQueue.getJob(jobId))?.returnvalue?.status === "delivered", 20_000, "the retried job delivered");
+    await waitFor(
+      async () => (await deliverQueue.getJob(jobId))?.returnvalue?.status === "delivered",
+      20_000,
+      "the retried job delivered",
+    );
     await waitFor(() => hooks.ops().length >= 2, 20_000, "the recovery");
     expect(titles(hooks.news())).toEqual(["Plain post 7"]);
     expect(await store.getDelivery(articleId, 1, "news")).toMatchObject({ state: "delivered" });
@@ -196,7 +236,11 @@ describe("health alerts into the admins' channel (real service, Redis, SQLite, D
     // Retrying the completed job (the dashboard offers that too) is skipped by the store's exactly-once check.
     const done = await deliverQueue.getJob(jobId);
     await done?.retry("completed");
-    await waitFor(async () => (await deliverQueue.getJob(jobId))?.returnvalue?.reason === "already delivered", 20_000, "the second retry skipped");
+    await waitFor(
+      async () => (await deliverQueue.getJob(jobId))?.returnvalue?.reason === "already delivered",
+      20_000,
+      "the second retry skipped",
+    );
     expect(titles(hooks.news())).toEqual(["Plain post 7"]);
     expect(hooks.ops()).toHaveLength(2);
   });

@@ -20,7 +20,11 @@ describe("worker processes: crashes and shutdown", () => {
   async function setup(responseDelayMs: number) {
     const discord = await DiscordFake.start({ responseDelayMs });
     cleanups.push(() => discord.close());
-    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({ id: `d${i}`, type: "discord-webhook", url: discord.webhookUrl() }));
+    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({
+      id: `d${i}`,
+      type: "discord-webhook",
+      url: discord.webhookUrl(),
+    }));
     const t = testConfig({
       cards: { enabled: false },
       delivery: { attempts: 5, backoff: "200ms", concurrency: CONCURRENCY, timeout: "5s", lockDuration: "2s" },
@@ -30,7 +34,14 @@ describe("worker processes: crashes and shutdown", () => {
     cleanups.push(t.cleanup);
     const configPath = join(t.dir, "herald.yaml");
     // JSON is YAML: the child reads the same config through the real loader.
-    writeFileSync(configPath, JSON.stringify({ ...t.config, delivery: { attempts: 5, backoff: "200ms", concurrency: CONCURRENCY, timeout: "5s", lockDuration: "2s" }, feeds: [{ id: "inbox", type: "webhook", token: "t", destinations: destinations.map((d) => d.id) }] }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        ...t.config,
+        delivery: { attempts: 5, backoff: "200ms", concurrency: CONCURRENCY, timeout: "5s", lockDuration: "2s" },
+        feeds: [{ id: "inbox", type: "webhook", token: "t", destinations: destinations.map((d) => d.id) }],
+      }),
+    );
     const runtime = await createRuntime(t.config, { log: silentLog });
     cleanups.push(() => runtime.close(0));
     // `herald worker` only delivers: this process parses the post and fans it out to the workers.
@@ -42,7 +53,12 @@ describe("worker processes: crashes and shutdown", () => {
     const { discord, configPath, runtime } = await setup(150);
     const first = spawnHerald(["worker", "--config", configPath]);
     cleanups.push(() => void first.kill("SIGKILL"));
-    await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "crash-test.md", kind: "post", raw: plainPost(1) });
+    await runtime.ingestQueue.add("ingest", {
+      feedId: "inbox",
+      input: "crash-test.md",
+      kind: "post",
+      raw: plainPost(1),
+    });
 
     await waitFor(() => discord.messages.length >= 10, 30_000, "ten deliveries before the kill");
     first.kill("SIGKILL");
@@ -52,8 +68,16 @@ describe("worker processes: crashes and shutdown", () => {
 
     const second = spawnHerald(["worker", "--config", configPath]);
     cleanups.push(() => void second.kill("SIGKILL"));
-    await waitFor(() => new Set(discord.messages.map((m) => m.webhookId)).size === DESTINATIONS, 60_000, `all ${DESTINATIONS} destinations`);
-    await waitFor(async () => (await runtime.store.countByState()).delivered === DESTINATIONS, 10_000, "store to record every delivery");
+    await waitFor(
+      () => new Set(discord.messages.map((m) => m.webhookId)).size === DESTINATIONS,
+      60_000,
+      `all ${DESTINATIONS} destinations`,
+    );
+    await waitFor(
+      async () => (await runtime.store.countByState()).delivered === DESTINATIONS,
+      10_000,
+      "store to record every delivery",
+    );
 
     const duplicates = discord.messages.length - DESTINATIONS;
     expect(duplicates).toBeLessThanOrEqual(CONCURRENCY);
@@ -65,7 +89,12 @@ describe("worker processes: crashes and shutdown", () => {
     const { discord, configPath, runtime } = await setup(800);
     const worker = spawnHerald(["worker", "--config", configPath]);
     cleanups.push(() => void worker.kill("SIGKILL"));
-    await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "term-test.md", kind: "post", raw: plainPost(2) });
+    await runtime.ingestQueue.add("ingest", {
+      feedId: "inbox",
+      input: "term-test.md",
+      kind: "post",
+      raw: plainPost(2),
+    });
     await waitFor(() => discord.requests.length >= 1, 30_000, "a delivery in flight");
     worker.kill("SIGTERM");
     const started = Date.now();

@@ -91,7 +91,9 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     const badToken = good.replace(/\/[^/]+$/, "/wrong-token-secret");
     const service = await setup([{ id: "d", type: "discord-webhook", url: badToken }]);
     await ingest(service, plainPost(3));
-    const delivery = await waitFor(async () => (await deliveries(service)).find((d) => d.state === "failed" && d.permanentFailure));
+    const delivery = await waitFor(async () =>
+      (await deliveries(service)).find((d) => d.state === "failed" && d.permanentFailure),
+    );
     expect(delivery.attempts).toBe(1);
     expect(delivery.lastError).toMatch(/401|Invalid Webhook Token/);
     expect(delivery.lastError).not.toContain("wrong-token-secret");
@@ -104,7 +106,10 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     const service = await setup([{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }]);
     discord.failNext(10, 500);
     await ingest(service, plainPost(4));
-    const delivery = await waitFor(async () => (await deliveries(service)).find((d) => d.state === "failed" && d.permanentFailure), 30_000);
+    const delivery = await waitFor(
+      async () => (await deliveries(service)).find((d) => d.state === "failed" && d.permanentFailure),
+      30_000,
+    );
     expect(delivery.attempts).toBe(4);
     expect(delivery.lastError).toMatch(/500/);
     expect(discord.messages).toHaveLength(0);
@@ -113,7 +118,10 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
   it("keeps delivering to healthy destinations while one is archived, and to Slack's incoming webhook", async () => {
     const discord = await DiscordFake.start();
     const slack = await SlackFake.start({ perChannelPerSecond: 0 });
-    cleanups.push(() => discord.close(), () => slack.close());
+    cleanups.push(
+      () => discord.close(),
+      () => slack.close(),
+    );
     const archived = slack.incomingWebhookUrl("old", "C0ARCHIVED");
     slack.setChannelError("C0ARCHIVED", "is_archived");
     const service = await setup([
@@ -124,7 +132,9 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     await ingest(service, koreanPost(5));
     await discord.waitForMessages(1, 20_000);
     await slack.waitForMessages(1, 20_000);
-    const failed = await waitFor(async () => (await deliveries(service)).find((d) => d.destinationId === "s-archived" && d.state === "failed"));
+    const failed = await waitFor(async () =>
+      (await deliveries(service)).find((d) => d.destinationId === "s-archived" && d.state === "failed"),
+    );
     expect(failed.lastError).toMatch(/410|channel_is_archived/);
     expect(slack.messages[0]?.channel).toBe("C0NEWS");
   });
@@ -177,7 +187,11 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     // Other bytes than the first ingest (so not the same ingest job), the same content as version 1.
     const replay = await ingest(service, `${plainPost(12, "first version")}\n\n`);
     expect(replay.status).toBe(202);
-    await waitFor(async () => ((await service.runtime.ingestQueue.getJobCounts("completed")).completed ?? 0) >= 3, 20_000, "the replay's ingest job");
+    await waitFor(
+      async () => ((await service.runtime.ingestQueue.getJobCounts("completed")).completed ?? 0) >= 3,
+      20_000,
+      "the replay's ingest job",
+    );
     await waitForServiceDrained(service, { fakes: [discord] });
     expect((await service.runtime.store.getArticle(articleId))?.version).toBe(2);
     expect(await service.runtime.store.getArticleVersion(articleId, 3)).toBeNull();
@@ -216,7 +230,12 @@ describe("delivery outcomes: retries, rate limits, permanent failures (real Redi
     const bad = await ingest(service, "---\n- a list\n- not a map\n---\nbody");
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { error: string }).error).toMatch(/broken front matter/);
-    await service.runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "queued-bad.md", kind: "post", raw: "---\n- a\n- b\n---\n" });
+    await service.runtime.ingestQueue.add("ingest", {
+      feedId: "inbox",
+      input: "queued-bad.md",
+      kind: "post",
+      raw: "---\n- a\n- b\n---\n",
+    });
     await ingest(service, plainPost(7));
     await discord.waitForMessages(1, 20_000);
     // The endpoint's refusal is recorded on the feed too; wait for the queued post's own failure to replace it.

@@ -18,7 +18,10 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
   async function setup() {
     const discord = await DiscordFake.start();
     const slack = await SlackFake.start({ perChannelPerSecond: 0 });
-    cleanups.push(() => discord.close(), () => slack.close());
+    cleanups.push(
+      () => discord.close(),
+      () => slack.close(),
+    );
     const postsDir = (d: string) => join(d, "posts");
     const t = testConfig({});
     mkdirSync(postsDir(t.dir));
@@ -30,7 +33,15 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
           { id: "ops-discord", type: "discord-webhook", url: discord.webhookUrl() },
           { id: "ops-slack", type: "slack-webhook", url: slack.incomingWebhookUrl() },
         ],
-        feeds: [{ id: "newsdao", type: "directory", path: postsDir(t.dir), baseUrl: "https://newsdao.kr", destinations: ["ops-discord", "ops-slack"] }],
+        feeds: [
+          {
+            id: "newsdao",
+            type: "directory",
+            path: postsDir(t.dir),
+            baseUrl: "https://newsdao.kr",
+            destinations: ["ops-discord", "ops-slack"],
+          },
+        ],
       }).config;
     cleanups.push(t.cleanup);
     return { discord, slack, dir: postsDir(t.dir), config: make() };
@@ -47,11 +58,18 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
    * this file's current hash, a scan has read it and the queues hold whatever it leads to.
    */
   async function scanned(service: Service, dir: string, name: string): Promise<void> {
-    const hash = createHash("sha256").update(readFileSync(join(dir, name))).digest("hex");
-    await waitFor(async () => (await service.runtime.store.getItemHash("newsdao", name)) === hash, 15_000, `the watcher to read ${name}`);
+    const hash = createHash("sha256")
+      .update(readFileSync(join(dir, name)))
+      .digest("hex");
+    await waitFor(
+      async () => (await service.runtime.store.getItemHash("newsdao", name)) === hash,
+      15_000,
+      `the watcher to read ${name}`,
+    );
   }
 
-  const firstScanDone = (service: Service) => waitFor(() => service.runtime.store.isFirstRunDone("newsdao"), 15_000, "the first scan");
+  const firstScanDone = (service: Service) =>
+    waitFor(() => service.runtime.store.isFirstRunDone("newsdao"), 15_000, "the first scan");
 
   it("records posts already in the folder on the first run without posting them, then posts a new file once to each destination", async () => {
     const { discord, slack, dir, config } = await setup();
@@ -155,14 +173,19 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     const service = await start(config);
     await firstScanDone(service); // what follows is new
     const at = Date.now() + 6000;
-    writeFileSync(join(dir, "2026-10-07-embargo.md"), koreanPost(7).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`));
+    writeFileSync(
+      join(dir, "2026-10-07-embargo.md"),
+      koreanPost(7).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`),
+    );
     await scanned(service, dir, "2026-10-07-embargo.md");
     // Read and put off: all that is left is the post's own job, due at its time.
     await waitForServiceDrained(service, { fakes: [discord, slack], scheduledFrom: at });
     // Nothing went out before its time. On a loaded machine the time may have come by now, so each post
     // is judged by when the fake received it, and each delivery by when it was recorded.
     expect(discord.messages.filter((m) => m.receivedAt < at)).toEqual([]);
-    expect((await service.runtime.store.listRecentDeliveries(10)).filter((d) => Date.parse(d.createdAt) < at)).toEqual([]);
+    expect((await service.runtime.store.listRecentDeliveries(10)).filter((d) => Date.parse(d.createdAt) < at)).toEqual(
+      [],
+    );
 
     const [posted] = await discord.waitForMessages(1, 30_000);
     expect(posted?.receivedAt).toBeGreaterThanOrEqual(at);
@@ -179,14 +202,19 @@ describe("directory feed → webhooks, end to end (real Redis, SQLite, Chromium,
     const at = Date.now() + 8000;
     writeFileSync(join(dir, "2026-10-08-old.md"), koreanPost(8));
     writeFileSync(join(dir, "2026-10-09-draft.md"), koreanPost(9).replace("---\n", "---\ndraft: true\n"));
-    writeFileSync(join(dir, "2026-10-10-embargo.md"), koreanPost(10).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`));
+    writeFileSync(
+      join(dir, "2026-10-10-embargo.md"),
+      koreanPost(10).replace(/^date: .*$/m, `date: ${new Date(at).toISOString()}`),
+    );
     const service = await start(config);
     await firstScanDone(service);
     await waitForServiceDrained(service, { fakes: [discord, slack], scheduledFrom: at });
     // Nothing went out before its time. On a loaded machine the time may have come by now, so each post
     // is judged by when the fake received it, and each delivery by when it was recorded.
     expect(discord.messages.filter((m) => m.receivedAt < at)).toEqual([]);
-    expect((await service.runtime.store.listRecentDeliveries(10)).filter((d) => Date.parse(d.createdAt) < at)).toEqual([]);
+    expect((await service.runtime.store.listRecentDeliveries(10)).filter((d) => Date.parse(d.createdAt) < at)).toEqual(
+      [],
+    );
 
     const [posted] = await discord.waitForMessages(1, 30_000);
     expect(posted?.receivedAt).toBeGreaterThanOrEqual(at);

@@ -20,7 +20,11 @@ describe("two worker processes on one SQLite file", () => {
   it(`deliver one article to ${DESTINATIONS} webhooks exactly once, with no 'database is locked' failure`, async () => {
     const discord = await DiscordFake.start();
     cleanups.push(() => discord.close());
-    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({ id: `d${i}`, type: "discord-webhook", url: discord.webhookUrl() }));
+    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({
+      id: `d${i}`,
+      type: "discord-webhook",
+      url: discord.webhookUrl(),
+    }));
     const feeds = [{ id: "inbox", type: "webhook", token: "t", destinations: destinations.map((d) => d.id) }];
     const delivery = { attempts: 5, backoff: "200ms", concurrency: CONCURRENCY, timeout: "5s", lockDuration: "10s" };
     const t = testConfig({ cards: { enabled: false }, delivery, destinations, feeds });
@@ -39,9 +43,18 @@ describe("two worker processes on one SQLite file", () => {
       cleanups.push(() => void worker.kill("SIGKILL"));
       workers.push(worker);
     }
-    await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "two-workers.md", kind: "post", raw: plainPost(1) });
+    await runtime.ingestQueue.add("ingest", {
+      feedId: "inbox",
+      input: "two-workers.md",
+      kind: "post",
+      raw: plainPost(1),
+    });
 
-    await waitFor(async () => (await runtime.store.countByState()).delivered === DESTINATIONS, 100_000, `the store to record ${DESTINATIONS} deliveries`);
+    await waitFor(
+      async () => (await runtime.store.countByState()).delivered === DESTINATIONS,
+      100_000,
+      `the store to record ${DESTINATIONS} deliveries`,
+    );
     const perWebhook = new Map<string | null, number>();
     for (const m of discord.messages) perWebhook.set(m.webhookId, (perWebhook.get(m.webhookId) ?? 0) + 1);
     const duplicates = discord.messages.length - perWebhook.size;

@@ -39,7 +39,10 @@ describe("logs, public card URLs and herald status", () => {
     };
     const t = testConfig(raw);
     configPath = join(t.dir, "herald.yaml");
-    writeFileSync(configPath, JSON.stringify({ ...raw, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...raw, redis: t.config.redis, database: t.config.database, log: { level: "silent" } }),
+    );
     const sink = lineSink((line) => lines.push(line));
     service = await startService(t.config, { log: createLogger("info", sink) });
     cleanup = async () => {
@@ -47,9 +50,19 @@ describe("logs, public card URLs and herald status", () => {
       await Promise.all([discord.close(), slack.close()]);
       await t.cleanup();
     };
-    const res = await fetch(`http://127.0.0.1:${service.port}/ingest`, { method: "POST", headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "text/markdown" }, body: koreanPost(1) });
+    const res = await fetch(`http://127.0.0.1:${service.port}/ingest`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "text/markdown" },
+      body: koreanPost(1),
+    });
     expect(res.status).toBe(202);
-    await waitFor(async () => (await service.runtime.store.countByState()).delivered === 2 && (await service.runtime.store.countByState()).failed === 1, 30_000, "two deliveries and one failure");
+    await waitFor(
+      async () =>
+        (await service.runtime.store.countByState()).delivered === 2 &&
+        (await service.runtime.store.countByState()).failed === 1,
+      30_000,
+      "two deliveries and one failure",
+    );
   });
   afterAll(async () => cleanup?.());
 
@@ -71,18 +84,28 @@ describe("logs, public card URLs and herald status", () => {
 
   it("shows the card on Slack's incoming webhook through the public card URL, which serves the PNG", async () => {
     const [message] = await slack.waitForMessages(1, 10_000);
-    const image = message?.blocks.find((b: { type: string }) => b.type === "image") as { image_url: string } | undefined;
+    const image = message?.blocks.find((b: { type: string }) => b.type === "image") as
+      | { image_url: string }
+      | undefined;
     expect(image?.image_url).toMatch(/^https:\/\/herald\.example\.com\/cards\/[0-9a-f]{64}\.png$/);
     const path = new URL(image?.image_url ?? "").pathname;
     const res = await fetch(`http://127.0.0.1:${service.port}${path}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("image/png");
-    expect(Buffer.from(await res.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
     expect((await fetch(`http://127.0.0.1:${service.port}/cards/${"0".repeat(64)}.png`)).status).toBe(404);
   });
 
   it("herald status prints queue depths and the latest deliveries with their state, without secrets", () => {
-    const result = spawnSync(process.execPath, [join(projectRoot, "bin/herald.mjs"), "status", "--config", configPath], { encoding: "utf8", cwd: projectRoot });
+    const result = spawnSync(
+      process.execPath,
+      [join(projectRoot, "bin/herald.mjs"), "status", "--config", configPath],
+      { encoding: "utf8", cwd: projectRoot },
+    );
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/deliver\s+waiting 0/);
     expect(result.stdout).toMatch(/Deliveries: pending 0, sending 0, delivered 2, failed 1/);

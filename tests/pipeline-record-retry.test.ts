@@ -73,7 +73,11 @@ describe("a post the platform accepted while the store is locked", () => {
     expect(accepted.status).toBe(202);
 
     const [message] = await discord.waitForMessages(1, 20_000);
-    const delivery = await waitFor(async () => (await service.runtime.store.listRecentDeliveries(10)).find((d) => d.state === "delivered"), 30_000, "the delivery to be recorded");
+    const delivery = await waitFor(
+      async () => (await service.runtime.store.listRecentDeliveries(10)).find((d) => d.state === "delivered"),
+      30_000,
+      "the delivery to be recorded",
+    );
     expect(locked).toBe(1);
     expect(delivery.platformMessageId).toBe(message?.id);
     // A retry of the job would post again: once nothing is left to run, it did not.

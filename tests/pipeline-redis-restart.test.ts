@@ -27,7 +27,11 @@ describe("Redis restarting mid-run", () => {
     const service = await startService(t.config, { log: silentLog });
     cleanups.push(() => service.stop(3000));
     const ingest = (n: number) =>
-      fetch(`http://127.0.0.1:${service.port}/ingest`, { method: "POST", headers: { authorization: "Bearer t", "content-type": "text/markdown" }, body: plainPost(n) });
+      fetch(`http://127.0.0.1:${service.port}/ingest`, {
+        method: "POST",
+        headers: { authorization: "Bearer t", "content-type": "text/markdown" },
+        body: plainPost(n),
+      });
 
     expect((await ingest(1)).status).toBe(202);
     await discord.waitForMessages(1, 15_000);
@@ -36,10 +40,18 @@ describe("Redis restarting mid-run", () => {
     const down = await fetch(`http://127.0.0.1:${service.port}/healthz`);
     expect(down.status).toBe(503);
     // Restart only once Herald's client has lost the server and is trying again, the path under test.
-    await waitFor(() => service.runtime.connection.status === "reconnecting", 10_000, "the Redis client to start reconnecting");
+    await waitFor(
+      () => service.runtime.connection.status === "reconnecting",
+      10_000,
+      "the Redis client to start reconnecting",
+    );
     await redis.start();
 
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${service.port}/healthz`)).status === 200, 20_000, "health to recover");
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${service.port}/healthz`)).status === 200,
+      20_000,
+      "health to recover",
+    );
     expect((await ingest(2)).status).toBe(202);
     const messages = await discord.waitForMessages(2, 20_000);
     expect(messages[1]?.body.embeds[0].title).toBe("Plain post 2");

@@ -28,7 +28,13 @@ const jsonFeed = (items: Item[]) =>
   JSON.stringify({
     version: "https://jsonfeed.org/version/1.1",
     title: "JSON news",
-    items: items.map((i) => ({ id: i.id, title: i.title, url: `https://json.example.org/${i.id}`, date_published: i.date, content_html: `<p>${i.title}</p>` })),
+    items: items.map((i) => ({
+      id: i.id,
+      title: i.title,
+      url: `https://json.example.org/${i.id}`,
+      date_published: i.date,
+      content_html: `<p>${i.title}</p>`,
+    })),
   });
 
 /** A feed server that answers conditional GETs properly and counts what it was asked. */
@@ -67,7 +73,10 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
       { id: "a1", title: "첫 번째 기사", date: "2026-10-01T00:00:00Z" },
       { id: "a2", title: "두 번째 기사", date: "2026-10-02T00:00:00Z" },
     ]);
-    cleanups.push(() => discord.close(), () => feed.close());
+    cleanups.push(
+      () => discord.close(),
+      () => feed.close(),
+    );
     const t = testConfig({
       cards: { enabled: false },
       destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
@@ -104,7 +113,11 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     ];
     const atomFeed = await feedServer(atom, "application/atom+xml", items("atom"));
     const json = await feedServer(jsonFeed, "application/feed+json", items("json"));
-    cleanups.push(() => discord.close(), () => atomFeed.close(), () => json.close());
+    cleanups.push(
+      () => discord.close(),
+      () => atomFeed.close(),
+      () => json.close(),
+    );
     const t = testConfig({
       cards: { enabled: false },
       destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
@@ -124,8 +137,13 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
 
   it("posts only the newest 20 of 50 new items in one poll, marks the rest seen, and logs how many were held back", async () => {
     const discord = await DiscordFake.start();
-    const feed = await feedServer(rss, "application/rss+xml; charset=utf-8", [{ id: "old", title: "이미 있던 기사", date: "2026-09-01T00:00:00Z" }]);
-    cleanups.push(() => discord.close(), () => feed.close());
+    const feed = await feedServer(rss, "application/rss+xml; charset=utf-8", [
+      { id: "old", title: "이미 있던 기사", date: "2026-09-01T00:00:00Z" },
+    ]);
+    cleanups.push(
+      () => discord.close(),
+      () => feed.close(),
+    );
     const lines: string[] = [];
     const sink = lineSink((line) => lines.push(line));
     const t = testConfig({
@@ -137,7 +155,11 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     expect(t.config.limits.itemsPerPoll).toBe(20);
     const service = await startService(t.config, { log: createLogger("info", sink) });
     cleanups.push(() => service.stop(5000));
-    await waitFor(async () => feed.seen.length >= 1 && (await service.runtime.store.getFeed("flood"))?.firstRunDoneAt, 15_000, "the first poll");
+    await waitFor(
+      async () => feed.seen.length >= 1 && (await service.runtime.store.getFeed("flood"))?.firstRunDoneAt,
+      15_000,
+      "the first poll",
+    );
 
     for (let n = 1; n <= 50; n++) {
       feed.items.push({ id: `n${n}`, title: `새 기사 ${n}`, date: new Date(Date.UTC(2026, 9, 1, 0, n)).toISOString() });
@@ -156,10 +178,18 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
 
   it("records a feed that turns into broken XML and keeps polling the other feeds", async () => {
     const discord = await DiscordFake.start();
-    const broken = await feedServer(rss, "application/rss+xml", [{ id: "b1", title: "b", date: "2026-10-01T00:00:00Z" }]);
-    const healthy = await feedServer(rss, "application/rss+xml", [{ id: "h1", title: "h", date: "2026-10-01T00:00:00Z" }]);
+    const broken = await feedServer(rss, "application/rss+xml", [
+      { id: "b1", title: "b", date: "2026-10-01T00:00:00Z" },
+    ]);
+    const healthy = await feedServer(rss, "application/rss+xml", [
+      { id: "h1", title: "h", date: "2026-10-01T00:00:00Z" },
+    ]);
     broken.breakWith("<html><body>502 Bad Gateway</body></html>");
-    cleanups.push(() => discord.close(), () => broken.close(), () => healthy.close());
+    cleanups.push(
+      () => discord.close(),
+      () => broken.close(),
+      () => healthy.close(),
+    );
     const t = testConfig({
       cards: { enabled: false },
       destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
@@ -171,7 +201,11 @@ describe("RSS, Atom and JSON Feed polling (BullMQ job schedulers, conditional GE
     cleanups.push(t.cleanup);
     const service = await startService(t.config, { log: silentLog });
     cleanups.push(() => service.stop(5000));
-    const error = await waitFor(async () => (await service.runtime.store.getFeed("broken"))?.lastError, 15_000, "feed error");
+    const error = await waitFor(
+      async () => (await service.runtime.store.getFeed("broken"))?.lastError,
+      15_000,
+      "feed error",
+    );
     expect(error).toMatch(/^broken \(http:\/\/127\.0\.0\.1:\d+\/feed\): not a feed \(looks like an HTML page\)/);
     await waitFor(async () => await service.runtime.store.isFirstRunDone("healthy"), 15_000, "healthy first run");
     healthy.items.push({ id: "h2", title: "still flowing", date: "2026-10-02T00:00:00Z" });

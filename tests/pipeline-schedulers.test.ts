@@ -15,7 +15,12 @@ describe("RSS job schedulers shared by several services on one Redis", () => {
     cleanups.push(first.cleanup);
     // Added from chat on the first host: it lives only in that host's store.
     const seeding = await openStore({ path: first.config.database.path });
-    await seeding.upsertFeed({ id: "chat-added", type: "rss", config: { url: "http://127.0.0.1:9/feed.xml", interval: 3_600_000, addedBy: "U0CHAT" }, destinationIds: [] });
+    await seeding.upsertFeed({
+      id: "chat-added",
+      type: "rss",
+      config: { url: "http://127.0.0.1:9/feed.xml", interval: 3_600_000, addedBy: "U0CHAT" },
+      destinationIds: [],
+    });
     await seeding.close();
     const one = await startService(first.config, { log: silentLog, roles: parseRoles("sources") });
     cleanups.push(() => one.stop(1000));
@@ -34,7 +39,12 @@ describe("RSS job schedulers shared by several services on one Redis", () => {
     const t = testConfig({ cards: { enabled: false }, destinations: [], feeds: [] });
     cleanups.push(t.cleanup);
     const seeding = await openStore({ path: t.config.database.path });
-    await seeding.upsertFeed({ id: "to-pause", type: "rss", config: { url: "http://127.0.0.1:9/feed.xml", interval: 3_600_000, addedBy: "U0CHAT" }, destinationIds: [] });
+    await seeding.upsertFeed({
+      id: "to-pause",
+      type: "rss",
+      config: { url: "http://127.0.0.1:9/feed.xml", interval: 3_600_000, addedBy: "U0CHAT" },
+      destinationIds: [],
+    });
     await seeding.close();
     const one = await startService(t.config, { log: silentLog, roles: parseRoles("sources") });
     cleanups.push(() => one.stop(1000));
@@ -53,7 +63,13 @@ describe("RSS job schedulers shared by several services on one Redis", () => {
     const one = await startService(t.config, { log: silentLog, roles: parseRoles("sources") });
     expect((await one.runtime.pollQueue.getJobSchedulers()).map((s) => s.key)).toEqual(["wire-rss"]);
     await one.stop(1000);
-    const without = testConfig({ cards: { enabled: false }, destinations: [], feeds: [], redis: t.config.redis, database: t.config.database });
+    const without = testConfig({
+      cards: { enabled: false },
+      destinations: [],
+      feeds: [],
+      redis: t.config.redis,
+      database: t.config.database,
+    });
     cleanups.push(without.cleanup);
     const again = await startService(without.config, { log: silentLog, roles: parseRoles("sources") });
     cleanups.push(() => again.stop(1000));

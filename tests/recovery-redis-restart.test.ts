@@ -23,8 +23,16 @@ describe("Redis restarted without persistence in the middle of a fan-out", () =>
     // Slow answers keep the fan-out going long enough to cut it in the middle.
     const discord = await DiscordFake.start({ responseDelayMs: 40 });
     const site = await rssSite();
-    cleanups.push(redis.cleanup, () => discord.close(), () => site.close());
-    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({ id: `d${i}`, type: "discord-webhook", url: discord.webhookUrl() }));
+    cleanups.push(
+      redis.cleanup,
+      () => discord.close(),
+      () => site.close(),
+    );
+    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({
+      id: `d${i}`,
+      type: "discord-webhook",
+      url: discord.webhookUrl(),
+    }));
     const t = testConfig({
       redis: { url: redis.url, prefix: "herald" },
       cards: { enabled: false },
@@ -37,13 +45,20 @@ describe("Redis restarted without persistence in the middle of a fan-out", () =>
     });
     cleanups.push(t.cleanup);
     const lines: { msg: string }[] = [];
-    const log = createLogger("info", lineSink((line) => lines.push(JSON.parse(line))));
+    const log = createLogger(
+      "info",
+      lineSink((line) => lines.push(JSON.parse(line))),
+    );
     const service = await startService(t.config, { log, roles: parseRoles("sources,bots,ingest,deliver") });
     cleanups.push(() => service.stop(3000));
     const { runtime } = service;
 
     await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "fan-out.md", kind: "post", raw: plainPost(1) });
-    await waitFor(async () => (await runtime.store.countByState()).delivered >= DESTINATIONS / 5, 60_000, "a fifth of the fan-out to be delivered");
+    await waitFor(
+      async () => (await runtime.store.countByState()).delivered >= DESTINATIONS / 5,
+      60_000,
+      "a fifth of the fan-out to be delivered",
+    );
     // In flight at the restart: taken by a worker (active job) or marked sending in the store, whichever is more.
     const active = await runtime.deliverQueue.getActiveCount();
     const before = await runtime.store.countByState();
@@ -57,8 +72,16 @@ describe("Redis restarted without persistence in the middle of a fan-out", () =>
     expect(before.delivered).toBeLessThan(DESTINATIONS * 0.8);
 
     const perWebhook = () => new Set(discord.messages.map((m) => m.webhookId)).size;
-    await waitFor(() => perWebhook() === DESTINATIONS, 60_000, `all ${DESTINATIONS} webhooks to get the post within 60 s of the restart`);
-    await waitFor(async () => (await runtime.store.countByState()).delivered === DESTINATIONS, 20_000, "every delivery to be recorded");
+    await waitFor(
+      () => perWebhook() === DESTINATIONS,
+      60_000,
+      `all ${DESTINATIONS} webhooks to get the post within 60 s of the restart`,
+    );
+    await waitFor(
+      async () => (await runtime.store.countByState()).delivered === DESTINATIONS,
+      20_000,
+      "every delivery to be recorded",
+    );
     await waitFor(() => site.pollsSince(restartedAt) >= 2, 20_000, "the RSS feed to be polled after the restart");
 
     // Nothing left to run and nothing unanswered: a late duplicate would be in by now.
@@ -70,6 +93,11 @@ describe("Redis restarted without persistence in the middle of a fan-out", () =>
     );
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     expect(lines.filter((l) => /^Redis lost its data/.test(l.msg))).toHaveLength(1);
-    expect(await runtime.store.countByState()).toMatchObject({ delivered: DESTINATIONS, pending: 0, sending: 0, failed: 0 });
+    expect(await runtime.store.countByState()).toMatchObject({
+      delivered: DESTINATIONS,
+      pending: 0,
+      sending: 0,
+      failed: 0,
+    });
   }, 180_000);
 });

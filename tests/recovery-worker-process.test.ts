@@ -21,10 +21,20 @@ describe("a herald worker process heals a Redis that lost its data", () => {
     const redis = await privateRedis("none");
     const discord = await DiscordFake.start({ responseDelayMs: 100 });
     cleanups.push(redis.cleanup, () => discord.close());
-    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({ id: `d${i}`, type: "discord-webhook", url: discord.webhookUrl() }));
+    const destinations = Array.from({ length: DESTINATIONS }, (_, i) => ({
+      id: `d${i}`,
+      type: "discord-webhook",
+      url: discord.webhookUrl(),
+    }));
     const feeds = [{ id: "inbox", type: "webhook", token: "t", destinations: destinations.map((d) => d.id) }];
     const delivery = { attempts: 5, backoff: "200ms", concurrency: 5, timeout: "5s", lockDuration: "5s" };
-    const t = testConfig({ redis: { url: redis.url, prefix: "herald" }, cards: { enabled: false }, delivery, destinations, feeds });
+    const t = testConfig({
+      redis: { url: redis.url, prefix: "herald" },
+      cards: { enabled: false },
+      delivery,
+      destinations,
+      feeds,
+    });
     cleanups.push(t.cleanup);
     const configPath = join(t.dir, "herald.yaml");
     writeFileSync(configPath, JSON.stringify({ ...t.config, delivery, feeds, log: { level: "info" } }));
@@ -37,14 +47,26 @@ describe("a herald worker process heals a Redis that lost its data", () => {
     cleanups.push(() => runtime.close(0));
 
     await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "fan-out.md", kind: "post", raw: plainPost(1) });
-    await waitFor(async () => (await runtime.store.countByState()).delivered >= 20, 30_000, "the fan-out to be under way");
+    await waitFor(
+      async () => (await runtime.store.countByState()).delivered >= 20,
+      30_000,
+      "the fan-out to be under way",
+    );
     const admin = new Redis(redis.url);
     cleanups.push(() => void admin.disconnect());
     await admin.flushall();
     expect((await runtime.store.countByState()).delivered).toBeLessThan(DESTINATIONS / 2);
 
-    await waitFor(() => new Set(discord.messages.map((m) => m.webhookId)).size === DESTINATIONS, 60_000, "every webhook to get the post");
-    await waitFor(async () => (await runtime.store.countByState()).delivered === DESTINATIONS, 15_000, "every delivery to be recorded");
+    await waitFor(
+      () => new Set(discord.messages.map((m) => m.webhookId)).size === DESTINATIONS,
+      60_000,
+      "every webhook to get the post",
+    );
+    await waitFor(
+      async () => (await runtime.store.countByState()).delivered === DESTINATIONS,
+      15_000,
+      "every delivery to be recorded",
+    );
     const output = worker.output();
     expect(output.match(/Redis lost its data/g)).toHaveLength(1);
     expect(output.match(/Redis has no persistence/g)).toHaveLength(1);

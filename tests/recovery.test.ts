@@ -18,7 +18,10 @@ import { rssSite } from "./helpers/rss-site.ts";
 /** A logger whose lines the test can read (as parsed JSON). */
 function capturedLog(level = "info") {
   const lines: { level: number; msg: string; [key: string]: unknown }[] = [];
-  const log = createLogger(level, lineSink((line) => lines.push(JSON.parse(line))));
+  const log = createLogger(
+    level,
+    lineSink((line) => lines.push(JSON.parse(line))),
+  );
   return { log, lines, saying: (pattern: RegExp) => lines.filter((l) => pattern.test(l.msg)) };
 }
 
@@ -33,7 +36,14 @@ describe("self-healing when Redis loses jobs", () => {
     cleanups.push(() => discord.close());
     const t = testConfig({
       cards: { enabled: false },
-      delivery: { attempts: 4, backoff: "200ms", concurrency: 5, timeout: "5s", lockDuration: "5s", sweepInterval: "1s" },
+      delivery: {
+        attempts: 4,
+        backoff: "200ms",
+        concurrency: 5,
+        timeout: "5s",
+        lockDuration: "5s",
+        sweepInterval: "1s",
+      },
       destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
       feeds: [{ id: "inbox", type: "webhook", token: "t", destinations: ["d"] }],
     });
@@ -45,7 +55,10 @@ describe("self-healing when Redis loses jobs", () => {
     cleanups.push(() => service.stop(3000));
     const { runtime } = service;
 
-    const outcome = await processIngest({ feedId: "inbox", input: "lost-job.md", kind: "post", raw: plainPost(1) }, { ...runtime.context, renderer: async () => null });
+    const outcome = await processIngest(
+      { feedId: "inbox", input: "lost-job.md", kind: "post", raw: plainPost(1) },
+      { ...runtime.context, renderer: async () => null },
+    );
     expect(outcome).toMatchObject({ status: "stored", queued: 1 });
     const articleId = outcome.status === "stored" ? outcome.articleId : "";
     const jobId = deliverJobId({ articleId, version: 1, destinationId: "d" });
@@ -55,12 +68,20 @@ describe("self-healing when Redis loses jobs", () => {
 
     const [message] = await discord.waitForMessages(1, 20_000);
     expect(message?.body.embeds[0].title).toBe("Plain post 1");
-    await waitFor(async () => (await runtime.store.getDelivery(articleId, 1, "d"))?.state === "delivered", 10_000, "the delivery to be recorded");
+    await waitFor(
+      async () => (await runtime.store.getDelivery(articleId, 1, "d"))?.state === "delivered",
+      10_000,
+      "the delivery to be recorded",
+    );
     expect(saying(/^sweep: 1 pending\/sending deliveries had no job; re-queued$/)).toHaveLength(1);
     // Later sweeps find the job (completed) and queue nothing more. The first quiet sweep may have
     // begun before the delivery was recorded; the second began after it.
     const quietSweeps = saying(/^sweep: every unfinished delivery has its job$/).length;
-    await waitFor(() => saying(/^sweep: every unfinished delivery has its job$/).length >= quietSweeps + 2, 10_000, "two more sweeps");
+    await waitFor(
+      () => saying(/^sweep: every unfinished delivery has its job$/).length >= quietSweeps + 2,
+      10_000,
+      "two more sweeps",
+    );
     await waitForServiceDrained(service, { fakes: [discord] });
     expect(discord.messages).toHaveLength(1);
     expect(saying(/^sweep: \d+ pending/)).toHaveLength(1);
@@ -79,7 +100,10 @@ describe("self-healing when Redis loses jobs", () => {
     cleanups.push(t.cleanup);
     // An earlier run fanned out and stopped before delivering; then Redis restarted empty.
     const earlier = await createRuntime(t.config, { log: silentLog });
-    await processIngest({ feedId: "inbox", input: "stranded.md", kind: "post", raw: plainPost(1) }, { ...earlier.context, renderer: async () => null });
+    await processIngest(
+      { feedId: "inbox", input: "stranded.md", kind: "post", raw: plainPost(1) },
+      { ...earlier.context, renderer: async () => null },
+    );
     await earlier.close(0);
     await redis.stop();
     await redis.start();
@@ -97,7 +121,11 @@ describe("self-healing when Redis loses jobs", () => {
     const redis = await privateRedis("none");
     const discord = await DiscordFake.start();
     const site = await rssSite();
-    cleanups.push(redis.cleanup, () => discord.close(), () => site.close());
+    cleanups.push(
+      redis.cleanup,
+      () => discord.close(),
+      () => site.close(),
+    );
     const t = testConfig({
       redis: { url: redis.url, prefix: "herald" },
       cards: { enabled: false },
@@ -118,7 +146,11 @@ describe("self-healing when Redis loses jobs", () => {
     const { runtime } = service;
     await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "before.md", kind: "post", raw: plainPost(1) });
     await discord.waitForMessages(1, 15_000);
-    await waitFor(async () => (await runtime.store.countByState()).delivered === 1, 10_000, "the delivery to be recorded");
+    await waitFor(
+      async () => (await runtime.store.countByState()).delivered === 1,
+      10_000,
+      "the delivery to be recorded",
+    );
     await waitFor(() => site.polls.length >= 2, 15_000, "the feed to be polled");
 
     const admin = new Redis(redis.url);
@@ -127,13 +159,28 @@ describe("self-healing when Redis loses jobs", () => {
     const flushedAt = Date.now();
     expect(await runtime.pollQueue.getJobSchedulers()).toEqual([]);
 
-    await waitFor(async () => (await runtime.pollQueue.getJobSchedulers()).some((s) => s.key === "status"), 30_000, "the feed's schedule to be re-created");
-    await waitFor(async () => (await runtime.maintenanceQueue.getJobSchedulers()).some((s) => s.key === "prune-cards"), 10_000, "the prune-cards schedule");
+    await waitFor(
+      async () => (await runtime.pollQueue.getJobSchedulers()).some((s) => s.key === "status"),
+      30_000,
+      "the feed's schedule to be re-created",
+    );
+    await waitFor(
+      async () => (await runtime.maintenanceQueue.getJobSchedulers()).some((s) => s.key === "prune-cards"),
+      10_000,
+      "the prune-cards schedule",
+    );
     await waitFor(() => site.pollsSince(flushedAt) >= 2, 20_000, "the feed to be polled again");
-    await waitFor(() => saying(/^Redis lost its data/).length && other.saying(/^Redis lost its data/).length, 10_000, "both processes to notice");
+    await waitFor(
+      () => saying(/^Redis lost its data/).length && other.saying(/^Redis lost its data/).length,
+      10_000,
+      "both processes to notice",
+    );
     expect(saying(/^Redis lost its data/)).toHaveLength(1);
     expect(other.saying(/^Redis lost its data/)).toHaveLength(1);
-    const recoveries = [...saying(/^recovered from Redis losing its data/), ...other.saying(/^recovered from Redis losing its data/)];
+    const recoveries = [
+      ...saying(/^recovered from Redis losing its data/),
+      ...other.saying(/^recovered from Redis losing its data/),
+    ];
     expect(recoveries).toHaveLength(1);
     expect(recoveries[0]?.msg).toMatch(/: 0 deliveries re-queued/);
     // Both processes share these queues and this store: drained here is drained for the fleet.

@@ -30,7 +30,9 @@ describe("Redis connection options from the config", () => {
       sentinelPassword: "s3cret",
     });
     expect(typeof options.sentinelRetryStrategy).toBe("function");
-    expect(describeRedis(config)).toBe("master 'herald-master' via sentinels sentinel-1.internal:26380, sentinel-2.internal:26379");
+    expect(describeRedis(config)).toBe(
+      "master 'herald-master' via sentinels sentinel-1.internal:26380, sentinel-2.internal:26379",
+    );
   });
 
   it("leaves sentinelPassword out when it is empty (an environment variable set to nothing)", () => {
@@ -41,10 +43,15 @@ describe("Redis connection options from the config", () => {
   it("refuses sentinels without the master's name, saying which key to set", () => {
     const result = configSchema.safeParse({ redis: { sentinels: [{ host: "s" }] } });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]).toMatchObject({ path: ["redis", "name"], message: expect.stringContaining("redis.sentinels needs redis.name") });
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ["redis", "name"],
+      message: expect.stringContaining("redis.sentinels needs redis.name"),
+    });
   });
 
   it("names Redis without its password in messages", () => {
-    expect(describeRedis(redisConfig({ url: "redis://user:hunter2@cache.internal:6379/0" }))).toBe("redis://cache.internal:6379/0");
+    expect(describeRedis(redisConfig({ url: "redis://user:hunter2@cache.internal:6379/0" }))).toBe(
+      "redis://cache.internal:6379/0",
+    );
   });
 });

@@ -23,7 +23,11 @@ describe("Redis through Sentinel (a real redis-server --sentinel, a master and i
     cleanups.push(master.cleanup, replica.cleanup);
     const replicaClient = new Redis(replica.url);
     cleanups.push(() => void replicaClient.disconnect());
-    await waitFor(async () => /master_link_status:up/.test(await replicaClient.info("replication")), 15_000, "the replica to sync");
+    await waitFor(
+      async () => /master_link_status:up/.test(await replicaClient.info("replication")),
+      15_000,
+      "the replica to sync",
+    );
     const sentinel = await privateSentinel(master.port, MASTER);
     cleanups.push(sentinel.cleanup);
 
@@ -31,14 +35,25 @@ describe("Redis through Sentinel (a real redis-server --sentinel, a master and i
     cleanups.push(() => discord.close());
     const t = testConfig({
       // The URL's host is not used with sentinels: port 1 would refuse a connection.
-      redis: { url: "redis://127.0.0.1:1/0", prefix: "herald", sentinels: [{ host: "127.0.0.1", port: sentinel.port }], name: MASTER },
+      redis: {
+        url: "redis://127.0.0.1:1/0",
+        prefix: "herald",
+        sentinels: [{ host: "127.0.0.1", port: sentinel.port }],
+        name: MASTER,
+      },
       cards: { enabled: false },
       destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
       feeds: [{ id: "inbox", type: "webhook", token: "t", destinations: ["d"] }],
     });
     cleanups.push(t.cleanup);
     const lines: { msg: string }[] = [];
-    const service = await startService(t.config, { log: createLogger("info", lineSink((line) => lines.push(JSON.parse(line)))), roles: parseRoles("sources,bots,ingest,deliver") });
+    const service = await startService(t.config, {
+      log: createLogger(
+        "info",
+        lineSink((line) => lines.push(JSON.parse(line))),
+      ),
+      roles: parseRoles("sources,bots,ingest,deliver"),
+    });
     cleanups.push(() => service.stop(3000));
     const { runtime } = service;
 
@@ -49,7 +64,11 @@ describe("Redis through Sentinel (a real redis-server --sentinel, a master and i
     masterClient.disconnect();
 
     await master.stop();
-    await waitFor(async () => (await replicaClient.info("replication")).includes("role:master"), 30_000, "the sentinel to promote the replica");
+    await waitFor(
+      async () => (await replicaClient.info("replication")).includes("role:master"),
+      30_000,
+      "the sentinel to promote the replica",
+    );
     await runtime.ingestQueue.add("ingest", { feedId: "inbox", input: "two.md", kind: "post", raw: plainPost(2) });
     const messages = await discord.waitForMessages(2, 30_000);
     expect(messages.map((m) => m.body.embeds[0].title)).toEqual(["Plain post 1", "Plain post 2"]);

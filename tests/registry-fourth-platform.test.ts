@@ -66,7 +66,11 @@ feeds:
     });
     expect(response.status).toBe(202);
 
-    const delivery = await waitFor(async () => (await service.runtime.store.listRecentDeliveries(10)).find((d) => d.state === "delivered"), 30_000, "the echo delivery");
+    const delivery = await waitFor(
+      async () => (await service.runtime.store.listRecentDeliveries(10)).find((d) => d.state === "delivered"),
+      30_000,
+      "the echo delivery",
+    );
     expect(delivery.destinationId).toBe("echo-news");
     expect(echo.messages).toEqual([{ id: "m1", room: "newsroom", text: "Plain post 1\n#News" }]);
     expect(echo.requests.every((r) => r.status === 200)).toBe(true);
@@ -74,7 +78,8 @@ feeds:
   });
 
   it("reads the `echo:` section and `type: echo` destinations only while the platform is registered", () => {
-    const yaml = "echo: { token: x, apiUrl: http://127.0.0.1:1 }\ndestinations:\n  - { id: e, type: echo, room: newsroom }\n";
+    const yaml =
+      "echo: { token: x, apiUrl: http://127.0.0.1:1 }\ndestinations:\n  - { id: e, type: echo, room: newsroom }\n";
     const { t, config } = echoConfig(yaml);
     cleanups.push(t.cleanup);
     const parsed = config() as unknown as Record<string, unknown>;
@@ -100,7 +105,9 @@ feeds:
     const files = new Map(previewFiles(buildMessage(article), article.title, null, ""));
     expect([...files.keys()]).toEqual(["discord.json", "slack.json", "telegram.json", "echo.json", "preview.html"]);
     expect(JSON.parse(files.get("echo.json") ?? "")).toEqual({ text: "Plain post 3\n#News" });
-    expect(files.get("preview.html")).toContain('<section class="platform echo"><h2>Echo Chat</h2><pre class="echo-text">Plain post 3\n#News');
+    expect(files.get("preview.html")).toContain(
+      '<section class="platform echo"><h2>Echo Chat</h2><pre class="echo-text">Plain post 3\n#News',
+    );
   });
 
   it("refuses to register a platform id twice", () => {

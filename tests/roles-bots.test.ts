@@ -20,7 +20,9 @@ describe("bots by role", () => {
   async function telegramService(mode: "polling" | "webhook", roles: string) {
     const telegram = await TelegramFake.start();
     cleanups.push(() => telegram.close());
-    const t = testConfig({ telegram: { token: telegram.token, mode, webhookSecret: SECRET, apiUrl: telegram.apiRoot } });
+    const t = testConfig({
+      telegram: { token: telegram.token, mode, webhookSecret: SECRET, apiUrl: telegram.apiRoot },
+    });
     cleanups.push(t.cleanup);
     const service = await startService(t.config, { log: silentLog, roles: parseRoles(roles) });
     cleanups.push(() => service.stop(0));

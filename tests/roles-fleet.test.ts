@@ -29,7 +29,11 @@ const logLine = (herald: HeraldProcess, msg: string) =>
     .find((entry) => entry.msg === msg);
 
 const ingest = (port: number, n: number) =>
-  fetch(`http://127.0.0.1:${port}/ingest`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" }, body: koreanPost(n) });
+  fetch(`http://127.0.0.1:${port}/ingest`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "text/markdown" },
+    body: koreanPost(n),
+  });
 
 describe("process roles", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -42,12 +46,22 @@ describe("process roles", () => {
     const port = await freePort();
     const t = testConfig({});
     cleanups.push(t.cleanup);
-    const full = { redis: t.config.redis, database: t.config.database, http: { host: "127.0.0.1", port }, log: { level: "info" }, cards: { browsers: 1 }, ...raw };
+    const full = {
+      redis: t.config.redis,
+      database: t.config.database,
+      http: { host: "127.0.0.1", port },
+      log: { level: "info" },
+      cards: { browsers: 1 },
+      ...raw,
+    };
     const path = join(t.dir, "herald.yaml");
     // JSON is YAML: the children read it through the real loader.
     writeFileSync(path, JSON.stringify(full));
     // The test's own view needs no bot: only the store and the queues.
-    const runtime = await createRuntime(configSchema.parse({ ...full, telegram: undefined, log: { level: "silent" } }), { log: silentLog });
+    const runtime = await createRuntime(
+      configSchema.parse({ ...full, telegram: undefined, log: { level: "silent" } }),
+      { log: silentLog },
+    );
     cleanups.push(() => runtime.close(0));
     return { path, port, runtime };
   }
@@ -70,14 +84,23 @@ describe("process roles", () => {
     const { path, port, runtime } = await fleetConfig({ destinations, feeds });
 
     const start = spawn(["start", "--config", path]);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, "start's /healthz");
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
+      30_000,
+      "start's /healthz",
+    );
     const workers = [spawn(["worker", "--config", path]), spawn(["worker", "--config", path])];
-    for (const worker of workers) await waitFor(() => logLine(worker, "herald worker started"), 30_000, "a worker to start");
+    for (const worker of workers)
+      await waitFor(() => logLine(worker, "herald worker started"), 30_000, "a worker to start");
 
     const POSTS = 4;
     for (let n = 1; n <= POSTS; n++) expect((await ingest(port, n)).status).toBe(202);
     const total = POSTS * destinations.length;
-    await waitFor(async () => (await runtime.store.countByState()).delivered === total, 60_000, `${total} deliveries recorded`);
+    await waitFor(
+      async () => (await runtime.store.countByState()).delivered === total,
+      60_000,
+      `${total} deliveries recorded`,
+    );
 
     // Once each: every post on every webhook exactly one time, each with its timeline card.
     const seen = discord.messages.map((m) => `${m.webhookId} ${m.body.embeds?.[0]?.title}`);
@@ -88,17 +111,30 @@ describe("process roles", () => {
     // One Chromium pool in the fleet: under the process that runs `ingest`, none under the workers.
     expect(chromiumProcessesUnder(start.pid as number)).toBeGreaterThan(0);
     for (const worker of workers) expect(chromiumProcessesUnder(worker.pid as number)).toBe(0);
-    for (const worker of workers) expect(logLine(worker, "herald worker started")).toMatchObject({ roles: "deliver", port: null });
+    for (const worker of workers)
+      expect(logLine(worker, "herald worker started")).toMatchObject({ roles: "deliver", port: null });
 
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
-    expect(health).toEqual({ ok: true, redis: true, database: true, roles: { http: true, sources: true, bots: true, ingest: true, deliver: true }, chromium: "running", duties: expect.arrayContaining(["feed-schedules"]) });
+    expect(health).toEqual({
+      ok: true,
+      redis: true,
+      database: true,
+      roles: { http: true, sources: true, bots: true, ingest: true, deliver: true },
+      chromium: "running",
+      duties: expect.arrayContaining(["feed-schedules"]),
+    });
     expect(logLine(start, "herald started")).toMatchObject({ roles: "http,sources,bots,ingest,deliver", port });
 
     // herald status shows which processes take each queue's jobs: the roles across the fleet.
     const status = await runHerald(["status", "--config", path]);
     expect(status.status).toBe(0);
-    const takers = (queue: string) => new RegExp(`^\\s+${queue}\\s.*workers (\\d+) \\(([^)]*)\\)$`, "m").exec(status.stdout)?.slice(1, 3);
-    const pidsOf = (names = "") => names.split(", ").map((name) => Number(name.split(":").at(-1))).sort((a, b) => a - b);
+    const takers = (queue: string) =>
+      new RegExp(`^\\s+${queue}\\s.*workers (\\d+) \\(([^)]*)\\)$`, "m").exec(status.stdout)?.slice(1, 3);
+    const pidsOf = (names = "") =>
+      names
+        .split(", ")
+        .map((name) => Number(name.split(":").at(-1)))
+        .sort((a, b) => a - b);
     const startPid = start.pid as number;
     const workerPids = workers.map((w) => w.pid as number);
     expect(pidsOf(takers("ingest")?.[1])).toEqual([startPid]);
@@ -127,14 +163,28 @@ describe("process roles", () => {
     await waitFor(() => logLine(ingester, "herald started"), 30_000, "the ingest process to start");
     expect(logLine(ingester, "herald started")).toMatchObject({ roles: "ingest", port: null });
     const front = spawn(["worker", "--roles", "deliver,http", "--config", path], env);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, "the http process's /healthz");
-    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ ok: true, redis: true, database: true, roles: { http: true, deliver: true }, duties: [] });
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
+      30_000,
+      "the http process's /healthz",
+    );
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({
+      ok: true,
+      redis: true,
+      database: true,
+      roles: { http: true, deliver: true },
+      duties: [],
+    });
     expect(logLine(front, "herald worker started")).toMatchObject({ roles: "http,deliver", port });
 
     expect((await ingest(port, 7)).status).toBe(202);
     const [message] = await discord.waitForMessages(1, 60_000);
     expect(message?.files.map((f) => f.contentType)).toEqual(["image/png"]);
-    await waitFor(async () => (await runtime.store.countByState()).delivered === 1, 15_000, "the delivery to be recorded");
+    await waitFor(
+      async () => (await runtime.store.countByState()).delivered === 1,
+      15_000,
+      "the delivery to be recorded",
+    );
 
     // The card was rendered by the ingest process; the http+deliver one has no Chromium.
     expect(chromiumProcessesUnder(ingester.pid as number)).toBeGreaterThan(0);

@@ -20,7 +20,9 @@ describe("/healthz per role", () => {
   it("reports each role it runs; a Chromium that fails to launch turns ingest not ready with the reason", async () => {
     const t = testConfig({
       cards: { enabled: true, chromiumPath: "/nonexistent/chromium" },
-      destinations: [{ id: "hook", type: "discord-webhook", url: "https://discord.com/api/webhooks/123456789012345678/token" }],
+      destinations: [
+        { id: "hook", type: "discord-webhook", url: "https://discord.com/api/webhooks/123456789012345678/token" },
+      ],
       feeds: [{ id: "wire", type: "webhook", token: TOKEN, destinations: ["hook"] }],
     });
     cleanups.push(t.cleanup);
@@ -31,7 +33,17 @@ describe("/healthz per role", () => {
       return { status: res.status, body: await res.json() };
     };
 
-    expect(await healthz()).toEqual({ status: 200, body: { ok: true, redis: true, database: true, roles: { http: true, ingest: true }, chromium: "not launched yet", duties: [] } });
+    expect(await healthz()).toEqual({
+      status: 200,
+      body: {
+        ok: true,
+        redis: true,
+        database: true,
+        roles: { http: true, ingest: true },
+        chromium: "not launched yet",
+        duties: [],
+      },
+    });
 
     const accepted = await fetch(`http://127.0.0.1:${service.port}/ingest`, {
       method: "POST",
@@ -40,12 +52,28 @@ describe("/healthz per role", () => {
     });
     expect(accepted.status).toBe(202);
     // The post is still queued for delivery (without its card); the operator is told why cards are missing.
-    await waitFor(async () => (await service.runtime.store.countByState()).pending === 1, 30_000, "the delivery to be queued");
-    const failing = await waitFor(async () => {
-      const answer = await healthz();
-      return answer.status === 503 ? answer : null;
-    }, 15_000, "/healthz to report the failed launch");
-    const reason = "failed to launch: Chromium not found or not executable at /nonexistent/chromium. Install Debian's chromium package, or set HERALD_CHROMIUM_PATH or the executablePath option.";
-    expect(failing.body).toEqual({ ok: false, redis: true, database: true, roles: { http: true, ingest: `chromium ${reason}` }, chromium: reason, duties: [] });
+    await waitFor(
+      async () => (await service.runtime.store.countByState()).pending === 1,
+      30_000,
+      "the delivery to be queued",
+    );
+    const failing = await waitFor(
+      async () => {
+        const answer = await healthz();
+        return answer.status === 503 ? answer : null;
+      },
+      15_000,
+      "/healthz to report the failed launch",
+    );
+    const reason =
+      "failed to launch: Chromium not found or not executable at /nonexistent/chromium. Install Debian's chromium package, or set HERALD_CHROMIUM_PATH or the executablePath option.";
+    expect(failing.body).toEqual({
+      ok: false,
+      redis: true,
+      database: true,
+      roles: { http: true, ingest: `chromium ${reason}` },
+      chromium: reason,
+      duties: [],
+    });
   });
 });

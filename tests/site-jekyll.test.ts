@@ -26,7 +26,11 @@ describe("a Jekyll site (_config.yml: url + baseurl, permalink pattern, timezone
   });
 
   it("never publishes published: false", () => {
-    expect(read("2026-10-15-withdrawn.md")).toEqual({ published: false, reason: "unpublished (published: false)", publishAt: null });
+    expect(read("2026-10-15-withdrawn.md")).toEqual({
+      published: false,
+      reason: "unpublished (published: false)",
+      publishAt: null,
+    });
   });
 
   it("schedules a future-dated post (future: false by default) for midnight of its file-name date in the site's zone", () => {
@@ -39,7 +43,11 @@ describe("a Jekyll site (_config.yml: url + baseurl, permalink pattern, timezone
 
   it("publishes the same post once its time has come", () => {
     const due = readSitePost(site, post("2099-01-01-embargo.md"), Date.parse("2099-01-01T00:00:00+09:00"));
-    expect(due).toMatchObject({ published: true, title: "[엠바고] 새해 첫 발표", url: "https://sky-news.example/news/breaking/2099/01/01/embargo/" });
+    expect(due).toMatchObject({
+      published: true,
+      title: "[엠바고] 새해 첫 발표",
+      url: "https://sky-news.example/news/breaking/2099/01/01/embargo/",
+    });
   });
 
   it("publishes future-dated posts when the site says future: true", () => {
@@ -58,34 +66,64 @@ describe("a Jekyll site (_config.yml: url + baseurl, permalink pattern, timezone
 
   it("reads a duplicated key leniently (the last value wins) and warns", () => {
     const outcome = read("2026-10-16-duplicate-key.md");
-    expect(outcome).toMatchObject({ published: true, title: "하늘클라우드 장애 원인은 설정 오류", url: "https://sky-news.example/news/breaking/2026/10/16/duplicate-key/" });
-    expect(outcome.published && outcome.warnings).toEqual([expect.stringMatching(/^front matter YAML error \(duplicated mapping key.*\): the last value of a repeated key was kept$/)]);
+    expect(outcome).toMatchObject({
+      published: true,
+      title: "하늘클라우드 장애 원인은 설정 오류",
+      url: "https://sky-news.example/news/breaking/2026/10/16/duplicate-key/",
+    });
+    expect(outcome.published && outcome.warnings).toEqual([
+      expect.stringMatching(
+        /^front matter YAML error \(duplicated mapping key.*\): the last value of a repeated key was kept$/,
+      ),
+    ]);
   });
 
   it("fails a duplicated key under strict_front_matter", () => {
-    expect(() => readSitePost({ ...site, strictFrontMatter: true }, post("2026-10-16-duplicate-key.md"))).toThrow(/duplicate-key\.md: broken front matter: duplicated mapping key/);
+    expect(() => readSitePost({ ...site, strictFrontMatter: true }, post("2026-10-16-duplicate-key.md"))).toThrow(
+      /duplicate-key\.md: broken front matter: duplicated mapping key/,
+    );
   });
 
   it("recovers an unquoted [속보] title as its literal text, with a warning", () => {
     const outcome = read("2026-10-17-bracket-title.md");
-    expect(outcome).toMatchObject({ published: true, title: "[속보] 하늘클라우드 결제 장애 재발", date: "2026-10-16T22:05:00.000Z", card: false });
+    expect(outcome).toMatchObject({
+      published: true,
+      title: "[속보] 하늘클라우드 결제 장애 재발",
+      date: "2026-10-16T22:05:00.000Z",
+      card: false,
+    });
     expect(outcome.published && outcome.warnings).toEqual([expect.stringMatching(/read `title` as literal text$/)]);
   });
 
   it("decodes a UTF-16LE post with a byte-order mark", () => {
-    expect(read("2026-10-18-utf16.md")).toMatchObject({ published: true, title: "윈도 메모장에서 저장한 기사", url: "https://sky-news.example/news/breaking/2026/10/18/utf16/" });
+    expect(read("2026-10-18-utf16.md")).toMatchObject({
+      published: true,
+      title: "윈도 메모장에서 저장한 기사",
+      url: "https://sky-news.example/news/breaking/2026/10/18/utf16/",
+    });
   });
 
   it("reads a .mkdn post", () => {
-    expect(read("2026-10-19-mkdn-post.mkdn")).toMatchObject({ published: true, title: "장애 보상 안내", url: "https://sky-news.example/news/notice/2026/10/19/mkdn-post/" });
+    expect(read("2026-10-19-mkdn-post.mkdn")).toMatchObject({
+      published: true,
+      title: "장애 보상 안내",
+      url: "https://sky-news.example/news/notice/2026/10/19/mkdn-post/",
+    });
   });
 
   it("fills placeholders in a post's own permalink, under the site's baseurl", () => {
-    expect(read("2026-10-20-own-permalink.md")).toMatchObject({ published: true, url: "https://sky-news.example/news/reports/2026/outage-report/" });
+    expect(read("2026-10-20-own-permalink.md")).toMatchObject({
+      published: true,
+      url: "https://sky-news.example/news/reports/2026/outage-report/",
+    });
   });
 
   it("never publishes a post in _drafts/", () => {
     const drafts = siteAt("jekyll", "_drafts");
-    expect(readSitePost(drafts.site, drafts.post("next-story.md"))).toEqual({ published: false, reason: "draft (in _drafts/)", publishAt: null });
+    expect(readSitePost(drafts.site, drafts.post("next-story.md"))).toEqual({
+      published: false,
+      reason: "draft (in _drafts/)",
+      publishAt: null,
+    });
   });
 });

@@ -21,8 +21,16 @@ const jekyll: SiteInfo = {
   contentDir: "content",
 };
 const date = "2026-03-04T20:05:06.000Z"; // 2026-03-05 05:05:06 in Seoul
-const jekyllUrl = (permalink: string | null, data: Record<string, unknown> = {}, sitePath = "_posts/2026-03-05-Cloud Outage!.md") =>
-  derivePostUrl({ ...jekyll, permalink }, { sitePath, data: { categories: ["Breaking News", "IT"], ...data }, title: "t", date }, jekyll.baseUrl);
+const jekyllUrl = (
+  permalink: string | null,
+  data: Record<string, unknown> = {},
+  sitePath = "_posts/2026-03-05-Cloud Outage!.md",
+) =>
+  derivePostUrl(
+    { ...jekyll, permalink },
+    { sitePath, data: { categories: ["Breaking News", "IT"], ...data }, title: "t", date },
+    jekyll.baseUrl,
+  );
 
 describe("Jekyll permalinks", () => {
   // A listed category keeps its space (Jekyll escapes it); a space-separated string would be two categories.
@@ -34,12 +42,18 @@ describe("Jekyll permalinks", () => {
   });
 
   it("fills every placeholder of a custom pattern", () => {
-    const url = jekyllUrl("/:short_year/:i_month/:i_day/:hour:minute:second/:slug/:name:output_ext", { categories: [] }).url;
+    const url = jekyllUrl("/:short_year/:i_month/:i_day/:hour:minute:second/:slug/:name:output_ext", {
+      categories: [],
+    }).url;
     expect(url).toBe("https://example.com/26/3/5/050506/cloud-outage/2026-03-05-cloud-outage.html");
   });
 
   it("uses front matter slug for :title and :slug, keeps Hangul, and categories from folders above _posts/", () => {
-    const url = jekyllUrl("/:categories/:title/", { categories: "속보", slug: "결제 장애" }, "news/_posts/2026-03-05-x.md").url;
+    const url = jekyllUrl(
+      "/:categories/:title/",
+      { categories: "속보", slug: "결제 장애" },
+      "news/_posts/2026-03-05-x.md",
+    ).url;
     expect(url).toBe(`https://example.com/news/${encodeURI("속보/결제-장애")}/`);
   });
 
@@ -51,11 +65,19 @@ describe("Jekyll permalinks", () => {
   });
 
   it("says why a URL cannot be derived", () => {
-    expect(derivePostUrl({ ...jekyll, permalink: "/:year/:title/" }, { sitePath: "_posts/x.md", data: {}, title: "t", date: null }, jekyll.baseUrl)).toEqual({
+    expect(
+      derivePostUrl(
+        { ...jekyll, permalink: "/:year/:title/" },
+        { sitePath: "_posts/x.md", data: {}, title: "t", date: null },
+        jekyll.baseUrl,
+      ),
+    ).toEqual({
       url: null,
       reason: "permalink '/:year/:title/' needs :year, which the post lacks",
     });
-    expect(derivePostUrl(jekyll, { sitePath: "_posts/2026-03-05-x.md", data: {}, title: "t", date }, null).url).toBeNull();
+    expect(
+      derivePostUrl(jekyll, { sitePath: "_posts/2026-03-05-x.md", data: {}, title: "t", date }, null).url,
+    ).toBeNull();
   });
 });
 
@@ -65,14 +87,21 @@ describe("Jekyll posts read through parsePost", () => {
 
   it("dates a zoneless Korean post's permalink in the zone its date was read in, not in UTC", () => {
     // Jekyll titles the URL from the file's own date; read in Asia/Seoul it is 2024-07-10T15:00Z, still the 11th there.
-    const article = parsePost(post("정전 속보"), "/site/_posts/2024-07-11-1949.md", { site: noZone, sitePath: "_posts/2024-07-11-1949.md" });
+    const article = parsePost(post("정전 속보"), "/site/_posts/2024-07-11-1949.md", {
+      site: noZone,
+      sitePath: "_posts/2024-07-11-1949.md",
+    });
     expect(article.date).toBe("2024-07-10T15:00:00.000Z");
     expect(article.url).toBe("https://example.com/news/2024/07/11/1949.html");
   });
 
   it("never publishes a file in _posts/ that is not date-named, as Jekyll does not", () => {
-    expect(() => parsePost(post("고양이"), "/site/_posts/cat.md", { site: jekyll, sitePath: "_posts/cat.md" })).toThrow(NotPublishedError);
-    expect(() => parsePost(post("고양이"), "/site/_posts/cat.md", { site: jekyll, sitePath: "_posts/cat.md" })).toThrow(/not a post/);
+    expect(() => parsePost(post("고양이"), "/site/_posts/cat.md", { site: jekyll, sitePath: "_posts/cat.md" })).toThrow(
+      NotPublishedError,
+    );
+    expect(() => parsePost(post("고양이"), "/site/_posts/cat.md", { site: jekyll, sitePath: "_posts/cat.md" })).toThrow(
+      /not a post/,
+    );
   });
 });
 
@@ -87,23 +116,38 @@ describe("future-dated posts by generator", () => {
     writeFileSync(join(root, "zola/config.toml"), 'base_url = "https://zola.example/"\n');
     const site = detectSite(join(root, "zola/content/blog"));
     expect(site?.generator).toBe("zola");
-    const article = parsePost(post, join(root, "zola/content/blog/tomorrow.md"), { site, sitePath: "content/blog/tomorrow.md" });
+    const article = parsePost(post, join(root, "zola/content/blog/tomorrow.md"), {
+      site,
+      sitePath: "content/blog/tomorrow.md",
+    });
     expect(article.url).toBe("https://zola.example/blog/tomorrow/");
     const held = detectSite(join(root, "zola/content/blog"), { future: false });
-    expect(() => parsePost(post, join(root, "zola/content/blog/tomorrow.md"), { site: held, sitePath: "content/blog/tomorrow.md" })).toThrow(NotPublishedError);
+    expect(() =>
+      parsePost(post, join(root, "zola/content/blog/tomorrow.md"), {
+        site: held,
+        sitePath: "content/blog/tomorrow.md",
+      }),
+    ).toThrow(NotPublishedError);
   });
 
   it("schedules them on Hugo unless buildFuture", () => {
     mkdirSync(join(root, "hugo/content/posts"), { recursive: true });
     writeFileSync(join(root, "hugo/hugo.toml"), 'baseURL = "https://hugo.example/"\n');
     const site = detectSite(join(root, "hugo/content/posts"));
-    expect(() => parsePost(post, join(root, "hugo/content/posts/tomorrow.md"), { site, sitePath: "content/posts/tomorrow.md" })).toThrow(/scheduled for/);
+    expect(() =>
+      parsePost(post, join(root, "hugo/content/posts/tomorrow.md"), { site, sitePath: "content/posts/tomorrow.md" }),
+    ).toThrow(/scheduled for/);
   });
 });
 
 describe("Hugo and Zola paths", () => {
-  const hugo: SiteInfo = { ...jekyll, generator: "hugo", permalinks: { news: "/:section/:year/:month/:day/:filename/", notes: "/n/:title/" } };
-  const hugoUrl = (sitePath: string, data: Record<string, unknown> = {}, title = "Cloud Outage") => derivePostUrl(hugo, { sitePath, data, title, date }, hugo.baseUrl).url;
+  const hugo: SiteInfo = {
+    ...jekyll,
+    generator: "hugo",
+    permalinks: { news: "/:section/:year/:month/:day/:filename/", notes: "/n/:title/" },
+  };
+  const hugoUrl = (sitePath: string, data: Record<string, unknown> = {}, title = "Cloud Outage") =>
+    derivePostUrl(hugo, { sitePath, data, title, date }, hugo.baseUrl).url;
 
   it("applies [permalinks] per section, names bundles by their folder, and defaults to /section/slug-or-file/", () => {
     expect(hugoUrl("content/news/outage.md")).toBe("https://example.com/news/2026/03/05/outage/");
@@ -115,7 +159,8 @@ describe("Hugo and Zola paths", () => {
 
   it("Zola: section folders plus slug or file name; path as written", () => {
     const zola: SiteInfo = { ...jekyll, generator: "zola" };
-    const zolaUrl = (sitePath: string, data: Record<string, unknown> = {}) => derivePostUrl(zola, { sitePath, data, title: "t", date }, zola.baseUrl).url;
+    const zolaUrl = (sitePath: string, data: Record<string, unknown> = {}) =>
+      derivePostUrl(zola, { sitePath, data, title: "t", date }, zola.baseUrl).url;
     expect(zolaUrl("content/blog/2026-03-05_Big News.md")).toBe("https://example.com/blog/big-news/");
     expect(zolaUrl("content/blog/outage/index.md")).toBe("https://example.com/blog/outage/");
     expect(zolaUrl("content/blog/x.md", { path: "/a/b" })).toBe("https://example.com/a/b/");
@@ -135,15 +180,37 @@ describe("site detection and the feed's site: override", () => {
   it("tells a Hugo config.toml (baseURL) from a Zola one (base_url)", () => {
     mkdirSync(join(dir, "hugo-old", "content"), { recursive: true });
     writeFileSync(join(dir, "hugo-old", "config.toml"), 'baseURL = "https://h.example/"\nbuildFuture = true\n');
-    expect(detectSite(join(dir, "hugo-old", "content"))).toMatchObject({ generator: "hugo", baseUrl: "https://h.example/", future: true });
+    expect(detectSite(join(dir, "hugo-old", "content"))).toMatchObject({
+      generator: "hugo",
+      baseUrl: "https://h.example/",
+      future: true,
+    });
   });
 
   it("lets the override change what was found, or stand in for a site without a config", () => {
-    const site = detectSite(siteFixture("jekyll", "_posts"), { url: "https://mirror.example", timezone: "UTC", future: true, markdownExt: ["txt"] });
-    expect(site).toMatchObject({ generator: "jekyll", baseUrl: "https://mirror.example/news/", timeZone: "UTC", future: true, markdownExt: ["txt"] });
+    const site = detectSite(siteFixture("jekyll", "_posts"), {
+      url: "https://mirror.example",
+      timezone: "UTC",
+      future: true,
+      markdownExt: ["txt"],
+    });
+    expect(site).toMatchObject({
+      generator: "jekyll",
+      baseUrl: "https://mirror.example/news/",
+      timeZone: "UTC",
+      future: true,
+      markdownExt: ["txt"],
+    });
     mkdirSync(join(dir, "bare"));
     expect(detectSite(join(dir, "bare"))).toBeNull();
-    expect(detectSite(join(dir, "bare"), { generator: "jekyll", url: "https://b.example", baseurl: "/blog", permalink: "pretty" })).toMatchObject({
+    expect(
+      detectSite(join(dir, "bare"), {
+        generator: "jekyll",
+        url: "https://b.example",
+        baseurl: "/blog",
+        permalink: "pretty",
+      }),
+    ).toMatchObject({
       generator: "jekyll",
       baseUrl: "https://b.example/blog/",
       permalink: "pretty",
@@ -152,7 +219,16 @@ describe("site detection and the feed's site: override", () => {
 
   it("validates a directory feed's site: block, naming the wrong key", () => {
     const feed = { id: "news", type: "directory", path: "./_posts" };
-    const site = { generator: "jekyll", url: "https://a.example", baseurl: "/news", permalink: "pretty", timezone: "Asia/Seoul", future: false, strictFrontMatter: true, markdownExt: ["mkdn"] };
+    const site = {
+      generator: "jekyll",
+      url: "https://a.example",
+      baseurl: "/news",
+      permalink: "pretty",
+      timezone: "Asia/Seoul",
+      future: false,
+      strictFrontMatter: true,
+      markdownExt: ["mkdn"],
+    };
     expect(feedSchema.parse({ ...feed, site })).toMatchObject({ site });
     const bad = feedSchema.safeParse({ ...feed, site: { timezone: "Mars/Olympus", generator: "gatsby" } });
     expect(bad.success).toBe(false);
@@ -187,8 +263,14 @@ describe("posts without a site", () => {
   });
 
   it("treats `published: false` as the Jekyll flag, not as a date, and a future date as scheduled", () => {
-    expect(() => parsePost("---\ntitle: t\npublished: false\n---\nb", "_posts/2020-01-01-x.md")).toThrow(/unpublished \(published: false\)/);
-    expect(parsePost("---\ntitle: t\npublished: true\n---\nb", "_posts/2020-01-01-x.md").date).toBe("2020-01-01T00:00:00.000Z");
-    expect(() => parsePost("---\ntitle: t\ndate: 2099-01-01T00:00:00Z\n---\nb", "x.md")).toThrow(/x\.md: scheduled for 2099-01-01T00:00:00\.000Z/);
+    expect(() => parsePost("---\ntitle: t\npublished: false\n---\nb", "_posts/2020-01-01-x.md")).toThrow(
+      /unpublished \(published: false\)/,
+    );
+    expect(parsePost("---\ntitle: t\npublished: true\n---\nb", "_posts/2020-01-01-x.md").date).toBe(
+      "2020-01-01T00:00:00.000Z",
+    );
+    expect(() => parsePost("---\ntitle: t\ndate: 2099-01-01T00:00:00Z\n---\nb", "x.md")).toThrow(
+      /x\.md: scheduled for 2099-01-01T00:00:00\.000Z/,
+    );
   });
 });

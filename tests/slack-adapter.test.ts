@@ -16,7 +16,14 @@ import {
 } from "../src/errors.ts";
 import { NO_CARD } from "../src/message/card-placement.ts";
 import { SlackFake, type SlackMessage } from "./fakes/slack/server.ts";
-import { adapterFor, BOT_TOKEN, cardFile, englishMessage, outageMessage, slackCardPng } from "./fixtures/slack/adapter.ts";
+import {
+  adapterFor,
+  BOT_TOKEN,
+  cardFile,
+  englishMessage,
+  outageMessage,
+  slackCardPng,
+} from "./fixtures/slack/adapter.ts";
 import { failure as adapterFailure } from "./helpers/adapter-errors.ts";
 
 const CHANNEL = "C0HERALDNEWS";
@@ -36,7 +43,11 @@ describe("Slack adapter posting", () => {
   let slack: SlackFake;
 
   beforeEach(async () => {
-    slack = await SlackFake.start({ botToken: BOT_TOKEN, perChannelPerSecond: 0, channels: { [CHANNEL]: "breaking-news" } });
+    slack = await SlackFake.start({
+      botToken: BOT_TOKEN,
+      perChannelPerSecond: 0,
+      channels: { [CHANNEL]: "breaking-news" },
+    });
   });
   afterEach(async () => {
     await slack.close();
@@ -86,7 +97,9 @@ describe("Slack adapter posting", () => {
   it("posts the text with the timeline as text, and deletes the upload, when Slack never finishes processing the card", async () => {
     slack.delayFileProcessing(100);
     const message = outageMessage(true);
-    const posted = await adapterFor(slack, { cardWaitsMs: [5, 5] }).poster(CHANNEL).post(message, cardFile(), KEY);
+    const posted = await adapterFor(slack, { cardWaitsMs: [5, 5] })
+      .poster(CHANNEL)
+      .post(message, cardFile(), KEY);
 
     expect(slack.messages).toHaveLength(1);
     expect(imageBlocks(slack.messages[0])).toEqual([]);
@@ -141,10 +154,17 @@ describe("Slack adapter posting", () => {
   });
 
   it("paces a burst to one channel under Slack's per-channel limit without losing a post", async () => {
-    const paced = await SlackFake.start({ botToken: BOT_TOKEN, perChannelPerSecond: 5, burst: 1, channels: { [CHANNEL]: "news" } });
+    const paced = await SlackFake.start({
+      botToken: BOT_TOKEN,
+      perChannelPerSecond: 5,
+      burst: 1,
+      channels: { [CHANNEL]: "news" },
+    });
     try {
       const poster = adapterFor(paced).poster(CHANNEL);
-      await Promise.all([1, 2, 3].map((n) => poster.post(outageMessage(false), null, { idempotencyKey: `burst-${n}` })));
+      await Promise.all(
+        [1, 2, 3].map((n) => poster.post(outageMessage(false), null, { idempotencyKey: `burst-${n}` })),
+      );
       expect(paced.messages).toHaveLength(3);
       expect(paced.rateLimitedByChannel.get(CHANNEL)).toBeGreaterThan(0);
     } finally {
@@ -154,7 +174,11 @@ describe("Slack adapter posting", () => {
 
   it("gives up with a RateLimitError carrying Retry-After when the limit outlasts the retries", async () => {
     slack.failNext(3, 429, { retryAfter: 1 });
-    const error = await failure(adapterFor(slack, { retry: { retries: 1, minTimeoutMs: 10 } }).poster(CHANNEL).post(outageMessage(false), null, KEY));
+    const error = await failure(
+      adapterFor(slack, { retry: { retries: 1, minTimeoutMs: 10 } })
+        .poster(CHANNEL)
+        .post(outageMessage(false), null, KEY),
+    );
 
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(1000);
@@ -167,7 +191,11 @@ describe("Slack adapter errors", () => {
   let slack: SlackFake;
 
   beforeEach(async () => {
-    slack = await SlackFake.start({ botToken: BOT_TOKEN, perChannelPerSecond: 0, channels: { [CHANNEL]: "breaking-news" } });
+    slack = await SlackFake.start({
+      botToken: BOT_TOKEN,
+      perChannelPerSecond: 0,
+      channels: { [CHANNEL]: "breaking-news" },
+    });
   });
   afterEach(async () => {
     await slack.close();
@@ -180,7 +208,12 @@ describe("Slack adapter errors", () => {
     expect(error).toBeInstanceOf(PermissionError);
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/not_in_channel.*invite/);
-    expect(error).toMatchObject({ platform: "slack", method: "chat.postMessage", platformCode: "not_in_channel", retryAfterMs: undefined });
+    expect(error).toMatchObject({
+      platform: "slack",
+      method: "chat.postMessage",
+      platformCode: "not_in_channel",
+      retryAfterMs: undefined,
+    });
   });
 
   it("maps is_archived to a PermissionError and deletes the card it had uploaded", async () => {
@@ -204,7 +237,13 @@ describe("Slack adapter errors", () => {
     const url = slack.incomingWebhookUrl("archived-hook", "C0ARCHIVED");
     const error = await failure(new SlackWebhookPoster(url).post(outageMessage(false), null, KEY));
     expect(error).toBeInstanceOf(NotFoundError);
-    expect(error).toMatchObject({ platform: "slack-webhook", method: "POST", path: "/services/***", platformCode: "channel_is_archived", status: 410 });
+    expect(error).toMatchObject({
+      platform: "slack-webhook",
+      method: "POST",
+      path: "/services/***",
+      platformCode: "channel_is_archived",
+      status: 410,
+    });
     expect(error.message).not.toContain(new URL(url).pathname);
   });
 
@@ -230,7 +269,11 @@ describe("Slack adapter errors", () => {
 
   it("turns repeated 5xx answers into a retryable NetworkError", async () => {
     slack.failNext(3, 503);
-    const error = await failure(adapterFor(slack, { retry: { retries: 2, minTimeoutMs: 5, maxTimeoutMs: 10 } }).poster(CHANNEL).post(outageMessage(false), null, KEY));
+    const error = await failure(
+      adapterFor(slack, { retry: { retries: 2, minTimeoutMs: 5, maxTimeoutMs: 10 } })
+        .poster(CHANNEL)
+        .post(outageMessage(false), null, KEY),
+    );
 
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.retryable).toBe(true);
@@ -242,7 +285,9 @@ describe("Slack adapter errors", () => {
     const apiUrl = closed.apiUrl;
     await closed.close();
     const error = await failure(
-      adapterFor(slack, { apiUrl, retry: { retries: 1, minTimeoutMs: 5, maxTimeoutMs: 10 } }).poster(CHANNEL).post(outageMessage(false), null, KEY),
+      adapterFor(slack, { apiUrl, retry: { retries: 1, minTimeoutMs: 5, maxTimeoutMs: 10 } })
+        .poster(CHANNEL)
+        .post(outageMessage(false), null, KEY),
     );
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.message).toContain("could not reach Slack");

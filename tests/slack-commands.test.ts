@@ -12,13 +12,19 @@ import { AuthenticationError } from "../src/errors.ts";
 import { type LoopbackServer, startLoopbackServer } from "./fakes/http.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { signSlackRequest } from "./fakes/slack/sign.ts";
-import { adapterFor, BOT_TOKEN, cardFile, outageMessage, SIGNING_SECRET, slackCardPng } from "./fixtures/slack/adapter.ts";
+import {
+  adapterFor,
+  BOT_TOKEN,
+  cardFile,
+  outageMessage,
+  SIGNING_SECRET,
+  slackCardPng,
+} from "./fixtures/slack/adapter.ts";
 import { paragraph } from "./helpers/blocks.ts";
 import { projectRoot } from "./helpers/paths.ts";
 
 const CHANNEL = "C0HERALDNEWS";
 const READER = "U0READER01";
-
 
 /** Answers with the request it got, as one paragraph, and keeps the requests. */
 function echoHandler(seen: CommandRequest[], ephemeral = true): CommandHandler {
@@ -37,7 +43,11 @@ interface Mounted {
 }
 
 /** Starts the adapter in HTTP mode and serves its routes the way Herald's server does. */
-async function mount(slack: SlackFake, handler: CommandHandler, overrides: Partial<SlackAdapterOptions> = {}): Promise<Mounted> {
+async function mount(
+  slack: SlackFake,
+  handler: CommandHandler,
+  overrides: Partial<SlackAdapterOptions> = {},
+): Promise<Mounted> {
   const adapter = adapterFor(slack, overrides);
   await adapter.start(handler);
   const routes = adapter.httpRoutes();
@@ -93,7 +103,11 @@ describe("Slack slash commands over HTTP", () => {
   let mounted: Mounted | undefined;
 
   beforeEach(async () => {
-    slack = await SlackFake.start({ botToken: BOT_TOKEN, perChannelPerSecond: 0, channels: { [CHANNEL]: "breaking-news" } });
+    slack = await SlackFake.start({
+      botToken: BOT_TOKEN,
+      perChannelPerSecond: 0,
+      channels: { [CHANNEL]: "breaking-news" },
+    });
     slack.addUser(READER);
   });
   afterEach(async () => {
@@ -106,14 +120,26 @@ describe("Slack slash commands over HTTP", () => {
   it("acks /news search at once, then sends the handler's answer to response_url, visible only to the user", async () => {
     const seen: CommandRequest[] = [];
     mounted = await mount(slack, echoHandler(seen));
-    const response = await sendCommand(mounted.server, { text: "search 장애 서버", responseUrl: slack.responseUrl("search") });
+    const response = await sendCommand(mounted.server, {
+      text: "search 장애 서버",
+      responseUrl: slack.responseUrl("search"),
+    });
 
     expect(response.status).toBe(200);
     const [answer] = await slack.waitForCommandResponses(1);
     expect(answer).toMatchObject({ responseUrlId: "search", responseType: "ephemeral" });
-    expect(answer?.blocks[0]).toMatchObject({ type: "section", text: { type: "mrkdwn", text: "news search query=장애 서버" } });
+    expect(answer?.blocks[0]).toMatchObject({
+      type: "section",
+      text: { type: "mrkdwn", text: "news search query=장애 서버" },
+    });
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ platform: "slack", command: "news", subcommand: "search", channelId: CHANNEL, userId: READER });
+    expect(seen[0]).toMatchObject({
+      platform: "slack",
+      command: "news",
+      subcommand: "search",
+      channelId: CHANNEL,
+      userId: READER,
+    });
   });
 
   it("acks before the handler has finished, so a slow command does not time out in Slack", async () => {
@@ -147,7 +173,8 @@ describe("Slack slash commands over HTTP", () => {
       ["/feeds", "add https://status.example.com/feed.xml?a=1&amp;b=2"],
       ["/feeds", "remove 12"],
     ];
-    for (const [command, text] of calls) await sendCommand(mounted.server, { command, text, responseUrl: slack.responseUrl() });
+    for (const [command, text] of calls)
+      await sendCommand(mounted.server, { command, text, responseUrl: slack.responseUrl() });
     await slack.waitForCommandResponses(calls.length);
 
     expect(seen.map((r) => [r.command, r.subcommand, r.options])).toEqual([
@@ -162,7 +189,11 @@ describe("Slack slash commands over HTTP", () => {
   it("answers 401 to a bad signature and never runs the handler", async () => {
     const seen: CommandRequest[] = [];
     mounted = await mount(slack, echoHandler(seen));
-    const response = await sendCommand(mounted.server, { text: "latest", secret: "not-the-signing-secret", responseUrl: slack.responseUrl() });
+    const response = await sendCommand(mounted.server, {
+      text: "latest",
+      secret: "not-the-signing-secret",
+      responseUrl: slack.responseUrl(),
+    });
 
     expect(response.status).toBe(401);
     expect(seen).toHaveLength(0);
@@ -173,7 +204,11 @@ describe("Slack slash commands over HTTP", () => {
     const seen: CommandRequest[] = [];
     mounted = await mount(slack, echoHandler(seen));
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
-    const response = await sendCommand(mounted.server, { text: "latest", timestamp: stale, responseUrl: slack.responseUrl() });
+    const response = await sendCommand(mounted.server, {
+      text: "latest",
+      timestamp: stale,
+      responseUrl: slack.responseUrl(),
+    });
 
     expect(response.status).toBe(401);
     expect(seen).toHaveLength(0);
@@ -232,7 +267,11 @@ describe("Slack slash commands over HTTP", () => {
   });
 
   it("retries a /news show reply while Slack is still processing its card, and falls back to text when it never does", async () => {
-    const handler: CommandHandler = async () => ({ ephemeral: true, blocks: [], article: { message: outageMessage(true), card: cardFile() } });
+    const handler: CommandHandler = async () => ({
+      ephemeral: true,
+      blocks: [],
+      article: { message: outageMessage(true), card: cardFile() },
+    });
     mounted = await mount(slack, handler, { cardWaitsMs: [5, 5] });
     slack.delayFileProcessing(1);
     await sendCommand(mounted.server, { text: "show a", responseUrl: slack.responseUrl("ready-later") });
@@ -329,19 +368,24 @@ describe("Slack adapter start and configuration", () => {
     for (const [options, variable] of cases) {
       expect(() => createSlackAdapter(options)).toThrow(variable);
     }
-    expect(() => createSlackAdapter({ botToken: BOT_TOKEN, mode: "socket", appToken: "xoxb-not-an-app-token" })).not.toThrow(
-      /xoxb-not-an-app-token/,
-    );
+    expect(() =>
+      createSlackAdapter({ botToken: BOT_TOKEN, mode: "socket", appToken: "xoxb-not-an-app-token" }),
+    ).not.toThrow(/xoxb-not-an-app-token/);
   });
 
   it("refuses an admin list entry that is not a Slack user id", () => {
-    expect(() => createSlackAdapter({ botToken: BOT_TOKEN, mode: "http", signingSecret: SIGNING_SECRET, admins: ["@alice"] })).toThrow(
-      /slack\.admins.*@alice/,
-    );
+    expect(() =>
+      createSlackAdapter({ botToken: BOT_TOKEN, mode: "http", signingSecret: SIGNING_SECRET, admins: ["@alice"] }),
+    ).toThrow(/slack\.admins.*@alice/);
   });
 
   it("builds a Socket Mode adapter from an app-level token, with no HTTP routes to mount", () => {
-    const adapter = createSlackAdapter({ botToken: BOT_TOKEN, mode: "socket", appToken: "xapp-1-A0HERALD-123-abc", apiUrl: slack.apiUrl });
+    const adapter = createSlackAdapter({
+      botToken: BOT_TOKEN,
+      mode: "socket",
+      appToken: "xapp-1-A0HERALD-123-abc",
+      apiUrl: slack.apiUrl,
+    });
     expect(adapter.platform).toBe("slack");
     expect(adapter.httpRoutes()).toEqual({});
   });
@@ -350,19 +394,31 @@ describe("Slack adapter start and configuration", () => {
 describe("parseCommandText", () => {
   it("gives the first word as subcommand and the rest to its main option", () => {
     expect(parseCommandText("news", "  LATEST   3 ")).toEqual({ subcommand: "latest", options: { count: "3" } });
-    expect(parseCommandText("news", "search query:장애 서버 복구")).toEqual({ subcommand: "search", options: { query: "장애 서버 복구" } });
+    expect(parseCommandText("news", "search query:장애 서버 복구")).toEqual({
+      subcommand: "search",
+      options: { query: "장애 서버 복구" },
+    });
     expect(parseCommandText("feeds", "pause id:4")).toEqual({ subcommand: "pause", options: { id: "4" } });
     expect(parseCommandText("feeds", "list")).toEqual({ subcommand: "list", options: {} });
     expect(parseCommandText("news", "")).toEqual({ subcommand: null, options: {} });
   });
 
   it("keeps URLs whole instead of reading 'https:' as an option name", () => {
-    expect(parseCommandText("feeds", "add url:https://a.example/rss")).toEqual({ subcommand: "add", options: { url: "https://a.example/rss" } });
-    expect(parseCommandText("news", "show https://a.example/x")).toEqual({ subcommand: "show", options: { article: "https://a.example/x" } });
+    expect(parseCommandText("feeds", "add url:https://a.example/rss")).toEqual({
+      subcommand: "add",
+      options: { url: "https://a.example/rss" },
+    });
+    expect(parseCommandText("news", "show https://a.example/x")).toEqual({
+      subcommand: "show",
+      options: { article: "https://a.example/x" },
+    });
   });
 
   it("shows Slack's escaped mentions and entities as the text the user typed", () => {
-    expect(parseCommandText("news", "search &lt;b&gt; <@U0123|alice>")).toEqual({ subcommand: "search", options: { query: "<b> alice" } });
+    expect(parseCommandText("news", "search &lt;b&gt; <@U0123|alice>")).toEqual({
+      subcommand: "search",
+      options: { query: "<b> alice" },
+    });
   });
 });
 

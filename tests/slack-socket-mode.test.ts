@@ -16,7 +16,6 @@ const APP_TOKEN = "xapp-1-A0HERALD-7411-5c1d0e9a3b7f";
 const CHANNEL = "C0HERALDNEWS";
 const READER = "U0READER01";
 
-
 /** Answers with the request it got, as one ephemeral paragraph, and keeps the requests. */
 function echoHandler(seen: CommandRequest[]): CommandHandler {
   return async (request) => {
@@ -24,7 +23,10 @@ function echoHandler(seen: CommandRequest[]): CommandHandler {
     const options = Object.entries(request.options)
       .map(([name, value]) => `${name}=${value}`)
       .join(" ");
-    return { ephemeral: true, blocks: [paragraph(`${request.command} ${request.subcommand ?? "-"} ${options}`.trim())] };
+    return {
+      ephemeral: true,
+      blocks: [paragraph(`${request.command} ${request.subcommand ?? "-"} ${options}`.trim())],
+    };
   };
 }
 
@@ -48,7 +50,12 @@ describe("Slack slash commands over Socket Mode", () => {
 
   beforeEach(async () => {
     logged = [];
-    slack = await SlackFake.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, perChannelPerSecond: 0, channels: { [CHANNEL]: "breaking-news" } });
+    slack = await SlackFake.start({
+      botToken: BOT_TOKEN,
+      appToken: APP_TOKEN,
+      perChannelPerSecond: 0,
+      channels: { [CHANNEL]: "breaking-news" },
+    });
     slack.addUser(READER, { locale: "ko-KR" });
   });
   afterEach(async () => {
@@ -75,7 +82,10 @@ describe("Slack slash commands over Socket Mode", () => {
     expect(ack.envelopeId).toBe(slack.socketMode.envelopes[0]?.envelopeId);
     const [answer] = await slack.waitForCommandResponses(1);
     expect(answer).toMatchObject({ responseUrlId: "socket-search", responseType: "ephemeral" });
-    expect(answer?.blocks[0]).toMatchObject({ type: "section", text: { type: "mrkdwn", text: "news search query=장애" } });
+    expect(answer?.blocks[0]).toMatchObject({
+      type: "section",
+      text: { type: "mrkdwn", text: "news search query=장애" },
+    });
     expect(seen).toEqual([
       expect.objectContaining({
         platform: "slack",
@@ -103,7 +113,12 @@ describe("Slack slash commands over Socket Mode", () => {
       return { ephemeral: true, blocks: [paragraph("도움말")] };
     });
 
-    await slack.socketMode.sendSlashCommand({ command: "/news", text: "help", userId: READER, responseUrl: slack.responseUrl("slow") });
+    await slack.socketMode.sendSlashCommand({
+      command: "/news",
+      text: "help",
+      userId: READER,
+      responseUrl: slack.responseUrl("slow"),
+    });
     expect(slack.commandResponses).toEqual([]);
     finish();
     const [answer] = await slack.waitForCommandResponses(1);
@@ -157,9 +172,9 @@ describe("Slack slash commands over Socket Mode", () => {
     await started.stop();
     await slack.socketMode.waitForAllClosed();
     expect(slack.socketMode.closeCodes).toEqual([1000]);
-    await expect(slack.socketMode.sendSlashCommand({ command: "/news", text: "latest", responseUrl: slack.responseUrl() })).rejects.toThrow(
-      "no client is connected",
-    );
+    await expect(
+      slack.socketMode.sendSlashCommand({ command: "/news", text: "latest", responseUrl: slack.responseUrl() }),
+    ).rejects.toThrow("no client is connected");
     expect(seen).toEqual([]);
   });
 });
@@ -193,7 +208,10 @@ describe("SlackFake Socket Mode", () => {
   it("greets with hello, rejects a reused ticket, and records an envelope nobody acked", async () => {
     const { WebSocket } = await import("ws");
     const opened = (await (
-      await fetch(`${slack.apiUrl}apps.connections.open`, { method: "POST", headers: { authorization: `Bearer ${APP_TOKEN}` } })
+      await fetch(`${slack.apiUrl}apps.connections.open`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${APP_TOKEN}` },
+      })
     ).json()) as { url: string };
     const client = new WebSocket(opened.url);
     const frames: unknown[] = [];
@@ -208,11 +226,15 @@ describe("SlackFake Socket Mode", () => {
     const refusal = await new Promise<string>((resolve) => reused.once("error", (error) => resolve(error.message)));
     expect(refusal).toContain("401");
 
-    await expect(slack.socketMode.sendSlashCommand({ command: "/news", text: "latest", responseUrl: slack.responseUrl() })).rejects.toThrow(
-      /no ack for slash_commands envelope .* within 200 ms/,
-    );
+    await expect(
+      slack.socketMode.sendSlashCommand({ command: "/news", text: "latest", responseUrl: slack.responseUrl() }),
+    ).rejects.toThrow(/no ack for slash_commands envelope .* within 200 ms/);
     expect(frames[0]).toMatchObject({ type: "hello", num_connections: 1, connection_info: { app_id: "A0HERALD" } });
-    expect(frames[1]).toMatchObject({ type: "slash_commands", accepts_response_payload: true, payload: { command: "/news", text: "latest" } });
+    expect(frames[1]).toMatchObject({
+      type: "slash_commands",
+      accepts_response_payload: true,
+      payload: { command: "/news", text: "latest" },
+    });
     expect(slack.socketMode.envelopes[0]?.status).toBe("unacked");
     expect(slack.socketMode.problems).toContainEqual(expect.stringContaining("no ack for slash_commands envelope"));
     client.close();

@@ -96,7 +96,10 @@ describe("migrations", () => {
   it("records each migration once, and reopening changes nothing", async () => {
     const db = await database();
     await Promise.all([open(db.url), open(db.url), open(db.url)]);
-    const rows = await raw<{ version: number }>(db.url, "SELECT version FROM herald_schema_migrations ORDER BY version");
+    const rows = await raw<{ version: number }>(
+      db.url,
+      "SELECT version FROM herald_schema_migrations ORDER BY version",
+    );
     expect(rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((m) => m.version));
     const store = await open(db.url);
     await store.upsertArticle(outageArticle(), null);
@@ -106,20 +109,27 @@ describe("migrations", () => {
   it("refuses a database migrated by a newer Herald, naming both schema versions", async () => {
     const db = await database();
     await (await open(db.url)).close();
-    await raw(db.url, "INSERT INTO herald_schema_migrations (version, name, applied_at) VALUES ($1, 'from the future', $2)", [
-      PG_SCHEMA_VERSION + 1,
-      new Date().toISOString(),
-    ]);
+    await raw(
+      db.url,
+      "INSERT INTO herald_schema_migrations (version, name, applied_at) VALUES ($1, 'from the future', $2)",
+      [PG_SCHEMA_VERSION + 1, new Date().toISOString()],
+    );
     const error = await openError(db.url);
     expect(error.message).toMatch(
-      new RegExp(`schema version ${PG_SCHEMA_VERSION + 1}, but this Herald only knows up to ${PG_SCHEMA_VERSION}.*newer Herald`),
+      new RegExp(
+        `schema version ${PG_SCHEMA_VERSION + 1}, but this Herald only knows up to ${PG_SCHEMA_VERSION}.*newer Herald`,
+      ),
     );
   });
 
   it("rolls back a failing migration together with its record", async () => {
     const db = await database();
     await (await open(db.url)).close();
-    const broken = { version: PG_SCHEMA_VERSION + 1, name: "broken step", sql: "CREATE TABLE half_done (x int); SELECT 1/0" };
+    const broken = {
+      version: PG_SCHEMA_VERSION + 1,
+      name: "broken step",
+      sql: "CREATE TABLE half_done (x int); SELECT 1/0",
+    };
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     try {
       await expect(applyPgMigrations(pool, db.url, [...PG_MIGRATIONS, broken])).rejects.toThrow(
@@ -139,7 +149,9 @@ describe("locale", () => {
     const db = await database("TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C' LC_COLLATE 'C'");
     const store = await open(db.url);
     expect(store.notices).toHaveLength(1);
-    expect(store.notices[0]).toMatch(new RegExp(`database ${db.name} has LC_CTYPE C: Herald's search still finds Korean`));
+    expect(store.notices[0]).toMatch(
+      new RegExp(`database ${db.name} has LC_CTYPE C: Herald's search still finds Korean`),
+    );
     await store.upsertArticle(outageArticle(), null);
     await store.upsertArticle(marketArticle(), null);
     expect((await store.searchArticles("장애")).map((h) => h.article.id)).toEqual(["ms-outlook-outage"]);
@@ -159,7 +171,10 @@ describe("stored data", () => {
     await store.upsertDestination({
       id: "tg",
       type: "telegram",
-      config: { botToken: "7012345678:AAHb4r3GhJkLmNoPqRsTuVwXyZ0123456789", url: "https://hooks.slack.com/services/T0/B0/XXXXXXXXXXXXXXXX" },
+      config: {
+        botToken: "7012345678:AAHb4r3GhJkLmNoPqRsTuVwXyZ0123456789",
+        url: "https://hooks.slack.com/services/T0/B0/XXXXXXXXXXXXXXXX",
+      },
     });
     const rows = await raw<{ config: string }>(db.url, "SELECT config::text AS config FROM destinations");
     expect(rows[0]?.config).not.toMatch(/AAHb4r3GhJkLmNoPqRsTuVwXyZ|XXXXXXXXXXXXXXXX/);

@@ -67,7 +67,9 @@ describe("SQLite file and migrations", () => {
     db.close();
     await expect(openStore({ path: temp.dbPath })).rejects.toThrow(StoreError);
     await expect(openStore({ path: temp.dbPath })).rejects.toThrow(
-      new RegExp(`schema version ${SQLITE_SCHEMA_VERSION + 1}.*only knows up to ${SQLITE_SCHEMA_VERSION}.*newer Herald`),
+      new RegExp(
+        `schema version ${SQLITE_SCHEMA_VERSION + 1}.*only knows up to ${SQLITE_SCHEMA_VERSION}.*newer Herald`,
+      ),
     );
     store = await openStore({ path: ":memory:" });
   });

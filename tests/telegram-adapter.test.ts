@@ -18,7 +18,13 @@ import {
 import { buildMessage } from "../src/message/build.ts";
 import type { NewsMessage } from "../src/message/types.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
-import { englishArticle, koreanOutageArticle, koreanProse, timelineCard, withBody } from "./fixtures/format/articles.ts";
+import {
+  englishArticle,
+  koreanOutageArticle,
+  koreanProse,
+  timelineCard,
+  withBody,
+} from "./fixtures/format/articles.ts";
 import { failure } from "./helpers/adapter-errors.ts";
 import { paragraph } from "./helpers/blocks.ts";
 import { cardPng } from "./helpers/cards.ts";
@@ -31,7 +37,6 @@ const PRIVATE_CHAT = "4242";
 
 /** The timeline card as a file: a small real PNG. */
 const cardFile = (): CardFile => ({ filename: timelineCard.filename, png: cardPng() });
-
 
 /** The Korean outage article with its card: short enough for one captioned photo. */
 const shortWithCard = (): NewsMessage => buildMessage(koreanOutageArticle(), { card: timelineCard });
@@ -46,7 +51,13 @@ describe("Telegram adapter: posting", () => {
   const logged: string[] = [];
   const log = recordingLog((_level, details, message) => logged.push(JSON.stringify(details) + message));
   const adapterFor = (options: Partial<TelegramAdapterOptions> = {}) =>
-    createTelegramAdapter({ token: telegram.token, apiUrl: telegram.apiRoot, registerCommands: false, log, ...options });
+    createTelegramAdapter({
+      token: telegram.token,
+      apiUrl: telegram.apiRoot,
+      registerCommands: false,
+      log,
+      ...options,
+    });
   const post = (chatId: string, message: NewsMessage, card: CardFile | null, target = adapter) =>
     target.poster(chatId).post(message, card, { idempotencyKey: "delivery-1" });
 
@@ -190,17 +201,31 @@ describe("Telegram adapter: posting", () => {
     const blocked = await failure(post("5151", textOnly(), null));
     expect(blocked).toBeInstanceOf(PermissionError);
     for (const error of [missing, kicked, notAdmin, blocked]) expect(error.retryable).toBe(false);
-    expect(missing).toMatchObject({ platform: "telegram", method: "sendMessage", path: "/bot***/sendMessage", platformCode: 400, status: 400 });
+    expect(missing).toMatchObject({
+      platform: "telegram",
+      method: "sendMessage",
+      path: "/bot***/sendMessage",
+      platformCode: 400,
+      status: 400,
+    });
     expect(kicked).toMatchObject({ method: "sendMessage", platformCode: 403, status: 403, retryAfterMs: undefined });
     expect(notAdmin).toMatchObject({ method: "sendPhoto", path: "/bot***/sendPhoto" });
   });
 
   it("takes the code a description carries (PEER_ID_INVALID) as the platform code, and keeps the token out of the fields", () => {
     const answer = { ok: false as const, error_code: 400, description: "Bad Request: PEER_ID_INVALID" };
-    const error = toTelegramError(new GrammyError("Call to 'sendMessage' failed!", answer, "sendMessage", {}), telegram.token, "sendMessage to 5151");
+    const error = toTelegramError(
+      new GrammyError("Call to 'sendMessage' failed!", answer, "sendMessage", {}),
+      telegram.token,
+      "sendMessage to 5151",
+    );
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ method: "sendMessage", platformCode: "PEER_ID_INVALID", status: 400 });
-    const network = toTelegramError(new HttpError("Network request for 'getMe' failed!", new Error("connect ECONNREFUSED")), telegram.token, "getMe");
+    const network = toTelegramError(
+      new HttpError("Network request for 'getMe' failed!", new Error("connect ECONNREFUSED")),
+      telegram.token,
+      "getMe",
+    );
     expect(network).toMatchObject({ method: "getMe", path: "/bot***/getMe", platformCode: undefined });
     expect(JSON.stringify([error, network])).not.toContain(telegram.token.split(":")[1]);
   });
@@ -243,7 +268,9 @@ describe("Telegram adapter: posting", () => {
   });
 
   it("refuses what Telegram cannot parse as ValidationError", async () => {
-    const error = await failure(post(CHANNEL, shortWithCard(), { filename: "timeline.png", png: Buffer.from("<svg/>") }));
+    const error = await failure(
+      post(CHANNEL, shortWithCard(), { filename: "timeline.png", png: Buffer.from("<svg/>") }),
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toContain("IMAGE_PROCESS_FAILED");
   });

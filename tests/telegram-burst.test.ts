@@ -39,7 +39,11 @@ describe("a burst of articles to one Telegram group", () => {
 
   it(`queues ${BURST} posts and drains them at the group's pace, losing none and drawing no 429`, async () => {
     for (let n = 1; n <= BURST; n++) {
-      const res = await fetch(`http://127.0.0.1:${service.port}/ingest`, { method: "POST", headers: { authorization: "Bearer t", "content-type": "text/markdown" }, body: plainPost(n) });
+      const res = await fetch(`http://127.0.0.1:${service.port}/ingest`, {
+        method: "POST",
+        headers: { authorization: "Bearer t", "content-type": "text/markdown" },
+        body: plainPost(n),
+      });
       expect(res.status).toBe(202);
     }
     await waitFor(() => telegram.messagesIn(GROUP).length >= BURST, 120_000, `${BURST} posts in the group`);

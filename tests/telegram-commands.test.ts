@@ -34,7 +34,12 @@ function echoHandler(seen: CommandRequest[], askAdmin = false): CommandHandler {
     return {
       ephemeral: true,
       blocks: [
-        { type: "paragraph", children: [{ type: "strong", children: [{ type: "text", value: `${request.command} ${request.subcommand}` }] }] },
+        {
+          type: "paragraph",
+          children: [
+            { type: "strong", children: [{ type: "text", value: `${request.command} ${request.subcommand}` }] },
+          ],
+        },
         { type: "paragraph", children: [{ type: "text", value: `${options}${admin} <&>` }] },
       ],
     };
@@ -44,7 +49,10 @@ function echoHandler(seen: CommandRequest[], askAdmin = false): CommandHandler {
 describe("parseCommandText", () => {
   it("maps bare words after the subcommand onto its option", () => {
     expect(parseCommandText("news", "latest 5")).toEqual({ subcommand: "latest", options: { count: "5" } });
-    expect(parseCommandText("news", "search  서버 장애 ")).toEqual({ subcommand: "search", options: { query: "서버 장애" } });
+    expect(parseCommandText("news", "search  서버 장애 ")).toEqual({
+      subcommand: "search",
+      options: { query: "서버 장애" },
+    });
     expect(parseCommandText("news", "show https://newsdao.kr/2024/07/11/outlook-outage")).toEqual({
       subcommand: "show",
       options: { article: "https://newsdao.kr/2024/07/11/outlook-outage" },
@@ -61,7 +69,10 @@ describe("parseCommandText", () => {
 
   it("accepts named options like the slash-command platforms, quoted or not", () => {
     expect(parseCommandText("news", "latest count:5")).toEqual({ subcommand: "latest", options: { count: "5" } });
-    expect(parseCommandText("news", 'search query:"서버 장애"')).toEqual({ subcommand: "search", options: { query: "서버 장애" } });
+    expect(parseCommandText("news", 'search query:"서버 장애"')).toEqual({
+      subcommand: "search",
+      options: { query: "서버 장애" },
+    });
     expect(parseCommandText("feeds", "add url:https://a.example/feed id:3")).toEqual({
       subcommand: "add",
       options: { url: "https://a.example/feed", id: "3" },
@@ -155,7 +166,12 @@ describe("Telegram commands over long polling", () => {
   });
 
   it("treats the user of a private chat as its admin when private feeds are on (telegram.privateFeeds)", async () => {
-    const open = createTelegramAdapter({ token: telegram.token, apiUrl: telegram.apiRoot, registerCommands: false, privateChatAdmins: true });
+    const open = createTelegramAdapter({
+      token: telegram.token,
+      apiUrl: telegram.apiRoot,
+      registerCommands: false,
+      privateChatAdmins: true,
+    });
     try {
       await open.start(echoHandler(seen, true));
       telegram.pushUpdate(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds list" }));
@@ -170,7 +186,9 @@ describe("Telegram commands over long polling", () => {
     const h = await commandHarness({ allowPrivateFeedUrls: false });
     try {
       await adapter.start((request) => runCommand(request, h.services));
-      telegram.pushUpdate(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds add https://feeds.example/rss.xml" }));
+      telegram.pushUpdate(
+        textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds add https://feeds.example/rss.xml" }),
+      );
       const [reply] = await telegram.waitForSent(1);
       expect(reply?.chatId).toBe(String(PRIVATE_CHAT));
       expect(reply?.visibleText).toBe("피드 관리는 관리자만 할 수 있습니다.");
@@ -208,7 +226,9 @@ describe("Telegram commands over long polling", () => {
       article: { message, card: { filename: "timeline.png", png } },
     });
     await adapter.start(handler);
-    telegram.pushUpdate(textMessageUpdate({ chatId: GROUP, userId: MEMBER, text: "/news show newsdao-2024-07-11-outlook" }));
+    telegram.pushUpdate(
+      textMessageUpdate({ chatId: GROUP, userId: MEMBER, text: "/news show newsdao-2024-07-11-outlook" }),
+    );
     const [photo] = await telegram.waitForSent(1);
     expect(photo).toMatchObject({ method: "sendPhoto", chatId: String(GROUP) });
     expect(photo?.photo?.bytes.equals(Buffer.from(png))).toBe(true);
@@ -230,7 +250,9 @@ describe("Telegram commands over long polling", () => {
       ephemeral: true,
       blocks: Array.from({ length: 80 }, (_, i) => ({
         type: "paragraph" as const,
-        children: [{ type: "strong" as const, children: [{ type: "text" as const, value: `${i}. ${"장애 ".repeat(30)}` }] }],
+        children: [
+          { type: "strong" as const, children: [{ type: "text" as const, value: `${i}. ${"장애 ".repeat(30)}` }] },
+        ],
       })),
     };
     await adapter.start(async () => long);
@@ -258,10 +280,9 @@ describe("Telegram commands over long polling", () => {
     expect(korean[0]?.description).toContain("최신 뉴스");
     expect((telegram.myCommands[0] as { description: string }).description).toContain("Latest news");
     expect(names(await api.getMyCommands({ scope: { type: "all_group_chats" } }))).toEqual(["news"]);
-    expect(names(await api.getMyCommands({ scope: { type: "all_chat_administrators" }, language_code: "ko" }))).toEqual([
-      "news",
-      "feeds",
-    ]);
+    expect(names(await api.getMyCommands({ scope: { type: "all_chat_administrators" }, language_code: "ko" }))).toEqual(
+      ["news", "feeds"],
+    );
   });
 
   it("sets the command menus on start unless told not to", async () => {
@@ -310,7 +331,10 @@ describe("Telegram commands over a webhook", () => {
 
   it("handles an update that carries the right secret", async () => {
     await adapter.start(echoHandler(seen));
-    const response = await deliver(textMessageUpdate({ chatId: GROUP, userId: MEMBER, text: "/news@HeraldBot latest 3" }), SECRET);
+    const response = await deliver(
+      textMessageUpdate({ chatId: GROUP, userId: MEMBER, text: "/news@HeraldBot latest 3" }),
+      SECRET,
+    );
     expect(response.status).toBe(200);
     const [reply] = await telegram.waitForSent(1);
     expect(seen[0]).toMatchObject({ command: "news", subcommand: "latest", options: { count: "3" } });
@@ -320,7 +344,10 @@ describe("Telegram commands over a webhook", () => {
 
   it("answers 401 and runs nothing for a wrong or missing secret", async () => {
     await adapter.start(echoHandler(seen));
-    const wrong = await deliver(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds list" }), "herald-webhook-secret_0123456780");
+    const wrong = await deliver(
+      textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds list" }),
+      "herald-webhook-secret_0123456780",
+    );
     const missing = await deliver(textMessageUpdate({ chatId: PRIVATE_CHAT, text: "/feeds list" }));
     expect([wrong.status, missing.status]).toEqual([401, 401]);
     expect(seen).toEqual([]);
@@ -344,7 +371,9 @@ describe("Telegram commands over a webhook", () => {
     const api = new Bot(telegram.token, { client: { apiRoot: telegram.apiRoot } }).api;
     await setTelegramWebhook(api, telegram.token, "https://herald.example/telegram/webhook", SECRET);
     expect(telegram.webhookUrl).toBe("https://herald.example/telegram/webhook");
-    await expect(setTelegramWebhook(api, telegram.token, "http://herald.example/hook", SECRET)).rejects.toThrow(/https/);
+    await expect(setTelegramWebhook(api, telegram.token, "http://herald.example/hook", SECRET)).rejects.toThrow(
+      /https/,
+    );
   });
 });
 

@@ -14,10 +14,14 @@ describe("redactSecrets", () => {
 
   it("redacts Telegram, Slack and Discord bot tokens, bare or in paths", () => {
     const telegram = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq";
-    expect(redactSecrets(`GET https://api.telegram.org/bot${telegram}/getMe failed`)).toBe("GET https://api.telegram.org/bot[redacted]/getMe failed");
+    expect(redactSecrets(`GET https://api.telegram.org/bot${telegram}/getMe failed`)).toBe(
+      "GET https://api.telegram.org/bot[redacted]/getMe failed",
+    );
     expect(redactSecrets(`token ${telegram}`)).toBe("token [redacted]");
     expect(redactSecrets("with xoxb-1234-5678-abcdef and xapp-1-A0-123")).toBe("with [redacted] and [redacted]");
-    expect(redactSecrets("Bot MTA0NTY3ODkwMTIzNDU2Nzg5.GabcDE.abcdefghijklmnopqrstuvwxyz0123 refused")).toBe("Bot [redacted] refused");
+    expect(redactSecrets("Bot MTA0NTY3ODkwMTIzNDU2Nzg5.GabcDE.abcdefghijklmnopqrstuvwxyz0123 refused")).toBe(
+      "Bot [redacted] refused",
+    );
     expect(redactSecrets("Authorization: Bearer abcdefghijkl")).toBe("Authorization: Bearer [redacted]");
   });
 
@@ -28,7 +32,9 @@ describe("redactSecrets", () => {
     expect(redactSecrets("https://x.example/a?X-Amz-Signature=deadbeef&access_token=t")).toBe(
       "https://x.example/a?X-Amz-Signature=[redacted]&access_token=[redacted]",
     );
-    expect(redactSecrets("fetch https://bob:hunter2@feeds.example/rss: 401")).toBe("fetch https://[redacted]@feeds.example/rss: 401");
+    expect(redactSecrets("fetch https://bob:hunter2@feeds.example/rss: 401")).toBe(
+      "fetch https://[redacted]@feeds.example/rss: 401",
+    );
     expect(redactSecrets('{"access_token":"sek","ok":false}')).toBe('{"access_token":"[redacted]","ok":false}');
     const plain = "newsdao.kr answered 404 for /2024/07/11/outlook-outage (장애, 3.5 s)";
     expect(redactSecrets(plain)).toBe(plain);
@@ -37,8 +43,12 @@ describe("redactSecrets", () => {
 
 describe("redactUrl", () => {
   it("drops user:password and hides secret-named query values, keeping the rest of the address", () => {
-    expect(redactUrl("https://bob:pw@feeds.example/rss?section=it&token=abc")).toBe("https://feeds.example/rss?section=it&token=[redacted]");
-    expect(redactUrl("https://feeds.example/rss?key=abc&page=2")).toBe("https://feeds.example/rss?key=[redacted]&page=2");
+    expect(redactUrl("https://bob:pw@feeds.example/rss?section=it&token=abc")).toBe(
+      "https://feeds.example/rss?section=it&token=[redacted]",
+    );
+    expect(redactUrl("https://feeds.example/rss?key=abc&page=2")).toBe(
+      "https://feeds.example/rss?key=[redacted]&page=2",
+    );
     expect(redactUrl("https://feeds.example/rss?section=it")).toBe("https://feeds.example/rss?section=it");
     expect(redactUrl("wire")).toBe("wire");
   });
@@ -47,7 +57,9 @@ describe("redactUrl", () => {
 describe("control and bidi characters", () => {
   it("strips C0/C1 controls, DEL and bidi controls, keeping line breaks, tabs, ZWJ and ZWNJ", () => {
     expect(stripControls("a\u001b]0;pwned\u0007b\u007f\u0085c\r\nd\te")).toBe("a]0;pwnedbc\nd\te");
-    expect(stripControls("\u202eexe.png\u202c \u2066x\u2069 \u200e\u200f\u061c\u202a\u202b\u202d\u2067\u2068")).toBe("exe.png x ");
+    expect(stripControls("\u202eexe.png\u202c \u2066x\u2069 \u200e\u200f\u061c\u202a\u202b\u202d\u2067\u2068")).toBe(
+      "exe.png x ",
+    );
     expect(stripControls("👨\u200d👩\u200d👧 می\u200cخواهم")).toBe("👨\u200d👩\u200d👧 می\u200cخواهم");
   });
 

@@ -156,7 +156,10 @@ function richBody(paragraphs: number): Block[] {
     type: "paragraph" as const,
     children: [
       t(`단락 ${i}: 서비스 장애가 `),
-      { type: "strong" as const, children: [t("아시아 & 태평양 "), { type: "emphasis" as const, children: [t(`지역 ${FAMILY}에서`)] }] },
+      {
+        type: "strong" as const,
+        children: [t("아시아 & 태평양 "), { type: "emphasis" as const, children: [t(`지역 ${FAMILY}에서`)] }],
+      },
       t(" 발생했고 "),
       { type: "link" as const, url: "https://example.com/a?b=1&c=2", children: [t("공지 <원문>")] },
       t(`를 통해 ${KOREA_FLAG} 확인되었습니다.`),
@@ -218,7 +221,14 @@ describe("paginate", () => {
     const pages = paginate(blocks, renderTags, 700, 50, visible);
     expect(pages.length).toBeGreaterThan(1);
     for (const page of pages) expect(visible(page)).toBeLessThanOrEqual(700);
-    const shown = pages.map((p) => p.replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<")).join("\n\n");
+    const shown = pages
+      .map((p) =>
+        p
+          .replace(/<[^>]*>/g, "")
+          .replace(/&amp;/g, "&")
+          .replace(/&lt;/g, "<"),
+      )
+      .join("\n\n");
     const squash = (s: string) => s.replace(/\s+/g, "");
     expect(squash(shown)).toBe(squash(blocksText(blocks)));
   });

@@ -26,7 +26,12 @@ describe("list timelines under a timeline heading", () => {
 
   it("reads an ordered list of 오후 N시 M분 items under 장애 경과 (Korean)", () => {
     const timeline = post("ko-list-ordered.md").timeline;
-    expect(timeline?.rows.map((r) => r.time)).toEqual(["오후 2시 15분", "오후 2시 32분", "오후 2시 50분", "오후 3시 18분"]);
+    expect(timeline?.rows.map((r) => r.time)).toEqual([
+      "오후 2시 15분",
+      "오후 2시 32분",
+      "오후 2시 50분",
+      "오후 3시 18분",
+    ]);
     expect(timeline?.rows[1]?.event).toBe("별빛페이, 공지로 장애 사실 알림");
   });
 
@@ -56,7 +61,8 @@ describe("list timelines under a timeline heading", () => {
   });
 
   it("needs most items of the list to start with a stamp", () => {
-    const md = "---\ntitle: t\n---\n\n## Timeline\n\n- 09:00 paged\n- then we looked\n- then we fixed it\n- and went home\n- 11:00 closed\n";
+    const md =
+      "---\ntitle: t\n---\n\n## Timeline\n\n- 09:00 paged\n- then we looked\n- then we fixed it\n- and went home\n- 11:00 closed\n";
     expect(parsePost(md, "t.md").timeline).toBeNull();
   });
 });
@@ -100,17 +106,20 @@ describe("what is not a timeline", () => {
   });
 
   it("keeps a two-row table whose time column is headed as one (시점 / 내용)", () => {
-    const md = "---\ntitle: t\n---\n\n| 시점 | 내용 |\n|---|---|\n| 1918년 3월 | 파병 결정 |\n| 1918년 7월 | 연합군 개입 |\n";
+    const md =
+      "---\ntitle: t\n---\n\n| 시점 | 내용 |\n|---|---|\n| 1918년 3월 | 파병 결정 |\n| 1918년 7월 | 연합군 개입 |\n";
     expect(parsePost(md, "t.md").timeline?.rows.map((r) => r.time)).toEqual(["1918년 3월", "1918년 7월"]);
   });
 
   it("refuses times out of order in both directions", () => {
-    const md = "---\ntitle: t\n---\n\n| Time | Event |\n|---|---|\n| 10:00 | a b |\n| 08:00 | c d |\n| 11:00 | e f |\n| 07:00 | g h |\n";
+    const md =
+      "---\ntitle: t\n---\n\n| Time | Event |\n|---|---|\n| 10:00 | a b |\n| 08:00 | c d |\n| 11:00 | e f |\n| 07:00 | g h |\n";
     expect(parsePost(md, "t.md").timeline).toBeNull();
   });
 
   it("accepts a reverse-chronological table (newest first)", () => {
-    const md = "---\ntitle: t\n---\n\n| 시간 | 내용 |\n|---|---|\n| 2023년 9월 | 가 발표 |\n| 2023년 8월 | 나 발표 |\n| 2023년 7월 | 다 발표 |\n";
+    const md =
+      "---\ntitle: t\n---\n\n| 시간 | 내용 |\n|---|---|\n| 2023년 9월 | 가 발표 |\n| 2023년 8월 | 나 발표 |\n| 2023년 7월 | 다 발표 |\n";
     expect(parsePost(md, "t.md").timeline?.rows).toHaveLength(3);
   });
 });

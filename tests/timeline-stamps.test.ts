@@ -17,7 +17,11 @@ describe("readStamp", () => {
     ["14:10 KST: 첫 신고", "14:10 KST", { minutes: 850 }],
     ["5일 오후 6시 36분", "5일 오후 6시 36분", { day: 5, minutes: 1116 }],
     ["2026-10-14 16:40", "2026-10-14 16:40", { year: 2026, month: 10, day: 14, minutes: 1000 }],
-    ["2024-06-28 7:26 AM Eastern: destroyed", "2024-06-28 7:26 AM Eastern", { year: 2024, month: 6, day: 28, minutes: 446 }],
+    [
+      "2024-06-28 7:26 AM Eastern: destroyed",
+      "2024-06-28 7:26 AM Eastern",
+      { year: 2024, month: 6, day: 28, minutes: 446 },
+    ],
     ["2023-MM-DD[1]: created", "2023-MM-DD", { year: 2023 }],
     ["2023년 9월", "2023년 9월", { year: 2023, month: 9 }],
     ["6月16日", "6月16日", { month: 6, day: 16 }],
@@ -43,14 +47,20 @@ describe("readStamp", () => {
     expect(readStamp("현재")).toMatchObject({ text: "현재", parts: null });
   });
 
-  it.each(["2시간", "16.5시간", "10분", "30분", "3 hours", "10 min", "2h", "2時間", "3개월", "2小时"])("refuses the duration %j", (text) => {
-    expect(readStamp(text)).toBeNull();
-    expect(isTimeCell(text)).toBe(false);
-  });
+  it.each(["2시간", "16.5시간", "10분", "30분", "3 hours", "10 min", "2h", "2時間", "3개월", "2小时"])(
+    "refuses the duration %j",
+    (text) => {
+      expect(readStamp(text)).toBeNull();
+      expect(isTimeCell(text)).toBe(false);
+    },
+  );
 
-  it.each(["2024 users signed up", "2019abc", "목포 → 홍도", "45,000원", "Gone with the wind", "2시즌", "16~18일"])("refuses %j", (text) => {
-    expect(readStamp(text)).toBeNull();
-  });
+  it.each(["2024 users signed up", "2019abc", "목포 → 홍도", "45,000원", "Gone with the wind", "2시즌", "16~18일"])(
+    "refuses %j",
+    (text) => {
+      expect(readStamp(text)).toBeNull();
+    },
+  );
 
   it("reads only the start of a long row", () => {
     expect(readStamp(`${" ".repeat(200)}07:02`)).toBeNull();
@@ -70,7 +80,12 @@ describe("chronologyOf", () => {
   });
 
   it("reads times after a date as that day's, and a date after times as a new day", () => {
-    const stamps: StampParts[] = [{ year: 2019, month: 10, day: 20, minutes: 55 }, { minutes: 98 }, { minutes: 500 }, { year: 2019, month: 10, day: 21, minutes: 60 }];
+    const stamps: StampParts[] = [
+      { year: 2019, month: 10, day: 20, minutes: 55 },
+      { minutes: 98 },
+      { minutes: 500 },
+      { year: 2019, month: 10, day: 21, minutes: 60 },
+    ];
     expect(chronologyOf(stamps)).toEqual({ distinct: 4, ordered: true });
   });
 

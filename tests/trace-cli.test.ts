@@ -39,12 +39,31 @@ describe("herald trace: why an article was or was not delivered, from the store"
     expect(response.status).toBe(202);
     const store = service.runtime.store;
     const [message] = await discord.waitForMessages(1, 20_000);
-    const failed = await waitFor(async () => (await store.listRecentDeliveries(10)).find((d) => d.destinationId === "gone" && d.state === "failed"), 20_000, "the 404");
-    await waitFor(async () => (await store.listAttempts(failed.articleId)).some((a) => a.destinationId === "live"), 20_000, "the delivered attempt");
+    const failed = await waitFor(
+      async () =>
+        (await store.listRecentDeliveries(10)).find((d) => d.destinationId === "gone" && d.state === "failed"),
+      20_000,
+      "the 404",
+    );
+    await waitFor(
+      async () => (await store.listAttempts(failed.articleId)).some((a) => a.destinationId === "live"),
+      20_000,
+      "the delivered attempt",
+    );
 
     // The CLI reads the store named by its own config, as on another host of the fleet.
     const config = join(t.dir, "trace.yaml");
-    writeFileSync(config, JSON.stringify({ redis: t.config.redis, database: t.config.database, log: { level: "silent" }, ingest: { token: TOKEN }, destinations, feeds }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        redis: t.config.redis,
+        database: t.config.database,
+        log: { level: "silent" },
+        ingest: { token: TOKEN },
+        destinations,
+        feeds,
+      }),
+    );
     const byId = await runHerald(["trace", failed.articleId, "--config", config]);
     expect(byId.stderr).toBe("");
     expect(byId.status).toBe(0);

@@ -45,8 +45,12 @@ describe("untrusted pool: parsing on worker threads", () => {
     const options = { baseUrl: "https://news.example.kr", source: null };
     for (const file of examples) {
       const raw = readFileSync(file);
-      expect(await untrusted.article({ kind: "post", raw, input: file, options })).toEqual(parsePost(raw, file, options));
-      expect(await untrusted.article({ kind: "post", raw: raw.toString("utf8"), input: file, options })).toEqual(parsePost(raw, file, options));
+      expect(await untrusted.article({ kind: "post", raw, input: file, options })).toEqual(
+        parsePost(raw, file, options),
+      );
+      expect(await untrusted.article({ kind: "post", raw: raw.toString("utf8"), input: file, options })).toEqual(
+        parsePost(raw, file, options),
+      );
     }
     const fields: ArticleFields = {
       title: "서울 정전 속보",
@@ -56,7 +60,9 @@ describe("untrusted pool: parsing on worker threads", () => {
       date: "2026-10-14T01:00:00Z",
       categories: ["News"],
     };
-    expect(await untrusted.article({ kind: "fields", fields, input: "item", options })).toEqual(articleFromFields(fields, "item", options));
+    expect(await untrusted.article({ kind: "fields", fields, input: "item", options })).toEqual(
+      articleFromFields(fields, "item", options),
+    );
   });
 
   it("gives the same feed as parseFeed for the RSS, Atom and JSON Feed fixtures", async () => {
@@ -81,13 +87,22 @@ describe("untrusted pool: parsing on worker threads", () => {
       }
       return undefined;
     })();
-    const viaPool = await untrusted.article({ kind: "post", raw: noTitle, input: "no-title.md", options: {} }).catch((error: unknown) => error);
+    const viaPool = await untrusted
+      .article({ kind: "post", raw: noTitle, input: "no-title.md", options: {} })
+      .catch((error: unknown) => error);
     expect(viaPool).toBeInstanceOf(ArticleParseError);
     expect(viaPool).toMatchObject({ input: "no-title.md", reason: direct?.reason, message: direct?.message });
 
-    const sitemap = await untrusted.feed({ bytes: readFileSync(fixture("feeds", "sitemap.xml")), options: { source: "https://u:pw@example.kr/sitemap.xml" } }).catch((e: unknown) => e);
+    const sitemap = await untrusted
+      .feed({
+        bytes: readFileSync(fixture("feeds", "sitemap.xml")),
+        options: { source: "https://u:pw@example.kr/sitemap.xml" },
+      })
+      .catch((e: unknown) => e);
     expect(sitemap).toBeInstanceOf(FeedParseError);
-    expect((sitemap as FeedParseError).message).toBe("https://example.kr/sitemap.xml: not a feed (XML root <urlset> is a sitemap)");
+    expect((sitemap as FeedParseError).message).toBe(
+      "https://example.kr/sitemap.xml: not a feed (XML root <urlset> is a sitemap)",
+    );
   });
 
   it("fails a task over its time budget as 'too complex to process', and serves the tasks after it", async () => {
@@ -99,25 +114,39 @@ describe("untrusted pool: parsing on worker threads", () => {
     expect(error).toBeInstanceOf(ArticleParseError);
     expect((error as ArticleParseError).message).toBe("heavy.md: too complex to process in 1 s");
     expect((await queued).title).toBe("Plain post 1");
-    expect((await untrusted.article({ kind: "post", raw: plainPost(2), input: "next.md", options: {} })).title).toBe("Plain post 2");
+    expect((await untrusted.article({ kind: "post", raw: plainPost(2), input: "next.md", options: {} })).title).toBe(
+      "Plain post 2",
+    );
   });
 
   it("fails a feed over its time budget with a FeedParseError naming the feed", async () => {
     // About 5 MiB of RSS, which takes over a second to read here.
     const untrusted = pool({ timeout: 100, threads: 1 });
-    const items = Array.from({ length: 40_000 }, (_, i) => `<item><title>항목 ${i}</title><link>https://example.kr/${i}</link><description>&lt;p&gt;본문 ${i}&lt;/p&gt;</description></item>`);
-    const bytes = Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://example.kr/</link>${items.join("")}</channel></rss>`);
-    const error = await untrusted.feed({ bytes, options: { source: "https://example.kr/feed.xml" } }).catch((e: unknown) => e);
+    const items = Array.from(
+      { length: 40_000 },
+      (_, i) =>
+        `<item><title>항목 ${i}</title><link>https://example.kr/${i}</link><description>&lt;p&gt;본문 ${i}&lt;/p&gt;</description></item>`,
+    );
+    const bytes = Buffer.from(
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://example.kr/</link>${items.join("")}</channel></rss>`,
+    );
+    const error = await untrusted
+      .feed({ bytes, options: { source: "https://example.kr/feed.xml" } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FeedParseError);
     expect((error as FeedParseError).message).toBe("https://example.kr/feed.xml: too complex to process in 100 ms");
   });
 
   it("fails a task over its memory budget as 'too large to process', and serves the tasks after it", async () => {
     const untrusted = pool({ timeout: 60_000, memoryMb: 48, threads: 1 });
-    const error = await untrusted.article({ kind: "post", raw: heavyPost(), input: "heavy.md", options: {} }).catch((e: unknown) => e);
+    const error = await untrusted
+      .article({ kind: "post", raw: heavyPost(), input: "heavy.md", options: {} })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ArticleParseError);
     expect((error as ArticleParseError).message).toBe("heavy.md: too large to process in 48 MB");
-    expect((await untrusted.article({ kind: "post", raw: plainPost(3), input: "next.md", options: {} })).title).toBe("Plain post 3");
+    expect((await untrusted.article({ kind: "post", raw: plainPost(3), input: "next.md", options: {} })).title).toBe(
+      "Plain post 3",
+    );
   });
 
   it("starts no thread before the first task and stops idle threads", async () => {

@@ -8,7 +8,11 @@ import { PermissionFlagsBits } from "discord.js";
  * The command's `isAdmin` for `userId`, whose channel permissions Discord sent
  * with the interaction (`null` outside a server).
  */
-export function adminCheck(userId: string, admins: ReadonlySet<string> | undefined, permissions: string | null): () => Promise<boolean> {
+export function adminCheck(
+  userId: string,
+  admins: ReadonlySet<string> | undefined,
+  permissions: string | null,
+): () => Promise<boolean> {
   return async () => (admins?.has(userId) ?? false) || canManageServer(permissions);
 }
 

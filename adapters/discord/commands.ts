@@ -37,7 +37,10 @@ const TEXT = {
   query: ["Words to look for", { ko: "찾을 단어" }],
   show: ["Show one article in full", { ko: "기사 하나를 전체로 보기" }],
   article: ["Article id or link", { ko: "기사 ID 또는 링크" }],
-  trace: ["Why an article was or was not delivered here (admins)", { ko: "기사가 이 채널에 전송됐는지, 안 됐다면 왜인지 (관리자)" }],
+  trace: [
+    "Why an article was or was not delivered here (admins)",
+    { ko: "기사가 이 채널에 전송됐는지, 안 됐다면 왜인지 (관리자)" },
+  ],
   feeds: ["Manage the feeds Herald follows", { ko: "Herald가 구독하는 피드 관리" }],
   list: ["List the feeds", { ko: "피드 목록 보기" }],
   add: ["Follow a new feed", { ko: "새 피드 구독" }],
@@ -144,7 +147,9 @@ export async function registerDiscordCommands(
   applicationId: string,
   guildId?: string,
 ): Promise<APIApplicationCommand[]> {
-  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  const route = guildId
+    ? Routes.applicationGuildCommands(applicationId, guildId)
+    : Routes.applicationCommands(applicationId);
   try {
     return (await rest.put(route, { body: commandDefinitions() })) as APIApplicationCommand[];
   } catch (error) {

@@ -11,7 +11,10 @@ const channelId = z.string().regex(/^\d{17,20}$/, "must be a Discord channel id 
 /** Tokens may be absent here; the adapter names the missing env var when the bot is used. */
 export const discordSection = z.strictObject({
   token: z.string().optional(),
-  applicationId: z.string().regex(/^\d{17,20}$/, "must be the application id (17–20 digits)").optional(),
+  applicationId: z
+    .string()
+    .regex(/^\d{17,20}$/, "must be the application id (17–20 digits)")
+    .optional(),
   publicKey: z.string().optional(),
   mode: z.enum(["gateway", "http", "none"]).default("gateway"),
   apiUrl,
@@ -21,4 +24,8 @@ export const discordSection = z.strictObject({
 export const discordDestination = z.strictObject({ type: z.literal("discord"), channelId });
 
 /** A webhook posts into one channel; naming it lets /news and /feeds typed there see this destination's feeds. */
-export const discordWebhookDestination = z.strictObject({ type: z.literal("discord-webhook"), url: webhookUrl, channelId: channelId.optional() });
+export const discordWebhookDestination = z.strictObject({
+  type: z.literal("discord-webhook"),
+  url: webhookUrl,
+  channelId: channelId.optional(),
+});

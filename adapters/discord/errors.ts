@@ -39,12 +39,20 @@ export function toDiscordError(error: unknown): AdapterError {
     const wait = Math.max(0, Math.ceil(error.retryAfter));
     const scope = error.global ? "global" : error.scope;
     const request = requestOf(error.method, error.url);
-    return new RateLimitError("discord", wait, `rate limited (${scope}) for ${wait} ms on ${error.method.toUpperCase()} ${request.path}`, request);
+    return new RateLimitError(
+      "discord",
+      wait,
+      `rate limited (${scope}) for ${wait} ms on ${error.method.toUpperCase()} ${request.path}`,
+      request,
+    );
   }
   if (error instanceof HTTPError) {
     const request = requestOf(error.method, error.url);
     const where = `${error.method.toUpperCase()} ${request.path}`;
-    return new NetworkError("discord", `HTTPError[${error.status}] ${maskTokens(error.message)} on ${where}`, { ...request, status: error.status });
+    return new NetworkError("discord", `HTTPError[${error.status}] ${maskTokens(error.message)} on ${where}`, {
+      ...request,
+      status: error.status,
+    });
   }
   if (error instanceof Error && /Expected token to be set/.test(error.message)) {
     // @discordjs/rest forgets the token after a 401, so every later call fails this way.
@@ -76,7 +84,10 @@ function fromApiError(error: DiscordAPIError): AdapterError {
  */
 function requestOf(method: string, url: string): { method: string; path: string } {
   const path = safePath(url);
-  return { method: `${method.toUpperCase()} ${path.replace(/\/\d{15,}(?=\/|$)/g, "/:id").replace(/\/\*\*\*(?=\/|$)/g, "/:token")}`, path };
+  return {
+    method: `${method.toUpperCase()} ${path.replace(/\/\d{15,}(?=\/|$)/g, "/:id").replace(/\/\*\*\*(?=\/|$)/g, "/:token")}`,
+    path,
+  };
 }
 
 /** The API path without origin and version, with interaction and webhook tokens masked. */

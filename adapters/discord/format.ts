@@ -44,7 +44,8 @@ export function formatDiscord(msg: NewsMessage, card: DiscordCardPlacement): RES
   if (url) embed.url = url;
   const timestamp = isoInstant(msg.date);
   if (timestamp) embed.timestamp = timestamp;
-  if (msg.source) embed.footer = { text: truncate(neutralizeMassMentions(msg.source), Math.min(MAX_FOOTER, L.footerText)) };
+  if (msg.source)
+    embed.footer = { text: truncate(neutralizeMassMentions(msg.source), Math.min(MAX_FOOTER, L.footerText)) };
 
   const fields = embedFields(msg, card, labels);
   if (fields.length > 0) embed.fields = fields;
@@ -65,7 +66,11 @@ export function formatDiscord(msg: NewsMessage, card: DiscordCardPlacement): RES
   return body;
 }
 
-function embedFields(msg: NewsMessage, card: DiscordCardPlacement, labels: ReturnType<typeof labelsFor>): APIEmbedField[] {
+function embedFields(
+  msg: NewsMessage,
+  card: DiscordCardPlacement,
+  labels: ReturnType<typeof labelsFor>,
+): APIEmbedField[] {
   const fields: APIEmbedField[] = [];
   const categories = msg.categories.filter((c) => c.trim() !== "").slice(0, MAX_CATEGORIES);
   if (categories.length > 0) {

@@ -43,7 +43,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   let publicKey: KeyObject | null = null;
   if (mode === "http") {
     const hex = options.publicKey?.trim();
-    if (!hex) throw new Error("discord.publicKey is required in http mode. Set DISCORD_PUBLIC_KEY or provide it in config.");
+    if (!hex)
+      throw new Error("discord.publicKey is required in http mode. Set DISCORD_PUBLIC_KEY or provide it in config.");
     publicKey = discordPublicKey(hex);
   }
   return new DiscordAdapter(options, mode, token, publicKey);

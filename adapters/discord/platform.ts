@@ -14,7 +14,8 @@ export const discordPlatform = definePlatform({
     destinationKind({ schema: discordDestination, botChannel: (d) => d.channelId }),
     destinationKind({
       schema: discordWebhookDestination,
-      poster: async (d, { timeoutMs }) => new (await import("./webhook-poster.ts")).DiscordWebhookPoster(d.url, timeoutMs),
+      poster: async (d, { timeoutMs }) =>
+        new (await import("./webhook-poster.ts")).DiscordWebhookPoster(d.url, timeoutMs),
       commandChannel: (d) => d.channelId,
     }),
   ],
@@ -42,7 +43,10 @@ export const discordPlatform = definePlatform({
   format: (message) => formatDiscord(message, uploadedCard(message.card)),
   preview: { mock: discordMock, css: DISCORD_PREVIEW_CSS },
   async registerCommands(d, { guild }) {
-    if (!d.applicationId) throw new Error("discord.applicationId is required to register commands. Set it in the config (the Application ID on the Developer Portal).");
+    if (!d.applicationId)
+      throw new Error(
+        "discord.applicationId is required to register commands. Set it in the config (the Application ID on the Developer Portal).",
+      );
     const { createDiscordAdapter } = await import("./index.ts");
     const discord = createDiscordAdapter({ token: d.token, mode: "none", apiUrl: d.apiUrl });
     await discord.registerCommands(d.applicationId, guild);

@@ -37,14 +37,27 @@ export function discordMock(payload: unknown, card: string | null): string {
   const embeds = (body.embeds ?? [])
     .map((e) => {
       const colour = `#${(e.color ?? 0x5865f2).toString(16).padStart(6, "0")}`;
-      const title = e.title ? `<div class="d-title">${e.url ? `<a href="${escapeHtml(e.url)}">${discordToHtml(e.title)}</a>` : discordToHtml(e.title)}</div>` : "";
+      const title = e.title
+        ? `<div class="d-title">${e.url ? `<a href="${escapeHtml(e.url)}">${discordToHtml(e.title)}</a>` : discordToHtml(e.title)}</div>`
+        : "";
       const fields = (e.fields ?? [])
-        .map((f) => `<div class="d-field${f.inline ? " inline" : ""}"><b>${escapeHtml(f.name)}</b><div>${discordToHtml(f.value)}</div></div>`)
+        .map(
+          (f) =>
+            `<div class="d-field${f.inline ? " inline" : ""}"><b>${escapeHtml(f.name)}</b><div>${discordToHtml(f.value)}</div></div>`,
+        )
         .join("");
-      const image = e.image?.url.startsWith("attachment://") && card ? `<img class="d-image" src="${escapeHtml(card)}" alt="">` : e.image ? `<div class="remote">image: ${escapeHtml(e.image.url)}</div>` : "";
+      const image =
+        e.image?.url.startsWith("attachment://") && card
+          ? `<img class="d-image" src="${escapeHtml(card)}" alt="">`
+          : e.image
+            ? `<div class="remote">image: ${escapeHtml(e.image.url)}</div>`
+            : "";
       // Discord shows the timestamp in the reader's own time zone; the page shows it in the viewer's.
       const when = e.timestamp ? new Date(e.timestamp).toLocaleString() : null;
-      const footer = [e.footer?.text, when].filter(Boolean).map((t) => escapeHtml(String(t))).join(" • ");
+      const footer = [e.footer?.text, when]
+        .filter(Boolean)
+        .map((t) => escapeHtml(String(t)))
+        .join(" • ");
       return `<div class="d-embed" style="border-left-color:${colour}">${title}<div class="d-desc">${discordToHtml(e.description ?? "")}</div><div class="d-fields">${fields}</div>${image}<div class="d-footer">${footer}</div></div>`;
     })
     .join("");

@@ -18,7 +18,12 @@ import {
 } from "discord.js";
 import { AuthenticationError, NetworkError } from "../../src/errors.ts";
 import type { Log } from "../../src/log.ts";
-import { type CommandInvocation, type InteractionContext, type InteractionOption, parseInteraction } from "./command-request.ts";
+import {
+  type CommandInvocation,
+  type InteractionContext,
+  type InteractionOption,
+  parseInteraction,
+} from "./command-request.ts";
 import { unknownCommandText } from "./reply.ts";
 
 export interface GatewayOptions {
@@ -71,7 +76,10 @@ export class DiscordGateway {
       const refusal = this.unrecoverableClose === null ? undefined : REFUSALS.get(this.unrecoverableClose);
       if (code === "TokenInvalid" || refusal !== undefined) {
         const reason = refusal === undefined ? String(code) : `${this.unrecoverableClose} ${refusal}`;
-        throw new AuthenticationError("discord", `the gateway refused to connect (${reason}); check DISCORD_TOKEN and the bot's intents`);
+        throw new AuthenticationError(
+          "discord",
+          `the gateway refused to connect (${reason}); check DISCORD_TOKEN and the bot's intents`,
+        );
       }
       throw new NetworkError("discord", `could not connect to the gateway: ${(error as Error).message}`);
     }
@@ -85,13 +93,19 @@ export class DiscordGateway {
     try {
       const parsed = parseInteraction(toPayload(interaction), this.options.context);
       if (parsed.kind === "unknown-command") {
-        await interaction.reply({ content: unknownCommandText(parsed.name, parsed.locale), flags: MessageFlags.Ephemeral });
+        await interaction.reply({
+          content: unknownCommandText(parsed.name, parsed.locale),
+          flags: MessageFlags.Ephemeral,
+        });
       } else if (parsed.kind === "command") {
         await interaction.deferReply({ flags: MessageFlags.Ephemeral });
         this.options.onCommand(parsed.invocation);
       }
     } catch (error) {
-      this.options.log?.error({ error: (error as Error).message, command: interaction.commandName }, "discord: could not take a command");
+      this.options.log?.error(
+        { error: (error as Error).message, command: interaction.commandName },
+        "discord: could not take a command",
+      );
     }
   }
 }
@@ -107,8 +121,14 @@ function toPayload(interaction: ChatInputCommandInteraction): unknown {
     locale: interaction.locale,
     channel_id: interaction.channelId,
     user,
-    ...(interaction.memberPermissions ? { member: { user, permissions: interaction.memberPermissions.bitfield.toString() } } : {}),
-    data: { name: interaction.commandName, type: interaction.commandType, options: interaction.options.data.map(toOption) },
+    ...(interaction.memberPermissions
+      ? { member: { user, permissions: interaction.memberPermissions.bitfield.toString() } }
+      : {}),
+    data: {
+      name: interaction.commandName,
+      type: interaction.commandType,
+      options: interaction.options.data.map(toOption),
+    },
   };
 }
 

@@ -12,7 +12,12 @@ import { InteractionResponseType } from "discord.js";
 import type { HttpHandler } from "../../src/adapter.ts";
 import type { Log } from "../../src/log.ts";
 import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
-import { type CommandInvocation, type InteractionContext, InteractionPayloadError, parseInteraction } from "./command-request.ts";
+import {
+  type CommandInvocation,
+  type InteractionContext,
+  InteractionPayloadError,
+  parseInteraction,
+} from "./command-request.ts";
 import { unknownCommandText } from "./reply.ts";
 import { DEFER_FLAGS } from "./respond.ts";
 import { checkDiscordSignature, checkDiscordSignatureHeaders, MAX_CLOCK_SKEW_SECONDS } from "./signature.ts";
@@ -44,7 +49,8 @@ export function discordInteractionsHandler(options: InteractionsEndpointOptions)
     try {
       body = await readRequestBody(req, limit);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return reply(req, res, 413, { error: `interaction body is over ${limit} bytes` });
+      if (error instanceof BodyTooLargeError)
+        return reply(req, res, 413, { error: `interaction body is over ${limit} bytes` });
       throw error;
     }
     const check = checkDiscordSignature(options.publicKey, signature, timestamp, body);
@@ -72,17 +78,29 @@ export function discordInteractionsHandler(options: InteractionsEndpointOptions)
       case "unknown-command":
         return reply(req, res, 200, {
           type: InteractionResponseType.ChannelMessageWithSource,
-          data: { content: unknownCommandText(parsed.name, parsed.locale), flags: DEFER_FLAGS, allowed_mentions: { parse: [] } },
+          data: {
+            content: unknownCommandText(parsed.name, parsed.locale),
+            flags: DEFER_FLAGS,
+            allowed_mentions: { parse: [] },
+          },
         });
       case "unsupported":
         return reply(req, res, 400, { error: `interaction type ${parsed.type} is not handled by Herald` });
       case "command": {
         const first = await firstSighting(parsed.invocation.interactionId, Number(timestamp), options);
-        if (first === null) return reply(req, res, 503, { error: "cannot check the interaction against replays right now" });
-        reply(req, res, 200, { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: DEFER_FLAGS } });
+        if (first === null)
+          return reply(req, res, 503, { error: "cannot check the interaction against replays right now" });
+        reply(req, res, 200, {
+          type: InteractionResponseType.DeferredChannelMessageWithSource,
+          data: { flags: DEFER_FLAGS },
+        });
         // A replay gets the same acknowledgement, but its command does not run a second time.
         if (first) options.onCommand(parsed.invocation);
-        else options.log?.warn({ interactionId: parsed.invocation.interactionId }, "discord: replayed interaction acknowledged without running it again");
+        else
+          options.log?.warn(
+            { interactionId: parsed.invocation.interactionId },
+            "discord: replayed interaction acknowledged without running it again",
+          );
         return;
       }
     }
@@ -95,7 +113,11 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** true the first time this id is seen, false for a replay, null when the check could not be made. */
-async function firstSighting(interactionId: string, timestamp: number, options: InteractionsEndpointOptions): Promise<boolean | null> {
+async function firstSighting(
+  interactionId: string,
+  timestamp: number,
+  options: InteractionsEndpointOptions,
+): Promise<boolean | null> {
   if (!options.claimInteraction) return true;
   // Long enough to outlive the signed timestamp's acceptance; a replay after that fails the signature check.
   const ttlMs = (timestamp + MAX_CLOCK_SKEW_SECONDS) * 1000 - Date.now() + 1000;

@@ -42,7 +42,10 @@ export async function answerCommand(
     // A reply Discord refuses (too large, bad embed) must not leave the user looking at "thinking…".
     if (mapped.code !== "validation") return;
     await editOriginal(rest, invocation, renderReply(failureReply(request.locale))).catch((again: unknown) => {
-      log?.error({ ...where, error: toDiscordError(again).message }, "discord: could not deliver the failure reply either");
+      log?.error(
+        { ...where, error: toDiscordError(again).message },
+        "discord: could not deliver the failure reply either",
+      );
     });
   }
 }

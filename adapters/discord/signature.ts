@@ -14,9 +14,15 @@ export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 /** The application's public key (64 hex characters, as the Developer Portal shows it) as a KeyObject. */
 export function discordPublicKey(hex: string): KeyObject {
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
-    throw new Error("discord.publicKey must be the application's public key: 64 hexadecimal characters (DISCORD_PUBLIC_KEY).");
+    throw new Error(
+      "discord.publicKey must be the application's public key: 64 hexadecimal characters (DISCORD_PUBLIC_KEY).",
+    );
   }
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, "hex")]), format: "der", type: "spki" });
+  return createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, "hex")]),
+    format: "der",
+    type: "spki",
+  });
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
@@ -26,10 +32,16 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: string };
  * formed, the timestamp within 5 minutes of now. A request failing this is
  * refused without reading its body.
  */
-export function checkDiscordSignatureHeaders(signatureHex: string | undefined, timestamp: string | undefined, nowMs = Date.now()): SignatureCheck {
+export function checkDiscordSignatureHeaders(
+  signatureHex: string | undefined,
+  timestamp: string | undefined,
+  nowMs = Date.now(),
+): SignatureCheck {
   if (!signatureHex || !timestamp) return { ok: false, reason: "missing X-Signature-Ed25519 or X-Signature-Timestamp" };
-  if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) return { ok: false, reason: "X-Signature-Ed25519 is not 64 bytes of hex" };
-  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: "X-Signature-Timestamp is not a Unix time in seconds" };
+  if (!/^[0-9a-fA-F]{128}$/.test(signatureHex))
+    return { ok: false, reason: "X-Signature-Ed25519 is not 64 bytes of hex" };
+  if (!/^\d{1,12}$/.test(timestamp))
+    return { ok: false, reason: "X-Signature-Timestamp is not a Unix time in seconds" };
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
     return { ok: false, reason: "X-Signature-Timestamp is more than 5 minutes from now" };
   }

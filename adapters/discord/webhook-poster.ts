@@ -31,7 +31,13 @@ export class DiscordWebhookPoster implements Poster {
     await this.send("PATCH", target.href, message, card);
   }
 
-  private async send(method: "POST" | "PATCH", url: string, message: NewsMessage, card: CardFile | null, signal?: AbortSignal) {
+  private async send(
+    method: "POST" | "PATCH",
+    url: string,
+    message: NewsMessage,
+    card: CardFile | null,
+    signal?: AbortSignal,
+  ) {
     const payload = { attachments: [], ...formatDiscord(message, uploadedCard(card)) };
     let answer: Awaited<ReturnType<typeof postTo>>;
     if (card) {
@@ -41,13 +47,28 @@ export class DiscordWebhookPoster implements Poster {
       form.append("files[0]", new Blob([new Uint8Array(card.png)], { type: "image/png" }), card.filename);
       answer = await postTo(this.platform, url, form, {}, this.timeoutMs, signal, method);
     } else {
-      answer = await postTo(this.platform, url, JSON.stringify(payload), { "content-type": "application/json" }, this.timeoutMs, signal, method);
+      answer = await postTo(
+        this.platform,
+        url,
+        JSON.stringify(payload),
+        { "content-type": "application/json" },
+        this.timeoutMs,
+        signal,
+        method,
+      );
     }
     const body = parseJson(answer.text);
     if (answer.status >= 200 && answer.status < 300) return body;
     const detail = body?.message ? `${body.message}${body.code ? ` [${body.code}]` : ""}` : `HTTP ${answer.status}`;
     const platformCode = typeof body?.code === "number" ? body.code : undefined;
-    throw failure(this.platform, this.url, answer, detail, { method, url }, { platformCode, retryAfter: body?.retry_after });
+    throw failure(
+      this.platform,
+      this.url,
+      answer,
+      detail,
+      { method, url },
+      { platformCode, retryAfter: body?.retry_after },
+    );
   }
 }
 

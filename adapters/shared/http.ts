@@ -76,9 +76,21 @@ export interface Said {
  * The error for a webhook's non-2xx answer. `url` is the webhook as configured (named in the message);
  * `request` the call made, whose path may go further (`…/messages/{id}`).
  */
-export function failure(platform: Platform, url: string, answer: HttpAnswer, detail: string, request: { method: string; url?: string }, said: Said = {}) {
+export function failure(
+  platform: Platform,
+  url: string,
+  answer: HttpAnswer,
+  detail: string,
+  request: { method: string; url?: string },
+  said: Said = {},
+) {
   const wait = answer.status === 429 ? retryAfterMs(answer, said.retryAfter) : undefined;
-  const details = { method: request.method, path: redactedPath(request.url ?? url), platformCode: said.platformCode, retryAfterMs: wait };
+  const details = {
+    method: request.method,
+    path: redactedPath(request.url ?? url),
+    platformCode: said.platformCode,
+    retryAfterMs: wait,
+  };
   // `detail` is the endpoint's own words, which may quote the request path and its token.
   return errorFromStatus(platform, answer.status, `${redactSecrets(detail)} from ${redactUrl(url)}`, details);
 }

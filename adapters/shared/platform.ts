@@ -52,7 +52,11 @@ export const destinationKind = <S extends z.ZodObject>(kind: DestinationKind<S>)
  * A platform. `Section` is the zod schema of its config section (`<id>:` in
  * herald.yaml), defaults included: the one place they are written down.
  */
-export interface PlatformDescriptor<Id extends string = string, Section extends z.ZodType = z.ZodType, Kinds extends readonly DestinationKind[] = readonly DestinationKind[]> {
+export interface PlatformDescriptor<
+  Id extends string = string,
+  Section extends z.ZodType = z.ZodType,
+  Kinds extends readonly DestinationKind[] = readonly DestinationKind[],
+> {
   /** The config section's key, the bot destination's `type`, and the name in logs and errors. */
   id: Id;
   /** The name people know it by, for the preview page. */
@@ -92,7 +96,11 @@ export interface PlatformDescriptor<Id extends string = string, Section extends 
 }
 
 /** Keeps a descriptor's types (its id literal, section and destination schemas) for the config's types. */
-export const definePlatform = <const Id extends string, Section extends z.ZodType, const Kinds extends readonly DestinationKind<z.ZodObject>[]>(
+export const definePlatform = <
+  const Id extends string,
+  Section extends z.ZodType,
+  const Kinds extends readonly DestinationKind<z.ZodObject>[],
+>(
   descriptor: PlatformDescriptor<Id, Section, Kinds>,
 ): PlatformDescriptor<Id, Section, Kinds> => descriptor;
 

@@ -41,7 +41,8 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
       else chunks.push(chunk);
     };
     const onEnd = () => finish(null);
-    const onError = (error: Error) => finish(new BodyAbortedError(`request body aborted: ${(error as { code?: string }).code ?? error.message}`));
+    const onError = (error: Error) =>
+      finish(new BodyAbortedError(`request body aborted: ${(error as { code?: string }).code ?? error.message}`));
     // "close" before "end" means the client hung up mid-body.
     const onClose = () => finish(new BodyAbortedError("request body aborted: connection closed"));
     req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);

@@ -36,6 +36,10 @@ export function userProfileLoader(client: WebClient, userId: string, log: Log): 
 }
 
 /** `isAdmin` for a command: listed in config, or a Slack workspace admin/owner. */
-export function adminCheck(userId: string, admins: ReadonlySet<string>, profile: () => Promise<SlackUserProfile | null>): () => Promise<boolean> {
+export function adminCheck(
+  userId: string,
+  admins: ReadonlySet<string>,
+  profile: () => Promise<SlackUserProfile | null>,
+): () => Promise<boolean> {
   return async () => admins.has(userId) || ((await profile())?.isWorkspaceAdmin ?? false);
 }

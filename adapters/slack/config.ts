@@ -18,4 +18,8 @@ export const slackSection = z.strictObject({
 export const slackDestination = z.strictObject({ type: z.literal("slack"), channel: channelId });
 
 /** An incoming webhook; `channel` (the one it posts into) lets /news and /feeds typed there see its feeds. */
-export const slackWebhookDestination = z.strictObject({ type: z.literal("slack-webhook"), url: httpUrl, channel: channelId.optional() });
+export const slackWebhookDestination = z.strictObject({
+  type: z.literal("slack-webhook"),
+  url: httpUrl,
+  channel: channelId.optional(),
+});

@@ -135,26 +135,39 @@ export function toSlackError(error: unknown, action: string): AdapterError {
   if (code === ErrorCode.HTTPError) {
     const status = (error as { statusCode?: number }).statusCode ?? 0;
     if (status === 429) return new RateLimitError(PLATFORM, 1000, `${action} rate limited`, { method });
-    if (status === 401 || status === 403) return new AuthenticationError(PLATFORM, `${action} answered HTTP ${status}`, { method, status });
+    if (status === 401 || status === 403)
+      return new AuthenticationError(PLATFORM, `${action} answered HTTP ${status}`, { method, status });
     if (status >= 500) return new NetworkError(PLATFORM, `${action} answered HTTP ${status}`, { method, status });
     return new ValidationError(PLATFORM, `${action} answered HTTP ${status}`, { method, status });
   }
   if (code === ErrorCode.RequestError) {
     // The message is the socket error ("connect ECONNREFUSED …", "timeout of 30000ms exceeded").
     const reason = (error as Error).message.replace(/^A request error occurred: /, "");
-    return new NetworkError(PLATFORM, `${action} could not reach Slack: ${reason}`, { method, timedOut: looksTimedOut(error) });
+    return new NetworkError(PLATFORM, `${action} could not reach Slack: ${reason}`, {
+      method,
+      timedOut: looksTimedOut(error),
+    });
   }
   if (error instanceof Error) {
     const exhausted = RATE_LIMIT_EXHAUSTED.exec(error.message);
     if (exhausted) {
       const seconds = Number(exhausted[1]);
-      return new RateLimitError(PLATFORM, seconds * 1000, `${action} still rate limited after retrying, retry after ${seconds} s`, { method });
+      return new RateLimitError(
+        PLATFORM,
+        seconds * 1000,
+        `${action} still rate limited after retrying, retry after ${seconds} s`,
+        { method },
+      );
     }
   }
-  return new NetworkError(PLATFORM, `${action} failed unexpectedly: ${scrub(error instanceof Error ? error.message : String(error))}`, {
-    method,
-    timedOut: looksTimedOut(error),
-  });
+  return new NetworkError(
+    PLATFORM,
+    `${action} failed unexpectedly: ${scrub(error instanceof Error ? error.message : String(error))}`,
+    {
+      method,
+      timedOut: looksTimedOut(error),
+    },
+  );
 }
 
 /** The Web API method an action names (`chat.postMessage`, from "apps.connections.open (Socket Mode)"), if it names one. */

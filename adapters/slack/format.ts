@@ -100,7 +100,8 @@ function contextLine(msg: NewsMessage): string {
 
 /** The card's image block: from Slack's own file, or from a public URL Slack can fetch (none for a URL it would refuse). */
 function cardImage(msg: NewsMessage, card: SlackCardPlacement): ImageBlock | null {
-  const alt = () => truncate(timelineText(msg.timeline) || msg.title || labelsFor(msg.language).timeline, L.imageAltText);
+  const alt = () =>
+    truncate(timelineText(msg.timeline) || msg.title || labelsFor(msg.language).timeline, L.imageAltText);
   if (card.kind === "hosted") return { type: "image", slack_file: { id: card.ref }, alt_text: alt() };
   if (card.kind === "none") return null;
   const url = safeHttpUrl(card.url);

@@ -24,7 +24,10 @@ export function encodeMessageId(ts: string, fileId: string | null): string {
 export function decodeMessageId(id: string): SlackMessageRef {
   const [ts = "", fileId, ...rest] = id.split("|");
   if (!TS.test(ts) || rest.length > 0 || (fileId !== undefined && !FILE_ID.test(fileId))) {
-    throw new ValidationError("slack", `message id '${id.slice(0, 60)}' is not a Slack message ts (like 1700000000.000100, optionally followed by |F… file id)`);
+    throw new ValidationError(
+      "slack",
+      `message id '${id.slice(0, 60)}' is not a Slack message ts (like 1700000000.000100, optionally followed by |F… file id)`,
+    );
   }
   return { ts, fileId: fileId ?? null };
 }

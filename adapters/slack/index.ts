@@ -42,7 +42,12 @@ export class SlackAdapter implements ChatAdapter {
     this.#settings = checkSlackOptions(options);
     this.#log = options.log ?? silentLog;
     this.#cardWaitsMs = options.cardWaitsMs ?? DEFAULT_CARD_WAITS_MS;
-    const clientSettings = { apiUrl: options.apiUrl, retry: options.retry, timeoutMs: options.timeoutMs, log: this.#log };
+    const clientSettings = {
+      apiUrl: options.apiUrl,
+      retry: options.retry,
+      timeoutMs: options.timeoutMs,
+      log: this.#log,
+    };
     this.#clientOptions = slackClientOptions(clientSettings);
     this.#client = createSlackClient(this.#settings.botToken, clientSettings);
     this.#messenger = new SlackMessenger(this.#client, { log: this.#log, cardWaitsMs: this.#cardWaitsMs });
@@ -76,9 +81,20 @@ export class SlackAdapter implements ChatAdapter {
       app = http.app;
       this.#route = http.route;
     } else {
-      app = createSocketModeApp({ botToken, appToken: appToken ?? "", clientOptions: this.#clientOptions, log: this.#log });
+      app = createSocketModeApp({
+        botToken,
+        appToken: appToken ?? "",
+        clientOptions: this.#clientOptions,
+        log: this.#log,
+      });
     }
-    registerSlashCommands(app, { client: this.#client, admins, handler, log: this.#log, cardWaitsMs: this.#cardWaitsMs });
+    registerSlashCommands(app, {
+      client: this.#client,
+      admins,
+      handler,
+      log: this.#log,
+      cardWaitsMs: this.#cardWaitsMs,
+    });
     app.error(async (error) => {
       this.#log.error({ error: error.message }, "Slack event failed");
     });
@@ -127,7 +143,15 @@ const SOCKET_START_TIMEOUT_MS = 30_000;
 async function startWithin(app: { start(): Promise<unknown>; stop(): Promise<unknown> }, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Socket Mode did not connect within ${ms / 1000} s (check SLACK_APP_TOKEN and its connections:write scope)`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `Socket Mode did not connect within ${ms / 1000} s (check SLACK_APP_TOKEN and its connections:write scope)`,
+          ),
+        ),
+      ms,
+    );
   });
   try {
     await Promise.race([app.start(), timeout]);

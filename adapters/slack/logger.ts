@@ -23,9 +23,11 @@ function joined(parts: unknown[]): string {
 export function slackLogger(log: Log, component: string): Logger {
   let level = LogLevel.INFO;
   let name = component;
-  const at = (wanted: LogLevel, write: "info" | "warn" | "error") => (...parts: unknown[]) => {
-    if (RANK[wanted] >= RANK[level]) log[write]({ component: name }, joined(parts));
-  };
+  const at =
+    (wanted: LogLevel, write: "info" | "warn" | "error") =>
+    (...parts: unknown[]) => {
+      if (RANK[wanted] >= RANK[level]) log[write]({ component: name }, joined(parts));
+    };
   return {
     debug: () => {},
     info: at(LogLevel.INFO, "info"),

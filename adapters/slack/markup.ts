@@ -101,9 +101,7 @@ function writeInline(w: Writer, nodes: Inline[], active: ReadonlySet<Style>): vo
         // Text naming another site than the target ("bank.example" → evil.example) is dropped: Slack then shows the URL itself.
         const label = linkTextMisleads(inlineText(node.children), href)
           ? ""
-          : renderSlackInline(node.children, withStyles(active, ALL_STYLES))
-              .replace(/\|/g, "\uff5c")
-              .trim();
+          : renderSlackInline(node.children, withStyles(active, ALL_STYLES)).replace(/\|/g, "\uff5c").trim();
         w.text(`<${href.replace(/[|<>\s]/g, encodeURIComponent)}${label ? `|${label}` : ""}>`);
         break;
       }

@@ -51,21 +51,27 @@ export function checkSlackOptions(options: SlackAdapterOptions): CheckedSlackOpt
     throw new Error("slack.botToken must be a bot token (xoxb-…), found something else. Check SLACK_BOT_TOKEN.");
   }
   const mode = options.mode ?? DEFAULT_SLACK_MODE;
-  if (mode !== "http" && mode !== "socket") throw new Error(`slack.mode must be "http" or "socket", not "${String(mode)}".`);
+  if (mode !== "http" && mode !== "socket")
+    throw new Error(`slack.mode must be "http" or "socket", not "${String(mode)}".`);
   let signingSecret: string | null = null;
   let appToken: string | null = null;
-  if (mode === "http") signingSecret = required(options.signingSecret, "signingSecret", "SLACK_SIGNING_SECRET", " in HTTP mode");
+  if (mode === "http")
+    signingSecret = required(options.signingSecret, "signingSecret", "SLACK_SIGNING_SECRET", " in HTTP mode");
   else {
     appToken = required(options.appToken, "appToken", "SLACK_APP_TOKEN", " in Socket Mode");
     if (!appToken.startsWith("xapp-")) {
-      throw new Error("slack.appToken must be an app-level token (xapp-…) with the connections:write scope. Check SLACK_APP_TOKEN.");
+      throw new Error(
+        "slack.appToken must be an app-level token (xapp-…) with the connections:write scope. Check SLACK_APP_TOKEN.",
+      );
     }
   }
   const eventsPath = options.eventsPath ?? "/slack/events";
-  if (!/^\/[\w\-/]*$/.test(eventsPath)) throw new Error(`slack.eventsPath must be a path like /slack/events, not "${eventsPath}".`);
+  if (!/^\/[\w\-/]*$/.test(eventsPath))
+    throw new Error(`slack.eventsPath must be a path like /slack/events, not "${eventsPath}".`);
   const admins = new Set<string>();
   for (const admin of options.admins ?? []) {
-    if (!/^[UW][A-Z0-9]{2,}$/.test(admin)) throw new Error(`slack.admins entry "${admin}" is not a Slack user id (U… or W…).`);
+    if (!/^[UW][A-Z0-9]{2,}$/.test(admin))
+      throw new Error(`slack.admins entry "${admin}" is not a Slack user id (U… or W…).`);
     admins.add(admin);
   }
   return { botToken, mode, signingSecret, appToken, eventsPath, admins };

@@ -13,7 +13,8 @@ export const slackPlatform = definePlatform({
     destinationKind({ schema: slackDestination, botChannel: (d) => d.channel }),
     destinationKind({
       schema: slackWebhookDestination,
-      poster: async (d, { timeoutMs }) => new (await import("./webhook-poster.ts")).SlackWebhookPoster(d.url, timeoutMs),
+      poster: async (d, { timeoutMs }) =>
+        new (await import("./webhook-poster.ts")).SlackWebhookPoster(d.url, timeoutMs),
       commandChannel: (d) => d.channel,
     }),
   ],
@@ -37,5 +38,6 @@ export const slackPlatform = definePlatform({
   // Without the bot's upload (a preview has no Slack to upload to): the card only from a public URL.
   format: (message) => formatSlack(message, linkedCard(message.card)),
   preview: { mock: slackMock, css: SLACK_PREVIEW_CSS },
-  commandsSetUpElsewhere: "slack: slash commands come from the app manifest (config/slack-manifest.yaml); nothing to register here",
+  commandsSetUpElsewhere:
+    "slack: slash commands come from the app manifest (config/slack-manifest.yaml); nothing to register here",
 });

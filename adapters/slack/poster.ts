@@ -15,7 +15,13 @@ import { AdapterError } from "../../src/errors.ts";
 import type { Log } from "../../src/log.ts";
 import { hostedCard, linkedCard } from "../../src/message/card-placement.ts";
 import type { NewsMessage } from "../../src/message/types.ts";
-import { CARD_NOT_READY, deleteCardQuietly, isCardNotReady, uploadPrivateCard, whileCardProcessing } from "./card-upload.ts";
+import {
+  CARD_NOT_READY,
+  deleteCardQuietly,
+  isCardNotReady,
+  uploadPrivateCard,
+  whileCardProcessing,
+} from "./card-upload.ts";
 import { toSlackError } from "./errors.ts";
 import { formatSlack, type SlackMessage } from "./format.ts";
 import { decodeMessageId, encodeMessageId } from "./ids.ts";
@@ -32,7 +38,12 @@ export class SlackMessenger {
     private readonly options: SlackMessengerOptions,
   ) {}
 
-  async post(channel: string, message: NewsMessage, card: CardFile | null, signal?: AbortSignal): Promise<PostedMessage> {
+  async post(
+    channel: string,
+    message: NewsMessage,
+    card: CardFile | null,
+    signal?: AbortSignal,
+  ): Promise<PostedMessage> {
     signal?.throwIfAborted();
     const post = (payload: SlackMessage) => async () => {
       const answer = await this.client.chat.postMessage({ channel, ...payload });
@@ -44,9 +55,17 @@ export class SlackMessenger {
     if (!card) return { id: encodeMessageId(await mapped("chat.postMessage", post(withoutUpload())), null) };
 
     const fileId = await uploadPrivateCard(this.client, card, message);
-    const ts = await this.showingCard("chat.postMessage", fileId, post(formatSlack(message, hostedCard(fileId))), signal);
+    const ts = await this.showingCard(
+      "chat.postMessage",
+      fileId,
+      post(formatSlack(message, hostedCard(fileId))),
+      signal,
+    );
     if (ts !== CARD_NOT_READY) return { id: encodeMessageId(ts, fileId) };
-    this.options.log.warn({ channel, fileId, articleId: message.articleId }, "Slack had not processed the card in time; posting without it");
+    this.options.log.warn(
+      { channel, fileId, articleId: message.articleId },
+      "Slack had not processed the card in time; posting without it",
+    );
     return { id: encodeMessageId(await mapped("chat.postMessage", post(withoutUpload())), null) };
   }
 

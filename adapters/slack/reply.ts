@@ -35,5 +35,8 @@ export function textReply(blocks: Block[], ephemeral: boolean): RespondArguments
 
 /** What the user sees when the command failed inside Herald; details go to the log, not the chat. */
 export function failureReply(locale: string | null): CommandReply {
-  return { ephemeral: true, blocks: [{ type: "paragraph", children: [{ type: "text", value: t(locale, "error.generic") }] }] };
+  return {
+    ephemeral: true,
+    blocks: [{ type: "paragraph", children: [{ type: "text", value: t(locale, "error.generic") }] }],
+  };
 }

@@ -43,7 +43,11 @@ export function registerSlashCommands(app: App, context: SlashCommandContext): v
 }
 
 /** Turns one slash command into a CommandRequest, runs it, and answers through response_url. */
-export async function answerCommand(command: SlashCommand, respond: RespondFn, context: SlashCommandContext): Promise<void> {
+export async function answerCommand(
+  command: SlashCommand,
+  respond: RespondFn,
+  context: SlashCommandContext,
+): Promise<void> {
   const request = await commandRequestFrom(command, context);
   const where = { command: request.command, subcommand: request.subcommand };
   let reply: CommandReply;
@@ -58,7 +62,10 @@ export async function answerCommand(command: SlashCommand, respond: RespondFn, c
   } catch (error) {
     // The response_url is a bearer URL for this user: log the status only.
     const status = (error as { response?: { status?: number } }).response?.status;
-    context.log.error({ ...where, status, error: status ? undefined : (error as Error)?.message }, "could not send the Slack command reply");
+    context.log.error(
+      { ...where, status, error: status ? undefined : (error as Error)?.message },
+      "could not send the Slack command reply",
+    );
   }
 }
 
@@ -77,7 +84,8 @@ export async function sendReply(respond: RespondFn, reply: CommandReply, context
   const fileId = article.card ? await uploadQuietly(article.card, article.message, context) : null;
   if (fileId) {
     const shown = await whileCardProcessing(
-      () => respond({ ...formatSlack(article.message, hostedCard(fileId)), response_type: type, replace_original: false }),
+      () =>
+        respond({ ...formatSlack(article.message, hostedCard(fileId)), response_type: type, replace_original: false }),
       isResponseCardNotReady,
       context.cardWaitsMs,
     ).catch(async (error: unknown) => {
@@ -88,7 +96,11 @@ export async function sendReply(respond: RespondFn, reply: CommandReply, context
     if (shown !== CARD_NOT_READY) return;
     await deleteCardQuietly(context.client, fileId, context.log);
   }
-  await respond({ ...formatSlack(article.message, linkedCard(article.message.card)), response_type: type, replace_original: false });
+  await respond({
+    ...formatSlack(article.message, linkedCard(article.message.card)),
+    response_type: type,
+    replace_original: false,
+  });
 }
 
 /** The card's file id, or null (logged) when the upload failed: the article is then sent without it. */
@@ -96,7 +108,10 @@ async function uploadQuietly(card: CardFile, message: NewsMessage, context: Repl
   try {
     return await uploadPrivateCard(context.client, card, message);
   } catch (error) {
-    context.log.warn({ articleId: message.articleId, error: (error as Error).message }, "could not upload the card for a command reply");
+    context.log.warn(
+      { articleId: message.articleId, error: (error as Error).message },
+      "could not upload the card for a command reply",
+    );
     return null;
   }
 }

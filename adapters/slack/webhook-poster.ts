@@ -17,11 +17,25 @@ export class SlackWebhookPoster implements Poster {
   ) {}
 
   async post(message: NewsMessage, _card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
-    const answer = await postTo(this.platform, this.url, JSON.stringify(formatSlack(message, linkedCard(message.card))), { "content-type": "application/json" }, this.timeoutMs, options.signal);
+    const answer = await postTo(
+      this.platform,
+      this.url,
+      JSON.stringify(formatSlack(message, linkedCard(message.card))),
+      { "content-type": "application/json" },
+      this.timeoutMs,
+      options.signal,
+    );
     if (answer.status >= 200 && answer.status < 300) return { id: null };
     const said = answer.text.trim();
     // Incoming webhooks answer errors as a bare code (`channel_not_found`, `invalid_payload`).
     const platformCode = /^[a-z_]+$/.test(said) ? said : undefined;
-    throw failure(this.platform, this.url, answer, said.slice(0, 200) || `HTTP ${answer.status}`, { method: "POST" }, { platformCode });
+    throw failure(
+      this.platform,
+      this.url,
+      answer,
+      said.slice(0, 200) || `HTTP ${answer.status}`,
+      { method: "POST" },
+      { platformCode },
+    );
   }
 }

@@ -35,7 +35,9 @@ export function checkTelegramToken(token: string | undefined): string {
   const value = token?.trim() ?? "";
   if (value === "") throw new Error("telegram.token is required. Set TELEGRAM_BOT_TOKEN or provide it in config.");
   if (!TOKEN_SHAPE.test(value)) {
-    throw new Error("telegram.token is not a bot token (expected <bot id>:<secret> from BotFather). Check TELEGRAM_BOT_TOKEN.");
+    throw new Error(
+      "telegram.token is not a bot token (expected <bot id>:<secret> from BotFather). Check TELEGRAM_BOT_TOKEN.",
+    );
   }
   return value;
 }

@@ -16,7 +16,11 @@ export interface RequestDeps extends AdminPolicy {
  * after the command (grammY strips `/news@HeraldBot`). Commands in a channel
  * come as channel posts, without a user: the channel itself is the sender.
  */
-export function commandRequestFrom(ctx: CommandContext<Context>, command: CommandName, deps: RequestDeps): CommandRequest {
+export function commandRequestFrom(
+  ctx: CommandContext<Context>,
+  command: CommandName,
+  deps: RequestDeps,
+): CommandRequest {
   const { subcommand, options } = parseCommandText(command, ctx.match);
   const sender = ctx.from?.id ?? ctx.senderChat?.id ?? ctx.chat.id;
   return {

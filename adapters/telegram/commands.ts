@@ -45,9 +45,15 @@ function commandsFor(text: Descriptions, withFeeds: boolean): BotCommand[] {
  */
 export async function registerTelegramCommands(api: Api, token = ""): Promise<void> {
   for (const { scope, withFeeds } of SCOPES) {
-    for (const [language, text] of [[undefined, ENGLISH], ["ko", KOREAN]] as const) {
+    for (const [language, text] of [
+      [undefined, ENGLISH],
+      ["ko", KOREAN],
+    ] as const) {
       try {
-        await api.setMyCommands(commandsFor(text, withFeeds), { scope, ...(language ? { language_code: language } : {}) });
+        await api.setMyCommands(commandsFor(text, withFeeds), {
+          scope,
+          ...(language ? { language_code: language } : {}),
+        });
       } catch (error) {
         throw toTelegramError(error, token, `setMyCommands (${scope.type}${language ? `, ${language}` : ""})`);
       }

@@ -14,6 +14,11 @@ export const telegramSection = z.strictObject({
   privateFeeds: z.boolean().default(false),
 });
 
-const chatId = z.union([z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+)$/, "must be @channelname or a numeric chat id"), z.number().int()]).transform(String);
+const chatId = z
+  .union([
+    z.string().regex(/^(@[A-Za-z][A-Za-z0-9_]{3,}|-?\d+)$/, "must be @channelname or a numeric chat id"),
+    z.number().int(),
+  ])
+  .transform(String);
 
 export const telegramDestination = z.strictObject({ type: z.literal("telegram"), chatId });

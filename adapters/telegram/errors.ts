@@ -38,7 +38,8 @@ export function scrubToken(text: string, token: string): string {
 }
 
 /** 400 descriptions that mean the chat or message is gone. */
-const NOT_FOUND = /chat not found|PEER_ID_INVALID|message to (?:edit|delete|be replied) not found|MESSAGE_ID_INVALID|upgraded to a supergroup/i;
+const NOT_FOUND =
+  /chat not found|PEER_ID_INVALID|message to (?:edit|delete|be replied) not found|MESSAGE_ID_INVALID|upgraded to a supergroup/i;
 /** 400 descriptions that mean the bot may not do this there. */
 const NO_RIGHTS =
   /need administrator rights|not enough rights|have no rights|CHAT_WRITE_FORBIDDEN|CHAT_ADMIN_REQUIRED|CHAT_RESTRICTED|message can't be (?:deleted|edited)/i;
@@ -64,7 +65,11 @@ export function toTelegramError(error: unknown, token: string, action: string): 
     });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new NetworkError(PLATFORM, clean(`${action} failed: ${message}`), { ...request, timedOut: looksTimedOut(error), cause: scrubbedCopy(error, clean) });
+  return new NetworkError(PLATFORM, clean(`${action} failed: ${message}`), {
+    ...request,
+    timedOut: looksTimedOut(error),
+    cause: scrubbedCopy(error, clean),
+  });
 }
 
 /** The Bot API method an action starts with (`sendPhoto to @herald_news`), if it does. */

@@ -98,7 +98,10 @@ export function formatTelegram(msg: NewsMessage, chatId: string | number, card: 
   const caption = fitBlocks(blocks, render, L.caption, visibleLength);
   const photoCall = (params: { caption: string; reply_markup?: InlineKeyboardMarkup }): TelegramCall =>
     card.kind === "upload"
-      ? { method: "sendPhoto", params: { chat_id: chatId, photo: `attach://${card.filename}`, parse_mode: "HTML", ...params } }
+      ? {
+          method: "sendPhoto",
+          params: { chat_id: chatId, photo: `attach://${card.filename}`, parse_mode: "HTML", ...params },
+        }
       : { method: "editMessageCaption", params: { chat_id: chatId, parse_mode: "HTML", ...params } };
   if (!caption.truncated) return [photoCall(withButton({ caption: caption.output }))];
   return [

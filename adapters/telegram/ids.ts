@@ -12,7 +12,10 @@ const CHAT_ID = /^(?:@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,16})$/;
 export function toChatId(chatId: string): string | number {
   const value = chatId.trim();
   if (!CHAT_ID.test(value)) {
-    throw new ValidationError("telegram", `chat id ${JSON.stringify(chatId.slice(0, 64))} is not @channelname or a numeric chat id`);
+    throw new ValidationError(
+      "telegram",
+      `chat id ${JSON.stringify(chatId.slice(0, 64))} is not @channelname or a numeric chat id`,
+    );
   }
   return value.startsWith("@") ? value : Number(value);
 }

@@ -74,7 +74,8 @@ async function perform(
     return sent.message_id;
   }
   // The formatter plans a photo only for an uploaded card, and a caption edit only for a kept one.
-  if (call.method !== "sendPhoto" || !card) throw new Error(`a new post cannot make a ${call.method} call without a card to upload`);
+  if (call.method !== "sendPhoto" || !card)
+    throw new Error(`a new post cannot make a ${call.method} call without a card to upload`);
   const photo = new InputFile(card.png, card.filename);
   const sent = await client.api.raw.sendPhoto({ ...call.params, ...extra, photo }, abort);
   return sent.message_id;

@@ -14,8 +14,12 @@ export function telegramMock(payload: unknown, card: string | null): string {
   return calls
     .map((call) => {
       const p = call.params as Record<string, unknown>;
-      const keyboard = (p.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? [];
-      const buttons = keyboard.flat().map((b) => `<span class="button">${escapeHtml(b.text)}</span>`).join("");
+      const keyboard =
+        (p.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard ?? [];
+      const buttons = keyboard
+        .flat()
+        .map((b) => `<span class="button">${escapeHtml(b.text)}</span>`)
+        .join("");
       const photo = call.method === "sendPhoto" && card ? `<img class="t-photo" src="${escapeHtml(card)}" alt="">` : "";
       const text = String(p.caption ?? p.text ?? "");
       return `<div class="bubble"><div class="method">${escapeHtml(call.method)}</div>${photo}<div class="t-text">${telegramToHtml(text)}</div>${buttons ? `<div class="t-buttons">${buttons}</div>` : ""}</div>`;

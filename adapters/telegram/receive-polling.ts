@@ -18,7 +18,11 @@ const POLL_TIMEOUT_SECONDS = 30;
  * updates are kept) and starts polling. The bot must be initialised
  * (`bot.init()`). Stop with `handle.stop()`, which waits for running handlers.
  */
-export async function startTelegramPolling(bot: Bot, client: TelegramClient, onStopped?: (reason: string) => void): Promise<RunnerHandle> {
+export async function startTelegramPolling(
+  bot: Bot,
+  client: TelegramClient,
+  onStopped?: (reason: string) => void,
+): Promise<RunnerHandle> {
   try {
     await bot.api.deleteWebhook({ drop_pending_updates: false });
   } catch (error) {

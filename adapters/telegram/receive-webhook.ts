@@ -24,7 +24,9 @@ const ANSWER_WITHIN_MS = 10_000;
 export function checkWebhookSecret(secret: string | undefined): string {
   const value = secret?.trim() ?? "";
   if (value === "") {
-    throw new Error("telegram.webhookSecret is required in webhook mode. Set TELEGRAM_WEBHOOK_SECRET or provide it in config.");
+    throw new Error(
+      "telegram.webhookSecret is required in webhook mode. Set TELEGRAM_WEBHOOK_SECRET or provide it in config.",
+    );
   }
   if (!SECRET_SHAPE.test(value)) {
     throw new Error(
@@ -40,7 +42,11 @@ export function checkWebhookSecret(secret: string | undefined): string {
  * over 1 MB (declared or counted as they arrive) are refused with 413 and the
  * connection closed, malformed JSON with 400.
  */
-export function telegramWebhookHandler(bot: Bot, secret: string, client: Pick<TelegramClient, "token" | "log">): HttpHandler {
+export function telegramWebhookHandler(
+  bot: Bot,
+  secret: string,
+  client: Pick<TelegramClient, "token" | "log">,
+): HttpHandler {
   const callback = webhookCallback(bot, boundedHttpAdapter, {
     secretToken: checkWebhookSecret(secret),
     onTimeout: "return",
@@ -57,10 +63,14 @@ export function telegramWebhookHandler(bot: Bot, secret: string, client: Pick<Te
         return;
       }
       const malformed = error instanceof SyntaxError;
-      const reason = malformed ? "malformed JSON" : scrubToken(error instanceof Error ? error.message : String(error), client.token);
+      const reason = malformed
+        ? "malformed JSON"
+        : scrubToken(error instanceof Error ? error.message : String(error), client.token);
       client.log.warn({ reason }, "telegram: webhook request failed");
       if (!res.headersSent) {
-        res.writeHead(malformed ? 400 : 500, { "content-type": "text/plain" }).end(malformed ? "malformed update" : "error");
+        res
+          .writeHead(malformed ? 400 : 500, { "content-type": "text/plain" })
+          .end(malformed ? "malformed update" : "error");
       }
     }
   };
@@ -110,7 +120,8 @@ export async function setTelegramWebhook(api: Api, token: string, url: string, s
   } catch {
     throw new Error("telegram.webhookUrl is not a URL. Check TELEGRAM_WEBHOOK_URL.");
   }
-  if (parsed.protocol !== "https:") throw new Error("telegram.webhookUrl must be https:// (Telegram only calls HTTPS webhooks).");
+  if (parsed.protocol !== "https:")
+    throw new Error("telegram.webhookUrl must be https:// (Telegram only calls HTTPS webhooks).");
   try {
     await api.setWebhook(parsed.href, {
       secret_token: checkWebhookSecret(secret),

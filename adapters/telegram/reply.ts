@@ -15,16 +15,18 @@ import { renderTelegramBlocks, visibleLength } from "./markup.ts";
  * nothing would be visible (Telegram refuses a message whose visible text is empty).
  */
 export function replyText(reply: CommandReply): string | null {
-  const text = reply.blocks.length > 0
-    ? fitBlocks(reply.blocks, renderTelegramBlocks, TELEGRAM_LIMITS.messageText, visibleLength).output
-    : "";
+  const text =
+    reply.blocks.length > 0
+      ? fitBlocks(reply.blocks, renderTelegramBlocks, TELEGRAM_LIMITS.messageText, visibleLength).output
+      : "";
   return text.replace(/<[^>]*>/g, "").trim() === "" ? null : text;
 }
 
 /** What the user sees when the handler itself failed: no details, they are in the log. */
 export function failureReply(locale: string | null): CommandReply {
-  const text = primaryLanguage(locale ?? "") === "ko"
-    ? "명령을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."
-    : "Herald could not answer this command. Please try again later.";
+  const text =
+    primaryLanguage(locale ?? "") === "ko"
+      ? "명령을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요."
+      : "Herald could not answer this command. Please try again later.";
   return { ephemeral: true, blocks: [{ type: "paragraph", children: [{ type: "text", value: text }] }] };
 }

@@ -25,7 +25,10 @@ export function routeTelegramCommands(bot: Bot, deps: RouterDeps): void {
     bot.command(command, (ctx) => answerCommand(ctx, command, deps));
   }
   bot.catch((error) => {
-    const reason = scrubToken(error.error instanceof Error ? error.error.message : String(error.error), deps.client.token);
+    const reason = scrubToken(
+      error.error instanceof Error ? error.error.message : String(error.error),
+      deps.client.token,
+    );
     deps.client.log.error({ updateId: error.ctx.update.update_id, reason }, "telegram: update handling failed");
   });
 }
@@ -41,7 +44,10 @@ async function answerCommand(ctx: CommandContext<Context>, command: CommandName,
     reply = await handler(request);
   } catch (error) {
     const reason = scrubToken(error instanceof Error ? error.message : String(error), deps.client.token);
-    client.log.error({ command, subcommand: request.subcommand, chatId: request.channelId, reason }, "telegram: command failed");
+    client.log.error(
+      { command, subcommand: request.subcommand, chatId: request.channelId, reason },
+      "telegram: command failed",
+    );
     reply = failureReply(request.locale);
   }
   try {
@@ -72,7 +78,9 @@ export async function sendCommandReply(
         text,
         parse_mode: "HTML",
         link_preview_options: { is_disabled: true },
-        ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+        ...(replyTo !== undefined
+          ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+          : {}),
       });
     } catch (error) {
       throw toTelegramError(error, client.token, `reply in ${chatId}`);

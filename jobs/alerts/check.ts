@@ -13,7 +13,12 @@ export function checkAlertsEveryMs(alerts: NonNullable<HeraldConfig["alerts"]>):
 
 /** Keeps the `check-alerts` job scheduler as the config says: every {@link checkAlertsEveryMs} with `alerts:`, none without. */
 export async function scheduleAlertChecks(maintenanceQueue: Queue, alerts: HeraldConfig["alerts"]): Promise<void> {
-  if (alerts) await maintenanceQueue.upsertJobScheduler(CHECK_ALERTS_JOB, { every: checkAlertsEveryMs(alerts) }, { name: CHECK_ALERTS_JOB });
+  if (alerts)
+    await maintenanceQueue.upsertJobScheduler(
+      CHECK_ALERTS_JOB,
+      { every: checkAlertsEveryMs(alerts) },
+      { name: CHECK_ALERTS_JOB },
+    );
   else await maintenanceQueue.removeJobScheduler(CHECK_ALERTS_JOB);
 }
 
@@ -24,14 +29,23 @@ export async function scheduleAlertChecks(maintenanceQueue: Queue, alerts: Heral
  * (an operator, another process's successful delivery) gets its recovery message; and
  * the alert of a feed removed or paused meanwhile closes quietly.
  */
-export async function checkAlerts(deliverQueue: Queue, store: Store, notifier: AlertNotifier, alerts: NonNullable<HeraldConfig["alerts"]>, now = Date.now()): Promise<void> {
+export async function checkAlerts(
+  deliverQueue: Queue,
+  store: Store,
+  notifier: AlertNotifier,
+  alerts: NonNullable<HeraldConfig["alerts"]>,
+  now = Date.now(),
+): Promise<void> {
   const backlog = { kind: "backlog", queue: deliverQueue.name } as const;
   // Oldest first: the wait list's tail is the job that has waited longest.
   const [oldest] = await deliverQueue.getJobs(["wait"], 0, 0, true);
   const waitedMs = oldest ? now - oldest.timestamp : 0;
   if (oldest && waitedMs > alerts.backlogAge) {
     const waiting = await deliverQueue.getWaitingCount();
-    await notifier.problem(backlog, `the oldest waiting delivery was queued ${roughly(waitedMs)} ago; ${waiting} waiting in all (alerts.backlogAge is ${roughly(alerts.backlogAge)})`);
+    await notifier.problem(
+      backlog,
+      `the oldest waiting delivery was queued ${roughly(waitedMs)} ago; ${waiting} waiting in all (alerts.backlogAge is ${roughly(alerts.backlogAge)})`,
+    );
   } else {
     await notifier.resolved(backlog);
   }

@@ -44,7 +44,14 @@ export class AlertNotifier {
         // A full repeat interval after the last message is due again (ISO strings compare with `<`).
         repeatBefore: new Date(at - (this.config?.repeat ?? 0) + 1).toISOString(),
       });
-      if (change) await this.queueNotice({ subject, transition: change.kind, reason: change.alert.reason, since: change.alert.openedAt, at: change.alert.lastNotifiedAt });
+      if (change)
+        await this.queueNotice({
+          subject,
+          transition: change.kind,
+          reason: change.alert.reason,
+          since: change.alert.openedAt,
+          at: change.alert.lastNotifiedAt,
+        });
     });
   }
 
@@ -53,7 +60,14 @@ export class AlertNotifier {
     if (!this.config) return;
     await this.guard(subject, async () => {
       const closed = await this.store.closeAlert(alertKey(subject), { at: new Date(this.now()).toISOString() });
-      if (closed) await this.queueNotice({ subject, transition: "recovered", reason: closed.reason, since: closed.openedAt, at: closed.closedAt ?? closed.lastNotifiedAt });
+      if (closed)
+        await this.queueNotice({
+          subject,
+          transition: "recovered",
+          reason: closed.reason,
+          since: closed.openedAt,
+          at: closed.closedAt ?? closed.lastNotifiedAt,
+        });
     });
   }
 
@@ -66,7 +80,11 @@ export class AlertNotifier {
 
   /** A destination was flagged (permission lost, channel deleted, webhook revoked). */
   async destinationFlagged(destinationId: string, reason: string): Promise<void> {
-    if (this.flagged) await this.flagged.ids.then((ids) => ids.add(destinationId), () => undefined);
+    if (this.flagged)
+      await this.flagged.ids.then(
+        (ids) => ids.add(destinationId),
+        () => undefined,
+      );
     await this.problem({ kind: "destination", destinationId }, reason);
   }
 
@@ -89,7 +107,9 @@ export class AlertNotifier {
 
   private flaggedDestinations(): Promise<Set<string>> {
     if (!this.flagged || this.now() - this.flagged.readAt >= FLAGS_REREAD_MS) {
-      const ids = this.store.listDestinations().then((all) => new Set(all.filter((d) => d.flaggedReason !== null).map((d) => d.id)));
+      const ids = this.store
+        .listDestinations()
+        .then((all) => new Set(all.filter((d) => d.flaggedReason !== null).map((d) => d.id)));
       this.flagged = { ids, readAt: this.now() };
       // A failed read is tried again by the next delivery, not trusted for a minute.
       ids.catch(() => {
@@ -102,14 +122,20 @@ export class AlertNotifier {
   private async queueNotice(notice: AlertNotice): Promise<void> {
     const jobId = alertJobId(notice);
     await this.queue.add("alert", notice, { jobId });
-    this.log[notice.transition === "recovered" ? "info" : "warn"]({ alert: alertKey(notice.subject), transition: notice.transition, reason: notice.reason, jobId }, "health alert");
+    this.log[notice.transition === "recovered" ? "info" : "warn"](
+      { alert: alertKey(notice.subject), transition: notice.transition, reason: notice.reason, jobId },
+      "health alert",
+    );
   }
 
   private async guard(subject: AlertSubject, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (error) {
-      this.log.error({ alert: alertKey(subject), err: error instanceof Error ? error.message : String(error) }, "cannot record or queue a health alert");
+      this.log.error(
+        { alert: alertKey(subject), err: error instanceof Error ? error.message : String(error) },
+        "cannot record or queue a health alert",
+      );
     }
   }
 }

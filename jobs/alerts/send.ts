@@ -18,7 +18,12 @@ export function alertLocale(config: HeraldConfig): string {
  * the alert destination is never flagged from here, so a broken alert channel cannot
  * raise alerts about itself in a loop.
  */
-export async function processAlert(job: Job<AlertNotice>, config: HeraldConfig, poster: (destinationId: string) => Promise<Poster>, log: Log): Promise<{ messageId: string | null } | { skipped: string }> {
+export async function processAlert(
+  job: Job<AlertNotice>,
+  config: HeraldConfig,
+  poster: (destinationId: string) => Promise<Poster>,
+  log: Log,
+): Promise<{ messageId: string | null } | { skipped: string }> {
   const alerts = config.alerts;
   if (!alerts) return { skipped: "alerts are not configured" };
   const message = buildAlertMessage(job.data, alertLocale(config));
@@ -28,7 +33,8 @@ export async function processAlert(job: Job<AlertNotice>, config: HeraldConfig, 
     posted = await target.post(message, null, { idempotencyKey: job.id ?? message.articleId });
   } catch (error) {
     // No permission, a revoked webhook: trying again cannot help, and the job's failure in the dashboard says why.
-    if (error instanceof AdapterError && !error.retryable) throw new UnrecoverableError(`alert destination ${alerts.destination}: ${error.message}`);
+    if (error instanceof AdapterError && !error.retryable)
+      throw new UnrecoverableError(`alert destination ${alerts.destination}: ${error.message}`);
     throw error;
   }
   log.info({ jobId: job.id, destinationId: alerts.destination, messageId: posted.id }, "health alert posted");

@@ -19,7 +19,10 @@ Commands:
   ingest <file|url> [--feed <id>]     Queue one post for ingest and exit
   status [--config <file>] [--json]   Queue depths, the latest deliveries, flagged destinations, duties (--json: one object)
   trace <article id|url|file>         An article's versions and every delivery attempt per destination
-  register-commands [--guild <id>]    Register the commands of ${titles(platforms().filter((p) => p.registerCommands), " and ")}
+  register-commands [--guild <id>]    Register the commands of ${titles(
+    platforms().filter((p) => p.registerCommands),
+    " and ",
+  )}
 
 The config file is --config, else $HERALD_CONFIG, else config/herald.yaml.`;
 

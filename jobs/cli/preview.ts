@@ -31,7 +31,14 @@ export interface PreviewOptions {
  * `warnings` say what was repaired or could not be derived (a URL).
  */
 export type PreviewResult =
-  | { file: string; ok: true; dir: string; card: { width: number; height: number } | null; url: string | null; warnings: string[] }
+  | {
+      file: string;
+      ok: true;
+      dir: string;
+      card: { width: number; height: number } | null;
+      url: string | null;
+      warnings: string[];
+    }
   | { file: string; ok: false; skipped: true; reason: string; warnings: string[] }
   | { file: string; ok: false; skipped?: false; error: string; warnings: string[] };
 
@@ -102,16 +109,31 @@ async function previewOne(
     });
     const sitePath = site ? relative(site.root, file).split(sep).join("/") : null;
     const parseOptions = { baseUrl: options.baseUrl ?? null, site, sitePath };
-    const article = await untrusted.article({ kind: "post", raw, input: file, options: parseOptions }, (warning) => warnings.push(warning));
+    const article = await untrusted.article({ kind: "post", raw, input: file, options: parseOptions }, (warning) =>
+      warnings.push(warning),
+    );
     const cardData = cardDataFromArticle(article);
     const card = cardData ? await (await getRenderer()).render(cardData) : null;
     const message = buildMessage(article, {
       card: card ? { filename: CARD_FILE, url: null, width: card.width, height: card.height } : null,
     });
-    const outputs: [string, string | Uint8Array][] = previewFiles(message, article.title, card ? CARD_FILE : null, bundledFonts().localCss(), options.chatId);
+    const outputs: [string, string | Uint8Array][] = previewFiles(
+      message,
+      article.title,
+      card ? CARD_FILE : null,
+      bundledFonts().localCss(),
+      options.chatId,
+    );
     if (card) outputs.unshift([CARD_FILE, card.png]);
     await writeAll(dir, outputs);
-    return { file, ok: true, dir, card: card ? { width: card.width, height: card.height } : null, url: article.url, warnings };
+    return {
+      file,
+      ok: true,
+      dir,
+      card: card ? { width: card.width, height: card.height } : null,
+      url: article.url,
+      warnings,
+    };
   } catch (error) {
     // Nothing is written for a post its site would not publish: a preview must not leak an embargoed story either.
     if (error instanceof NotPublishedError) return { file, ok: false, skipped: true, reason: error.reason, warnings };
@@ -123,9 +145,18 @@ async function previewOne(
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** `<platform>.json` per platform and the page showing them: what `herald preview` writes beside the card. */
-export function previewFiles(message: NewsMessage, title: string, card: string | null, fontCss: string, chatId = "@your_channel"): [string, string][] {
+export function previewFiles(
+  message: NewsMessage,
+  title: string,
+  card: string | null,
+  fontCss: string,
+  chatId = "@your_channel",
+): [string, string][] {
   const columns = platforms().map((platform) => ({ platform, payload: platform.format(message, chatId) }));
-  return [...columns.map(({ platform, payload }): [string, string] => [`${platform.id}.json`, json(payload)]), ["preview.html", renderPreviewPage({ title, columns, card, fontCss })]];
+  return [
+    ...columns.map(({ platform, payload }): [string, string] => [`${platform.id}.json`, json(payload)]),
+    ["preview.html", renderPreviewPage({ title, columns, card, fontCss })],
+  ];
 }
 
 /** Everything is computed before the first write; files land by rename, so a reader never sees half a file. */
@@ -192,4 +223,3 @@ function uniqueSlugs(files: string[]): string[] {
     return count === 1 ? base : `${base}-${count}`;
   });
 }
-

@@ -11,7 +11,10 @@ import { startService } from "../service.ts";
 const configOption = { config: { type: "string", short: "c" } } as const;
 
 /** Runs until SIGTERM/SIGINT, then stops taking work, lets in-flight jobs finish, and exits 0. */
-async function runUntilSignalled(stop: (graceMs: number) => Promise<void>, log: { info: (o: object, m: string) => void }): Promise<number> {
+async function runUntilSignalled(
+  stop: (graceMs: number) => Promise<void>,
+  log: { info: (o: object, m: string) => void },
+): Promise<number> {
   const graceMs = Number(process.env.HERALD_SHUTDOWN_GRACE_MS ?? 10_000);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
@@ -46,20 +49,36 @@ async function runRoles(started: string, argv: string[], defaultRoles?: Roles): 
   const config = loadConfig(values.config);
   const service = await startService(config, { roles });
   const { log } = service.runtime;
-  log.info({ roles: rolesText(service.roles), port: service.port, feeds: config.feeds.length, destinations: config.destinations.length, concurrency: config.delivery.concurrency }, started);
+  log.info(
+    {
+      roles: rolesText(service.roles),
+      port: service.port,
+      feeds: config.feeds.length,
+      destinations: config.destinations.length,
+      concurrency: config.delivery.concurrency,
+    },
+    started,
+  );
   return runUntilSignalled((grace) => service.stop(grace), log);
 }
 
 export async function runIngest(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...configOption, feed: { type: "string", short: "f" } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...configOption, feed: { type: "string", short: "f" } },
+  });
   const input = positionals[0];
   if (!input) {
     console.error("Usage: herald ingest <file|url> [--feed <id>] [--config <file>]");
     return 2;
   }
   const config = loadConfig(values.config);
-  const feed = values.feed ? config.feeds.find((f) => f.id === values.feed) : (config.feeds.find((f) => f.type === "webhook") ?? config.feeds[0]);
-  if (!feed) throw new Error(values.feed ? `no feed '${values.feed}' in the config` : "the config has no feeds to ingest into");
+  const feed = values.feed
+    ? config.feeds.find((f) => f.id === values.feed)
+    : (config.feeds.find((f) => f.type === "webhook") ?? config.feeds[0]);
+  if (!feed)
+    throw new Error(values.feed ? `no feed '${values.feed}' in the config` : "the config has no feeds to ingest into");
   const raw = /^https?:\/\//i.test(input) ? await fetchText(input) : await readFile(input, "utf8");
   const article = parsePost(raw, input, { baseUrl: feed.baseUrl ?? null, source: feed.name ?? null });
   const runtime = await createRuntime(config);
@@ -97,7 +116,9 @@ export async function runRegisterCommands(argv: string[]): Promise<number> {
     handled++;
   }
   if (!handled) {
-    const sections = platforms().filter((p) => p.registerCommands).map((p) => `${p.id}:`);
+    const sections = platforms()
+      .filter((p) => p.registerCommands)
+      .map((p) => `${p.id}:`);
     console.error(`no bot sections (${sections.join(", ")}) in the config: nothing to register`);
   }
   return handled ? 0 : 1;

@@ -9,11 +9,23 @@ import { shown } from "./shown.ts";
 /** What `herald status` reports; `--json` prints it as is, for scripts. */
 export interface StatusReport {
   /** Per queue: job counts, and the processes (`host:pid`) whose workers take its jobs — null when Redis refuses CLIENT LIST. */
-  queues: Record<string, { waiting: number; active: number; delayed: number; completed: number; failed: number; workers: string[] | null }>;
+  queues: Record<
+    string,
+    { waiting: number; active: number; delayed: number; completed: number; failed: number; workers: string[] | null }
+  >;
   /** Deliveries in the store by state. */
   deliveries: Record<string, number>;
   /** The latest deliveries, newest first. */
-  latest: { updatedAt: string; state: string; destinationId: string; articleId: string; version: number; title: string; error: string | null; messageId: string | null }[];
+  latest: {
+    updatedAt: string;
+    state: string;
+    destinationId: string;
+    articleId: string;
+    version: number;
+    title: string;
+    error: string | null;
+    messageId: string | null;
+  }[];
   flagged: { destinationId: string; reason: string }[];
   /** Health alerts still open (see `alerts:`), by key. */
   alerts: { key: string; reason: string; since: string }[];
@@ -22,7 +34,14 @@ export interface StatusReport {
 }
 
 export async function runStatus(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: "string", short: "c" }, limit: { type: "string", short: "n", default: "20" }, json: { type: "boolean" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: "string", short: "c" },
+      limit: { type: "string", short: "n", default: "20" },
+      json: { type: "boolean" },
+    },
+  });
   const config = loadConfig(values.config);
   const runtime = await createRuntime(config);
   try {
@@ -37,7 +56,13 @@ export async function runStatus(argv: string[]): Promise<number> {
 
 async function collectStatus(runtime: Runtime, limit: number): Promise<StatusReport> {
   const queues: StatusReport["queues"] = {};
-  for (const queue of [runtime.ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue, runtime.alertQueue]) {
+  for (const queue of [
+    runtime.ingestQueue,
+    runtime.deliverQueue,
+    runtime.pollQueue,
+    runtime.maintenanceQueue,
+    runtime.alertQueue,
+  ]) {
     const c = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
     queues[queue.name] = {
       waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
@@ -62,9 +87,22 @@ async function collectStatus(runtime: Runtime, limit: number): Promise<StatusRep
       messageId: d.platformMessageId === null ? null : shown(d.platformMessageId),
     });
   }
-  const flagged = (await runtime.store.listDestinations()).filter((d) => d.flaggedReason).map((d) => ({ destinationId: shown(d.id), reason: shown(d.flaggedReason ?? "") }));
-  const alerts = (await runtime.store.listOpenAlerts()).map((a) => ({ key: shown(a.key), reason: shown(a.reason), since: a.openedAt }));
-  return { queues, deliveries: await runtime.store.countByState(), latest, flagged, alerts, duties: await duties(runtime) };
+  const flagged = (await runtime.store.listDestinations())
+    .filter((d) => d.flaggedReason)
+    .map((d) => ({ destinationId: shown(d.id), reason: shown(d.flaggedReason ?? "") }));
+  const alerts = (await runtime.store.listOpenAlerts()).map((a) => ({
+    key: shown(a.key),
+    reason: shown(a.reason),
+    since: a.openedAt,
+  }));
+  return {
+    queues,
+    deliveries: await runtime.store.countByState(),
+    latest,
+    flagged,
+    alerts,
+    duties: await duties(runtime),
+  };
 }
 
 /**
@@ -87,26 +125,42 @@ async function duties(runtime: Runtime): Promise<StatusReport["duties"]> {
     if (!holder) return { name: shown(name), owner: null };
     // Owner ids are host:pid:random; host names may contain colons (IPv6), so split from the right.
     const parts = holder.owner.split(":");
-    return { name: shown(name), owner: { host: shown(parts.slice(0, -2).join(":")), pid: shown(parts.at(-2) ?? ""), since: shown(holder.since) } };
+    return {
+      name: shown(name),
+      owner: { host: shown(parts.slice(0, -2).join(":")), pid: shown(parts.at(-2) ?? ""), since: shown(holder.since) },
+    };
   });
 }
 
 function printStatus(report: StatusReport): void {
   console.log("Queues");
   for (const [name, c] of Object.entries(report.queues)) {
-    const workers = c.workers === null ? "workers unknown (CLIENT LIST refused)" : `workers ${c.workers.length}${c.workers.length ? ` (${c.workers.join(", ")})` : ""}`;
-    console.log(`  ${name.padEnd(11)} waiting ${c.waiting}  active ${c.active}  delayed ${c.delayed}  completed ${c.completed}  failed ${c.failed}  ${workers}`);
+    const workers =
+      c.workers === null
+        ? "workers unknown (CLIENT LIST refused)"
+        : `workers ${c.workers.length}${c.workers.length ? ` (${c.workers.join(", ")})` : ""}`;
+    console.log(
+      `  ${name.padEnd(11)} waiting ${c.waiting}  active ${c.active}  delayed ${c.delayed}  completed ${c.completed}  failed ${c.failed}  ${workers}`,
+    );
   }
-  console.log(`\nDeliveries: ${Object.entries(report.deliveries).map(([state, n]) => `${state} ${n}`).join(", ")}`);
+  console.log(
+    `\nDeliveries: ${Object.entries(report.deliveries)
+      .map(([state, n]) => `${state} ${n}`)
+      .join(", ")}`,
+  );
   for (const d of report.latest) {
     const detail = d.error !== null ? ` — ${d.error}` : d.messageId ? ` (message ${d.messageId})` : "";
-    console.log(`  ${d.updatedAt}  ${d.state.padEnd(9)} ${d.destinationId.padEnd(16)} ${d.title.slice(0, 60)}${detail}`);
+    console.log(
+      `  ${d.updatedAt}  ${d.state.padEnd(9)} ${d.destinationId.padEnd(16)} ${d.title.slice(0, 60)}${detail}`,
+    );
   }
   for (const d of report.flagged) console.log(`\nDestination ${d.destinationId} is flagged: ${d.reason}`);
   for (const a of report.alerts) console.log(`\nAlert ${a.key} open since ${a.since}: ${a.reason}`);
   console.log("\nDuties (one owner across the fleet)");
   for (const duty of report.duties) {
-    const owner = duty.owner ? `${duty.owner.host} pid ${duty.owner.pid} since ${duty.owner.since}` : "no owner: no running herald start holds it";
+    const owner = duty.owner
+      ? `${duty.owner.host} pid ${duty.owner.pid} since ${duty.owner.since}`
+      : "no owner: no running herald start holds it";
     console.log(`  ${duty.name.padEnd(32)} ${owner}`);
   }
 }

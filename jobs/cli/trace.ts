@@ -15,7 +15,11 @@ const USAGE = "Usage: herald trace <article id | url | post file> [--config <fil
  * on any host that reaches the database, even while Redis is down.
  */
 export async function runTrace(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: "string", short: "c" } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: "string", short: "c" } },
+  });
   const ref = positionals[0];
   if (!ref) {
     console.error(USAGE);
@@ -59,14 +63,19 @@ export function traceText(trace: Trace): string {
     if (d.flaggedReason) lines.push(`    flagged: ${shown(d.flaggedReason)}`);
     for (const delivery of d.deliveries) {
       const message = delivery.platformMessageId ? `, message ${shown(delivery.platformMessageId)}` : "";
-      lines.push(`    v${delivery.version} ${delivery.state}${delivery.permanentFailure ? " (permanently)" : ""}, ${delivery.attempts} send${delivery.attempts === 1 ? "" : "s"}${message}`);
+      lines.push(
+        `    v${delivery.version} ${delivery.state}${delivery.permanentFailure ? " (permanently)" : ""}, ${delivery.attempts} send${delivery.attempts === 1 ? "" : "s"}${message}`,
+      );
     }
     for (const a of d.attempts) {
       const answer = platformAnswer(a);
-      const detail = [answer, a.messageId ? `message ${shown(a.messageId)}` : "", a.error ? `— ${shown(a.error)}` : ""].filter((p) => p);
+      const detail = [
+        answer,
+        a.messageId ? `message ${shown(a.messageId)}` : "",
+        a.error ? `— ${shown(a.error)}` : "",
+      ].filter((p) => p);
       lines.push(`    ${a.at}  v${a.version}  ${a.outcome.padEnd(12)} ${detail.join("  ")}`.trimEnd());
     }
   }
   return lines.join("\n");
 }
-

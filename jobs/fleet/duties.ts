@@ -31,7 +31,9 @@ export function feedSchedulesDutySpec(runtime: Runtime): DutySpec {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
   const reconcile = () => {
-    running = reconcileFeedSchedules(runtime).catch((error: Error) => runtime.log.warn({ err: error.message }, "reconciling feed schedules failed; retrying later"));
+    running = reconcileFeedSchedules(runtime).catch((error: Error) =>
+      runtime.log.warn({ err: error.message }, "reconciling feed schedules failed; retrying later"),
+    );
   };
   return {
     name: FEED_SCHEDULES_DUTY,

@@ -35,7 +35,12 @@ export interface DutyTimings {
 }
 
 /** Failover after a SIGKILL within ttl + retry + settle (≈ 22.5 s, plus the duty's start); a clean shutdown hands over within one retry. */
-export const DEFAULT_DUTY_TIMINGS: DutyTimings = { ttlMs: 15_000, renewMs: 3_000, retryMs: 2_500, settleMs: 3_000 + leaseCommandTimeoutMs(15_000) };
+export const DEFAULT_DUTY_TIMINGS: DutyTimings = {
+  ttlMs: 15_000,
+  renewMs: 3_000,
+  retryMs: 2_500,
+  settleMs: 3_000 + leaseCommandTimeoutMs(15_000),
+};
 
 type State = "standby" | "owner";
 
@@ -89,7 +94,9 @@ export class Duty {
     if (this.#ended) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
-      void this.#serial(() => (this.#state === "owner" ? this.#renew() : this.#contend(false))).finally(() => this.#next());
+      void this.#serial(() => (this.#state === "owner" ? this.#renew() : this.#contend(false))).finally(() =>
+        this.#next(),
+      );
     }, delayMs);
     // The HTTP server and workers keep the process alive; a lease timer must not.
     this.#timer.unref();
@@ -126,7 +133,10 @@ export class Duty {
       await this.spec.stop().catch(() => undefined);
       await this.lease.release().catch(() => undefined);
       if (failLoudly) throw error;
-      this.log.error({ duty: this.spec.name, err: (error as Error).message }, "fleet: took the duty but could not start it; handed it back");
+      this.log.error(
+        { duty: this.spec.name, err: (error as Error).message },
+        "fleet: took the duty but could not start it; handed it back",
+      );
     } finally {
       clearInterval(keepAlive);
     }
@@ -158,8 +168,12 @@ export class Duty {
       this.#retrySoon = true;
       return;
     }
-    const reason = answer instanceof Error ? `renewal failed: ${answer.message}` : "another process holds it now (or Redis lost it)";
-    this.log.warn({ duty: this.spec.name, reason }, "fleet: lease not renewed; stopping the duty before contending again");
+    const reason =
+      answer instanceof Error ? `renewal failed: ${answer.message}` : "another process holds it now (or Redis lost it)";
+    this.log.warn(
+      { duty: this.spec.name, reason },
+      "fleet: lease not renewed; stopping the duty before contending again",
+    );
     await this.#stopAndRelease();
   }
 
@@ -167,7 +181,10 @@ export class Duty {
   #lost(reason: string): void {
     void this.#serial(async () => {
       if (this.#state !== "owner") return;
-      this.log.warn({ duty: this.spec.name, reason }, "fleet: the duty stopped by itself; handing it back to be taken again");
+      this.log.warn(
+        { duty: this.spec.name, reason },
+        "fleet: the duty stopped by itself; handing it back to be taken again",
+      );
       await this.#stopAndRelease();
       // Other processes get the first chance; this one tries again after two retries.
       this.#next(this.timings.retryMs * 2);

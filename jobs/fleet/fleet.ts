@@ -17,7 +17,12 @@ export class Fleet {
 
   /** Takes the duty now if nobody holds it (a start failure is thrown), else stands by for it. */
   async run(spec: DutySpec): Promise<void> {
-    const duty = new Duty(spec, new Lease(this.redis, leaseKey(this.prefix, spec.name), this.ownerId, this.timings.ttlMs), this.log, this.timings);
+    const duty = new Duty(
+      spec,
+      new Lease(this.redis, leaseKey(this.prefix, spec.name), this.ownerId, this.timings.ttlMs),
+      this.log,
+      this.timings,
+    );
     // Listed before it begins, so end() also covers a duty whose first start failed half-way.
     this.#duties.push(duty);
     await duty.begin();

@@ -111,7 +111,9 @@ export async function listLeases(redis: Redis, prefix: string): Promise<Map<stri
 function parseHolder(value: string | null): LeaseHolder | null {
   try {
     const parsed = JSON.parse(value ?? "") as Partial<LeaseHolder>;
-    return typeof parsed.owner === "string" && typeof parsed.since === "string" ? { owner: parsed.owner, since: parsed.since } : null;
+    return typeof parsed.owner === "string" && typeof parsed.since === "string"
+      ? { owner: parsed.owner, since: parsed.since }
+      : null;
   } catch {
     return null;
   }

@@ -33,7 +33,11 @@ function requireAdmin(req: IncomingMessage, admin: HeraldConfig["admin"]): void 
   if (admin.token !== undefined && bearerValid(authorization, admin.token)) return;
   if (basicUserValid(authorization, admin.users) !== null) return;
   // The reason names no credential: it is logged.
-  throw new HttpError(401, authorization ? "wrong admin credentials" : "admin credentials required (HTTP Basic or Authorization: Bearer)", {
-    "www-authenticate": 'Basic realm="herald"',
-  });
+  throw new HttpError(
+    401,
+    authorization ? "wrong admin credentials" : "admin credentials required (HTTP Basic or Authorization: Bearer)",
+    {
+      "www-authenticate": 'Basic realm="herald"',
+    },
+  );
 }

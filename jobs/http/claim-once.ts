@@ -17,7 +17,10 @@ export function redisClaimOnce(redis: Redis, prefix: string): ClaimOnce {
       timer = setTimeout(() => reject(new Error("redis did not answer the replay check in time")), CLAIM_TIMEOUT_MS);
     });
     try {
-      const answer = await Promise.race([redis.set(`${prefix}:seen:${key}`, "1", "PX", Math.max(1, Math.ceil(ttlMs)), "NX"), timeout]);
+      const answer = await Promise.race([
+        redis.set(`${prefix}:seen:${key}`, "1", "PX", Math.max(1, Math.ceil(ttlMs)), "NX"),
+        timeout,
+      ]);
       return answer === "OK";
     } finally {
       clearTimeout(timer);

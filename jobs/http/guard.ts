@@ -75,7 +75,9 @@ export class HttpGuard {
    */
   holdUnauthenticatedSlot(req: IncomingMessage): () => void {
     if (this.unauthenticated >= this.limits.maxUnauthenticated) {
-      throw new HttpError(503, "too many unauthenticated requests in progress; retry shortly", { "retry-after": String(BUSY_RETRY_AFTER_SECONDS) });
+      throw new HttpError(503, "too many unauthenticated requests in progress; retry shortly", {
+        "retry-after": String(BUSY_RETRY_AFTER_SECONDS),
+      });
     }
     this.unauthenticated++;
     const timer = setTimeout(() => {
@@ -99,7 +101,9 @@ export class HttpGuard {
     const entry = this.current(ip);
     if (entry && entry.count >= this.limits.authFailuresPerMinute) {
       const waitSeconds = Math.max(1, Math.ceil((entry.since + MINUTE_MS - this.now()) / 1000));
-      throw new HttpError(429, `too many failed authentications from this address; retry in ${waitSeconds} s`, { "retry-after": String(waitSeconds) });
+      throw new HttpError(429, `too many failed authentications from this address; retry in ${waitSeconds} s`, {
+        "retry-after": String(waitSeconds),
+      });
     }
   }
 

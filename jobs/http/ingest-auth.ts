@@ -1,6 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import type { HeraldConfig } from "../../config/schema.ts";
-import { bearerValid, hmacSignatureValid, SIGNATURE_WINDOW_SECONDS, signatureTimestampProblem } from "../../src/auth.ts";
+import {
+  bearerValid,
+  hmacSignatureValid,
+  SIGNATURE_WINDOW_SECONDS,
+  signatureTimestampProblem,
+} from "../../src/auth.ts";
 import { HttpError, readBody } from "./body.ts";
 import type { ClaimOnce } from "./claim-once.ts";
 import type { HttpGuard } from "./guard.ts";
@@ -32,17 +37,26 @@ export async function readAuthenticatedIngest(
   deps: IngestAuthDeps,
 ): Promise<{ feed: WebhookFeed; raw: Buffer }> {
   const picked = pickFeed(config, feedIdFromPath);
-  const credentials = "feed" in picked ? { token: picked.feed.token ?? config.ingest.token, secret: picked.feed.secret ?? config.ingest.secret } : config.ingest;
+  const credentials =
+    "feed" in picked
+      ? { token: picked.feed.token ?? config.ingest.token, secret: picked.feed.secret ?? config.ingest.secret }
+      : config.ingest;
   const raw = await authenticatedBody(req, credentials, config.ingest.maxBytes, deps);
   if (!("feed" in picked)) throw picked.refusal;
   return { feed: picked.feed, raw };
 }
 
-async function authenticatedBody(req: IncomingMessage, credentials: { token?: string | undefined; secret?: string | undefined }, maxBytes: number, deps: IngestAuthDeps): Promise<Buffer> {
+async function authenticatedBody(
+  req: IncomingMessage,
+  credentials: { token?: string | undefined; secret?: string | undefined },
+  maxBytes: number,
+  deps: IngestAuthDeps,
+): Promise<Buffer> {
   const authorization = req.headers.authorization;
   const signature = header(req, "x-herald-signature");
   if (authorization !== undefined) {
-    if (credentials.token === undefined || !bearerValid(authorization, credentials.token)) throw unauthorized("wrong or unknown bearer token");
+    if (credentials.token === undefined || !bearerValid(authorization, credentials.token))
+      throw unauthorized("wrong or unknown bearer token");
     return readBody(req, maxBytes);
   }
   if (signature === undefined) throw unauthorized("missing credentials");
@@ -51,7 +65,8 @@ async function authenticatedBody(req: IncomingMessage, credentials: { token?: st
   const now = deps.now?.() ?? Date.now();
   const stale = signatureTimestampProblem(timestamp, now);
   if (stale) throw unauthorized(stale);
-  if (!/^sha256=[0-9a-fA-F]{64}$/.test(signature.trim())) throw unauthorized("X-Herald-Signature is not sha256=<64 hex digits>");
+  if (!/^sha256=[0-9a-fA-F]{64}$/.test(signature.trim()))
+    throw unauthorized("X-Herald-Signature is not sha256=<64 hex digits>");
   // Same answer as a wrong signature, so a path without a secret cannot be told from one with.
   if (credentials.secret === undefined) throw unauthorized("signature does not match the timestamp and body");
 
@@ -62,14 +77,17 @@ async function authenticatedBody(req: IncomingMessage, credentials: { token?: st
   } finally {
     release();
   }
-  if (!hmacSignatureValid(raw, signature, timestamp as string, credentials.secret)) throw unauthorized("signature does not match the timestamp and body");
+  if (!hmacSignatureValid(raw, signature, timestamp as string, credentials.secret))
+    throw unauthorized("signature does not match the timestamp and body");
   // Remembered until the timestamp leaves the window: a replay inside it is refused, one after it is stale.
   const ttlMs = (Number(timestamp) + SIGNATURE_WINDOW_SECONDS) * 1000 - now + 1000;
   let first: boolean;
   try {
     first = await deps.claimOnce(`ingest-signature:${signature.trim().slice(7).toLowerCase()}`, ttlMs);
   } catch {
-    throw new HttpError(503, "cannot check the signature against replays right now; retry shortly", { "retry-after": "5" });
+    throw new HttpError(503, "cannot check the signature against replays right now; retry shortly", {
+      "retry-after": "5",
+    });
   }
   if (!first) throw unauthorized("replayed request: this signature was already used");
   return raw;
@@ -85,7 +103,12 @@ function pickFeed(config: HeraldConfig, feedId: string | null): PickedFeed {
   }
   if (webhookFeeds.length === 1) return { feed: webhookFeeds[0] as WebhookFeed };
   if (webhookFeeds.length === 0) return { refusal: new HttpError(404, "no webhook feed is configured") };
-  return { refusal: new HttpError(400, `several webhook feeds: POST to /ingest/<feed id>, one of ${webhookFeeds.map((f) => f.id).join(", ")}`) };
+  return {
+    refusal: new HttpError(
+      400,
+      `several webhook feeds: POST to /ingest/<feed id>, one of ${webhookFeeds.map((f) => f.id).join(", ")}`,
+    ),
+  };
 }
 
 function unauthorized(reason: string): HttpError {

@@ -52,7 +52,10 @@ export async function handleIngest(
     } else if (contentType === "text/markdown" || contentType === "text/plain" || contentType === "text/x-markdown") {
       article = await deps.untrusted.article({ kind: "post", raw, input, options });
     } else {
-      throw new HttpError(415, `unsupported content type '${contentType || "(none)"}': send text/markdown or application/json`);
+      throw new HttpError(
+        415,
+        `unsupported content type '${contentType || "(none)"}': send text/markdown or application/json`,
+      );
     }
   } catch (error) {
     // A draft or an embargoed post is the sender's own rule, not a fault: never a feed error, never posted early.
@@ -71,7 +74,8 @@ export async function handleIngest(
 }
 
 /** The same body always gets the same job id, so a re-sent request never queues twice. */
-const rawJobId = (feedId: string, raw: Buffer) => `${feedId}.http.${createHash("sha256").update(raw).digest("hex").slice(0, 24)}`;
+const rawJobId = (feedId: string, raw: Buffer) =>
+  `${feedId}.http.${createHash("sha256").update(raw).digest("hex").slice(0, 24)}`;
 
 /**
  * A post not yet due is queued as it came, delayed until its publish time,
@@ -93,10 +97,15 @@ async function holdBack(
   }
   const at = Date.parse(error.publishAt);
   const job: IngestJobData =
-    contentType === "application/json" ? { feedId, input, kind: "fields", fields: parseJsonArticle(raw) } : { feedId, input, kind: "post", raw: raw.toString("utf8") };
+    contentType === "application/json"
+      ? { feedId, input, kind: "fields", fields: parseJsonArticle(raw) }
+      : { feedId, input, kind: "post", raw: raw.toString("utf8") };
   const jobId = `${rawJobId(feedId, raw)}@${at}`;
   await queue.add("ingest", job, { jobId, delay: Math.max(0, at - Date.now()) });
-  log.info({ feedId, input, reason: error.reason, at: error.publishAt, jobId }, "not yet published; queued for its publish time");
+  log.info(
+    { feedId, input, reason: error.reason, at: error.publishAt, jobId },
+    "not yet published; queued for its publish time",
+  );
   return { accepted: true, feedId, scheduledFor: error.publishAt, reason: error.reason, jobId };
 }
 
@@ -107,7 +116,8 @@ function parseJsonArticle(raw: Buffer): ArticleFields {
   } catch (error) {
     throw new HttpError(400, `body is not valid JSON: ${(error as Error).message}`);
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new HttpError(400, "body must be a JSON object (an article)");
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new HttpError(400, "body must be a JSON object (an article)");
   const v = value as Record<string, unknown>;
   const str = (x: unknown) => (typeof x === "string" ? x : null);
   return {

@@ -6,7 +6,9 @@ import type { Queue } from "bullmq";
 import { HttpError } from "./body.ts";
 import type { Route } from "./server.ts";
 
-type ExpressApp = ((req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void) => void) & { disable(setting: string): void };
+type ExpressApp = ((req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void) => void) & {
+  disable(setting: string): void;
+};
 
 /**
  * bull-board's dashboard (its UI and JSON API) over `queues`, as one Herald
@@ -16,7 +18,11 @@ type ExpressApp = ((req: IncomingMessage, res: ServerResponse, done: (error?: un
  */
 export function queueBoardRoute(queues: readonly Queue[], basePath: string): Route {
   const server = new ExpressAdapter().setBasePath(basePath);
-  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter: server, options: { uiConfig: { boardTitle: "Herald" } } });
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue)),
+    serverAdapter: server,
+    options: { uiConfig: { boardTitle: "Herald" } },
+  });
   const app = server.getRouter() as ExpressApp;
   // Herald's other answers do not name their server software; the board's need not either.
   app.disable("x-powered-by");

@@ -18,7 +18,12 @@ export interface RouteTable {
  * unexpected is a 500 that names no internals. A client hanging up mid-body
  * is logged at debug: it is routine, and floods of it must not flood the log.
  */
-export function startHttpServer(routes: RouteTable | (() => RouteTable), host: string, port: number, log: Log): Promise<Server> {
+export function startHttpServer(
+  routes: RouteTable | (() => RouteTable),
+  host: string,
+  port: number,
+  log: Log,
+): Promise<Server> {
   // A function lets the port be bound before every route exists (bots add theirs once started).
   const current = typeof routes === "function" ? routes : () => routes;
   let table: RouteTable | null = null;
@@ -33,7 +38,11 @@ export function startHttpServer(routes: RouteTable | (() => RouteTable), host: s
       path = requestPath(req.url ?? "/");
       const matches = compiled.filter((r) => r.regex.test(path));
       const route = matches.find((r) => r.method === req.method);
-      if (!route) throw new HttpError(matches.length ? 405 : 404, matches.length ? `${req.method} not allowed on ${path}` : `no route ${path}`);
+      if (!route)
+        throw new HttpError(
+          matches.length ? 405 : 404,
+          matches.length ? `${req.method} not allowed on ${path}` : `no route ${path}`,
+        );
       const params = (route.regex.exec(path) ?? []).slice(1).map(decodePathSegment);
       await route.handler(req, res, params);
     } catch (error) {
@@ -45,11 +54,17 @@ export function startHttpServer(routes: RouteTable | (() => RouteTable), host: s
       }
       const status = error instanceof HttpError ? error.status : 500;
       if (status >= 500 && status !== 503) log.error({ path, err: (error as Error).message }, "request failed");
-      else if (status === 429 || status === 503) log.debug({ path, status, reason: (error as Error).message }, "request shed");
+      else if (status === 429 || status === 503)
+        log.debug({ path, status, reason: (error as Error).message }, "request shed");
       else log.info({ path, status, reason: (error as Error).message }, "request refused");
       if (!res.headersSent) {
         const headers = error instanceof HttpError ? error.headers : {};
-        sendJson(res, status, { error: status >= 500 && status !== 503 ? "internal error" : (error as Error).message }, headers);
+        sendJson(
+          res,
+          status,
+          { error: status >= 500 && status !== 503 ? "internal error" : (error as Error).message },
+          headers,
+        );
       } else res.destroy();
     }
   });
@@ -90,9 +105,18 @@ function decodePathSegment(segment: string): string {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 

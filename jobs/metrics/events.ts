@@ -5,7 +5,15 @@ import type { StoredArticle } from "../../src/store/index.ts";
 export type DeliveryOutcome = "delivered" | "failed" | "retried" | "rate_limited";
 
 /** Why a send failed, as a bounded label set: never the platform's own words. */
-export type FailureReason = "permission" | "not_found" | "auth" | "rate_limit" | "invalid" | "timeout" | "server" | "other";
+export type FailureReason =
+  | "permission"
+  | "not_found"
+  | "auth"
+  | "rate_limit"
+  | "invalid"
+  | "timeout"
+  | "server"
+  | "other";
 
 export type FeedPollOutcome = "200" | "304" | "error";
 
@@ -22,7 +30,10 @@ export interface PipelineMetrics {
    * A message the platform acknowledged: `publishedAt` is the article's date (or its ingest time when it
    * has none or one in the future), `ingestedAt` when this version was stored. Null skips that latency.
    */
-  delivered(platform: Platform, times: { publishedAt: number | null; ingestedAt: number; acknowledgedAt: number }): void;
+  delivered(
+    platform: Platform,
+    times: { publishedAt: number | null; ingestedAt: number; acknowledgedAt: number },
+  ): void;
   feedPoll(outcome: FeedPollOutcome): void;
   cardRendered(seconds: number, ok: boolean): void;
   cardCacheHit(): void;
@@ -51,7 +62,10 @@ export function failureReason(error: unknown): FailureReason {
  * The times a delivery's latencies are measured between. Publish latency is for first versions
  * only: a correction's article date is the original's, hours before the correction existed.
  */
-export function deliveryTimes(stored: StoredArticle, acknowledgedAt: number): Parameters<PipelineMetrics["delivered"]>[1] {
+export function deliveryTimes(
+  stored: StoredArticle,
+  acknowledgedAt: number,
+): Parameters<PipelineMetrics["delivered"]>[1] {
   const ingestedAt = Date.parse(stored.createdAt);
   const dated = stored.article.date ? Date.parse(stored.article.date) : Number.NaN;
   // An undated article, or one dated ahead of when it arrived (a clock or typo), is measured from its arrival.

@@ -98,7 +98,8 @@ export class HeraldMetrics implements PipelineMetrics {
       async collect() {
         this.reset();
         for (const [queue, counts] of await metrics.#queueCounts()) {
-          for (const state of QUEUE_STATES) this.set({ queue, state }, (counts[state] ?? 0) + (state === "waiting" ? (counts.prioritized ?? 0) : 0));
+          for (const state of QUEUE_STATES)
+            this.set({ queue, state }, (counts[state] ?? 0) + (state === "waiting" ? (counts.prioritized ?? 0) : 0));
         }
       },
     });
@@ -134,7 +135,10 @@ export class HeraldMetrics implements PipelineMetrics {
     this.#duties = duties;
   }
 
-  delivery(outcome: Parameters<PipelineMetrics["delivery"]>[0], { platform, destinationId }: Parameters<PipelineMetrics["delivery"]>[1]): void {
+  delivery(
+    outcome: Parameters<PipelineMetrics["delivery"]>[0],
+    { platform, destinationId }: Parameters<PipelineMetrics["delivery"]>[1],
+  ): void {
     this.#deliveries.inc({ platform, destination: destinationId, outcome });
     if (outcome === "rate_limited") this.#rateLimited.inc({ platform });
   }
@@ -143,9 +147,12 @@ export class HeraldMetrics implements PipelineMetrics {
     this.#failures.inc({ platform, reason });
   }
 
-  delivered(...[platform, { publishedAt, ingestedAt, acknowledgedAt }]: Parameters<PipelineMetrics["delivered"]>): void {
+  delivered(
+    ...[platform, { publishedAt, ingestedAt, acknowledgedAt }]: Parameters<PipelineMetrics["delivered"]>
+  ): void {
     // Clocks of different hosts disagree by a little; a negative span is noise, not a measurement.
-    if (publishedAt !== null) this.#publishLatency.observe({ platform }, Math.max(0, acknowledgedAt - publishedAt) / 1000);
+    if (publishedAt !== null)
+      this.#publishLatency.observe({ platform }, Math.max(0, acknowledgedAt - publishedAt) / 1000);
     this.#ingestLatency.observe({ platform }, Math.max(0, acknowledgedAt - ingestedAt) / 1000);
   }
 
@@ -172,7 +179,11 @@ export class HeraldMetrics implements PipelineMetrics {
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), QUEUE_COUNTS_TIMEOUT_MS);
     });
-    const counts = Promise.all(this.#queues.map(async (q) => [q.name, await q.getJobCounts(...QUEUE_STATES, "prioritized")] as [string, Record<string, number>]));
+    const counts = Promise.all(
+      this.#queues.map(
+        async (q) => [q.name, await q.getJobCounts(...QUEUE_STATES, "prioritized")] as [string, Record<string, number>],
+      ),
+    );
     const answer = await Promise.race([counts.catch(() => null), timeout]).finally(() => clearTimeout(timer));
     return answer ?? [];
   }

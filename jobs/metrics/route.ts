@@ -19,10 +19,18 @@ export function metricsRoutes(runtime: Runtime, guard: HttpGuard, fleet: Fleet):
     "GET /metrics": guard.authenticating(async (req, res) => {
       const token = config.metrics.token;
       if (token !== undefined && !bearerValid(req.headers.authorization, token)) {
-        throw new HttpError(401, req.headers.authorization ? "wrong metrics token" : "metrics need Authorization: Bearer <metrics.token>", { "www-authenticate": "Bearer" });
+        throw new HttpError(
+          401,
+          req.headers.authorization ? "wrong metrics token" : "metrics need Authorization: Bearer <metrics.token>",
+          { "www-authenticate": "Bearer" },
+        );
       }
       const { contentType, body } = await metrics.exposition();
-      res.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+      res.writeHead(200, {
+        "content-type": contentType,
+        "content-length": Buffer.byteLength(body),
+        "cache-control": "no-store",
+      });
       res.end(body);
     }),
   };

@@ -28,11 +28,19 @@ export function failedAttempt(error: unknown, final: boolean): Answer {
  * Keeps one send's outcome for `herald trace`. The history explains a delivery; it never decides one:
  * a store that cannot record it is logged and the delivery goes on as if it had.
  */
-export async function noteAttempt(ctx: PipelineContext, log: PipelineContext["log"], key: Key, answer: Answer): Promise<void> {
+export async function noteAttempt(
+  ctx: PipelineContext,
+  log: PipelineContext["log"],
+  key: Key,
+  answer: Answer,
+): Promise<void> {
   const { articleId, version, destinationId } = key;
   try {
     await ctx.store.recordAttempt({ articleId, version, destinationId, ...answer });
   } catch (error) {
-    log.warn({ err: error instanceof Error ? error.message : String(error), outcome: answer.outcome }, "cannot record the delivery attempt for herald trace");
+    log.warn(
+      { err: error instanceof Error ? error.message : String(error), outcome: answer.outcome },
+      "cannot record the delivery attempt for herald trace",
+    );
   }
 }

@@ -22,7 +22,11 @@ export type DeliverOutcome = { status: "delivered"; messageId: string | null } |
  * that cannot succeed later (bad token, no permission, rejected body) ends
  * the job at once; anything else is retried by BullMQ with backoff.
  */
-export async function processDelivery(job: Job<DeliverJobData>, token: string | undefined, ctx: PipelineContext): Promise<DeliverOutcome> {
+export async function processDelivery(
+  job: Job<DeliverJobData>,
+  token: string | undefined,
+  ctx: PipelineContext,
+): Promise<DeliverOutcome> {
   const { articleId, version, destinationId } = job.data;
   const log = ctx.log.child({ articleId, version, destinationId, jobId: job.id });
   const delivery = await ctx.store.getDelivery(articleId, version, destinationId);
@@ -31,7 +35,8 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
     // BullMQ never runs a job it gave up on again by itself: one marked givenUp running is an admin's
     // retry from the dashboard, which reopens the delivery for one more send. Any other job (a re-ingest
     // after the failed job was removed) leaves a permanent failure alone.
-    if (!job.data.givenUp || !(await ctx.store.reopenFailedDelivery(articleId, version, destinationId))) return { status: "skipped", reason: "failed permanently before" };
+    if (!job.data.givenUp || !(await ctx.store.reopenFailedDelivery(articleId, version, destinationId)))
+      return { status: "skipped", reason: "failed permanently before" };
     log.info("an admin retried a delivery that had failed for good; sending it again");
   }
   if (job.data.sent) return recordSent(job, job.data.sent, ctx, log);
@@ -91,7 +96,14 @@ export async function processDelivery(job: Job<DeliverJobData>, token: string | 
   // Kept in the job before recording: whatever happens to the store now, a retry only records.
   // A job that Redis lost meanwhile (restarted empty) cannot keep it; recording the send in the
   // store still can, and then recovery finds the delivery done instead of queuing it again.
-  await job.updateData({ ...job.data, sent }).catch((error: Error) => log.warn({ err: error.message, messageId: sent.messageId }, "sent, but the job is gone from Redis; recording the send in the store"));
+  await job
+    .updateData({ ...job.data, sent })
+    .catch((error: Error) =>
+      log.warn(
+        { err: error.message, messageId: sent.messageId },
+        "sent, but the job is gone from Redis; recording the send in the store",
+      ),
+    );
   return recordSent(job, sent, ctx, log);
 }
 
@@ -131,7 +143,12 @@ const RECORD_FIRST_PAUSE_MS = 100;
  * busy for milliseconds. If every try fails the job fails; its retry finds `sent` in the job
  * data and only records (never posts again), and recordExhausted records it as delivered.
  */
-async function recordSent(job: Job<DeliverJobData>, sent: NonNullable<DeliverJobData["sent"]>, ctx: PipelineContext, log: PipelineContext["log"]): Promise<DeliverOutcome> {
+async function recordSent(
+  job: Job<DeliverJobData>,
+  sent: NonNullable<DeliverJobData["sent"]>,
+  ctx: PipelineContext,
+  log: PipelineContext["log"],
+): Promise<DeliverOutcome> {
   const { articleId, version, destinationId } = job.data;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -140,8 +157,13 @@ async function recordSent(job: Job<DeliverJobData>, sent: NonNullable<DeliverJob
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (attempt >= RECORD_TRIES) {
-        log.error({ err: reason, messageId: sent.messageId }, "sent but cannot record it; the job's retry records it without posting again");
-        throw new Error(`sent (message ${sent.messageId ?? "without id"}) but recording it failed: ${reason}`, { cause: error });
+        log.error(
+          { err: reason, messageId: sent.messageId },
+          "sent but cannot record it; the job's retry records it without posting again",
+        );
+        throw new Error(`sent (message ${sent.messageId ?? "without id"}) but recording it failed: ${reason}`, {
+          cause: error,
+        });
       }
       log.warn({ err: reason, attempt }, "sent but recording it failed; trying again");
       await new Promise((resolve) => setTimeout(resolve, RECORD_FIRST_PAUSE_MS * 2 ** (attempt - 1)));
@@ -149,14 +171,21 @@ async function recordSent(job: Job<DeliverJobData>, sent: NonNullable<DeliverJob
   }
   log.info({ messageId: sent.messageId }, sent.edited ? "delivered as an edit of the earlier version" : "delivered");
   // Noted once the send is recorded: a job that failed to record it notes it on the retry that does.
-  await noteAttempt(ctx, log, job.data, { outcome: "delivered", ...(sent.messageId ? { messageId: sent.messageId } : {}) });
+  await noteAttempt(ctx, log, job.data, {
+    outcome: "delivered",
+    ...(sent.messageId ? { messageId: sent.messageId } : {}),
+  });
   await ctx.alerts.deliveredTo(destinationId);
   if (job.data.givenUp) await ctx.alerts.resolved({ kind: "delivery", articleId, version, destinationId });
   return { status: "delivered", messageId: sent.messageId };
 }
 
 /** The message an earlier version of this article left at this destination, when it should be edited rather than posted anew. */
-async function editableEarlierMessage(data: DeliverJobData, poster: Poster, ctx: PipelineContext): Promise<string | null> {
+async function editableEarlierMessage(
+  data: DeliverJobData,
+  poster: Poster,
+  ctx: PipelineContext,
+): Promise<string | null> {
   if (data.version <= 1 || !poster.edit || ctx.config.delivery.updates !== "edit") return null;
   const earlier = await ctx.store.latestDelivered(data.articleId, data.destinationId);
   return earlier && earlier.version < data.version ? earlier.platformMessageId : null;
@@ -174,7 +203,12 @@ const LATE_MS = 500;
  * back so late (busy workers) that sending now would crowd the slots after it.
  * Returns true when the job was moved to the delayed set.
  */
-async function waitForSendSlot(job: Job<DeliverJobData>, token: string, paces: Poster["paces"], ctx: PipelineContext): Promise<boolean> {
+async function waitForSendSlot(
+  job: Job<DeliverJobData>,
+  token: string,
+  paces: Poster["paces"],
+  ctx: PipelineContext,
+): Promise<boolean> {
   if (!paces?.length) return false;
   let slotAt = job.data.slotAt;
   if (slotAt === undefined || Date.now() - slotAt > LATE_MS) {
@@ -196,7 +230,11 @@ async function waitForSendSlot(job: Job<DeliverJobData>, token: string, paces: P
  * Never throws (it runs in a worker event handler): when the store cannot record it, the
  * reason is logged at error instead. A job whose message was sent is recorded as delivered.
  */
-export async function recordExhausted(job: Job<DeliverJobData> | undefined, error: Error, ctx: PipelineContext): Promise<void> {
+export async function recordExhausted(
+  job: Job<DeliverJobData> | undefined,
+  error: Error,
+  ctx: PipelineContext,
+): Promise<void> {
   if (!job || error instanceof DelayedError) return;
   const attempts = job.opts.attempts ?? 1;
   if (job.attemptsMade < attempts && !(error instanceof UnrecoverableError)) return;
@@ -207,13 +245,20 @@ export async function recordExhausted(job: Job<DeliverJobData> | undefined, erro
     else await ctx.store.markFailed(articleId, version, destinationId, error.message, true);
   } catch (storeError) {
     const cannot = storeError instanceof Error ? storeError.message : String(storeError);
-    log.error({ err: error.message, storeError: cannot, messageId: sent?.messageId }, sent ? "delivered, but it cannot be recorded" : "delivery failed, and the failure cannot be recorded");
+    log.error(
+      { err: error.message, storeError: cannot, messageId: sent?.messageId },
+      sent ? "delivered, but it cannot be recorded" : "delivery failed, and the failure cannot be recorded",
+    );
     return;
   }
   if (sent) return;
   log.error({ err: error.message }, "delivery failed for good");
   // Only an admin's retry runs this job again; the mark lets the retry tell itself apart (see processDelivery).
-  await job.updateData({ ...job.data, givenUp: true }).catch((markError: Error) => log.warn({ err: markError.message }, "cannot mark the job as given up; a retry from the dashboard will skip it"));
+  await job
+    .updateData({ ...job.data, givenUp: true })
+    .catch((markError: Error) =>
+      log.warn({ err: markError.message }, "cannot mark the job as given up; a retry from the dashboard will skip it"),
+    );
   await alertGivenUp(job.data, error.message, ctx);
 }
 
@@ -226,7 +271,10 @@ async function alertGivenUp(data: DeliverJobData, reason: string, ctx: PipelineC
   await ctx.alerts.problem({ kind: "delivery", articleId, version, destinationId }, reason);
 }
 
-async function loadCard(article: Parameters<typeof cardDataFromArticle>[0], ctx: PipelineContext): Promise<{ card: CardFile | null; ref: CardRef | null }> {
+async function loadCard(
+  article: Parameters<typeof cardDataFromArticle>[0],
+  ctx: PipelineContext,
+): Promise<{ card: CardFile | null; ref: CardRef | null }> {
   const data = cardDataFromArticle(article);
   if (!data) return { card: null, ref: null };
   const key = cardKey(data);

@@ -47,8 +47,11 @@ export async function processIngest(data: IngestJobData, ctx: IngestContext, job
 
   let article: Article;
   try {
-    article = await parse(input, { baseUrl: feed.baseUrl, source: feed.name, ...siteOptions(site, data.input) }, ctx, (warning) =>
-      log.warn({ warning }, "post read with a warning"),
+    article = await parse(
+      input,
+      { baseUrl: feed.baseUrl, source: feed.name, ...siteOptions(site, data.input) },
+      ctx,
+      (warning) => log.warn({ warning }, "post read with a warning"),
     );
   } catch (error) {
     // Not published (yet) is the site's rule, not a fault of the post: never stored, never a feed error.
@@ -79,7 +82,10 @@ export async function processIngest(data: IngestJobData, ctx: IngestContext, job
   const { version, changed, stale } = await ctx.store.upsertArticle(article, feed.id);
   if (stale) {
     // An old version arriving late (a replay, a stale mirror) must not undo a correction: nothing is queued.
-    log.warn({ articleId: article.id, version, stale: stale.kind, reason: stale.reason }, "older article version ignored");
+    log.warn(
+      { articleId: article.id, version, stale: stale.kind, reason: stale.reason },
+      "older article version ignored",
+    );
     return { status: "stale", articleId: article.id, version, reason: stale.reason };
   }
   const card = await ensureCard(article, ctx, log);
@@ -95,13 +101,21 @@ export async function processIngest(data: IngestJobData, ctx: IngestContext, job
  * that will never be due by itself (a draft) goes out when an edit publishes
  * it, which the folder watcher sees as a changed file.
  */
-async function holdBack(error: NotPublishedError, data: IngestJobData, ctx: PipelineContext, log: PipelineContext["log"], jobId: string | undefined): Promise<IngestOutcome> {
+async function holdBack(
+  error: NotPublishedError,
+  data: IngestJobData,
+  ctx: PipelineContext,
+  log: PipelineContext["log"],
+  jobId: string | undefined,
+): Promise<IngestOutcome> {
   if (!error.publishAt) {
     log.info({ reason: error.reason }, "not published by its site; skipped");
     return { status: "unpublished", reason: error.reason };
   }
   const at = Date.parse(error.publishAt);
-  const base = (jobId ?? `${data.feedId}.${createHash("sha256").update(data.input).digest("hex").slice(0, 16)}`).replace(/@.*$/, "");
+  const base = (
+    jobId ?? `${data.feedId}.${createHash("sha256").update(data.input).digest("hex").slice(0, 16)}`
+  ).replace(/@.*$/, "");
   let id = `${base}@${at}`;
   // This very job ran before its time (another machine's clock): a new id, or BullMQ would take the add for a duplicate.
   if (id === jobId) id = `${id}.${Date.now()}`;
@@ -120,7 +134,9 @@ function siteOptions(site: SiteInfo | null, file: string): Pick<ParseOptions, "s
 
 /** Raw input is parsed on a worker thread within the processing budget; an over-budget input fails like a malformed one. */
 function parse(
-  data: Exclude<IngestJobData, { kind: "post" }> | (Omit<Extract<IngestJobData, { kind: "post" }>, "raw"> & { raw: string | Uint8Array }),
+  data:
+    | Exclude<IngestJobData, { kind: "post" }>
+    | (Omit<Extract<IngestJobData, { kind: "post" }>, "raw"> & { raw: string | Uint8Array }),
   options: Omit<ParseOptions, "onWarning">,
   ctx: PipelineContext,
   onWarning: (message: string) => void,
@@ -164,7 +180,12 @@ async function ensureCard(article: Article, ctx: IngestContext, log: PipelineCon
   }
 }
 
-async function fanOut(articleId: string, version: number, destinations: string[], ctx: PipelineContext): Promise<DeliverJobData[]> {
+async function fanOut(
+  articleId: string,
+  version: number,
+  destinations: string[],
+  ctx: PipelineContext,
+): Promise<DeliverJobData[]> {
   const deliveries = await ctx.store.recordDeliveriesPending(articleId, version, destinations);
   return deliveries
     .filter((existing) => existing.state !== "delivered" && !existing.permanentFailure)

@@ -8,7 +8,10 @@ export const PRUNE_CARDS_JOB = "prune-cards";
 export const PRUNE_CARDS_EVERY_MS = 24 * 60 * 60_000;
 
 /** Deletes cards no article version of the last `cards.retentionDays` uses; returns how many. */
-export async function pruneCards(ctx: Pick<PipelineContext, "config" | "store" | "log">, now = Date.now()): Promise<number> {
+export async function pruneCards(
+  ctx: Pick<PipelineContext, "config" | "store" | "log">,
+  now = Date.now(),
+): Promise<number> {
   const cutoff = new Date(now - ctx.config.cards.retentionDays * 24 * 60 * 60_000).toISOString();
   const pruned = await ctx.store.pruneUnusedCardsBefore(cutoff, (article) => {
     const data = cardDataFromArticle(article);

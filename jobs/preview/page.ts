@@ -18,9 +18,12 @@ export interface PreviewInput {
  * every network load except the card beside it.
  */
 export function renderPreviewPage(input: PreviewInput): string {
-  const card = input.card ? `<figure class="card"><img src="${escapeHtml(input.card)}" alt="timeline card"></figure>` : "";
+  const card = input.card
+    ? `<figure class="card"><img src="${escapeHtml(input.card)}" alt="timeline card"></figure>`
+    : "";
   const columns = input.columns.map(
-    ({ platform, payload }) => `<section class="platform ${escapeHtml(platform.id)}"><h2>${escapeHtml(platform.title)}</h2>${platform.preview.mock(payload, input.card)}</section>\n`,
+    ({ platform, payload }) =>
+      `<section class="platform ${escapeHtml(platform.id)}"><h2>${escapeHtml(platform.title)}</h2>${platform.preview.mock(payload, input.card)}</section>\n`,
   );
   return `<!doctype html>
 <html lang="ko"><head><meta charset="utf-8">

@@ -36,7 +36,9 @@ export class EpochWatch {
   /** Looks once (a look already under way is joined, not repeated). Errors are logged, never thrown: the next look tries again. */
   check(): Promise<void> {
     this.checking ??= this.look()
-      .catch((error: Error) => this.options.log.debug({ err: error.message }, "could not check Redis's epoch marker; trying again"))
+      .catch((error: Error) =>
+        this.options.log.debug({ err: error.message }, "could not check Redis's epoch marker; trying again"),
+      )
       .finally(() => {
         this.checking = null;
       });
@@ -55,7 +57,9 @@ export class EpochWatch {
       // Another process noticed first and is recovering.
       this.known = current;
       this.owed = null;
-      log.warn("Redis lost its data (Herald's epoch marker was replaced): another Herald process is re-queuing unfinished deliveries and re-creating feed schedules");
+      log.warn(
+        "Redis lost its data (Herald's epoch marker was replaced): another Herald process is re-queuing unfinished deliveries and re-creating feed schedules",
+      );
       return;
     }
     const mine = randomUUID();
@@ -66,7 +70,9 @@ export class EpochWatch {
     }
     this.known = mine;
     if (firstLook) {
-      log.info("no Herald epoch marker in Redis (a new Redis, or one emptied while Herald was stopped): re-queuing unfinished deliveries from the store");
+      log.info(
+        "no Herald epoch marker in Redis (a new Redis, or one emptied while Herald was stopped): re-queuing unfinished deliveries from the store",
+      );
       await this.recover("no-marker-at-start");
     } else {
       log.warn(

@@ -32,11 +32,17 @@ export async function startRecovery(runtime: Runtime, reschedule: () => Promise<
     const { unfinished, requeued } = await requeueOrphanedDeliveries(store, deliverQueue);
     if (cause === "no-marker-at-start") {
       // Schedules are this process's own start-up work (herald start creates them; workers have none to keep).
-      log[requeued ? "warn" : "info"]({ unfinished, requeued }, `started on a Redis without Herald's marker: ${requeued} deliveries re-queued`);
+      log[requeued ? "warn" : "info"](
+        { unfinished, requeued },
+        `started on a Redis without Herald's marker: ${requeued} deliveries re-queued`,
+      );
       return;
     }
     await reschedule();
-    log.warn({ unfinished, requeued }, `recovered from Redis losing its data: ${requeued} deliveries re-queued, schedules re-created`);
+    log.warn(
+      { unfinished, requeued },
+      `recovered from Redis losing its data: ${requeued} deliveries re-queued, schedules re-created`,
+    );
   };
   const epoch = new EpochWatch({ redis, prefix, log, recover });
 
@@ -47,7 +53,8 @@ export async function startRecovery(runtime: Runtime, reschedule: () => Promise<
     // A delivery changed within the last interval may still be on its way into the queue (a fan-out in progress).
     const updatedBefore = new Date(Date.now() - everyMs).toISOString();
     const { unfinished, requeued } = await requeueOrphanedDeliveries(store, deliverQueue, { updatedBefore });
-    if (requeued) log.warn({ unfinished, requeued }, `sweep: ${requeued} pending/sending deliveries had no job; re-queued`);
+    if (requeued)
+      log.warn({ unfinished, requeued }, `sweep: ${requeued} pending/sending deliveries had no job; re-queued`);
     else log.debug({ unfinished }, "sweep: every unfinished delivery has its job");
   };
   const sweep = () => {

@@ -16,7 +16,10 @@ export async function checkRedisPersistence(redis: Redis, log: Log): Promise<Red
     appendonly = ((await redis.config("GET", "appendonly")) as string[])[1];
     save = ((await redis.config("GET", "save")) as string[])[1];
   } catch (error) {
-    log.debug({ err: (error as Error).message }, "could not check whether Redis persists its data (CONFIG GET refused)");
+    log.debug(
+      { err: (error as Error).message },
+      "could not check whether Redis persists its data (CONFIG GET refused)",
+    );
     return "unknown";
   }
   if (appendonly === undefined || save === undefined) {

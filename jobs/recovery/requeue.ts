@@ -20,11 +20,19 @@ export interface RequeueResult {
  * alone, and one queued twice by two sweeps at once is still one job. Nothing
  * `delivered` or failed is listed, so nothing already sent is queued again.
  */
-export async function requeueOrphanedDeliveries(store: Store, deliverQueue: Queue<DeliverJobData>, options: { updatedBefore?: string } = {}): Promise<RequeueResult> {
+export async function requeueOrphanedDeliveries(
+  store: Store,
+  deliverQueue: Queue<DeliverJobData>,
+  options: { updatedBefore?: string } = {},
+): Promise<RequeueResult> {
   const result: RequeueResult = { unfinished: 0, requeued: 0 };
   let after: Delivery | undefined;
   for (;;) {
-    const page = await store.listUnfinishedDeliveries({ updatedBefore: options.updatedBefore, after, limit: PAGE_SIZE });
+    const page = await store.listUnfinishedDeliveries({
+      updatedBefore: options.updatedBefore,
+      after,
+      limit: PAGE_SIZE,
+    });
     if (!page.length) return result;
     const jobs = page.map(({ articleId, version, destinationId }) => deliverJob({ articleId, version, destinationId }));
     const states = await Promise.all(jobs.map((job) => deliverQueue.getJobState(job.opts.jobId)));

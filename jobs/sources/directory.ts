@@ -23,7 +23,10 @@ export function siteOfFolder(path: string, override: SiteOverride | null, log: L
   try {
     return detectSite(path, override);
   } catch (error) {
-    log.warn({ feedId, err: (error as Error).message }, "site config unreadable; posts are read without the site's rules");
+    log.warn(
+      { feedId, err: (error as Error).message },
+      "site config unreadable; posts are read without the site's rules",
+    );
     return null;
   }
 }
@@ -68,9 +71,14 @@ export class DirectoryWatcher {
     await this.scan();
     try {
       this.watcher = watch(this.feed.path, { recursive: true }, () => this.schedule());
-      this.watcher.on("error", (error) => this.log.warn({ feedId: this.feed.id, err: error.message }, "folder watch failed; rescanning on a timer"));
+      this.watcher.on("error", (error) =>
+        this.log.warn({ feedId: this.feed.id, err: error.message }, "folder watch failed; rescanning on a timer"),
+      );
     } catch (error) {
-      this.log.warn({ feedId: this.feed.id, err: (error as Error).message }, "cannot watch folder; rescanning on a timer");
+      this.log.warn(
+        { feedId: this.feed.id, err: (error as Error).message },
+        "cannot watch folder; rescanning on a timer",
+      );
     }
     this.timer = setInterval(() => this.schedule(), this.rescanMs);
     this.timer.unref();
@@ -103,7 +111,9 @@ export class DirectoryWatcher {
         // The store may be what failed: recording the reason must not turn into an unhandled rejection.
         await this.store
           .recordFeedError(this.feed.id, `scan of ${this.feed.path} failed: ${(error as Error).message}`)
-          .catch((recordError: Error) => this.log.warn({ feedId: this.feed.id, err: recordError.message }, "could not record the scan failure"));
+          .catch((recordError: Error) =>
+            this.log.warn({ feedId: this.feed.id, err: recordError.message }, "could not record the scan failure"),
+          );
       })
       .finally(() => {
         this.scanning = null;
@@ -118,14 +128,14 @@ export class DirectoryWatcher {
   private async scanOnce(): Promise<void> {
     const site = siteOfFolder(this.feed.path, this.feed.site ?? null, this.log, this.feed.id);
     const files = await listPosts(this.feed.path, postExtensions(site));
-    const firstRun = !await this.store.isFirstRunDone(this.feed.id);
+    const firstRun = !(await this.store.isFirstRunDone(this.feed.id));
     const changed: { key: string; file: string; raw: string; hash: string; mtime: number }[] = [];
     for (const file of files) {
       const bytes = await readFile(file).catch(() => null);
       if (!bytes) continue; // vanished between listing and reading
       const key = relative(this.feed.path, file);
       const hash = createHash("sha256").update(bytes).digest("hex");
-      if (await this.store.getItemHash(this.feed.id, key) === hash) continue;
+      if ((await this.store.getItemHash(this.feed.id, key)) === hash) continue;
       const mtime = (await stat(file).catch(() => null))?.mtimeMs ?? 0;
       changed.push({ key, file, raw: postText(bytes), hash, mtime });
     }
@@ -135,16 +145,27 @@ export class DirectoryWatcher {
     for (const item of changed) {
       const jobId = `${this.feed.id}.${sha(item.key)}.${item.hash.slice(0, 16)}`;
       if (post.has(item)) {
-        await this.queue.add("ingest", { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw }, { jobId });
+        await this.queue.add(
+          "ingest",
+          { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw },
+          { jobId },
+        );
       } else {
         // What the first scan finds is already out, except posts not yet due: those are checked, and scheduled.
-        await this.queue.add("ingest", { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw, scheduleOnly: true }, { jobId: `${jobId}.first` });
+        await this.queue.add(
+          "ingest",
+          { feedId: this.feed.id, input: item.file, kind: "post", raw: item.raw, scheduleOnly: true },
+          { jobId: `${jobId}.first` },
+        );
       }
       await this.store.markItemSeen(this.feed.id, item.key, item.hash);
     }
     if (firstRun) {
       await this.store.markFirstRunDone(this.feed.id);
-      this.log.info({ feedId: this.feed.id, seen: changed.length, posted: post.size }, "first scan: existing posts recorded, not posted");
+      this.log.info(
+        { feedId: this.feed.id, seen: changed.length, posted: post.size },
+        "first scan: existing posts recorded, not posted",
+      );
     } else if (changed.length) {
       this.log.info({ feedId: this.feed.id, queued: changed.length }, "new or changed posts queued");
     }

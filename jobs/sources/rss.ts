@@ -21,7 +21,8 @@ export type PollOutcome =
 export async function processPoll(data: PollJobData, ctx: PipelineContext): Promise<PollOutcome> {
   const feed = await ctx.store.getFeed(data.feedId);
   const configured = ctx.config.feeds.find((f) => f.id === data.feedId);
-  const url = (configured as Extract<FeedConfig, { type: "rss" }> | undefined)?.url ?? (feed?.config.url as string | undefined);
+  const url =
+    (configured as Extract<FeedConfig, { type: "rss" }> | undefined)?.url ?? (feed?.config.url as string | undefined);
   if (!feed || !url) return { status: "skipped", reason: "feed no longer exists" };
   if (feed.paused) return { status: "skipped", reason: "paused" };
   const log = ctx.log.child({ feedId: feed.id });
@@ -51,7 +52,10 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
   let items: FeedItem[];
   let siteLink: string | null;
   try {
-    const parsed = await ctx.untrusted.feed({ bytes: result.body, options: { source: `${feed.id} (${result.finalUrl})`, url: result.finalUrl, contentType: result.contentType } });
+    const parsed = await ctx.untrusted.feed({
+      bytes: result.body,
+      options: { source: `${feed.id} (${result.finalUrl})`, url: result.finalUrl, contentType: result.contentType },
+    });
     items = parsed.items;
     siteLink = parsed.link;
     ctx.metrics.feedPoll("200");
@@ -103,7 +107,10 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
   await ctx.alerts.feedPolled(feed.id, await ctx.store.recordFeedError(feed.id, null), null);
   if (firstRun) await ctx.store.markFirstRunDone(feed.id);
   if (heldBack > 0) {
-    log.warn({ items: items.length, queued: toPost.size, heldBack, itemsPerPoll: cap, firstRun, site: siteLink }, `feed polled; ${heldBack} new items held back (limits.itemsPerPoll is ${cap})`);
+    log.warn(
+      { items: items.length, queued: toPost.size, heldBack, itemsPerPoll: cap, firstRun, site: siteLink },
+      `feed polled; ${heldBack} new items held back (limits.itemsPerPoll is ${cap})`,
+    );
   } else {
     log.info({ items: items.length, queued: toPost.size, firstRun, site: siteLink }, "feed polled");
   }
@@ -114,5 +121,7 @@ const sha = (s: string) => createHash("sha256").update(s).digest("hex").slice(0,
 
 /** What makes an item "changed": its visible content, not its position in the feed. */
 function itemHash(item: FeedItem): string {
-  return createHash("sha256").update(JSON.stringify([item.title, item.url, item.date, item.html, item.summary, item.categories, item.image])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([item.title, item.url, item.date, item.html, item.summary, item.categories, item.image]))
+    .digest("hex");
 }

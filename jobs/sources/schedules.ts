@@ -33,7 +33,11 @@ export async function reconcileFeedSchedules(runtime: Runtime): Promise<void> {
     now.add(feed.id);
     const every = typeof feed.config.interval === "number" ? feed.config.interval : DEFAULT_INTERVAL_MS;
     if (Number(existing.get(feed.id)?.every) === every) continue;
-    await pollQueue.upsertJobScheduler(feed.id, { every, immediately: true }, { name: "poll", data: { feedId: feed.id } });
+    await pollQueue.upsertJobScheduler(
+      feed.id,
+      { every, immediately: true },
+      { name: "poll", data: { feedId: feed.id } },
+    );
   }
   for (const id of before) if (!now.has(id) && !(await store.getFeed(id))) stop.add(id);
   scheduledBy.set(runtime, now);

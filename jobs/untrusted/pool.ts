@@ -40,7 +40,10 @@ const PARSE_THREAD_NICENESS = 10;
 /** A thread unused this long stops, so a process that never parses holds none. */
 const IDLE_TIMEOUT_MS = 30_000;
 
-export function createUntrustedPool(budget: ProcessingBudget, options: { idleTimeoutMs?: number | undefined } = {}): UntrustedPool {
+export function createUntrustedPool(
+  budget: ProcessingBudget,
+  options: { idleTimeoutMs?: number | undefined } = {},
+): UntrustedPool {
   const piscina = new Piscina({
     filename: WORKER_FILE,
     minThreads: 0,
@@ -56,7 +59,12 @@ export function createUntrustedPool(budget: ProcessingBudget, options: { idleTim
 
   type Failure = Extract<TaskResult<unknown>, { ok: false }>;
 
-  async function run<T>(name: "article" | "feed", task: object, fail: (failure: Failure) => Error, onWarning?: (message: string) => void): Promise<T> {
+  async function run<T>(
+    name: "article" | "feed",
+    task: object,
+    fail: (failure: Failure) => Error,
+    onWarning?: (message: string) => void,
+  ): Promise<T> {
     // Tasks wait here rather than in piscina's queue: with no minimum of threads, piscina does not replace a
     // terminated thread for the tasks already queued behind it, so they would wait forever.
     await slots.acquire();
@@ -67,7 +75,12 @@ export function createUntrustedPool(budget: ProcessingBudget, options: { idleTim
     }
   }
 
-  async function runNow<T>(name: "article" | "feed", task: object, fail: (failure: Failure) => Error, onWarning?: (message: string) => void): Promise<T> {
+  async function runNow<T>(
+    name: "article" | "feed",
+    task: object,
+    fail: (failure: Failure) => Error,
+    onWarning?: (message: string) => void,
+  ): Promise<T> {
     const { port1: started, port2: startedInWorker } = new MessageChannel();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -76,13 +89,19 @@ export function createUntrustedPool(budget: ProcessingBudget, options: { idleTim
       timer = setTimeout(() => abort.abort(), budget.timeout);
     });
     try {
-      const result: TaskResult<T> = await piscina.run({ ...task, started: startedInWorker } satisfies Started, { name, signal: abort.signal, transferList: [startedInWorker] });
+      const result: TaskResult<T> = await piscina.run({ ...task, started: startedInWorker } satisfies Started, {
+        name,
+        signal: abort.signal,
+        transferList: [startedInWorker],
+      });
       for (const warning of result.warnings ?? []) onWarning?.(warning);
       if (!result.ok) throw fail(result);
       return result.value;
     } catch (error) {
-      if (abort.signal.aborted) throw fail({ ok: false, reason: `too complex to process in ${formatMs(budget.timeout)}` });
-      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") throw fail({ ok: false, reason: `too large to process in ${budget.memoryMb} MB` });
+      if (abort.signal.aborted)
+        throw fail({ ok: false, reason: `too complex to process in ${formatMs(budget.timeout)}` });
+      if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY")
+        throw fail({ ok: false, reason: `too large to process in ${budget.memoryMb} MB` });
       throw error;
     } finally {
       clearTimeout(timer);
@@ -95,7 +114,10 @@ export function createUntrustedPool(budget: ProcessingBudget, options: { idleTim
       run(
         "article",
         task,
-        (failure) => (failure.unpublished ? new NotPublishedError(task.input, failure.reason, failure.unpublished.publishAt) : new ArticleParseError(task.input, failure.reason)),
+        (failure) =>
+          failure.unpublished
+            ? new NotPublishedError(task.input, failure.reason, failure.unpublished.publishAt)
+            : new ArticleParseError(task.input, failure.reason),
         onWarning,
       ),
     feed: (task) => run("feed", task, (failure) => new FeedParseError(task.options.source, failure.reason)),

@@ -21,7 +21,10 @@ import type { CardRef } from "../../src/message/types.ts";
  */
 
 /** A post file's bytes, or fields that arrived already split up (feed item, JSON ingest). */
-export type ArticleInput = { input: string; options: Omit<ParseOptions, "onWarning"> } & ({ kind: "post"; raw: string | Uint8Array } | { kind: "fields"; fields: ArticleFields });
+export type ArticleInput = { input: string; options: Omit<ParseOptions, "onWarning"> } & (
+  | { kind: "post"; raw: string | Uint8Array }
+  | { kind: "fields"; fields: ArticleFields }
+);
 
 export interface FeedInput {
   bytes: Uint8Array;
@@ -40,7 +43,12 @@ export type TaskResult<T> =
   | { ok: false; reason: string; unpublished?: { publishAt: string | null }; warnings?: string[] };
 
 // Deliveries format with whatever card the store holds and /news show formats the full body: the proof covers every combination.
-const PROOF_CARD: CardRef = { filename: "timeline.png", url: "https://herald.invalid/cards/proof.png", width: 2400, height: 1600 };
+const PROOF_CARD: CardRef = {
+  filename: "timeline.png",
+  url: "https://herald.invalid/cards/proof.png",
+  width: 2400,
+  height: 1600,
+};
 const PROOF_CHAT_ID = "@herald_proof";
 
 /** Parses an article and formats it for every platform, so a delivery never meets an article it cannot format in time. */
@@ -49,11 +57,15 @@ export function article(task: ArticleInput & Started): TaskResult<Article> {
   const warnings: string[] = [];
   const options: ParseOptions = { ...task.options, onWarning: (message) => warnings.push(message) };
   try {
-    const value = task.kind === "post" ? parsePost(task.raw, task.input, options) : articleFromFields(task.fields, task.input, options);
+    const value =
+      task.kind === "post"
+        ? parsePost(task.raw, task.input, options)
+        : articleFromFields(task.fields, task.input, options);
     proveFormattable(value, task.input);
     return { ok: true, value, warnings };
   } catch (error) {
-    if (error instanceof NotPublishedError) return { ok: false, reason: error.reason, unpublished: { publishAt: error.publishAt }, warnings };
+    if (error instanceof NotPublishedError)
+      return { ok: false, reason: error.reason, unpublished: { publishAt: error.publishAt }, warnings };
     if (error instanceof ArticleParseError) return { ok: false, reason: error.reason, warnings };
     throw error;
   }

@@ -23,7 +23,9 @@ export function buildAlertMessage(notice: AlertNotice, locale: string): NewsMess
     ? [paragraph(locale, "alert.brokenFrom", { since: shownTime(notice.since), until: shownTime(notice.at) })]
     : [
         paragraph(locale, "alert.reason", { reason: notice.reason }),
-        paragraph(locale, notice.transition === "repeated" ? "alert.stillSince" : "alert.since", { since: shownTime(notice.since) }),
+        paragraph(locale, notice.transition === "repeated" ? "alert.stillSince" : "alert.since", {
+          since: shownTime(notice.since),
+        }),
         paragraph(locale, `alert.${subject.kind}.todo` as StringKey, {}, commandsFor(subject)),
       ];
   return {
@@ -63,7 +65,12 @@ function commandsFor(subject: AlertSubject): Record<string, string> {
 }
 
 /** A template as one paragraph: `text` parameters as plain text, `code` parameters as inline code. */
-function paragraph(locale: string, key: StringKey, text: Record<string, string>, code: Record<string, string> = {}): Block {
+function paragraph(
+  locale: string,
+  key: StringKey,
+  text: Record<string, string>,
+  code: Record<string, string> = {},
+): Block {
   const params: Record<string, Inline> = {};
   for (const [name, value] of Object.entries(text)) params[name] = { type: "text", value };
   for (const [name, value] of Object.entries(code)) params[name] = { type: "code", value };
@@ -72,7 +79,8 @@ function paragraph(locale: string, key: StringKey, text: Record<string, string>,
     const node: Inline = typeof part === "string" ? { type: "text", value: part } : part;
     const last = children.at(-1);
     // Adjacent text is one node, so formatters escape and fit it as one run.
-    if (last?.type === "text" && node.type === "text") children[children.length - 1] = { type: "text", value: last.value + node.value };
+    if (last?.type === "text" && node.type === "text")
+      children[children.length - 1] = { type: "text", value: last.value + node.value };
     else children.push(node);
   }
   return { type: "paragraph", children };

@@ -4,8 +4,38 @@ import type { Block, Inline, Table } from "./types.ts";
 
 const HEADINGS: Record<string, 1 | 2 | 3 | 4 | 5 | 6> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
 const INLINE_TAGS = new Set([
-  "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img", "ins", "kbd",
-  "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+  "a",
+  "abbr",
+  "b",
+  "bdi",
+  "bdo",
+  "br",
+  "cite",
+  "code",
+  "data",
+  "del",
+  "dfn",
+  "em",
+  "font",
+  "i",
+  "img",
+  "ins",
+  "kbd",
+  "mark",
+  "q",
+  "s",
+  "samp",
+  "small",
+  "span",
+  "strike",
+  "strong",
+  "sub",
+  "sup",
+  "time",
+  "tt",
+  "u",
+  "var",
+  "wbr",
 ]);
 const SAFE_SCHEMES = new Set(["http:", "https:", "mailto:"]);
 
@@ -75,7 +105,9 @@ function blockOf(node: Element, ctx: Ctx): void {
   } else if (tag === "pre") {
     const code = node.children.find((c): c is Element => c.type === "element" && c.tagName === "code");
     const className = code?.properties?.className;
-    const lang = Array.isArray(className) ? String(className.find((c) => String(c).startsWith("language-")) ?? "").slice(9) : "";
+    const lang = Array.isArray(className)
+      ? String(className.find((c) => String(c).startsWith("language-")) ?? "").slice(9)
+      : "";
     const value = toText(node, { whitespace: "pre" }).replace(/\n$/, "");
     if (value.trim()) ctx.out.blocks.push({ type: "code", value, lang: lang || null });
   } else if (tag === "table") {
@@ -179,7 +211,9 @@ function tableOf(table: Element): Table {
     for (const child of node.children) {
       if (child.type !== "element") continue;
       if (child.tagName === "tr") {
-        const cells = child.children.filter((c): c is Element => c.type === "element" && (c.tagName === "td" || c.tagName === "th"));
+        const cells = child.children.filter(
+          (c): c is Element => c.type === "element" && (c.tagName === "td" || c.tagName === "th"),
+        );
         rows.push({
           cells: cells.map((c) => toText(c).replace(/\s+/g, " ").trim()),
           header: inHead || (cells.length > 0 && cells.every((c) => c.tagName === "th" || isWhollyBold(c))),
@@ -198,7 +232,12 @@ function isWhollyBold(cell: Element): boolean {
   const text = toText(cell).trim();
   if (!text) return true;
   const bold = cell.children.filter((c) => !(c.type === "text" && !c.value.trim()));
-  return bold.length === 1 && bold[0]?.type === "element" && ["b", "strong"].includes(bold[0].tagName) && toText(bold[0]).trim() === text;
+  return (
+    bold.length === 1 &&
+    bold[0]?.type === "element" &&
+    ["b", "strong"].includes(bold[0].tagName) &&
+    toText(bold[0]).trim() === text
+  );
 }
 
 /** Drops blank text and breaks at both ends; indices, not shift(): a paragraph of ten thousand `<br>`s made shifting quadratic. */

@@ -27,7 +27,8 @@ export function parseDate(value: unknown, timeZone: string): string | null {
   if (value instanceof Date && isLocalTomlDate(value)) return parseDate(value.toISOString(), timeZone);
   // TOML dates are Date subclasses whose toISOString keeps the offset: go through the timestamp.
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : new Date(value.getTime()).toISOString();
-  if (typeof value === "number" && Number.isFinite(value)) return new Date(value * (value < 1e11 ? 1000 : 1)).toISOString();
+  if (typeof value === "number" && Number.isFinite(value))
+    return new Date(value * (value < 1e11 ? 1000 : 1)).toISOString();
   if (typeof value !== "string") return null;
   const text = value.trim();
   if (!text) return null;
@@ -35,7 +36,15 @@ export function parseDate(value: unknown, timeZone: string): string | null {
   const m = ISO_LIKE.exec(text);
   if (m) {
     const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0", zone] = m;
-    const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.slice(0, 3).padEnd(3, "0"))] as const;
+    const fields = [
+      Number(y),
+      Number(mo) - 1,
+      Number(d),
+      Number(h),
+      Number(mi),
+      Number(s),
+      Number(frac.slice(0, 3).padEnd(3, "0")),
+    ] as const;
     const asUtc = Date.UTC(...fields);
     if (Number.isNaN(asUtc)) return null;
     if (zone) return new Date(asUtc - offsetMinutes(zone) * 60_000).toISOString();
@@ -61,7 +70,14 @@ function offsetMinutes(zone: string): number {
 /** Minutes the zone is ahead of UTC at (approximately) the given wall-clock instant. */
 function zoneOffsetAt(wallClockAsUtc: number, timeZone: string): number {
   const w = wallClock(wallClockAsUtc, timeZone);
-  const zoned = Date.UTC(Number(w.year), Number(w.month) - 1, Number(w.day), Number(w.hour), Number(w.minute), Number(w.second));
+  const zoned = Date.UTC(
+    Number(w.year),
+    Number(w.month) - 1,
+    Number(w.day),
+    Number(w.hour),
+    Number(w.minute),
+    Number(w.second),
+  );
   return Math.round((zoned - wallClockAsUtc) / 60_000);
 }
 
@@ -78,7 +94,14 @@ export interface WallClock {
 export function wallClock(instant: number | Date, timeZone: string): WallClock {
   const parts = zoneFormat(timeZone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
-  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
+  return {
+    year: get("year"),
+    month: get("month"),
+    day: get("day"),
+    hour: get("hour"),
+    minute: get("minute"),
+    second: get("second"),
+  };
 }
 
 /** Building an Intl.DateTimeFormat costs more than parsing the rest of a post's dates: one per zone, kept. */

@@ -59,14 +59,23 @@ export function splitFrontMatter(source: string, options: FrontMatterOptions = {
  * comment-stripping regex `/^\s*#[^\n]+/gm` re-read a run of blank lines from
  * each of them, so a few hundred KB of newlines took seconds.
  */
-function fromDelimited(text: string, delimiter: string, format: "yaml" | "toml", options: FrontMatterOptions): FrontMatter {
+function fromDelimited(
+  text: string,
+  delimiter: string,
+  format: "yaml" | "toml",
+  options: FrontMatterOptions,
+): FrontMatter {
   // The opening delimiter alone on its line; Jekyll tolerates trailing spaces.
   const rest = text.replace(/^(---|\+\+\+)[ \t]+\n/, "$1\n").slice(delimiter.length);
   const close = rest.indexOf(`\n${delimiter}`);
   const block = close === -1 ? rest : rest.slice(0, close);
   let body = close === -1 ? "" : rest.slice(close + 1 + delimiter.length);
   if (body.startsWith("\r")) body = body.slice(1);
-  const parsed = onlyCommentsOrBlank(block) ? {} : format === "yaml" ? readYaml(block, options) : engines[format](block);
+  const parsed = onlyCommentsOrBlank(block)
+    ? {}
+    : format === "yaml"
+      ? readYaml(block, options)
+      : engines[format](block);
   const data = (parsed ?? {}) as Record<string, unknown>;
   if (typeof data !== "object" || Array.isArray(data)) throw new Error("front matter is not a key/value map");
   return { data: lowerKeys(data), body: body.replace(/^\n+/, ""), format };
@@ -150,7 +159,9 @@ function readYaml(block: string, options: FrontMatterOptions): unknown {
   });
   if (repaired.length) {
     try {
-      const value = options.strict ? loadYaml(lines.join("\n")) : yaml.load(lines.join("\n"), { schema: yaml.CORE_SCHEMA, json: true });
+      const value = options.strict
+        ? loadYaml(lines.join("\n"))
+        : yaml.load(lines.join("\n"), { schema: yaml.CORE_SCHEMA, json: true });
       warn(`front matter YAML error (${reason}): read ${repaired.map((k) => `\`${k}\``).join(", ")} as literal text`);
       return value ?? {};
     } catch {
@@ -164,7 +175,9 @@ function readYaml(block: string, options: FrontMatterOptions): unknown {
     return value;
   } catch {
     const { data, dropped } = readEntriesOneByOne(lines);
-    warn(`front matter YAML error (${reason}): read entry by entry${dropped.length ? `, dropped ${dropped.join(", ")}` : ""}`);
+    warn(
+      `front matter YAML error (${reason}): read entry by entry${dropped.length ? `, dropped ${dropped.join(", ")}` : ""}`,
+    );
     return data;
   }
 }

@@ -18,7 +18,17 @@ const markdown = new MarkdownIt({ html: true, linkify: false }).use(footnotes as
 markdown.renderer.rules.footnote_anchor = () => "";
 
 /** Self-contained tokens the direct road knows; any other (footnotes, raw HTML, plugins) takes the renderer's road. */
-const DIRECT_TYPES = new Set(["inline", "text", "softbreak", "hardbreak", "code_inline", "code_block", "fence", "image", "hr"]);
+const DIRECT_TYPES = new Set([
+  "inline",
+  "text",
+  "softbreak",
+  "hardbreak",
+  "code_inline",
+  "code_block",
+  "fence",
+  "image",
+  "hr",
+]);
 
 /**
  * Markdown → hast. Posts made of plain Markdown are converted token by

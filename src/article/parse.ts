@@ -59,7 +59,10 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
   const warn = options.onWarning ?? (() => {});
   let front: ReturnType<typeof splitFrontMatter>;
   try {
-    front = splitFrontMatter(text, { strict: site?.strictFrontMatter ?? options.strictFrontMatter ?? false, onWarning: warn });
+    front = splitFrontMatter(text, {
+      strict: site?.strictFrontMatter ?? options.strictFrontMatter ?? false,
+      onWarning: warn,
+    });
   } catch (error) {
     const reason = error instanceof Error ? firstLine(error.message) : String(error);
     throw new ArticleParseError(input, `broken front matter: ${reason}`, { cause: error });
@@ -73,7 +76,11 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
   const fromName = dateFromFileName(basename(input));
   // Jekyll reads only date-named files in _posts as posts; anything else there is never published.
   if (site?.generator === "jekyll" && /(^|\/)_posts\//.test(sitePath) && !fromName) {
-    throw new NotPublishedError(input, "not a post (Jekyll publishes files in _posts/ only when named YYYY-MM-DD-title)", null);
+    throw new NotPublishedError(
+      input,
+      "not a post (Jekyll publishes files in _posts/ only when named YYYY-MM-DD-title)",
+      null,
+    );
   }
   const { title, body } = titleOf(data, front.body, fromName?.slug ?? null, site);
   // `published` is a date for some generators and Jekyll's publish flag for others.
@@ -99,7 +106,11 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
   if (ownUrl) return article;
   // A date without a zone was read in the site's zone, else the language's: the permalink's :year/:month/:day are that wall clock.
   const zone = site.timeZone ?? timeZone ?? defaultTimeZone(article.language);
-  const derived = derivePostUrl({ ...site, timeZone: zone }, { sitePath, data, title: article.title, date: article.date }, baseUrl);
+  const derived = derivePostUrl(
+    { ...site, timeZone: zone },
+    { sitePath, data, title: article.title, date: article.date },
+    baseUrl,
+  );
   if (derived.url === null) {
     warn(`no URL: ${derived.reason}`);
     return { ...article, url: null };
@@ -114,7 +125,12 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
  * titleized file-name slug (`2009-06-22-empty-yaml.md` → "Empty Yaml");
  * else a leading `# heading` (MyST/Sphinx pages), which then leaves the body.
  */
-function titleOf(data: Record<string, unknown>, body: string, fileSlug: string | null, site: SiteInfo | null): { title: unknown; body: string } {
+function titleOf(
+  data: Record<string, unknown>,
+  body: string,
+  fileSlug: string | null,
+  site: SiteInfo | null,
+): { title: unknown; body: string } {
   const own = data.title;
   if ((typeof own === "string" && own.trim()) || typeof own === "number") return { title: own, body };
   const fromName = fileSlug && (!site || site.generator === "jekyll") ? titleizeSlug(fileSlug) : null;
@@ -141,14 +157,21 @@ function leadingHeading(body: string): { title: string; body: string } | null {
     let text = line.slice(m[0].length).trim();
     let closing = 0;
     while (text.charAt(text.length - closing - 1) === "#") closing++;
-    if (closing > 0 && (closing === text.length || /[ \t]/.test(text.charAt(text.length - closing - 1)))) text = text.slice(0, text.length - closing).trim();
+    if (closing > 0 && (closing === text.length || /[ \t]/.test(text.charAt(text.length - closing - 1))))
+      text = text.slice(0, text.length - closing).trim();
     return text ? { title: text, body: rest } : null;
   }
   return null;
 }
 
 /** Throws {@link NotPublishedError} for a post that is expired or not yet due. */
-function checkPublished(data: Record<string, unknown>, article: Article, input: string, options: ParseOptions, site: SiteInfo | null): void {
+function checkPublished(
+  data: Record<string, unknown>,
+  article: Article,
+  input: string,
+  options: ParseOptions,
+  site: SiteInfo | null,
+): void {
   const timeZone = options.timeZone ?? defaultTimeZone(article.language);
   const publication = publicationByDate({
     date: article.date,
@@ -167,7 +190,8 @@ export function articleFromFields(fields: ArticleFields, input: string, options:
 }
 
 function buildArticle(fields: ArticleFields, input: string, options: ParseOptions): Article {
-  const title = typeof fields.title === "string" || typeof fields.title === "number" ? cleanLine(String(fields.title)) : "";
+  const title =
+    typeof fields.title === "string" || typeof fields.title === "number" ? cleanLine(String(fields.title)) : "";
   if (!title) throw new ArticleParseError(input, "no title (front matter has no `title`)");
 
   const baseUrl = normaliseBase(options.baseUrl ?? null);
@@ -176,7 +200,11 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
   const firstParagraph = extracted.blocks.find((b) => b.type === "paragraph");
   // A front-matter excerpt is Markdown too (`**정상화**`): parsed the same way, kept both as text and as blocks.
   const excerptField = typeof fields.excerpt === "string" && fields.excerpt.trim() ? fields.excerpt : null;
-  const lead = excerptField ? withinDepth(input, () => leadBlocks(excerptField, baseUrl)) : firstParagraph ? [firstParagraph] : [];
+  const lead = excerptField
+    ? withinDepth(input, () => leadBlocks(excerptField, baseUrl))
+    : firstParagraph
+      ? [firstParagraph]
+      : [];
   const excerpt = cleanLine(lead.map(blockText).join("\n"));
   const language = normaliseLanguage(fields.language) ?? detectLanguage(`${title}\n${excerpt}\n${bodyText}`);
   const date = parseDate(fields.date, options.timeZone ?? defaultTimeZone(language));
@@ -212,7 +240,8 @@ function withinDepth<T>(input: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof RangeError) throw new ArticleParseError(input, "markup nested too deeply to read", { cause: error });
+    if (error instanceof RangeError)
+      throw new ArticleParseError(input, "markup nested too deeply to read", { cause: error });
     throw error;
   }
 }
@@ -238,7 +267,13 @@ function leadBlocks(excerpt: string, baseUrl: string | null): Block[] {
 }
 
 /** A front-matter id when it is a plain slug; otherwise a short hash of the permalink, or of source + title + date. */
-function articleId(id: string | null, url: string | null, source: string | null, title: string, date: string | null): string {
+function articleId(
+  id: string | null,
+  url: string | null,
+  source: string | null,
+  title: string,
+  date: string | null,
+): string {
   if (id && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(id)) return id;
   const basis = id ?? url ?? `${source ?? ""}\n${title}\n${date ?? ""}`;
   return createHash("sha256").update(basis).digest("hex").slice(0, 16);
@@ -249,7 +284,8 @@ function decodeText(raw: string | Uint8Array, input: string): string {
     if (raw.includes("\u0000")) throw new ArticleParseError(input, "binary data, not a text post");
     return raw;
   }
-  if (raw.byteLength > MAX_INPUT_BYTES) throw new ArticleParseError(input, `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
+  if (raw.byteLength > MAX_INPUT_BYTES)
+    throw new ArticleParseError(input, `larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
   const unicode = decodeUnicodeBom(raw);
   if (unicode !== null) {
     if (unicode.includes("\u0000")) throw new ArticleParseError(input, "binary data, not a text post");
@@ -311,7 +347,14 @@ function firstString(...values: unknown[]): string | null {
 /** Categories and tags come as a list, a single string, or Jekyll's space-separated string. */
 function stringList(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\s,]+/) : [];
-  return [...new Set(items.filter((v) => typeof v === "string" || typeof v === "number").map((v) => cleanLine(String(v))).filter(Boolean))];
+  return [
+    ...new Set(
+      items
+        .filter((v) => typeof v === "string" || typeof v === "number")
+        .map((v) => cleanLine(String(v)))
+        .filter(Boolean),
+    ),
+  ];
 }
 
 function normaliseBase(baseUrl: string | null): string | null {

@@ -51,7 +51,8 @@ export function sectionTimeline(blocks: Block[], section: Section): Timeline | n
   const listRows: Row[] = [];
   const headingRows: Row[] = [];
   // The stamp of the sub-heading the current blocks sit under ("### 2020-02-20"), and its row if it has no list.
-  let heading: { time: string; parts: StampParts | null; remainder: string; text: string[]; hasList: boolean } | null = null;
+  let heading: { time: string; parts: StampParts | null; remainder: string; text: string[]; hasList: boolean } | null =
+    null;
   const closeHeading = () => {
     if (heading && !heading.hasList) {
       const event = heading.remainder || heading.text.join(" ");
@@ -90,7 +91,11 @@ function stampedItems(items: Inline[][], heading: { time: string; parts: StampPa
     if (!read) continue;
     const timeOnly = read.parts !== null && read.parts.minutes !== undefined && !isDated(read.parts);
     if (heading?.parts && isDated(heading.parts) && timeOnly) {
-      rows.push({ time: `${heading.time} ${read.time}`, event: read.event, parts: { ...heading.parts, minutes: read.parts?.minutes } });
+      rows.push({
+        time: `${heading.time} ${read.time}`,
+        event: read.event,
+        parts: { ...heading.parts, minutes: read.parts?.minutes },
+      });
     } else rows.push({ time: read.time, event: read.event, parts: read.parts });
   }
   return rows.length * 2 > items.length ? rows : null;

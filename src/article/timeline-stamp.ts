@@ -38,10 +38,16 @@ const num = (value: string | undefined) => (value === undefined || !/^\d+$/.test
 /** Date patterns, tried in order at the start of the row; each returns what it read. */
 const DATES: [RegExp, Reader][] = [
   // 2026-10-14, 1994/2/14, 2023.09, and incident reports' placeholder 2023-MM-DD.
-  [/^(\d{4})[-./](\d{1,2}|MM)(?:[-./](\d{1,2}|DD))?(?![\d.])/, (m) => ({ year: num(m[1]), month: num(m[2]), day: num(m[3]) })],
+  [
+    /^(\d{4})[-./](\d{1,2}|MM)(?:[-./](\d{1,2}|DD))?(?![\d.])/,
+    (m) => ({ year: num(m[1]), month: num(m[2]), day: num(m[3]) }),
+  ],
   // 14/10/2026: day and month order is unknown, the year is enough to order rows.
   [/^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})(?!\d)/, (m) => ({ year: num(m[3]) })],
-  [/^(\d{4})\s*[년年](?:\s*(\d{1,2})\s*[월月])?(?:\s*(\d{1,2})\s*[일日])?/, (m) => ({ year: num(m[1]), month: num(m[2]), day: num(m[3]) })],
+  [
+    /^(\d{4})\s*[년年](?:\s*(\d{1,2})\s*[월月])?(?:\s*(\d{1,2})\s*[일日])?/,
+    (m) => ({ year: num(m[1]), month: num(m[2]), day: num(m[3]) }),
+  ],
   [/^(\d{1,2})\s*[월月](?:\s*(\d{1,2})\s*[일日号號])?/, (m) => ({ month: num(m[1]), day: num(m[2]) })],
   [/^(\d{1,2})\s*일(?!\s*(?:간|동안|째))(?:\s*\(?[월화수목금토일]\)?(?![\p{L}]))?/u, (m) => ({ day: num(m[1]) })],
   // Oct 14, October 14th, 2024 / Dec 2025
@@ -55,7 +61,10 @@ const DATES: [RegExp, Reader][] = [
     (m) => ({ day: num(m[1]), month: monthOf(m[2] as string), year: num(m[3]) }),
   ],
   // A bare year or era: 2019, 2015~, 2018–2020, 1990s. Only before a break, so "2024 users signed up" is not one.
-  [/^((?:19|20)\d{2})s?(?:\s*[~–—-]\s*(?:(?:19|20)\d{2}|present|now|현재|今)|\s*~|(?=\s*(?:$|[:|)\],.;—–-])))/i, (m) => ({ year: num(m[1]) })],
+  [
+    /^((?:19|20)\d{2})s?(?:\s*[~–—-]\s*(?:(?:19|20)\d{2}|present|now|현재|今)|\s*~|(?=\s*(?:$|[:|)\],.;—–-])))/i,
+    (m) => ({ year: num(m[1]) }),
+  ],
 ];
 
 /** Times of day, alone or after a date. */
@@ -65,7 +74,10 @@ const TIMES: [RegExp, Reader][] = [
     /^(오전|오후|새벽|아침|낮|저녁|밤|午前|午後|上午|下午|晚上|凌晨|中午)\s*(\d{1,2}):(\d{2})/,
     (m) => ({ minutes: clock(m[2], m[3], afternoon(m[1]) ? "p" : m[1] ? "a" : undefined) }),
   ],
-  [/^(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:\s*([ap])\.?m\.?(?![a-z]))?/i, (m) => ({ minutes: clock(m[1], m[2], m[3]) })],
+  [
+    /^(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:\s*([ap])\.?m\.?(?![a-z]))?/i,
+    (m) => ({ minutes: clock(m[1], m[2], m[3]) }),
+  ],
   [/^(\d{1,2})\s*([ap])\.?m\.?(?![a-z])/i, (m) => ({ minutes: clock(m[1], "0", m[2]) })],
   [
     /^(오전|오후|새벽|아침|낮|저녁|밤)?\s*(\d{1,2})\s*시(?![간즌])(?:\s*(\d{1,2})\s*분(?!\s*(?:간|동안)))?/,
@@ -87,7 +99,8 @@ const RELATIVE_WORD =
   /^(today|yesterday|tonight|now|earlier|later|현재|이후|이전|직후|당일|오늘|어제|내일|예정|향후|今天|昨天|之后|目前|現在|その後)(?![\p{L}])/iu;
 
 /** Time zone names after a time: upper case only, so "10:00 at noon" is not "10:00 AT". */
-const ZONE = /^\s*(?:\(?(?:UTC|GMT)(?:\s*[+-−]\s*\d{1,2}(?::?\d{2})?)?\)?|Z(?![\p{L}])|[A-Z]{2,4}T(?![\p{L}])|[+-]\d{2}:?\d{2}|(?:Eastern|Pacific|Central|Mountain)(?: Time)?)/u;
+const ZONE =
+  /^\s*(?:\(?(?:UTC|GMT)(?:\s*[+-−]\s*\d{1,2}(?::?\d{2})?)?\)?|Z(?![\p{L}])|[A-Z]{2,4}T(?![\p{L}])|[+-]\d{2}:?\d{2}|(?:Eastern|Pacific|Central|Mountain)(?: Time)?)/u;
 
 const UNIT_MINUTES: [RegExp, number][] = [
   [/^(s|sec)$/i, 1 / 60],
@@ -106,7 +119,8 @@ function clock(hour: string | undefined, minute: string | undefined, period: str
   return h24 * 60 + m;
 }
 
-const afternoon = (word: string | undefined) => word !== undefined && /오후|저녁|밤|정오|午後|下午|晚上|中午/.test(word);
+const afternoon = (word: string | undefined) =>
+  word !== undefined && /오후|저녁|밤|정오|午後|下午|晚上|中午/.test(word);
 
 /**
  * The stamp a row starts with, or null. `text` should start at the row's

@@ -24,7 +24,8 @@ const absoluteStamp = (cell: string) => {
 };
 
 /** A time column header: a two-row table is a timeline only when its header says it is one. */
-const TIME_LABEL = /^(시점|시간|시각|시기|일시|날짜|일자|연도|년도|date|time|when|year|日期|时间|時間|日時|日付|年份|時期|时期)(?![\p{L}])/iu;
+const TIME_LABEL =
+  /^(시점|시간|시각|시기|일시|날짜|일자|연도|년도|date|time|when|year|日期|时间|時間|日時|日付|年份|時期|时期)(?![\p{L}])/iu;
 
 /** What {@link findTimeline} reads: the body's blocks and its tables with where they sit among them. */
 export interface TimelineSource {
@@ -41,7 +42,9 @@ export interface TimelineSource {
  * the rest, the longest. Given only tables, the longest timeline table.
  */
 export function findTimeline(source: Table[] | TimelineSource): Timeline | null {
-  const { blocks, tables } = Array.isArray(source) ? { blocks: [], tables: source.map((table) => ({ table, at: undefined })) } : source;
+  const { blocks, tables } = Array.isArray(source)
+    ? { blocks: [], tables: source.map((table) => ({ table, at: undefined })) }
+    : source;
   const sections = timelineSections(blocks);
   const underHeading: Timeline[] = [];
   const elsewhere: Timeline[] = [];
@@ -92,7 +95,11 @@ const cellAt = (row: string[], column: number) => {
 
 function asTimeline(table: Table, column: number): Timeline | null {
   const timeOf = (row: string[]) => cellAt(row, column);
-  const restOf = (row: string[]) => row.filter((_, i) => i !== column).map((c) => c.trim()).filter(Boolean);
+  const restOf = (row: string[]) =>
+    row
+      .filter((_, i) => i !== column)
+      .map((c) => c.trim())
+      .filter(Boolean);
   let header = table.header;
   let rows = table.rows.filter((r) => r.some((c) => c.trim()));
   const first = rows[0];
@@ -116,7 +123,8 @@ function asTimeline(table: Table, column: number): Timeline | null {
   const labelled = column === 0 && width === 2 && header !== null && TIME_LABEL.test(timeOf(header).trim());
   if (!ordered || distinct < (labelled ? 2 : 3)) return null;
 
-  const labels: [string, string] | null = header && header.length >= 2 ? [timeOf(header).trim(), restOf(header).join(" · ")] : null;
+  const labels: [string, string] | null =
+    header && header.length >= 2 ? [timeOf(header).trim(), restOf(header).join(" · ")] : null;
   return { labels, rows: rows.map((r) => ({ time: timeOf(r).trim(), event: restOf(r).join(" · ") })) };
 }
 

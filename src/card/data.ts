@@ -53,7 +53,9 @@ export function cardDataFromArticle(article: Article): CardData | null {
  * gives a new key, and key order in the object never matters.
  */
 export function cardKey(data: CardData): string {
-  return createHash("sha256").update(`${TEMPLATE_VERSION}\n${stableJson(data)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${TEMPLATE_VERSION}\n${stableJson(data)}`)
+    .digest("hex");
 }
 
 /**

@@ -61,7 +61,9 @@ function loadBundledFonts(): BundledFonts {
     const root = dirname(require.resolve(`${pkg.name}/package.json`));
     for (const cssFile of pkg.css) {
       const css = readFileSync(join(root, cssFile), "utf8");
-      cssParts.push(rewriteFontCss(css, pkg.id, (fileName) => files.set(`${pkg.id}/${fileName}`, join(root, "files", fileName))));
+      cssParts.push(
+        rewriteFontCss(css, pkg.id, (fileName) => files.set(`${pkg.id}/${fileName}`, join(root, "files", fileName))),
+      );
     }
   }
   const bytes = new Map<string, Buffer>();

@@ -5,5 +5,11 @@
  */
 export { type CardData, cardDataFromArticle, cardKey, formatCardDate } from "./data.ts";
 export { bundledFonts } from "./fonts.ts";
-export { CardRenderError, CardRenderer, type CardRendererOptions, type RenderedCard, type RenderOptions } from "./renderer.ts";
+export {
+  CardRenderError,
+  CardRenderer,
+  type CardRendererOptions,
+  type RenderedCard,
+  type RenderOptions,
+} from "./renderer.ts";
 export { MAX_ROWS, renderCardHtml, TEMPLATE_VERSION } from "./template.ts";

@@ -93,7 +93,13 @@ export class CardRenderer {
   readonly #pendingLaunches = new Set<Promise<void>>();
   #closed = false;
 
-  private constructor(options: { executablePath: string; browsers: number; timeoutMs: number; memoryCacheSize: number; cacheDir?: string | undefined }) {
+  private constructor(options: {
+    executablePath: string;
+    browsers: number;
+    timeoutMs: number;
+    memoryCacheSize: number;
+    cacheDir?: string | undefined;
+  }) {
     this.#executablePath = options.executablePath;
     this.#timeoutMs = options.timeoutMs;
     this.#slots = Array.from({ length: options.browsers }, () => ({ browser: null, busy: false }));
@@ -111,7 +117,8 @@ export class CardRenderer {
     const browsers = options.browsers ?? 2;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const memoryCacheSize = options.memoryCacheSize ?? 64;
-    if (!Number.isInteger(browsers) || browsers < 1) throw new Error(`browsers must be a positive integer, got ${browsers}`);
+    if (!Number.isInteger(browsers) || browsers < 1)
+      throw new Error(`browsers must be a positive integer, got ${browsers}`);
     if (!(timeoutMs > 0)) throw new Error(`timeoutMs must be positive, got ${timeoutMs}`);
     if (!Number.isInteger(memoryCacheSize) || memoryCacheSize < 0) {
       throw new Error(`memoryCacheSize must be a non-negative integer, got ${memoryCacheSize}`);
@@ -123,7 +130,13 @@ export class CardRenderer {
         `Chromium not found or not executable at ${executablePath}. Install Debian's chromium package, or set HERALD_CHROMIUM_PATH or the executablePath option.`,
       );
     }
-    const renderer = new CardRenderer({ executablePath, browsers, timeoutMs, memoryCacheSize, cacheDir: options.cacheDir });
+    const renderer = new CardRenderer({
+      executablePath,
+      browsers,
+      timeoutMs,
+      memoryCacheSize,
+      cacheDir: options.cacheDir,
+    });
     try {
       await renderer.#disk?.open();
       const launches = await Promise.allSettled(renderer.#slots.map(() => renderer.#launchBrowser()));
@@ -207,7 +220,10 @@ export class CardRenderer {
     const attempt = { abandoned: false };
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms; its browser was restarted`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms; its browser was restarted`)),
+        timeoutMs,
+      );
     });
     const work = this.#shoot(slot, data, attempt);
     try {

@@ -146,7 +146,10 @@ export function renderCardMarkup(data: CardData): string {
 
 function cardView(data: CardData) {
   const language = primaryLanguage(data.language);
-  const row = (r: CardData["rows"][number]) => ({ time: cut(r.time, MAX_CHARS.time), event: cut(r.event, MAX_CHARS.event) });
+  const row = (r: CardData["rows"][number]) => ({
+    time: cut(r.time, MAX_CHARS.time),
+    event: cut(r.event, MAX_CHARS.event),
+  });
   return {
     language,
     scriptClass: language === "zh" ? "zh" : "",

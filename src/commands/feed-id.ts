@@ -10,7 +10,12 @@ const SLUG_LENGTH = 40;
  * Always `[a-z0-9-]`, starting with a letter or digit; never one `isTaken`
  * reports, so a chat feed can never overwrite a config feed.
  */
-export function newFeedId(title: string | null, host: string, isTaken: (id: string) => boolean, hex = randomHex): string {
+export function newFeedId(
+  title: string | null,
+  host: string,
+  isTaken: (id: string) => boolean,
+  hex = randomHex,
+): string {
   const fromTitle = slugify(title ?? "");
   // A title with under 3 ASCII letters ("헤럴드 속보", "日本") says more through its host.
   const base = fromTitle.replace(/-/g, "").length >= 3 ? fromTitle : slugify(host.replace(/^www\./i, "")) || "feed";

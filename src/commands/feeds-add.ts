@@ -33,8 +33,10 @@ const ID_TAKEN = Symbol("feed id taken");
 export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
   const { lang, services, request } = ctx;
   const raw = (request.options.url ?? "").trim();
-  if (raw === "") return sayReply(lang, "feeds.add.missing", { example: code("/feeds add https://example.com/feed.xml") });
-  if (raw.length > MAX_URL_LENGTH) return sayReply(lang, "feeds.add.tooLong", { length: raw.length, max: MAX_URL_LENGTH });
+  if (raw === "")
+    return sayReply(lang, "feeds.add.missing", { example: code("/feeds add https://example.com/feed.xml") });
+  if (raw.length > MAX_URL_LENGTH)
+    return sayReply(lang, "feeds.add.tooLong", { length: raw.length, max: MAX_URL_LENGTH });
   // Echoed back in replies, which platforms keep: never with a password in it.
   const shown = truncate(redactUrl(raw), 300);
 
@@ -42,7 +44,8 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
   try {
     url = assertPublicHttpUrl(raw);
   } catch (error) {
-    if (error instanceof UnsafeUrlError) return sayReply(lang, "feeds.add.unsafe", { url: shown, reason: error.reason });
+    if (error instanceof UnsafeUrlError)
+      return sayReply(lang, "feeds.add.unsafe", { url: shown, reason: error.reason });
     throw error;
   }
   const known = await duplicateOf(ctx, [url.href]);
@@ -55,7 +58,8 @@ export async function feedsAdd(ctx: CommandContext): Promise<CommandReply> {
     // fetchFeed checks again; checking here first means a refused address is never connected to, whatever fetchFeed does.
     await assertPublicAddress(url.hostname, { allowPrivate });
   } catch (error) {
-    if (error instanceof UnsafeUrlError) return sayReply(lang, "feeds.add.unsafe", { url: shown, reason: error.reason });
+    if (error instanceof UnsafeUrlError)
+      return sayReply(lang, "feeds.add.unsafe", { url: shown, reason: error.reason });
     return sayReply(lang, "feeds.add.unresolvable", { url: shown, host: url.hostname });
   }
 
@@ -110,7 +114,11 @@ async function limitReached(ctx: CommandContext): Promise<CommandReply | null> {
 
 function limitRefusal(lang: Language, limits: FeedLimits, here: number, total: number): CommandReply | null {
   if (here >= limits.feedsPerChannel) {
-    return sayReply(lang, "feeds.add.channelLimit", { count: here, max: limits.feedsPerChannel, remove: code("/feeds remove <id>") });
+    return sayReply(lang, "feeds.add.channelLimit", {
+      count: here,
+      max: limits.feedsPerChannel,
+      remove: code("/feeds remove <id>"),
+    });
   }
   if (total >= limits.feeds) return sayReply(lang, "feeds.add.totalLimit", { count: total, max: limits.feeds });
   return null;
@@ -135,18 +143,28 @@ async function fetchOnce(
       const redirected = error.target !== redactUrl(url);
       return {
         reply: redirected
-          ? sayReply(lang, "feeds.add.unsafeRedirect", { url: shown, target: truncate(error.target, 300), reason: error.reason })
+          ? sayReply(lang, "feeds.add.unsafeRedirect", {
+              url: shown,
+              target: truncate(error.target, 300),
+              reason: error.reason,
+            })
           : sayReply(lang, "feeds.add.unsafe", { url: shown, reason: error.reason }),
       };
     }
-    if (error instanceof FetchError) return { reply: sayReply(lang, "feeds.add.fetchFailed", { url: shown, reason: reasonOf(error) }) };
+    if (error instanceof FetchError)
+      return { reply: sayReply(lang, "feeds.add.fetchFailed", { url: shown, reason: reasonOf(error) }) };
     throw error;
   }
   try {
-    const feed = parseFeed(result.body ?? new Uint8Array(), { source: url, url: result.finalUrl, contentType: result.contentType });
+    const feed = parseFeed(result.body ?? new Uint8Array(), {
+      source: url,
+      url: result.finalUrl,
+      contentType: result.contentType,
+    });
     return { result, feed };
   } catch (error) {
-    if (error instanceof FeedParseError) return { reply: sayReply(lang, "feeds.add.notAFeed", { url: shown, reason: error.reason }) };
+    if (error instanceof FeedParseError)
+      return { reply: sayReply(lang, "feeds.add.notAFeed", { url: shown, reason: error.reason }) };
     throw error;
   }
 }

@@ -34,7 +34,8 @@ export async function feedsList(ctx: CommandContext): Promise<CommandReply> {
   }
   blocks.push(paragraph(say(lang, "feeds.list.header")));
   blocks.push({ type: "list", ordered: false, items: feeds.slice(0, MAX_LISTED).map((feed) => feedLine(ctx, feed)) });
-  if (feeds.length > MAX_LISTED) blocks.push(paragraph(say(lang, "feeds.list.more", { count: feeds.length - MAX_LISTED })));
+  if (feeds.length > MAX_LISTED)
+    blocks.push(paragraph(say(lang, "feeds.list.more", { count: feeds.length - MAX_LISTED })));
   return reply(blocks);
 }
 
@@ -44,7 +45,12 @@ function remoteText(value: string): string {
 }
 
 function feedLine({ lang }: CommandContext, feed: FeedRecord): Inline[] {
-  const where = typeof feed.config.url === "string" ? feed.config.url : typeof feed.config.path === "string" ? feed.config.path : null;
+  const where =
+    typeof feed.config.url === "string"
+      ? feed.config.url
+      : typeof feed.config.path === "string"
+        ? feed.config.path
+        : null;
   const state = say(lang, feed.paused ? "feeds.list.paused" : "feeds.list.active");
   const origin = say(lang, isChatFeed(feed) ? "feeds.list.fromChat" : "feeds.list.fromConfig");
   const polled = feed.lastPolledAt
@@ -53,9 +59,19 @@ function feedLine({ lang }: CommandContext, feed: FeedRecord): Inline[] {
   // Shown as text, not a link: the address is what the admin needs to see, and adapters escape it.
   const line: Inline[] = [code(feed.id), text(` (${feed.type})`)];
   if (where) line.push(text(` ${where}`));
-  line.push({ type: "break" }, ...(feed.paused ? [strong(...state)] : state), text(" · "), ...origin, text(" · "), ...polled);
+  line.push(
+    { type: "break" },
+    ...(feed.paused ? [strong(...state)] : state),
+    text(" · "),
+    ...origin,
+    text(" · "),
+    ...polled,
+  );
   if (feed.lastError) {
-    line.push({ type: "break" }, ...say(lang, "feeds.list.lastError", { error: truncate(remoteText(feed.lastError), ERROR_LENGTH) }));
+    line.push(
+      { type: "break" },
+      ...say(lang, "feeds.list.lastError", { error: truncate(remoteText(feed.lastError), ERROR_LENGTH) }),
+    );
   }
   return line;
 }

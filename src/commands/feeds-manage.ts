@@ -16,9 +16,10 @@ async function channelFeed(ctx: CommandContext, subcommand: string): Promise<Fou
   const { lang } = ctx;
   const list = code("/feeds list");
   const id = (ctx.request.options.id ?? "").trim();
-  if (id === "") return { reply: sayReply(lang, "feeds.missingId", { example: code(`/feeds ${subcommand} <id>`), list }) };
+  if (id === "")
+    return { reply: sayReply(lang, "feeds.missingId", { example: code(`/feeds ${subcommand} <id>`), list }) };
   const store = ctx.services.store;
-  const feed = await store.getFeed(id) ?? await store.getFeed(id.toLowerCase());
+  const feed = (await store.getFeed(id)) ?? (await store.getFeed(id.toLowerCase()));
   const here = new Set(await channelDestinations(ctx));
   if (!feed?.destinationIds.some((destination) => here.has(destination))) {
     return { reply: sayReply(lang, "feeds.unknown", { id: code(id), list }) };

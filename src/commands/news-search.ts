@@ -25,7 +25,10 @@ export async function newsSearch(ctx: CommandContext): Promise<CommandReply> {
   if (feeds.length === 0) return sayReply(lang, "news.noFeeds", { example: code("/feeds add <url>") });
   let hits: SearchHit[];
   try {
-    hits = await ctx.services.store.searchArticles(query, { limit: SEARCH_RESULTS, feedIds: feeds.map((feed) => feed.id) });
+    hits = await ctx.services.store.searchArticles(query, {
+      limit: SEARCH_RESULTS,
+      feedIds: feeds.map((feed) => feed.id),
+    });
   } catch (error) {
     // The store's own wording names the problem ("has no letters or digits to search for") and is safe to show.
     if (error instanceof SearchQueryError) return sayReply(lang, "search.invalid", { reason: error.message });

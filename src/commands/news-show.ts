@@ -24,7 +24,8 @@ const MAX_REF_LENGTH = 2048;
 export async function newsShow(ctx: CommandContext): Promise<CommandReply> {
   const { lang } = ctx;
   const ref = (ctx.request.options.article ?? "").trim();
-  if (ref === "") return sayReply(lang, "show.missing", { example: code("/news show https://news.example/2026/10/14/outage") });
+  if (ref === "")
+    return sayReply(lang, "show.missing", { example: code("/news show https://news.example/2026/10/14/outage") });
   const feeds = await channelFeeds(ctx);
   if (feeds.length === 0) return sayReply(lang, "news.noFeeds", { example: code("/feeds add <url>") });
   const feedIds = feeds.map((feed) => feed.id);
@@ -51,7 +52,10 @@ async function cachedCard(ctx: CommandContext, article: Article): Promise<{ ref:
     return { ref: { filename: CARD_FILENAME, url: null, width, height }, file: { filename: CARD_FILENAME, png } };
   } catch (error) {
     // A damaged cache entry costs the picture, not the answer.
-    ctx.services.log?.warn({ err: error, articleId: article.id }, "cached card is not a PNG; showing the article without it");
+    ctx.services.log?.warn(
+      { err: error, articleId: article.id },
+      "cached card is not a PNG; showing the article without it",
+    );
     return null;
   }
 }

@@ -28,7 +28,8 @@ export async function newsTrace(ctx: CommandContext): Promise<CommandReply> {
   const { lang } = ctx;
   if (!(await ctx.request.isAdmin())) return sayReply(lang, "trace.notAdmin");
   const ref = (ctx.request.options.article ?? "").trim();
-  if (ref === "") return sayReply(lang, "show.missing", { example: code("/news trace https://news.example/2026/10/14/outage") });
+  if (ref === "")
+    return sayReply(lang, "show.missing", { example: code("/news trace https://news.example/2026/10/14/outage") });
   const destinationIds = await channelDestinations(ctx);
   const feeds = await channelFeeds(ctx, destinationIds);
   if (feeds.length === 0) return sayReply(lang, "news.noFeeds", { example: code("/feeds add <url>") });
@@ -40,7 +41,11 @@ export async function newsTrace(ctx: CommandContext): Promise<CommandReply> {
   const when = (iso: string) => formatMessageDate(iso, lang) ?? iso;
   const blocks: Block[] = [
     paragraph([strong(text(oneLine(stored.article.title))), text(" "), code(stored.article.id)]),
-    paragraph(say(lang, "trace.versions", { versions: trace.versions.map((v) => `v${v.version} ${when(v.storedAt)}`).join(", ") })),
+    paragraph(
+      say(lang, "trace.versions", {
+        versions: trace.versions.map((v) => `v${v.version} ${when(v.storedAt)}`).join(", "),
+      }),
+    ),
   ];
   if (trace.destinations.length === 0) blocks.push(paragraph(say(lang, "trace.none")));
   for (const destination of trace.destinations) blocks.push(...destinationBlocks(ctx, destination, when));
@@ -49,12 +54,19 @@ export async function newsTrace(ctx: CommandContext): Promise<CommandReply> {
 
 function destinationBlocks(ctx: CommandContext, destination: TraceDestination, when: (iso: string) => string): Block[] {
   const { lang } = ctx;
-  const states = destination.deliveries.map((d) => `v${d.version} ${d.state}${d.platformMessageId ? ` (${d.platformMessageId})` : ""}`);
+  const states = destination.deliveries.map(
+    (d) => `v${d.version} ${d.state}${d.platformMessageId ? ` (${d.platformMessageId})` : ""}`,
+  );
   const head: Inline[] = [code(destination.id), text(`: ${states.join(", ")}`)];
-  if (destination.flaggedReason) head.push({ type: "break" }, strong(...say(lang, "trace.flagged", { reason: remoteText(destination.flaggedReason) })));
+  if (destination.flaggedReason)
+    head.push(
+      { type: "break" },
+      strong(...say(lang, "trace.flagged", { reason: remoteText(destination.flaggedReason) })),
+    );
   const blocks: Block[] = [paragraph(head)];
   const shown = destination.attempts.slice(-ATTEMPTS_SHOWN);
-  if (shown.length > 0) blocks.push({ type: "list", ordered: false, items: shown.map((a) => attemptLine(ctx, a, when)) });
+  if (shown.length > 0)
+    blocks.push({ type: "list", ordered: false, items: shown.map((a) => attemptLine(ctx, a, when)) });
   const hidden = destination.attempts.length - shown.length;
   if (hidden > 0) blocks.push(paragraph(say(lang, "trace.more", { count: hidden, command: code("herald trace") })));
   return blocks;
@@ -68,7 +80,10 @@ const OUTCOME: Record<DeliveryAttempt["outcome"], StringKey> = {
 };
 
 function attemptLine({ lang }: CommandContext, attempt: DeliveryAttempt, when: (iso: string) => string): Inline[] {
-  const line: Inline[] = [text(`${when(attempt.at)} · v${attempt.version} · `), strong(...say(lang, OUTCOME[attempt.outcome]))];
+  const line: Inline[] = [
+    text(`${when(attempt.at)} · v${attempt.version} · `),
+    strong(...say(lang, OUTCOME[attempt.outcome])),
+  ];
   const answer = platformAnswer(attempt);
   if (answer) line.push(text(` · ${answer}`));
   if (attempt.messageId) line.push(text(" · "), code(attempt.messageId));

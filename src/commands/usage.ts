@@ -30,7 +30,8 @@ const FEEDS: [syntax: string, key: StringKey][] = [
 export function usageReply(lang: Language, command: CommandName | null, unknown: string | null): CommandReply {
   const blocks: Block[] = [];
   // "help" is not a subcommand, but asking for it deserves help without a complaint.
-  if (command && unknown && unknown.toLowerCase() !== "help") blocks.push(paragraph(say(lang, "usage.unknown", { command, name: unknown })));
+  if (command && unknown && unknown.toLowerCase() !== "help")
+    blocks.push(paragraph(say(lang, "usage.unknown", { command, name: unknown })));
   const sections: [StringKey, [string, StringKey][]][] = [];
   if (command !== "feeds") sections.push(["usage.news.title", NEWS]);
   if (command !== "news") sections.push(["usage.feeds.title", FEEDS]);

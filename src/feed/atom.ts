@@ -12,7 +12,10 @@ type Entry = AtomFeed.Entry<string>;
 type Link = AtomFeed.Link<string>;
 
 /** Maps a feedsmith Atom 1.0 / 0.3 feed to Herald's feed shape. */
-export function fromAtom(feed: AtomFeed.Feed<string>, feedUrl: string | null): Omit<ParsedFeed, "items"> & { items: ItemCandidate[] } {
+export function fromAtom(
+  feed: AtomFeed.Feed<string>,
+  feedUrl: string | null,
+): Omit<ParsedFeed, "items"> & { items: ItemCandidate[] } {
   const feedBase = resolveBase(feed.xml?.base, documentBase(feedUrl, linkOfRel(feed.links, "self")));
   const feedAuthor = collapse(feed.authors?.[0]?.name);
   return {
@@ -24,7 +27,12 @@ export function fromAtom(feed: AtomFeed.Feed<string>, feedUrl: string | null): O
   };
 }
 
-function fromEntry(entry: Entry, feedBase: string | null, feedHasXmlBase: boolean, feedAuthor: string | null): ItemCandidate {
+function fromEntry(
+  entry: Entry,
+  feedBase: string | null,
+  feedHasXmlBase: boolean,
+  feedAuthor: string | null,
+): ItemCandidate {
   const entryBase = resolveBase(entry.xml?.base, feedBase);
   const url = resolveHttpUrl(alternateLink(entry.links), entryBase);
   // Atom content is always resolved against xml:base; without one, the

@@ -10,17 +10,69 @@
  * where languages share an abbreviation they mean the same month.
  */
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
-  ene: 1, fev: 2, abr: 4, mai: 5, ago: 8, set: 9, out: 10, okt: 10, dez: 12, dic: 12, mär: 3, mrz: 3,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+  ene: 1,
+  fev: 2,
+  abr: 4,
+  mai: 5,
+  ago: 8,
+  set: 9,
+  out: 10,
+  okt: 10,
+  dez: 12,
+  dic: 12,
+  mär: 3,
+  mrz: 3,
 };
 
 /** Named zones seen in real feeds, in minutes east of UTC. Ambiguous names (IST, CST-as-China) are left out. */
 const ZONES: Record<string, number> = {
-  z: 0, ut: 0, utc: 0, gmt: 0,
-  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
-  akst: -540, akdt: -480, hst: -600,
-  wet: 0, west: 60, bst: 60, cet: 60, cest: 120, met: 60, mest: 120, eet: 120, eest: 180, msk: 180,
-  kst: 540, jst: 540, hkt: 480, sgt: 480, awst: 480, acst: 570, aest: 600, aedt: 660, nzst: 720, nzdt: 780,
+  z: 0,
+  ut: 0,
+  utc: 0,
+  gmt: 0,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
+  akst: -540,
+  akdt: -480,
+  hst: -600,
+  wet: 0,
+  west: 60,
+  bst: 60,
+  cet: 60,
+  cest: 120,
+  met: 60,
+  mest: 120,
+  eet: 120,
+  eest: 180,
+  msk: 180,
+  kst: 540,
+  jst: 540,
+  hkt: 480,
+  sgt: 480,
+  awst: 480,
+  acst: 570,
+  aest: 600,
+  aedt: 660,
+  nzst: 720,
+  nzdt: 780,
 };
 
 // "Sat, 28 Jun 2025 14:17:20 +0900", "03 Apr 02 1500 GMT", "17 January 2018 15:50 EST"
@@ -47,7 +99,16 @@ function fromIso(text: string): string | null {
   // feed's own time zone is not known here.
   const offset = zone ? offsetMinutes(zone) : 0;
   if (offset === null) return null;
-  return build(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), Number(frac.slice(0, 3).padEnd(3, "0")), offset);
+  return build(
+    Number(y),
+    Number(mo),
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    Number(frac.slice(0, 3).padEnd(3, "0")),
+    offset,
+  );
 }
 
 function fromRfc822(text: string): string | null {
@@ -77,8 +138,18 @@ function offsetMinutes(zone: string): number | null {
   return ZONES[zone.toLowerCase()] ?? null;
 }
 
-function build(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, offset: number): string | null {
-  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return null;
+function build(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+  offset: number,
+): string | null {
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60)
+    return null;
   const utc = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), ms);
   const check = new Date(Date.UTC(year, month - 1, day));
   // Reject 31 April and friends rather than letting Date roll them over.

@@ -92,7 +92,10 @@ function sniff(bytes: Uint8Array, source: string): DecodedFeed {
   const guess = guessLegacyEncoding(bytes);
   const encoding = guess ? resolveEncoding(guess) : null;
   if (!encoding || encoding === "utf-8") {
-    throw new FeedParseError(source, `unsupported encoding (bytes are not UTF-8 and the guess was ${guess ?? "nothing"})`);
+    throw new FeedParseError(
+      source,
+      `unsupported encoding (bytes are not UTF-8 and the guess was ${guess ?? "nothing"})`,
+    );
   }
   return { text: decodeWith(bytes, encoding), encoding };
 }

@@ -8,7 +8,10 @@ import { resolveHttpUrl } from "./url.ts";
 type Item = JsonFeed.Item<string>;
 
 /** Maps a feedsmith JSON Feed 1.0/1.1 to Herald's feed shape. */
-export function fromJson(feed: JsonFeed.Feed<string>, feedUrl: string | null): Omit<ParsedFeed, "items"> & { items: ItemCandidate[] } {
+export function fromJson(
+  feed: JsonFeed.Feed<string>,
+  feedUrl: string | null,
+): Omit<ParsedFeed, "items"> & { items: ItemCandidate[] } {
   const link = resolveHttpUrl(feed.home_page_url, feedUrl);
   const base = link ?? resolveHttpUrl(feed.feed_url, feedUrl) ?? feedUrl;
   const feedAuthor = collapse(feed.authors?.[0]?.name);

@@ -37,7 +37,8 @@ export function guessLegacyEncoding(bytes: Uint8Array): string | null {
     if (shape.thaiRange / shape.high >= THAI_CONSONANTS) return "windows-874";
     // chardet ranks Latin-1 first on most markup-heavy text; its best non-Latin model names the script.
     const script = candidates.find((candidate) => candidate.lang && NON_LATIN_LANGUAGES.has(candidate.lang));
-    if (script?.lang && CYRILLIC_LANGUAGES.has(script.lang)) return shape.fromE0 >= shape.fromC0 ? "windows-1251" : "koi8-r";
+    if (script?.lang && CYRILLIC_LANGUAGES.has(script.lang))
+      return shape.fromE0 >= shape.fromC0 ? "windows-1251" : "koi8-r";
     if (script) return script.name;
   }
   return top?.name ?? null;

@@ -30,7 +30,8 @@ export function pickImage(
     }
   }
   for (const enclosure of enclosures) {
-    if (enclosure.url && isImage(enclosure.url, enclosure.type, undefined)) candidates.push({ url: enclosure.url, width: 0 });
+    if (enclosure.url && isImage(enclosure.url, enclosure.type, undefined))
+      candidates.push({ url: enclosure.url, width: 0 });
   }
   let best: ImageCandidate | null = null;
   for (const candidate of candidates) {

@@ -1,4 +1,12 @@
-import { DetectError, detectJsonFeed, MalformedError, parseAtomFeed, parseJsonFeed, parseRdfFeed, parseRssFeed } from "feedsmith";
+import {
+  DetectError,
+  detectJsonFeed,
+  MalformedError,
+  parseAtomFeed,
+  parseJsonFeed,
+  parseRdfFeed,
+  parseRssFeed,
+} from "feedsmith";
 import { fromAtom } from "./atom.ts";
 import { inlineBase64Elements } from "./base64.ts";
 import { decodeFeedBytes } from "./decode.ts";
@@ -74,17 +82,29 @@ function mapJson(text: string, source: string, feedUrl: string | null): Mapped {
     throw new FeedParseError(source, `malformed JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!detectJsonFeed(json)) throw new FeedParseError(source, "not a feed (JSON without a JSON Feed version)");
-  return fromJson(callParser(() => parseJsonFeed(json), source, "JSON"), feedUrl);
+  return fromJson(
+    callParser(() => parseJsonFeed(json), source, "JSON"),
+    feedUrl,
+  );
 }
 
 function mapXml(text: string, root: string, source: string, feedUrl: string | null): Mapped {
   switch (localName(root)) {
     case "rss":
-      return fromRss(callParser(() => parseRssFeed(text), source, "XML"), feedUrl);
+      return fromRss(
+        callParser(() => parseRssFeed(text), source, "XML"),
+        feedUrl,
+      );
     case "feed":
-      return fromAtom(callParser(() => parseAtomFeed(inlineBase64Elements(text)), source, "XML"), feedUrl);
+      return fromAtom(
+        callParser(() => parseAtomFeed(inlineBase64Elements(text)), source, "XML"),
+        feedUrl,
+      );
     case "rdf":
-      return fromRss(callParser(() => parseRdfFeed(text), source, "XML"), feedUrl);
+      return fromRss(
+        callParser(() => parseRdfFeed(text), source, "XML"),
+        feedUrl,
+      );
     case "urlset":
     case "sitemapindex":
       throw new FeedParseError(source, `not a feed (XML root <${root}> is a sitemap)`);

@@ -23,7 +23,10 @@ export function fromRss(
     format: "rss",
     title: plainTitle(feed.title) ?? plainTitle(feed.dc?.titles?.[0]),
     link,
-    language: collapse("language" in feed ? feed.language : undefined) ?? collapse(feed.dc?.languages?.[0]) ?? collapse(feed.xml?.lang),
+    language:
+      collapse("language" in feed ? feed.language : undefined) ??
+      collapse(feed.dc?.languages?.[0]) ??
+      collapse(feed.xml?.lang),
     items: items.map((item) => fromRssItem(item, { feedXmlBase: feed.xml?.base, baseUrl, link, channelAuthor })),
   };
 }
@@ -72,5 +75,10 @@ function firstAuthor(source: {
   itunes?: { author?: string };
 }): string | null {
   const person = source.authors?.[0];
-  return collapse(person?.name) ?? collapse(source.dc?.creators?.[0]) ?? collapse(source.itunes?.author) ?? collapse(person?.email);
+  return (
+    collapse(person?.name) ??
+    collapse(source.dc?.creators?.[0]) ??
+    collapse(source.itunes?.author) ??
+    collapse(person?.email)
+  );
 }

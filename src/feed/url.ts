@@ -4,7 +4,10 @@
  * Only http(s) results are kept: a `javascript:` or `data:` link in a feed
  * is never a URL Herald should post.
  */
-export function resolveHttpUrl(value: string | null | undefined, ...bases: (string | null | undefined)[]): string | null {
+export function resolveHttpUrl(
+  value: string | null | undefined,
+  ...bases: (string | null | undefined)[]
+): string | null {
   const raw = value?.trim();
   if (!raw) return null;
   for (const base of [undefined, ...bases]) {

@@ -25,7 +25,8 @@ const en = {
   "latest.badCount": "The count must be a whole number from {min} to {max}; “{value}” is not.",
   "latest.header": "The newest articles from this channel's feeds:",
   "latest.none": "No articles yet for this channel's feeds.",
-  "news.noFeeds": "No feeds deliver to this channel, so there are no articles to show here. An admin can add one with {example}.",
+  "news.noFeeds":
+    "No feeds deliver to this channel, so there are no articles to show here. An admin can add one with {example}.",
   "article.untitled": "(untitled)",
 
   "search.empty": "Type something to search for, e.g. {example}",
@@ -93,13 +94,16 @@ const en = {
   "alert.feed.todo": "What to do: check the feed URL and that its server answers; Herald keeps polling.",
   "alert.destination.opened": "Herald can't post to {destination}",
   "alert.destination.recovered": "Herald can post to {destination} again",
-  "alert.destination.todo": "What to do: re-invite the bot and give it the Send Messages permission, or replace the deleted channel or revoked webhook in the config.",
+  "alert.destination.todo":
+    "What to do: re-invite the bot and give it the Send Messages permission, or replace the deleted channel or revoked webhook in the config.",
   "alert.delivery.opened": "Herald gave up delivering {article} to {destination}",
   "alert.delivery.recovered": "{article} was delivered to {destination} after all",
-  "alert.delivery.todo": "What to do: see {trace} for every attempt; once the cause is fixed, retry the job from the queue dashboard (/admin/queues).",
+  "alert.delivery.todo":
+    "What to do: see {trace} for every attempt; once the cause is fixed, retry the job from the queue dashboard (/admin/queues).",
   "alert.backlog.opened": "Deliveries are stuck in the {queue} queue",
   "alert.backlog.recovered": "The {queue} queue is moving again",
-  "alert.backlog.todo": "What to do: check that delivery workers are running ({status}) and that Redis and the chat platforms answer.",
+  "alert.backlog.todo":
+    "What to do: check that delivery workers are running ({status}) and that Redis and the chat platforms answer.",
   "alert.reason": "Reason: {reason}",
   "alert.since": "Broken since {since}.",
   "alert.stillSince": "Still broken, since {since}.",
@@ -129,7 +133,8 @@ const ko: Record<StringKey, string> = {
   "latest.badCount": "개수는 {min}에서 {max} 사이의 정수여야 합니다. “{value}”은(는) 사용할 수 없습니다.",
   "latest.header": "이 채널 피드의 최신 기사:",
   "latest.none": "이 채널의 피드에 아직 기사가 없습니다.",
-  "news.noFeeds": "이 채널에 게시되는 피드가 없어 여기서 보여 줄 기사가 없습니다. 관리자가 {example} 명령으로 추가할 수 있습니다.",
+  "news.noFeeds":
+    "이 채널에 게시되는 피드가 없어 여기서 보여 줄 기사가 없습니다. 관리자가 {example} 명령으로 추가할 수 있습니다.",
   "article.untitled": "(제목 없음)",
 
   "search.empty": "검색할 내용을 입력해 주세요. 예: {example}",
@@ -177,9 +182,11 @@ const ko: Record<StringKey, string> = {
   "feeds.add.duplicate": "{url}은(는) 이미 이 채널의 피드입니다: {id}.",
   "feeds.add.channelLimit":
     "이 채널에는 이미 피드가 {count}개 있어 채널당 최대 개수({max}개)에 이르렀습니다. 새 피드를 추가하려면 먼저 {remove} 명령으로 하나를 삭제하세요.",
-  "feeds.add.totalLimit": "Herald가 이미 피드 {count}개를 확인하고 있어 최대 개수({max}개)에 이르렀으므로 더 추가할 수 없습니다. Herald 운영자에게 문의하세요.",
+  "feeds.add.totalLimit":
+    "Herald가 이미 피드 {count}개를 확인하고 있어 최대 개수({max}개)에 이르렀으므로 더 추가할 수 없습니다. Herald 운영자에게 문의하세요.",
   "feeds.add.done": "{id} 피드를 추가했습니다: {title}.",
-  "feeds.add.firstRun": "지금부터 올라오는 새 글을 게시합니다. 피드에 이미 있는 글 {count}개는 게시하지 않고 기록만 합니다.",
+  "feeds.add.firstRun":
+    "지금부터 올라오는 새 글을 게시합니다. 피드에 이미 있는 글 {count}개는 게시하지 않고 기록만 합니다.",
 
   "feeds.remove.config": "{id} 피드는 설정 파일에 정의되어 있습니다. 설정 파일에서 삭제하세요.",
   "feeds.remove.done": "{id} 피드를 삭제했습니다. 이 채널을 위해 더 이상 확인하지 않습니다.",
@@ -195,10 +202,12 @@ const ko: Record<StringKey, string> = {
   "alert.feed.todo": "조치: 피드 주소와 그 서버가 응답하는지 확인하세요. Herald는 계속 가져오기를 시도합니다.",
   "alert.destination.opened": "Herald가 {destination}에 게시할 수 없습니다",
   "alert.destination.recovered": "Herald가 {destination}에 다시 게시할 수 있습니다",
-  "alert.destination.todo": "조치: 봇을 다시 초대하고 메시지 보내기 권한을 주거나, 삭제된 채널이나 폐기된 웹후크를 설정에서 바꾸세요.",
+  "alert.destination.todo":
+    "조치: 봇을 다시 초대하고 메시지 보내기 권한을 주거나, 삭제된 채널이나 폐기된 웹후크를 설정에서 바꾸세요.",
   "alert.delivery.opened": "Herald가 {article} 기사를 {destination}에 전달하는 것을 포기했습니다",
   "alert.delivery.recovered": "{article} 기사가 결국 {destination}에 전달되었습니다",
-  "alert.delivery.todo": "조치: {trace} 명령으로 모든 시도를 확인하고, 원인을 고친 뒤 큐 대시보드(/admin/queues)에서 작업을 재시도하세요.",
+  "alert.delivery.todo":
+    "조치: {trace} 명령으로 모든 시도를 확인하고, 원인을 고친 뒤 큐 대시보드(/admin/queues)에서 작업을 재시도하세요.",
   "alert.backlog.opened": "{queue} 큐의 전달이 밀려 있습니다",
   "alert.backlog.recovered": "{queue} 큐가 다시 처리되고 있습니다",
   "alert.backlog.todo": "조치: 전달 워커가 실행 중인지({status}), Redis와 채팅 플랫폼이 응답하는지 확인하세요.",
@@ -246,7 +255,11 @@ export function template(locale: string | null | undefined, key: StringKey): str
  *
  * @example t("ko", "feeds.pause.already", { id: "status-1a2b" })
  */
-export function t(locale: string | null | undefined, key: StringKey, params: Readonly<Record<string, string | number>> = {}): string {
+export function t(
+  locale: string | null | undefined,
+  key: StringKey,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
   return fillParts(template(locale, key), params)
     .map((part) => String(part))
     .join("");

@@ -92,7 +92,11 @@ export function splitBlocksLazily(blocks: Block[], keep: number): LazySplit<Bloc
       const at = codeCut(block.value, budget.left);
       budget.left = 0;
       if (at > 0) head.push({ ...block, value: block.value.slice(0, at).trimEnd() });
-      return { head, tailEmpty: false, tail: () => [{ ...block, value: block.value.slice(at) }, ...blocks.slice(i + 1)] };
+      return {
+        head,
+        tailEmpty: false,
+        tail: () => [{ ...block, value: block.value.slice(at) }, ...blocks.slice(i + 1)],
+      };
     }
     if (block.type === "list") {
       const items = splitItems(block.items, budget);

@@ -102,9 +102,16 @@ export async function fetchFeed(url: string, opts: FetchFeedOptions = {}): Promi
       const location = response.headers.get("location");
       if (REDIRECTS.has(response.status)) {
         await response.body?.cancel().catch(() => undefined);
-        if (!location) throw new FetchError(current.href, `HTTP ${response.status} redirect without a Location header`, { status: response.status, retryable: false });
+        if (!location)
+          throw new FetchError(current.href, `HTTP ${response.status} redirect without a Location header`, {
+            status: response.status,
+            retryable: false,
+          });
         if (hop >= maxRedirects) {
-          throw new FetchError(url, `too many redirects (more than ${maxRedirects})`, { status: response.status, retryable: false });
+          throw new FetchError(url, `too many redirects (more than ${maxRedirects})`, {
+            status: response.status,
+            retryable: false,
+          });
         }
         asWritten = new URL(location, current).href;
         current = assertPublicHttpUrl(asWritten);
@@ -122,10 +129,14 @@ async function checkHost(url: URL, asWritten: string, allowPrivate: boolean): Pr
     await assertPublicAddress(url.hostname, { allowPrivate });
   } catch (error) {
     if (error instanceof UnsafeUrlError) throw new UnsafeUrlError(asWritten, error.reason);
-    throw new FetchError(url.href, `cannot resolve ${url.hostname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-      retryable: true,
-      cause: error,
-    });
+    throw new FetchError(
+      url.href,
+      `cannot resolve ${url.hostname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      {
+        retryable: true,
+        cause: error,
+      },
+    );
   }
 }
 
@@ -147,7 +158,8 @@ async function finish(
 ): Promise<FetchResult> {
   const common = {
     etag: response.headers.get("etag") ?? (response.status === 304 ? (opts.etag ?? null) : null),
-    lastModified: response.headers.get("last-modified") ?? (response.status === 304 ? (opts.lastModified ?? null) : null),
+    lastModified:
+      response.headers.get("last-modified") ?? (response.status === 304 ? (opts.lastModified ?? null) : null),
     contentType: response.headers.get("content-type"),
     finalUrl: url.href,
   };
@@ -163,7 +175,9 @@ async function finish(
   // Content-Length counts the compressed bytes; only an uncompressed body can be refused on it alone.
   if (!response.headers.get("content-encoding") && Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw new FetchError(url.href, `feed larger than ${formatBytes(maxBytes)} (Content-Length ${declared})`, { retryable: false });
+    throw new FetchError(url.href, `feed larger than ${formatBytes(maxBytes)} (Content-Length ${declared})`, {
+      retryable: false,
+    });
   }
   const body = await readCapped(response, url.href, maxBytes, signal, timeoutMs);
   return { status: 200, body, ...common };
@@ -202,8 +216,13 @@ async function readCapped(
 function statusError(url: string, status: number, retryAfterHeader: string | null): FetchError {
   const retryAfter = parseRetryAfter(retryAfterHeader);
   const retryable = status >= 500 || status === 429 || status === 408;
-  const hint = status === 429 ? " (rate limited)" : status === 404 || status === 410 ? " (the feed is gone; check its URL)" : "";
-  return new FetchError(url, `HTTP ${status}${hint}`, { status, retryable, ...(retryAfter === undefined ? {} : { retryAfter }) });
+  const hint =
+    status === 429 ? " (rate limited)" : status === 404 || status === 410 ? " (the feed is gone; check its URL)" : "";
+  return new FetchError(url, `HTTP ${status}${hint}`, {
+    status,
+    retryable,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  });
 }
 
 function networkError(url: string, error: unknown, signal: AbortSignal, timeoutMs: number): Error {
@@ -213,7 +232,10 @@ function networkError(url: string, error: unknown, signal: AbortSignal, timeoutM
   if (signal.aborted) {
     return new FetchError(url, `timed out after ${timeoutMs / 1000} s`, { retryable: true, cause: error });
   }
-  const code = findCause(error, (e): e is NodeJS.ErrnoException => typeof (e as NodeJS.ErrnoException).code === "string");
+  const code = findCause(
+    error,
+    (e): e is NodeJS.ErrnoException => typeof (e as NodeJS.ErrnoException).code === "string",
+  );
   const detail = code?.code ?? (error as Error).message;
   return new FetchError(url, `network error (${detail})`, { retryable: true, cause: error });
 }

@@ -34,11 +34,20 @@ const RANGES: AddressRange[] = [
   // Alibaba's metadata service sits inside CGNAT space, AWS's IPv6 one inside ULA space.
   { reason: "a cloud metadata address", always: true, v4: [["100.100.100.200", 32]], v6: [["fd00:ec2::254", 128]] },
   { reason: "a loopback address", always: false, v4: [["127.0.0.0", 8]], v6: [["::1", 128]] },
-  { reason: "a link-local address (where cloud metadata services live)", always: true, v4: [["169.254.0.0", 16]], v6: [["fe80::", 10]] },
+  {
+    reason: "a link-local address (where cloud metadata services live)",
+    always: true,
+    v4: [["169.254.0.0", 16]],
+    v6: [["fe80::", 10]],
+  },
   {
     reason: "a private address",
     always: false,
-    v4: [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16]],
+    v4: [
+      ["10.0.0.0", 8],
+      ["172.16.0.0", 12],
+      ["192.168.0.0", 16],
+    ],
     v6: [["fc00::", 7]],
   },
   { reason: "a carrier-grade NAT address", always: false, v4: [["100.64.0.0", 10]], v6: [] },
@@ -47,8 +56,19 @@ const RANGES: AddressRange[] = [
   {
     reason: "a reserved address",
     always: true,
-    v4: [["240.0.0.0", 4], ["192.0.0.0", 24], ["192.0.2.0", 24], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24]],
-    v6: [["2001:db8::", 32], ["100::", 64], ["fec0::", 10]],
+    v4: [
+      ["240.0.0.0", 4],
+      ["192.0.0.0", 24],
+      ["192.0.2.0", 24],
+      ["198.18.0.0", 15],
+      ["198.51.100.0", 24],
+      ["203.0.113.0", 24],
+    ],
+    v6: [
+      ["2001:db8::", 32],
+      ["100::", 64],
+      ["fec0::", 10],
+    ],
   },
 ];
 
@@ -85,7 +105,13 @@ const COMPILED = RANGES.map((range) => {
  * addresses (refused anyway), but are refused by name so that not even a
  * DNS query for them leaves.
  */
-const METADATA_HOSTS = new Set(["metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal"]);
+const METADATA_HOSTS = new Set([
+  "metadata.google.internal",
+  "metadata.goog",
+  "metadata",
+  "instance-data",
+  "instance-data.ec2.internal",
+]);
 
 /**
  * Why an IP address must not be fetched, or null when it is public (or
@@ -207,5 +233,8 @@ function firstUnsafe(name: string, addresses: LookupAddress[], allowPrivate: boo
 
 /** `[::1]` → `::1`, `Example.COM.` → `example.com`. */
 function normalizeHost(hostname: string): string {
-  return hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  return hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
 }

@@ -63,7 +63,11 @@ function siteAt(dir: string): SiteInfo | null {
 function readConfig(file: string): Record<string, unknown> {
   const text = readFileSync(file, "utf8");
   try {
-    const value = file.endsWith(".toml") ? parseToml(text) : file.endsWith(".json") ? JSON.parse(text) : yaml.load(text, { schema: yaml.CORE_SCHEMA });
+    const value = file.endsWith(".toml")
+      ? parseToml(text)
+      : file.endsWith(".json")
+        ? JSON.parse(text)
+        : yaml.load(text, { schema: yaml.CORE_SCHEMA });
     return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   } catch (error) {
     throw new Error(`${file}: cannot read the site config: ${(error as Error).message.split("\n")[0]}`);
@@ -94,7 +98,12 @@ function jekyllSite(root: string, c: Record<string, unknown>): SiteInfo {
     timeZone: str(c.timezone),
     future: c.future === true,
     strictFrontMatter: c.strict_front_matter === true,
-    markdownExt: markdownExt ? markdownExt.split(",").map((e) => e.trim().replace(/^\./, "").toLowerCase()).filter(Boolean) : JEKYLL_MARKDOWN_EXT,
+    markdownExt: markdownExt
+      ? markdownExt
+          .split(",")
+          .map((e) => e.trim().replace(/^\./, "").toLowerCase())
+          .filter(Boolean)
+      : JEKYLL_MARKDOWN_EXT,
   };
 }
 
@@ -107,7 +116,8 @@ function hugoSite(root: string, raw: Record<string, unknown>): SiteInfo {
       if (typeof pattern === "string") permalinks[section] = pattern;
       // Hugo ≥ 0.123 nests them by kind: [permalinks.page] posts = "…".
       else if (section === "page" && pattern && typeof pattern === "object") {
-        for (const [s, p] of Object.entries(pattern as Record<string, unknown>)) if (typeof p === "string") permalinks[s] = p;
+        for (const [s, p] of Object.entries(pattern as Record<string, unknown>))
+          if (typeof p === "string") permalinks[s] = p;
       }
     }
   }
@@ -127,7 +137,10 @@ function zolaSite(root: string, c: Record<string, unknown>): SiteInfo {
 }
 
 function applyOverride(site: SiteInfo, o: SiteOverride): SiteInfo {
-  const baseUrl = o.url !== undefined || o.baseurl !== undefined ? joinBase(o.url ?? originOf(site.baseUrl), o.baseurl ?? pathOf(site.baseUrl)) : site.baseUrl;
+  const baseUrl =
+    o.url !== undefined || o.baseurl !== undefined
+      ? joinBase(o.url ?? originOf(site.baseUrl), o.baseurl ?? pathOf(site.baseUrl))
+      : site.baseUrl;
   return {
     ...site,
     baseUrl,

@@ -27,7 +27,11 @@ export function hugoPath(site: SiteInfo, post: PostFacts): DerivedPath {
   const { path, missing } = fillPattern(pattern, {
     year: parts?.year ?? null,
     month: parts?.month ?? null,
-    monthname: parts ? new Date(post.date as string).toLocaleString("en-US", { month: "long", timeZone: site.timeZone ?? "UTC" }).toLowerCase() : null,
+    monthname: parts
+      ? new Date(post.date as string)
+          .toLocaleString("en-US", { month: "long", timeZone: site.timeZone ?? "UTC" })
+          .toLowerCase()
+      : null,
     day: parts?.day ?? null,
     weekday: null,
     yearday: parts ? String(Number(parts.yday)) : null,
@@ -40,7 +44,8 @@ export function hugoPath(site: SiteInfo, post: PostFacts): DerivedPath {
     filename: hugoUrlize(fileName),
     contentbasename: hugoUrlize(fileName),
   });
-  if (missing.length) return { path: null, reason: `permalink '${pattern}' needs :${missing[0]}, which the post lacks` };
+  if (missing.length)
+    return { path: null, reason: `permalink '${pattern}' needs :${missing[0]}, which the post lacks` };
   return { path: path.startsWith("/") ? path : `/${path}` };
 }
 

@@ -42,7 +42,8 @@ export function jekyllPath(site: SiteInfo, post: PostFacts): DerivedPath {
     name: jekyllSlugify(name),
     output_ext: ".html",
   });
-  if (missing.length) return { path: null, reason: `permalink '${pattern}' needs :${missing[0]}, which the post lacks` };
+  if (missing.length)
+    return { path: null, reason: `permalink '${pattern}' needs :${missing[0]}, which the post lacks` };
   return { path: path.startsWith("/") ? path : `/${path}` };
 }
 

@@ -28,7 +28,10 @@ export interface DateParts {
 
 export function dateParts(iso: string, timeZone: string | null): DateParts {
   const w = wallClock(new Date(iso), timeZone ?? "UTC");
-  const yday = Math.round((Date.UTC(Number(w.year), Number(w.month) - 1, Number(w.day)) - Date.UTC(Number(w.year), 0, 1)) / 86_400_000) + 1;
+  const yday =
+    Math.round(
+      (Date.UTC(Number(w.year), Number(w.month) - 1, Number(w.day)) - Date.UTC(Number(w.year), 0, 1)) / 86_400_000,
+    ) + 1;
   return { ...w, yday: String(yday).padStart(3, "0") };
 }
 
@@ -45,7 +48,10 @@ export function frontString(data: Record<string, unknown>, key: string): string 
 }
 
 /** Fills `:name` placeholders (longest names first, so `:i_month` is not read as `:i` + `_month`). */
-export function fillPattern(pattern: string, values: Record<string, string | null>): { path: string; missing: string[] } {
+export function fillPattern(
+  pattern: string,
+  values: Record<string, string | null>,
+): { path: string; missing: string[] } {
   const missing: string[] = [];
   const names = Object.keys(values).sort((a, b) => b.length - a.length);
   const re = new RegExp(`:(${names.join("|")})`, "g");

@@ -4,7 +4,10 @@
  * Hugo `expiryDate`, and dates in the future (Jekyll's `future: false`
  * default, Hugo `publishDate` and `buildFuture`).
  */
-export type Publication = { state: "published" } | { state: "unpublished"; reason: string } | { state: "scheduled"; at: string; reason: string };
+export type Publication =
+  | { state: "published" }
+  | { state: "unpublished"; reason: string }
+  | { state: "scheduled"; at: string; reason: string };
 
 /** The flags that keep a post unpublished whatever the date: checked before anything else is read. */
 export function unpublishedFlag(data: Record<string, unknown>, sitePath: string | null): string | null {
@@ -27,8 +30,11 @@ export interface PublicationDates {
 }
 
 export function publicationByDate(d: PublicationDates): Publication {
-  if (d.expiryDate && Date.parse(d.expiryDate) <= d.now) return { state: "unpublished", reason: `expired (expiryDate ${d.expiryDate})` };
-  if (d.publishDate && Date.parse(d.publishDate) > d.now) return { state: "scheduled", at: d.publishDate, reason: `scheduled for ${d.publishDate} (publishDate)` };
-  if (!d.future && d.date && Date.parse(d.date) > d.now) return { state: "scheduled", at: d.date, reason: `scheduled for ${d.date} (dated in the future)` };
+  if (d.expiryDate && Date.parse(d.expiryDate) <= d.now)
+    return { state: "unpublished", reason: `expired (expiryDate ${d.expiryDate})` };
+  if (d.publishDate && Date.parse(d.publishDate) > d.now)
+    return { state: "scheduled", at: d.publishDate, reason: `scheduled for ${d.publishDate} (publishDate)` };
+  if (!d.future && d.date && Date.parse(d.date) > d.now)
+    return { state: "scheduled", at: d.date, reason: `scheduled for ${d.date} (dated in the future)` };
   return { state: "published" };
 }

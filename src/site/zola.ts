@@ -14,7 +14,8 @@ export function zolaPath(site: SiteInfo, post: PostFacts): DerivedPath {
   const own = frontString(post.data, "path");
   if (own) return { path: `/${own.replace(/^\/+|\/+$/g, "")}/` };
   const prefix = `${site.contentDir}/`;
-  if (!post.sitePath.startsWith(prefix)) return { path: null, reason: `not under the site's ${site.contentDir}/ folder` };
+  if (!post.sitePath.startsWith(prefix))
+    return { path: null, reason: `not under the site's ${site.contentDir}/ folder` };
   const folders = post.sitePath.slice(prefix.length).split("/").slice(0, -1);
   let name = baseName(post.sitePath);
   if (name === "_index") return { path: null, reason: "a section index, not a page" };

@@ -162,12 +162,23 @@ export interface DeliveryStore {
    */
   markSending(articleId: string, version: number, destinationId: string): Promise<Delivery>;
   /** Marks the delivery done and keeps the platform's message id (needed to edit the message later). */
-  markDelivered(articleId: string, version: number, destinationId: string, platformMessageId: string | null): Promise<Delivery>;
+  markDelivered(
+    articleId: string,
+    version: number,
+    destinationId: string,
+    platformMessageId: string | null,
+  ): Promise<Delivery>;
   /**
    * Records a failed attempt. `permanent` failures are not retried: markSending refuses them.
    * Errors are stored redacted (see redactSecrets) and truncated to 2000 characters.
    */
-  markFailed(articleId: string, version: number, destinationId: string, error: string, permanent: boolean): Promise<Delivery>;
+  markFailed(
+    articleId: string,
+    version: number,
+    destinationId: string,
+    error: string,
+    permanent: boolean,
+  ): Promise<Delivery>;
   /**
    * Makes a delivery that failed permanently `pending` again, so markSending lets it through once more.
    * Only for an admin's explicit retry (the queue dashboard): nothing else revives a permanent failure.
@@ -196,7 +207,11 @@ export interface DeliveryStore {
    * const first = await store.listUnfinishedDeliveries({ limit: 500 });
    * const second = await store.listUnfinishedDeliveries({ after: first.at(-1), limit: 500 });
    */
-  listUnfinishedDeliveries(options: { updatedBefore?: string | undefined; after?: DeliveryCursor | undefined; limit: number }): Promise<Delivery[]>;
+  listUnfinishedDeliveries(options: {
+    updatedBefore?: string | undefined;
+    after?: DeliveryCursor | undefined;
+    limit: number;
+  }): Promise<Delivery[]>;
 }
 
 /** The history behind each delivery's state: what every send got back from the platform. */
@@ -341,7 +356,11 @@ export interface AlertStore {
    * const change = await store.openAlert("feed:hn", "HTTP 500", { repeatBefore: dayAgo });
    * if (change) queueAlertMessage(change);
    */
-  openAlert(key: string, reason: string, options: { repeatBefore: string; at?: string }): Promise<AlertTransition | null>;
+  openAlert(
+    key: string,
+    reason: string,
+    options: { repeatBefore: string; at?: string },
+  ): Promise<AlertTransition | null>;
   /** Closes the alert `key`: the closed alert when this call closed it, null when it was not open. */
   closeAlert(key: string, options?: { at?: string }): Promise<AlertRecord | null>;
   getAlert(key: string): Promise<AlertRecord | null>;
@@ -395,7 +414,14 @@ export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 100;
 
 /** Everything Herald keeps, shared by every process that opens the same database. */
-export interface Store extends ArticleStore, DeliveryStore, DeliveryAttemptStore, FeedStore, DestinationStore, CardStore, AlertStore {
+export interface Store
+  extends ArticleStore,
+    DeliveryStore,
+    DeliveryAttemptStore,
+    FeedStore,
+    DestinationStore,
+    CardStore,
+    AlertStore {
   /** Where the data lives, for logs and `herald status`: a file path, or a database URL without its password. */
   readonly location: string;
   /** Things the operator should know about the database, found when it was opened (e.g. a locale that hurts search); log each once. */

@@ -75,7 +75,9 @@ async function openSqliteWhenFree(path: string, tries = 20): Promise<Store> {
     try {
       return openSqliteStore(path);
     } catch (error) {
-      const busy = error instanceof Error && (/database is locked|SQLITE_BUSY/i.test(error.message) || (error as { code?: unknown }).code === "SQLITE_BUSY");
+      const busy =
+        error instanceof Error &&
+        (/database is locked|SQLITE_BUSY/i.test(error.message) || (error as { code?: unknown }).code === "SQLITE_BUSY");
       if (!busy || attempt >= tries) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
     }

@@ -5,7 +5,18 @@
  * takes either.
  */
 import type { Article } from "../article/types.ts";
-import type { AlertRecord, AlertState, AlertTransition, AttemptOutcome, Delivery, DeliveryAttempt, DeliveryState, DestinationRecord, FeedRecord, StoredArticle } from "./contract.ts";
+import type {
+  AlertRecord,
+  AlertState,
+  AlertTransition,
+  AttemptOutcome,
+  Delivery,
+  DeliveryAttempt,
+  DeliveryState,
+  DestinationRecord,
+  FeedRecord,
+  StoredArticle,
+} from "./contract.ts";
 
 type Flag = number | boolean;
 type Json<T> = string | T;

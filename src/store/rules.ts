@@ -20,7 +20,8 @@ import { isForeignKeyViolation, StoreError } from "./errors.ts";
 export function checkArticle(article: Article): void {
   if (typeof article !== "object" || article === null) throw new StoreError("article must be an object");
   const what = `article ${typeof article.id === "string" ? JSON.stringify(article.id) : "(no id)"}`;
-  if (typeof article.id !== "string" || article.id.trim() === "") throw new StoreError(`${what}: id must be a non-empty string`);
+  if (typeof article.id !== "string" || article.id.trim() === "")
+    throw new StoreError(`${what}: id must be a non-empty string`);
   if (typeof article.title !== "string") throw new StoreError(`${what}: title must be a string`);
   if (typeof article.text !== "string" || typeof article.excerpt !== "string") {
     throw new StoreError(`${what}: text and excerpt must be strings`);
@@ -113,16 +114,20 @@ export function recordDeliveriesError(articleId: string, version: number, count:
 
 /** Why a send must not start, or null when it may (pending, failed for now, or sending again after a crash). */
 export function refuseSending(key: DeliveryKey, row: DeliveryFacts): StoreError | null {
-  if (row.state === "delivered") return new StoreError(`${describeDelivery(key)} is already delivered; not sending it again`);
+  if (row.state === "delivered")
+    return new StoreError(`${describeDelivery(key)} is already delivered; not sending it again`);
   if (row.state === "failed" && row.permanentFailure) {
-    return new StoreError(`${describeDelivery(key)} failed permanently (${row.lastError ?? "no reason"}); not retrying`);
+    return new StoreError(
+      `${describeDelivery(key)} failed permanently (${row.lastError ?? "no reason"}); not retrying`,
+    );
   }
   return null;
 }
 
 /** Why a delivery cannot be marked failed, or null when it can. */
 export function refuseFailing(key: DeliveryKey, row: DeliveryFacts): StoreError | null {
-  if (row.state === "delivered") return new StoreError(`${describeDelivery(key)} is already delivered; cannot mark it failed`);
+  if (row.state === "delivered")
+    return new StoreError(`${describeDelivery(key)} is already delivered; cannot mark it failed`);
   return null;
 }
 
@@ -161,13 +166,17 @@ export type AttemptValues = [
 export function attemptValues(input: DeliveryAttemptInput, now: string): AttemptValues {
   const what = `attempt of ${describeDelivery(input)}`;
   if (!ATTEMPT_OUTCOMES.includes(input.outcome)) {
-    throw new StoreError(`${what}: outcome must be one of ${ATTEMPT_OUTCOMES.join(", ")}, got ${JSON.stringify(input.outcome)}`);
+    throw new StoreError(
+      `${what}: outcome must be one of ${ATTEMPT_OUTCOMES.join(", ")}, got ${JSON.stringify(input.outcome)}`,
+    );
   }
   const at = input.at ?? now;
-  if (Number.isNaN(Date.parse(at))) throw new StoreError(`${what}: at ${JSON.stringify(at)} is not an ISO 8601 instant`);
+  if (Number.isNaN(Date.parse(at)))
+    throw new StoreError(`${what}: at ${JSON.stringify(at)} is not an ISO 8601 instant`);
   const whole = (name: string, value: number | undefined) => {
     if (value === undefined) return null;
-    if (!Number.isFinite(value) || value < 0) throw new StoreError(`${what}: ${name} must be a number ≥ 0, got ${String(value)}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new StoreError(`${what}: ${name} must be a number ≥ 0, got ${String(value)}`);
     // Both backends keep 32-bit integers; a wait longer than 24 days is "very long" either way.
     return Math.min(Math.round(value), 2 ** 31 - 1);
   };
@@ -198,6 +207,7 @@ export function alertReasonText(reason: string): string {
 
 /** Alert keys are short printable names such as `feed:hn`; anything else is a caller's bug. */
 export function checkAlertKey(key: string): string {
-  if (typeof key !== "string" || !/^[\x21-\x7e]{1,512}$/.test(key)) throw new StoreError(`alert key must be 1–512 printable characters without spaces, got ${JSON.stringify(key)}`);
+  if (typeof key !== "string" || !/^[\x21-\x7e]{1,512}$/.test(key))
+    throw new StoreError(`alert key must be 1–512 printable characters without spaces, got ${JSON.stringify(key)}`);
   return key;
 }

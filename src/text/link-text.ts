@@ -13,12 +13,19 @@ import { domainToASCII } from "node:url";
  * reserve for examples and tests. A bare host must end in one of them, so
  * "Node.js" or "Next.js" stay words while "bank.example" is an address.
  */
-const TOP_LEVEL = new Set<string>([...(createRequire(import.meta.url)("tlds") as string[]), "example", "test", "invalid", "localhost"]);
+const TOP_LEVEL = new Set<string>([
+  ...(createRequire(import.meta.url)("tlds") as string[]),
+  "example",
+  "test",
+  "invalid",
+  "localhost",
+]);
 
 /** `scheme://…` at the start: the text presents itself as a URL. */
 const URL_LIKE = /^[a-z][a-z\d+.-]*:\/\//i;
 /** `bank.example`, `www.bank.example/login`, `bank.example:8443`, `10.0.0.1`: a bare host, maybe with a path. */
-const HOST_LIKE = /^(?:(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}[\p{L}\p{N}-]*|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?(?:[/?#]\S*)?$/iu;
+const HOST_LIKE =
+  /^(?:(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}[\p{L}\p{N}-]*|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?(?:[/?#]\S*)?$/iu;
 
 /** True when `text` reads as a URL or a host name. */
 export function looksLikeAddress(text: string): boolean {

@@ -54,7 +54,11 @@ function recordingIds(adapter: ChatAdapter, idsByTs: Map<string, string>): ChatA
 }
 
 export const createSlackHarness: HarnessFactory = async (): Promise<ContractHarness> => {
-  const slack = await SlackFake.start({ botToken: BOT_TOKEN, perChannelPerSecond: 0, channels: { [CHANNEL]: "contract" } });
+  const slack = await SlackFake.start({
+    botToken: BOT_TOKEN,
+    perChannelPerSecond: 0,
+    channels: { [CHANNEL]: "contract" },
+  });
   slack.setChannelError(FORBIDDEN, "not_in_channel");
   const slackAdapter = adapterFor(slack);
   const idsByTs = new Map<string, string>();

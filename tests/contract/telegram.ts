@@ -69,7 +69,12 @@ export const createTelegramHarness: HarnessFactory = async () => {
 function messagesOf(sent: TelegramSent[]): MessageState[] {
   const byId = new Map<number, MessageState>();
   for (const record of sent) {
-    const state = byId.get(record.messageId) ?? { messageId: record.messageId, text: "", hasCard: false, deleted: false };
+    const state = byId.get(record.messageId) ?? {
+      messageId: record.messageId,
+      text: "",
+      hasCard: false,
+      deleted: false,
+    };
     if (record.method === "deleteMessage") state.deleted = true;
     else if (record.visibleText !== undefined) state.text = record.visibleText;
     if (record.method === "sendPhoto" && record.photo) state.hasCard = true;
@@ -88,7 +93,10 @@ function groupIntoPosts(messages: MessageState[], posts: string[]) {
   }
   return [...grouped].map(([id, parts]) => ({
     id,
-    text: parts.map((part) => part.text).filter((text) => text !== "").join("\n\n"),
+    text: parts
+      .map((part) => part.text)
+      .filter((text) => text !== "")
+      .join("\n\n"),
     hasCard: parts.some((part) => part.hasCard),
     deleted: parts.every((part) => part.deleted),
   }));

@@ -2,13 +2,17 @@ import { type KeyObject, randomBytes, sign } from "node:crypto";
 import { fakeSnowflake } from "../fakes/discord/server.ts";
 
 /** The 32-byte raw Ed25519 public key in hex, as the Developer Portal shows an application's Public Key. */
-export const publicKeyHex = (publicKey: KeyObject) => publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
+export const publicKeyHex = (publicKey: KeyObject) =>
+  publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
 
 /** Signs interaction bodies the way Discord does: Ed25519 over timestamp + body. */
 export function ed25519Signer(privateKey: KeyObject) {
   return (body: string) => {
     const timestamp = String(Math.floor(Date.now() / 1000));
-    return { "x-signature-ed25519": sign(null, Buffer.from(`${timestamp}${body}`), privateKey).toString("hex"), "x-signature-timestamp": timestamp };
+    return {
+      "x-signature-ed25519": sign(null, Buffer.from(`${timestamp}${body}`), privateKey).toString("hex"),
+      "x-signature-timestamp": timestamp,
+    };
   };
 }
 
@@ -44,7 +48,11 @@ export function discordCommandInteraction(shape: CommandShape) {
         {
           name: shape.subcommand,
           type: 1,
-          options: Object.entries(shape.options ?? {}).map(([name, value]) => ({ name, type: name === "count" ? 4 : 3, value: name === "count" ? Number(value) : value })),
+          options: Object.entries(shape.options ?? {}).map(([name, value]) => ({
+            name,
+            type: name === "count" ? 4 : 3,
+            value: name === "count" ? Number(value) : value,
+          })),
         },
       ],
     },
@@ -54,5 +62,11 @@ export function discordCommandInteraction(shape: CommandShape) {
 /** A command interaction as the gateway dispatches it (INTERACTION_CREATE carries a few more fields than the HTTP body). */
 export function gatewayCommandInteraction(shape: CommandShape) {
   const interaction = discordCommandInteraction(shape);
-  return { ...interaction, entitlements: [], authorizing_integration_owners: { "0": interaction.guild_id }, context: 0, attachment_size_limit: 10_485_760 };
+  return {
+    ...interaction,
+    entitlements: [],
+    authorizing_integration_owners: { "0": interaction.guild_id },
+    context: 0,
+    attachment_size_limit: 10_485_760,
+  };
 }

@@ -40,15 +40,19 @@ export async function waitForDrained(options: DrainedOptions): Promise<void> {
       const counts = await queue.getJobCounts("waiting", "active", "prioritized", "waiting-children", "paused");
       const open = Object.entries(counts).filter(([, n]) => n > 0);
       if (open.length) return `${queue.name}: ${open.map(([state, n]) => `${n} ${state}`).join(", ")}`;
-      const delayed = (await queue.getDelayed()).filter((job) => !job.repeatJobKey && job.timestamp + job.delay < scheduledFrom);
-      if (delayed.length) return `${queue.name}: ${delayed.length} delayed (${delayed.map((job) => job.id).join(", ")})`;
+      const delayed = (await queue.getDelayed()).filter(
+        (job) => !job.repeatJobKey && job.timestamp + job.delay < scheduledFrom,
+      );
+      if (delayed.length)
+        return `${queue.name}: ${delayed.length} delayed (${delayed.map((job) => job.id).join(", ")})`;
     }
     if (store) {
       const { pending, sending } = await store.countByState();
       if (pending || sending) return `store: ${pending} deliveries pending, ${sending} sending`;
     }
     const owing = fakes.filter((fake) => fake.pendingRequests > 0);
-    if (owing.length) return `fakes: ${owing.map((fake) => `${fake.constructor.name} owes ${fake.pendingRequests} answers`).join(", ")}`;
+    if (owing.length)
+      return `fakes: ${owing.map((fake) => `${fake.constructor.name} owes ${fake.pendingRequests} answers`).join(", ")}`;
     return null;
   };
   let last: string | null = "not checked yet";
@@ -72,7 +76,10 @@ interface RunningService {
 }
 
 /** {@link waitForDrained} over every queue a service uses and its store. */
-export function waitForServiceDrained(service: RunningService, options: Omit<DrainedOptions, "queues" | "store"> = {}): Promise<void> {
+export function waitForServiceDrained(
+  service: RunningService,
+  options: Omit<DrainedOptions, "queues" | "store"> = {},
+): Promise<void> {
   const { ingestQueue, deliverQueue, pollQueue, maintenanceQueue, store } = service.runtime;
   return waitForDrained({ ...options, queues: [ingestQueue, deliverQueue, pollQueue, maintenanceQueue], store });
 }

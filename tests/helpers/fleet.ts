@@ -28,20 +28,34 @@ export interface FleetMember {
 export function fleetConfigWriter(t: { config: HeraldConfig; dir: string }, extra: Record<string, unknown>) {
   return (port: number): string => {
     const path = join(t.dir, `herald-${port}.yaml`);
-    writeFileSync(path, JSON.stringify({ redis: t.config.redis, database: t.config.database, http: { host: "127.0.0.1", port }, log: { level: "warn" }, ...extra }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        redis: t.config.redis,
+        database: t.config.database,
+        http: { host: "127.0.0.1", port },
+        log: { level: "warn" },
+        ...extra,
+      }),
+    );
     return path;
   };
 }
 
 /** Starts one member and waits until its /healthz says it started fully. */
-export async function startMember(configFor: (port: number) => string, env: Record<string, string> = {}): Promise<FleetMember> {
+export async function startMember(
+  configFor: (port: number) => string,
+  env: Record<string, string> = {},
+): Promise<FleetMember> {
   const port = await freePort();
   const child = spawnHerald(["start", "--config", configFor(port)], env);
   const member: FleetMember = {
     process: child,
     port,
     duties: async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(3000) }).catch(() => null);
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(3000) }).catch(
+        () => null,
+      );
       return res ? (((await res.json()) as { duties?: string[] }).duties ?? []) : [];
     },
   };
@@ -61,7 +75,8 @@ export function ownerOf(members: FleetMember[], duty: string, timeoutMs: number)
   const matches = (name: string) => (duty.endsWith(":") ? name.startsWith(duty) : name === duty);
   return waitFor(
     async () => {
-      for (const member of members) if (member.process.exitCode === null && (await member.duties()).some(matches)) return member;
+      for (const member of members)
+        if (member.process.exitCode === null && (await member.duties()).some(matches)) return member;
       return null;
     },
     timeoutMs,

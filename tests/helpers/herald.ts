@@ -30,12 +30,17 @@ export function spawnHerald(args: string[], env: Record<string, string> = {}, cw
     stderr += d;
     output += d;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   return Object.assign(child, { output: () => output, stdoutText: () => stdout, stderrText: () => stderr, exited });
 }
 
 /** Runs the CLI to completion. */
-export async function runHerald(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export async function runHerald(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawnHerald(args, env);
   const { code } = await child.exited;
   return { status: code, stdout: child.stdoutText(), stderr: child.stderrText() };

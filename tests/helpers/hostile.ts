@@ -50,7 +50,10 @@ export function hostileText(shape: string, size: number): string {
 
 /** The same pseudo-random mix of the pieces for every run (fixed seed), `size` code units or a few more. */
 function seededMix(size: number): string {
-  const [pieces] = fc.sample(fc.array(fc.constantFrom(...MIX_PIECES), { minLength: size, maxLength: size }), { seed: 20261014, numRuns: 1 });
+  const [pieces] = fc.sample(fc.array(fc.constantFrom(...MIX_PIECES), { minLength: size, maxLength: size }), {
+    seed: 20261014,
+    numRuns: 1,
+  });
   let out = "";
   for (const piece of pieces ?? []) {
     if (out.length >= size) break;
@@ -85,7 +88,11 @@ function cpuMs(): number {
  * each round and the best of the rounds counts: interference only ever adds
  * time. Inputs are made by `prepare` outside the timed part.
  */
-export function measureGrowth<T>(prepare: (sizeKb: number, copy: number) => T, run: (input: T) => unknown, rounds = 2): Growth {
+export function measureGrowth<T>(
+  prepare: (sizeKb: number, copy: number) => T,
+  run: (input: T) => unknown,
+  rounds = 2,
+): Growth {
   const largest = SIZES_KB[SIZES_KB.length - 1] as number;
   const copies = (kb: number) => largest / kb;
   const best = SIZES_KB.map(() => Number.POSITIVE_INFINITY);
@@ -111,7 +118,11 @@ export function measureGrowth<T>(prepare: (sizeKb: number, copy: number) => T, r
  * collection or another process can slow one measurement, but not two in a
  * row by the same factor. Quadratic work stays ~8 both times.
  */
-export function growthRatio<T>(prepare: (sizeKb: number, copy: number) => T, run: (input: T) => unknown, limit: number): Growth {
+export function growthRatio<T>(
+  prepare: (sizeKb: number, copy: number) => T,
+  run: (input: T) => unknown,
+  limit: number,
+): Growth {
   const first = measureGrowth(prepare, run);
   if (first.ratio < limit) return first;
   const second = measureGrowth(prepare, run);

@@ -17,12 +17,21 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
  * A {@link Log} handing each line to `write` with its level, its fields (a child's fields merged in) and its
  * message, for tests that assert on what a part logged without going through pino's JSON.
  */
-export function recordingLog(write: (level: LogLevel, fields: Record<string, unknown>, message: string) => void, bound: Record<string, unknown> = {}): Log {
+export function recordingLog(
+  write: (level: LogLevel, fields: Record<string, unknown>, message: string) => void,
+  bound: Record<string, unknown> = {},
+): Log {
   const at =
     (level: LogLevel) =>
     (fieldsOrMessage: object | string, message?: string): void => {
       if (typeof fieldsOrMessage === "string") write(level, { ...bound }, fieldsOrMessage);
       else write(level, { ...bound, ...(fieldsOrMessage as Record<string, unknown>) }, message ?? "");
     };
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), child: (fields) => recordingLog(write, { ...bound, ...fields }) };
+  return {
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    child: (fields) => recordingLog(write, { ...bound, ...fields }),
+  };
 }

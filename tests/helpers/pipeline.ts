@@ -10,7 +10,11 @@ export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
 export const silentLog = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 
 /** A config for one test: its own Redis key prefix and SQLite file, HTTP on an ephemeral port, fast retries. */
-export function testConfig(raw: Record<string, unknown>): { config: HeraldConfig; dir: string; cleanup: () => Promise<void> } {
+export function testConfig(raw: Record<string, unknown>): {
+  config: HeraldConfig;
+  dir: string;
+  cleanup: () => Promise<void>;
+} {
   const dir = mkdtempSync(join(tmpdir(), "herald-test-"));
   const prefix = `herald-test-${randomUUID()}`;
   const config = configSchema.parse({

@@ -10,18 +10,26 @@ export { freePort };
 
 /** Resolves once something answers PING on `port`. */
 export async function waitForPong(port: number, what = "redis-server to start"): Promise<void> {
-  await waitFor(async () => {
-    const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on("error", () => {});
-    try {
-      await probe.connect();
-      return (await probe.ping()) === "PONG";
-    } catch {
-      return false;
-    } finally {
-      probe.disconnect();
-    }
-  }, 10_000, what);
+  await waitFor(
+    async () => {
+      const probe = new Redis(port, "127.0.0.1", {
+        lazyConnect: true,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+      });
+      probe.on("error", () => {});
+      try {
+        await probe.connect();
+        return (await probe.ping()) === "PONG";
+      } catch {
+        return false;
+      } finally {
+        probe.disconnect();
+      }
+    },
+    10_000,
+    what,
+  );
 }
 
 export interface PrivateRedis {
@@ -39,12 +47,26 @@ export interface PrivateRedis {
  * `aof` keeps an append-only file as production should; `none` keeps nothing
  * (`--save "" --appendonly no`), so a restart comes back empty.
  */
-export async function privateRedis(persistence: "aof" | "none", options: { replicaOf?: number } = {}): Promise<PrivateRedis> {
+export async function privateRedis(
+  persistence: "aof" | "none",
+  options: { replicaOf?: number } = {},
+): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "herald-redis-"));
   let child: ChildProcess | null = null;
   const start = async () => {
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", persistence === "aof" ? "yes" : "no", "--save", ""];
+    const args = [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--appendonly",
+      persistence === "aof" ? "yes" : "no",
+      "--save",
+      "",
+    ];
     if (options.replicaOf) args.push("--replicaof", "127.0.0.1", String(options.replicaOf));
     child = spawn("redis-server", args, { stdio: "ignore" });
     await waitForPong(port);
@@ -75,7 +97,10 @@ export async function privateRedis(persistence: "aof" | "none", options: { repli
  * watching the master on `masterPort` as `name`. Quorum 1 and a 1 s down-after, so a killed
  * master is failed over to its replica within seconds.
  */
-export async function privateSentinel(masterPort: number, name: string): Promise<{ port: number; cleanup(): Promise<void> }> {
+export async function privateSentinel(
+  masterPort: number,
+  name: string,
+): Promise<{ port: number; cleanup(): Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "herald-sentinel-"));
   const conf = join(dir, "sentinel.conf");

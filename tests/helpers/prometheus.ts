@@ -75,7 +75,11 @@ function parseSample(line: string, where: string): Sample {
   const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)( -?\d+)?$/.exec(line);
   if (!m) throw new Error(`malformed sample, ${where}`);
   const [, name = "", labelText, valueText = ""] = m;
-  return { name, labels: labelText ? parseLabels(labelText.slice(1, -1), where) : {}, value: parseValue(valueText, where) };
+  return {
+    name,
+    labels: labelText ? parseLabels(labelText.slice(1, -1), where) : {},
+    value: parseValue(valueText, where),
+  };
 }
 
 function parseLabels(text: string, where: string): Record<string, string> {

@@ -68,7 +68,9 @@ export function streamRequest(request: StreamedRequest): Promise<StreamedAnswer>
     socket.on("connect", async () => {
       const head = Object.entries({
         host: `127.0.0.1:${request.port}`,
-        ...(request.declareLength ? { "content-length": String(request.totalBytes) } : { "transfer-encoding": "chunked" }),
+        ...(request.declareLength
+          ? { "content-length": String(request.totalBytes) }
+          : { "transfer-encoding": "chunked" }),
         ...request.headers,
       })
         .map(([name, value]) => `${name}: ${value}\r\n`)
@@ -76,7 +78,9 @@ export function streamRequest(request: StreamedRequest): Promise<StreamedAnswer>
       socket.write(`POST ${request.path} HTTP/1.1\r\n${head}\r\n`);
       while (!done && written < request.totalBytes) {
         const piece = CHUNK.subarray(0, Math.min(CHUNK.length, request.totalBytes - written));
-        const frame = request.declareLength ? [piece] : [Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")];
+        const frame = request.declareLength
+          ? [piece]
+          : [Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")];
         let flushed = true;
         for (const part of frame) flushed = socket.write(part) && flushed;
         written += piece.length;

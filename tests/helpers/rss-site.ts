@@ -11,5 +11,10 @@ export async function rssSite() {
 <item><title>Old news</title><link>https://status.example.org/old</link><guid>old</guid><pubDate>Thu, 01 Oct 2026 00:00:00 GMT</pubDate></item>
 </channel></rss>`);
   });
-  return { url: `${server.baseUrl}/feed.xml`, polls, pollsSince: (at: number) => polls.filter((t) => t >= at).length, close: () => server.close() };
+  return {
+    url: `${server.baseUrl}/feed.xml`,
+    polls,
+    pollsSince: (at: number) => polls.filter((t) => t >= at).length,
+    close: () => server.close(),
+  };
 }

@@ -60,7 +60,9 @@ export function pgUrlFor(name: string): string {
 }
 
 /** Creates an empty database `herald_test_<random>` (with `options`, e.g. "TEMPLATE template0 LC_CTYPE 'C'"). */
-export async function createPgDatabase(options = ""): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+export async function createPgDatabase(
+  options = "",
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `herald_test_${randomBytes(6).toString("hex")}`;
   await adminQuery(`CREATE DATABASE ${name} ${options}`);
   return { name, url: pgUrlFor(name), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };

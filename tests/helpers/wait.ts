@@ -2,7 +2,11 @@
  * Polls `check` until it returns a truthy value, and returns that value; throws after `timeoutMs`
  * naming `what` was awaited. For waiting on a positive signal: never for "nothing else happens".
  */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 15_000, what = "condition"): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

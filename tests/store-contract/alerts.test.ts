@@ -7,7 +7,8 @@ const DAY_MS = 86_400_000;
 const T0 = "2026-12-05T08:00:00.000Z";
 const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
 /** openAlert as the notifier calls it: a repeat is due when people were last told a day or more before `now`. */
-const open = (store: Store, key: string, reason: string, now: string) => store.openAlert(key, reason, { at: now, repeatBefore: new Date(Date.parse(now) - DAY_MS + 1).toISOString() });
+const open = (store: Store, key: string, reason: string, now: string) =>
+  store.openAlert(key, reason, { at: now, repeatBefore: new Date(Date.parse(now) - DAY_MS + 1).toISOString() });
 
 describe.each(STORE_BACKENDS)("$name store: health alerts", (backend) => {
   const current = freshStorePerTest(backend, { beforeEach, afterEach });
@@ -15,11 +16,24 @@ describe.each(STORE_BACKENDS)("$name store: health alerts", (backend) => {
   it("open once, stay quiet while open, repeat at most daily, close once, and open again after closing", async () => {
     const { store } = current();
     const first = await open(store, "feed:hn", "HTTP 500 from https://hn.example/rss", T0);
-    expect(first).toEqual({ kind: "opened", alert: { key: "feed:hn", state: "open", reason: "HTTP 500 from https://hn.example/rss", openedAt: T0, lastNotifiedAt: T0, closedAt: null } });
+    expect(first).toEqual({
+      kind: "opened",
+      alert: {
+        key: "feed:hn",
+        state: "open",
+        reason: "HTTP 500 from https://hn.example/rss",
+        openedAt: T0,
+        lastNotifiedAt: T0,
+        closedAt: null,
+      },
+    });
     expect(await open(store, "feed:hn", "HTTP 502", at(60_000))).toBeNull();
     expect(await open(store, "feed:hn", "HTTP 502", at(DAY_MS - 1))).toBeNull();
     const repeat = await open(store, "feed:hn", "HTTP 502", at(DAY_MS));
-    expect(repeat).toMatchObject({ kind: "repeated", alert: { openedAt: T0, lastNotifiedAt: at(DAY_MS), reason: "HTTP 500 from https://hn.example/rss" } });
+    expect(repeat).toMatchObject({
+      kind: "repeated",
+      alert: { openedAt: T0, lastNotifiedAt: at(DAY_MS), reason: "HTTP 500 from https://hn.example/rss" },
+    });
     expect(await open(store, "feed:hn", "HTTP 502", at(DAY_MS + 1000))).toBeNull();
 
     const closed = await store.closeAlert("feed:hn", { at: at(DAY_MS + 2000) });
@@ -28,12 +42,17 @@ describe.each(STORE_BACKENDS)("$name store: health alerts", (backend) => {
     expect(await store.closeAlert("feed:never-opened")).toBeNull();
 
     const again = await open(store, "feed:hn", "timed out", at(DAY_MS + 3000));
-    expect(again).toMatchObject({ kind: "opened", alert: { reason: "timed out", openedAt: at(DAY_MS + 3000), closedAt: null } });
+    expect(again).toMatchObject({
+      kind: "opened",
+      alert: { reason: "timed out", openedAt: at(DAY_MS + 3000), closedAt: null },
+    });
   });
 
   it("let exactly one of many simultaneous openers and closers win", async () => {
     const { store } = current();
-    const opens = await Promise.all(Array.from({ length: 8 }, () => open(store, "destination:d1", "Missing Permissions", T0)));
+    const opens = await Promise.all(
+      Array.from({ length: 8 }, () => open(store, "destination:d1", "Missing Permissions", T0)),
+    );
     expect(opens.filter((change) => change !== null)).toHaveLength(1);
     const closes = await Promise.all(Array.from({ length: 8 }, () => store.closeAlert("destination:d1")));
     expect(closes.filter((alert) => alert !== null)).toHaveLength(1);

@@ -74,7 +74,9 @@ describe.each(STORE_BACKENDS)("$name store: articles and versions", (backend) =>
     expect(old.stale?.reason).toBe("dated 2024-07-11T03:00:00.000Z, before version 2 dated 2024-07-11T05:00:00.000Z");
     expect((await store.getArticle("ms-outlook-outage"))?.article.title).toBe("updated");
     // Same date or later is newer content.
-    expect((await store.upsertArticle(dated("2024-07-11T05:00:00.000Z", "same time, corrected"), null)).version).toBe(3);
+    expect((await store.upsertArticle(dated("2024-07-11T05:00:00.000Z", "same time, corrected"), null)).version).toBe(
+      3,
+    );
   });
 
   it("a change a reader would not notice (source, language) does not create a version", async () => {
@@ -88,7 +90,10 @@ describe.each(STORE_BACKENDS)("$name store: articles and versions", (backend) =>
     const { store } = current();
     await store.upsertArticle(outageArticle(), null);
     const base = outageArticle();
-    const timeline = { labels: base.timeline!.labels, rows: [...base.timeline!.rows, { time: "3:00 PM", event: "정상화" }] };
+    const timeline = {
+      labels: base.timeline!.labels,
+      rows: [...base.timeline!.rows, { time: "3:00 PM", event: "정상화" }],
+    };
     expect((await store.upsertArticle({ ...base, timeline }, null)).version).toBe(2);
   });
 
@@ -104,7 +109,9 @@ describe.each(STORE_BACKENDS)("$name store: articles and versions", (backend) =>
     expect(await ids({ limit: 2 })).toEqual(["new", "undated"]);
     expect(await ids({ feedIds: ["newsdao"], limit: 10 })).toEqual(["undated", "old"]);
     expect(await store.latestArticles({ feedIds: [], limit: 10 })).toEqual([]);
-    await expect(store.latestArticles({ limit: 0 })).rejects.toThrow(/limit must be a whole number from 1 to 1000, got 0/);
+    await expect(store.latestArticles({ limit: 0 })).rejects.toThrow(
+      /limit must be a whole number from 1 to 1000, got 0/,
+    );
   });
 
   it("articles stored one after another with the same date list the later one first", async () => {
@@ -115,13 +122,18 @@ describe.each(STORE_BACKENDS)("$name store: articles and versions", (backend) =>
 
   it("keeps an article in every feed that carried it, for listing and for search", async () => {
     const { store } = current();
-    for (const id of ["site-a", "site-b", "site-c"]) await store.upsertFeed({ id, type: "rss", config: {}, destinationIds: [] });
+    for (const id of ["site-a", "site-b", "site-c"])
+      await store.upsertFeed({ id, type: "rss", config: {}, destinationIds: [] });
     await store.upsertArticle(outageArticle(), "site-a");
     await store.upsertArticle(outageArticle(), "site-b");
     expect((await store.getArticle("ms-outlook-outage"))?.feedId).toBe("site-b");
     for (const feed of ["site-a", "site-b"]) {
-      expect((await store.latestArticles({ feedIds: [feed], limit: 10 })).map((a) => a.article.id)).toEqual(["ms-outlook-outage"]);
-      expect((await store.searchArticles("장애", { feedIds: [feed] })).map((h) => h.article.id)).toEqual(["ms-outlook-outage"]);
+      expect((await store.latestArticles({ feedIds: [feed], limit: 10 })).map((a) => a.article.id)).toEqual([
+        "ms-outlook-outage",
+      ]);
+      expect((await store.searchArticles("장애", { feedIds: [feed] })).map((h) => h.article.id)).toEqual([
+        "ms-outlook-outage",
+      ]);
     }
     expect(await store.latestArticles({ feedIds: ["site-c"], limit: 10 })).toEqual([]);
     expect(await store.searchArticles("장애", { feedIds: ["site-c"] })).toEqual([]);
@@ -156,8 +168,12 @@ describe.each(STORE_BACKENDS)("$name store: articles and versions", (backend) =>
   it("refuses malformed articles with a StoreError naming the field", async () => {
     const { store } = current();
     await expect(store.upsertArticle({ ...outageArticle(), id: "" }, null)).rejects.toThrow(StoreError);
-    await expect(store.upsertArticle({ ...outageArticle(), id: "" }, null)).rejects.toThrow(/id must be a non-empty string/);
-    await expect(store.upsertArticle({ ...outageArticle(), date: "yesterday" }, null)).rejects.toThrow(/"yesterday" is not an ISO/);
+    await expect(store.upsertArticle({ ...outageArticle(), id: "" }, null)).rejects.toThrow(
+      /id must be a non-empty string/,
+    );
+    await expect(store.upsertArticle({ ...outageArticle(), date: "yesterday" }, null)).rejects.toThrow(
+      /"yesterday" is not an ISO/,
+    );
   });
 
   it("removing a feed keeps its articles, without a feed", async () => {

@@ -19,15 +19,44 @@ describe.each(STORE_BACKENDS)("$name store: delivery attempts", (backend) => {
 
   it("keep every send's platform answer per destination, oldest first, across versions", async () => {
     const { store } = current();
-    await store.recordAttempt({ ...WEBHOOK, at: "2026-10-14T01:00:00.000Z", outcome: "rate_limited", status: 429, code: "rate_limited", retryAfterMs: 1500, error: "discord: rate limited" });
-    await store.recordAttempt({ ...WEBHOOK, at: "2026-10-14T01:00:02+09:00", outcome: "delivered", messageId: "1261234567890123456" });
-    await store.recordAttempt({ ...WEBHOOK, destinationId: "slack-news", outcome: "failed", status: 404, code: "not_found", error: "slack: channel_not_found" });
+    await store.recordAttempt({
+      ...WEBHOOK,
+      at: "2026-10-14T01:00:00.000Z",
+      outcome: "rate_limited",
+      status: 429,
+      code: "rate_limited",
+      retryAfterMs: 1500,
+      error: "discord: rate limited",
+    });
+    await store.recordAttempt({
+      ...WEBHOOK,
+      at: "2026-10-14T01:00:02+09:00",
+      outcome: "delivered",
+      messageId: "1261234567890123456",
+    });
+    await store.recordAttempt({
+      ...WEBHOOK,
+      destinationId: "slack-news",
+      outcome: "failed",
+      status: 404,
+      code: "not_found",
+      error: "slack: channel_not_found",
+    });
     await store.upsertArticle(outageArticle({ title: "복구 완료" }), null);
     await store.recordDeliveryPending(ARTICLE, 2, "discord-main");
-    await store.recordAttempt({ ...WEBHOOK, version: 2, outcome: "retrying", status: 503, code: "server", error: "discord: server error 503" });
+    await store.recordAttempt({
+      ...WEBHOOK,
+      version: 2,
+      outcome: "retrying",
+      status: 503,
+      code: "server",
+      error: "discord: server error 503",
+    });
 
     const attempts = await store.listAttempts(ARTICLE);
-    expect(attempts.map((a) => [a.version, a.destinationId, a.outcome, a.status, a.code, a.retryAfterMs, a.messageId])).toEqual([
+    expect(
+      attempts.map((a) => [a.version, a.destinationId, a.outcome, a.status, a.code, a.retryAfterMs, a.messageId]),
+    ).toEqual([
       [1, "discord-main", "rate_limited", 429, "rate_limited", 1500, null],
       [1, "discord-main", "delivered", null, null, null, "1261234567890123456"],
       [1, "slack-news", "failed", 404, "not_found", null, null],
@@ -42,7 +71,12 @@ describe.each(STORE_BACKENDS)("$name store: delivery attempts", (backend) => {
 
   it(`keep only the newest ${MAX_ATTEMPTS_KEPT} attempts of a delivery; other deliveries keep theirs`, async () => {
     const { store } = current();
-    await store.recordAttempt({ ...WEBHOOK, destinationId: "slack-news", outcome: "retrying", error: "first slack try" });
+    await store.recordAttempt({
+      ...WEBHOOK,
+      destinationId: "slack-news",
+      outcome: "retrying",
+      error: "first slack try",
+    });
     for (let i = 1; i <= MAX_ATTEMPTS_KEPT + 5; i++) {
       await store.recordAttempt({ ...WEBHOOK, outcome: "rate_limited", status: 429, retryAfterMs: i });
     }
@@ -54,7 +88,12 @@ describe.each(STORE_BACKENDS)("$name store: delivery attempts", (backend) => {
 
   it("errors are redacted and cut to 2000 characters, as a delivery's failure reason is", async () => {
     const { store } = current();
-    await store.recordAttempt({ ...WEBHOOK, outcome: "failed", status: 404, error: "Unknown Webhook: POST /api/webhooks/123/abcdefSECRET" });
+    await store.recordAttempt({
+      ...WEBHOOK,
+      outcome: "failed",
+      status: 404,
+      error: "Unknown Webhook: POST /api/webhooks/123/abcdefSECRET",
+    });
     await store.recordAttempt({ ...WEBHOOK, outcome: "retrying", error: "x".repeat(10_000) });
     const [leaked, long] = await store.listAttempts(ARTICLE);
     expect(leaked?.error).toBe("Unknown Webhook: POST /api/webhooks/123/[redacted]");
@@ -67,9 +106,13 @@ describe.each(STORE_BACKENDS)("$name store: delivery attempts", (backend) => {
     await expect(store.recordAttempt({ ...WEBHOOK, version: 9, outcome: "failed" })).rejects.toThrow(
       "delivery of article ms-outlook-outage v9 to discord-main is not recorded; call recordDeliveryPending first",
     );
-    await expect(store.recordAttempt({ ...WEBHOOK, outcome: "lost" as "failed" })).rejects.toThrow(/outcome must be one of delivered, failed/);
+    await expect(store.recordAttempt({ ...WEBHOOK, outcome: "lost" as "failed" })).rejects.toThrow(
+      /outcome must be one of delivered, failed/,
+    );
     await expect(store.recordAttempt({ ...WEBHOOK, outcome: "failed", at: "yesterday" })).rejects.toThrow(StoreError);
-    await expect(store.recordAttempt({ ...WEBHOOK, outcome: "failed", retryAfterMs: -1 })).rejects.toThrow(/retryAfterMs must be a number/);
+    await expect(store.recordAttempt({ ...WEBHOOK, outcome: "failed", retryAfterMs: -1 })).rejects.toThrow(
+      /retryAfterMs must be a number/,
+    );
     expect(await store.listAttempts(ARTICLE)).toEqual([]);
   });
 
@@ -91,8 +134,16 @@ describe.each(STORE_BACKENDS)("$name store: delivery attempts", (backend) => {
 
   it("outlive a reopen of the store (another process or host reads the same history)", async () => {
     const { store: first, reopen } = current();
-    await first.recordAttempt({ ...WEBHOOK, outcome: "failed", status: 403, code: "permission", error: "discord: forbidden (Missing Access)" });
+    await first.recordAttempt({
+      ...WEBHOOK,
+      outcome: "failed",
+      status: 403,
+      code: "permission",
+      error: "discord: forbidden (Missing Access)",
+    });
     const again = await reopen();
-    expect((await again.listAttempts(ARTICLE)).map((a) => [a.status, a.error])).toEqual([[403, "discord: forbidden (Missing Access)"]]);
+    expect((await again.listAttempts(ARTICLE)).map((a) => [a.status, a.error])).toEqual([
+      [403, "discord: forbidden (Missing Access)"],
+    ]);
   });
 });

@@ -27,12 +27,16 @@ describe.each(STORE_BACKENDS)("$name store: two stores on one database at once",
     expect(results.filter((r) => r.changed)).toHaveLength(n - 1);
     const latest = await stores[1].getArticle("ms-outlook-outage");
     expect(latest?.version).toBe(n);
-    const titles = await Promise.all(results.map(async (r) => (await stores[0].getArticleVersion("ms-outlook-outage", r.version))?.article.title));
+    const titles = await Promise.all(
+      results.map(async (r) => (await stores[0].getArticleVersion("ms-outlook-outage", r.version))?.article.title),
+    );
     expect(new Set(titles).size).toBe(n);
   });
 
   it("the same new article stored by both at once is stored once", async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => either(i).upsertArticle(makeArticle({ id: "dup", title: "같은 글" }), null)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => either(i).upsertArticle(makeArticle({ id: "dup", title: "같은 글" }), null)),
+    );
     expect(results.filter((r) => r.isNew)).toHaveLength(1);
     expect(results.every((r) => r.version === 1 && !r.changed)).toBe(true);
   });
@@ -62,9 +66,13 @@ describe.each(STORE_BACKENDS)("$name store: two stores on one database at once",
         stores[0].markDelivered(article.id, version, "d", `m${round}`),
       ]);
       expect(delivered.status).toBe("fulfilled");
-      if (sending.status === "rejected") expect(String(sending.reason)).toMatch(/already delivered; not sending it again/);
+      if (sending.status === "rejected")
+        expect(String(sending.reason)).toMatch(/already delivered; not sending it again/);
       // Whichever ran first, the delivery ends delivered with its message id, never back in "sending".
-      expect(await stores[1].getDelivery(article.id, version, "d")).toMatchObject({ state: "delivered", platformMessageId: `m${round}` });
+      expect(await stores[1].getDelivery(article.id, version, "d")).toMatchObject({
+        state: "delivered",
+        platformMessageId: `m${round}`,
+      });
     }
   });
 

@@ -112,13 +112,16 @@ describe.each(STORE_BACKENDS)("$name store: deliveries", (backend) => {
 
   it("changing a delivery that was never recorded, or to an unknown destination, is a StoreError", async () => {
     const { store } = current();
-    const notRecorded = "delivery of article ms-outlook-outage v1 to discord-main is not recorded; call recordDeliveryPending first";
+    const notRecorded =
+      "delivery of article ms-outlook-outage v1 to discord-main is not recorded; call recordDeliveryPending first";
     await expect(store.markSending(...KEY)).rejects.toThrow(notRecorded);
     await expect(store.markDelivered(...KEY, null)).rejects.toThrow(notRecorded);
     await expect(store.markFailed(...KEY, "x", false)).rejects.toThrow(notRecorded);
     await expect(store.incrementAttempts(...KEY)).rejects.toThrow(StoreError);
     await expect(store.recordDeliveryPending(ARTICLE, 1, "nowhere")).rejects.toThrow(/nowhere.*not stored/);
-    await expect(store.recordDeliveryPending("no-such-article", 1, "discord-main")).rejects.toThrow(/no-such-article.*not stored/);
+    await expect(store.recordDeliveryPending("no-such-article", 1, "discord-main")).rejects.toThrow(
+      /no-such-article.*not stored/,
+    );
     await expect(store.recordDeliveryPending(ARTICLE, 7, "discord-main")).rejects.toThrow(StoreError);
     expect(await store.getDelivery(...KEY)).toBeNull();
   });
@@ -160,9 +163,9 @@ describe.each(STORE_BACKENDS)("$name store: deliveries", (backend) => {
       ["discord-main", "sending"],
     ]);
     const cutoff = unfinished[1]!.updatedAt;
-    expect((await store.listUnfinishedDeliveries({ updatedBefore: cutoff, limit: 10 })).map((d) => d.destinationId)).toEqual([
-      "slack-news",
-    ]);
+    expect(
+      (await store.listUnfinishedDeliveries({ updatedBefore: cutoff, limit: 10 })).map((d) => d.destinationId),
+    ).toEqual(["slack-news"]);
     expect(await store.listUnfinishedDeliveries({ limit: 1 })).toHaveLength(1);
     await store.markDelivered(...KEY, "m");
     await store.markFailed(ARTICLE, 1, "slack-news", "gone", true);

@@ -16,7 +16,9 @@ describe.each(STORE_BACKENDS)("$name store: destinations", (backend) => {
     await store.upsertDestination({ id: "sl2", type: "slack", config: { target: { url: webhook } } });
     expect((await store.getDestination("tg"))?.config).toEqual({ botToken: "[redacted]", chatId: "-100123" });
     expect((await store.getDestination("sl"))?.config).toEqual({ webhookUrl: "[redacted]", channel: "#news" });
-    expect((await store.getDestination("sl2"))?.config).toEqual({ target: { url: "https://hooks.slack.com/[redacted]" } });
+    expect((await store.getDestination("sl2"))?.config).toEqual({
+      target: { url: "https://hooks.slack.com/[redacted]" },
+    });
     expect(JSON.stringify(await store.listDestinations())).not.toMatch(/AAHb4r3GhJkLmNoPqRsTuVwXyZ|XXXXXXXXXXXXXXXX/);
   });
 
@@ -76,4 +78,3 @@ describe.each(STORE_BACKENDS)("$name store: card cache", (backend) => {
     expect(await store.getCard("fresh")).not.toBeNull();
   });
 });
-

@@ -23,7 +23,12 @@ describe.each(STORE_BACKENDS)("$name store: feeds and seen items", (backend) => 
 
   it("upserting from config keeps runtime state and replaces the destination list", async () => {
     const { store } = current();
-    await store.upsertFeed({ id: "hn", type: "rss", config: { url: "https://hn.example/rss" }, destinationIds: ["discord-main"] });
+    await store.upsertFeed({
+      id: "hn",
+      type: "rss",
+      config: { url: "https://hn.example/rss" },
+      destinationIds: ["discord-main"],
+    });
     await store.setFeedPaused("hn", true);
     await store.saveFeedHttpCache("hn", { etag: '"abc"', lastModified: "Wed, 10 Jul 2024 00:00:00 GMT" });
     await store.markFirstRunDone("hn");
@@ -53,13 +58,19 @@ describe.each(STORE_BACKENDS)("$name store: feeds and seen items", (backend) => 
     await store.upsertFeed({
       id: "Alpha",
       type: "rss",
-      config: { url: "https://reader:hunter2@feeds.example/rss?section=it", headers: { authorization: "Bearer abc123456" } },
+      config: {
+        url: "https://reader:hunter2@feeds.example/rss?section=it",
+        headers: { authorization: "Bearer abc123456" },
+      },
       destinationIds: [],
     });
     const feeds = await store.listFeeds();
     expect(feeds.map((f) => f.id)).toEqual(["Alpha", "zeta"]);
     expect(feeds[1]?.destinationIds).toEqual(["discord-main", "slack-news"]);
-    expect(feeds[0]?.config).toEqual({ url: "https://feeds.example/rss?section=it", headers: { authorization: "[redacted]" } });
+    expect(feeds[0]?.config).toEqual({
+      url: "https://feeds.example/rss?section=it",
+      headers: { authorization: "[redacted]" },
+    });
     expect(feeds[0]).toMatchObject({ paused: false, etag: null, lastError: null, firstRunDoneAt: null });
   });
 
@@ -67,7 +78,9 @@ describe.each(STORE_BACKENDS)("$name store: feeds and seen items", (backend) => 
     const { store } = current();
     await store.upsertFeed({ id: "hn", type: "rss", config: {}, destinationIds: [] });
     await store.recordFeedError("hn", "HTTP 500 from https://hn.example/rss?token=s3cr3t");
-    expect(await store.getFeed("hn")).toMatchObject({ lastError: "HTTP 500 from https://hn.example/rss?token=[redacted]" });
+    expect(await store.getFeed("hn")).toMatchObject({
+      lastError: "HTTP 500 from https://hn.example/rss?token=[redacted]",
+    });
     expect((await store.getFeed("hn"))?.lastPolledAt).not.toBeNull();
     await store.recordFeedError("hn", null);
     expect((await store.getFeed("hn"))?.lastError).toBeNull();
@@ -101,13 +114,17 @@ describe.each(STORE_BACKENDS)("$name store: feeds and seen items", (backend) => 
     const { store } = current();
     await expect(store.setFeedPaused("ghost", true)).rejects.toThrow(/feed ghost is not stored/);
     await expect(store.markFirstRunDone("ghost")).rejects.toThrow(/feed ghost is not stored/);
-    await expect(store.saveFeedHttpCache("ghost", { etag: null, lastModified: null })).rejects.toThrow(/feed ghost is not stored/);
-    await expect(store.recordFeedError("ghost", null)).rejects.toThrow(/feed ghost is not stored/);
-    await expect(store.upsertFeed({ id: "hn", type: "rss", config: {}, destinationIds: ["discord-main", "nowhere"] })).rejects.toThrow(
-      /feed hn: destination nowhere is not stored/,
+    await expect(store.saveFeedHttpCache("ghost", { etag: null, lastModified: null })).rejects.toThrow(
+      /feed ghost is not stored/,
     );
+    await expect(store.recordFeedError("ghost", null)).rejects.toThrow(/feed ghost is not stored/);
+    await expect(
+      store.upsertFeed({ id: "hn", type: "rss", config: {}, destinationIds: ["discord-main", "nowhere"] }),
+    ).rejects.toThrow(/feed hn: destination nowhere is not stored/);
     expect(await store.getFeed("hn")).toBeNull();
-    await expect(store.upsertFeed({ id: " ", type: "rss", config: {}, destinationIds: [] })).rejects.toThrow(/feed id must be/);
+    await expect(store.upsertFeed({ id: " ", type: "rss", config: {}, destinationIds: [] })).rejects.toThrow(
+      /feed id must be/,
+    );
   });
 
   it("createFeedUnless adds the feed unless the check refuses, and the check sees every stored feed", async () => {
@@ -118,7 +135,8 @@ describe.each(STORE_BACKENDS)("$name store: feeds and seen items", (backend) => 
       seen.push(feeds.map((f) => f.id));
       return feeds.length >= 2 ? "limit of 2 feeds reached" : null;
     };
-    const add = (id: string) => store.createFeedUnless({ id, type: "rss", config: {}, destinationIds: ["discord-main"] }, atMostTwo);
+    const add = (id: string) =>
+      store.createFeedUnless({ id, type: "rss", config: {}, destinationIds: ["discord-main"] }, atMostTwo);
     expect(await add("two")).toBeNull();
     expect(await add("three")).toBe("limit of 2 feeds reached");
     expect(seen).toEqual([["one"], ["one", "two"]]);

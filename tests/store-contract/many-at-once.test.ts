@@ -28,9 +28,13 @@ describe.each(STORE_BACKENDS)("$name store: many deliveries at once", (backend) 
     expect(read.map((d) => d?.destinationId ?? null)).toEqual([...destinations, null]);
 
     const sending = await Promise.all(destinations.map((id) => store.markSending(ARTICLE, 1, id)));
-    expect(sending.map((d) => [d.destinationId, d.state, d.attempts])).toEqual(destinations.map((id) => [id, "sending", 1]));
+    expect(sending.map((d) => [d.destinationId, d.state, d.attempts])).toEqual(
+      destinations.map((id) => [id, "sending", 1]),
+    );
 
-    const delivered = await Promise.all(destinations.map((id, i) => store.markDelivered(ARTICLE, 1, id, i % 2 ? `message-${i}` : null)));
+    const delivered = await Promise.all(
+      destinations.map((id, i) => store.markDelivered(ARTICLE, 1, id, i % 2 ? `message-${i}` : null)),
+    );
     expect(delivered.map((d) => [d.destinationId, d.state, d.platformMessageId])).toEqual(
       destinations.map((id, i) => [id, "delivered", i % 2 ? `message-${i}` : null]),
     );
@@ -42,18 +46,40 @@ describe.each(STORE_BACKENDS)("$name store: many deliveries at once", (backend) 
     await store.markSending(ARTICLE, 1, "hook-0");
     await store.markDelivered(ARTICLE, 1, "hook-0", "sent-before");
 
-    const sending = await Promise.allSettled([...destinations, "nowhere"].map((id) => store.markSending(ARTICLE, 1, id)));
-    expect(sending[0]).toMatchObject({ status: "rejected", reason: expect.objectContaining({ message: expect.stringMatching(/already delivered/) }) });
-    expect(sending.at(-1)).toMatchObject({ status: "rejected", reason: expect.objectContaining({ message: expect.stringMatching(/not recorded/) }) });
+    const sending = await Promise.allSettled(
+      [...destinations, "nowhere"].map((id) => store.markSending(ARTICLE, 1, id)),
+    );
+    expect(sending[0]).toMatchObject({
+      status: "rejected",
+      reason: expect.objectContaining({ message: expect.stringMatching(/already delivered/) }),
+    });
+    expect(sending.at(-1)).toMatchObject({
+      status: "rejected",
+      reason: expect.objectContaining({ message: expect.stringMatching(/not recorded/) }),
+    });
     expect(sending.slice(1, -1).every((s) => s.status === "fulfilled" && s.value.state === "sending")).toBe(true);
 
-    const delivered = await Promise.allSettled(["nowhere", ...destinations.slice(1)].map((id) => store.markDelivered(ARTICLE, 1, id, `m-${id}`)));
+    const delivered = await Promise.allSettled(
+      ["nowhere", ...destinations.slice(1)].map((id) => store.markDelivered(ARTICLE, 1, id, `m-${id}`)),
+    );
     expect(delivered[0]).toMatchObject({ status: "rejected", reason: expect.any(StoreError) });
-    expect(delivered.slice(1).every((d) => d.status === "fulfilled" && d.value.platformMessageId === `m-${d.value.destinationId}`)).toBe(true);
+    expect(
+      delivered
+        .slice(1)
+        .every((d) => d.status === "fulfilled" && d.value.platformMessageId === `m-${d.value.destinationId}`),
+    ).toBe(true);
 
     // The attempt of a delivery never recorded breaks a constraint; the others around it are kept.
     const noted = await Promise.allSettled(
-      [...destinations, "nowhere"].map((destinationId) => store.recordAttempt({ articleId: ARTICLE, version: 1, destinationId, outcome: "delivered", messageId: `m-${destinationId}` })),
+      [...destinations, "nowhere"].map((destinationId) =>
+        store.recordAttempt({
+          articleId: ARTICLE,
+          version: 1,
+          destinationId,
+          outcome: "delivered",
+          messageId: `m-${destinationId}`,
+        }),
+      ),
     );
     expect(noted.at(-1)).toMatchObject({ status: "rejected", reason: expect.any(StoreError) });
     expect(noted.slice(0, -1).every((n) => n.status === "fulfilled")).toBe(true);
@@ -63,10 +89,16 @@ describe.each(STORE_BACKENDS)("$name store: many deliveries at once", (backend) 
 
   it("two calls on one delivery at the same moment both count, in the order they were made", async () => {
     const { store } = current();
-    const twice = await Promise.all([store.markSending(ARTICLE, 1, "hook-1"), store.markSending(ARTICLE, 1, "hook-1"), store.markSending(ARTICLE, 1, "hook-2")]);
+    const twice = await Promise.all([
+      store.markSending(ARTICLE, 1, "hook-1"),
+      store.markSending(ARTICLE, 1, "hook-1"),
+      store.markSending(ARTICLE, 1, "hook-2"),
+    ]);
     expect(twice.map((d) => d.attempts).sort()).toEqual([1, 1, 2]);
     await Promise.all(
-      ["first", "second", "third"].map((error) => store.recordAttempt({ articleId: ARTICLE, version: 1, destinationId: "hook-1", outcome: "retrying", error })),
+      ["first", "second", "third"].map((error) =>
+        store.recordAttempt({ articleId: ARTICLE, version: 1, destinationId: "hook-1", outcome: "retrying", error }),
+      ),
     );
     expect((await store.listAttempts(ARTICLE)).map((a) => a.error)).toEqual(["first", "second", "third"]);
   });
@@ -76,11 +108,23 @@ describe.each(STORE_BACKENDS)("$name store: many deliveries at once", (backend) 
     const made = MAX_ATTEMPTS_KEPT + 5;
     const on = ["hook-1", "hook-2", "hook-3"];
     await Promise.all(
-      Array.from({ length: made }, (_, n) => on.map((destinationId) => store.recordAttempt({ articleId: ARTICLE, version: 1, destinationId, outcome: "retrying", error: `try ${n}` }))).flat(),
+      Array.from({ length: made }, (_, n) =>
+        on.map((destinationId) =>
+          store.recordAttempt({
+            articleId: ARTICLE,
+            version: 1,
+            destinationId,
+            outcome: "retrying",
+            error: `try ${n}`,
+          }),
+        ),
+      ).flat(),
     );
     const attempts = await store.listAttempts(ARTICLE);
     for (const destinationId of on) {
-      expect(attempts.filter((a) => a.destinationId === destinationId).map((a) => a.error)).toEqual(Array.from({ length: MAX_ATTEMPTS_KEPT }, (_, n) => `try ${n + 5}`));
+      expect(attempts.filter((a) => a.destinationId === destinationId).map((a) => a.error)).toEqual(
+        Array.from({ length: MAX_ATTEMPTS_KEPT }, (_, n) => `try ${n + 5}`),
+      );
     }
   });
 });

@@ -16,8 +16,30 @@ import { postgresBackend, sqliteBackend, type TestDatabase } from "../helpers/st
 const CORPUS = 90;
 
 const FIXED_QUERIES = [
-  "장애", "아웃룩", "애저 네트워킹", "비", "춰", "Azure", "azu", "cafe", "CAFÉ", "53", "5", "MS", "ms 장애",
-  "Wi-Fi", "C++", "획A", "A", "정", "정전사태", "outage", "장애 Azure", "東京", "障害", "통신 障害",
+  "장애",
+  "아웃룩",
+  "애저 네트워킹",
+  "비",
+  "춰",
+  "Azure",
+  "azu",
+  "cafe",
+  "CAFÉ",
+  "53",
+  "5",
+  "MS",
+  "ms 장애",
+  "Wi-Fi",
+  "C++",
+  "획A",
+  "A",
+  "정",
+  "정전사태",
+  "outage",
+  "장애 Azure",
+  "東京",
+  "障害",
+  "통신 障害",
 ];
 
 /** Deterministic pieces of the corpus text: 1–4 characters from pseudo-random places. */
@@ -32,7 +54,10 @@ function piecesOf(texts: string[], count: number): string[] {
     const chars = Array.from(texts[Math.floor(next() * texts.length)]!);
     const length = 1 + Math.floor(next() * 4);
     const start = Math.floor(next() * Math.max(1, chars.length - length));
-    const piece = chars.slice(start, start + length).join("").trim();
+    const piece = chars
+      .slice(start, start + length)
+      .join("")
+      .trim();
     if (/[\p{L}\p{N}]/u.test(piece)) pieces.push(piece);
   }
   return pieces;

@@ -104,7 +104,8 @@ describe.each(STORE_BACKENDS)("$name store: search", (backend) => {
         expect(await ids(query), query).toEqual(["ms-outlook-outage"]);
       }
       // NOT, AND, OR and NEAR are words, not operators: no article here contains them.
-      for (const query of ["장애 NOT 아웃룩", "장애 AND", "OR 장애", "NEAR"]) expect(await ids(query), query).toEqual([]);
+      for (const query of ["장애 NOT 아웃룩", "장애 AND", "OR 장애", "NEAR"])
+        expect(await ids(query), query).toEqual([]);
       expect(await ids('"장""애"')).toEqual([]);
       expect(await ids("{title}: 장애")).toEqual([]);
       // A colon inside a term is text too: no column filter, so nothing contains "title:장애".
@@ -153,10 +154,17 @@ describe.each(STORE_BACKENDS)("$name store: search", (backend) => {
 
     it("ranks title matches above body-only matches, however often the body repeats the word", async () => {
       await store.upsertArticle(
-        makeArticle({ id: "body-only", title: "클라우드 소식", paragraphs: ["장애 장애 장애 장애 장애 장애 장애 장애 장애"] }),
+        makeArticle({
+          id: "body-only",
+          title: "클라우드 소식",
+          paragraphs: ["장애 장애 장애 장애 장애 장애 장애 장애 장애"],
+        }),
         null,
       );
-      await store.upsertArticle(makeArticle({ id: "title-hit", title: "결제 장애", paragraphs: ["오늘 오후 결제가 멈췄다."] }), null);
+      await store.upsertArticle(
+        makeArticle({ id: "title-hit", title: "결제 장애", paragraphs: ["오늘 오후 결제가 멈췄다."] }),
+        null,
+      );
       const found = await ids("장애");
       expect(found.indexOf("title-hit")).toBeLessThan(found.indexOf("body-only"));
       expect(found.indexOf("ms-outlook-outage")).toBeLessThan(found.indexOf("body-only"));
@@ -180,7 +188,10 @@ describe.each(STORE_BACKENDS)("$name store: search", (backend) => {
       expect(await ids("정전")).toEqual(["newest", "middle", "older"]);
       // Undated articles sort by when they were stored.
       await laterInstant();
-      await store.upsertArticle(makeArticle({ id: "undated", title: "정전 안내", paragraphs: ["정전 복구"], date: null }), null);
+      await store.upsertArticle(
+        makeArticle({ id: "undated", title: "정전 안내", paragraphs: ["정전 복구"], date: null }),
+        null,
+      );
       expect(await ids("정전")).toEqual(["undated", "newest", "middle", "older"]);
     });
 
@@ -188,7 +199,9 @@ describe.each(STORE_BACKENDS)("$name store: search", (backend) => {
       for (let i = 0; i < 5; i++) await store.upsertArticle(makeArticle({ id: `o${i}`, title: `장애 ${i}` }), null);
       expect(await ids("장애", { limit: 3 })).toHaveLength(3);
       expect(await ids("장애")).toHaveLength(6);
-      await expect(store.searchArticles("장애", { limit: 0 })).rejects.toThrow(/limit must be a whole number from 1 to 100/);
+      await expect(store.searchArticles("장애", { limit: 0 })).rejects.toThrow(
+        /limit must be a whole number from 1 to 100/,
+      );
       await expect(store.searchArticles("장애", { limit: 101 })).rejects.toThrow(/from 1 to 100/);
     });
 
@@ -208,7 +221,10 @@ describe.each(STORE_BACKENDS)("$name store: search", (backend) => {
 
     it("cuts long bodies around the match with ellipses", async () => {
       const filler = "가나다라마바사 ".repeat(60);
-      await store.upsertArticle(makeArticle({ id: "long", title: "긴 글", paragraphs: [`${filler}핵심문장 여기 ${filler}`] }), null);
+      await store.upsertArticle(
+        makeArticle({ id: "long", title: "긴 글", paragraphs: [`${filler}핵심문장 여기 ${filler}`] }),
+        null,
+      );
       const snippet = (await store.searchArticles("핵심문장"))[0]!.snippet;
       expect(snippet).toContain("핵심문장");
       expect(snippet.startsWith("…")).toBe(true);
@@ -218,7 +234,13 @@ describe.each(STORE_BACKENDS)("$name store: search", (backend) => {
 
     it("finds words from the excerpt, timeline, categories and tags", async () => {
       await store.upsertArticle(
-        makeArticle({ id: "tagged", title: "제목", paragraphs: ["본문"], categories: ["클라우드"], tags: ["데이터센터"] }),
+        makeArticle({
+          id: "tagged",
+          title: "제목",
+          paragraphs: ["본문"],
+          categories: ["클라우드"],
+          tags: ["데이터센터"],
+        }),
         null,
       );
       expect(await ids("데이터센터")).toEqual(["tagged"]);

@@ -10,15 +10,22 @@ import { statement, transaction } from "./pool.ts";
 import { searchColumnsOf } from "./search.ts";
 
 const COLUMNS = "id, feed_id, version, content_hash, json, created_at, updated_at";
-const IN_FEEDS = "EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = articles.id AND f.feed_id = ANY($2::text[]))";
+const IN_FEEDS =
+  "EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = articles.id AND f.feed_id = ANY($2::text[]))";
 
 const byId = statement<ArticleRow>("articles.by-id", `SELECT ${COLUMNS} FROM articles WHERE id = $1`);
-const byIdForUpdate = statement<ArticleRow>("articles.by-id-for-update", `SELECT ${COLUMNS} FROM articles WHERE id = $1 FOR UPDATE`);
+const byIdForUpdate = statement<ArticleRow>(
+  "articles.by-id-for-update",
+  `SELECT ${COLUMNS} FROM articles WHERE id = $1 FOR UPDATE`,
+);
 const byUrl = statement<ArticleRow>(
   "articles.by-url",
   `SELECT ${COLUMNS} FROM articles WHERE url IN ($1, $2) ORDER BY updated_at DESC LIMIT 1`,
 );
-const byIdInFeeds = statement<ArticleRow>("articles.by-id-in-feeds", `SELECT ${COLUMNS} FROM articles WHERE id = $1 AND ${IN_FEEDS}`);
+const byIdInFeeds = statement<ArticleRow>(
+  "articles.by-id-in-feeds",
+  `SELECT ${COLUMNS} FROM articles WHERE id = $1 AND ${IN_FEEDS}`,
+);
 const byUrlInFeeds = statement<ArticleRow>(
   "articles.by-url-in-feeds",
   `SELECT ${COLUMNS} FROM articles WHERE url IN ($1, $3) AND ${IN_FEEDS} ORDER BY updated_at DESC LIMIT 1`,
@@ -45,7 +52,10 @@ const updateArticle = statement(
      updated_at = $8, search_title = $9, search_body = $10, search_body_length = $11, search_keys = $12, search_title_keys = $13
    WHERE id = $1`,
 );
-const setFeed = statement("articles.set-feed", "UPDATE articles SET feed_id = $1 WHERE id = $2 AND feed_id IS DISTINCT FROM $1");
+const setFeed = statement(
+  "articles.set-feed",
+  "UPDATE articles SET feed_id = $1 WHERE id = $2 AND feed_id IS DISTINCT FROM $1",
+);
 const insertVersion = statement(
   "articles.insert-version",
   "INSERT INTO article_versions (article_id, version, content_hash, json, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -103,7 +113,9 @@ export function createArticleStore(pool: pg.Pool): ArticleStore {
         return await transaction(pool, (client) => upsert(client, article, feedId));
       } catch (error) {
         if (isForeignKeyViolation(error)) {
-          throw new StoreError(`article ${article.id}: feed ${feedId} is not stored; upsertFeed it first`, { cause: error });
+          throw new StoreError(`article ${article.id}: feed ${feedId} is not stored; upsertFeed it first`, {
+            cause: error,
+          });
         }
         throw error;
       }
@@ -121,10 +133,12 @@ export function createArticleStore(pool: pg.Pool): ArticleStore {
       if (trimmed === "") return null;
       const other = trimmed.endsWith("/") ? trimmed.slice(0, -1) : `${trimmed}/`;
       const { feedIds } = options;
-      if (feedIds === undefined) return toStoredArticle((await byId.first(pool, [trimmed])) ?? (await byUrl.first(pool, [trimmed, other])));
+      if (feedIds === undefined)
+        return toStoredArticle((await byId.first(pool, [trimmed])) ?? (await byUrl.first(pool, [trimmed, other])));
       if (feedIds.length === 0) return null;
       return toStoredArticle(
-        (await byIdInFeeds.first(pool, [trimmed, feedIds])) ?? (await byUrlInFeeds.first(pool, [trimmed, feedIds, other])),
+        (await byIdInFeeds.first(pool, [trimmed, feedIds])) ??
+          (await byUrlInFeeds.first(pool, [trimmed, feedIds, other])),
       );
     },
   };

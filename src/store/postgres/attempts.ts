@@ -36,13 +36,19 @@ const deliveries = statement<DeliveryRow>(
   "attempts.article-deliveries",
   "SELECT * FROM deliveries WHERE article_id = $1 ORDER BY destination_id, version",
 );
-const list = statement<AttemptRow>("attempts.list", `SELECT ${COLUMNS} FROM delivery_attempts WHERE article_id = $1 ORDER BY seq`);
+const list = statement<AttemptRow>(
+  "attempts.list",
+  `SELECT ${COLUMNS} FROM delivery_attempts WHERE article_id = $1 ORDER BY seq`,
+);
 
 /** The attempt history behind each delivery (one row per send, the newest {@link MAX_ATTEMPTS_KEPT} kept), and an article's deliveries. */
 export function createAttemptStore(pool: pg.Pool): DeliveryAttemptStore {
   const insertRow = batched<AttemptValues, void>({
     many: async (rows) => {
-      await insertBatch.run(pool, COLUMNS.split(",").map((_, column) => rows.map((row) => row[column])));
+      await insertBatch.run(
+        pool,
+        COLUMNS.split(",").map((_, column) => rows.map((row) => row[column])),
+      );
       return rows.map(() => undefined);
     },
     one: async (row) => {

@@ -17,7 +17,10 @@ const versionsSince = statement<{ article_id: string; version: number; json: str
   `SELECT article_id, version, json FROM article_versions WHERE created_at >= $1 AND (article_id, version) > ($2, $3)
    ORDER BY article_id, version LIMIT $4`,
 );
-const pruneUnused = statement("cards.prune-unused", "DELETE FROM cards WHERE created_at < $1 AND NOT (key = ANY($2::text[]))");
+const pruneUnused = statement(
+  "cards.prune-unused",
+  "DELETE FROM cards WHERE created_at < $1 AND NOT (key = ANY($2::text[]))",
+);
 const PAGE = 500;
 
 export function createCardStore(pool: pg.Pool): CardStore {

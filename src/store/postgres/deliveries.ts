@@ -92,9 +92,15 @@ const counts = statement<{ state: DeliveryState; n: number }>(
 
 // The same statements for many keys at once (see batch.ts): the keys as three arrays $1–$3, joined on the primary key.
 const KEYS = "unnest($1::text[], $2::int[], $3::text[]) AS k(article_id, version, destination_id)";
-const ON_KEYS = "deliveries.article_id = k.article_id AND deliveries.version = k.version AND deliveries.destination_id = k.destination_id";
-const OF_DELIVERIES = COLUMNS.split(",").map((column) => `deliveries.${column.trim()}`).join(", ");
-const getBatch = statement<DeliveryRow>("deliveries.get-batch", `SELECT ${OF_DELIVERIES} FROM deliveries JOIN ${KEYS} ON ${ON_KEYS}`);
+const ON_KEYS =
+  "deliveries.article_id = k.article_id AND deliveries.version = k.version AND deliveries.destination_id = k.destination_id";
+const OF_DELIVERIES = COLUMNS.split(",")
+  .map((column) => `deliveries.${column.trim()}`)
+  .join(", ");
+const getBatch = statement<DeliveryRow>(
+  "deliveries.get-batch",
+  `SELECT ${OF_DELIVERIES} FROM deliveries JOIN ${KEYS} ON ${ON_KEYS}`,
+);
 const toSendingBatch = statement<DeliveryRow>(
   "deliveries.to-sending-batch",
   `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $4 FROM ${KEYS}
@@ -110,9 +116,14 @@ const toDeliveredBatch = statement<DeliveryRow>(
 const keyValues = (key: DeliveryKey) => [key.articleId, key.version, key.destinationId];
 
 const keyText = (key: DeliveryKey) => `${key.version}\u0000${key.articleId}\u0000${key.destinationId}`;
-const rowKeyText = (row: DeliveryRow) => keyText({ articleId: row.article_id, version: row.version, destinationId: row.destination_id });
+const rowKeyText = (row: DeliveryRow) =>
+  keyText({ articleId: row.article_id, version: row.version, destinationId: row.destination_id });
 /** The keys as the batch statements' $1–$3. */
-const keyArrays = (keys: readonly DeliveryKey[]) => [keys.map((k) => k.articleId), keys.map((k) => k.version), keys.map((k) => k.destinationId)];
+const keyArrays = (keys: readonly DeliveryKey[]) => [
+  keys.map((k) => k.articleId),
+  keys.map((k) => k.version),
+  keys.map((k) => k.destinationId),
+];
 /** Each key's row among `rows`, or null: the shape a batch's callers get back. */
 const rowsByKey = (keys: readonly DeliveryKey[], rows: DeliveryRow[]) => {
   const byKey = new Map(rows.map((row) => [rowKeyText(row), row]));
@@ -140,7 +151,8 @@ async function transition(
     if (!current) throw deliveryNotRecorded(key);
     const refusal = refuse(key, toDelivery(current));
     if (refusal) throw refusal;
-    if (attempt >= TRANSITION_TRIES) throw new StoreError(`${describeDelivery(key)} kept changing under this update; try again`);
+    if (attempt >= TRANSITION_TRIES)
+      throw new StoreError(`${describeDelivery(key)} kept changing under this update; try again`);
   }
 }
 
@@ -164,7 +176,10 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
   const deliveredRow = batched<{ key: DeliveryKey; messageId: string | null }, DeliveryRow | null>({
     many: async (calls) => {
       const keys = calls.map((call) => call.key);
-      return rowsByKey(keys, await toDeliveredBatch.rows(pool, [...keyArrays(keys), nowIso(), calls.map((call) => call.messageId)]));
+      return rowsByKey(
+        keys,
+        await toDeliveredBatch.rows(pool, [...keyArrays(keys), nowIso(), calls.map((call) => call.messageId)]),
+      );
     },
     one: ({ key, messageId }) => toDelivered.first(pool, [...keyValues(key), nowIso(), messageId]),
     key: (call) => keyText(call.key),
@@ -179,7 +194,8 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
     async recordDeliveryPending(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
       try {
-        const row = (await insert.first(pool, [...keyValues(key), nowIso()])) ?? (await get.first(pool, keyValues(key)));
+        const row =
+          (await insert.first(pool, [...keyValues(key), nowIso()])) ?? (await get.first(pool, keyValues(key)));
         return changed(key, row);
       } catch (error) {
         throw recordDeliveryError(key, error);
@@ -193,8 +209,12 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
       } catch (error) {
         throw recordDeliveriesError(articleId, version, ids.length, error);
       }
-      const byDestination = new Map((await getMany.rows(pool, [articleId, version, ids])).map((row) => [row.destination_id, row]));
-      return ids.map((destinationId) => changed({ articleId, version, destinationId }, byDestination.get(destinationId) ?? null));
+      const byDestination = new Map(
+        (await getMany.rows(pool, [articleId, version, ids])).map((row) => [row.destination_id, row]),
+      );
+      return ids.map((destinationId) =>
+        changed({ articleId, version, destinationId }, byDestination.get(destinationId) ?? null),
+      );
     },
     markSending(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
@@ -239,7 +259,12 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
     },
     async listUnfinishedDeliveries({ updatedBefore, after, limit }) {
       checkLimit("listUnfinishedDeliveries", limit, 10_000);
-      const cursor = [after?.updatedAt ?? null, after?.articleId ?? "", after?.version ?? 0, after?.destinationId ?? ""];
+      const cursor = [
+        after?.updatedAt ?? null,
+        after?.articleId ?? "",
+        after?.version ?? 0,
+        after?.destinationId ?? "",
+      ];
       return (await unfinished.rows(pool, [updatedBefore ?? null, limit, ...cursor])).map(toDelivery);
     },
   };

@@ -73,7 +73,8 @@ async function writeFeed(client: pg.PoolClient, feed: FeedInput): Promise<FeedRe
   await upsert.run(client, [feed.id, feed.type, JSON.stringify(config), nowIso()]);
   await clearLinks.run(client, [feed.id]);
   const missing = await firstMissingDestination.first(client, [feed.destinationIds]);
-  if (missing) throw new StoreError(`feed ${feed.id}: destination ${missing.id} is not stored; upsertDestination it first`);
+  if (missing)
+    throw new StoreError(`feed ${feed.id}: destination ${missing.id} is not stored; upsertDestination it first`);
   await link.run(client, [feed.id, feed.destinationIds]);
   return toFeed((await get.first(client, [feed.id]))!);
 }
@@ -98,7 +99,9 @@ export function createFeedStore(pool: pg.Pool): FeedStore & {
       return row ? toFeed(row) : null;
     },
     listFeeds: async (options = {}) =>
-      options.destinationId === undefined ? listOn(pool) : (await forDestination.rows(pool, [options.destinationId])).map(toFeed),
+      options.destinationId === undefined
+        ? listOn(pool)
+        : (await forDestination.rows(pool, [options.destinationId])).map(toFeed),
     setFeedPaused: (id, paused) => updateFeed(id, setPaused.run(pool, [id, paused, nowIso()])),
     removeFeed: async (id) => (await remove.run(pool, [id])) > 0,
     markFirstRunDone: (feedId) => updateFeed(feedId, firstRunDone.run(pool, [feedId, nowIso()])),

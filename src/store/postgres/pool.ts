@@ -21,7 +21,10 @@ export interface Statement<Row extends pg.QueryResultRow> {
   run(db: Queryable, values: readonly unknown[]): Promise<number>;
 }
 
-export function statement<Row extends pg.QueryResultRow = pg.QueryResultRow>(name: string, text: string): Statement<Row> {
+export function statement<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+  name: string,
+  text: string,
+): Statement<Row> {
   const query = (db: Queryable, values: readonly unknown[]) =>
     db.query<Row>({ name: `herald.${name}`, text, values: values as unknown[] });
   return {
@@ -87,7 +90,8 @@ export function describeUrl(url: string): { location: string; host: string; data
   }
   parsed.password = "";
   const host = `${parsed.hostname || "localhost"}:${parsed.port || "5432"}`;
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, "")) || decodeURIComponent(parsed.username) || "postgres";
+  const database =
+    decodeURIComponent(parsed.pathname.replace(/^\//, "")) || decodeURIComponent(parsed.username) || "postgres";
   return { location: parsed.toString(), host, database };
 }
 
@@ -100,7 +104,11 @@ export interface PoolOptions {
 const CONNECT_TIMEOUT_MS = 10_000;
 
 export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: options.size ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.size ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // An idle connection the server closed (restart, failover) is reported here and dropped by the pool;
   // the next query opens a fresh one. Without a listener Node would end the process.
   pool.on("error", () => undefined);
@@ -117,7 +125,10 @@ export function connectionError(error: unknown, where: { host: string; database:
       : code === "28P01" || code === "28000"
         ? "check the user and password in database.url (or DATABASE_URL)"
         : "check that PostgreSQL is running and database.url points at it";
-  return new StoreError(`cannot connect to PostgreSQL database ${where.database} on ${where.host}: ${reason}; ${hint}`, {
-    cause: error,
-  });
+  return new StoreError(
+    `cannot connect to PostgreSQL database ${where.database} on ${where.host}: ${reason}; ${hint}`,
+    {
+      cause: error,
+    },
+  );
 }

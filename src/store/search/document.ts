@@ -31,8 +31,15 @@ export function searchDocumentOf(article: Article): SearchDocument {
   const values = groups.map((group) => group.map((value) => normalizeText(value).trim()).filter((v) => v !== ""));
   // The parser writes every table cell as a line of the text: those need no search at all.
   const lines = new Set(text.split("\n"));
-  const found = occurringIn(text, values.flat().filter((v) => !lines.has(v)));
-  const missing = values.map((group) => group.filter((v) => !lines.has(v) && !found.has(v))).map((group) => (group.length > 0 ? group.join(" · ") : null));
-  const pieces = [missing[0] ?? null, text !== "" ? text : null, ...missing.slice(1)].filter((piece): piece is string => piece !== null);
+  const found = occurringIn(
+    text,
+    values.flat().filter((v) => !lines.has(v)),
+  );
+  const missing = values
+    .map((group) => group.filter((v) => !lines.has(v) && !found.has(v)))
+    .map((group) => (group.length > 0 ? group.join(" · ") : null));
+  const pieces = [missing[0] ?? null, text !== "" ? text : null, ...missing.slice(1)].filter(
+    (piece): piece is string => piece !== null,
+  );
   return { title, body: pieces.join("\n") };
 }

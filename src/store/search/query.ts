@@ -38,7 +38,8 @@ const EDGE_CHARS = "\"'`“”‘’„「」『』«»()\\[\\]{}<>*:^,.!?;";
 const LEADING = new RegExp(`^[${EDGE_CHARS}+\\-]+`, "u");
 const TRAILING = new RegExp(`[${EDGE_CHARS}]+$`, "u");
 // For short terms: CJK runs first (bigrammed), then anything the word tokenizer keeps.
-const SHORT_PIECES = /([\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30FC]+)|([\p{L}\p{N}\p{M}\p{Co}]+)/gu;
+const SHORT_PIECES =
+  /([\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30FC]+)|([\p{L}\p{N}\p{M}\p{Co}]+)/gu;
 
 /** Quotes a string for FTS5: inside double quotes every character is literal; a `"` is doubled. */
 export function quoteFts(text: string): string {

@@ -20,7 +20,9 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
     `SELECT ${COLUMNS} FROM articles WHERE url IN (?, ?) ORDER BY updated_at DESC LIMIT 1`,
   );
   const inFeeds = "id IN (SELECT article_id FROM article_feeds WHERE feed_id IN (SELECT value FROM json_each(@feeds)))";
-  const byIdInFeeds = db.prepare<{ id: string; feeds: string }, SqliteArticleRow>(`SELECT ${COLUMNS} FROM articles WHERE id = @id AND ${inFeeds}`);
+  const byIdInFeeds = db.prepare<{ id: string; feeds: string }, SqliteArticleRow>(
+    `SELECT ${COLUMNS} FROM articles WHERE id = @id AND ${inFeeds}`,
+  );
   const byUrlInFeeds = db.prepare<{ url: string; other: string; feeds: string }, SqliteArticleRow>(
     `SELECT ${COLUMNS} FROM articles WHERE url IN (@url, @other) AND ${inFeeds} ORDER BY updated_at DESC LIMIT 1`,
   );
@@ -93,7 +95,11 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
   /** Why `article` is not newer than the stored `latest`, or null when it is. */
   function staleAgainstRow(latest: SqliteArticleRow, article: Article, hash: string): StaleArticle | null {
     const replayOf = earlierWithHash.get(article.id, hash)?.version ?? null;
-    return staleAgainst({ version: latest.version, date: (JSON.parse(latest.json) as Article).date }, article, replayOf);
+    return staleAgainst(
+      { version: latest.version, date: (JSON.parse(latest.json) as Article).date },
+      article,
+      replayOf,
+    );
   }
 
   return {
@@ -127,7 +133,9 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
       if (feedIds === undefined) return toStoredArticle(byId.get(trimmed) ?? byUrl.get(trimmed, other));
       if (feedIds.length === 0) return null;
       const feeds = JSON.stringify(feedIds);
-      return toStoredArticle(byIdInFeeds.get({ id: trimmed, feeds }) ?? byUrlInFeeds.get({ url: trimmed, other, feeds }));
+      return toStoredArticle(
+        byIdInFeeds.get({ id: trimmed, feeds }) ?? byUrlInFeeds.get({ url: trimmed, other, feeds }),
+      );
     },
   };
 }

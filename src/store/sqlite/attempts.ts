@@ -16,7 +16,9 @@ export function createAttemptStore(db: Database.Database): Synchronous<DeliveryA
     DELETE FROM delivery_attempts WHERE ${KEY} AND seq <= (
       SELECT seq FROM delivery_attempts WHERE ${KEY} ORDER BY seq DESC LIMIT 1 OFFSET ${MAX_ATTEMPTS_KEPT})`);
   const list = db.prepare<[string], AttemptRow>("SELECT * FROM delivery_attempts WHERE article_id = ? ORDER BY seq");
-  const deliveries = db.prepare<[string], DeliveryRow>("SELECT * FROM deliveries WHERE article_id = ? ORDER BY destination_id, version");
+  const deliveries = db.prepare<[string], DeliveryRow>(
+    "SELECT * FROM deliveries WHERE article_id = ? ORDER BY destination_id, version",
+  );
 
   const record = db.transaction((values: AttemptValues) => {
     const [articleId, version, destinationId] = values;

@@ -44,7 +44,17 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
     "SELECT * FROM deliveries ORDER BY updated_at DESC, rowid DESC LIMIT ?",
   );
   // Ordered by a unique key, so a page can continue strictly after the previous page's last row.
-  const unfinished = db.prepare<{ before: string | null; limit: number; afterAt: string | null; afterArticle: string; afterVersion: number; afterDestination: string }, DeliveryRow>(`
+  const unfinished = db.prepare<
+    {
+      before: string | null;
+      limit: number;
+      afterAt: string | null;
+      afterArticle: string;
+      afterVersion: number;
+      afterDestination: string;
+    },
+    DeliveryRow
+  >(`
     SELECT * FROM deliveries WHERE state IN ('pending', 'sending') AND (@before IS NULL OR updated_at < @before)
       AND (@afterAt IS NULL OR (updated_at, article_id, version, destination_id) > (@afterAt, @afterArticle, @afterVersion, @afterDestination))
     ORDER BY updated_at, article_id, version, destination_id LIMIT @limit`);
@@ -92,7 +102,8 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
   });
 
   return {
-    recordDeliveriesPending: (articleId, version, destinationIds) => recordMany.immediate(articleId, version, [...new Set(destinationIds)]),
+    recordDeliveriesPending: (articleId, version, destinationIds) =>
+      recordMany.immediate(articleId, version, [...new Set(destinationIds)]),
     recordDeliveryPending(articleId, version, destinationId) {
       const key = keyOf(articleId, version, destinationId);
       try {
@@ -140,7 +151,12 @@ export function createDeliveryStore(db: Database.Database): Synchronous<Delivery
     },
     listUnfinishedDeliveries({ updatedBefore, after, limit }) {
       checkLimit("listUnfinishedDeliveries", limit, 10_000);
-      const cursor = { afterAt: after?.updatedAt ?? null, afterArticle: after?.articleId ?? "", afterVersion: after?.version ?? 0, afterDestination: after?.destinationId ?? "" };
+      const cursor = {
+        afterAt: after?.updatedAt ?? null,
+        afterArticle: after?.articleId ?? "",
+        afterVersion: after?.version ?? 0,
+        afterDestination: after?.destinationId ?? "",
+      };
       return unfinished.all({ before: updatedBefore ?? null, limit, ...cursor }).map(toDelivery);
     },
   };

@@ -21,7 +21,9 @@ export function createFeedStore(db: Database.Database): Synchronous<FeedStore> {
     INSERT INTO feeds (id, type, config, created_at, updated_at) VALUES (@id, @type, @config, @now, @now)
     ON CONFLICT (id) DO UPDATE SET type = excluded.type, config = excluded.config, updated_at = excluded.updated_at`);
   const clearLinks = db.prepare("DELETE FROM feed_destinations WHERE feed_id = ?");
-  const link = db.prepare("INSERT INTO feed_destinations (feed_id, destination_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+  const link = db.prepare(
+    "INSERT INTO feed_destinations (feed_id, destination_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+  );
   const setPaused = db.prepare("UPDATE feeds SET paused = ?, updated_at = ? WHERE id = ?");
   const remove = db.prepare("DELETE FROM feeds WHERE id = ?");
   const firstRunDone = db.prepare(
@@ -42,16 +44,24 @@ export function createFeedStore(db: Database.Database): Synchronous<FeedStore> {
   );
 
   const upsertFeed = db.transaction((feed: FeedInput) => {
-    upsert.run({ id: feed.id, type: feed.type, config: JSON.stringify(redactConfig(feed.config, { redactUrls: false })), now: nowIso() });
+    upsert.run({
+      id: feed.id,
+      type: feed.type,
+      config: JSON.stringify(redactConfig(feed.config, { redactUrls: false })),
+      now: nowIso(),
+    });
     clearLinks.run(feed.id);
     for (const destinationId of feed.destinationIds) {
       try {
         link.run(feed.id, destinationId);
       } catch (error) {
         if (!isForeignKeyViolation(error)) throw error;
-        throw new StoreError(`feed ${feed.id}: destination ${destinationId} is not stored; upsertDestination it first`, {
-          cause: error,
-        });
+        throw new StoreError(
+          `feed ${feed.id}: destination ${destinationId} is not stored; upsertDestination it first`,
+          {
+            cause: error,
+          },
+        );
       }
     }
     return toFeed(get.get(feed.id)!);
@@ -64,7 +74,8 @@ export function createFeedStore(db: Database.Database): Synchronous<FeedStore> {
 
   return {
     upsertFeed(feed) {
-      if (typeof feed.id !== "string" || feed.id.trim() === "") throw new StoreError("feed id must be a non-empty string");
+      if (typeof feed.id !== "string" || feed.id.trim() === "")
+        throw new StoreError("feed id must be a non-empty string");
       if (typeof feed.type !== "string" || feed.type === "") throw new StoreError(`feed ${feed.id}: type is required`);
       // IMMEDIATE: takes the write lock up front so another process's writer makes it wait, not fail.
       return upsertFeed.immediate(feed);

@@ -203,7 +203,11 @@ export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.vers
  *
  * @throws StoreError when the database was written by a newer Herald, or a step fails.
  */
-export function applyMigrations(db: Database.Database, path: string, migrations: readonly Migration[] = MIGRATIONS): void {
+export function applyMigrations(
+  db: Database.Database,
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): void {
   const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > latest) {

@@ -99,7 +99,6 @@ export class ArticleSearch {
   }
 }
 
-
 function matchParams(parsed: ParsedQuery): Record<string, string> {
   const params: Record<string, string> = {};
   if (parsed.trigram) {

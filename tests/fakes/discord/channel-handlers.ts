@@ -28,7 +28,11 @@ export const editChannelMessage: RouteHandler = async (ctx, state) => {
   if (!message || message.channelId !== channelId) throw unknownMessage();
   const { payload, files } = await parseRequestBody(ctx.contentType, ctx.raw);
   const existing = new Map(message.files.map((file) => [file.id, file.name]));
-  const { uploads, keptAttachmentIds } = validateMessage(payload, files, { context: "channel", mode: "edit", existing });
+  const { uploads, keptAttachmentIds } = validateMessage(payload, files, {
+    context: "channel",
+    mode: "edit",
+    existing,
+  });
   state.store.edit(message, payload, uploads, keptAttachmentIds);
   return { status: 200, json: toApiMessage(message, { baseUrl: state.baseUrl, channelId }) };
 };

@@ -78,7 +78,11 @@ function checkCommand(errors: FormErrors, index: number, command: Record<string,
       errors.add([index, "description"], "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION", "Description must be empty.");
     }
     if (Array.isArray(command.options) && command.options.length > 0) {
-      errors.add([index, "options"], "APPLICATION_COMMAND_OPTIONS_NOT_ALLOWED", "Context menu commands cannot have options.");
+      errors.add(
+        [index, "options"],
+        "APPLICATION_COMMAND_OPTIONS_NOT_ALLOWED",
+        "Context menu commands cannot have options.",
+      );
     }
   }
   checkBoolean(errors, [index, "nsfw"], command.nsfw);
@@ -103,7 +107,11 @@ function checkOptions(errors: FormErrors, path: FieldPath, value: unknown, depth
       return;
     }
     if (typeof option.type !== "number" || !Number.isInteger(option.type) || option.type < 1 || option.type > 11) {
-      errors.add([...at, "type"], "ENUM_TYPE_COERCE", `Value ${JSON.stringify(option.type)} is not a valid enum value.`);
+      errors.add(
+        [...at, "type"],
+        "ENUM_TYPE_COERCE",
+        `Value ${JSON.stringify(option.type)} is not a valid enum value.`,
+      );
     }
     checkChatInputName(errors, [...at, "name"], option.name);
     if (typeof option.name === "string") {

@@ -60,7 +60,9 @@ function checkEmbed(
       errors.add(at("fields", fieldIndex), "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
       return;
     }
-    counted(checkString(errors, at("fields", fieldIndex, "name"), field.name, { required: true, max: 256, trim: true }));
+    counted(
+      checkString(errors, at("fields", fieldIndex, "name"), field.name, { required: true, max: 256, trim: true }),
+    );
     counted(
       checkString(errors, at("fields", fieldIndex, "value"), field.value, { required: true, max: 1024, trim: true }),
     );

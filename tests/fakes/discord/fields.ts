@@ -15,7 +15,12 @@ export function checkString(
   errors: FormErrors,
   path: FieldPath,
   value: unknown,
-  bounds: { min?: number | undefined; max?: number | undefined; required?: boolean | undefined; trim?: boolean | undefined } = {},
+  bounds: {
+    min?: number | undefined;
+    max?: number | undefined;
+    required?: boolean | undefined;
+    trim?: boolean | undefined;
+  } = {},
 ): string | undefined {
   if (value === undefined || value === null) {
     if (bounds.required) errors.add(path, "BASE_TYPE_REQUIRED", "This field is required");
@@ -37,12 +42,7 @@ export function checkString(
 }
 
 /** An array field with an optional maximum length. Returns the array or undefined. */
-export function checkArray(
-  errors: FormErrors,
-  path: FieldPath,
-  value: unknown,
-  max?: number,
-): unknown[] | undefined {
+export function checkArray(errors: FormErrors, path: FieldPath, value: unknown, max?: number): unknown[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) {
     errors.add(path, "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType");

@@ -160,7 +160,9 @@ export class DiscordGatewayFake {
 
   /** Sessions (identified or resumed connections) open right now, for `token` or for any token. */
   openSessions(token?: string): number {
-    return [...this.open].filter((c) => c.session && c.closingWith === null && (token === undefined || c.token === token)).length;
+    return [...this.open].filter(
+      (c) => c.session && c.closingWith === null && (token === undefined || c.token === token),
+    ).length;
   }
 
   /**
@@ -181,7 +183,10 @@ export class DiscordGatewayFake {
    */
   dispatchInteraction(interaction: { id: string; token: string } & Record<string, unknown>): void {
     const missing = Object.entries(ALWAYS_SENT).find(([field, valid]) => !valid(interaction[field]));
-    if (missing) throw new Error(`dispatchInteraction: interaction.${missing[0]} is missing or malformed; Discord always sends it`);
+    if (missing)
+      throw new Error(
+        `dispatchInteraction: interaction.${missing[0]} is missing or malformed; Discord always sends it`,
+      );
     this.dispatch("INTERACTION_CREATE", interaction);
   }
 
@@ -193,7 +198,11 @@ export class DiscordGatewayFake {
   }
 
   /** Resolves once `check` holds for the connection records; rejects after `timeoutMs`. */
-  waitFor(what: string, check: (connections: readonly GatewayConnectionRecord[]) => boolean, timeoutMs = 5000): Promise<void> {
+  waitFor(
+    what: string,
+    check: (connections: readonly GatewayConnectionRecord[]) => boolean,
+    timeoutMs = 5000,
+  ): Promise<void> {
     if (check(this.connections)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const waiter = () => {
@@ -247,7 +256,12 @@ export class DiscordGatewayFake {
       this.refuse(connection, GatewayClose.DecodeError, "Error while decoding payload.");
       return;
     }
-    this.send(connection, { op: GatewayOp.Hello, s: null, t: null, d: { heartbeat_interval: this.heartbeatIntervalMs } });
+    this.send(connection, {
+      op: GatewayOp.Hello,
+      s: null,
+      t: null,
+      d: { heartbeat_interval: this.heartbeatIntervalMs },
+    });
     this.changed();
   }
 

@@ -84,7 +84,16 @@ export function acknowledgeHttpAnswer(state: FakeState, interactionId: string, t
   if (state.interactions.has(token)) throw alreadyAcknowledged();
   const originalMessageId = fakeSnowflake();
   state.interactions.set(token, { interactionId, token, type, originalMessageId });
-  record(state, { kind: "callback", interactionId, applicationId: null, token, messageId: originalMessageId, type, body: payload, uploads });
+  record(state, {
+    kind: "callback",
+    interactionId,
+    applicationId: null,
+    token,
+    messageId: originalMessageId,
+    type,
+    body: payload,
+    uploads,
+  });
 }
 
 /** `PATCH /webhooks/{application.id}/{token}/messages/@original` (or a follow-up's id). */
@@ -147,7 +156,8 @@ function checkCallbackData(type: number, data: unknown, files: Parameters<typeof
     checkString(errors, ["data", "custom_id"], modal.custom_id, { required: true, min: 1, max: 100 });
     checkString(errors, ["data", "title"], modal.title, { required: true, min: 1, max: 45 });
     const components = checkArray(errors, ["data", "components"], modal.components, 5);
-    if (!components || components.length === 0) errors.add(["data", "components"], "BASE_TYPE_REQUIRED", "This field is required");
+    if (!components || components.length === 0)
+      errors.add(["data", "components"], "BASE_TYPE_REQUIRED", "This field is required");
   } else if (isObject(data)) {
     checkInteger(errors, ["data", "flags"], data.flags, 0, 2 ** 31 - 1);
   }

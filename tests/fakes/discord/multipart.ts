@@ -46,7 +46,11 @@ export async function parseRequestBody(contentType: string | undefined, raw: Buf
 export function parseJsonBody(contentType: string | undefined, raw: Buffer): unknown {
   const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (mediaType !== "application/json") {
-    throw fieldError([], "CONTENT_TYPE_INVALID", `Expected Content-Type application/json, got ${JSON.stringify(contentType ?? "")}.`);
+    throw fieldError(
+      [],
+      "CONTENT_TYPE_INVALID",
+      `Expected Content-Type application/json, got ${JSON.stringify(contentType ?? "")}.`,
+    );
   }
   return parseJson(raw.toString("utf8"));
 }

@@ -30,12 +30,28 @@ interface RouteDef {
 }
 
 const ROUTES: RouteDef[] = [
-  { name: "createChannelMessage", method: "POST", pattern: "/channels/{channel}/messages", auth: true, createsMessage: true },
+  {
+    name: "createChannelMessage",
+    method: "POST",
+    pattern: "/channels/{channel}/messages",
+    auth: true,
+    createsMessage: true,
+  },
   { name: "editChannelMessage", method: "PATCH", pattern: "/channels/{channel}/messages/{message}", auth: true },
   { name: "deleteChannelMessage", method: "DELETE", pattern: "/channels/{channel}/messages/{message}", auth: true },
   { name: "executeWebhook", method: "POST", pattern: "/webhooks/{webhook}/{token}", auth: false, createsMessage: true },
-  { name: "editWebhookMessage", method: "PATCH", pattern: "/webhooks/{webhook}/{token}/messages/{message}", auth: false },
-  { name: "deleteWebhookMessage", method: "DELETE", pattern: "/webhooks/{webhook}/{token}/messages/{message}", auth: false },
+  {
+    name: "editWebhookMessage",
+    method: "PATCH",
+    pattern: "/webhooks/{webhook}/{token}/messages/{message}",
+    auth: false,
+  },
+  {
+    name: "deleteWebhookMessage",
+    method: "DELETE",
+    pattern: "/webhooks/{webhook}/{token}/messages/{message}",
+    auth: false,
+  },
   {
     name: "interactionCallback",
     method: "POST",

@@ -128,7 +128,10 @@ export class DiscordFake {
     let fake: DiscordFake | undefined;
     const { gateway: gatewayOptions, botToken } = options;
     const gateway = gatewayOptions
-      ? await DiscordGatewayFake.start({ ...(botToken === undefined ? {} : { botToken }), ...(gatewayOptions === true ? {} : gatewayOptions) })
+      ? await DiscordGatewayFake.start({
+          ...(botToken === undefined ? {} : { botToken }),
+          ...(gatewayOptions === true ? {} : gatewayOptions),
+        })
       : null;
     const server = await startLoopbackServer((req, res) => fake!.handle(req, res));
     fake = new DiscordFake(server, options, gateway);
@@ -193,7 +196,11 @@ export class DiscordFake {
     try {
       const response = await fetch(endpoint, {
         method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "Discord-Interactions/1.0 (+https://discord.com)", ...sign(body) },
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "Discord-Interactions/1.0 (+https://discord.com)",
+          ...sign(body),
+        },
         body,
       });
       const text = await response.text();
@@ -280,7 +287,11 @@ export class DiscordFake {
       return { status: 500, json: { message: "500: Internal Server Error", code: 0 }, headers };
     }
     // 502/503 come from Discord's edge as plain pages, not JSON.
-    return { status: failure.status, text: `${failure.status}: ${failure.status === 502 ? "Bad Gateway" : "Service Unavailable"}`, headers };
+    return {
+      status: failure.status,
+      text: `${failure.status}: ${failure.status === 502 ? "Bad Gateway" : "Service Unavailable"}`,
+      headers,
+    };
   }
 
   /** The fake CDN: `GET /attachments/{id}/{name}` answers an uploaded file's bytes. */
@@ -297,7 +308,8 @@ function checkSnowflakeParams(params: Record<string, string>): void {
   for (const [key, value] of Object.entries(params)) {
     const field = SNOWFLAKE_PARAMS[key];
     if (field === undefined || (key === "message" && value === "@original")) continue;
-    if (!isSnowflake(value)) errors.add([field], "NUMBER_TYPE_COERCE", `Value ${JSON.stringify(value)} is not snowflake.`);
+    if (!isSnowflake(value))
+      errors.add([field], "NUMBER_TYPE_COERCE", `Value ${JSON.stringify(value)} is not snowflake.`);
   }
   errors.throwIfAny();
 }

@@ -113,7 +113,9 @@ export class MessageStore {
       const waiter: Waiter = { count, resolve };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((other) => other !== waiter);
-        reject(new Error(`Discord fake: expected ${count} messages within ${timeoutMs} ms, got ${this.messages.length}`));
+        reject(
+          new Error(`Discord fake: expected ${count} messages within ${timeoutMs} ms, got ${this.messages.length}`),
+        );
       }, timeoutMs);
       waiter.resolve = (messages) => {
         clearTimeout(timer);

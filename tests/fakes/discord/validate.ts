@@ -8,7 +8,15 @@
 
 import { checkEmbeds } from "./embeds.ts";
 import { emptyMessage, FormErrors } from "./errors.ts";
-import { checkArray, checkBoolean, checkInteger, checkSnowflakeList, checkString, checkUrl, isObject } from "./fields.ts";
+import {
+  checkArray,
+  checkBoolean,
+  checkInteger,
+  checkSnowflakeList,
+  checkString,
+  checkUrl,
+  isObject,
+} from "./fields.ts";
 import type { UploadedPart } from "./multipart.ts";
 
 export type MessageContext = "channel" | "webhook" | "interaction";
@@ -164,7 +172,11 @@ function resolveAttachments(
       listed.add(Number(id));
       if (filename !== undefined) named.set(Number(id), filename);
     } else {
-      errors.add([...path, "id"], "FAKE_ATTACHMENT_NOT_UPLOADED", `Attachment id ${JSON.stringify(entry.id)} matches no files[n] part.`);
+      errors.add(
+        [...path, "id"],
+        "FAKE_ATTACHMENT_NOT_UPLOADED",
+        `Attachment id ${JSON.stringify(entry.id)} matches no files[n] part.`,
+      );
     }
   });
   if (parts.length > 10) errors.add(["files"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.");

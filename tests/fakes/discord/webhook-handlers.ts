@@ -5,11 +5,7 @@
  */
 import { safeEqual } from "./auth.ts";
 import { fieldError, invalidWebhookToken, unknownMessage, unknownWebhook } from "./errors.ts";
-import {
-  deleteOriginalResponse,
-  editOriginalResponse,
-  sendFollowup,
-} from "./interaction-handlers.ts";
+import { deleteOriginalResponse, editOriginalResponse, sendFollowup } from "./interaction-handlers.ts";
 import { parseRequestBody } from "./multipart.ts";
 import { isSnowflake } from "./snowflake.ts";
 import { type FakeState, type FakeWebhook, param, type RequestContext, type RouteHandler } from "./state.ts";
@@ -41,7 +37,11 @@ export const editWebhookMessage: RouteHandler = async (ctx, state) => {
   if (!message || message.webhookId !== webhook.id) throw unknownMessage();
   const { payload, files } = await parseRequestBody(ctx.contentType, ctx.raw);
   const existing = new Map(message.files.map((file) => [file.id, file.name]));
-  const { uploads, keptAttachmentIds } = validateMessage(payload, files, { context: "webhook", mode: "edit", existing });
+  const { uploads, keptAttachmentIds } = validateMessage(payload, files, {
+    context: "webhook",
+    mode: "edit",
+    existing,
+  });
   state.store.edit(message, payload, uploads, keptAttachmentIds);
   return { status: 200, json: webhookMessage(state, webhook, message.id) };
 };

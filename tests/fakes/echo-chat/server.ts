@@ -56,7 +56,8 @@ export class EchoChatFake {
     if (req.method !== "POST" || !room) return answer(404, { error: "no such endpoint" }, "endpoint");
     if (req.headers.authorization !== `Bearer ${this.token}`) return answer(401, { error: "bad token" }, "token");
     if (!this.rooms.has(room)) return answer(404, { error: `no room ${room}` }, "room");
-    if (req.headers["content-type"] !== "application/json") return answer(400, { error: "content-type must be application/json" }, "content-type");
+    if (req.headers["content-type"] !== "application/json")
+      return answer(400, { error: "content-type must be application/json" }, "content-type");
     let payload: unknown;
     try {
       payload = JSON.parse(body.toString("utf8"));

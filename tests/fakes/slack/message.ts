@@ -46,13 +46,18 @@ function slackFileProblems(blocks: unknown[], usable: SlackFileCheck): string[] 
     if (typeof file !== "object" || file === null) return;
     const id = (file as Record<string, unknown>).id;
     // The fake hands out no url_private, so a url-form reference can never name one of its files.
-    if (typeof id !== "string" || !usable(id)) problems.push(`[ERROR] invalid slack file [json-pointer:${pointer}/slack_file]`);
+    if (typeof id !== "string" || !usable(id))
+      problems.push(`[ERROR] invalid slack file [json-pointer:${pointer}/slack_file]`);
   };
   blocks.forEach((block, index) => {
     if (typeof block !== "object" || block === null) return;
     const { type, accessory } = block as Record<string, unknown>;
     if (type === "image") check(block, `/blocks/${index}`);
-    if (typeof accessory === "object" && accessory !== null && (accessory as Record<string, unknown>).type === "image") {
+    if (
+      typeof accessory === "object" &&
+      accessory !== null &&
+      (accessory as Record<string, unknown>).type === "image"
+    ) {
       check(accessory, `/blocks/${index}/accessory`);
     }
   });

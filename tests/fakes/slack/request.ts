@@ -9,9 +9,7 @@ import { mediaTypeOf, parseMultipart, readBody } from "../http.ts";
 /** Arguments as received: strings from forms and query strings, any JSON value from JSON bodies. */
 export type ApiArgs = Record<string, unknown>;
 
-export type ParsedApiCall =
-  | { ok: true; args: ApiArgs; token: string | undefined }
-  | { ok: false; error: string };
+export type ParsedApiCall = { ok: true; args: ApiArgs; token: string | undefined } | { ok: false; error: string };
 
 function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;

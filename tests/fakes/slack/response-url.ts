@@ -34,16 +34,24 @@ export function handleCommandResponse(
   let payload: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(body.toString("utf8"));
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { status: 400, text: "invalid_payload" };
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      return { status: 400, text: "invalid_payload" };
     payload = parsed as Record<string, unknown>;
   } catch {
     return { status: 400, text: "invalid_payload" };
   }
   const responseType = payload.response_type ?? "ephemeral";
-  if (responseType !== "ephemeral" && responseType !== "in_channel") return { status: 400, text: "invalid_response_type" };
+  if (responseType !== "ephemeral" && responseType !== "in_channel")
+    return { status: 400, text: "invalid_response_type" };
   const content = readMessageContent(payload, (id) => workspace.slackFileUsable(id));
-  if (isContentError(content)) return { status: 400, text: content.error === "invalid_blocks_format" ? "invalid_blocks" : content.error };
+  if (isContentError(content))
+    return { status: 400, text: content.error === "invalid_blocks_format" ? "invalid_blocks" : content.error };
   target.uses += 1;
-  workspace.commandResponses.push({ responseUrlId: target.id, responseType, text: content.text, blocks: content.blocks });
+  workspace.commandResponses.push({
+    responseUrlId: target.id,
+    responseType,
+    text: content.text,
+    blocks: content.blocks,
+  });
   return { status: 200, text: "ok" };
 }

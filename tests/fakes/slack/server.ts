@@ -14,7 +14,15 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { waitFor } from "../../helpers/wait.ts";
-import { type LoopbackServer, mediaTypeOf, parseMultipart, readBody, sendJson, sendText, startLoopbackServer } from "../http.ts";
+import {
+  type LoopbackServer,
+  mediaTypeOf,
+  parseMultipart,
+  readBody,
+  sendJson,
+  sendText,
+  startLoopbackServer,
+} from "../http.ts";
 import { PerKeyRateLimiter } from "./ratelimit.ts";
 import { readApiCall } from "./request.ts";
 import { handleCommandResponse, type ResponseUrl } from "./response-url.ts";
@@ -218,7 +226,12 @@ export class SlackFake {
     const responseUrl = RESPONSE_URL_PATH.exec(url.pathname);
     if (responseUrl && req.method === "POST") {
       const body = await readBody(req);
-      const answer = handleCommandResponse(this.#responseUrls.get(`${responseUrl[1]}/${responseUrl[2]}`), req, body, this.#workspace);
+      const answer = handleCommandResponse(
+        this.#responseUrls.get(`${responseUrl[1]}/${responseUrl[2]}`),
+        req,
+        body,
+        this.#workspace,
+      );
       return sendText(res, answer.status, answer.text);
     }
     const webhook = WEBHOOK_PATH.exec(url.pathname);
@@ -230,19 +243,32 @@ export class SlackFake {
     let tokenType: SlackApiCall["tokenType"];
     const answer = (response: ApiResponse) => {
       const error = response.body.error;
-      this.calls.push({ method, status: response.status, ...(typeof error === "string" ? { error } : {}), ...(tokenType ? { tokenType } : {}) });
+      this.calls.push({
+        method,
+        status: response.status,
+        ...(typeof error === "string" ? { error } : {}),
+        ...(tokenType ? { tokenType } : {}),
+      });
       sendJson(res, response.status, response.body, response.headers);
     };
     const failure = this.#takeFailure();
     if (failure) {
       await readBody(req);
       const error = { 429: "ratelimited", 500: "internal_error", 503: "service_unavailable" }[failure.status];
-      const headers: Record<string, string> = failure.status === 429 ? { "retry-after": String(failure.retryAfter) } : {};
+      const headers: Record<string, string> =
+        failure.status === 429 ? { "retry-after": String(failure.retryAfter) } : {};
       return answer({ status: failure.status, body: { ok: false, error }, headers });
     }
     const call = await readApiCall(req, url);
     if (!call.ok) return answer({ status: 200, body: { ok: false, error: call.error } });
-    tokenType = call.token === undefined ? "none" : call.token === this.#botToken ? "bot" : call.token === this.#appToken ? "app" : "other";
+    tokenType =
+      call.token === undefined
+        ? "none"
+        : call.token === this.#botToken
+          ? "bot"
+          : call.token === this.#appToken
+            ? "app"
+            : "other";
     if (tokenType === "none") return answer({ status: 200, body: { ok: false, error: "not_authed" } });
     if (tokenType === "other") return answer({ status: 200, body: { ok: false, error: "invalid_auth" } });
     // A valid token of the wrong kind (bot token for apps.connections.open, app token for chat.postMessage).
@@ -269,7 +295,13 @@ export class SlackFake {
   async #handleUpload(ticket: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const failure = this.#takeFailure();
-    if (failure) return sendText(res, failure.status, "upload failed", failure.status === 429 ? { "retry-after": String(failure.retryAfter) } : {});
+    if (failure)
+      return sendText(
+        res,
+        failure.status,
+        "upload failed",
+        failure.status === 429 ? { "retry-after": String(failure.retryAfter) } : {},
+      );
     const fileId = this.#workspace.uploadTickets.get(ticket);
     const pending = fileId === undefined ? undefined : this.#workspace.pendingFiles.get(fileId);
     if (!pending) return sendText(res, 404, "upload URL not found or expired");
@@ -290,7 +322,8 @@ export class SlackFake {
     const body = await readBody(req);
     const failure = this.#takeFailure();
     if (failure) {
-      const headers: Record<string, string> = failure.status === 429 ? { "retry-after": String(failure.retryAfter) } : {};
+      const headers: Record<string, string> =
+        failure.status === 429 ? { "retry-after": String(failure.retryAfter) } : {};
       return sendText(res, failure.status, failure.status === 429 ? "rate_limited" : "internal_error", headers);
     }
     const hook = this.#webhooks.get(id);

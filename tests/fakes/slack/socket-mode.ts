@@ -120,7 +120,9 @@ export class SocketModeFake {
     const url = new URL(req.url ?? "/", this.#baseUrl);
     const ticket = url.searchParams.get("ticket") ?? "";
     if (url.pathname !== LINK_PATH || !this.#tickets.delete(ticket)) {
-      this.problems.push(`WebSocket upgrade refused: ${url.pathname === LINK_PATH ? "unknown or reused ticket" : `path ${url.pathname}`}`);
+      this.problems.push(
+        `WebSocket upgrade refused: ${url.pathname === LINK_PATH ? "unknown or reused ticket" : `path ${url.pathname}`}`,
+      );
       socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
@@ -168,7 +170,12 @@ export class SocketModeFake {
         reject(new Error(`SocketModeFake: ${problem}`));
       }, this.#ackTimeoutMs);
       this.#waiters.set(envelope.envelopeId, { resolve, reject, timer, sentAt: Date.now() });
-      const frame = { envelope_id: envelope.envelopeId, type, accepts_response_payload: type !== "events_api", payload };
+      const frame = {
+        envelope_id: envelope.envelopeId,
+        type,
+        accepts_response_payload: type !== "events_api",
+        payload,
+      };
       connection.socket.send(JSON.stringify(frame));
     });
   }
@@ -235,7 +242,8 @@ export class SocketModeFake {
       this.problems.push(`frame that is not JSON: ${text.slice(0, 80)}`);
       return;
     }
-    const envelopeId = typeof frame === "object" && frame !== null ? (frame as { envelope_id?: unknown }).envelope_id : undefined;
+    const envelopeId =
+      typeof frame === "object" && frame !== null ? (frame as { envelope_id?: unknown }).envelope_id : undefined;
     if (typeof envelopeId !== "string") {
       this.problems.push(`frame without an envelope_id: ${text.slice(0, 80)}`);
       return;
@@ -250,7 +258,11 @@ export class SocketModeFake {
       return;
     }
     const waiter = this.#waiters.get(envelopeId);
-    const ack: SocketAck = { envelopeId, payload: (frame as { payload?: unknown }).payload, afterMs: waiter ? Date.now() - waiter.sentAt : -1 };
+    const ack: SocketAck = {
+      envelopeId,
+      payload: (frame as { payload?: unknown }).payload,
+      afterMs: waiter ? Date.now() - waiter.sentAt : -1,
+    };
     envelope.ack = ack;
     if (!waiter) {
       envelope.status = "late";

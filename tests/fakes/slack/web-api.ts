@@ -52,7 +52,12 @@ function isResponse(value: unknown): value is ApiResponse {
 }
 
 /** The channel an argument names, or the error Slack gives for it. */
-function targetChannel(args: ApiArgs, name: string, ctx: ApiContext, notFound = "channel_not_found"): SlackChannel | ApiResponse {
+function targetChannel(
+  args: ApiArgs,
+  name: string,
+  ctx: ApiContext,
+  notFound = "channel_not_found",
+): SlackChannel | ApiResponse {
   const reference = stringArg(args, name);
   const channel = reference === undefined ? undefined : ctx.workspace.findChannel(reference);
   if (!channel) return fail(notFound);

@@ -114,9 +114,7 @@ export class SlackWorkspace {
       };
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((other) => other !== waiter);
-        reject(
-          new Error(`SlackFake: waited ${timeoutMs} ms for ${count} message(s), got ${this.messages.length}`),
-        );
+        reject(new Error(`SlackFake: waited ${timeoutMs} ms for ${count} message(s), got ${this.messages.length}`));
       }, timeoutMs);
       this.#waiters.push(waiter);
     });

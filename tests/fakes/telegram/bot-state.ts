@@ -1,12 +1,6 @@
 /** The fake bot's world: chats and their messages, members, commands, webhook, callback queries. */
 import { badRequest, forbidden } from "./errors.ts";
-import type {
-  CallbackAnswer,
-  ChatErrorKind,
-  ChatMemberStatus,
-  StoredMessage,
-  TelegramSent,
-} from "./types.ts";
+import type { CallbackAnswer, ChatErrorKind, ChatMemberStatus, StoredMessage, TelegramSent } from "./types.ts";
 import { chatTypeOf } from "./validate.ts";
 
 interface SentWaiter {

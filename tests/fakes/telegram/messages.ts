@@ -20,7 +20,9 @@ export function messageJson(message: StoredMessage, ctx: MethodContext): Record<
     message_id: message.messageId,
     date: message.date,
     chat,
-    ...(type === "channel" ? { sender_chat: chat } : { from: { id: ctx.bot.id, is_bot: true, first_name: ctx.bot.firstName, username: ctx.bot.username } }),
+    ...(type === "channel"
+      ? { sender_chat: chat }
+      : { from: { id: ctx.bot.id, is_bot: true, first_name: ctx.bot.firstName, username: ctx.bot.username } }),
   };
   const entities = message.entities.length > 0 ? message.entities : undefined;
   if (message.kind === "text") {
@@ -95,9 +97,7 @@ export const sendMessage: BotMethod = ({ params }, ctx) => {
   return messageJson(message, ctx);
 };
 
-type PhotoSource =
-  | { kind: "upload"; bytes: Buffer; filename: string }
-  | { kind: "ref"; ref: string; bytes?: Buffer };
+type PhotoSource = { kind: "upload"; bytes: Buffer; filename: string } | { kind: "ref"; ref: string; bytes?: Buffer };
 
 /** Finds the photo: a multipart part (directly or via "attach://name"), a URL, or a known file_id. */
 function photoSource({ params, files }: BotRequest, ctx: MethodContext): PhotoSource {
@@ -170,7 +170,11 @@ function targetMessage(params: Params, ctx: MethodContext, missing: string): Sto
 const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 
-function unchanged(message: StoredMessage, parsed: ParsedText, replyMarkup: Record<string, unknown> | undefined): boolean {
+function unchanged(
+  message: StoredMessage,
+  parsed: ParsedText,
+  replyMarkup: Record<string, unknown> | undefined,
+): boolean {
   return (
     message.visibleText === parsed.text &&
     JSON.stringify(message.entities) === JSON.stringify(parsed.entities) &&

@@ -23,7 +23,9 @@ const getMe: BotMethod = (_request, { bot }) => ({
 
 const getUpdates: BotMethod = ({ params, signal }, { state, updates }) => {
   if (state.webhookUrl) {
-    throw conflict("can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    throw conflict(
+      "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+    );
   }
   const limit = Math.min(100, Math.max(1, integerParam(params, "limit", 100)!));
   const allowed = jsonParam(params, "allowed_updates", "allowed updates");

@@ -29,7 +29,14 @@ import type {
 } from "./types.ts";
 import { UpdateQueue } from "./updates.ts";
 
-export type { CallbackAnswer, ChatErrorKind, ChatMemberStatus, StoredMessage, TelegramCall, TelegramSent } from "./types.ts";
+export type {
+  CallbackAnswer,
+  ChatErrorKind,
+  ChatMemberStatus,
+  StoredMessage,
+  TelegramCall,
+  TelegramSent,
+} from "./types.ts";
 export { callbackQueryUpdate, textMessageUpdate } from "./updates.ts";
 
 export interface TelegramFakeOptions {
@@ -255,6 +262,8 @@ export class TelegramFake {
     }
     this.calls.push({ method: methodName, status: 502, description: "502 Bad Gateway" });
     res.writeHead(502, { "content-type": "text/html" });
-    res.end("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
+    res.end(
+      "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+    );
   }
 }

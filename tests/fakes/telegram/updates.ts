@@ -60,13 +60,21 @@ export class UpdateQueue {
    * One getUpdates call: confirms updates below `offset` (a negative offset keeps only the last
    * -offset updates), then answers at once or holds the call for up to `timeoutSeconds`.
    */
-  poll(offset: number, limit: number, timeoutSeconds: number, allowed: string[] | undefined, signal?: AbortSignal): Promise<Update[]> {
+  poll(
+    offset: number,
+    limit: number,
+    timeoutSeconds: number,
+    allowed: string[] | undefined,
+    signal?: AbortSignal,
+  ): Promise<Update[]> {
     if (this.#pending) {
       const superseded = this.#pending;
       this.#pending = undefined;
       this.#conflicts += 1;
       clearTimeout(superseded.timer);
-      superseded.reject(conflict("terminated by other getUpdates request; make sure that only one bot instance is running"));
+      superseded.reject(
+        conflict("terminated by other getUpdates request; make sure that only one bot instance is running"),
+      );
     }
     this.#confirm(offset);
     const ready = this.#deliverable(limit, allowed);
@@ -131,7 +139,9 @@ let nextIncomingMessageId = 1;
 
 function chatObject(chatId: number): Record<string, unknown> {
   const type = chatTypeOf(String(chatId));
-  return type === "private" ? { id: chatId, type, first_name: "Reader" } : { id: chatId, type, title: "Herald readers" };
+  return type === "private"
+    ? { id: chatId, type, first_name: "Reader" }
+    : { id: chatId, type, title: "Herald readers" };
 }
 
 /**
@@ -140,7 +150,12 @@ function chatObject(chatId: number): Record<string, unknown> {
  *
  * @example fake.pushUpdate(textMessageUpdate({ chatId: 4242, text: "/news latest" }))
  */
-export function textMessageUpdate(options: { chatId: number; text: string; userId?: number; messageId?: number }): object {
+export function textMessageUpdate(options: {
+  chatId: number;
+  text: string;
+  userId?: number;
+  messageId?: number;
+}): object {
   const userId = options.userId ?? (options.chatId > 0 ? options.chatId : 777_001);
   const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(options.text);
   return {
@@ -156,7 +171,13 @@ export function textMessageUpdate(options: { chatId: number; text: string; userI
 }
 
 /** A `callback_query` update, as when a user presses an inline keyboard button. */
-export function callbackQueryUpdate(options: { chatId: number; data: string; userId?: number; messageId?: number; id?: string }): object {
+export function callbackQueryUpdate(options: {
+  chatId: number;
+  data: string;
+  userId?: number;
+  messageId?: number;
+  id?: string;
+}): object {
   const userId = options.userId ?? 777_001;
   return {
     callback_query: {

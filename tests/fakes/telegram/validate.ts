@@ -152,7 +152,8 @@ function jpegInfo(bytes: Buffer): ImageInfo | undefined {
     if (bytes[at] !== 0xff) return undefined;
     const marker = bytes[at + 1]!;
     const isStartOfFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isStartOfFrame) return { format: "jpeg", height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7) };
+    if (isStartOfFrame)
+      return { format: "jpeg", height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7) };
     at += 2 + bytes.readUInt16BE(at + 2);
   }
   return undefined;
@@ -164,7 +165,12 @@ export function checkPhotoBytes(bytes: Buffer): ImageInfo {
   const info = imageInfo(bytes);
   if (!info) throw badRequest("IMAGE_PROCESS_FAILED");
   const { width, height } = info;
-  if (width === 0 || height === 0 || width + height > 10_000 || Math.max(width, height) / Math.min(width, height) > 20) {
+  if (
+    width === 0 ||
+    height === 0 ||
+    width + height > 10_000 ||
+    Math.max(width, height) / Math.min(width, height) > 20
+  ) {
     throw badRequest("PHOTO_INVALID_DIMENSIONS");
   }
   return info;
