@@ -41,6 +41,25 @@ const TRAILING = new RegExp(`[${EDGE_CHARS}]+$`, "u");
 const SHORT_PIECES =
   /([\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30FC]+)|([\p{L}\p{N}\p{M}\p{Co}]+)/gu;
 
+/**
+ * Characters as people count them (code points), without building an array: a hostile query of
+ * megabytes is refused in time linear in its length and without allocating per character.
+ */
+function codePointCount(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
 /** Quotes a string for FTS5: inside double quotes every character is literal; a `"` is doubled. */
 export function quoteFts(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
@@ -68,7 +87,7 @@ export function parseSearchQuery(raw: string): ParsedQuery {
   if (typeof raw !== "string") throw new SearchQueryError("search query must be a string");
   const trimmed = raw.trim();
   if (trimmed === "") throw new SearchQueryError("search query is empty");
-  const length = Array.from(trimmed).length;
+  const length = codePointCount(trimmed);
   if (length > MAX_QUERY_LENGTH) {
     throw new SearchQueryError(`search query is ${length} characters long; the limit is ${MAX_QUERY_LENGTH}`);
   }
