@@ -11,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configSchema, type HeraldConfig } from "../config/schema.ts";
 import { deleteKeys } from "../tests/helpers/pipeline.ts";
+import { waitFor } from "../tests/helpers/wait.ts";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -57,21 +58,9 @@ export function benchConfig(space: Scratch, raw: Record<string, unknown>): Heral
   return configSchema.parse(rawConfig(space, raw));
 }
 
-/** Polls `check` every `everyMs` until it is truthy; throws naming `what` after `timeoutMs`. */
-export async function waitUntil<T>(
-  check: () => T | Promise<T>,
-  timeoutMs: number,
-  what: string,
-  everyMs = 5,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** Polls `check` every `everyMs` (5 ms: a wait adds little to a figure) until it is truthy; throws naming `what` after `timeoutMs`. */
+export const waitUntil = <T>(check: () => T | Promise<T>, timeoutMs: number, what: string, everyMs = 5) =>
+  waitFor(check, timeoutMs, what, everyMs);
 
 /** A `herald worker` child process. */
 export interface WorkerProcess {

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { articleFromFields } from "../src/article/index.ts";
+import { articleFieldsOf } from "../src/feed/items.ts";
 import { type FeedItem, parseFeed } from "../src/feed/parse.ts";
 import { corpusDir } from "./helpers/paths.ts";
 
@@ -25,19 +26,7 @@ describe.each(feeds)("corpus feed %s → articles", (name) => {
     // Only the corpus's decoys and broken files have no items.
     if (items.length === 0) expect(name).toMatch(/notafeed|IS-A-SITEMAP|TRUNCATED/);
     for (const item of items.filter((i) => i.title)) {
-      const article = articleFromFields(
-        {
-          title: item.title,
-          body: item.html ?? "",
-          bodyFormat: "html",
-          url: item.url,
-          date: item.date,
-          categories: item.categories,
-          excerpt: item.summary,
-          image: item.image,
-        },
-        `${name}#${item.key}`,
-      );
+      const article = articleFromFields(articleFieldsOf(item), `${name}#${item.key}`);
       expect(article.title.length).toBeGreaterThan(0);
       expect(JSON.stringify(article.body)).not.toMatch(/<script|alert\(\)/);
       expect(article.text).not.toContain("\uFFFD");

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FeedConfig } from "../../config/schema.ts";
+import { articleFieldsOf } from "../../src/feed/items.ts";
 import { type FeedItem, FeedParseError } from "../../src/feed/parse.ts";
 import { FetchError, fetchFeed } from "../../src/net/fetch.ts";
 import type { PipelineContext } from "../pipeline/context.ts";
@@ -86,17 +87,7 @@ export async function processPoll(data: PollJobData, ctx: PipelineContext): Prom
           feedId: feed.id,
           input: item.url ?? `${feed.id}#${item.key}`,
           kind: "fields",
-          fields: {
-            id: null,
-            title: item.title,
-            body: item.html ?? "",
-            bodyFormat: "html",
-            url: item.url,
-            date: item.date,
-            categories: item.categories,
-            excerpt: item.summary,
-            image: item.image,
-          },
+          fields: articleFieldsOf(item),
         },
         { jobId: `${feed.id}.${sha(item.key)}.${hash.slice(0, 16)}` },
       );

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ArticleFields } from "../article/index.ts";
 import { collapse, escapeHtml } from "./html.ts";
 import type { FeedItem, ItemCandidate } from "./types.ts";
 
@@ -40,4 +41,19 @@ export function textToHtml(text: string | null | undefined): string | null {
 export function uniqueStrings(values: (string | null | undefined)[]): string[] {
   // A Set, not out.includes(): thousands of categories on one item made that quadratic.
   return [...new Set(values.map(collapse).filter((text): text is string => !!text))];
+}
+
+/** A feed item as the fields of an article: its HTML is the body, its summary the excerpt. */
+export function articleFieldsOf(item: FeedItem): ArticleFields {
+  return {
+    id: null,
+    title: item.title,
+    body: item.html ?? "",
+    bodyFormat: "html",
+    url: item.url,
+    date: item.date,
+    categories: item.categories,
+    excerpt: item.summary,
+    image: item.image,
+  };
 }
