@@ -53,6 +53,22 @@ describe("alert notifier: one message per transition, repeats at most per alerts
     return { stores, notifiers, alertQueue, deliverQueue, clock, notices };
   }
 
+  it("keeps its state when Redis loses the alert queue's data: no second alert for a feed still broken, one recovery after", async () => {
+    const { notifiers, alertQueue, clock, notices } = await setup();
+    const [one, two] = notifiers as [AlertNotifier, AlertNotifier];
+    await one.feedPolled("hn", 3, "HTTP 500");
+    expect(await notices()).toEqual([["opened", "feed", new Date(T0).toISOString()]]);
+    // Everything Redis held for the queue is gone, the sent alert's job included.
+    await alertQueue.obliterate({ force: true });
+    expect(await notices()).toEqual([]);
+
+    clock.set(T0 + HOUR_MS);
+    await Promise.all([one.feedPolled("hn", 4, "HTTP 500"), two.feedPolled("hn", 4, "HTTP 500")]);
+    expect(await notices()).toEqual([]);
+    await two.feedPolled("hn", 0, null);
+    expect(await notices()).toEqual([["recovered", "feed", new Date(T0 + HOUR_MS).toISOString()]]);
+  });
+
   it("two processes seeing the same broken feed queue one alert; it repeats a day later, not before, and recovers once", async () => {
     const { notifiers, clock, notices } = await setup();
     const [one, two] = notifiers as [AlertNotifier, AlertNotifier];
