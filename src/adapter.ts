@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CommandHandler } from "./chat/types.ts";
 import type { Platform } from "./errors.ts";
-import type { NewsMessage } from "./message/types.ts";
+import type { NewsMessage, StoryUpdate } from "./message/types.ts";
 
 /*
  * The adapter contract, in one place: what a platform adapter (adapters/<id>/)
@@ -25,6 +25,19 @@ export interface PostOptions {
   /** Same key for every attempt at the same delivery, so platforms that support it drop a repeat (Discord's nonce). */
   idempotencyKey: string;
   signal?: AbortSignal;
+  /** Who this post may wake. Absent: the platform's default notification and no mention. */
+  notify?: Notify;
+}
+
+/**
+ * How loudly a post arrives, chosen by the destination's admins per severity. Article text never
+ * pings anyone; `mention` is the only mention Herald ever sends, and the request allows exactly it.
+ */
+export interface Notify {
+  /** An admin-configured mention put in front of the post: "<@&123>" (Discord role), "<!here>" (Slack), "@channel". */
+  mention?: string;
+  /** Sent without a notification: Telegram disable_notification, Discord SUPPRESS_NOTIFICATIONS, Slack no broadcast. */
+  silent?: boolean;
 }
 
 /**
@@ -47,6 +60,16 @@ export interface Poster {
    * article is then posted again.
    */
   edit?(messageId: string, message: NewsMessage, card: CardFile | null): Promise<void>;
+  /**
+   * Posts what changed as a reply in the thread under a message this poster posted: Discord starts a
+   * thread from it (or posts into the one it has), Slack replies with its `thread_ts`, Telegram replies
+   * to it (in the same forum topic). Absent where the platform cannot (Slack incoming webhooks).
+   */
+  reply?(messageId: string, update: StoryUpdate, options: PostOptions): Promise<PostedMessage>;
+  /** Publishes a posted message to the servers following this channel (Discord announcement channels). */
+  crosspost?(messageId: string): Promise<void>;
+  /** Deletes a message this poster posted (a retraction with `retractions: delete`). */
+  delete?(messageId: string): Promise<void>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Block, Timeline } from "../article/types.ts";
+import type { Block, Timeline, TimelineRow } from "../article/types.ts";
 
 /** How much of the article a message carries. */
 export type Detail = "summary" | "full";
@@ -39,4 +39,31 @@ export interface NewsMessage {
   timeline: Timeline | null;
   /** Label for the link button ("Read more" / "자세히 보기"). */
   readMoreLabel: string;
+  /**
+   * "updated 12:05" / "12:05 업데이트" (the article's zone) when this message replaces an earlier
+   * version members already saw; formatters show it near the title. Absent on a first post.
+   */
+  updatedLabel?: string | null;
+  /**
+   * Set when the article was retracted: formatters show the title struck through with this
+   * notice ("기사가 철회되었습니다" / "This article was retracted") and no body, image or card.
+   */
+  retraction?: { notice: string } | null;
+}
+
+/**
+ * What changed in a developing story, posted as a reply in the thread under the
+ * original message (story mode). Built once per applied update by the pipeline,
+ * formatted by each platform's pure formatter.
+ */
+export interface StoryUpdate {
+  articleId: string;
+  language: string;
+  /** What the reply opens with: "Updated 12:05" / "12:05 업데이트". */
+  heading: string;
+  /** Timeline rows added since the version members last saw, in order (several when versions coalesced). */
+  rows: TimelineRow[];
+  /** One line saying what changed when no row was added ("Title changed: …", "Text corrected"); else null. */
+  summary: string | null;
+  url: string | null;
 }
