@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TelegramFake, textMessageUpdate } from "./fakes/telegram/server.ts";
 import { type FleetMember, fleetConfigWriter, ownerOf, startMember } from "./helpers/fleet.ts";
 import { runHerald } from "./helpers/herald.ts";
-import { sleep, testConfig, waitFor } from "./helpers/pipeline.ts";
+import { testConfig, waitFor } from "./helpers/pipeline.ts";
 
 const CHAT = 4242;
 const POLLING = "telegram-polling:";
@@ -26,6 +26,8 @@ describe("a fleet of two herald start processes polling Telegram", () => {
     const configFor = fleetConfigWriter(t, {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax, filled from the environment
       telegram: { token: "${TELEGRAM_BOT_TOKEN}", mode: "polling", apiUrl: telegram.apiRoot },
+      // Debug shows each time the standby is refused the duty: the positive signal that it stands by.
+      log: { level: "debug" },
     });
     const env = { TELEGRAM_BOT_TOKEN: telegram.token };
     const members: FleetMember[] = [];
@@ -56,8 +58,9 @@ describe("a fleet of two herald start processes polling Telegram", () => {
     );
     expect(status.stdout).not.toContain(telegram.token);
 
-    // Both keep running side by side: the standby never polls.
-    await sleep(20_000);
+    // Both keep running side by side: the standby tries to take the duty, is refused, and never polls.
+    const standingBy = () => standby.process.output().split("\n").filter((line) => line.includes("standing by")).length;
+    await waitFor(() => standingBy() >= 4, 30_000, "the standby to be refused the duty four times");
     expect(telegram.getUpdatesConflicts).toBe(0);
 
     first.process.kill("SIGKILL");
@@ -74,6 +77,8 @@ describe("a fleet of two herald start processes polling Telegram", () => {
 
     expect(telegram.getUpdatesConflicts).toBe(0);
     expect(telegram.calls.filter((c) => c.status === 409)).toEqual([]);
+    // Not even at debug does the bot token reach the logs.
+    for (const member of members) expect(member.process.output()).not.toContain(telegram.token);
   }, 115_000);
 });
 

@@ -112,7 +112,11 @@ export class Duty {
       if (failLoudly) throw error;
       return; // Redis away: nobody can take it; try again later.
     }
-    if (!taken) return;
+    if (!taken) {
+      // At debug: a standby says so every retry, which shows it is alive and deferring (tests count these).
+      this.log.debug({ duty: this.spec.name }, "fleet: standing by; another process holds the duty");
+      return;
+    }
     this.#confirmedAt = sentAt;
     this.#state = "owner";
     // Settling and starting can outlast the lease (a big folder's first scan, a slow gateway
