@@ -13,6 +13,7 @@ import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
 import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
+import { webRoute } from "./http/web.ts";
 import { metricsRoutes } from "./metrics/route.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
 import { type Recovery, startRecovery } from "./recovery/index.ts";
@@ -202,7 +203,7 @@ export async function scheduleRecurring(runtime: Runtime): Promise<void> {
 function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
   return Object.fromEntries(
     Object.entries(runtime.bots.httpRoutes()).map(([key, { platform, handler }]) => {
-      const route: Route = (req, res) => handler(req, res);
+      const route = webRoute(handler);
       return [
         key,
         platformById(platform)?.httpAuth === "header" ? guard.authenticating(route) : guard.signedBody(route),

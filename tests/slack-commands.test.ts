@@ -9,7 +9,6 @@ import { parseCommandText } from "../adapters/slack/command-text.ts";
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../adapters/slack/index.ts";
 import type { CommandHandler, CommandReply, CommandRequest } from "../src/chat/types.ts";
 import { AuthenticationError } from "../src/errors.ts";
-import { type LoopbackServer, startLoopbackServer } from "./fakes/http.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { signSlackRequest } from "./fakes/slack/sign.ts";
 import {
@@ -20,6 +19,7 @@ import {
   SIGNING_SECRET,
   slackCardPng,
 } from "./fixtures/slack/adapter.ts";
+import { type MountedRoutes, serveAdapterRoutes } from "./helpers/adapter-routes.ts";
 import { paragraph } from "./helpers/blocks.ts";
 import { projectRoot } from "./helpers/paths.ts";
 
@@ -39,7 +39,7 @@ function echoHandler(seen: CommandRequest[], ephemeral = true): CommandHandler {
 
 interface Mounted {
   adapter: SlackAdapter;
-  server: LoopbackServer;
+  server: MountedRoutes;
 }
 
 /** Starts the adapter in HTTP mode and serves its routes the way Herald's server does. */
@@ -50,17 +50,7 @@ async function mount(
 ): Promise<Mounted> {
   const adapter = adapterFor(slack, overrides);
   await adapter.start(handler);
-  const routes = adapter.httpRoutes();
-  const server = await startLoopbackServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const route = routes[`${req.method} ${path}`];
-    if (!route) {
-      res.writeHead(404).end();
-      return;
-    }
-    await route(req, res);
-  });
-  return { adapter, server };
+  return { adapter, server: await serveAdapterRoutes(adapter.httpRoutes()) };
 }
 
 interface CommandCall {
@@ -74,7 +64,7 @@ interface CommandCall {
 }
 
 /** POSTs a slash command payload like Slack: form-encoded, signed with the signing secret. */
-function sendCommand(server: LoopbackServer, call: CommandCall): Promise<Response> {
+function sendCommand(server: MountedRoutes, call: CommandCall): Promise<Response> {
   const body = new URLSearchParams({
     token: "legacy-verification-token",
     team_id: "T000",
