@@ -313,6 +313,35 @@ describe("Slack slash commands over HTTP", () => {
     expect(response.status).toBe(200);
   });
 
+  it("answers the SSL check unsigned without running anything, URL verification only when signed, and a signed non-JSON event with 400", async () => {
+    const seen: CommandRequest[] = [];
+    mounted = await mount(slack, echoHandler(seen));
+    const post = (body: string, contentType: string, signed: boolean) =>
+      fetch(`${mounted?.server.baseUrl}/slack/events`, {
+        method: "POST",
+        headers: { ...(signed ? signSlackRequest(SIGNING_SECRET, body) : {}), "content-type": contentType },
+        body,
+      });
+    const form = "application/x-www-form-urlencoded";
+    // An unsigned SSL check that smuggles a command along gets its 200, and the command is not run.
+    const sslCheck = await post(`ssl_check=1&command=%2Fnews&text=latest&user_id=${READER}`, form, false);
+    expect(sslCheck.status).toBe(200);
+
+    const challenge = JSON.stringify({ type: "url_verification", token: "t", challenge: "3eZbrw1aBm2rZgRNFdxV" });
+    expect((await post(challenge, "application/json", false)).status).toBe(401);
+    const verified = await post(challenge, "application/json", true);
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV" });
+
+    expect((await post("{not json", "application/json", true)).status).toBe(400);
+    expect((await post(`payload=${encodeURIComponent("[1]")}`, form, true)).status).toBe(400);
+
+    const command = await sendCommand(mounted.server, { text: "latest", responseUrl: slack.responseUrl("after") });
+    expect(command.status).toBe(200);
+    await slack.waitForCommandResponses(1);
+    expect(seen.map((request) => request.subcommand)).toEqual(["latest"]);
+  });
+
   it("stops serving commands after stop()", async () => {
     mounted = await mount(slack, echoHandler([]));
     await mounted.adapter.stop();
