@@ -1,10 +1,10 @@
 /**
- * node:http request bodies: streamed as a web stream that reads only when
- * asked, read under a byte limit (adapters/shared/request-body.ts counts the
- * bytes for both kinds of route), and never drained when left unread.
+ * Request bodies on Herald's node:http server: streamed to handlers as a web
+ * stream that reads only when asked, read under a byte limit
+ * (adapters/shared/request-body.ts counts the bytes), and never drained when left unread.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BodyAbortedError, BodyTooLargeError, readLimitedBody } from "../../adapters/shared/request-body.ts";
+import { BodyAbortedError, BodyTooLargeError, readRequestBody } from "../../adapters/shared/request-body.ts";
 
 export class HttpError extends Error {
   constructor(
@@ -21,15 +21,12 @@ export class HttpError extends Error {
  * declared length or the bytes received so far pass it. A client that hangs
  * up mid-body rejects with BodyAbortedError (there is nobody to answer).
  */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const body = new NodeRequestBody(req);
+export async function readBody(request: Request, maxBytes: number): Promise<Buffer> {
   try {
-    return await readLimitedBody(body.stream, req.headers["content-length"], maxBytes);
+    return await readRequestBody(request, maxBytes);
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw new HttpError(413, error.message);
     throw error;
-  } finally {
-    body.release();
   }
 }
 
