@@ -89,7 +89,7 @@ describe("web handlers on node:http (jobs/http/web.ts)", () => {
     });
   });
 
-  it("stops reading the socket at the handler's byte limit: an endless body gets 413 after little more than the limit", async () => {
+  it("stops reading the socket at the handler's byte limit: an endless body gets 413 after little more than the limit, a declared one at once", async () => {
     const { port } = await serve(async (request) => {
       try {
         await readRequestBody(request, 64 * KiB);
@@ -103,6 +103,10 @@ describe("web handlers on node:http (jobs/http/web.ts)", () => {
     const answer = await streamRequest({ port, path: "/hook", totalBytes: 64 * MiB, paceMs: 1, timeoutMs: 30_000 });
     expect(answer.status).toBe(413);
     expect(answer.written).toBeLessThan(2 * MiB);
+    // A declared Content-Length over the limit is refused before a byte is read.
+    const declared = await streamRequest({ port, path: "/hook", totalBytes: 64 * MiB, declareLength: true, paceMs: 1 });
+    expect(declared.status).toBe(413);
+    expect(declared.written).toBeLessThan(2 * MiB);
   });
 
   it("reads nothing of a body the handler refuses on its headers", async () => {

@@ -27,17 +27,9 @@ export class BodyAbortedError extends Error {
  *
  * @example const raw = await readRequestBody(request, 256 * 1024);
  */
-export function readRequestBody(request: Request, limit: number): Promise<Buffer> {
-  return readLimitedBody(request.body, request.headers.get("content-length"), limit);
-}
-
-/** {@link readRequestBody} for a bare stream and its declared Content-Length (null when none). */
-export async function readLimitedBody(
-  body: ReadableStream<Uint8Array> | null,
-  declaredLength: string | null | undefined,
-  limit: number,
-): Promise<Buffer> {
-  const declared = Number(declaredLength ?? Number.NaN);
+export async function readRequestBody(request: Request, limit: number): Promise<Buffer> {
+  const body = request.body;
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) {
     body?.cancel().catch(() => {});
     throw new BodyTooLargeError(limit);
@@ -53,7 +45,8 @@ export async function readLimitedBody(
     } catch (error) {
       chunks.length = 0;
       if (error instanceof BodyAbortedError) throw error;
-      throw new BodyAbortedError(`request body aborted: ${(error as { code?: string }).code ?? String(error)}`);
+      const reason = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
+      throw new BodyAbortedError(`request body aborted: ${reason}`);
     }
     if (next.done) return Buffer.concat(chunks, size);
     size += next.value.byteLength;

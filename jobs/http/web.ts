@@ -50,7 +50,7 @@ export function webRoute(handler: HttpHandler): Route {
  * that have one) streams from `req` as it is read. Its signal aborts when
  * the client goes away before the answer is out.
  */
-export function toWebRequest(req: IncomingMessage, res: ServerResponse, body: NodeRequestBody | null): Request {
+function toWebRequest(req: IncomingMessage, res: ServerResponse, body: NodeRequestBody | null): Request {
   const controller = new AbortController();
   res.once("close", () => {
     if (!res.writableFinished) controller.abort(new BodyAbortedError("client closed the connection"));
@@ -71,7 +71,7 @@ function hasBody(req: IncomingMessage): boolean {
  * Writes a web Response to node:http, streaming its body. A client that
  * hangs up while it is written ends the write quietly (nobody to tell).
  */
-export async function sendWebResponse(response: Response, res: ServerResponse): Promise<void> {
+async function sendWebResponse(response: Response, res: ServerResponse): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") headers[name] = value;
