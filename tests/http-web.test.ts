@@ -152,6 +152,25 @@ describe("web handlers on node:http (jobs/http/web.ts)", () => {
     });
   });
 
+  it("aborts request.signal when the client leaves before the answer, and drops the answer quietly", async () => {
+    const cancelled = settled<void>();
+    const bodyRead = settled<void>();
+    const { port, logged } = await serve(async (request) => {
+      await readRequestBody(request, KiB);
+      bodyRead.resolve();
+      await waitFor(() => request.signal.aborted, 5000, "request.signal aborted");
+      // An answer with a body nobody will read: it is cancelled, not written.
+      return new Response(new ReadableStream({ cancel: () => cancelled.resolve() }), { status: 200 });
+    });
+    const { req, answer } = openUpload(port);
+    req.end("the whole body");
+    await bodyRead.promise;
+    req.destroy();
+    await expect(answer).rejects.toThrow();
+    await cancelled.promise;
+    expect(logged.filter((l) => l.message !== "http server listening")).toEqual([]);
+  });
+
   it("sends the Response as made: status, headers (each Set-Cookie its own), and a streamed body", async () => {
     const { port } = await serve(async () => {
       const parts = ["one ", "two ", "three"];

@@ -28,9 +28,10 @@ export function webRoute(handler: HttpHandler): Route {
     closeUnlessBodyRead(req, res);
     const body = hasBody(req) ? new NodeRequestBody(req) : null;
     try {
+      const request = toWebRequest(req, res, body);
       let response: Response;
       try {
-        response = await handler(toWebRequest(req, res, body));
+        response = await handler(request);
       } catch (error) {
         throw body?.aborted ?? error;
       }
@@ -38,7 +39,7 @@ export function webRoute(handler: HttpHandler): Route {
         response.body?.cancel().catch(() => {});
         throw body.aborted;
       }
-      await sendWebResponse(response, res);
+      await sendWebResponse(response, res, request.signal);
     } finally {
       body?.release();
     }
@@ -68,10 +69,15 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Writes a web Response to node:http, streaming its body. A client that
- * hangs up while it is written ends the write quietly (nobody to tell).
+ * Writes a web Response to node:http, streaming its body. A client that is
+ * gone (`clientGone` aborted) before or while it is written ends the write
+ * quietly: there is nobody to tell.
  */
-async function sendWebResponse(response: Response, res: ServerResponse): Promise<void> {
+async function sendWebResponse(response: Response, res: ServerResponse, clientGone: AbortSignal): Promise<void> {
+  if (clientGone.aborted) {
+    response.body?.cancel().catch(() => {});
+    return;
+  }
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") headers[name] = value;
@@ -86,8 +92,7 @@ async function sendWebResponse(response: Response, res: ServerResponse): Promise
   try {
     await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res);
   } catch (error) {
-    if (res.destroyed && (error as { code?: string }).code === "ERR_STREAM_PREMATURE_CLOSE") return;
-    throw error;
+    if (!clientGone.aborted) throw error;
   }
 }
 
