@@ -13,6 +13,7 @@ import { HttpGuard } from "./http/guard.ts";
 import { handleIngest } from "./http/ingest.ts";
 import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
+import { webRoute } from "./http/web.ts";
 import { metricsRoutes } from "./metrics/route.ts";
 import { PRUNE_CARDS_EVERY_MS, PRUNE_CARDS_JOB } from "./pipeline/prune-cards.ts";
 import { type Recovery, startRecovery } from "./recovery/index.ts";
@@ -202,7 +203,7 @@ export async function scheduleRecurring(runtime: Runtime): Promise<void> {
 function botRoutes(runtime: Runtime, guard: HttpGuard): RouteTable {
   return Object.fromEntries(
     Object.entries(runtime.bots.httpRoutes()).map(([key, { platform, handler }]) => {
-      const route: Route = (req, res) => handler(req, res);
+      const route = webRoute(handler);
       return [
         key,
         platformById(platform)?.httpAuth === "header" ? guard.authenticating(route) : guard.signedBody(route),
@@ -231,16 +232,23 @@ function routes(
   fleet: Fleet,
 ): RouteTable {
   const { config, store, connection, ingestQueue, claimOnce } = runtime;
-  const ingest = async (req: Parameters<Route>[0], res: Parameters<Route>[1], feedId: string | null) => {
-    const accepted = await handleIngest(req, feedId, config, ingestQueue, {
-      guard,
-      claimOnce,
-      untrusted: runtime.untrusted,
-      store,
-      log: runtime.log,
-    });
-    sendJson(res, accepted.accepted ? 202 : 200, accepted);
-  };
+  // A web handler like the adapters' receivers; the guard's slot (and its slow-body timeout) holds the node request.
+  const ingest =
+    (feedId: string | null): Route =>
+    (req, res) =>
+      webRoute(async (request) => {
+        const accepted = await handleIngest(request, feedId, config, ingestQueue, {
+          holdUnauthenticatedSlot: () => guard.holdUnauthenticatedSlot(req),
+          claimOnce,
+          untrusted: runtime.untrusted,
+          store,
+          log: runtime.log,
+        });
+        return Response.json(accepted, {
+          status: accepted.accepted ? 202 : 200,
+          headers: { "content-type": "application/json; charset=utf-8" },
+        });
+      })(req, res, []);
   return {
     "GET /healthz": async (_req, res) => {
       const checks = { redis: false, database: false };
@@ -275,8 +283,8 @@ function routes(
       [ingestQueue, runtime.deliverQueue, runtime.pollQueue, runtime.maintenanceQueue, runtime.alertQueue],
       guard,
     ),
-    "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
-    "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
+    "POST /ingest": guard.authenticating(ingest(null)),
+    "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(feedId ?? null)(req, res, [])),
     "GET /cards/:file": async (_req, res, [file]) => {
       const key = /^([a-f0-9]{16,64})\.png$/.exec(file ?? "")?.[1];
       const png = key ? await store.getCard(key) : null;

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CommandHandler } from "./chat/types.ts";
 import type { Platform } from "./errors.ts";
 import type { NewsMessage, StoryUpdate } from "./message/types.ts";
@@ -92,7 +91,7 @@ export interface ChatAdapter {
   /**
    * Endpoints to mount on Herald's HTTP server in the HTTP connection modes,
    * keyed "METHOD /path" (e.g. "POST /discord/interactions"); empty otherwise.
-   * Only called after `start`.
+   * Only called after `start`. Each is a web-standard {@link HttpHandler}.
    */
   httpRoutes(): Record<string, HttpHandler>;
 }
@@ -105,4 +104,25 @@ export interface ConnectionOptions {
   onConnectionLost?: (reason: string) => void;
 }
 
-export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+/**
+ * One HTTP endpoint of an adapter, web-standard (WHATWG `Request`/`Response`,
+ * global in Node 20), so no adapter is tied to node:http: Herald's server
+ * adapts node:http to it once (jobs/http/web.ts). The request body streams
+ * from the client as it is read and nobody has authenticated it: read it
+ * with a byte limit (`readRequestBody` in adapters/shared/request-body.ts),
+ * never with `request.text()` or `request.json()`, and check what can be
+ * checked on the headers first. Reading it rejects with `BodyAbortedError`
+ * when the client hangs up; let that propagate (there is nobody to answer).
+ * Herald's server guards every route before the handler runs (per-address
+ * failure budget; for `httpAuth: "signed-body"` platforms, the cap on bodies
+ * read before authentication and the slow-body timeout).
+ *
+ * @example
+ * const handler: HttpHandler = async (request) => {
+ *   if (!request.headers.get("x-echo-signature")) return new Response("signature required", { status: 401 });
+ *   const body = await readRequestBody(request, 64 * 1024); // 413 on BodyTooLargeError
+ *   if (!signatureValid(request.headers, body)) return new Response("bad signature", { status: 401 });
+ *   return Response.json({ ok: true });
+ * };
+ */
+export type HttpHandler = (request: Request) => Promise<Response>;

@@ -135,6 +135,17 @@ describe("architecture", () => {
     expect(offending).toEqual([]);
   });
 
+  it("keeps node:http out of adapters/ and the adapter contract: an adapter's HTTP receivers are web handlers (Request → Response)", () => {
+    const nodeHttp = /(?:from\s+|import\(\s*)["'](?:node:)?(?:http|https|http2)["']/;
+    const offending = [...files.filter((file) => layer(file) === "adapters"), join(projectRoot, "src/adapter.ts")]
+      .filter((file) => nodeHttp.test(readFileSync(file, "utf8")))
+      .map((file) => relative(projectRoot, file));
+    expect(offending).toEqual([]);
+    // The pattern would catch what it is for, types and lazy imports included.
+    for (const line of ['import type { IncomingMessage } from "node:http";', "const http = await import('http');"])
+      expect(line).toMatch(nodeHttp);
+  });
+
   it("names no platform in src/, jobs/ or config/ code: platform knowledge lives in adapters/ and reaches the rest through adapters/registry.ts", () => {
     const ids = builtInPlatforms.map((p) => p.id);
     const outsideAdapters = files.filter((file) => layer(file) !== "adapters");

@@ -4,8 +4,6 @@
  * and records the deferred answer and the `@original` edit that finishes it.
  */
 import { generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { PNG } from "pngjs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDiscordAdapter, type DiscordAdapter } from "../adapters/discord/index.ts";
@@ -14,6 +12,7 @@ import { buildMessage } from "../src/message/build.ts";
 import { DiscordFake, fakeSnowflake } from "./fakes/discord/server.ts";
 import type { RecordedInteractionResponse } from "./fakes/discord/types.ts";
 import { koreanOutageArticle, timelineCard } from "./fixtures/format/articles.ts";
+import { serveAdapterRoutes } from "./helpers/adapter-routes.ts";
 import { recordingLog } from "./helpers/log.ts";
 
 const TOKEN = "interactions-test-bot-token";
@@ -72,27 +71,12 @@ async function setup(handler: CommandHandler = echo, options: { maxInteractionBy
     seen.push({ request, admin: await request.isAdmin() });
     return handler(request);
   });
-  const server = await serve(adapter.httpRoutes());
+  const server = await serveAdapterRoutes(adapter.httpRoutes());
   cleanups.push(async () => {
     await adapter.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   });
-  const { port } = server.address() as AddressInfo;
-  return { fake, adapter, endpoint: `http://127.0.0.1:${port}/discord/interactions`, privateKey, seen, logged };
-}
-
-/** Herald's HTTP server in miniature: routes keyed "METHOD /path". */
-async function serve(routes: Record<string, (req: never, res: never) => Promise<void>>): Promise<Server> {
-  const server = createServer((req, res) => {
-    const route = routes[`${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`];
-    if (!route) {
-      res.writeHead(404).end();
-      return;
-    }
-    route(req as never, res as never).catch(() => res.writeHead(500).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
+  return { fake, adapter, endpoint: `${server.baseUrl}/discord/interactions`, privateKey, seen, logged };
 }
 
 function signer(privateKey: KeyObject, timestamp = Math.floor(Date.now() / 1000)) {

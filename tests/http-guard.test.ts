@@ -10,6 +10,7 @@ import { readBody } from "../jobs/http/body.ts";
 import { HttpGuard } from "../jobs/http/guard.ts";
 import { FloodReclaimer } from "../jobs/http/reclaim.ts";
 import { type Route, sendJson, startHttpServer } from "../jobs/http/server.ts";
+import { webRoute } from "../jobs/http/web.ts";
 import { silentLog, waitFor } from "./helpers/pipeline.ts";
 
 const servers: Server[] = [];
@@ -41,8 +42,9 @@ describe("HttpGuard", () => {
 
   it("cuts off a signed body that has not arrived whole within unauthenticatedReadMs, freeing its slot", async () => {
     const guard = new HttpGuard({ maxUnauthenticated: 1, authFailuresPerMinute: 5, unauthenticatedReadMs: 300 });
-    const port = await serve(guard, async (req, res) =>
-      sendJson(res, 200, { size: (await readBody(req, 1024)).length }),
+    const port = await serve(
+      guard,
+      webRoute(async (request) => Response.json({ size: (await readBody(request, 1024)).length })),
     );
     const socket = connect(port, "127.0.0.1");
     socket.on("error", () => {});

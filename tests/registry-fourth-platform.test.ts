@@ -38,7 +38,8 @@ describe("a fourth platform from a fixture folder, registered through the regist
     unregisterPlatform(echoPlatform.id);
   });
 
-  it("delivers a post to an `echo` destination through ingest and deliver, exactly as the fake accepts it", async () => {
+  /** Herald with Echo Chat configured against its fake, a webhook feed posting to an echo room. */
+  async function startWithEcho(): Promise<{ echo: EchoChatFake; service: Service }> {
     const echo = await EchoChatFake.start({ token: ECHO_TOKEN, rooms: ["newsroom"] });
     cleanups.push(() => echo.close());
     const { t, config } = echoConfig(
@@ -58,12 +59,19 @@ feeds:
     cleanups.push(t.cleanup);
     const service: Service = await startService(config(), { log: silentLog });
     cleanups.push(() => service.stop(5000));
+    return { echo, service };
+  }
 
-    const response = await fetch(`http://127.0.0.1:${service.port}/ingest`, {
+  const ingestPost = (service: Service, n: number) =>
+    fetch(`http://127.0.0.1:${service.port}/ingest`, {
       method: "POST",
       headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "text/markdown" },
-      body: plainPost(1),
+      body: plainPost(n),
     });
+
+  it("delivers a post to an `echo` destination through ingest and deliver, exactly as the fake accepts it", async () => {
+    const { echo, service } = await startWithEcho();
+    const response = await ingestPost(service, 1);
     expect(response.status).toBe(202);
 
     const delivery = await waitFor(
@@ -75,6 +83,30 @@ feeds:
     expect(echo.messages).toEqual([{ id: "m1", room: "newsroom", text: "Plain post 1\n#News" }]);
     expect(echo.requests.every((r) => r.status === 200)).toBe(true);
     expect(delivery.platformMessageId).toBe("m1");
+  });
+
+  it("takes /news over its web-handler route on Herald's server: answered by the command core; a wrong bearer 401, a body over its cap 413, a malformed one 400", async () => {
+    const { service } = await startWithEcho();
+    expect((await ingestPost(service, 2)).status).toBe(202);
+    await waitFor(
+      async () => (await service.runtime.store.listRecentDeliveries(10)).some((d) => d.state === "delivered"),
+      30_000,
+      "the echo delivery",
+    );
+    const command = (authorization: string, body: string) =>
+      fetch(`http://127.0.0.1:${service.port}/echo/commands`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json" },
+        body,
+      });
+    const latest = JSON.stringify({ room: "newsroom", user: "u1", command: "news", subcommand: "latest" });
+
+    const reply = await command(`Bearer ${ECHO_TOKEN}`, latest);
+    expect(reply.status).toBe(200);
+    expect(((await reply.json()) as { text: string }).text).toContain("Plain post 2");
+    expect((await command("Bearer not-the-token", latest)).status).toBe(401);
+    expect((await command(`Bearer ${ECHO_TOKEN}`, "x".repeat(64 * 1024))).status).toBe(413);
+    expect((await command(`Bearer ${ECHO_TOKEN}`, "{}")).status).toBe(400);
   });
 
   it("reads the `echo:` section and `type: echo` destinations only while the platform is registered", () => {

@@ -9,7 +9,6 @@ import { parseCommandText } from "../adapters/slack/command-text.ts";
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from "../adapters/slack/index.ts";
 import type { CommandHandler, CommandReply, CommandRequest } from "../src/chat/types.ts";
 import { AuthenticationError } from "../src/errors.ts";
-import { type LoopbackServer, startLoopbackServer } from "./fakes/http.ts";
 import { SlackFake } from "./fakes/slack/server.ts";
 import { signSlackRequest } from "./fakes/slack/sign.ts";
 import {
@@ -20,6 +19,7 @@ import {
   SIGNING_SECRET,
   slackCardPng,
 } from "./fixtures/slack/adapter.ts";
+import { type MountedRoutes, serveAdapterRoutes } from "./helpers/adapter-routes.ts";
 import { paragraph } from "./helpers/blocks.ts";
 import { projectRoot } from "./helpers/paths.ts";
 
@@ -39,7 +39,7 @@ function echoHandler(seen: CommandRequest[], ephemeral = true): CommandHandler {
 
 interface Mounted {
   adapter: SlackAdapter;
-  server: LoopbackServer;
+  server: MountedRoutes;
 }
 
 /** Starts the adapter in HTTP mode and serves its routes the way Herald's server does. */
@@ -50,17 +50,7 @@ async function mount(
 ): Promise<Mounted> {
   const adapter = adapterFor(slack, overrides);
   await adapter.start(handler);
-  const routes = adapter.httpRoutes();
-  const server = await startLoopbackServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const route = routes[`${req.method} ${path}`];
-    if (!route) {
-      res.writeHead(404).end();
-      return;
-    }
-    await route(req, res);
-  });
-  return { adapter, server };
+  return { adapter, server: await serveAdapterRoutes(adapter.httpRoutes()) };
 }
 
 interface CommandCall {
@@ -74,7 +64,7 @@ interface CommandCall {
 }
 
 /** POSTs a slash command payload like Slack: form-encoded, signed with the signing secret. */
-function sendCommand(server: LoopbackServer, call: CommandCall): Promise<Response> {
+function sendCommand(server: MountedRoutes, call: CommandCall): Promise<Response> {
   const body = new URLSearchParams({
     token: "legacy-verification-token",
     team_id: "T000",
@@ -321,6 +311,35 @@ describe("Slack slash commands over HTTP", () => {
       body,
     });
     expect(response.status).toBe(200);
+  });
+
+  it("answers the SSL check unsigned without running anything, URL verification only when signed, and a signed non-JSON event with 400", async () => {
+    const seen: CommandRequest[] = [];
+    mounted = await mount(slack, echoHandler(seen));
+    const post = (body: string, contentType: string, signed: boolean) =>
+      fetch(`${mounted?.server.baseUrl}/slack/events`, {
+        method: "POST",
+        headers: { ...(signed ? signSlackRequest(SIGNING_SECRET, body) : {}), "content-type": contentType },
+        body,
+      });
+    const form = "application/x-www-form-urlencoded";
+    // An unsigned SSL check that smuggles a command along gets its 200, and the command is not run.
+    const sslCheck = await post(`ssl_check=1&command=%2Fnews&text=latest&user_id=${READER}`, form, false);
+    expect(sslCheck.status).toBe(200);
+
+    const challenge = JSON.stringify({ type: "url_verification", token: "t", challenge: "3eZbrw1aBm2rZgRNFdxV" });
+    expect((await post(challenge, "application/json", false)).status).toBe(401);
+    const verified = await post(challenge, "application/json", true);
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV" });
+
+    expect((await post("{not json", "application/json", true)).status).toBe(400);
+    expect((await post(`payload=${encodeURIComponent("[1]")}`, form, true)).status).toBe(400);
+
+    const command = await sendCommand(mounted.server, { text: "latest", responseUrl: slack.responseUrl("after") });
+    expect(command.status).toBe(200);
+    await slack.waitForCommandResponses(1);
+    expect(seen.map((request) => request.subcommand)).toEqual(["latest"]);
   });
 
   it("stops serving commands after stop()", async () => {

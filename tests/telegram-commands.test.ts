@@ -11,10 +11,10 @@ import type { CommandHandler, CommandReply, CommandRequest } from "../src/chat/t
 import { runCommand } from "../src/commands/index.ts";
 import { AuthenticationError } from "../src/errors.ts";
 import { buildMessage } from "../src/message/build.ts";
-import { type LoopbackServer, startLoopbackServer } from "./fakes/http.ts";
 import { TelegramFake, textMessageUpdate } from "./fakes/telegram/server.ts";
 import { commandHarness } from "./fixtures/commands/harness.ts";
 import { koreanOutageArticle, timelineCard } from "./fixtures/format/articles.ts";
+import { type MountedRoutes, serveAdapterRoutes } from "./helpers/adapter-routes.ts";
 import { cardPng } from "./helpers/cards.ts";
 
 const PRIVATE_CHAT = 4242;
@@ -300,7 +300,7 @@ describe("Telegram commands over a webhook", () => {
   const SECRET = "herald-webhook-secret_0123456789";
   let telegram: TelegramFake;
   let adapter: ChatAdapter;
-  let server: LoopbackServer;
+  let server: MountedRoutes;
   const seen: CommandRequest[] = [];
 
   beforeEach(async () => {
@@ -312,8 +312,7 @@ describe("Telegram commands over a webhook", () => {
       webhookSecret: SECRET,
       registerCommands: false,
     });
-    const route = adapter.httpRoutes()["POST /telegram/webhook"];
-    server = await startLoopbackServer((req, res) => route!(req, res));
+    server = await serveAdapterRoutes(adapter.httpRoutes());
     seen.length = 0;
   });
   afterEach(async () => {

@@ -7,11 +7,10 @@
  */
 
 import type { KeyObject } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { InteractionResponseType } from "discord.js";
 import type { HttpHandler } from "../../src/adapter.ts";
 import type { Log } from "../../src/log.ts";
-import { BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
+import { BodyTooLargeError, readRequestBody } from "../shared/request-body.ts";
 import {
   type CommandInvocation,
   type InteractionContext,
@@ -28,7 +27,7 @@ export const DEFAULT_MAX_INTERACTION_BYTES = 256 * 1024;
 export interface InteractionsEndpointOptions {
   publicKey: KeyObject;
   context: InteractionContext;
-  /** Runs after the deferred response has been sent; must not throw. */
+  /** Runs once the deferred response is on its way (the turn after it is returned); must not throw. */
   onCommand: (invocation: CommandInvocation) => void;
   maxBodyBytes?: number | undefined;
   /** See DiscordAdapterOptions.claimInteraction. */
@@ -38,29 +37,28 @@ export interface InteractionsEndpointOptions {
 
 export function discordInteractionsHandler(options: InteractionsEndpointOptions): HttpHandler {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_INTERACTION_BYTES;
-  return async (req, res) => {
-    const signature = header(req, "x-signature-ed25519");
-    const timestamp = header(req, "x-signature-timestamp");
+  return async (request) => {
+    const signature = request.headers.get("x-signature-ed25519") ?? undefined;
+    const timestamp = request.headers.get("x-signature-timestamp") ?? undefined;
     // Headers first: a request that cannot be Discord's is refused before its body is read.
     const early = checkDiscordSignatureHeaders(signature, timestamp);
-    if (!early.ok) return refuseSignature(req, res, early.reason, options.log);
+    if (!early.ok) return refuseSignature(early.reason, options.log);
 
     let body: Buffer;
     try {
-      body = await readRequestBody(req, limit);
+      body = await readRequestBody(request, limit);
     } catch (error) {
-      if (error instanceof BodyTooLargeError)
-        return reply(req, res, 413, { error: `interaction body is over ${limit} bytes` });
+      if (error instanceof BodyTooLargeError) return reply(413, { error: `interaction body is over ${limit} bytes` });
       throw error;
     }
     const check = checkDiscordSignature(options.publicKey, signature, timestamp, body);
-    if (!check.ok) return refuseSignature(req, res, check.reason, options.log);
+    if (!check.ok) return refuseSignature(check.reason, options.log);
 
     let json: unknown;
     try {
       json = JSON.parse(body.toString("utf8"));
     } catch {
-      return reply(req, res, 400, { error: "interaction body is not valid JSON" });
+      return reply(400, { error: "interaction body is not valid JSON" });
     }
 
     let parsed: ReturnType<typeof parseInteraction>;
@@ -69,14 +67,14 @@ export function discordInteractionsHandler(options: InteractionsEndpointOptions)
     } catch (error) {
       if (!(error instanceof InteractionPayloadError)) throw error;
       options.log?.warn({ reason: error.message }, "discord: refused a malformed interaction");
-      return reply(req, res, 400, { error: error.message });
+      return reply(400, { error: error.message });
     }
 
     switch (parsed.kind) {
       case "ping":
-        return reply(req, res, 200, { type: InteractionResponseType.Pong });
+        return reply(200, { type: InteractionResponseType.Pong });
       case "unknown-command":
-        return reply(req, res, 200, {
+        return reply(200, {
           type: InteractionResponseType.ChannelMessageWithSource,
           data: {
             content: unknownCommandText(parsed.name, parsed.locale),
@@ -85,31 +83,24 @@ export function discordInteractionsHandler(options: InteractionsEndpointOptions)
           },
         });
       case "unsupported":
-        return reply(req, res, 400, { error: `interaction type ${parsed.type} is not handled by Herald` });
+        return reply(400, { error: `interaction type ${parsed.type} is not handled by Herald` });
       case "command": {
         const first = await firstSighting(parsed.invocation.interactionId, Number(timestamp), options);
-        if (first === null)
-          return reply(req, res, 503, { error: "cannot check the interaction against replays right now" });
-        reply(req, res, 200, {
-          type: InteractionResponseType.DeferredChannelMessageWithSource,
-          data: { flags: DEFER_FLAGS },
-        });
+        if (first === null) return reply(503, { error: "cannot check the interaction against replays right now" });
         // A replay gets the same acknowledgement, but its command does not run a second time.
-        if (first) options.onCommand(parsed.invocation);
+        if (first) setImmediate(() => options.onCommand(parsed.invocation));
         else
           options.log?.warn(
             { interactionId: parsed.invocation.interactionId },
             "discord: replayed interaction acknowledged without running it again",
           );
-        return;
+        return reply(200, {
+          type: InteractionResponseType.DeferredChannelMessageWithSource,
+          data: { flags: DEFER_FLAGS },
+        });
       }
     }
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** true the first time this id is seen, false for a replay, null when the check could not be made. */
@@ -129,14 +120,11 @@ async function firstSighting(
   }
 }
 
-function refuseSignature(req: IncomingMessage, res: ServerResponse, reason: string, log: Log | undefined): void {
+function refuseSignature(reason: string, log: Log | undefined): Response {
   log?.warn({ reason }, "discord: refused an interaction with a bad signature");
-  reply(req, res, 401, { error: `invalid request signature: ${reason}` });
+  return reply(401, { error: `invalid request signature: ${reason}` });
 }
 
-function reply(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
-  closeUnlessBodyRead(req, res);
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
+function reply(status: number, body: unknown): Response {
+  return Response.json(body, { status });
 }

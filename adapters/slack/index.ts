@@ -68,13 +68,12 @@ export class SlackAdapter implements ChatAdapter {
   /** Builds the Bolt app, checks the token (auth.test) and, in Socket Mode, connects. */
   async start(handler: CommandHandler): Promise<void> {
     if (this.#app) throw new Error("the Slack adapter is already started");
-    const { botToken, mode, signingSecret, appToken, eventsPath, admins } = this.#settings;
+    const { botToken, mode, signingSecret, appToken, admins } = this.#settings;
     let app: App;
     if (mode === "http") {
       const http = createHttpModeApp({
         botToken,
         signingSecret: signingSecret ?? "",
-        path: eventsPath,
         clientOptions: this.#clientOptions,
         log: this.#log,
       });
@@ -121,13 +120,8 @@ export class SlackAdapter implements ChatAdapter {
   httpRoutes(): Record<string, HttpHandler> {
     const route = this.#route;
     if (this.#settings.mode !== "http" || !route) return {};
-    const serve: HttpHandler = async (req, res) => {
-      if (this.#stopped) {
-        res.writeHead(503).end();
-        return;
-      }
-      await route(req, res);
-    };
+    const serve: HttpHandler = async (request) =>
+      this.#stopped ? new Response(null, { status: 503 }) : route(request);
     return { [`POST ${this.#settings.eventsPath}`]: serve };
   }
 }

@@ -171,14 +171,15 @@ export class TelegramAdapter implements ChatAdapter {
 
   httpRoutes(): Record<string, HttpHandler> {
     if (this.#settings.mode !== "webhook") return {};
-    const route: HttpHandler = async (req, res) => {
-      // Not started yet, or stopped: Telegram keeps the update and resends it later.
+    const route: HttpHandler = async (request) => {
+      // Not started yet, or stopped: Telegram keeps the update and resends it later (the body is left unread).
       if (!this.#webhook || !this.#handler) {
-        res.writeHead(503, { "content-type": "text/plain", "retry-after": "5" }).end("not receiving updates");
-        req.resume();
-        return;
+        return new Response("not receiving updates", {
+          status: 503,
+          headers: { "content-type": "text/plain", "retry-after": "5" },
+        });
       }
-      await this.#webhook(req, res);
+      return this.#webhook(request);
     };
     return { [`POST ${this.#settings.webhookPath}`]: route };
   }

@@ -4,11 +4,10 @@
  * `webhookCallback` compares it in constant time and answers 401 without
  * reading the body or running any handler when it is wrong or missing.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Api, type Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
 import type { HttpHandler } from "../../src/adapter.ts";
-import { BodyAbortedError, BodyTooLargeError, closeUnlessBodyRead, readRequestBody } from "../shared/request-body.ts";
+import { BodyAbortedError, BodyTooLargeError, readRequestBody } from "../shared/request-body.ts";
 import { scrubToken, toTelegramError } from "./errors.ts";
 import { TELEGRAM_UPDATE_TYPES } from "./receive-polling.ts";
 import type { TelegramClient } from "./types.ts";
@@ -47,31 +46,23 @@ export function telegramWebhookHandler(
   secret: string,
   client: Pick<TelegramClient, "token" | "log">,
 ): HttpHandler {
-  const callback = webhookCallback(bot, boundedHttpAdapter, {
+  const callback = webhookCallback(bot, boundedWebAdapter, {
     secretToken: checkWebhookSecret(secret),
     onTimeout: "return",
     timeoutMilliseconds: ANSWER_WITHIN_MS,
   });
-  return async (req, res) => {
+  return async (request) => {
     try {
-      await callback(req, res);
+      return await callback(request);
     } catch (error) {
       if (error instanceof BodyAbortedError) throw error;
-      if (error instanceof BodyTooLargeError) {
-        closeUnlessBodyRead(req, res);
-        if (!res.headersSent) res.writeHead(413, { "content-type": "text/plain" }).end("update too large");
-        return;
-      }
+      if (error instanceof BodyTooLargeError) return text(413, "update too large");
       const malformed = error instanceof SyntaxError;
       const reason = malformed
         ? "malformed JSON"
         : scrubToken(error instanceof Error ? error.message : String(error), client.token);
       client.log.warn({ reason }, "telegram: webhook request failed");
-      if (!res.headersSent) {
-        res
-          .writeHead(malformed ? 400 : 500, { "content-type": "text/plain" })
-          .end(malformed ? "malformed update" : "error");
-      }
+      return malformed ? text(400, "malformed update") : text(500, "error");
     }
   };
 }
@@ -83,28 +74,35 @@ interface WebhookExchange {
   end: () => void;
   respond: (json: string) => unknown;
   unauthorized: () => unknown;
+  handlerReturn: Promise<Response>;
 }
 
 /**
- * grammY's node:http adapter, except that the body is read under
- * {@link MAX_UPDATE_BYTES} as it streams. grammY reads `update` only once
- * the secret header matched, so a caller without the secret costs no read.
+ * grammY's "std/http" adapter (Request in, Response out), except that the
+ * body is read under {@link MAX_UPDATE_BYTES} as it streams instead of by
+ * `request.json()`. grammY reads `update` only once the secret header
+ * matched (compared in constant time), so a caller without the secret costs no read.
  */
-function boundedHttpAdapter(req: IncomingMessage, res: ServerResponse): WebhookExchange {
-  const secretHeader = req.headers["x-telegram-bot-api-secret-token"];
-  const header = Array.isArray(secretHeader) ? secretHeader[0] : secretHeader;
+function boundedWebAdapter(request: Request): WebhookExchange {
+  let answer: (response: Response) => void = () => {};
+  const handlerReturn = new Promise<Response>((resolve) => {
+    answer = resolve;
+  });
+  const header = request.headers.get("x-telegram-bot-api-secret-token");
   return {
-    ...(header === undefined ? {} : { header }),
+    ...(header === null ? {} : { header }),
     get update() {
-      return readRequestBody(req, MAX_UPDATE_BYTES).then((raw) => JSON.parse(raw.toString("utf8")) as Update);
+      return readRequestBody(request, MAX_UPDATE_BYTES).then((raw) => JSON.parse(raw.toString("utf8")) as Update);
     },
-    end: () => res.end(),
-    respond: (json: string) => res.writeHead(200, { "content-type": "application/json" }).end(json),
-    unauthorized: () => {
-      closeUnlessBodyRead(req, res);
-      res.writeHead(401, { "content-type": "text/plain" }).end("secret token is wrong");
-    },
+    end: () => answer(new Response(null, { status: 200 })),
+    respond: (json: string) => answer(new Response(json, { headers: { "content-type": "application/json" } })),
+    unauthorized: () => answer(text(401, "secret token is wrong")),
+    handlerReturn,
   };
+}
+
+function text(status: number, body: string): Response {
+  return new Response(body, { status, headers: { "content-type": "text/plain" } });
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type { HeraldConfig } from "../../config/schema.ts";
 import {
   bearerValid,
@@ -8,12 +7,15 @@ import {
 } from "../../src/auth.ts";
 import { HttpError, readBody } from "./body.ts";
 import type { ClaimOnce } from "./claim-once.ts";
-import type { HttpGuard } from "./guard.ts";
 
 export type WebhookFeed = Extract<HeraldConfig["feeds"][number], { type: "webhook" }>;
 
 export interface IngestAuthDeps {
-  guard: HttpGuard;
+  /**
+   * Takes one of the guard's unauthenticated-read slots for this request (HttpGuard.holdUnauthenticatedSlot:
+   * 503 when none is free, the body cut off when it is slow); the result gives it back.
+   */
+  holdUnauthenticatedSlot: () => () => void;
   /** Remembers each HMAC signature for as long as its timestamp is acceptable, fleet-wide. */
   claimOnce: ClaimOnce;
   now?: () => number;
@@ -31,7 +33,7 @@ const CREDENTIALS_HINT =
  * feed is authenticated against the global `ingest` credentials.
  */
 export async function readAuthenticatedIngest(
-  req: IncomingMessage,
+  request: Request,
   feedIdFromPath: string | null,
   config: HeraldConfig,
   deps: IngestAuthDeps,
@@ -41,27 +43,27 @@ export async function readAuthenticatedIngest(
     "feed" in picked
       ? { token: picked.feed.token ?? config.ingest.token, secret: picked.feed.secret ?? config.ingest.secret }
       : config.ingest;
-  const raw = await authenticatedBody(req, credentials, config.ingest.maxBytes, deps);
+  const raw = await authenticatedBody(request, credentials, config.ingest.maxBytes, deps);
   if (!("feed" in picked)) throw picked.refusal;
   return { feed: picked.feed, raw };
 }
 
 async function authenticatedBody(
-  req: IncomingMessage,
+  request: Request,
   credentials: { token?: string | undefined; secret?: string | undefined },
   maxBytes: number,
   deps: IngestAuthDeps,
 ): Promise<Buffer> {
-  const authorization = req.headers.authorization;
-  const signature = header(req, "x-herald-signature");
+  const authorization = request.headers.get("authorization") ?? undefined;
+  const signature = request.headers.get("x-herald-signature") ?? undefined;
   if (authorization !== undefined) {
     if (credentials.token === undefined || !bearerValid(authorization, credentials.token))
       throw unauthorized("wrong or unknown bearer token");
-    return readBody(req, maxBytes);
+    return readBody(request, maxBytes);
   }
   if (signature === undefined) throw unauthorized("missing credentials");
 
-  const timestamp = header(req, "x-herald-timestamp");
+  const timestamp = request.headers.get("x-herald-timestamp") ?? undefined;
   const now = deps.now?.() ?? Date.now();
   const stale = signatureTimestampProblem(timestamp, now);
   if (stale) throw unauthorized(stale);
@@ -70,10 +72,10 @@ async function authenticatedBody(
   // Same answer as a wrong signature, so a path without a secret cannot be told from one with.
   if (credentials.secret === undefined) throw unauthorized("signature does not match the timestamp and body");
 
-  const release = deps.guard.holdUnauthenticatedSlot(req);
+  const release = deps.holdUnauthenticatedSlot();
   let raw: Buffer;
   try {
-    raw = await readBody(req, maxBytes);
+    raw = await readBody(request, maxBytes);
   } finally {
     release();
   }
@@ -113,9 +115,4 @@ function pickFeed(config: HeraldConfig, feedId: string | null): PickedFeed {
 
 function unauthorized(reason: string): HttpError {
   return new HttpError(401, `${reason} (${CREDENTIALS_HINT})`, { "www-authenticate": "Bearer" });
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

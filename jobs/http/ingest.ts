@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { IncomingMessage } from "node:http";
 import type { Queue } from "bullmq";
 import type { HeraldConfig } from "../../config/schema.ts";
 import { type Article, type ArticleFields, ArticleParseError, NotPublishedError } from "../../src/article/index.ts";
@@ -33,15 +32,15 @@ export type IngestAccepted =
  * what is queued, so the ingest worker does not parse it again.
  */
 export async function handleIngest(
-  req: IncomingMessage,
+  request: Request,
   feedIdFromPath: string | null,
   config: HeraldConfig,
   queue: Queue<IngestJobData>,
   deps: IngestAuthDeps & IngestParsing,
 ): Promise<IngestAccepted> {
-  const { feed, raw } = await readAuthenticatedIngest(req, feedIdFromPath, config, deps);
+  const { feed, raw } = await readAuthenticatedIngest(request, feedIdFromPath, config, deps);
 
-  const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const contentType = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const input = `POST /ingest/${feed.id}`;
   const options = { baseUrl: feed.baseUrl ?? null, source: feed.name ?? null };
   // Only cheap checks run on the event loop; the parse itself runs once, on a worker thread within the budget, and its result is queued.

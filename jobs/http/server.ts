@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BodyAbortedError, closeUnlessBodyRead } from "../../adapters/shared/request-body.ts";
+import { BodyAbortedError } from "../../adapters/shared/request-body.ts";
 import type { Log } from "../../src/log.ts";
-import { HttpError } from "./body.ts";
+import { closeUnlessBodyRead, HttpError } from "./body.ts";
 
 export type Route = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;
 
