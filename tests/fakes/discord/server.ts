@@ -26,24 +26,29 @@ import { matchRoute, type RouteName } from "./routes.ts";
 import { fakeSnowflake, isSnowflake } from "./snowflake.ts";
 import type { FakeState, RouteHandler } from "./state.ts";
 import { MessageStore } from "./store.ts";
+import { crosspostMessage, startThreadFromMessage } from "./thread-handlers.ts";
 import type {
   DiscordFakeOptions,
   RecordedCommandSet,
   RecordedInteractionResponse,
   RecordedMessage,
   RecordedRequest,
+  RecordedThread,
 } from "./types.ts";
 import { deleteWebhookMessage, editWebhookMessage, executeWebhook } from "./webhook-handlers.ts";
 
 export { DiscordGatewayFake } from "./gateway.ts";
 export { rateLimitKey } from "./ratelimit.ts";
 export { fakeSnowflake } from "./snowflake.ts";
-export type { DiscordFakeOptions, RecordedMessage } from "./types.ts";
+export { CHANNEL_TYPES } from "./thread-handlers.ts";
+export type { DiscordFakeOptions, RecordedMessage, RecordedThread } from "./types.ts";
 
 const HANDLERS: Record<RouteName, RouteHandler> = {
   createChannelMessage,
   editChannelMessage,
   deleteChannelMessage,
+  startThreadFromMessage,
+  crosspostMessage,
   executeWebhook,
   editWebhookMessage,
   deleteWebhookMessage,
@@ -121,6 +126,8 @@ export class DiscordFake {
       interactionResponses: this.interactionResponses,
       commandSets: this.commandSets,
       gatewayUrl: attachedGateway?.url ?? "wss://gateway.discord.gg",
+      channelTypes: new Map(),
+      threads: new Map(),
     };
   }
 
@@ -171,6 +178,21 @@ export class DiscordFake {
   /** Every request about `channelId` answers Missing Access (403), Missing Permissions (403) or Unknown Channel (404). */
   denyChannel(channelId: string, code: ChannelDenialCode): void {
     this.deniedChannels.set(channelId, code);
+  }
+
+  /** Sets a channel's type (CHANNEL_TYPES: 5 announcement, 15 forum, 11 public thread); text (0) otherwise. */
+  setChannelType(channelId: string, type: number): void {
+    this.state.channelTypes.set(channelId, type);
+  }
+
+  /** A message a member wrote in `channelId` (not the bot): the bot cannot edit it (50005). Returns its id. */
+  postAsMember(channelId: string, content: string, authorId = fakeSnowflake()): string {
+    return this.store.create({ channelId, webhookId: null, body: { content }, uploads: [], authorId }).id;
+  }
+
+  /** Threads started from messages, in the order they were started. */
+  get threads(): RecordedThread[] {
+    return [...this.state.threads.values()];
   }
 
   /** Undoes {@link denyChannel}. */

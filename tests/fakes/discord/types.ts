@@ -44,9 +44,23 @@ export interface RecordedMessage {
   body: any;
   files: RecordedFile[];
   nonce?: string;
+  /** The thread a webhook posted into (`?thread_id=`). */
+  threadId?: string;
+  /** A member's message (`DiscordFake.postAsMember`); absent for the bot's and webhooks' own. */
+  authorId?: string;
+  /** Set once the message was published to following channels. */
+  crosspostedAt?: number;
   receivedAt: number;
   editedAt?: number;
   deletedAt?: number;
+}
+
+/** A thread started from a message: its id is the message's, its parent the message's channel. */
+export interface RecordedThread {
+  id: string;
+  parentId: string;
+  name: string;
+  autoArchiveDuration: number;
 }
 
 /** An interaction callback, original-response edit or follow-up. */
