@@ -328,6 +328,46 @@ describe("TelegramFake through grammY", () => {
     await bot.api.deleteWebhook();
     expect(await bot.api.getUpdates({ timeout: 0 })).toEqual([]);
   });
+
+  // Story mode: edits and replies refused as Telegram refuses them.
+  it("replaces a photo with editMessageMedia uploaded as attach://, recording the new bytes", async () => {
+    const sent = await bot.api.sendPhoto(CHANNEL, new InputFile(png(), "a.png"), { caption: "first" });
+    const newer = png(30, 15);
+    await bot.api.editMessageMedia(CHANNEL, sent.message_id, {
+      type: "photo",
+      media: new InputFile(newer, "b.png"),
+      caption: "second",
+    });
+    const edit = telegram.sent.at(-1);
+    expect(edit?.method).toBe("editMessageMedia");
+    expect(edit?.photo?.bytes.equals(newer)).toBe(true);
+    expect(telegram.messagesIn(CHANNEL)[0]?.visibleText).toBe("second");
+  });
+
+  it("refuses editMessageMedia naming a part the request does not carry, and on a text message", async () => {
+    const photo = await bot.api.sendPhoto(CHANNEL, new InputFile(png(), "a.png"));
+    const missing = await refusal(
+      bot.api.raw.editMessageMedia({
+        chat_id: CHANNEL,
+        message_id: photo.message_id,
+        media: { type: "photo", media: "attach://card" },
+      }),
+    );
+    expect(missing.description).toMatch(/can't find attached file/);
+    const text = await bot.api.sendMessage(CHANNEL, "text");
+    const wrong = await refusal(
+      bot.api.editMessageMedia(CHANNEL, text.message_id, { type: "photo", media: new InputFile(png(), "b.png") }),
+    );
+    expect(wrong.description).toMatch(/there is no media in the message to edit/);
+  });
+
+  it("refuses an edit of a member's message and a reply to a missing one", async () => {
+    const theirs = telegram.postAsMember(CHANNEL, "hello");
+    const edit = await refusal(bot.api.editMessageText(CHANNEL, theirs, "changed"));
+    expect(edit.description).toMatch(/message can't be edited/);
+    const reply = await refusal(bot.api.sendMessage(CHANNEL, "update", { reply_parameters: { message_id: 9999 } }));
+    expect(reply.description).toMatch(/message to be replied not found/);
+  });
 });
 
 describe("TelegramFake rate limits", () => {
