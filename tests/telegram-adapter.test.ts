@@ -145,14 +145,23 @@ describe("Telegram adapter: posting", () => {
     expect(telegram.sent.map((s) => s.method)).toEqual(["sendPhoto", "editMessageCaption"]);
   });
 
-  it("edits a text post's text, even when the caller now has a card (the message is text)", async () => {
+  it("edits a text post's text; with a new card whose text fits a caption, the post becomes the photo", async () => {
     const posted = await post(PRIVATE_CHAT, textOnly(), null);
     await adapter.edit(PRIVATE_CHAT, posted.id!, { ...textOnly(), title: "API latency resolved" }, null);
     expect(telegram.messagesIn(PRIVATE_CHAT)[0]?.visibleText.startsWith("API latency resolved")).toBe(true);
 
     await adapter.edit(PRIVATE_CHAT, posted.id!, { ...shortWithCard(), title: "Now with a card" }, cardFile());
-    expect(telegram.messagesIn(PRIVATE_CHAT)[0]).toMatchObject({ kind: "text" });
+    expect(telegram.messagesIn(PRIVATE_CHAT)[0]).toMatchObject({ kind: "photo" });
     expect(telegram.messagesIn(PRIVATE_CHAT)[0]?.visibleText.startsWith("Now with a card")).toBe(true);
+  });
+
+  it("keeps a long text post as text when the new card comes with more text than a caption holds", async () => {
+    const posted = await post(PRIVATE_CHAT, textOnly(), null);
+    await adapter.edit(PRIVATE_CHAT, posted.id!, { ...longWithCard(), title: "Long with a card" }, cardFile());
+    const [shown] = telegram.messagesIn(PRIVATE_CHAT);
+    expect(shown).toMatchObject({ kind: "text" });
+    expect(shown?.visibleText.length).toBeGreaterThan(1024);
+    expect(telegram.sent.map((s) => s.method)).toEqual(["sendMessage", "editMessageText"]);
   });
 
   it("edits both messages of a photo + follow-up post, and folds them when the new text fits the caption", async () => {

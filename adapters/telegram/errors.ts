@@ -153,11 +153,11 @@ export function isMessageGone(error: unknown): boolean {
   );
 }
 
-/** Whether an edit went to the wrong kind of message (caption or media edit on a text message, or the reverse). */
+/** Whether an edit went to the wrong kind of message (caption edit on a text message, or the reverse). */
 export function isWrongMessageKind(error: unknown): boolean {
   return (
     error instanceof GrammyError &&
     error.error_code === 400 &&
-    /there is no (?:caption|text|media) in the message to edit/i.test(error.description)
+    /there is no (?:caption|text) in the message to edit/i.test(error.description)
   );
 }

@@ -177,12 +177,13 @@ export class TelegramPoster implements Poster {
  * - Photo + follow-up ("12,13"): the photo and the follow-up are edited; when
  *   the new text fits in the caption alone, the follow-up is deleted and the
  *   button moves to the photo.
- * - One message ("12"): a photo edit when there is a card, a text edit
- *   otherwise; if Telegram says the message is the other kind, the other edit.
+ * - One message ("12"): with a new card whose text fits a caption, editMessageMedia (Telegram turns a
+ *   text message into a photo too); otherwise a caption edit when the post had a card and a text edit
+ *   when not, or when the new text is longer than a caption; if Telegram says the message is the other
+ *   kind, the other edit.
  *
  * A photo edit with a new card is editMessageMedia (the new PNG and its caption in one call), so members
- * see the timeline as it is now; without one, only the caption changes. A text post cannot gain a photo:
- * it stays text, its timeline listed. A retracted photo post keeps its photo (Telegram cannot turn a
+ * see the timeline as it is now; without one, only the caption changes. A retracted photo post keeps its photo (Telegram cannot turn a
  * photo message into text, nor remove the photo): its caption becomes the retracted title and notice.
  * "Message is not modified" counts as done, and a follow-up already gone is skipped, so retries are harmless.
  */
@@ -293,7 +294,15 @@ export async function editTelegramNews(
       await deleteOne(client, target, chatId, second);
       return;
     }
-    const looksLikePhoto = card !== null || message.card !== null;
+    const withNewCard = card && !message.retraction ? photoShape(message, target, card) : null;
+    if (withNewCard && !withNewCard.followUp) {
+      // editMessageMedia turns a text message into a photo too: either way members see the new card.
+      await editPhoto(withNewCard, withNewCard.markup);
+      return;
+    }
+    // A single message whose text is longer than a caption was most likely posted as text: a text edit
+    // keeps all of it (the timeline listed) rather than cutting it to a caption.
+    const looksLikePhoto = card === null && message.card !== null;
     try {
       await (looksLikePhoto ? asPhoto() : asText());
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * editMessageMedia, for photos: the new photo travels in the same multipart request, named by
  * `media.media = "attach://<part>"` (or a URL / known file_id), with the new caption inside `media`.
+ * Telegram also lets it turn a text message into a photo message (not the reverse).
  */
 import { randomBytes } from "node:crypto";
 import type { BotMethod } from "./context.ts";
@@ -21,7 +22,6 @@ export const editMessageMedia: BotMethod = ({ params, files }, ctx) => {
   const media = jsonParam(params, "media", "input media") as InputMediaPhoto | undefined;
   if (!media || typeof media !== "object") throw badRequest("media not specified");
   if (media.type !== "photo") throw badRequest("type of file mismatch");
-  if (message.kind !== "photo") throw badRequest("there is no media in the message to edit");
   const reference = typeof media.media === "string" ? media.media : "";
   let bytes: Buffer | undefined;
   let filename = "";
@@ -43,6 +43,8 @@ export const editMessageMedia: BotMethod = ({ params, files }, ctx) => {
 
   const fileId = `AgACAgUAAxkDAAI${randomBytes(12).toString("base64url")}`;
   if (bytes) ctx.state.photoFiles.set(fileId, bytes);
+  // A text message becomes a photo message, as on Telegram (the reverse is impossible).
+  message.kind = "photo";
   message.photoFileId = fileId;
   message.photoSize = { width: image?.width ?? 0, height: image?.height ?? 0, fileSize: bytes?.length ?? 0 };
   message.visibleText = caption?.text ?? "";
