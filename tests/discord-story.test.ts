@@ -134,6 +134,20 @@ describe("Discord crosspost", () => {
     await expect(poster.crosspost?.(posted.id as string)).rejects.toThrow(/50024/);
   });
 
+  it("allows 10 publishes an hour per channel; the 11th is a RateLimitError", async () => {
+    const { fake, poster, channelId } = await setup(1_000);
+    fake.setChannelType(channelId, CHANNEL_TYPES.announcement);
+    for (let i = 0; i < 10; i++) {
+      const posted = await poster.post(hostile(), null, { idempotencyKey: `h${i}` });
+      await poster.crosspost?.(posted.id as string);
+    }
+    const eleventh = await poster.post(hostile(), null, { idempotencyKey: "h10" });
+    const error = await poster.crosspost?.(eleventh.id as string).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBeGreaterThan(3_000_000);
+    expect(fake.messages.filter((m) => m.crosspostedAt !== undefined)).toHaveLength(10);
+  });
+
   it("turns a 429 longer than the client waits into a RateLimitError", async () => {
     const { fake, poster, channelId } = await setup(1_000);
     fake.setChannelType(channelId, CHANNEL_TYPES.announcement);

@@ -359,6 +359,20 @@ describe("TelegramFake through grammY", () => {
     expect(telegram.messagesIn(CHANNEL).find((m) => m.messageId === text.message_id)?.kind).toBe("photo");
   });
 
+  it("counts edits against a group's 20 messages a minute", async () => {
+    const limited = await TelegramFake.start({ rateLimits: true });
+    try {
+      const api = botFor(limited).api;
+      const sent = await api.sendMessage(CHANNEL, "v0");
+      for (let i = 1; i < 20; i++) await api.editMessageText(CHANNEL, sent.message_id, `v${i}`);
+      const over = await refusal(api.editMessageText(CHANNEL, sent.message_id, "v20"));
+      expect(over.error_code).toBe(429);
+      expect(limited.messagesIn(CHANNEL)[0]?.visibleText).toBe("v19");
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("refuses an edit of a member's message and a reply to a missing one", async () => {
     const theirs = telegram.postAsMember(CHANNEL, "hello");
     const edit = await refusal(bot.api.editMessageText(CHANNEL, theirs, "changed"));

@@ -68,6 +68,8 @@ const SNOWFLAKE_PARAMS: Record<string, string> = {
   guild: "guild_id",
 };
 
+const HOUR_MS = 3_600_000;
+
 /** A failure `failNext` queued for the next message-creating request. */
 interface ForcedFailure {
   status: 429 | 500 | 502 | 503;
@@ -102,6 +104,8 @@ export class DiscordFake {
   private readonly state: FakeState;
   private readonly failures: ForcedFailure[] = [];
   private readonly deniedChannels = new Map<string, ChannelDenialCode>();
+  /** Crosspost times per channel within the last hour. */
+  private readonly crossposts = new Map<string, number[]>();
 
   private constructor(
     private readonly server: LoopbackServer,
@@ -285,6 +289,9 @@ export class DiscordFake {
       if (limit.limited) return { status: 429, json: limit.body, headers };
       const forced = route.createsMessage ? this.failures.shift() : undefined;
       if (forced) return this.forcedAnswer(forced, bucket, headers);
+      const crosspostWait = route.name === "crosspostMessage" ? this.takeCrosspost(route.params.channel ?? "") : 0;
+      if (crosspostWait > 0)
+        return this.forcedAnswer({ status: 429, retryAfter: crosspostWait, global: false }, bucket, headers);
 
       const denial = route.params.channel === undefined ? undefined : this.deniedChannels.get(route.params.channel);
       if (denial !== undefined) throw channelDenied(denial);
@@ -298,6 +305,20 @@ export class DiscordFake {
       if (error instanceof DiscordHttpError) return { status: error.status, json: error.body, headers };
       throw error;
     }
+  }
+
+  /**
+   * Publishing is limited per channel (Discord: 10 an hour): seconds until the next one may go, or 0
+   * after taking a slot. Every attempt takes one, as Discord counts requests, not successes.
+   */
+  private takeCrosspost(channelId: string, now = Date.now()): number {
+    const recent = (this.crossposts.get(channelId) ?? []).filter((at) => now - at < HOUR_MS);
+    this.crossposts.set(channelId, recent);
+    const oldest = recent[0];
+    if (recent.length >= (this.options.crosspostsPerHour ?? 10) && oldest !== undefined)
+      return Math.max(1, Math.ceil((oldest + HOUR_MS - now) / 1000));
+    recent.push(now);
+    return 0;
   }
 
   private forcedAnswer(failure: ForcedFailure, bucket: BucketRef, headers: Record<string, string>): Answer {

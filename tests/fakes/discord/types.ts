@@ -13,6 +13,8 @@ export interface DiscordFakeOptions {
   bucketResetMs?: number;
   /** Global requests per second across all routes but interaction callbacks (default 50). */
   globalPerSecond?: number;
+  /** Crossposts allowed per channel per hour before 429s (default 10, Discord's limit). */
+  crosspostsPerHour?: number;
   /** Wait this long before answering each request (a slow network, so a test can interrupt work in flight). */
   responseDelayMs?: number;
   /**

@@ -182,10 +182,15 @@ export function targetMessage(params: Params, ctx: MethodContext, missing: strin
   return message;
 }
 
-/** The bot's own message an edit targets: another's is refused as Telegram refuses it. */
+/**
+ * The bot's own message an edit targets: another's is refused as Telegram refuses it. An edit spends
+ * the chat's send budget like a message (a group's ~20 a minute counts edits too), so a story edited
+ * too often gets 429s here as it would on Telegram.
+ */
 export function editableMessage(params: Params, ctx: MethodContext): StoredMessage {
   const message = targetMessage(params, ctx, "message to edit not found");
   if (message.fromBot === false) throw badRequest("message can't be edited");
+  enforceRateLimit(message.chatId, ctx);
   return message;
 }
 
