@@ -92,3 +92,16 @@ describe("thread update", () => {
     }
   });
 });
+
+describe("thread update link", () => {
+  it("ends with the article link, and leaves out a link so long it would crowd out the rows", () => {
+    const url = "https://news.example.kr/outage";
+    expect(formatDiscordUpdate(update({ url })).content?.endsWith(`\n<${url}>`)).toBe(true);
+    expect(formatSlackUpdate(update({ url })).text.endsWith(`\n<${url}>`)).toBe(true);
+    expect(formatTelegramUpdate(update({ url }), -100).text.endsWith(`\n${url}`)).toBe(true);
+    const huge = `${url}?q=${"x".repeat(3000)}`;
+    const discord = formatDiscordUpdate(update({ url: huge })).content ?? "";
+    expect(discord).toContain("13:00 — 복구 작업 진행");
+    expect(discord).not.toContain("?q=");
+  });
+});

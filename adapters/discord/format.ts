@@ -110,13 +110,14 @@ export const SUPPRESS_NOTIFICATIONS = 1 << 12;
  */
 export function formatDiscordUpdate(update: StoryUpdate, notify?: Notify): RESTPostAPIChannelMessageJSONBody {
   const url = safeHttpUrl(update.url);
-  const link = url ? `\n<${url}>` : "";
   const mention = notify && !notify.silent && notify.mention ? notify.mention.length + 1 : 0;
   const heading = fitText(update.heading, escapeDiscordMarkdown, MAX_UPDATE_HEADING);
   const head = heading ? `**${heading}**` : "";
-  const room = L.content - mention - head.length - link.length - 1;
-  const lines = fitText(updateLines(update).join("\n"), escapeDiscordMarkdown, Math.max(0, room));
-  const content = [head, lines].filter((part) => part !== "").join("\n") + (link.length <= room ? link : "");
+  const withoutLink = L.content - mention - head.length - 1;
+  // A link too long to leave room for the rows is left out: the rows are the update.
+  const link = url && url.length + 3 <= withoutLink / 2 ? `\n<${url}>` : "";
+  const lines = fitText(updateLines(update).join("\n"), escapeDiscordMarkdown, Math.max(0, withoutLink - link.length));
+  const content = [head, lines].filter((part) => part !== "").join("\n") + link;
   return withNotify({ content, allowed_mentions: { parse: [] } }, notify);
 }
 

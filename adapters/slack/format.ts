@@ -117,7 +117,8 @@ export function formatSlackUpdate(update: StoryUpdate, notify?: Notify): SlackMe
   const heading = fitText(update.heading, escapeSlackText, L.headerText);
   const head = heading ? `*${heading}*` : "";
   const url = safeHttpUrl(update.url);
-  const link = url && url.length <= L.buttonUrl ? `\n<${url.replace(/\|/g, "%7C")}>` : "";
+  // A link too long to leave room for the rows is left out: the rows are the update.
+  const link = url && url.length <= L.sectionText / 2 ? `\n<${url.replace(/\|/g, "%7C")}>` : "";
   const room = L.sectionText - head.length - link.length - 1;
   const lines = fitText(updateLines(update).join("\n"), escapeSlackText, Math.max(0, room));
   const text = [head, lines].filter((part) => part !== "").join("\n") + link;

@@ -184,7 +184,8 @@ export function formatTelegramUpdate(update: StoryUpdate, chatId: string | numbe
   const mention = mentionLine(notify);
   const heading = fitText(update.heading, (t) => `<b>${escapeHtml(t)}</b>`, MAX_META, visibleLength);
   const url = safeHttpUrl(update.url);
-  const link = url ? `\n${escapeHtml(url)}` : "";
+  // A link too long to leave room for the rows is left out: the rows are the update.
+  const link = url && url.length <= L.messageText / 2 ? `\n${escapeHtml(url)}` : "";
   const used = visibleLength(mention) + visibleLength(heading) + visibleLength(link) + 2;
   const lines = fitText(updateLines(update).join("\n"), escapeHtml, Math.max(0, L.messageText - used), visibleLength);
   const text = [mention, heading, lines].filter((part) => part !== "").join("\n") + link;
