@@ -62,7 +62,8 @@ export function validateMessage(
   const references = checkEmbeds(errors, payload.embeds);
   checkBoolean(errors, ["tts"], payload.tts);
   checkInteger(errors, ["flags"], payload.flags, 0, 2 ** 31 - 1);
-  checkSettableFlags(errors, payload.flags, rules.mode);
+  // Interaction responses may also be EPHEMERAL (64); channel and webhook messages may not.
+  if (rules.context !== "interaction") checkSettableFlags(errors, payload.flags, rules.mode);
   checkAllowedMentions(errors, payload.allowed_mentions);
   if (rules.context === "channel") checkNonce(errors, payload);
   if (rules.context === "webhook") checkWebhookIdentity(errors, payload);
