@@ -85,11 +85,15 @@ export async function createBots(config: HeraldConfig, store: Store, log: Log, c
     if (!adapter) return null;
     // Each adapter's poster carries its platform's send limits (Poster.paces), or its descriptor does; the queue spaces jobs by them.
     const base = adapter.poster(channelId);
+    // Story mode's reply, crosspost and delete are forwarded exactly when the platform's poster has them.
     return {
       platform: base.platform,
       paces: base.paces ?? platformById(platform)?.paces?.(channelId),
       post: (message, card, options) => base.post(message, card, options),
       edit: (messageId, message, card) => adapter.edit(channelId, messageId, message, card),
+      ...(base.reply ? { reply: base.reply.bind(base) } : {}),
+      ...(base.crosspost ? { crosspost: base.crosspost.bind(base) } : {}),
+      ...(base.delete ? { delete: base.delete.bind(base) } : {}),
     };
   };
 

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePost } from "../src/article/index.ts";
 import { NotFoundError, PermissionError, RateLimitError } from "../src/errors.ts";
 import { buildMessage } from "../src/message/build.ts";
+import type { StoryUpdate } from "../src/message/types.ts";
 import { createDiscordHarness } from "./contract/discord.ts";
 import type { ContractHarness, HarnessFactory } from "./contract/harness.ts";
 import { createSlackHarness } from "./contract/slack.ts";
@@ -76,6 +77,79 @@ describe.each(harnesses)("ChatAdapter contract: %s", (_platform, create) => {
     const after = h.received();
     expect(after).not.toHaveLength(0);
     expect(after.filter((m) => !m.deleted)).toEqual([]);
+  });
+
+  describe("developing stories", () => {
+    const update = (event = "전 지역 복구 완료"): StoryUpdate => ({
+      articleId: article.id,
+      language: article.language,
+      title: article.title,
+      heading: "13:40 업데이트",
+      rows: [{ time: "13:40", event }],
+      summary: null,
+      url: article.url,
+    });
+    const poster = () => h.adapter.poster(h.channelId);
+    const newerCard = () => ({ filename: "timeline.png", png: cardPng({ width: 240, height: 150, shade: 90 }) });
+
+    it("edits a post with a new card: members see the new PNG and the updated marker", async () => {
+      const first = withCard();
+      const posted = await post(h.channelId);
+      const { message } = withCard();
+      const card = newerCard();
+      await poster().edit?.(posted.id as string, { ...message, updatedLabel: "13:40 업데이트" }, card);
+      const shown = h.shownCard(posted.id as string);
+      expect(shown?.equals(Buffer.from(card.png))).toBe(true);
+      expect(shown?.equals(Buffer.from(first.card.png))).toBe(false);
+      const [seen] = h.received();
+      expect(seen?.text).toContain("13:40 업데이트");
+      expect(h.received()).toHaveLength(1);
+    });
+
+    it("edits a retracted post to its struck-through title and notice, without its card where the platform allows", async () => {
+      const posted = await post(h.channelId);
+      const retracted = { ...buildMessage(article), retraction: { notice: "기사가 철회되었습니다" } };
+      await poster().edit?.(posted.id as string, retracted, null);
+      const [seen] = h.received();
+      expect(seen?.text).toContain("기사가 철회되었습니다");
+      expect(seen?.hasCard).toBe(h.retractionKeepsPhoto);
+      expect(h.received()).toHaveLength(1);
+    });
+
+    it("replies in the thread under the post with the new row's time and text; the channel still has one post", async () => {
+      const posted = await post(h.channelId);
+      await poster().reply?.(posted.id as string, update(), { idempotencyKey: "reply-1" });
+      const replies = h.threadReplies(posted.id as string);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]?.text).toContain("13:40 업데이트");
+      expect(replies[0]?.text).toContain("13:40 — 전 지역 복구 완료");
+      expect(h.received().filter((m) => !m.deleted)).toHaveLength(1);
+    });
+
+    it("puts a second update in the same thread", async () => {
+      const posted = await post(h.channelId);
+      await poster().reply?.(posted.id as string, update(), { idempotencyKey: "reply-1" });
+      await poster().reply?.(posted.id as string, update("사후 분석 공개"), { idempotencyKey: "reply-2" });
+      const replies = h.threadReplies(posted.id as string);
+      expect(replies.map((reply) => reply.text.includes("사후 분석 공개"))).toEqual([false, true]);
+      expect(h.received().filter((m) => !m.deleted)).toHaveLength(1);
+    });
+
+    it("refuses a reply under a message that does not exist (NotFoundError)", async () => {
+      const reply = poster().reply?.(h.missingMessageId, update(), { idempotencyKey: "reply-missing" });
+      await expect(reply).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it("refuses to edit a message a member wrote (PermissionError)", async () => {
+      const theirs = h.memberMessage("a member's own words");
+      await expect(poster().edit?.(theirs, buildMessage(article), null)).rejects.toBeInstanceOf(PermissionError);
+    });
+
+    it("deletes through the poster", async () => {
+      const posted = await post(h.channelId);
+      await poster().delete?.(posted.id as string);
+      expect(h.received().map((m) => m.deleted)).toEqual([true]);
+    });
   });
 
   it("maps a channel the bot may not post in onto PermissionError", async () => {

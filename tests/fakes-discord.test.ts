@@ -446,3 +446,56 @@ describe("gateway sessions", () => {
     }
   });
 });
+
+describe("DiscordFake: story calls refused as Discord refuses them", () => {
+  it("starts one thread from a message; a second start is 160004, a thread inside a thread 50024", async () => {
+    const fake = await startFake();
+    const rest = restFor(fake);
+    const posted = (await rest.post(Routes.channelMessages(CHANNEL), { body: { content: "story" } })) as { id: string };
+    await rest.post(Routes.threads(CHANNEL, posted.id), { body: { name: "Story", auto_archive_duration: 1440 } });
+    const again = await apiError(rest.post(Routes.threads(CHANNEL, posted.id), { body: { name: "Story" } }));
+    expect([again.status, again.code]).toEqual([400, 160004]);
+    const inThread = (await rest.post(Routes.channelMessages(posted.id), { body: { content: "reply" } })) as {
+      id: string;
+    };
+    const nested = await apiError(rest.post(Routes.threads(posted.id, inThread.id), { body: { name: "Nested" } }));
+    expect([nested.status, nested.code]).toEqual([400, 50024]);
+    expect(fake.threads).toHaveLength(1);
+  });
+
+  it("refuses a thread name over 100 characters and posting into a thread never started", async () => {
+    const fake = await startFake();
+    const rest = restFor(fake);
+    const posted = (await rest.post(Routes.channelMessages(CHANNEL), { body: { content: "story" } })) as { id: string };
+    const long = await apiError(rest.post(Routes.threads(CHANNEL, posted.id), { body: { name: "x".repeat(101) } }));
+    expect(long.code).toBe(50035);
+    const unstarted = await apiError(rest.post(Routes.channelMessages(posted.id), { body: { content: "reply" } }));
+    expect([unstarted.status, unstarted.code]).toEqual([404, 10003]);
+  });
+
+  it("refuses an edit of a member's message (50005) and of an unknown one (10008)", async () => {
+    const fake = await startFake();
+    const rest = restFor(fake);
+    const theirs = fake.postAsMember(CHANNEL, "hello");
+    const other = await apiError(rest.patch(Routes.channelMessage(CHANNEL, theirs), { body: { content: "x" } }));
+    expect([other.status, other.code]).toEqual([403, 50005]);
+    const unknown = await apiError(
+      rest.patch(Routes.channelMessage(CHANNEL, fakeSnowflake()), { body: { content: "x" } }),
+    );
+    expect([unknown.status, unknown.code]).toEqual([404, 10008]);
+  });
+
+  it("lets a create set only SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS, and refuses posts in a forum channel", async () => {
+    const fake = await startFake();
+    const rest = restFor(fake);
+    await rest.post(Routes.channelMessages(CHANNEL), { body: { content: "quiet", flags: 4096 } });
+    expect(fake.messages[0]?.body.flags).toBe(4096);
+    const crossposted = await apiError(
+      rest.post(Routes.channelMessages(CHANNEL), { body: { content: "x", flags: 1 } }),
+    );
+    expect(crossposted.code).toBe(50035);
+    fake.setChannelType(OTHER_CHANNEL, 15);
+    const forum = await apiError(rest.post(Routes.channelMessages(OTHER_CHANNEL), { body: { content: "x" } }));
+    expect([forum.status, forum.code]).toEqual([400, 50008]);
+  });
+});

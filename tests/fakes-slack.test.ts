@@ -207,6 +207,17 @@ describe("SlackFake Web API through WebClient", () => {
     expect((await slackError(web.chat.delete({ channel: CHANNEL, ts: posted.ts! }))).error).toBe("message_not_found");
   });
 
+  it("refuses to update or delete a member's message, and records a broadcast thread reply", async () => {
+    const web = client(slack);
+    const theirs = slack.postAsUser(CHANNEL, "hello");
+    expect((await slackError(web.chat.update({ channel: CHANNEL, ts: theirs, text: "x" }))).error).toBe(
+      "cant_update_message",
+    );
+    expect((await slackError(web.chat.delete({ channel: CHANNEL, ts: theirs }))).error).toBe("cant_delete_message");
+    await web.chat.postMessage({ channel: CHANNEL, text: "update", thread_ts: theirs, reply_broadcast: true });
+    expect(slack.messages.at(-1)).toMatchObject({ threadTs: theirs, replyBroadcast: true });
+  });
+
   it("runs filesUploadV2's three steps and shares the exact PNG bytes into the channel", async () => {
     const png = timelinePng();
     await client(slack).filesUploadV2({

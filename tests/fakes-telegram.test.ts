@@ -328,6 +328,58 @@ describe("TelegramFake through grammY", () => {
     await bot.api.deleteWebhook();
     expect(await bot.api.getUpdates({ timeout: 0 })).toEqual([]);
   });
+
+  // Story mode: edits and replies refused as Telegram refuses them.
+  it("replaces a photo with editMessageMedia uploaded as attach://, recording the new bytes", async () => {
+    const sent = await bot.api.sendPhoto(CHANNEL, new InputFile(png(), "a.png"), { caption: "first" });
+    const newer = png(30, 15);
+    await bot.api.editMessageMedia(CHANNEL, sent.message_id, {
+      type: "photo",
+      media: new InputFile(newer, "b.png"),
+      caption: "second",
+    });
+    const edit = telegram.sent.at(-1);
+    expect(edit?.method).toBe("editMessageMedia");
+    expect(edit?.photo?.bytes.equals(newer)).toBe(true);
+    expect(telegram.messagesIn(CHANNEL)[0]?.visibleText).toBe("second");
+  });
+
+  it("refuses editMessageMedia naming a part the request does not carry; turns a text message into a photo", async () => {
+    const photo = await bot.api.sendPhoto(CHANNEL, new InputFile(png(), "a.png"));
+    const missing = await refusal(
+      bot.api.raw.editMessageMedia({
+        chat_id: CHANNEL,
+        message_id: photo.message_id,
+        media: { type: "photo", media: "attach://card" },
+      }),
+    );
+    expect(missing.description).toMatch(/can't find attached file/);
+    const text = await bot.api.sendMessage(CHANNEL, "text");
+    await bot.api.editMessageMedia(CHANNEL, text.message_id, { type: "photo", media: new InputFile(png(), "b.png") });
+    expect(telegram.messagesIn(CHANNEL).find((m) => m.messageId === text.message_id)?.kind).toBe("photo");
+  });
+
+  it("counts edits against a group's 20 messages a minute", async () => {
+    const limited = await TelegramFake.start({ rateLimits: true });
+    try {
+      const api = botFor(limited).api;
+      const sent = await api.sendMessage(CHANNEL, "v0");
+      for (let i = 1; i < 20; i++) await api.editMessageText(CHANNEL, sent.message_id, `v${i}`);
+      const over = await refusal(api.editMessageText(CHANNEL, sent.message_id, "v20"));
+      expect(over.error_code).toBe(429);
+      expect(limited.messagesIn(CHANNEL)[0]?.visibleText).toBe("v19");
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("refuses an edit of a member's message and a reply to a missing one", async () => {
+    const theirs = telegram.postAsMember(CHANNEL, "hello");
+    const edit = await refusal(bot.api.editMessageText(CHANNEL, theirs, "changed"));
+    expect(edit.description).toMatch(/message can't be edited/);
+    const reply = await refusal(bot.api.sendMessage(CHANNEL, "update", { reply_parameters: { message_id: 9999 } }));
+    expect(reply.description).toMatch(/message to be replied not found/);
+  });
 });
 
 describe("TelegramFake rate limits", () => {

@@ -33,7 +33,12 @@ function rendered(text: string, url = EVIL) {
   return {
     discord: formatDiscord(message, NO_CARD).embeds?.[0]?.description ?? "",
     slack: JSON.stringify(formatSlack(message, NO_CARD).blocks),
-    telegram: call?.method === "sendMessage" ? call.params.text : (call?.params.caption ?? ""),
+    telegram:
+      call?.method === "sendMessage"
+        ? call.params.text
+        : call?.method === "editMessageMedia"
+          ? call.params.media.caption
+          : (call?.params.caption ?? ""),
   };
 }
 

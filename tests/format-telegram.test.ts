@@ -20,7 +20,12 @@ function callsOf(article: Article, opts: Parameters<typeof buildMessage>[1] = { 
 }
 
 /** The HTML of a call: caption for photos, text for messages. */
-const htmlOf = (call: TelegramCall) => (call.method === "sendMessage" ? call.params.text : call.params.caption);
+const htmlOf = (call: TelegramCall) =>
+  call.method === "sendMessage"
+    ? call.params.text
+    : call.method === "editMessageMedia"
+      ? call.params.media.caption
+      : call.params.caption;
 
 /** Parses and checks what Telegram would: only allowed tags, balanced, no stray < or &. */
 function shown(html: string): string {

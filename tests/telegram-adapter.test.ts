@@ -123,26 +123,45 @@ describe("Telegram adapter: posting", () => {
     expect(telegram.calls).toEqual([]);
   });
 
-  it("edits the caption of a photo post", async () => {
+  it("replaces the photo and caption of a photo post when the edit brings a new card (editMessageMedia)", async () => {
     const posted = await post(CHANNEL, shortWithCard(), cardFile());
     const changed = { ...shortWithCard(), title: "MS 아웃룩 장애 복구 완료" };
-    await adapter.edit(CHANNEL, posted.id!, changed, cardFile());
+    const newCard: CardFile = { filename: timelineCard.filename, png: cardPng({ shade: 40 }) };
+    await adapter.edit(CHANNEL, posted.id!, changed, newCard);
 
     const [shown] = telegram.messagesIn(CHANNEL);
     expect(shown?.kind).toBe("photo");
     expect(shown?.visibleText.startsWith("MS 아웃룩 장애 복구 완료")).toBe(true);
     expect(shown?.replyMarkup).toEqual({ inline_keyboard: [[{ text: "자세히 보기", url: changed.url }]] });
+    expect(telegram.sent.map((s) => s.method)).toEqual(["sendPhoto", "editMessageMedia"]);
+    const [first, edited] = telegram.sent;
+    expect(edited?.photo?.bytes.equals(Buffer.from(newCard.png))).toBe(true);
+    expect(edited?.photo?.bytes.equals(first?.photo?.bytes ?? Buffer.alloc(0))).toBe(false);
+  });
+
+  it("edits only the caption of a photo post when the edit has no new card", async () => {
+    const posted = await post(CHANNEL, shortWithCard(), cardFile());
+    await adapter.edit(CHANNEL, posted.id!, { ...shortWithCard(), title: "MS 아웃룩 장애 복구 완료" }, null);
     expect(telegram.sent.map((s) => s.method)).toEqual(["sendPhoto", "editMessageCaption"]);
   });
 
-  it("edits a text post's text, even when the caller now has a card (the message is text)", async () => {
+  it("edits a text post's text; with a new card whose text fits a caption, the post becomes the photo", async () => {
     const posted = await post(PRIVATE_CHAT, textOnly(), null);
     await adapter.edit(PRIVATE_CHAT, posted.id!, { ...textOnly(), title: "API latency resolved" }, null);
     expect(telegram.messagesIn(PRIVATE_CHAT)[0]?.visibleText.startsWith("API latency resolved")).toBe(true);
 
     await adapter.edit(PRIVATE_CHAT, posted.id!, { ...shortWithCard(), title: "Now with a card" }, cardFile());
-    expect(telegram.messagesIn(PRIVATE_CHAT)[0]).toMatchObject({ kind: "text" });
+    expect(telegram.messagesIn(PRIVATE_CHAT)[0]).toMatchObject({ kind: "photo" });
     expect(telegram.messagesIn(PRIVATE_CHAT)[0]?.visibleText.startsWith("Now with a card")).toBe(true);
+  });
+
+  it("keeps a long text post as text when the new card comes with more text than a caption holds", async () => {
+    const posted = await post(PRIVATE_CHAT, textOnly(), null);
+    await adapter.edit(PRIVATE_CHAT, posted.id!, { ...longWithCard(), title: "Long with a card" }, cardFile());
+    const [shown] = telegram.messagesIn(PRIVATE_CHAT);
+    expect(shown).toMatchObject({ kind: "text" });
+    expect(shown?.visibleText.length).toBeGreaterThan(1024);
+    expect(telegram.sent.map((s) => s.method)).toEqual(["sendMessage", "editMessageText"]);
   });
 
   it("edits both messages of a photo + follow-up post, and folds them when the new text fits the caption", async () => {
@@ -165,7 +184,7 @@ describe("Telegram adapter: posting", () => {
 
   it("treats an edit that changes nothing as done", async () => {
     const posted = await post(CHANNEL, shortWithCard(), cardFile());
-    await adapter.edit(CHANNEL, posted.id!, shortWithCard(), cardFile());
+    await adapter.edit(CHANNEL, posted.id!, shortWithCard(), null);
     expect(telegram.calls.at(-1)).toMatchObject({ method: "editMessageCaption", status: 400 });
     expect(telegram.calls.at(-1)?.description).toContain("message is not modified");
   });

@@ -23,9 +23,17 @@ export const discordSection = z.strictObject({
 
 export const discordDestination = z.strictObject({ type: z.literal("discord"), channelId });
 
-/** A webhook posts into one channel; naming it lets /news and /feeds typed there see this destination's feeds. */
+/**
+ * A webhook posts into one channel; naming it lets /news and /feeds typed there see this destination's feeds.
+ * `threadId` (a thread or forum post of that channel) makes it post there, and story updates go there too:
+ * a webhook cannot start a thread of its own.
+ */
 export const discordWebhookDestination = z.strictObject({
   type: z.literal("discord-webhook"),
   url: webhookUrl,
   channelId: channelId.optional(),
+  threadId: z
+    .string()
+    .regex(/^\d{17,20}$/, "must be a Discord thread id (17–20 digits)")
+    .optional(),
 });

@@ -15,7 +15,7 @@ export const discordPlatform = definePlatform({
     destinationKind({
       schema: discordWebhookDestination,
       poster: async (d, { timeoutMs }) =>
-        new (await import("./webhook-poster.ts")).DiscordWebhookPoster(d.url, timeoutMs),
+        new (await import("./webhook-poster.ts")).DiscordWebhookPoster(d.url, timeoutMs, d.threadId ?? null),
       commandChannel: (d) => d.channelId,
     }),
   ],

@@ -10,9 +10,10 @@ import type { RawFile, REST } from "@discordjs/rest";
 import { type APIMessage, Routes } from "discord.js";
 import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
 import { uploadedCard } from "../../src/message/card-placement.ts";
-import type { NewsMessage } from "../../src/message/types.ts";
+import type { NewsMessage, StoryUpdate } from "../../src/message/types.ts";
+import { threadName } from "../shared/story-update.ts";
 import { toDiscordError, UNKNOWN_MESSAGE } from "./errors.ts";
-import { formatDiscord } from "./format.ts";
+import { formatDiscord, formatDiscordUpdate } from "./format.ts";
 
 /** Discord's nonce limit. */
 const NONCE_LENGTH = 25;
@@ -43,7 +44,7 @@ export class DiscordPoster implements Poster {
 
   async post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
     const body = {
-      ...formatDiscord(message, uploadedCard(card)),
+      ...formatDiscord(message, uploadedCard(card), options.notify),
       nonce: nonceFor(options.idempotencyKey, this.channelId),
       enforce_nonce: true,
     };
@@ -58,7 +59,70 @@ export class DiscordPoster implements Poster {
       throw toDiscordError(error);
     }
   }
+
+  edit(messageId: string, message: NewsMessage, card: CardFile | null): Promise<void> {
+    return editDiscordMessage(this.rest, this.channelId, messageId, message, card);
+  }
+
+  /**
+   * Posts the update into the thread under the message: started from it (named after the article,
+   * the thread's id is the message's), or the one already started (160004: a retry, or an earlier
+   * update). When the destination is itself a thread — a forum post, whose starter message cannot
+   * start another — the update goes into that thread (50024).
+   */
+  async reply(messageId: string, update: StoryUpdate, options: PostOptions): Promise<PostedMessage> {
+    const threadId = await this.threadFor(messageId, update, options.signal);
+    const body = {
+      ...formatDiscordUpdate(update, options.notify),
+      nonce: nonceFor(options.idempotencyKey, threadId),
+      enforce_nonce: true,
+    };
+    try {
+      const answer = (await this.rest.post(Routes.channelMessages(threadId), {
+        body,
+        signal: options.signal,
+      })) as APIMessage;
+      return { id: answer.id };
+    } catch (error) {
+      throw toDiscordError(error);
+    }
+  }
+
+  /** Publishes the message to the channels following this announcement channel. A 429 is a RateLimitError. */
+  async crosspost(messageId: string): Promise<void> {
+    try {
+      await this.rest.post(Routes.channelMessageCrosspost(this.channelId, messageId));
+    } catch (error) {
+      throw toDiscordError(error);
+    }
+  }
+
+  delete(messageId: string): Promise<void> {
+    return deleteDiscordMessage(this.rest, this.channelId, messageId);
+  }
+
+  private async threadFor(messageId: string, update: StoryUpdate, signal: AbortSignal | undefined): Promise<string> {
+    try {
+      await this.rest.post(Routes.threads(this.channelId, messageId), {
+        body: { name: threadName(update), auto_archive_duration: THREAD_ARCHIVE_MINUTES },
+        signal,
+      });
+      return messageId;
+    } catch (error) {
+      const mapped = toDiscordError(error);
+      if (mapped.platformCode === THREAD_ALREADY_CREATED) return messageId;
+      if (mapped.platformCode === WRONG_CHANNEL_TYPE) return this.channelId;
+      throw mapped;
+    }
+  }
 }
+
+/** "A thread has already been created for this message": its id is the message's. */
+const THREAD_ALREADY_CREATED = 160004;
+/** "Cannot execute action on this channel type": the message is in a thread already (a forum post). */
+const WRONG_CHANNEL_TYPE = 50024;
+/** A day: long enough for a developing story; a later update unarchives the thread by posting. */
+const THREAD_ARCHIVE_MINUTES = 1440;
 
 /**
  * Replaces a posted message's embed. A new card replaces the old attachment;

@@ -33,7 +33,7 @@ export async function postTo(
   headers: Record<string, string>,
   timeoutMs: number,
   signal?: AbortSignal,
-  method: "POST" | "PATCH" = "POST",
+  method: "POST" | "PATCH" | "DELETE" = "POST",
 ): Promise<HttpAnswer> {
   try {
     const answer = await request(url, {

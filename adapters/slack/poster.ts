@@ -10,11 +10,11 @@
  * idempotency key for chat.postMessage, so `idempotencyKey` is not sent.
  */
 import type { WebClient } from "@slack/web-api";
-import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
+import type { CardFile, Notify, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
 import { AdapterError } from "../../src/errors.ts";
 import type { Log } from "../../src/log.ts";
 import { hostedCard, linkedCard } from "../../src/message/card-placement.ts";
-import type { NewsMessage } from "../../src/message/types.ts";
+import type { NewsMessage, StoryUpdate } from "../../src/message/types.ts";
 import {
   CARD_NOT_READY,
   deleteCardQuietly,
@@ -23,7 +23,7 @@ import {
   whileCardProcessing,
 } from "./card-upload.ts";
 import { toSlackError } from "./errors.ts";
-import { formatSlack, type SlackMessage } from "./format.ts";
+import { formatSlack, formatSlackUpdate, type SlackMessage } from "./format.ts";
 import { decodeMessageId, encodeMessageId } from "./ids.ts";
 
 export interface SlackMessengerOptions {
@@ -43,6 +43,7 @@ export class SlackMessenger {
     message: NewsMessage,
     card: CardFile | null,
     signal?: AbortSignal,
+    notify?: Notify,
   ): Promise<PostedMessage> {
     signal?.throwIfAborted();
     const post = (payload: SlackMessage) => async () => {
@@ -51,14 +52,14 @@ export class SlackMessenger {
       return answer.ts;
     };
     // Without an upload the card shows only from a public URL, when one is configured.
-    const withoutUpload = () => formatSlack(message, linkedCard(message.card));
+    const withoutUpload = () => formatSlack(message, linkedCard(message.card), notify);
     if (!card) return { id: encodeMessageId(await mapped("chat.postMessage", post(withoutUpload())), null) };
 
     const fileId = await uploadPrivateCard(this.client, card, message);
     const ts = await this.showingCard(
       "chat.postMessage",
       fileId,
-      post(formatSlack(message, hostedCard(fileId))),
+      post(formatSlack(message, hostedCard(fileId), notify)),
       signal,
     );
     if (ts !== CARD_NOT_READY) return { id: encodeMessageId(ts, fileId) };
@@ -86,6 +87,25 @@ export class SlackMessenger {
     }
     if (!shownFileId) await mapped("chat.update", update(formatSlack(message, linkedCard(message.card))));
     if (oldFileId && oldFileId !== shownFileId) await deleteCardQuietly(this.client, oldFileId, this.options.log);
+  }
+
+  /**
+   * Replies in the thread of the message (`thread_ts` = its ts). A reply meant to wake someone (a
+   * mention, not silent) is also shown in the channel (`reply_broadcast`); a silent one never is.
+   */
+  async reply(channel: string, messageId: string, update: StoryUpdate, notify?: Notify): Promise<PostedMessage> {
+    const { ts } = decodeMessageId(messageId);
+    const broadcast = notify?.mention !== undefined && notify.mention !== "" && !notify.silent;
+    const answer = await mapped("chat.postMessage (thread reply)", () =>
+      this.client.chat.postMessage({
+        channel,
+        thread_ts: ts,
+        ...formatSlackUpdate(update, notify),
+        reply_broadcast: broadcast,
+      }),
+    );
+    if (!answer.ts) throw new Error("chat.postMessage answered without a ts");
+    return { id: encodeMessageId(answer.ts, null) };
   }
 
   /** Deletes the message, then its card file when it had one. */
@@ -143,6 +163,19 @@ export class SlackPoster implements Poster {
   }
 
   post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
-    return this.messenger.post(this.channel, message, card, options.signal);
+    return this.messenger.post(this.channel, message, card, options.signal, options.notify);
+  }
+
+  edit(messageId: string, message: NewsMessage, card: CardFile | null): Promise<void> {
+    return this.messenger.edit(this.channel, messageId, message, card);
+  }
+
+  reply(messageId: string, update: StoryUpdate, options: PostOptions): Promise<PostedMessage> {
+    options.signal?.throwIfAborted();
+    return this.messenger.reply(this.channel, messageId, update, options.notify);
+  }
+
+  delete(messageId: string): Promise<void> {
+    return this.messenger.delete(this.channel, messageId);
   }
 }

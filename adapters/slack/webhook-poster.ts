@@ -20,7 +20,7 @@ export class SlackWebhookPoster implements Poster {
     const answer = await postTo(
       this.platform,
       this.url,
-      JSON.stringify(formatSlack(message, linkedCard(message.card))),
+      JSON.stringify(formatSlack(message, linkedCard(message.card), options.notify)),
       { "content-type": "application/json" },
       this.timeoutMs,
       options.signal,

@@ -21,4 +21,12 @@ const chatId = z
   ])
   .transform(String);
 
-export const telegramDestination = z.strictObject({ type: z.literal("telegram"), chatId });
+/**
+ * `topicId`: one topic of a forum supergroup (its `message_thread_id`): posts and their story
+ * updates go there. The bot's channel for it is "<chatId>/<topicId>" (ids.ts); commands come from the chat.
+ */
+export const telegramDestination = z.strictObject({
+  type: z.literal("telegram"),
+  chatId,
+  topicId: z.number().int().positive().optional(),
+});

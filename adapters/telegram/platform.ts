@@ -9,7 +9,14 @@ export const telegramPlatform = definePlatform({
   id: "telegram",
   title: "Telegram",
   section: telegramSection,
-  destinations: [destinationKind({ schema: telegramDestination, botChannel: (d) => d.chatId })],
+  destinations: [
+    destinationKind({
+      schema: telegramDestination,
+      botChannel: (d) => (d.topicId ? `${d.chatId}/${d.topicId}` : d.chatId),
+      // Commands typed in any topic of the chat are about its destinations.
+      commandChannel: (d) => d.chatId,
+    }),
+  ],
   apiUrlEnv: "TELEGRAM_API_ROOT",
   async create(t, { log }) {
     // Loaded on first use: the client library is most of an adapter's weight.

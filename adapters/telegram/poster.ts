@@ -6,12 +6,18 @@
  */
 import { InputFile } from "grammy";
 import type { InlineKeyboardMarkup, ReplyParameters } from "grammy/types";
-import type { CardFile, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
+import type { CardFile, Notify, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
 import { KEPT_CARD, NO_CARD, uploadedCard } from "../../src/message/card-placement.ts";
-import type { NewsMessage } from "../../src/message/types.ts";
+import type { NewsMessage, StoryUpdate } from "../../src/message/types.ts";
 import { isMessageGone, isNotModified, isWrongMessageKind, toTelegramError } from "./errors.ts";
-import { type EditCaptionParams, formatTelegram, type SendMessageParams, type TelegramCall } from "./format.ts";
-import { joinMessageIds, parseMessageIds, toChatId } from "./ids.ts";
+import {
+  type EditCaptionParams,
+  formatTelegram,
+  formatTelegramUpdate,
+  type SendMessageParams,
+  type TelegramCall,
+} from "./format.ts";
+import { chatPart, joinMessageIds, parseMessageIds, toChatId, topicOf } from "./ids.ts";
 import { TELEGRAM_GLOBAL_PER_SECOND, telegramChatPace } from "./pace.ts";
 import type { TelegramClient } from "./types.ts";
 
@@ -19,6 +25,14 @@ export interface SendNewsOptions {
   signal?: AbortSignal | undefined;
   /** Makes the first message a reply to this one (command answers). */
   replyTo?: number | undefined;
+  /** Who the post may wake: a mention in front, or sent without a sound. */
+  notify?: Notify | undefined;
+}
+
+/** `message_thread_id` for a channel that names a forum topic ("-100…/42"), else nothing. */
+function inTopic(chatId: string): { message_thread_id?: number } {
+  const topic = topicOf(chatId);
+  return topic === null ? {} : { message_thread_id: topic };
 }
 
 /**
@@ -40,15 +54,16 @@ export async function sendTelegramNews(
   options: SendNewsOptions = {},
 ): Promise<number[]> {
   const target = toChatId(chatId);
-  const calls = formatTelegram(message, target, uploadedCard(card));
+  const calls = formatTelegram(message, target, uploadedCard(card), { notify: options.notify });
   const ids: number[] = [];
   for (const [index, call] of calls.entries()) {
     const reply: ReplyParameters | undefined =
       index === 0 && options.replyTo !== undefined
         ? { message_id: options.replyTo, allow_sending_without_reply: true }
         : undefined;
+    const extra = { ...(reply ? { reply_parameters: reply } : {}), ...inTopic(chatId) };
     try {
-      ids.push(await perform(client, call, card, reply, options.signal));
+      ids.push(await perform(client, call, card, extra, options.signal));
     } catch (error) {
       await rollBack(client, target, ids);
       throw toTelegramError(error, client.token, `${call.method} to ${chatId}`);
@@ -63,10 +78,9 @@ async function perform(
   client: TelegramClient,
   call: TelegramCall,
   card: CardFile | null,
-  reply: ReplyParameters | undefined,
+  extra: { reply_parameters?: ReplyParameters; message_thread_id?: number },
   signal: AbortSignal | undefined,
 ): Promise<number> {
-  const extra = reply ? { reply_parameters: reply } : {};
   // grammY types its signal with the abort-controller polyfill; the runtime takes Node's.
   const abort = signal as GrammySignal;
   if (call.method === "sendMessage") {
@@ -109,16 +123,50 @@ export class TelegramPoster implements Poster {
   ) {
     toChatId(chatId);
     const botId = client.token.split(":")[0];
+    // Topics of one forum share their chat's limit.
+    const chat = chatPart(chatId);
     this.paces = [
-      { key: `telegram:${botId}:chat:${chatId.trim()}`, minIntervalMs: telegramChatPace(chatId).minIntervalMs },
+      { key: `telegram:${botId}:chat:${chat}`, minIntervalMs: telegramChatPace(chat).minIntervalMs },
       { key: `telegram:${botId}:all`, minIntervalMs: Math.ceil(1000 / TELEGRAM_GLOBAL_PER_SECOND) },
     ];
   }
 
   /** Posts the message; the id is the Telegram message ids joined by ",". */
   async post(message: NewsMessage, card: CardFile | null, options: PostOptions): Promise<PostedMessage> {
-    const ids = await sendTelegramNews(this.client, this.chatId, message, card, { signal: options.signal });
+    const ids = await sendTelegramNews(this.client, this.chatId, message, card, {
+      signal: options.signal,
+      notify: options.notify,
+    });
     return { id: ids.length > 0 ? joinMessageIds(ids) : null };
+  }
+
+  edit(messageId: string, message: NewsMessage, card: CardFile | null): Promise<void> {
+    return editTelegramNews(this.client, this.chatId, messageId, message, card);
+  }
+
+  /**
+   * Sends the update as a reply to the post (its first message: the photo, or the text), in the
+   * same forum topic. A post that is gone is refused by Telegram ("message to be replied not found"):
+   * Herald never sends an update that no longer answers anything.
+   */
+  async reply(messageId: string, update: StoryUpdate, options: PostOptions): Promise<PostedMessage> {
+    const [first] = parseMessageIds(messageId) as [number, ...number[]];
+    const target = toChatId(this.chatId);
+    const params = {
+      ...formatTelegramUpdate(update, target, options.notify),
+      reply_parameters: { message_id: first },
+      ...inTopic(this.chatId),
+    };
+    try {
+      const sent = await this.client.api.raw.sendMessage(params, options.signal as GrammySignal);
+      return { id: joinMessageIds([sent.message_id]) };
+    } catch (error) {
+      throw toTelegramError(error, this.client.token, `reply to message ${first} in ${this.chatId}`);
+    }
+  }
+
+  delete(messageId: string): Promise<void> {
+    return deleteTelegramNews(this.client, this.chatId, messageId);
   }
 }
 
@@ -126,27 +174,35 @@ export class TelegramPoster implements Poster {
 /*
  * An edit never changes how many messages a post is: the new text is fitted into the messages that exist.
  *
- * - Photo + follow-up ("12,13"): the caption and the follow-up are edited; when
+ * - Photo + follow-up ("12,13"): the photo and the follow-up are edited; when
  *   the new text fits in the caption alone, the follow-up is deleted and the
  *   button moves to the photo.
- * - One message ("12"): a caption edit when there is a card, a text edit
- *   otherwise; if Telegram says the message is the other kind, the other edit.
+ * - One message ("12"): with a new card whose text fits a caption, editMessageMedia (Telegram turns a
+ *   text message into a photo too); otherwise a caption edit when the post had a card and a text edit
+ *   when not, or when the new text is longer than a caption; if Telegram says the message is the other
+ *   kind, the other edit.
  *
- * The photo itself is not replaced (no editMessageMedia): a card whose
- * timeline changed keeps its first rendering. "Message is not modified" counts
- * as done, and a follow-up already gone is skipped, so retries are harmless.
+ * A photo edit with a new card is editMessageMedia (the new PNG and its caption in one call), so members
+ * see the timeline as it is now; without one, only the caption changes. A retracted photo post keeps its photo (Telegram cannot turn a
+ * photo message into text, nor remove the photo): its caption becomes the retracted title and notice.
+ * "Message is not modified" counts as done, and a follow-up already gone is skipped, so retries are harmless.
  */
 /**
- * The caption and text an edit writes when the first message is a photo: the
- * formatter's plan for a kept card (a caption edit, then the follow-up text
- * when the caption cannot hold it all).
+ * The photo edit and text an edit writes when the first message is a photo: the formatter's plan for a
+ * new card (editMessageMedia) or a kept one (a caption edit), then the follow-up text when the caption
+ * cannot hold it all.
  */
-function photoShape(message: NewsMessage, chatId: string | number) {
-  const calls = formatTelegram(message, chatId, KEPT_CARD);
-  const photo = calls[0]?.params as EditCaptionParams;
+function photoShape(message: NewsMessage, chatId: string | number, card: CardFile | null) {
+  const placement = card && !message.retraction ? uploadedCard(card) : KEPT_CARD;
+  const calls = formatTelegram(message, chatId, placement, { edit: true });
+  const first = calls[0];
   const followUp = calls[1]?.params as SendMessageParams | undefined;
-  const markup = followUp?.reply_markup ?? photo.reply_markup;
-  return { caption: photo.caption, followUp, markup };
+  if (first?.method === "editMessageMedia") {
+    const markup = followUp?.reply_markup ?? first.params.reply_markup;
+    return { caption: first.params.media.caption, followUp, markup, newPhoto: card };
+  }
+  const photo = first?.params as EditCaptionParams;
+  return { caption: photo.caption, followUp, markup: followUp?.reply_markup ?? photo.reply_markup, newPhoto: null };
 }
 
 /** The text an edit writes when the post is one text message. */
@@ -181,6 +237,16 @@ export async function editTelegramNews(
       throw error;
     }
   };
+  const editMedia = (id: number, png: CardFile, caption: string, markup: InlineKeyboardMarkup | undefined) =>
+    attempt(id, () =>
+      api.editMessageMedia({
+        chat_id: target,
+        message_id: id,
+        // grammY uploads the InputFile as a multipart part and names it with attach://.
+        media: { type: "photo", media: new InputFile(png.png, png.filename), caption, parse_mode: "HTML" },
+        ...(markup ? { reply_markup: markup } : {}),
+      }),
+    );
   const editCaption = (id: number, caption: string, markup: InlineKeyboardMarkup | undefined) =>
     attempt(id, () =>
       api.editMessageCaption({
@@ -202,9 +268,14 @@ export async function editTelegramNews(
         ...(params.reply_markup ? { reply_markup: params.reply_markup } : {}),
       }),
     );
+  /** The photo's new caption, with the new card when there is one. */
+  const editPhoto = (shape: ReturnType<typeof photoShape>, markup: InlineKeyboardMarkup | undefined) =>
+    shape.newPhoto
+      ? editMedia(first, shape.newPhoto, shape.caption, markup)
+      : editCaption(first, shape.caption, markup);
   const asPhoto = async () => {
-    const shape = photoShape(message, target);
-    await editCaption(first, shape.caption, shape.markup);
+    const shape = photoShape(message, target, card);
+    await editPhoto(shape, shape.markup);
   };
   const asText = async () => {
     await editText(first, textShape(message, target));
@@ -212,18 +283,26 @@ export async function editTelegramNews(
 
   try {
     if (second !== undefined) {
-      const shape = photoShape(message, target);
+      const shape = photoShape(message, target, card);
       if (shape.followUp) {
         const followUp = await editText(second, shape.followUp);
         // An earlier edit removed the follow-up: the button goes back on the photo.
-        await editCaption(first, shape.caption, followUp === "gone" ? shape.markup : undefined);
+        await editPhoto(shape, followUp === "gone" ? shape.markup : undefined);
         return;
       }
-      await editCaption(first, shape.caption, shape.markup);
+      await editPhoto(shape, shape.markup);
       await deleteOne(client, target, chatId, second);
       return;
     }
-    const looksLikePhoto = card !== null || message.card !== null;
+    const withNewCard = card && !message.retraction ? photoShape(message, target, card) : null;
+    if (withNewCard && !withNewCard.followUp) {
+      // editMessageMedia turns a text message into a photo too: either way members see the new card.
+      await editPhoto(withNewCard, withNewCard.markup);
+      return;
+    }
+    // A single message whose text is longer than a caption was most likely posted as text: a text edit
+    // keeps all of it (the timeline listed) rather than cutting it to a caption.
+    const looksLikePhoto = card === null && message.card !== null;
     try {
       await (looksLikePhoto ? asPhoto() : asText());
     } catch (error) {

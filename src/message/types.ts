@@ -61,6 +61,8 @@ export interface StoryUpdate {
   language: string;
   /** What the reply opens with: "Updated 12:05" / "12:05 업데이트". */
   heading: string;
+  /** The article's title, when known: names the thread a platform starts for the updates (Discord, ≤100 characters). */
+  title?: string | null;
   /** Timeline rows added since the version members last saw, in order (several when versions coalesced). */
   rows: TimelineRow[];
   /** One line saying what changed when no row was added ("Title changed: …", "Text corrected"); else null. */

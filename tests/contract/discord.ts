@@ -37,6 +37,18 @@ export const createDiscordHarness: HarnessFactory = async () => {
           deleted: message.deletedAt !== undefined,
         })),
     failNextWith429: (retryAfterSeconds) => fake.failNext(1, 429, { retryAfter: retryAfterSeconds }),
+    shownCard: (postId) => {
+      const message = fake.messages.find((candidate) => candidate.id === postId);
+      return message ? cardShown(message) : null;
+    },
+    // A thread started from a message has the message's id; its messages are posted to that channel.
+    threadReplies: (postId) =>
+      fake.threads.some((thread) => thread.id === postId && thread.parentId === channelId)
+        ? fake.messages.filter((message) => message.channelId === postId).map((m) => ({ text: visibleText(m) }))
+        : [],
+    memberMessage: (text) => fake.postAsMember(channelId, text),
+    missingMessageId: fakeSnowflake(),
+    retractionKeepsPhoto: false,
     close: async () => {
       await adapter.stop();
       await fake.close();
@@ -49,15 +61,16 @@ interface EmbedLike {
   description?: string;
   fields?: { name: string; value: string }[];
   footer?: { text: string };
+  author?: { name: string };
   image?: { url: string };
 }
 
-/** What a member reads: content, then each embed's title, description, fields and footer. */
+/** What a member reads: content, then each embed's author line, title, description, fields and footer. */
 function visibleText(message: RecordedMessage): string {
   const parts: string[] = [];
   if (typeof message.body.content === "string") parts.push(message.body.content);
   for (const embed of (message.body.embeds ?? []) as EmbedLike[]) {
-    parts.push(embed.title ?? "", embed.description ?? "");
+    parts.push(embed.author?.name ?? "", embed.title ?? "", embed.description ?? "");
     for (const field of embed.fields ?? []) parts.push(field.name, field.value);
     if (embed.footer) parts.push(embed.footer.text);
   }
@@ -66,9 +79,15 @@ function visibleText(message: RecordedMessage): string {
 
 /** A PNG was uploaded and an embed shows it. */
 function hasCard(message: RecordedMessage): boolean {
-  const embeds = (message.body.embeds ?? []) as EmbedLike[];
-  return embeds.some((embed) => {
+  return cardShown(message) !== null;
+}
+
+/** The bytes of the uploaded PNG an embed shows through attachment://, or null. */
+function cardShown(message: RecordedMessage): Buffer | null {
+  for (const embed of (message.body.embeds ?? []) as EmbedLike[]) {
     const name = embed.image?.url.startsWith("attachment://") ? embed.image.url.slice("attachment://".length) : null;
-    return name !== null && message.files.some((file) => file.name === name && file.contentType === "image/png");
-  });
+    const file = message.files.find((candidate) => candidate.name === name && candidate.contentType === "image/png");
+    if (file) return file.bytes;
+  }
+  return null;
 }

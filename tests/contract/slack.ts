@@ -12,7 +12,7 @@
 import type { ChatAdapter } from "../../src/adapter.ts";
 import { SlackFake, type SlackMessage } from "../fakes/slack/server.ts";
 import { adapterFor, BOT_TOKEN } from "../fixtures/slack/adapter.ts";
-import type { ContractHarness, HarnessFactory } from "./harness.ts";
+import { type ContractHarness, type HarnessFactory, recordingPoster } from "./harness.ts";
 
 const CHANNEL = "C0CONTRACT1";
 const FORBIDDEN = "C0NOTINVITED";
@@ -24,33 +24,33 @@ function shownFile(message: SlackMessage): string | null {
   return image ? (image.slack_file.id as string) : (message.files[0] ?? null);
 }
 
-/** What a member reads: the notification text and the header. */
+/** What a member reads: the notification text, the header and the context line under it. */
 function visibleText(message: SlackMessage): string {
   const header = message.blocks.find((block) => block?.type === "header")?.text?.text;
-  return [header, message.text].filter((part): part is string => typeof part === "string").join("\n");
+  const context = message.blocks.find((block) => block?.type === "context")?.elements?.[0]?.text;
+  return [header, context, message.text].filter((part): part is string => typeof part === "string").join("\n");
 }
 
 /** The adapter, noting which id `post` returned for each message ts. */
 function recordingIds(adapter: ChatAdapter, idsByTs: Map<string, string>): ChatAdapter {
   return {
     platform: adapter.platform,
-    poster: (channelId) => {
-      const poster = adapter.poster(channelId);
-      return {
-        platform: poster.platform,
-        post: async (message, card, options) => {
-          const posted = await poster.post(message, card, options);
-          if (posted.id) idsByTs.set(posted.id.split("|")[0] ?? posted.id, posted.id);
-          return posted;
-        },
-      };
-    },
+    poster: (channelId) =>
+      recordingPoster(adapter.poster(channelId), (posted) => {
+        if (posted.id) idsByTs.set(posted.id.split("|")[0] ?? posted.id, posted.id);
+      }),
     edit: (channelId, messageId, message, card) => adapter.edit(channelId, messageId, message, card),
     delete: (channelId, messageId) => adapter.delete(channelId, messageId),
     start: (handler) => adapter.start(handler),
     stop: () => adapter.stop(),
     httpRoutes: () => adapter.httpRoutes(),
   };
+}
+
+/** The text a member reads in a message: its section texts, else the notification text. */
+function replyText(message: SlackMessage): string {
+  const sections = message.blocks.filter((block) => block?.type === "section").map((block) => block.text?.text ?? "");
+  return sections.length > 0 ? sections.join("\n") : message.text;
 }
 
 export const createSlackHarness: HarnessFactory = async (): Promise<ContractHarness> => {
@@ -70,7 +70,7 @@ export const createSlackHarness: HarnessFactory = async (): Promise<ContractHarn
     missingChannelId: MISSING,
     received: () =>
       slack.messages
-        .filter((message) => message.channel === CHANNEL)
+        .filter((message) => message.channel === CHANNEL && message.threadTs === undefined)
         .map((message) => ({
           id: idsByTs.get(message.ts) ?? message.ts,
           text: visibleText(message),
@@ -78,6 +78,19 @@ export const createSlackHarness: HarnessFactory = async (): Promise<ContractHarn
           deleted: message.deleted === true,
         })),
     failNextWith429: (retryAfterSeconds) => slack.failNext(1, 429, { retryAfter: retryAfterSeconds }),
+    shownCard: (postId) => {
+      const ts = postId.split("|")[0];
+      const message = slack.messages.find((candidate) => candidate.channel === CHANNEL && candidate.ts === ts);
+      const fileId = message ? shownFile(message) : null;
+      return slack.uploads.find((upload) => upload.fileId === fileId && !upload.deleted)?.bytes ?? null;
+    },
+    threadReplies: (postId) =>
+      slack.messages
+        .filter((message) => message.channel === CHANNEL && message.threadTs === postId.split("|")[0])
+        .map((message) => ({ text: replyText(message) })),
+    memberMessage: (text) => slack.postAsUser(CHANNEL, text),
+    missingMessageId: "1600000000.000100",
+    retractionKeepsPhoto: false,
     close: async () => {
       await slackAdapter.stop();
       await slack.close();

@@ -13,7 +13,7 @@ import { createTelegramAdapter } from "../../adapters/telegram/index.ts";
 import type { ChatAdapter } from "../../src/adapter.ts";
 import { TelegramFake } from "../fakes/telegram/server.ts";
 import type { TelegramSent } from "../fakes/telegram/types.ts";
-import type { HarnessFactory } from "./harness.ts";
+import { type HarnessFactory, recordingPoster } from "./harness.ts";
 
 const CHANNEL = "@herald_test";
 const FORBIDDEN = "-1001000000001";
@@ -34,17 +34,10 @@ export const createTelegramHarness: HarnessFactory = async () => {
   const posts: string[] = [];
   const adapter: ChatAdapter = {
     platform: inner.platform,
-    poster: (channelId) => {
-      const poster = inner.poster(channelId);
-      return {
-        platform: poster.platform,
-        post: async (message, card, options) => {
-          const posted = await poster.post(message, card, options);
-          if (channelId === CHANNEL && posted.id) posts.push(posted.id);
-          return posted;
-        },
-      };
-    },
+    poster: (channelId) =>
+      recordingPoster(inner.poster(channelId), (posted) => {
+        if (channelId === CHANNEL && posted.id) posts.push(posted.id);
+      }),
     edit: (...args) => inner.edit(...args),
     delete: (...args) => inner.delete(...args),
     start: (handler) => inner.start(handler),
@@ -56,8 +49,26 @@ export const createTelegramHarness: HarnessFactory = async () => {
     channelId: CHANNEL,
     forbiddenChannelId: FORBIDDEN,
     missingChannelId: MISSING,
-    received: () => groupIntoPosts(messagesOf(fake.sent.filter((s) => s.chatId === CHANNEL)), posts),
+    // Replies to a post are its thread, not posts of their own.
+    received: () => {
+      const replies = new Set(fake.sent.filter((s) => s.replyTo !== undefined).map((s) => s.messageId));
+      const own = fake.sent.filter((s) => s.chatId === CHANNEL && !replies.has(s.messageId));
+      return groupIntoPosts(messagesOf(own), posts);
+    },
     failNextWith429: (retryAfterSeconds) => fake.failNext(1, 429, { retryAfter: retryAfterSeconds }),
+    shownCard: (postId) => {
+      const first = Number(postId.split(",")[0]);
+      const photos = fake.sent.filter((s) => s.chatId === CHANNEL && s.messageId === first && s.photo);
+      return photos.at(-1)?.photo?.bytes ?? null;
+    },
+    threadReplies: (postId) => {
+      const first = Number(postId.split(",")[0]);
+      const replies = fake.sent.filter((s) => s.chatId === CHANNEL && s.replyTo === first);
+      return replies.map((reply) => ({ text: reply.visibleText ?? "" }));
+    },
+    memberMessage: (text) => String(fake.postAsMember(CHANNEL, text)),
+    missingMessageId: "999999",
+    retractionKeepsPhoto: true,
     close: async () => {
       await inner.stop();
       await fake.close();

@@ -1,12 +1,14 @@
 /** `POST/PATCH/DELETE /channels/{channel.id}/messages[/{message.id}]`. */
-import { unknownMessage } from "./errors.ts";
+import { cannotEditOthersMessage, unknownMessage } from "./errors.ts";
 import { parseRequestBody } from "./multipart.ts";
 import { param, type RouteHandler } from "./state.ts";
 import { toApiMessage } from "./store.ts";
+import { checkCanPostIn } from "./thread-handlers.ts";
 import { validateMessage } from "./validate.ts";
 
 export const createChannelMessage: RouteHandler = async (ctx, state) => {
   const channelId = param(ctx, "channel");
+  checkCanPostIn(state, channelId);
   const { payload, files } = await parseRequestBody(ctx.contentType, ctx.raw);
   const { uploads } = validateMessage(payload, files, { context: "channel", mode: "create" });
 
@@ -26,6 +28,7 @@ export const editChannelMessage: RouteHandler = async (ctx, state) => {
   const channelId = param(ctx, "channel");
   const message = state.store.find(param(ctx, "message"));
   if (!message || message.channelId !== channelId) throw unknownMessage();
+  if (message.authorId !== undefined) throw cannotEditOthersMessage();
   const { payload, files } = await parseRequestBody(ctx.contentType, ctx.raw);
   const existing = new Map(message.files.map((file) => [file.id, file.name]));
   const { uploads, keptAttachmentIds } = validateMessage(payload, files, {

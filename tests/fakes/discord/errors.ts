@@ -129,3 +129,21 @@ export function channelDenied(code: ChannelDenialCode): DiscordHttpError {
   const { status, message } = CHANNEL_DENIALS[code];
   return new DiscordHttpError(status, { message, code });
 }
+
+export const cannotEditOthersMessage = (): DiscordHttpError =>
+  new DiscordHttpError(403, { message: "Cannot edit a message authored by another user", code: 50005 });
+
+export const cannotSendInNonTextChannel = (): DiscordHttpError =>
+  new DiscordHttpError(400, { message: "Cannot send messages in a non-text channel", code: 50008 });
+
+export const wrongChannelType = (): DiscordHttpError =>
+  new DiscordHttpError(400, { message: "Cannot execute action on this channel type", code: 50024 });
+
+export const threadAlreadyCreated = (): DiscordHttpError =>
+  new DiscordHttpError(400, { message: "A thread has already been created for this message", code: 160004 });
+
+export const alreadyCrossposted = (): DiscordHttpError =>
+  new DiscordHttpError(400, { message: "This message has already been crossposted.", code: 40033 });
+
+export const unknownChannel = (): DiscordHttpError =>
+  new DiscordHttpError(404, { message: "Unknown Channel", code: 10003 });

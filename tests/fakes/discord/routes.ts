@@ -9,6 +9,8 @@ export type RouteName =
   | "createChannelMessage"
   | "editChannelMessage"
   | "deleteChannelMessage"
+  | "startThreadFromMessage"
+  | "crosspostMessage"
   | "executeWebhook"
   | "editWebhookMessage"
   | "deleteWebhookMessage"
@@ -39,6 +41,20 @@ const ROUTES: RouteDef[] = [
   },
   { name: "editChannelMessage", method: "PATCH", pattern: "/channels/{channel}/messages/{message}", auth: true },
   { name: "deleteChannelMessage", method: "DELETE", pattern: "/channels/{channel}/messages/{message}", auth: true },
+  {
+    name: "startThreadFromMessage",
+    method: "POST",
+    pattern: "/channels/{channel}/messages/{message}/threads",
+    auth: true,
+  },
+  // Publishing creates a message in every following channel: `failNext` fails it like a post.
+  {
+    name: "crosspostMessage",
+    method: "POST",
+    pattern: "/channels/{channel}/messages/{message}/crosspost",
+    auth: true,
+    createsMessage: true,
+  },
   { name: "executeWebhook", method: "POST", pattern: "/webhooks/{webhook}/{token}", auth: false, createsMessage: true },
   {
     name: "editWebhookMessage",

@@ -26,24 +26,29 @@ import { matchRoute, type RouteName } from "./routes.ts";
 import { fakeSnowflake, isSnowflake } from "./snowflake.ts";
 import type { FakeState, RouteHandler } from "./state.ts";
 import { MessageStore } from "./store.ts";
+import { crosspostMessage, startThreadFromMessage } from "./thread-handlers.ts";
 import type {
   DiscordFakeOptions,
   RecordedCommandSet,
   RecordedInteractionResponse,
   RecordedMessage,
   RecordedRequest,
+  RecordedThread,
 } from "./types.ts";
 import { deleteWebhookMessage, editWebhookMessage, executeWebhook } from "./webhook-handlers.ts";
 
 export { DiscordGatewayFake } from "./gateway.ts";
 export { rateLimitKey } from "./ratelimit.ts";
 export { fakeSnowflake } from "./snowflake.ts";
-export type { DiscordFakeOptions, RecordedMessage } from "./types.ts";
+export { CHANNEL_TYPES } from "./thread-handlers.ts";
+export type { DiscordFakeOptions, RecordedMessage, RecordedThread } from "./types.ts";
 
 const HANDLERS: Record<RouteName, RouteHandler> = {
   createChannelMessage,
   editChannelMessage,
   deleteChannelMessage,
+  startThreadFromMessage,
+  crosspostMessage,
   executeWebhook,
   editWebhookMessage,
   deleteWebhookMessage,
@@ -62,6 +67,8 @@ const SNOWFLAKE_PARAMS: Record<string, string> = {
   application: "application_id",
   guild: "guild_id",
 };
+
+const HOUR_MS = 3_600_000;
 
 /** A failure `failNext` queued for the next message-creating request. */
 interface ForcedFailure {
@@ -97,6 +104,8 @@ export class DiscordFake {
   private readonly state: FakeState;
   private readonly failures: ForcedFailure[] = [];
   private readonly deniedChannels = new Map<string, ChannelDenialCode>();
+  /** Crosspost times per channel within the last hour. */
+  private readonly crossposts = new Map<string, number[]>();
 
   private constructor(
     private readonly server: LoopbackServer,
@@ -121,6 +130,8 @@ export class DiscordFake {
       interactionResponses: this.interactionResponses,
       commandSets: this.commandSets,
       gatewayUrl: attachedGateway?.url ?? "wss://gateway.discord.gg",
+      channelTypes: new Map(),
+      threads: new Map(),
     };
   }
 
@@ -171,6 +182,21 @@ export class DiscordFake {
   /** Every request about `channelId` answers Missing Access (403), Missing Permissions (403) or Unknown Channel (404). */
   denyChannel(channelId: string, code: ChannelDenialCode): void {
     this.deniedChannels.set(channelId, code);
+  }
+
+  /** Sets a channel's type (CHANNEL_TYPES: 5 announcement, 15 forum, 11 public thread); text (0) otherwise. */
+  setChannelType(channelId: string, type: number): void {
+    this.state.channelTypes.set(channelId, type);
+  }
+
+  /** A message a member wrote in `channelId` (not the bot): the bot cannot edit it (50005). Returns its id. */
+  postAsMember(channelId: string, content: string, authorId = fakeSnowflake()): string {
+    return this.store.create({ channelId, webhookId: null, body: { content }, uploads: [], authorId }).id;
+  }
+
+  /** Threads started from messages, in the order they were started. */
+  get threads(): RecordedThread[] {
+    return [...this.state.threads.values()];
   }
 
   /** Undoes {@link denyChannel}. */
@@ -263,6 +289,9 @@ export class DiscordFake {
       if (limit.limited) return { status: 429, json: limit.body, headers };
       const forced = route.createsMessage ? this.failures.shift() : undefined;
       if (forced) return this.forcedAnswer(forced, bucket, headers);
+      const crosspostWait = route.name === "crosspostMessage" ? this.takeCrosspost(route.params.channel ?? "") : 0;
+      if (crosspostWait > 0)
+        return this.forcedAnswer({ status: 429, retryAfter: crosspostWait, global: false }, bucket, headers);
 
       const denial = route.params.channel === undefined ? undefined : this.deniedChannels.get(route.params.channel);
       if (denial !== undefined) throw channelDenied(denial);
@@ -276,6 +305,20 @@ export class DiscordFake {
       if (error instanceof DiscordHttpError) return { status: error.status, json: error.body, headers };
       throw error;
     }
+  }
+
+  /**
+   * Publishing is limited per channel (Discord: 10 an hour): seconds until the next one may go, or 0
+   * after taking a slot. Every attempt takes one, as Discord counts requests, not successes.
+   */
+  private takeCrosspost(channelId: string, now = Date.now()): number {
+    const recent = (this.crossposts.get(channelId) ?? []).filter((at) => now - at < HOUR_MS);
+    this.crossposts.set(channelId, recent);
+    const oldest = recent[0];
+    if (recent.length >= (this.options.crosspostsPerHour ?? 10) && oldest !== undefined)
+      return Math.max(1, Math.ceil((oldest + HOUR_MS - now) / 1000));
+    recent.push(now);
+    return 0;
   }
 
   private forcedAnswer(failure: ForcedFailure, bucket: BucketRef, headers: Record<string, string>): Answer {

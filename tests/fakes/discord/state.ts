@@ -1,6 +1,6 @@
 /** The shared state and request/reply shapes the route handlers work with. */
 import type { MessageStore } from "./store.ts";
-import type { RecordedCommandSet, RecordedInteractionResponse } from "./types.ts";
+import type { RecordedCommandSet, RecordedInteractionResponse, RecordedThread } from "./types.ts";
 
 /** A webhook the test created with `webhookUrl()`. */
 export interface FakeWebhook {
@@ -35,6 +35,10 @@ export interface FakeState {
   readonly commandSets: RecordedCommandSet[];
   /** What `GET /gateway/bot` answers as `url` (the gateway fake's, when one is attached). */
   readonly gatewayUrl: string;
+  /** Channel types set by the test (0 text when absent; 5 announcement, 15 forum, 11 public thread). */
+  readonly channelTypes: Map<string, number>;
+  /** Threads started from messages, by thread id (= the starter message's id). */
+  readonly threads: Map<string, RecordedThread>;
 }
 
 export interface RequestContext {

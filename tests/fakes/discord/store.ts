@@ -41,6 +41,7 @@ export class MessageStore {
     body: any;
     uploads: readonly NamedUpload[];
     nonce?: string | undefined;
+    authorId?: string | undefined;
   }): RecordedMessage {
     const now = Date.now();
     const message: RecordedMessage = {
@@ -50,6 +51,7 @@ export class MessageStore {
       body: input.body,
       files: input.uploads.map(toRecordedFile),
       ...(input.nonce !== undefined ? { nonce: input.nonce } : {}),
+      ...(input.authorId !== undefined ? { authorId: input.authorId } : {}),
       receivedAt: now,
     };
     this.messages.push(message);
@@ -142,7 +144,11 @@ export function toApiMessage(
     id: message.id,
     type: 0,
     channel_id: opts.channelId,
-    author: opts.author ?? FAKE_BOT_USER,
+    author:
+      opts.author ??
+      (message.authorId !== undefined
+        ? { id: message.authorId, username: "member", discriminator: "0", bot: false }
+        : FAKE_BOT_USER),
     content: typeof body.content === "string" ? body.content : "",
     embeds: Array.isArray(body.embeds) ? body.embeds.map((embed: object) => ({ type: "rich", ...embed })) : [],
     attachments: message.files.map((file) => ({

@@ -13,6 +13,8 @@ export interface DiscordFakeOptions {
   bucketResetMs?: number;
   /** Global requests per second across all routes but interaction callbacks (default 50). */
   globalPerSecond?: number;
+  /** Crossposts allowed per channel per hour before 429s (default 10, Discord's limit). */
+  crosspostsPerHour?: number;
   /** Wait this long before answering each request (a slow network, so a test can interrupt work in flight). */
   responseDelayMs?: number;
   /**
@@ -44,9 +46,23 @@ export interface RecordedMessage {
   body: any;
   files: RecordedFile[];
   nonce?: string;
+  /** The thread a webhook posted into (`?thread_id=`). */
+  threadId?: string;
+  /** A member's message (`DiscordFake.postAsMember`); absent for the bot's and webhooks' own. */
+  authorId?: string;
+  /** Set once the message was published to following channels. */
+  crosspostedAt?: number;
   receivedAt: number;
   editedAt?: number;
   deletedAt?: number;
+}
+
+/** A thread started from a message: its id is the message's, its parent the message's channel. */
+export interface RecordedThread {
+  id: string;
+  parentId: string;
+  name: string;
+  autoArchiveDuration: number;
 }
 
 /** An interaction callback, original-response edit or follow-up. */

@@ -42,6 +42,15 @@ export interface ValidatedMessage {
 
 const MENTION_TYPES = ["users", "roles", "everyone"];
 
+/** SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096): the only flags a create may set; an edit only the first. */
+const SETTABLE_FLAGS = { create: 4 | 4096, edit: 4 } as const;
+
+function checkSettableFlags(errors: FormErrors, flags: unknown, mode: MessageRules["mode"]): void {
+  if (typeof flags !== "number" || !Number.isInteger(flags)) return;
+  if ((flags & ~SETTABLE_FLAGS[mode]) !== 0)
+    errors.add(["flags"], "MESSAGE_FLAGS_INVALID", `Flags ${flags} include flags that cannot be set on ${mode}.`);
+}
+
 /** Throws a DiscordHttpError for anything Discord would refuse; returns the uploads with their effective names. */
 export function validateMessage(
   payload: Record<string, unknown>,
@@ -53,6 +62,8 @@ export function validateMessage(
   const references = checkEmbeds(errors, payload.embeds);
   checkBoolean(errors, ["tts"], payload.tts);
   checkInteger(errors, ["flags"], payload.flags, 0, 2 ** 31 - 1);
+  // Interaction responses may also be EPHEMERAL (64); channel and webhook messages may not.
+  if (rules.context !== "interaction") checkSettableFlags(errors, payload.flags, rules.mode);
   checkAllowedMentions(errors, payload.allowed_mentions);
   if (rules.context === "channel") checkNonce(errors, payload);
   if (rules.context === "webhook") checkWebhookIdentity(errors, payload);

@@ -4,12 +4,13 @@
  * follow-up and `@original` routes, as on Discord.
  */
 import { safeEqual } from "./auth.ts";
-import { fieldError, invalidWebhookToken, unknownMessage, unknownWebhook } from "./errors.ts";
+import { fieldError, invalidWebhookToken, unknownChannel, unknownMessage, unknownWebhook } from "./errors.ts";
 import { deleteOriginalResponse, editOriginalResponse, sendFollowup } from "./interaction-handlers.ts";
 import { parseRequestBody } from "./multipart.ts";
 import { isSnowflake } from "./snowflake.ts";
 import { type FakeState, type FakeWebhook, param, type RequestContext, type RouteHandler } from "./state.ts";
 import { toApiMessage } from "./store.ts";
+import { channelTypeOf, THREAD_TYPES } from "./thread-handlers.ts";
 import { validateMessage } from "./validate.ts";
 
 export const executeWebhook: RouteHandler = async (ctx, state) => {
@@ -21,9 +22,12 @@ export const executeWebhook: RouteHandler = async (ctx, state) => {
   if (threadId !== null && !isSnowflake(threadId)) {
     throw fieldError(["thread_id"], "NUMBER_TYPE_COERCE", `Value ${JSON.stringify(threadId)} is not snowflake.`);
   }
+  // thread_id must name a thread (or forum post) that exists: a webhook cannot start one this way.
+  if (threadId !== null && !THREAD_TYPES.has(channelTypeOf(state, threadId))) throw unknownChannel();
   const { payload, files } = await parseRequestBody(ctx.contentType, ctx.raw);
   const { uploads } = validateMessage(payload, files, { context: "webhook", mode: "create" });
   const message = state.store.create({ channelId: null, webhookId: webhook.id, body: payload, uploads });
+  if (threadId !== null) message.threadId = threadId;
   // Without ?wait=true Discord answers 204 and the caller never learns the message id.
   if (!wait) return { status: 204 };
   return { status: 200, json: webhookMessage(state, webhook, message.id) };

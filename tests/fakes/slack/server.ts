@@ -177,6 +177,13 @@ export class SlackFake {
   }
 
   /** Adds a workspace member for users.info. */
+  /** A message a member wrote in `channel`: the bot may reply in its thread but not update or delete it. Returns its ts. */
+  postAsUser(channel: string, text: string): string {
+    const ts = this.#workspace.nextTs();
+    this.#workspace.recordMessage({ channel, ts, text, blocks: [], files: [], via: "user" });
+    return ts;
+  }
+
   addUser(id: string, options: { isAdmin?: boolean; isOwner?: boolean; locale?: string } = {}): void {
     this.#workspace.users.set(id, {
       id,

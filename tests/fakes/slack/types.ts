@@ -9,8 +9,11 @@ export interface SlackMessage {
   blocks: any[];
   /** Ids of files shared with this message (files.completeUploadExternal). */
   files: string[];
-  via: "api" | "webhook";
+  /** "user": a member's message (`SlackFake.postAsUser`), which the bot can neither update nor delete. */
+  via: "api" | "webhook" | "user";
   threadTs?: string;
+  /** A thread reply also shown in the channel (`reply_broadcast: true`). */
+  replyBroadcast?: true;
   /** Set by chat.update. */
   edited?: boolean;
   /** Set by chat.delete; the message stays in the list so counts do not shift under a test. */

@@ -112,6 +112,7 @@ const postMessage: Handler = (args, ctx) => {
     files: [],
     via: "api",
     ...(threadTs ? { threadTs } : {}),
+    ...(threadTs && booleanArg(args, "reply_broadcast") ? { replyBroadcast: true as const } : {}),
   };
   ctx.workspace.recordMessage(message);
   return ok({ channel: channel.id, ts: message.ts, message: messageJson(message, ctx) });
@@ -124,7 +125,8 @@ function ownMessage(args: ApiArgs, ctx: ApiContext, cannot: string): SlackMessag
   const ts = stringArg(args, "ts");
   const message = ts === undefined ? undefined : ctx.workspace.findMessage(channel.id, ts);
   if (!message) return fail("message_not_found");
-  if (message.via === "webhook") return fail(cannot);
+  // Only what the bot posted through the Web API is its own: not an incoming webhook's, not a member's.
+  if (message.via !== "api") return fail(cannot);
   return message;
 }
 

@@ -21,6 +21,8 @@ export class BotState {
   readonly #messages = new Map<string, Map<number, StoredMessage>>();
   readonly #chatErrors = new Map<string, ChatErrorKind>();
   readonly #members = new Map<string, Map<number, ChatMemberStatus>>();
+  /** Forum supergroups: chat id → its topic ids (message_thread_id). */
+  readonly #topics = new Map<string, Set<number>>();
   #nextMessageId = 1;
   #waiters: SentWaiter[] = [];
 
@@ -32,6 +34,18 @@ export class BotState {
     const members = this.#members.get(chatId) ?? new Map<number, ChatMemberStatus>();
     members.set(userId, status);
     this.#members.set(chatId, members);
+  }
+
+  addForumTopic(chatId: string, topicId: number): void {
+    const topics = this.#topics.get(chatId) ?? new Set<number>();
+    topics.add(topicId);
+    this.#topics.set(chatId, topics);
+  }
+
+  /** message_thread_id must name a topic of a forum chat, as Telegram checks. */
+  checkTopic(chatId: string, topicId: number | undefined): void {
+    if (topicId === undefined) return;
+    if (!this.#topics.get(chatId)?.has(topicId)) throw badRequest("message thread not found");
   }
 
   memberStatus(chatId: string, userId: number): ChatMemberStatus | undefined {

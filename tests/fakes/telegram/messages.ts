@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { BotMethod, MethodContext } from "./context.ts";
 import { badRequest, tooManyRequests } from "./errors.ts";
 import type { ParsedText } from "./html-entities.ts";
-import { type BotRequest, integerParam, jsonParam, type Params, stringParam } from "./params.ts";
+import { type BotRequest, booleanParam, integerParam, jsonParam, type Params, stringParam } from "./params.ts";
 import type { StoredMessage, TelegramSent } from "./types.ts";
 import { chatIdOf, chatTypeOf, checkCaption, checkMessageText, checkPhotoBytes, checkReplyMarkup } from "./validate.ts";
 
@@ -53,22 +53,33 @@ function enforceRateLimit(chatId: string, ctx: MethodContext): void {
   throw tooManyRequests(decision.retryAfterSeconds);
 }
 
-/** reply_parameters must point at a message in the chat unless allow_sending_without_reply. */
-function checkReplyTarget(params: Params, chatId: string, ctx: MethodContext): void {
+/**
+ * reply_parameters must point at a message in the chat unless allow_sending_without_reply; returns the
+ * id replied to. message_thread_id must name a topic of the (forum) chat.
+ */
+function checkReplyTarget(params: Params, chatId: string, ctx: MethodContext): number | undefined {
+  ctx.state.checkTopic(chatId, integerParam(params, "message_thread_id"));
   const reply = jsonParam(params, "reply_parameters", "reply parameters");
-  if (reply === undefined) return;
+  if (reply === undefined) return undefined;
   const target = reply as { message_id?: unknown; allow_sending_without_reply?: unknown };
   if (typeof target.message_id !== "number") throw badRequest('field "message_id" must be of type Integer');
   if (!ctx.state.findMessage(chatId, target.message_id) && target.allow_sending_without_reply !== true) {
     throw badRequest("message to be replied not found");
   }
+  return target.message_id;
 }
 
-function recordFields(params: Params, parsed: ParsedText | undefined): Partial<TelegramSent> {
+/** What a send records besides its content: parse mode, reply, topic and whether it was silent. */
+export function recordFields(params: Params, parsed: ParsedText | undefined): Partial<TelegramSent> {
   const parseMode = stringParam(params, "parse_mode");
+  const reply = jsonParam(params, "reply_parameters", "reply parameters") as { message_id?: number } | undefined;
+  const threadId = integerParam(params, "message_thread_id");
   return {
     ...(parsed ? { visibleText: parsed.text, entities: parsed.entities } : {}),
     ...(parseMode ? { parseMode } : {}),
+    ...(booleanParam(params, "disable_notification") ? { disableNotification: true as const } : {}),
+    ...(typeof reply?.message_id === "number" ? { replyTo: reply.message_id } : {}),
+    ...(threadId !== undefined ? { threadId } : {}),
   };
 }
 
@@ -79,12 +90,14 @@ export const sendMessage: BotMethod = ({ params }, ctx) => {
   const replyMarkup = checkReplyMarkup(params);
   checkReplyTarget(params, chatId, ctx);
   enforceRateLimit(chatId, ctx);
+  const threadId = integerParam(params, "message_thread_id");
   const message = ctx.state.storeMessage({
     chatId,
     kind: "text",
     visibleText: parsed.text,
     entities: parsed.entities,
     ...(replyMarkup ? { replyMarkup } : {}),
+    ...(threadId !== undefined ? { threadId } : {}),
   });
   ctx.state.record({
     method: "sendMessage",
@@ -100,7 +113,7 @@ export const sendMessage: BotMethod = ({ params }, ctx) => {
 type PhotoSource = { kind: "upload"; bytes: Buffer; filename: string } | { kind: "ref"; ref: string; bytes?: Buffer };
 
 /** Finds the photo: a multipart part (directly or via "attach://name"), a URL, or a known file_id. */
-function photoSource({ params, files }: BotRequest, ctx: MethodContext): PhotoSource {
+export function photoSource({ params, files }: BotRequest, ctx: MethodContext): PhotoSource {
   const direct = files.get("photo");
   if (direct) return { kind: "upload", bytes: direct.bytes, filename: direct.filename };
   const value = stringParam(params, "photo");
@@ -130,7 +143,9 @@ export const sendPhoto: BotMethod = (request, ctx) => {
   enforceRateLimit(chatId, ctx);
   const fileId = `AgACAgUAAxkDAAI${randomBytes(12).toString("base64url")}`;
   if (bytes) ctx.state.photoFiles.set(fileId, bytes);
+  const threadId = integerParam(params, "message_thread_id");
   const message = ctx.state.storeMessage({
+    ...(threadId !== undefined ? { threadId } : {}),
     chatId,
     kind: "photo",
     visibleText: caption?.text ?? "",
@@ -156,7 +171,7 @@ export const sendPhoto: BotMethod = (request, ctx) => {
 };
 
 /** The message an edit/delete targets; inline messages are not modelled. */
-function targetMessage(params: Params, ctx: MethodContext, missing: string): StoredMessage {
+export function targetMessage(params: Params, ctx: MethodContext, missing: string): StoredMessage {
   if (params.inline_message_id !== undefined) throw badRequest("TelegramFake does not implement inline messages");
   const chatId = chatIdOf(params);
   ctx.state.checkChat(chatId, "write");
@@ -167,10 +182,22 @@ function targetMessage(params: Params, ctx: MethodContext, missing: string): Sto
   return message;
 }
 
-const NOT_MODIFIED =
+/**
+ * The bot's own message an edit targets: another's is refused as Telegram refuses it. An edit spends
+ * the chat's send budget like a message (a group's ~20 a minute counts edits too), so a story edited
+ * too often gets 429s here as it would on Telegram.
+ */
+export function editableMessage(params: Params, ctx: MethodContext): StoredMessage {
+  const message = targetMessage(params, ctx, "message to edit not found");
+  if (message.fromBot === false) throw badRequest("message can't be edited");
+  enforceRateLimit(message.chatId, ctx);
+  return message;
+}
+
+export const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 
-function unchanged(
+export function unchanged(
   message: StoredMessage,
   parsed: ParsedText,
   replyMarkup: Record<string, unknown> | undefined,
@@ -183,7 +210,7 @@ function unchanged(
 }
 
 export const editMessageText: BotMethod = ({ params }, ctx) => {
-  const message = targetMessage(params, ctx, "message to edit not found");
+  const message = editableMessage(params, ctx);
   if (message.kind !== "text") throw badRequest("there is no text in the message to edit");
   const parsed = checkMessageText(params, ctx.strictHtml);
   const replyMarkup = checkReplyMarkup(params);
@@ -204,7 +231,7 @@ export const editMessageText: BotMethod = ({ params }, ctx) => {
 };
 
 export const editMessageCaption: BotMethod = ({ params }, ctx) => {
-  const message = targetMessage(params, ctx, "message to edit not found");
+  const message = editableMessage(params, ctx);
   if (message.kind !== "photo") throw badRequest("there is no caption in the message to edit");
   const parsed = checkCaption(params, ctx.strictHtml) ?? { text: "", entities: [] };
   const replyMarkup = checkReplyMarkup(params);

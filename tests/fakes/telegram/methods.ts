@@ -1,6 +1,7 @@
 /** The Bot API methods TelegramFake implements, by lower-cased name (Telegram ignores case). */
 import type { BotMethod } from "./context.ts";
 import { badRequest, conflict } from "./errors.ts";
+import { editMessageMedia } from "./media.ts";
 import { deleteMessage, editMessageCaption, editMessageText, sendMessage, sendPhoto } from "./messages.ts";
 import { booleanParam, integerParam, jsonParam, stringParam } from "./params.ts";
 import type { ChatMemberStatus } from "./types.ts";
@@ -177,6 +178,7 @@ export const BOT_METHODS: ReadonlyMap<string, BotMethod> = new Map(
     sendPhoto,
     editMessageText,
     editMessageCaption,
+    editMessageMedia,
     deleteMessage,
     getUpdates,
     getChatMember,

@@ -165,6 +165,22 @@ export class TelegramFake {
   }
 
   /** Sets what getChatMember answers for a user in a chat. */
+  /** Makes `chatId` a forum supergroup with this topic: sends may name it as message_thread_id. */
+  addForumTopic(chatId: string | number, topicId: number): void {
+    this.#state.addForumTopic(String(chatId), topicId);
+  }
+
+  /** A message a member wrote in the chat (not the bot): the bot may reply to it but not edit it. Returns its id. */
+  postAsMember(chatId: string | number, text: string): number {
+    return this.#state.storeMessage({
+      chatId: String(chatId),
+      kind: "text",
+      visibleText: text,
+      entities: [],
+      fromBot: false,
+    }).messageId;
+  }
+
   setChatMember(chatId: string | number, userId: number, status: ChatMemberStatus): void {
     this.#state.setChatMember(String(chatId), userId, status);
   }

@@ -20,6 +20,12 @@ export interface TelegramSent {
   photo?: { bytes: Buffer; filename: string; width: number; height: number };
   /** A photo sent by URL or file_id instead of uploaded. */
   photoRef?: string;
+  /** Sent with disable_notification: members get no sound. */
+  disableNotification?: true;
+  /** The message this one replies to (reply_parameters.message_id). */
+  replyTo?: number;
+  /** The forum topic it went to (message_thread_id). */
+  threadId?: number;
 }
 
 export type ChatErrorKind = "chat_not_found" | "kicked" | "not_admin";
@@ -37,6 +43,10 @@ export interface StoredMessage {
   replyMarkup?: Record<string, unknown>;
   photoFileId?: string;
   photoSize?: { width: number; height: number; fileSize: number };
+  /** False for a message a member wrote (the bot may not edit it); absent for the bot's own. */
+  fromBot?: false;
+  /** The forum topic the message is in. */
+  threadId?: number;
 }
 
 /** One Bot API call as the fake answered it. */
