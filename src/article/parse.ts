@@ -45,6 +45,10 @@ export interface ArticleFields {
   excerpt?: unknown;
   image?: unknown;
   language?: unknown;
+  /** `breaking: true` in front matter or a JSON body. */
+  breaking?: unknown;
+  /** `retracted: true` (or `unpublished: true`) in front matter or a JSON body. */
+  retracted?: unknown;
 }
 
 const MAX_INPUT_BYTES = 2 * 1024 * 1024;
@@ -97,6 +101,8 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
     excerpt: data.excerpt ?? data.description ?? data.summary,
     image: imageField(data),
     language: data.lang ?? data.language ?? data.locale,
+    breaking: data.breaking,
+    retracted: isTrue(data.retracted) || isTrue(data.unpublished),
   };
   const baseUrl = options.baseUrl ?? site?.baseUrl ?? null;
   const article = buildArticle(fields, input, { ...options, baseUrl, timeZone });
@@ -228,7 +234,15 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
     tables,
     timeline: findTimeline(extracted),
     text: [title, excerpt, bodyText, ...tables.flatMap((t) => [...(t.header ?? []), ...t.rows.flat()])].join("\n"),
+    // Set only when true, so an article without them keeps the shape (and content hash) it always had.
+    ...(isTrue(fields.breaking) ? { breaking: true } : {}),
+    ...(isTrue(fields.retracted) ? { retracted: true } : {}),
   };
+}
+
+/** A front-matter flag: YAML `true`, or the string "true" some generators write. */
+function isTrue(value: unknown): boolean {
+  return value === true || value === "true";
 }
 
 /**
