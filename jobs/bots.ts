@@ -90,6 +90,10 @@ export async function createBots(config: HeraldConfig, store: Store, log: Log, c
       paces: base.paces ?? platformById(platform)?.paces?.(channelId),
       post: (message, card, options) => base.post(message, card, options),
       edit: (messageId, message, card) => adapter.edit(channelId, messageId, message, card),
+      delete: (messageId) => adapter.delete(channelId, messageId),
+      // Story mode replies in the thread and crossposts only where the adapter's poster can (src/adapter.ts).
+      ...(base.reply ? { reply: base.reply.bind(base) } : {}),
+      ...(base.crosspost ? { crosspost: base.crosspost.bind(base) } : {}),
     };
   };
 

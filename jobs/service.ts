@@ -10,7 +10,7 @@ import { Fleet } from "./fleet/fleet.ts";
 import { adminRoutes } from "./http/admin.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
-import { handleIngest } from "./http/ingest.ts";
+import { handleIngest, handleRetract } from "./http/ingest.ts";
 import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import { metricsRoutes } from "./metrics/route.ts";
@@ -277,6 +277,16 @@ function routes(
     ),
     "POST /ingest": guard.authenticating((req, res) => ingest(req, res, null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(req, res, feedId ?? null)),
+    "DELETE /ingest/:feed/:id": guard.authenticating(async (req, res, [feedId, articleId]) => {
+      const outcome = await handleRetract(req, feedId ?? "", articleId ?? "", config, {
+        guard,
+        claimOnce,
+        store,
+        deliverQueue: runtime.deliverQueue,
+        log: runtime.log,
+      });
+      sendJson(res, outcome.status === "retracted" ? 202 : 200, outcome);
+    }),
     "GET /cards/:file": async (_req, res, [file]) => {
       const key = /^([a-f0-9]{16,64})\.png$/.exec(file ?? "")?.[1];
       const png = key ? await store.getCard(key) : null;

@@ -5,7 +5,8 @@ import type { HeraldConfig } from "../../config/schema.ts";
 import { type Article, type ArticleFields, ArticleParseError, NotPublishedError } from "../../src/article/index.ts";
 import type { Log } from "../../src/log.ts";
 import type { Store } from "../../src/store/index.ts";
-import type { IngestJobData } from "../queues.ts";
+import { type RetractOutcome, retractArticle } from "../pipeline/retract.ts";
+import type { DeliverJobData, IngestJobData } from "../queues.ts";
 import type { UntrustedPool } from "../untrusted/pool.ts";
 import { HttpError } from "./body.ts";
 import { type IngestAuthDeps, readAuthenticatedIngest } from "./ingest-auth.ts";
@@ -73,6 +74,26 @@ export async function handleIngest(
   return { accepted: true, feedId: feed.id, articleId: article.id, jobId: rawJobId(feed.id, raw) };
 }
 
+/**
+ * `DELETE /ingest/<feed id>/<article id>`, authenticated as a POST to the same feed: the article is
+ * retracted where it was posted (jobs/pipeline/retract.ts). Only an article that came from that feed
+ * can be retracted through it; any other id is 404, as an unknown one.
+ */
+export async function handleRetract(
+  req: IncomingMessage,
+  feedIdFromPath: string,
+  articleId: string,
+  config: HeraldConfig,
+  deps: IngestAuthDeps & { store: Store; deliverQueue: Queue<DeliverJobData>; log: Log },
+): Promise<RetractOutcome> {
+  const { feed } = await readAuthenticatedIngest(req, feedIdFromPath, config, deps);
+  const stored = await deps.store.getArticle(articleId);
+  if (!stored || stored.feedId !== feed.id) throw new HttpError(404, `feed ${feed.id} has no article '${articleId}'`);
+  const outcome = await retractArticle(stored, { store: deps.store, config, deliverQueue: deps.deliverQueue });
+  deps.log.info({ feedId: feed.id, ...outcome }, "article retracted by DELETE /ingest");
+  return outcome;
+}
+
 /** The same body always gets the same job id, so a re-sent request never queues twice. */
 const rawJobId = (feedId: string, raw: Buffer) =>
   `${feedId}.http.${createHash("sha256").update(raw).digest("hex").slice(0, 24)}`;
@@ -133,5 +154,7 @@ function parseJsonArticle(raw: Buffer): ArticleFields {
     excerpt: v.excerpt ?? v.summary ?? v.description,
     image: v.image,
     language: v.language,
+    breaking: v.breaking,
+    retracted: v.retracted === true || v.unpublished === true,
   };
 }

@@ -6,7 +6,7 @@ import { type Article, ArticleParseError, NotPublishedError, type ParseOptions }
 import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
 import { passesFilters } from "../../src/filters.ts";
 import type { SiteInfo } from "../../src/site/index.ts";
-import type { DeliverJobData, IngestJobData } from "../queues.ts";
+import type { IngestJobData } from "../queues.ts";
 import { deliverJob } from "../queues.ts";
 import { siteOfFolder } from "../sources/directory.ts";
 import type { IngestContext, PipelineContext } from "./context.ts";
@@ -89,8 +89,8 @@ export async function processIngest(data: IngestJobData, ctx: IngestContext, job
     return { status: "stale", articleId: article.id, version, reason: stale.reason };
   }
   const card = await ensureCard(article, ctx, log);
-  const jobs = await fanOut(article.id, version, feed.destinations, ctx);
-  if (jobs.length) await ctx.deliverQueue.addBulk(jobs.map(deliverJob));
+  const jobs = await fanOut(article, version, feed.destinations, ctx);
+  if (jobs.length) await ctx.deliverQueue.addBulk(jobs);
   log.info({ articleId: article.id, version, changed, queued: jobs.length, card }, "article ingested");
   return { status: "stored", articleId: article.id, version, changed, queued: jobs.length, card };
 }
@@ -180,14 +180,35 @@ async function ensureCard(article: Article, ctx: IngestContext, log: PipelineCon
   }
 }
 
-async function fanOut(
-  articleId: string,
+/**
+ * One delivery job per destination that still needs this version. A destination that already shows
+ * the article gets its job after the coalescing window (`delivery.coalesce`): versions arriving
+ * within it reach members as one edit and one reply (the first job to run applies the newest).
+ * A retracted article goes only where it was posted: it is never posted anywhere fresh.
+ */
+export async function fanOut(
+  article: Pick<Article, "id" | "retracted">,
   version: number,
-  destinations: string[],
-  ctx: PipelineContext,
-): Promise<DeliverJobData[]> {
-  const deliveries = await ctx.store.recordDeliveriesPending(articleId, version, destinations);
+  destinations: readonly string[],
+  ctx: Pick<PipelineContext, "store" | "config">,
+): Promise<ReturnType<typeof deliverJob>[]> {
+  const shown = version > 1 ? await destinationsShowing(article.id, ctx) : new Set<string>();
+  const targets = article.retracted ? destinations.filter((id) => shown.has(id)) : destinations;
+  if (targets.length === 0) return [];
+  const deliveries = await ctx.store.recordDeliveriesPending(article.id, version, targets);
+  const delay = ctx.config.delivery.coalesce;
   return deliveries
     .filter((existing) => existing.state !== "delivered" && !existing.permanentFailure)
-    .map(({ destinationId }) => ({ articleId, version, destinationId }));
+    .map(({ destinationId }) => {
+      const job = deliverJob({ articleId: article.id, version, destinationId });
+      // A retraction does not wait: the withdrawn text should not stay on show a moment longer.
+      const coalesce = delay > 0 && !article.retracted && shown.has(destinationId);
+      return coalesce ? { ...job, opts: { ...job.opts, delay } } : job;
+    });
+}
+
+/** Destinations where some version of the article is posted (one read for the whole fan-out). */
+async function destinationsShowing(articleId: string, ctx: Pick<PipelineContext, "store">): Promise<Set<string>> {
+  const deliveries = await ctx.store.listArticleDeliveries(articleId);
+  return new Set(deliveries.filter((d) => d.state === "delivered" && d.platformMessageId).map((d) => d.destinationId));
 }

@@ -31,7 +31,7 @@ categories: [News]
 date: 2026-10-14 11:05:00 +0900
 permalink: /news/${slug}/
 excerpt: >
-  하늘클라우드 결제 API 장애가 이어지고 있다.
+  하늘클라우드 결제 API 장애, 최근 상황: ${STORY_ROWS[rows - 1]?.[1] ?? "조사 중"}
 ${extraFrontMatter}---
 
 <p>결제 서비스가 멈췄습니다.</p>
