@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type AnyPlatform, builtInPlatforms, destinationType } from "../adapters/registry.ts";
 import { httpUrl } from "../adapters/shared/config.ts";
 import { parseDuration } from "./duration.ts";
-import { breakingPrefixes, storyDestinationKeys, updateModes } from "./story.ts";
+import { breakingPrefixes, coalesceWindow, storyDestinationKeys, updateModes } from "./story.ts";
 
 // Every object is strict: a misspelt key (`databse:`) is an error naming the nearest known key (config/issues.ts),
 // not a setting silently dropped. A section that is an open map by nature (headers, labels) is a z.record.
@@ -226,7 +226,7 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
            */
           updates: updateModes.default("story"),
           /** Versions of one article arriving within this window reach a destination that has it as one edit and one reply. */
-          coalesce: z.union([z.number().int().min(0), duration]).default(30_000),
+          coalesce: coalesceWindow,
         })
         .prefault({}),
       processing: processingSchema,

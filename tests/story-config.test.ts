@@ -75,3 +75,15 @@ describe("developing-story config", () => {
     );
   });
 });
+
+describe("delivery.coalesce", () => {
+  const coalesce = (value: string) =>
+    parseConfig(`${base}delivery: { coalesce: ${value} }\n`, "herald.yaml", {}).delivery.coalesce;
+  it("reads a window, or none as 0s, 0 or off, and refuses anything else with the way to write it", () => {
+    expect(coalesce("2m")).toBe(120_000);
+    expect([coalesce("0s"), coalesce("0"), coalesce("off")]).toEqual([0, 0, 0]);
+    expect(refusal(`${base}delivery: { coalesce: soon }\n`)).toContain(
+      "'soon' is not a window (use e.g. 30s, 2m, or 0s for none)",
+    );
+  });
+});
