@@ -12,6 +12,7 @@ import {
   storyZone,
   updatedLabel,
   updatedMessage,
+  versionTimesText,
 } from "../src/story/index.ts";
 import { storyPost } from "./helpers/story-posts.ts";
 
@@ -137,5 +138,18 @@ describe("what a destination does", () => {
     expect(notifyFor("minor", { ...policy, mention: { breaking: "<@&1>", normal: "<!here>" } })).toEqual({
       silent: true,
     });
+  });
+});
+
+describe("the times of a story's versions", () => {
+  it("lists them in the zone, with the date on an earlier day, UTC said, and older ones elided", () => {
+    const times = [
+      { version: 1, at: "2026-10-13T14:50:00Z" },
+      { version: 2, at: "2026-10-13T15:10:00Z" },
+      { version: 3, at: "2026-10-13T16:00:00Z" },
+    ];
+    expect(versionTimesText(times, "Asia/Seoul")).toBe("10-13 23:50 · 00:10 · 01:00");
+    expect(versionTimesText(times.slice(1), "UTC", 1)).toBe("… · 15:10 UTC · 16:00 UTC");
+    expect(versionTimesText([], "UTC")).toBe("");
   });
 });

@@ -3,6 +3,7 @@
  * retraction, and what a destination does with each. The pipeline (jobs/pipeline/story.ts) applies them.
  */
 export { type StoryChange, storyChange } from "./changes.ts";
+export { type VersionTime, versionTimesText } from "./history.ts";
 export { storyZone, updatedLabel, updateHeading } from "./labels.ts";
 export { storyLanguage } from "./language.ts";
 export {
