@@ -117,6 +117,23 @@ feeds:
     expect(fake.requests.filter((r) => r.path.endsWith("/crosspost"))).toHaveLength(1);
   }, 120_000);
 
+  it("never repeats an edit or a reply that went through when the step after it failed", async () => {
+    const { fake, service } = await setup(["{ id: desk, type: story, room: desk }"]);
+    const id = await ingest(service, storyPost({ rows: 3 }));
+    await deliveredAt(service, id, 1, "desk");
+    // The reply fails once after the edit went through: the retry replies without editing again.
+    fake.failNext(500, /\/replies$/);
+    await ingest(service, storyPost({ rows: 4 }));
+    await deliveredAt(service, id, 2, "desk");
+    await waitForServiceDrained(service);
+    const [post] = fake.posts("desk");
+    expect(post?.versions).toHaveLength(2);
+    expect(fake.repliesTo(post?.id ?? "")).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.path.endsWith("/replies")).map((r) => r.status)).toEqual([500, 200]);
+    const attempts = await service.runtime.store.listAttempts(id);
+    expect(attempts.filter((a) => a.version === 2).map((a) => a.outcome)).toEqual(["retrying", "delivered"]);
+  }, 60_000);
+
   it("coalesces versions within the window into one edit and one reply listing every new row", async () => {
     const { fake, service } = await setup(["{ id: desk, type: story, room: desk }"], { coalesce: "2s" });
     const id = await ingest(service, storyPost({ rows: 3 }));

@@ -135,8 +135,11 @@ async function deliverVersion(
     }
     const reason = error instanceof Error ? error.message : String(error);
     ctx.metrics.deliveryFailure(poster.platform, failureReason(error));
-    // The next attempt reserves a fresh slot.
-    if (job.data.slotAt !== undefined) await job.updateData({ articleId, version, destinationId });
+    // The next attempt reserves a fresh slot, and keeps what already went through (an edit before a failed reply).
+    if (job.data.slotAt !== undefined) {
+      const { sent: done } = job.data;
+      await job.updateData({ articleId, version, destinationId, ...(done ? { sent: done } : {}) });
+    }
     const permanent = error instanceof AdapterError && !error.retryable;
     // A rate limit waits without spending an attempt, so it is never the last try.
     const waits = error instanceof RateLimitError && token;

@@ -32,6 +32,7 @@ export class StoryChatFake {
   readonly requests: { method: string; path: string; status: number }[] = [];
   readonly #byKey = new Map<string, StoryChatMessage>();
   readonly #crossposts = new Map<string, number>();
+  readonly #failures: { status: number; path: RegExp }[] = [];
 
   private constructor(
     private readonly http: LoopbackServer,
@@ -48,6 +49,11 @@ export class StoryChatFake {
 
   get apiUrl(): string {
     return this.http.baseUrl;
+  }
+
+  /** The next request whose path matches `path` answers `status` (a 500 for "the platform broke mid-story"). */
+  failNext(status: number, path: RegExp): void {
+    this.#failures.push({ status, path });
   }
 
   /** Top-level messages of a room that are still there. */
@@ -71,6 +77,11 @@ export class StoryChatFake {
       res.writeHead(status, { "content-type": "application/json" }).end(body ? JSON.stringify(body) : undefined);
     };
     const raw = await readBody(req, 64 * 1024);
+    const failure = this.#failures.findIndex((f) => f.path.test(path));
+    if (failure >= 0) {
+      const status = this.#failures.splice(failure, 1)[0]?.status ?? 500;
+      return answer(status, { error: "injected failure" });
+    }
     const [, room, id, action] = MESSAGES.exec(path) ?? [];
     if (!room) return answer(404, { error: "no such endpoint" });
     if (req.headers.authorization !== `Bearer ${this.token}`) return answer(401, { error: "bad token" });
