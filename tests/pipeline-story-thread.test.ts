@@ -134,6 +134,37 @@ feeds:
     expect(attempts.filter((a) => a.version === 2).map((a) => a.outcome)).toEqual(["retrying", "delivered"]);
   }, 60_000);
 
+  it("follows each destination's updates mode: edit only, thread only, or a new post", async () => {
+    const { fake, service } = await setup([
+      "{ id: edits, type: story, room: edits, updates: edit }",
+      "{ id: threads, type: story, room: threads, updates: thread }",
+      '{ id: posts, type: story, room: posts, updates: post, mention: { normal: "@desk" }, silent: [] }',
+    ]);
+    const title = "하늘클라우드 결제 API 점검";
+    const id = await ingest(service, storyPost({ rows: 3, title }));
+    for (const room of ["edits", "threads", "posts"]) await deliveredAt(service, id, 1, room);
+    await ingest(service, storyPost({ rows: 4, title }));
+    for (const room of ["edits", "threads", "posts"]) await deliveredAt(service, id, 2, room);
+    await waitForServiceDrained(service);
+
+    const [edited] = fake.posts("edits");
+    expect([fake.posts("edits").length, edited?.versions.length, fake.repliesTo(edited?.id ?? "").length]).toEqual([
+      1, 2, 0,
+    ]);
+    const [threaded] = fake.posts("threads");
+    expect([fake.posts("threads").length, threaded?.versions.length]).toEqual([1, 1]);
+    expect(fake.repliesTo(threaded?.id ?? "").map((r) => r.text)).toEqual([
+      expect.stringContaining(`${STORY_ROWS[3]?.[0]} — ${STORY_ROWS[3]?.[1]}`),
+    ]);
+    // A normal post carries the normal mention and, with silent: [], a notification.
+    const posted = fake.posts("posts");
+    expect(posted.map((m) => [m.text.split("\n")[0], m.silent])).toEqual([
+      ["@desk", false],
+      ["@desk", false],
+    ]);
+    expect(posted[1]?.text).toContain(STORY_ROWS[3]?.[1]);
+  }, 120_000);
+
   it("coalesces versions within the window into one edit and one reply listing every new row", async () => {
     const { fake, service } = await setup(["{ id: desk, type: story, room: desk }"], { coalesce: "2s" });
     const id = await ingest(service, storyPost({ rows: 3 }));
