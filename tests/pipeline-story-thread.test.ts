@@ -237,6 +237,23 @@ feeds:
     expect(unknown.status).toBe(404);
   }, 120_000);
 
+  it("retracts a post that went out and comes back published: false; a draft that never went out stays unposted", async () => {
+    const { fake, service } = await setup(["{ id: desk, type: story, room: desk }"]);
+    const id = await ingest(service, storyPost({ rows: 3, slug: "taken-back" }));
+    await deliveredAt(service, id, 1, "desk");
+    await ingest(service, storyPost({ rows: 3, slug: "taken-back", extraFrontMatter: "published: false\n" }));
+    await deliveredAt(service, id, 2, "desk");
+    const draft = await fetch(`http://127.0.0.1:${service.port}/ingest/wire`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST}`, "content-type": "text/markdown" },
+      body: storyPost({ rows: 3, slug: "never-out", extraFrontMatter: "draft: true\n" }),
+    });
+    expect(await draft.json()).toMatchObject({ accepted: false, skipped: "draft (draft: true)" });
+    await waitForServiceDrained(service);
+    expect(fake.posts("desk").map((m) => m.text.split("\n")[1])).toEqual(["기사가 철회되었습니다"]);
+    expect(fake.messages).toHaveLength(1);
+  }, 60_000);
+
   it("never posts an article that arrives already retracted", async () => {
     const { fake, service } = await setup(["{ id: desk, type: story, room: desk }"]);
     await ingest(service, storyPost({ rows: 3, slug: "never", extraFrontMatter: "unpublished: true\n" }));

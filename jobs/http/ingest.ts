@@ -14,7 +14,7 @@ import { type IngestAuthDeps, readAuthenticatedIngest } from "./ingest-auth.ts";
 /** Where the handler parses (a worker thread within the budget) and records input it had to refuse. */
 export interface IngestParsing {
   untrusted: UntrustedPool;
-  store: Pick<Store, "recordFeedError">;
+  store: Pick<Store, "recordFeedError" | "getArticle">;
   log: Log;
 }
 
@@ -60,6 +60,9 @@ export async function handleIngest(
     }
   } catch (error) {
     // A draft or an embargoed post is the sender's own rule, not a fault: never a feed error, never posted early.
+    // A post that went out and comes back unpublished is the sender taking it back: it is retracted.
+    const withdrawn = error instanceof NotPublishedError ? await withdrawnPost(error, raw, input, options, deps) : null;
+    if (withdrawn) return queueArticle(feed.id, input, withdrawn, raw, queue);
     if (error instanceof NotPublishedError) return holdBack(error, feed.id, input, contentType, raw, queue, deps.log);
     if (error instanceof ArticleParseError) {
       // Admins see a sender's broken (or over-budget) posts on the feed, as for every other source.
@@ -69,9 +72,35 @@ export async function handleIngest(
     }
     throw error;
   }
-  const job: IngestJobData = { feedId: feed.id, input, kind: "article", article };
-  await queue.add("ingest", job, { jobId: rawJobId(feed.id, raw) });
-  return { accepted: true, feedId: feed.id, articleId: article.id, jobId: rawJobId(feed.id, raw) };
+  return queueArticle(feed.id, input, article, raw, queue);
+}
+
+async function queueArticle(
+  feedId: string,
+  input: string,
+  article: Article,
+  raw: Buffer,
+  queue: Queue<IngestJobData>,
+): Promise<IngestAccepted> {
+  const job: IngestJobData = { feedId, input, kind: "article", article };
+  await queue.add("ingest", job, { jobId: rawJobId(feedId, raw) });
+  return { accepted: true, feedId, articleId: article.id, jobId: rawJobId(feedId, raw) };
+}
+
+/** A post its flags unpublish (`published: false`, `draft: true`) read as retracted, when an earlier version of it is stored. */
+async function withdrawnPost(
+  error: NotPublishedError,
+  raw: Buffer,
+  input: string,
+  options: { baseUrl: string | null; source: string | null },
+  deps: IngestParsing,
+): Promise<Article | null> {
+  if (error.publishAt) return null;
+  const article = await deps.untrusted
+    .article({ kind: "post", raw, input, options: { ...options, withdrawnAsRetracted: true } })
+    .catch(() => null);
+  const stored = article ? await deps.store.getArticle(article.id) : null;
+  return article && stored && !stored.article.retracted ? article : null;
 }
 
 /**

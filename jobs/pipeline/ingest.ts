@@ -45,28 +45,28 @@ export async function processIngest(data: IngestJobData, ctx: IngestContext, job
     input = { ...data, raw: new Uint8Array(raw) };
   }
 
+  const parseOptions = { baseUrl: feed.baseUrl, source: feed.name, ...siteOptions(site, data.input) };
   let article: Article;
   try {
-    article = await parse(
-      input,
-      { baseUrl: feed.baseUrl, source: feed.name, ...siteOptions(site, data.input) },
-      ctx,
-      (warning) => log.warn({ warning }, "post read with a warning"),
-    );
+    article = await parse(input, parseOptions, ctx, (warning) => log.warn({ warning }, "post read with a warning"));
   } catch (error) {
     // Not published (yet) is the site's rule, not a fault of the post: never stored, never a feed error.
-    if (error instanceof NotPublishedError) return holdBack(error, data, ctx, log, jobId);
-    if (error instanceof ArticleParseError && data.kind === "post" && data.scheduleOnly) {
+    // Unless it was out already: then its author took it back, and it is retracted where it was posted.
+    const withdrawn =
+      error instanceof NotPublishedError && !error.publishAt && input.kind === "post"
+        ? await withdrawnArticle(input, parseOptions, ctx)
+        : null;
+    if (withdrawn) article = withdrawn;
+    else if (error instanceof NotPublishedError) return holdBack(error, data, ctx, log, jobId);
+    else if (error instanceof ArticleParseError && data.kind === "post" && data.scheduleOnly) {
       // The first scan never posted (nor judged) what was already there: an old broken post is not news now.
       log.debug({ err: error.message }, "unreadable post found by the first scan; recorded, not posted");
       return { status: "recorded", articleId: null };
-    }
-    if (error instanceof ArticleParseError) {
+    } else if (error instanceof ArticleParseError) {
       await ctx.store.recordFeedError(feed.id, error.message);
       log.warn({ err: error.message }, "bad article input");
       throw new UnrecoverableError(error.message);
-    }
-    throw error;
+    } else throw error;
   }
 
   if (data.kind === "post" && data.scheduleOnly) {
@@ -125,6 +125,21 @@ async function holdBack(
   await ctx.ingestQueue.add("ingest", due, { jobId: id, delay });
   log.info({ reason: error.reason, at: error.publishAt, jobId: id }, "not yet published; queued for its publish time");
   return { status: "scheduled", reason: error.reason, at: error.publishAt, jobId: id };
+}
+
+/**
+ * The post as a retracted article when its flags unpublish it (`published: false`, `draft: true`)
+ * but an earlier version of it is stored (it went out); null otherwise, and for a post that does not read.
+ */
+async function withdrawnArticle(
+  input: Extract<Parameters<typeof parse>[0], { kind: "post" }>,
+  options: Omit<ParseOptions, "onWarning">,
+  ctx: PipelineContext,
+): Promise<Article | null> {
+  const article = await parse(input, { ...options, withdrawnAsRetracted: true }, ctx, () => {}).catch(() => null);
+  if (!article) return null;
+  const stored = await ctx.store.getArticle(article.id);
+  return stored && !stored.article.retracted ? article : null;
 }
 
 function siteOptions(site: SiteInfo | null, file: string): Pick<ParseOptions, "site" | "sitePath"> {

@@ -28,6 +28,12 @@ export interface ParseOptions {
   now?: number | undefined;
   /** Told of each thing Herald repaired or could not derive (messages name no file; the caller knows it). */
   onWarning?: ((message: string) => void) | undefined;
+  /**
+   * Reads a post its own flags unpublish (`published: false`, `draft: true`) as a retracted article
+   * instead of refusing it: for a post already out whose author took it back, which must be
+   * withdrawn where it was posted rather than left standing.
+   */
+  withdrawnAsRetracted?: boolean | undefined;
 }
 
 /** Fields of an article that arrived already split up (a feed item, a JSON ingest body). */
@@ -75,7 +81,7 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
   const sitePath = options.sitePath ?? basename(input);
   // Drafts are skipped before anything else is read: a draft may be unfinished in ways that would fail below.
   const flag = unpublishedFlag(data, sitePath);
-  if (flag) throw new NotPublishedError(input, flag, null);
+  if (flag && !options.withdrawnAsRetracted) throw new NotPublishedError(input, flag, null);
 
   const fromName = dateFromFileName(basename(input));
   // Jekyll reads only date-named files in _posts as posts; anything else there is never published.
@@ -102,7 +108,7 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
     image: imageField(data),
     language: data.lang ?? data.language ?? data.locale,
     breaking: data.breaking,
-    retracted: isTrue(data.retracted) || isTrue(data.unpublished),
+    retracted: isTrue(data.retracted) || isTrue(data.unpublished) || flag !== null,
   };
   const baseUrl = options.baseUrl ?? site?.baseUrl ?? null;
   const article = buildArticle(fields, input, { ...options, baseUrl, timeZone });
