@@ -13,7 +13,7 @@ import type { PipelineContext } from "./context.ts";
 import { storedCard, storedVersion } from "./immutable-reads.ts";
 import { reserveSlots, spaceSends } from "./pacing.ts";
 import { applyVersion, chooseVersion, NothingToRetract, replyWithUpdate, type Sent } from "./story.ts";
-import { takeStoryLock } from "./story-lock.ts";
+import { notePendingApply, pendingApplyAt, takeStoryLock } from "./story-lock.ts";
 import { storyPolicyOf } from "./story-policy.ts";
 
 export const CARD_FILENAME = "timeline.png";
@@ -49,6 +49,7 @@ export async function processDelivery(
   if ("covered" in early) return superseded(job.data, early.covered, ctx, log);
 
   const poster = await ctx.poster(destinationId);
+  if (token && (await followPendingApply(job, token, ctx))) throw new DelayedError();
   if (token && (await waitForSendSlot(job, token, poster.paces, ctx))) throw new DelayedError();
   if (poster.paces?.length) await spaceSends(poster.paces);
   const release = await takeStoryLock(ctx.redis, ctx.config.redis.prefix, articleId, destinationId, lockTtl(ctx));
@@ -67,6 +68,22 @@ export async function processDelivery(
   } finally {
     await release();
   }
+}
+
+/** How long after another job's slot a job that followed it looks again (that job has sent, or failed, by then). */
+const FOLLOW_MS = 1000;
+
+/**
+ * A job of this story at this destination already holds a slot to come: this one waits until just after
+ * it instead of taking another slot (that job applies the newest version, this one's included), and is
+ * then found superseded. Returns true when the job was moved to the delayed set.
+ */
+async function followPendingApply(job: Job<DeliverJobData>, token: string, ctx: PipelineContext): Promise<boolean> {
+  if (job.data.slotAt !== undefined) return false;
+  const at = await pendingApplyAt(ctx.redis, ctx.config.redis.prefix, job.data.articleId, job.data.destinationId);
+  if (at === null) return false;
+  await job.moveToDelayed(at + FOLLOW_MS, token);
+  return true;
 }
 
 /** How long a job waits for another job of the same story at the same destination before looking again. */
@@ -311,6 +328,8 @@ async function waitForSendSlot(
   if (slotAt === undefined || Date.now() - slotAt > LATE_MS) {
     slotAt = Math.ceil(Date.now() + (await reserveSlots(ctx.redis, ctx.config.redis.prefix, paces)));
     await job.updateData({ ...job.data, slotAt });
+    const { articleId, destinationId } = job.data;
+    await notePendingApply(ctx.redis, ctx.config.redis.prefix, articleId, destinationId, slotAt);
   }
   const wait = slotAt - Date.now();
   if (wait <= 0) return false;
