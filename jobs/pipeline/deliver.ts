@@ -44,13 +44,15 @@ export async function processDelivery(
     log.info("an admin retried a delivery that had failed for good; sending it again");
   }
   if (job.data.sent) return finishSent(job, job.data.sent, ctx, log);
-  // Checked before taking a send slot: a version already overtaken here costs no slot of the chat's budget.
-  const early = await chooseVersion(job.data, ctx);
-  if ("covered" in early) return superseded(job.data, early.covered, ctx, log);
 
   const poster = await ctx.poster(destinationId);
-  if (token && (await followPendingApply(job, token, ctx))) throw new DelayedError();
-  if (token && (await waitForSendSlot(job, token, poster.paces, ctx))) throw new DelayedError();
+  if (token && poster.paces?.length) {
+    // Checked before taking a send slot: a version already overtaken here costs no slot of the chat's budget.
+    const early = await chooseVersion(job.data, ctx);
+    if ("covered" in early) return superseded(job.data, early.covered, ctx, log);
+    if (await followPendingApply(job, token, ctx)) throw new DelayedError();
+    if (await waitForSendSlot(job, token, poster.paces, ctx)) throw new DelayedError();
+  }
   if (poster.paces?.length) await spaceSends(poster.paces);
   const release = await takeStoryLock(ctx.redis, ctx.config.redis.prefix, articleId, destinationId, lockTtl(ctx));
   if (!release) {

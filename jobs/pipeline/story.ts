@@ -32,13 +32,13 @@ export async function chooseVersion(
   const { articleId, version, destinationId } = data;
   const latest = await ctx.store.latestDelivered(articleId, destinationId);
   if (latest && latest.version > version) return { covered: latest };
-  const newest = await ctx.store.getArticle(articleId);
-  if (!newest || newest.version <= version) return { apply: version };
-  const row = await ctx.store.getDelivery(articleId, newest.version, destinationId);
+  const newest = await ctx.store.latestVersion(articleId);
+  if (newest === null || newest <= version) return { apply: version };
+  const row = await ctx.store.getDelivery(articleId, newest, destinationId);
   if (row?.state === "delivered") return { covered: row };
   // Stored but not fanned out yet (its card may still be rendering), or given up on here: this job's own version.
   if (!row || row.permanentFailure) return { apply: version };
-  return { apply: newest.version };
+  return { apply: newest };
 }
 
 export interface Application {
