@@ -21,7 +21,10 @@ export const CARD_FILENAME = "timeline.png";
 export type DeliverOutcome = { status: "delivered"; messageId: string | null } | { status: "skipped"; reason: string };
 
 /**
- * One article version to one destination. A rate limit puts the job back
+ * One article version to one destination. A developing story is applied one
+ * job at a time per article × destination (a lock in Redis), always as its
+ * newest fanned-out version: a job whose version a newer one already replaced
+ * there ends as superseded (jobs/pipeline/story.ts). A rate limit puts the job back
  * for as long as the platform asked without spending an attempt; a failure
  * that cannot succeed later (bad token, no permission, rejected body) ends
  * the job at once; anything else is retried by BullMQ with backoff.
