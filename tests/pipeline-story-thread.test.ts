@@ -117,6 +117,27 @@ feeds:
     expect(fake.requests.filter((r) => r.path.endsWith("/crosspost"))).toHaveLength(1);
   }, 120_000);
 
+  it("a second version arriving while the first post is being sent edits that post, never posts again", async () => {
+    const { fake, service } = await setup(["{ id: desk, type: story, room: desk }"]);
+    fake.delayNext(1500, /\/rooms\/desk\/messages$/);
+    const id = await ingest(service, storyPost({ rows: 3 }));
+    await waitFor(
+      async () => (await service.runtime.store.getDelivery(id, 1, "desk"))?.state === "sending" || null,
+      20_000,
+      "the first post in flight",
+    );
+    await ingest(service, storyPost({ rows: 4 }));
+    await deliveredAt(service, id, 2, "desk");
+    await waitForServiceDrained(service);
+    const [post] = fake.posts("desk");
+    expect(fake.posts("desk")).toHaveLength(1);
+    expect(post?.versions).toHaveLength(2);
+    expect(post?.text).toContain(STORY_ROWS[3]?.[1]);
+    expect(fake.repliesTo(post?.id ?? "").map((r) => r.text)).toEqual([
+      expect.stringContaining(STORY_ROWS[3]?.[1] ?? ""),
+    ]);
+  }, 60_000);
+
   it("never repeats an edit or a reply that went through when the step after it failed", async () => {
     const { fake, service } = await setup(["{ id: desk, type: story, room: desk }"]);
     const id = await ingest(service, storyPost({ rows: 3 }));

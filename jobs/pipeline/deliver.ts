@@ -57,6 +57,9 @@ export async function processDelivery(
     if (await waitForSendSlot(job, token, poster.paces, ctx)) throw new DelayedError();
   }
   if (poster.paces?.length) await spaceSends(poster.paces);
+  // The common case, a first version (a fan-out): no lock, unless a newer version turns up once it is marked sending.
+  const first = version === 1 ? await deliverVersion(job, token, 1, poster, ctx, log, { onlyIfNewest: true }) : null;
+  if (first) return first;
   const release = await takeStoryLock(ctx.redis, ctx.config.redis.prefix, articleId, destinationId, lockTtl(ctx));
   if (!release) {
     // Another job is applying this story here; this one looks again once that is done.
@@ -69,7 +72,13 @@ export async function processDelivery(
     // Under the lock, what is newest now: the job that held it before may have applied this very version.
     const choice = await chooseVersion(job.data, ctx);
     if ("covered" in choice) return await superseded(job.data, choice.covered, ctx, log);
-    return await deliverVersion(job, token, choice.apply, poster, ctx, log);
+    if (choice.apply > 1 && (await firstPostInFlight(job.data, choice.apply, ctx))) {
+      // A first version's job is posting without the lock right now: this one edits after it rather than posting too.
+      if (!token) throw new Error("the article's first post to this destination is being sent; try again");
+      await job.moveToDelayed(Date.now() + STORY_BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    return (await deliverVersion(job, token, choice.apply, poster, ctx, log)) as DeliverOutcome;
   } finally {
     await release();
   }
@@ -107,7 +116,27 @@ async function superseded(
   return { status: "skipped", reason: `superseded by v${by.version}` };
 }
 
-/** Sends `applied` (this job's version or a newer one it coalesced) and records it. */
+/**
+ * Nothing of the article is delivered here yet while an earlier version's delivery is being sent:
+ * a first version's job, which posts without the lock (see processDelivery).
+ */
+async function firstPostInFlight(data: DeliverJobData, applied: number, ctx: PipelineContext): Promise<boolean> {
+  if (await ctx.store.latestDelivered(data.articleId, data.destinationId)) return false;
+  const deliveries = await ctx.store.listArticleDeliveries(data.articleId);
+  return deliveries.some(
+    (d) =>
+      d.destinationId === data.destinationId &&
+      d.state === "sending" &&
+      d.version < applied &&
+      d.version !== data.version,
+  );
+}
+
+/**
+ * Sends `applied` (this job's version or a newer one it coalesced) and records it. With `onlyIfNewest`
+ * (a first version sent without the story lock), returns null instead, before sending, when a newer
+ * version is stored by the time the delivery is marked sending: the caller then takes the lock.
+ */
 async function deliverVersion(
   job: Job<DeliverJobData>,
   token: string | undefined,
@@ -115,7 +144,8 @@ async function deliverVersion(
   poster: Poster,
   ctx: PipelineContext,
   log: PipelineContext["log"],
-): Promise<DeliverOutcome> {
+  options: { onlyIfNewest?: boolean } = {},
+): Promise<DeliverOutcome | null> {
   const { articleId, version, destinationId } = job.data;
   const stored = await storedVersion(ctx.store, articleId, applied);
   if (!stored) throw new UnrecoverableError(`article ${articleId} v${applied} is not stored`);
@@ -131,6 +161,8 @@ async function deliverVersion(
   // The bookkeeping follows the version sent: a coalesced burst is one send of the newest.
   const key = { articleId, version: applied, destinationId };
   await ctx.store.markSending(articleId, applied, destinationId);
+  // Marked sending first, then checked: a newer version's job either sees this one in flight and waits, or is seen here.
+  if (options.onlyIfNewest && (await ctx.store.latestVersion(articleId)) !== applied) return null;
   const target = { platform: poster.platform, destinationId };
   let sent: Sent;
   try {
@@ -141,7 +173,8 @@ async function deliverVersion(
       stored,
       message,
       card,
-      earlier: await ctx.store.latestDelivered(articleId, destinationId),
+      // A first version that is still the only one has nothing delivered before it.
+      earlier: options.onlyIfNewest ? null : await ctx.store.latestDelivered(articleId, destinationId),
       ctx,
       log,
       progress: (step) => keepSent(job, step, log),

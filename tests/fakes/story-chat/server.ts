@@ -33,6 +33,7 @@ export class StoryChatFake {
   readonly #byKey = new Map<string, StoryChatMessage>();
   readonly #crossposts = new Map<string, number>();
   readonly #failures: { status: number; path: RegExp }[] = [];
+  readonly #delays: { ms: number; path: RegExp }[] = [];
 
   private constructor(
     private readonly http: LoopbackServer,
@@ -56,6 +57,11 @@ export class StoryChatFake {
     this.#failures.push({ status, path });
   }
 
+  /** The next request whose path matches `path` is answered `ms` later (a slow platform mid-send). */
+  delayNext(ms: number, path: RegExp): void {
+    this.#delays.push({ ms, path });
+  }
+
   /** Top-level messages of a room that are still there. */
   posts(room: string): StoryChatMessage[] {
     return this.messages.filter((m) => m.room === room && !m.replyTo && !m.deleted);
@@ -77,6 +83,8 @@ export class StoryChatFake {
       res.writeHead(status, { "content-type": "application/json" }).end(body ? JSON.stringify(body) : undefined);
     };
     const raw = await readBody(req, 64 * 1024);
+    const delay = this.#delays.findIndex((d) => d.path.test(path));
+    if (delay >= 0) await new Promise((resolve) => setTimeout(resolve, this.#delays.splice(delay, 1)[0]?.ms ?? 0));
     const failure = this.#failures.findIndex((f) => f.path.test(path));
     if (failure >= 0) {
       const status = this.#failures.splice(failure, 1)[0]?.status ?? 500;
