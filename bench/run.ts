@@ -13,6 +13,7 @@ import { seconds } from "./harness.ts";
 import { benchHostile } from "./hostile.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchSearch } from "./search.ts";
+import { benchStory } from "./story.ts";
 
 /** In the order they run. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
   fanout: benchFanout,
   bots: benchBots,
+  story: benchStory,
   command: benchCommand,
 };
 

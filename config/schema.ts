@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type AnyPlatform, builtInPlatforms, destinationType } from "../adapters/registry.ts";
 import { httpUrl } from "../adapters/shared/config.ts";
 import { parseDuration } from "./duration.ts";
+import { breakingPrefixes, coalesceWindow, storyDestinationKeys, updateModes } from "./story.ts";
 
 // Every object is strict: a misspelt key (`databse:`) is an error naming the nearest known key (config/issues.ts),
 // not a setting silently dropped. A section that is an open map by nature (headers, labels) is a z.record.
@@ -39,6 +40,8 @@ const feedCommon = {
   /** On the feed's first run, post the newest N items instead of none. */
   backfill: z.number().int().min(0).max(50).default(0),
   paused: z.boolean().default(false),
+  /** Title prefixes that make a post breaking news (default [속보], [긴급], [단독], BREAKING, URGENT). */
+  breaking: breakingPrefixes,
 };
 
 /**
@@ -89,7 +92,7 @@ type SectionShape = { [P in BuiltIn as P["id"]]: z.ZodOptional<P["section"]> };
 export type DestinationConfig = z.output<BuiltIn["destinations"][number]["schema"]> & {
   id: string;
   locale?: "en" | "ko" | undefined;
-};
+} & z.output<z.ZodObject<typeof storyDestinationKeys>>;
 
 /** The language of the people reading a destination (alerts to it are written in it); any platform's destination may say. */
 const destinationLocale = z.enum(["en", "ko"]).optional();
@@ -110,7 +113,9 @@ function kindOf(list: readonly AnyPlatform[], type: string) {
  */
 export function configSchemaFor(list: readonly AnyPlatform[]) {
   const sections = Object.fromEntries(list.map((p) => [p.id, p.section.optional()])) as unknown as SectionShape;
-  const kinds = list.flatMap((p) => p.destinations.map((k) => k.schema.extend({ id, locale: destinationLocale })));
+  const kinds = list.flatMap((p) =>
+    p.destinations.map((k) => k.schema.extend({ id, locale: destinationLocale, ...storyDestinationKeys })),
+  );
   const [first, ...rest] = kinds;
   if (!first) throw new Error("no platform has a destination kind");
   const destinationSchema = z.discriminatedUnion("type", [first, ...rest]) as unknown as z.ZodType<DestinationConfig>;
@@ -214,8 +219,14 @@ export function configSchemaFor(list: readonly AnyPlatform[]) {
            * job is gone (Redis lost it, someone deleted it) and queues them again.
            */
           sweepInterval: duration.default(2 * 60_000),
-          /** A changed article: "edit" the message already posted (where the platform can), or "post" it again. */
-          updates: z.enum(["edit", "post"]).default("edit"),
+          /**
+           * What a changed article does at every destination that does not say (`updates:` on the destination):
+           * `story` edits the message already posted and replies in its thread with what changed, `edit` only
+           * edits, `thread` only replies, `post` posts it again. Each falls back to what the platform allows.
+           */
+          updates: updateModes.default("story"),
+          /** Versions of one article arriving within this window reach a destination that has it as one edit and one reply. */
+          coalesce: coalesceWindow,
         })
         .prefault({}),
       processing: processingSchema,

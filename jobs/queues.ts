@@ -41,7 +41,17 @@ export interface DeliverJobData {
    * Set once the platform accepted the message, before it is recorded: a retry of the job
    * (recording failed, or the worker died in between) only records it and never posts again.
    */
-  sent?: { messageId: string | null; edited: boolean };
+  sent?: {
+    messageId: string | null;
+    edited: boolean;
+    /** The version the send applied, when newer than the job's own (a burst coalesced into this job). */
+    version?: number;
+    /**
+     * The thread reply of a story update: owed (`done: false`) once the edit went through, so a retry
+     * replies without editing again; `since` is the version members had seen, for what changed.
+     */
+    reply?: { since: number; done: boolean };
+  };
   /**
    * Set when the job failed for good (recordExhausted). BullMQ never runs such a job again by
    * itself, so a run that finds it set is an admin's retry (the dashboard's `job.retry()`).

@@ -10,7 +10,7 @@ import { Fleet } from "./fleet/fleet.ts";
 import { adminRoutes } from "./http/admin.ts";
 import { HttpError } from "./http/body.ts";
 import { HttpGuard } from "./http/guard.ts";
-import { handleIngest } from "./http/ingest.ts";
+import { handleIngest, handleRetract } from "./http/ingest.ts";
 import { FloodReclaimer } from "./http/reclaim.ts";
 import { closeServer, type Route, type RouteTable, sendJson, startHttpServer } from "./http/server.ts";
 import { webRoute } from "./http/web.ts";
@@ -285,6 +285,21 @@ function routes(
     ),
     "POST /ingest": guard.authenticating(ingest(null)),
     "POST /ingest/:feed": guard.authenticating((req, res, [feedId]) => ingest(feedId ?? null)(req, res, [])),
+    "DELETE /ingest/:feed/:id": guard.authenticating((req, res, [feedId, articleId]) =>
+      webRoute(async (request) => {
+        const outcome = await handleRetract(request, feedId ?? "", articleId ?? "", config, {
+          holdUnauthenticatedSlot: () => guard.holdUnauthenticatedSlot(req),
+          claimOnce,
+          store,
+          deliverQueue: runtime.deliverQueue,
+          log: runtime.log,
+        });
+        return Response.json(outcome, {
+          status: outcome.status === "retracted" ? 202 : 200,
+          headers: { "content-type": "application/json; charset=utf-8" },
+        });
+      })(req, res, []),
+    ),
     "GET /cards/:file": async (_req, res, [file]) => {
       const key = /^([a-f0-9]{16,64})\.png$/.exec(file ?? "")?.[1];
       const png = key ? await store.getCard(key) : null;

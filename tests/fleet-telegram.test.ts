@@ -59,7 +59,11 @@ describe("a fleet of two herald start processes polling Telegram", () => {
     expect(status.stdout).not.toContain(telegram.token);
 
     // Both keep running side by side: the standby tries to take the duty, is refused, and never polls.
-    const standingBy = () => standby.process.output().split("\n").filter((line) => line.includes("standing by")).length;
+    const standingBy = () =>
+      standby.process
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("standing by")).length;
     await waitFor(() => standingBy() >= 4, 30_000, "the standby to be refused the duty four times");
     expect(telegram.getUpdatesConflicts).toBe(0);
 

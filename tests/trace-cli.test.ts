@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
-import { runHerald } from "./helpers/herald.ts";
+import { runHerald, writeCliConfig } from "./helpers/herald.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
 
@@ -52,18 +52,7 @@ describe("herald trace: why an article was or was not delivered, from the store"
     );
 
     // The CLI reads the store named by its own config, as on another host of the fleet.
-    const config = join(t.dir, "trace.yaml");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        redis: t.config.redis,
-        database: t.config.database,
-        log: { level: "silent" },
-        ingest: { token: TOKEN },
-        destinations,
-        feeds,
-      }),
-    );
+    const config = writeCliConfig(t, { ingest: { token: TOKEN }, destinations, feeds }, "trace.yaml");
     const byId = await runHerald(["trace", failed.articleId, "--config", config]);
     expect(byId.stderr).toBe("");
     expect(byId.status).toBe(0);

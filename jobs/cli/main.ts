@@ -19,6 +19,7 @@ Commands:
   ingest <file|url> [--feed <id>]     Queue one post for ingest and exit
   status [--config <file>] [--json]   Queue depths, the latest deliveries, flagged destinations, duties (--json: one object)
   trace <article id|url|file>         An article's versions and every delivery attempt per destination
+  retract <article id|url>            Mark an article retracted (or delete it, per destination) wherever it was posted
   register-commands [--guild <id>]    Register the commands of ${titles(
     platforms().filter((p) => p.registerCommands),
     " and ",
@@ -39,6 +40,7 @@ const commands: Record<string, Command> = {
   ingest: async (argv) => (await import("./service-commands.ts")).runIngest(argv),
   status: async (argv) => (await import("./status.ts")).runStatus(argv),
   trace: async (argv) => (await import("./trace.ts")).runTrace(argv),
+  retract: async (argv) => (await import("./retract.ts")).runRetract(argv),
   "register-commands": async (argv) => (await import("./service-commands.ts")).runRegisterCommands(argv),
 };
 

@@ -1,10 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { loadConfig } from "../../config/load.ts";
 import type { HeraldConfig } from "../../config/schema.ts";
 import { parsePost } from "../../src/article/index.ts";
 import { openStore } from "../../src/store/index.ts";
 import { collectTrace, platformAnswer, type Trace } from "../../src/trace/collect.ts";
+import { articleRefArgs } from "./article-ref.ts";
 import { shown } from "./shown.ts";
 
 const USAGE = "Usage: herald trace <article id | url | post file> [--config <file>]";
@@ -15,17 +14,9 @@ const USAGE = "Usage: herald trace <article id | url | post file> [--config <fil
  * on any host that reaches the database, even while Redis is down.
  */
 export async function runTrace(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { config: { type: "string", short: "c" } },
-  });
-  const ref = positionals[0];
-  if (!ref) {
-    console.error(USAGE);
-    return 2;
-  }
-  const config = loadConfig(values.config);
+  const args = articleRefArgs(argv, USAGE);
+  if (!args) return 2;
+  const { ref, config } = args;
   const { url, path } = config.database;
   const store = await openStore(url ? { url } : { path });
   try {

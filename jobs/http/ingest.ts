@@ -4,7 +4,8 @@ import type { HeraldConfig } from "../../config/schema.ts";
 import { type Article, type ArticleFields, ArticleParseError, NotPublishedError } from "../../src/article/index.ts";
 import type { Log } from "../../src/log.ts";
 import type { Store } from "../../src/store/index.ts";
-import type { IngestJobData } from "../queues.ts";
+import { type RetractOutcome, retractArticle } from "../pipeline/retract.ts";
+import type { DeliverJobData, IngestJobData } from "../queues.ts";
 import type { UntrustedPool } from "../untrusted/pool.ts";
 import { HttpError } from "./body.ts";
 import { type IngestAuthDeps, readAuthenticatedIngest } from "./ingest-auth.ts";
@@ -12,7 +13,7 @@ import { type IngestAuthDeps, readAuthenticatedIngest } from "./ingest-auth.ts";
 /** Where the handler parses (a worker thread within the budget) and records input it had to refuse. */
 export interface IngestParsing {
   untrusted: UntrustedPool;
-  store: Pick<Store, "recordFeedError">;
+  store: Pick<Store, "recordFeedError" | "getArticle">;
   log: Log;
 }
 
@@ -58,6 +59,9 @@ export async function handleIngest(
     }
   } catch (error) {
     // A draft or an embargoed post is the sender's own rule, not a fault: never a feed error, never posted early.
+    // A post that went out and comes back unpublished is the sender taking it back: it is retracted.
+    const withdrawn = error instanceof NotPublishedError ? await withdrawnPost(error, raw, input, options, deps) : null;
+    if (withdrawn) return queueArticle(feed.id, input, withdrawn, raw, queue);
     if (error instanceof NotPublishedError) return holdBack(error, feed.id, input, contentType, raw, queue, deps.log);
     if (error instanceof ArticleParseError) {
       // Admins see a sender's broken (or over-budget) posts on the feed, as for every other source.
@@ -67,9 +71,55 @@ export async function handleIngest(
     }
     throw error;
   }
-  const job: IngestJobData = { feedId: feed.id, input, kind: "article", article };
-  await queue.add("ingest", job, { jobId: rawJobId(feed.id, raw) });
-  return { accepted: true, feedId: feed.id, articleId: article.id, jobId: rawJobId(feed.id, raw) };
+  return queueArticle(feed.id, input, article, raw, queue);
+}
+
+async function queueArticle(
+  feedId: string,
+  input: string,
+  article: Article,
+  raw: Buffer,
+  queue: Queue<IngestJobData>,
+): Promise<IngestAccepted> {
+  const job: IngestJobData = { feedId, input, kind: "article", article };
+  await queue.add("ingest", job, { jobId: rawJobId(feedId, raw) });
+  return { accepted: true, feedId, articleId: article.id, jobId: rawJobId(feedId, raw) };
+}
+
+/** A post its flags unpublish (`published: false`, `draft: true`) read as retracted, when an earlier version of it is stored. */
+async function withdrawnPost(
+  error: NotPublishedError,
+  raw: Buffer,
+  input: string,
+  options: { baseUrl: string | null; source: string | null },
+  deps: IngestParsing,
+): Promise<Article | null> {
+  if (error.publishAt) return null;
+  const article = await deps.untrusted
+    .article({ kind: "post", raw, input, options: { ...options, withdrawnAsRetracted: true } })
+    .catch(() => null);
+  const stored = article ? await deps.store.getArticle(article.id) : null;
+  return article && stored && !stored.article.retracted ? article : null;
+}
+
+/**
+ * `DELETE /ingest/<feed id>/<article id>`, authenticated as a POST to the same feed: the article is
+ * retracted where it was posted (jobs/pipeline/retract.ts). Only an article that came from that feed
+ * can be retracted through it; any other id is 404, as an unknown one.
+ */
+export async function handleRetract(
+  request: Request,
+  feedIdFromPath: string,
+  articleId: string,
+  config: HeraldConfig,
+  deps: IngestAuthDeps & { store: Store; deliverQueue: Queue<DeliverJobData>; log: Log },
+): Promise<RetractOutcome> {
+  const { feed } = await readAuthenticatedIngest(request, feedIdFromPath, config, deps);
+  const stored = await deps.store.getArticle(articleId);
+  if (!stored || stored.feedId !== feed.id) throw new HttpError(404, `feed ${feed.id} has no article '${articleId}'`);
+  const outcome = await retractArticle(stored, { store: deps.store, config, deliverQueue: deps.deliverQueue });
+  deps.log.info({ feedId: feed.id, ...outcome }, "article retracted by DELETE /ingest");
+  return outcome;
 }
 
 /** The same body always gets the same job id, so a re-sent request never queues twice. */
@@ -132,5 +182,7 @@ function parseJsonArticle(raw: Buffer): ArticleFields {
     excerpt: v.excerpt ?? v.summary ?? v.description,
     image: v.image,
     language: v.language,
+    breaking: v.breaking,
+    retracted: v.retracted === true || v.unpublished === true,
   };
 }

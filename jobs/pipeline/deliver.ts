@@ -2,22 +2,29 @@ import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { CardFile, Poster } from "../../src/adapter.ts";
 import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
 import { pngSize } from "../../src/card/png.ts";
-import { AdapterError, NotFoundError, RateLimitError } from "../../src/errors.ts";
+import { AdapterError, RateLimitError } from "../../src/errors.ts";
 import { buildMessage } from "../../src/message/build.ts";
 import type { CardRef } from "../../src/message/types.ts";
+import type { Delivery } from "../../src/store/index.ts";
 import { deliveryTimes, failureReason } from "../metrics/events.ts";
 import type { DeliverJobData } from "../queues.ts";
 import { failedAttempt, noteAttempt } from "./attempts.ts";
 import type { PipelineContext } from "./context.ts";
 import { storedCard, storedVersion } from "./immutable-reads.ts";
 import { reserveSlots, spaceSends } from "./pacing.ts";
+import { applyVersion, chooseVersion, NothingToRetract, replyWithUpdate, type Sent } from "./story.ts";
+import { notePendingApply, pendingApplyAt, takeStoryLock } from "./story-lock.ts";
+import { storyPolicyOf } from "./story-policy.ts";
 
 export const CARD_FILENAME = "timeline.png";
 
 export type DeliverOutcome = { status: "delivered"; messageId: string | null } | { status: "skipped"; reason: string };
 
 /**
- * One article version to one destination. A rate limit puts the job back
+ * One article version to one destination. A developing story is applied one
+ * job at a time per article × destination (a lock in Redis), always as its
+ * newest fanned-out version: a job whose version a newer one already replaced
+ * there ends as superseded (jobs/pipeline/story.ts). A rate limit puts the job back
  * for as long as the platform asked without spending an attempt; a failure
  * that cannot succeed later (bad token, no permission, rejected body) ends
  * the job at once; anything else is retried by BullMQ with backoff.
@@ -39,15 +46,111 @@ export async function processDelivery(
       return { status: "skipped", reason: "failed permanently before" };
     log.info("an admin retried a delivery that had failed for good; sending it again");
   }
-  if (job.data.sent) return recordSent(job, job.data.sent, ctx, log);
+  if (job.data.sent) return finishSent(job, job.data.sent, ctx, log);
 
-  const stored = await storedVersion(ctx.store, articleId, version);
-  if (!stored) throw new UnrecoverableError(`article ${articleId} v${version} is not stored`);
+  const poster = await ctx.poster(destinationId);
+  if (token && poster.paces?.length) {
+    // Checked before taking a send slot: a version already overtaken here costs no slot of the chat's budget.
+    const early = await chooseVersion(job.data, ctx);
+    if ("covered" in early) return superseded(job.data, early.covered, ctx, log);
+    if (await followPendingApply(job, token, ctx)) throw new DelayedError();
+    if (await waitForSendSlot(job, token, poster.paces, ctx)) throw new DelayedError();
+  }
+  if (poster.paces?.length) await spaceSends(poster.paces);
+  // The common case, a first version (a fan-out): no lock, unless a newer version turns up once it is marked sending.
+  const first = version === 1 ? await deliverVersion(job, token, 1, poster, ctx, log, { onlyIfNewest: true }) : null;
+  if (first) return first;
+  const release = await takeStoryLock(ctx.redis, ctx.config.redis.prefix, articleId, destinationId, lockTtl(ctx));
+  if (!release) {
+    // Another job is applying this story here; this one looks again once that is done.
+    if (!token) throw new Error("another job is applying this article at this destination; try again");
+    if (job.data.slotAt !== undefined) await job.updateData({ articleId, version, destinationId });
+    await job.moveToDelayed(Date.now() + STORY_BUSY_RETRY_MS, token);
+    throw new DelayedError();
+  }
+  try {
+    // Under the lock, what is newest now: the job that held it before may have applied this very version.
+    const choice = await chooseVersion(job.data, ctx);
+    if ("covered" in choice) return await superseded(job.data, choice.covered, ctx, log);
+    if (choice.apply > 1 && (await firstPostInFlight(job.data, choice.apply, ctx))) {
+      // A first version's job is posting without the lock right now: this one edits after it rather than posting too.
+      if (!token) throw new Error("the article's first post to this destination is being sent; try again");
+      await job.moveToDelayed(Date.now() + STORY_BUSY_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    return (await deliverVersion(job, token, choice.apply, poster, ctx, log)) as DeliverOutcome;
+  } finally {
+    await release();
+  }
+}
+
+/** How long after another job's slot a job that followed it looks again (that job has sent, or failed, by then). */
+const FOLLOW_MS = 1000;
+
+/**
+ * A job of this story at this destination already holds a slot to come: this one waits until just after
+ * it instead of taking another slot (that job applies the newest version, this one's included), and is
+ * then found superseded. Returns true when the job was moved to the delayed set.
+ */
+async function followPendingApply(job: Job<DeliverJobData>, token: string, ctx: PipelineContext): Promise<boolean> {
+  if (job.data.slotAt !== undefined) return false;
+  const at = await pendingApplyAt(ctx.redis, ctx.config.redis.prefix, job.data.articleId, job.data.destinationId);
+  if (at === null) return false;
+  await job.moveToDelayed(at + FOLLOW_MS, token);
+  return true;
+}
+
+/** How long a job waits for another job of the same story at the same destination before looking again. */
+const STORY_BUSY_RETRY_MS = 500;
+const lockTtl = (ctx: PipelineContext) => ctx.config.delivery.lockDuration + ctx.config.delivery.timeout * 2;
+
+/** A version a newer one already replaced here: recorded as delivered in that message, nothing sent. */
+async function superseded(
+  data: DeliverJobData,
+  by: Delivery,
+  ctx: PipelineContext,
+  log: PipelineContext["log"],
+): Promise<DeliverOutcome> {
+  await ctx.store.markDelivered(data.articleId, data.version, data.destinationId, by.platformMessageId);
+  log.info({ by: by.version, messageId: by.platformMessageId }, "superseded: a newer version is already applied here");
+  return { status: "skipped", reason: `superseded by v${by.version}` };
+}
+
+/**
+ * Nothing of the article is delivered here yet while an earlier version's delivery is being sent:
+ * a first version's job, which posts without the lock (see processDelivery).
+ */
+async function firstPostInFlight(data: DeliverJobData, applied: number, ctx: PipelineContext): Promise<boolean> {
+  if (await ctx.store.latestDelivered(data.articleId, data.destinationId)) return false;
+  const deliveries = await ctx.store.listArticleDeliveries(data.articleId);
+  return deliveries.some(
+    (d) =>
+      d.destinationId === data.destinationId &&
+      d.state === "sending" &&
+      d.version < applied &&
+      d.version !== data.version,
+  );
+}
+
+/**
+ * Sends `applied` (this job's version or a newer one it coalesced) and records it. With `onlyIfNewest`
+ * (a first version sent without the story lock), returns null instead, before sending, when a newer
+ * version is stored by the time the delivery is marked sending: the caller then takes the lock.
+ */
+async function deliverVersion(
+  job: Job<DeliverJobData>,
+  token: string | undefined,
+  applied: number,
+  poster: Poster,
+  ctx: PipelineContext,
+  log: PipelineContext["log"],
+  options: { onlyIfNewest?: boolean } = {},
+): Promise<DeliverOutcome | null> {
+  const { articleId, version, destinationId } = job.data;
+  const stored = await storedVersion(ctx.store, articleId, applied);
+  if (!stored) throw new UnrecoverableError(`article ${articleId} v${applied} is not stored`);
   const { card, ref } = await loadCard(stored.article, ctx);
   const message = buildMessage(stored.article, { card: ref });
-  const poster = await ctx.poster(destinationId);
-  if (token && (await waitForSendSlot(job, token, poster.paces, ctx))) throw new DelayedError();
-  if (poster.paces?.length) await spaceSends(poster.paces);
   // A job Redis lost while this worker held it (restarted empty, flushed) is queued again by
   // recovery, and one whose lock lapsed is another worker's now: sending here too would double
   // a delivery that was never in flight. Extending the lock proves it is still this worker's.
@@ -55,33 +158,58 @@ export async function processDelivery(
     throw new Error("this worker no longer holds the job (Redis lost it, or its lock lapsed); not sending");
   }
 
-  await ctx.store.markSending(articleId, version, destinationId);
+  // The bookkeeping follows the version sent: a coalesced burst is one send of the newest.
+  const key = { articleId, version: applied, destinationId };
+  await ctx.store.markSending(articleId, applied, destinationId);
+  // Marked sending first, then checked: a newer version's job either sees this one in flight and waits, or is seen here.
+  if (options.onlyIfNewest && (await ctx.store.latestVersion(articleId)) !== applied) return null;
   const target = { platform: poster.platform, destinationId };
-  let sent: NonNullable<DeliverJobData["sent"]>;
+  let sent: Sent;
   try {
-    sent = await send(job, poster, message, card, ctx, log);
+    sent = await applyVersion({
+      data: job.data,
+      poster,
+      policy: storyPolicyOf(ctx.config, destinationId),
+      stored,
+      message,
+      card,
+      // A first version that is still the only one has nothing delivered before it.
+      earlier: options.onlyIfNewest ? null : await ctx.store.latestDelivered(articleId, destinationId),
+      ctx,
+      log,
+      progress: (step) => keepSent(job, step, log),
+      nextSlot: () => nextSlot(poster, ctx),
+    });
     ctx.metrics.delivery("delivered", target);
     ctx.metrics.delivered(poster.platform, deliveryTimes(stored, Date.now()));
   } catch (error) {
+    if (error instanceof NothingToRetract) {
+      await ctx.store.markFailed(articleId, applied, destinationId, error.message, true);
+      log.info({ err: error.message }, "retracted before it reached this destination; nothing posted");
+      return { status: "skipped", reason: error.message };
+    }
     const reason = error instanceof Error ? error.message : String(error);
     ctx.metrics.deliveryFailure(poster.platform, failureReason(error));
-    // The next attempt reserves a fresh slot.
-    if (job.data.slotAt !== undefined) await job.updateData({ articleId, version, destinationId });
+    // The next attempt reserves a fresh slot, and keeps what already went through (an edit before a failed reply).
+    if (job.data.slotAt !== undefined) {
+      const { sent: done } = job.data;
+      await job.updateData({ articleId, version, destinationId, ...(done ? { sent: done } : {}) });
+    }
     const permanent = error instanceof AdapterError && !error.retryable;
     // A rate limit waits without spending an attempt, so it is never the last try.
     const waits = error instanceof RateLimitError && token;
     const final = permanent || (!waits && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
-    await noteAttempt(ctx, log, job.data, failedAttempt(error, final));
+    await noteAttempt(ctx, log, key, failedAttempt(error, final));
     if (waits) {
       ctx.metrics.delivery("rate_limited", target);
-      await ctx.store.markFailed(articleId, version, destinationId, reason, false);
+      await ctx.store.markFailed(articleId, applied, destinationId, reason, false);
       log.warn({ retryAfterMs: error.retryAfterMs }, "rate limited; waiting as asked");
       await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
       throw new DelayedError();
     }
     // BullMQ retries while attempts remain; the last one failing is the delivery given up on.
     ctx.metrics.delivery(final ? "failed" : "retried", target);
-    await ctx.store.markFailed(articleId, version, destinationId, reason, permanent);
+    await ctx.store.markFailed(articleId, applied, destinationId, reason, permanent);
     if (permanent) {
       if (error.code === "permission" || error.code === "not_found" || error.code === "auth") {
         await ctx.store.flagDestination(destinationId, reason);
@@ -93,9 +221,16 @@ export async function processDelivery(
     log.warn({ err: reason, attempt: job.attemptsMade + 1 }, "delivery failed; will retry");
     throw error;
   }
-  // Kept in the job before recording: whatever happens to the store now, a retry only records.
-  // A job that Redis lost meanwhile (restarted empty) cannot keep it; recording the send in the
-  // store still can, and then recovery finds the delivery done instead of queuing it again.
+  await keepSent(job, sent, log);
+  return recordSent(job, sent, ctx, log);
+}
+
+/**
+ * Kept in the job before recording: whatever happens to the store now, a retry only records.
+ * A job that Redis lost meanwhile (restarted empty) cannot keep it; recording the send in the
+ * store still can, and then recovery finds the delivery done instead of queuing it again.
+ */
+async function keepSent(job: Job<DeliverJobData>, sent: Sent, log: PipelineContext["log"]): Promise<void> {
   await job
     .updateData({ ...job.data, sent })
     .catch((error: Error) =>
@@ -104,33 +239,42 @@ export async function processDelivery(
         "sent, but the job is gone from Redis; recording the send in the store",
       ),
     );
-  return recordSent(job, sent, ctx, log);
 }
 
-/** Edits the earlier version's message when it should be, else posts; the platform has accepted it when this returns. */
-async function send(
+/** A retried job whose send went through: the thread reply it may still owe, then the record. Nothing is sent twice. */
+async function finishSent(
   job: Job<DeliverJobData>,
-  poster: Poster,
-  message: ReturnType<typeof buildMessage>,
-  card: CardFile | null,
+  sent: Sent,
   ctx: PipelineContext,
   log: PipelineContext["log"],
-): Promise<NonNullable<DeliverJobData["sent"]>> {
-  const { articleId, version, destinationId } = job.data;
-  const earlier = await editableEarlierMessage(job.data, poster, ctx);
-  if (earlier && poster.edit) {
-    // A corrected article updates the message members already saw instead of posting it twice.
-    try {
-      await poster.edit(earlier, message, card);
-      return { messageId: earlier, edited: true };
-    } catch (error) {
-      // Someone deleted the earlier message: post the new version instead (a gone channel fails the post too).
-      if (!(error instanceof NotFoundError)) throw error;
-      log.info({ messageId: earlier }, "earlier message is gone; posting the new version");
-    }
-  }
-  const posted = await poster.post(message, card, { idempotencyKey: `${articleId}.v${version}.${destinationId}` });
-  return { messageId: posted.id, edited: false };
+): Promise<DeliverOutcome> {
+  if (!sent.reply || sent.reply.done) return recordSent(job, sent, ctx, log);
+  const { articleId, destinationId } = job.data;
+  const stored = await storedVersion(ctx.store, articleId, sent.version ?? job.data.version);
+  if (!stored) throw new UnrecoverableError(`article ${articleId} v${sent.version} is not stored`);
+  const poster = await ctx.poster(destinationId);
+  const done = await replyWithUpdate(
+    {
+      data: job.data,
+      poster,
+      policy: storyPolicyOf(ctx.config, destinationId),
+      stored,
+      ctx,
+      progress: (step) => keepSent(job, step, log),
+      nextSlot: () => nextSlot(poster, ctx),
+    },
+    sent,
+  );
+  await keepSent(job, done, log);
+  return recordSent(job, done, ctx, log);
+}
+
+/** A second send inside one job (the thread reply after the edit) takes its own slot of the chat's pace. */
+async function nextSlot(poster: Poster, ctx: PipelineContext): Promise<void> {
+  if (!poster.paces?.length) return;
+  const wait = await reserveSlots(ctx.redis, ctx.config.redis.prefix, poster.paces);
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  await spaceSends(poster.paces);
 }
 
 /** How often recording a send is tried inside the job, and the first pause (doubling) between tries. */
@@ -152,7 +296,7 @@ async function recordSent(
   const { articleId, version, destinationId } = job.data;
   for (let attempt = 1; ; attempt++) {
     try {
-      await ctx.store.markDelivered(articleId, version, destinationId, sent.messageId);
+      await markSentDelivered(ctx, job.data, sent);
       break;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -169,26 +313,34 @@ async function recordSent(
       await new Promise((resolve) => setTimeout(resolve, RECORD_FIRST_PAUSE_MS * 2 ** (attempt - 1)));
     }
   }
-  log.info({ messageId: sent.messageId }, sent.edited ? "delivered as an edit of the earlier version" : "delivered");
+  log.info(
+    { messageId: sent.messageId, applied: sent.version ?? version },
+    sent.edited ? "delivered as an edit of the earlier version" : "delivered",
+  );
   // Noted once the send is recorded: a job that failed to record it notes it on the retry that does.
-  await noteAttempt(ctx, log, job.data, {
-    outcome: "delivered",
-    ...(sent.messageId ? { messageId: sent.messageId } : {}),
-  });
+  await noteAttempt(
+    ctx,
+    log,
+    { articleId, version: sent.version ?? version, destinationId },
+    {
+      outcome: "delivered",
+      ...(sent.messageId ? { messageId: sent.messageId } : {}),
+    },
+  );
   await ctx.alerts.deliveredTo(destinationId);
   if (job.data.givenUp) await ctx.alerts.resolved({ kind: "delivery", articleId, version, destinationId });
   return { status: "delivered", messageId: sent.messageId };
 }
 
-/** The message an earlier version of this article left at this destination, when it should be edited rather than posted anew. */
-async function editableEarlierMessage(
-  data: DeliverJobData,
-  poster: Poster,
-  ctx: PipelineContext,
-): Promise<string | null> {
-  if (data.version <= 1 || !poster.edit || ctx.config.delivery.updates !== "edit") return null;
-  const earlier = await ctx.store.latestDelivered(data.articleId, data.destinationId);
-  return earlier && earlier.version < data.version ? earlier.platformMessageId : null;
+/**
+ * The version sent first (latestDelivered then names it), then the job's own when the send
+ * coalesced it into a newer one: both are shown by that message now.
+ */
+async function markSentDelivered(ctx: PipelineContext, data: DeliverJobData, sent: Sent): Promise<void> {
+  const { articleId, version, destinationId } = data;
+  const applied = sent.version ?? version;
+  await ctx.store.markDelivered(articleId, applied, destinationId, sent.messageId);
+  if (applied !== version) await ctx.store.markDelivered(articleId, version, destinationId, sent.messageId);
 }
 
 /** Waits below this inside the job; longer waits put the job back in the delayed set (freeing the worker). */
@@ -214,6 +366,8 @@ async function waitForSendSlot(
   if (slotAt === undefined || Date.now() - slotAt > LATE_MS) {
     slotAt = Math.ceil(Date.now() + (await reserveSlots(ctx.redis, ctx.config.redis.prefix, paces)));
     await job.updateData({ ...job.data, slotAt });
+    const { articleId, destinationId } = job.data;
+    await notePendingApply(ctx.redis, ctx.config.redis.prefix, articleId, destinationId, slotAt);
   }
   const wait = slotAt - Date.now();
   if (wait <= 0) return false;
@@ -241,7 +395,7 @@ export async function recordExhausted(
   const { articleId, version, destinationId, sent } = job.data;
   const log = ctx.log.child({ articleId, version, destinationId, jobId: job.id });
   try {
-    if (sent) await ctx.store.markDelivered(articleId, version, destinationId, sent.messageId);
+    if (sent) await markSentDelivered(ctx, job.data, sent);
     else await ctx.store.markFailed(articleId, version, destinationId, error.message, true);
   } catch (storeError) {
     const cannot = storeError instanceof Error ? storeError.message : String(storeError);

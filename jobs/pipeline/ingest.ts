@@ -6,7 +6,7 @@ import { type Article, ArticleParseError, NotPublishedError, type ParseOptions }
 import { cardDataFromArticle, cardKey } from "../../src/card/index.ts";
 import { passesFilters } from "../../src/filters.ts";
 import type { SiteInfo } from "../../src/site/index.ts";
-import type { DeliverJobData, IngestJobData } from "../queues.ts";
+import type { IngestJobData } from "../queues.ts";
 import { deliverJob } from "../queues.ts";
 import { siteOfFolder } from "../sources/directory.ts";
 import type { IngestContext, PipelineContext } from "./context.ts";
@@ -45,28 +45,28 @@ export async function processIngest(data: IngestJobData, ctx: IngestContext, job
     input = { ...data, raw: new Uint8Array(raw) };
   }
 
+  const parseOptions = { baseUrl: feed.baseUrl, source: feed.name, ...siteOptions(site, data.input) };
   let article: Article;
   try {
-    article = await parse(
-      input,
-      { baseUrl: feed.baseUrl, source: feed.name, ...siteOptions(site, data.input) },
-      ctx,
-      (warning) => log.warn({ warning }, "post read with a warning"),
-    );
+    article = await parse(input, parseOptions, ctx, (warning) => log.warn({ warning }, "post read with a warning"));
   } catch (error) {
     // Not published (yet) is the site's rule, not a fault of the post: never stored, never a feed error.
-    if (error instanceof NotPublishedError) return holdBack(error, data, ctx, log, jobId);
-    if (error instanceof ArticleParseError && data.kind === "post" && data.scheduleOnly) {
+    // Unless it was out already: then its author took it back, and it is retracted where it was posted.
+    const withdrawn =
+      error instanceof NotPublishedError && !error.publishAt && input.kind === "post"
+        ? await withdrawnArticle(input, parseOptions, ctx)
+        : null;
+    if (withdrawn) article = withdrawn;
+    else if (error instanceof NotPublishedError) return holdBack(error, data, ctx, log, jobId);
+    else if (error instanceof ArticleParseError && data.kind === "post" && data.scheduleOnly) {
       // The first scan never posted (nor judged) what was already there: an old broken post is not news now.
       log.debug({ err: error.message }, "unreadable post found by the first scan; recorded, not posted");
       return { status: "recorded", articleId: null };
-    }
-    if (error instanceof ArticleParseError) {
+    } else if (error instanceof ArticleParseError) {
       await ctx.store.recordFeedError(feed.id, error.message);
       log.warn({ err: error.message }, "bad article input");
       throw new UnrecoverableError(error.message);
-    }
-    throw error;
+    } else throw error;
   }
 
   if (data.kind === "post" && data.scheduleOnly) {
@@ -89,8 +89,8 @@ export async function processIngest(data: IngestJobData, ctx: IngestContext, job
     return { status: "stale", articleId: article.id, version, reason: stale.reason };
   }
   const card = await ensureCard(article, ctx, log);
-  const jobs = await fanOut(article.id, version, feed.destinations, ctx);
-  if (jobs.length) await ctx.deliverQueue.addBulk(jobs.map(deliverJob));
+  const jobs = await fanOut(article, version, feed.destinations, ctx);
+  if (jobs.length) await ctx.deliverQueue.addBulk(jobs);
   log.info({ articleId: article.id, version, changed, queued: jobs.length, card }, "article ingested");
   return { status: "stored", articleId: article.id, version, changed, queued: jobs.length, card };
 }
@@ -125,6 +125,21 @@ async function holdBack(
   await ctx.ingestQueue.add("ingest", due, { jobId: id, delay });
   log.info({ reason: error.reason, at: error.publishAt, jobId: id }, "not yet published; queued for its publish time");
   return { status: "scheduled", reason: error.reason, at: error.publishAt, jobId: id };
+}
+
+/**
+ * The post as a retracted article when its flags unpublish it (`published: false`, `draft: true`)
+ * but an earlier version of it is stored (it went out); null otherwise, and for a post that does not read.
+ */
+async function withdrawnArticle(
+  input: Extract<Parameters<typeof parse>[0], { kind: "post" }>,
+  options: Omit<ParseOptions, "onWarning">,
+  ctx: PipelineContext,
+): Promise<Article | null> {
+  const article = await parse(input, { ...options, withdrawnAsRetracted: true }, ctx, () => {}).catch(() => null);
+  if (!article) return null;
+  const stored = await ctx.store.getArticle(article.id);
+  return stored && !stored.article.retracted ? article : null;
 }
 
 function siteOptions(site: SiteInfo | null, file: string): Pick<ParseOptions, "site" | "sitePath"> {
@@ -180,14 +195,35 @@ async function ensureCard(article: Article, ctx: IngestContext, log: PipelineCon
   }
 }
 
-async function fanOut(
-  articleId: string,
+/**
+ * One delivery job per destination that still needs this version. A destination that already shows
+ * the article gets its job after the coalescing window (`delivery.coalesce`): versions arriving
+ * within it reach members as one edit and one reply (the first job to run applies the newest).
+ * A retracted article goes only where it was posted: it is never posted anywhere fresh.
+ */
+export async function fanOut(
+  article: Pick<Article, "id" | "retracted">,
   version: number,
-  destinations: string[],
-  ctx: PipelineContext,
-): Promise<DeliverJobData[]> {
-  const deliveries = await ctx.store.recordDeliveriesPending(articleId, version, destinations);
+  destinations: readonly string[],
+  ctx: Pick<PipelineContext, "store" | "config">,
+): Promise<ReturnType<typeof deliverJob>[]> {
+  const shown = version > 1 ? await destinationsShowing(article.id, ctx) : new Set<string>();
+  const targets = article.retracted ? destinations.filter((id) => shown.has(id)) : destinations;
+  if (targets.length === 0) return [];
+  const deliveries = await ctx.store.recordDeliveriesPending(article.id, version, targets);
+  const delay = ctx.config.delivery.coalesce;
   return deliveries
     .filter((existing) => existing.state !== "delivered" && !existing.permanentFailure)
-    .map(({ destinationId }) => ({ articleId, version, destinationId }));
+    .map(({ destinationId }) => {
+      const job = deliverJob({ articleId: article.id, version, destinationId });
+      // A retraction does not wait: the withdrawn text should not stay on show a moment longer.
+      const coalesce = delay > 0 && !article.retracted && shown.has(destinationId);
+      return coalesce ? { ...job, opts: { ...job.opts, delay } } : job;
+    });
+}
+
+/** Destinations where some version of the article is posted (one read for the whole fan-out). */
+async function destinationsShowing(articleId: string, ctx: Pick<PipelineContext, "store">): Promise<Set<string>> {
+  const deliveries = await ctx.store.listArticleDeliveries(articleId);
+  return new Set(deliveries.filter((d) => d.state === "delivered" && d.platformMessageId).map((d) => d.destinationId));
 }

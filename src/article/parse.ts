@@ -28,6 +28,12 @@ export interface ParseOptions {
   now?: number | undefined;
   /** Told of each thing Herald repaired or could not derive (messages name no file; the caller knows it). */
   onWarning?: ((message: string) => void) | undefined;
+  /**
+   * Reads a post its own flags unpublish (`published: false`, `draft: true`) as a retracted article
+   * instead of refusing it: for a post already out whose author took it back, which must be
+   * withdrawn where it was posted rather than left standing.
+   */
+  withdrawnAsRetracted?: boolean | undefined;
 }
 
 /** Fields of an article that arrived already split up (a feed item, a JSON ingest body). */
@@ -45,6 +51,10 @@ export interface ArticleFields {
   excerpt?: unknown;
   image?: unknown;
   language?: unknown;
+  /** `breaking: true` in front matter or a JSON body. */
+  breaking?: unknown;
+  /** `retracted: true` (or `unpublished: true`) in front matter or a JSON body. */
+  retracted?: unknown;
 }
 
 const MAX_INPUT_BYTES = 2 * 1024 * 1024;
@@ -71,7 +81,7 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
   const sitePath = options.sitePath ?? basename(input);
   // Drafts are skipped before anything else is read: a draft may be unfinished in ways that would fail below.
   const flag = unpublishedFlag(data, sitePath);
-  if (flag) throw new NotPublishedError(input, flag, null);
+  if (flag && !options.withdrawnAsRetracted) throw new NotPublishedError(input, flag, null);
 
   const fromName = dateFromFileName(basename(input));
   // Jekyll reads only date-named files in _posts as posts; anything else there is never published.
@@ -97,6 +107,8 @@ export function parsePost(raw: string | Uint8Array, input: string, options: Pars
     excerpt: data.excerpt ?? data.description ?? data.summary,
     image: imageField(data),
     language: data.lang ?? data.language ?? data.locale,
+    breaking: data.breaking,
+    retracted: isTrue(data.retracted) || isTrue(data.unpublished) || flag !== null,
   };
   const baseUrl = options.baseUrl ?? site?.baseUrl ?? null;
   const article = buildArticle(fields, input, { ...options, baseUrl, timeZone });
@@ -228,7 +240,15 @@ function buildArticle(fields: ArticleFields, input: string, options: ParseOption
     tables,
     timeline: findTimeline(extracted),
     text: [title, excerpt, bodyText, ...tables.flatMap((t) => [...(t.header ?? []), ...t.rows.flat()])].join("\n"),
+    // Set only when true, so an article without them keeps the shape (and content hash) it always had.
+    ...(isTrue(fields.breaking) ? { breaking: true } : {}),
+    ...(isTrue(fields.retracted) ? { retracted: true } : {}),
   };
+}
+
+/** A front-matter flag: YAML `true`, or the string "true" some generators write. */
+function isTrue(value: unknown): boolean {
+  return value === true || value === "true";
 }
 
 /**

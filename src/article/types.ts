@@ -68,4 +68,11 @@ export interface Article {
   timeline: Timeline | null;
   /** Plain text of title, excerpt and body: what search indexes. */
   text: string;
+  /** Front matter `breaking: true`: the post is breaking news whatever its title says (src/story/severity.ts). */
+  breaking?: boolean;
+  /**
+   * Front matter `retracted: true` / `unpublished: true`, a webhook feed's DELETE, or `herald retract`:
+   * messages already posted are marked retracted (or deleted), and it is never posted anywhere fresh.
+   */
+  retracted?: boolean;
 }

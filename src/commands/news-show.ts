@@ -4,10 +4,12 @@ import { cardDataFromArticle, cardKey } from "../card/index.ts";
 import { pngSize } from "../card/png.ts";
 import type { CommandReply } from "../chat/types.ts";
 import { buildMessage } from "../message/build.ts";
-import type { CardRef } from "../message/types.ts";
+import type { CardRef, NewsMessage } from "../message/types.ts";
+import type { FeedRecord, StoredArticle } from "../store/index.ts";
+import { retractedMessage, storyZone, updatedMessage, versionTimesText } from "../story/index.ts";
 import { truncate } from "../text/truncate.ts";
 import { channelFeeds } from "./channel.ts";
-import { code, reply, sayReply } from "./reply.ts";
+import { code, paragraph, reply, say, sayReply } from "./reply.ts";
 import type { CommandContext } from "./types.ts";
 
 const CARD_FILENAME = "timeline.png";
@@ -32,14 +34,57 @@ export async function newsShow(ctx: CommandContext): Promise<CommandReply> {
   const stored = ref.length <= MAX_REF_LENGTH ? await ctx.services.store.findArticleByIdOrUrl(ref, { feedIds }) : null;
   if (!stored) return sayReply(lang, "show.notFound", { ref: truncate(ref, 200) });
 
-  const card = await cachedCard(ctx, stored.article);
-  const message = buildMessage(stored.article, {
+  const retracted = stored.article.retracted === true;
+  const card = retracted ? null : await cachedCard(ctx, stored.article);
+  const built = buildMessage(stored.article, {
     detail: "full",
     card: card?.ref ?? null,
     ...(ctx.request.locale ? { locale: ctx.request.locale } : {}),
   });
+  const zone = storyZone(stored.article.language, siteZoneOf(feeds.find((feed) => feed.id === stored.feedId)));
+  const message = retracted ? retractedMessage(built) : await withHistory(ctx, stored, built, zone);
   // The article is the reply; blocks stay empty so adapters do not show the title twice.
   return reply([], { message, card: card?.file ?? null });
+}
+
+/** Versions listed by `/news show`: the newest ones, the rest counted. */
+const HISTORY_SHOWN = 10;
+
+/**
+ * A developing story shows as members see it after its last edit (the "updated" marker), with the
+ * times of its versions first: when it was posted and each time it moved.
+ */
+async function withHistory(
+  ctx: CommandContext,
+  stored: StoredArticle,
+  message: NewsMessage,
+  zone: string,
+): Promise<NewsMessage> {
+  if (stored.version <= 1) return message;
+  const first = Math.max(1, stored.version - HISTORY_SHOWN + 1);
+  const versions = await Promise.all(
+    Array.from({ length: stored.version - first + 1 }, (_, i) =>
+      ctx.services.store.getArticleVersion(stored.article.id, first + i),
+    ),
+  );
+  const times = versions.flatMap((v) => (v ? [{ version: v.version, at: v.createdAt }] : []));
+  const last = times.at(-1);
+  if (!last) return message;
+  const history = say(ctx.lang, "show.history", {
+    count: stored.version - 1,
+    times: versionTimesText(times, zone, first - 1),
+  });
+  return {
+    ...updatedMessage(message, { at: Date.parse(last.at), zone }),
+    blocks: [paragraph(history), ...message.blocks],
+  };
+}
+
+/** A directory feed's configured site zone, as the store keeps the feed's config. */
+function siteZoneOf(feed: FeedRecord | undefined): string | null {
+  const site = feed?.config.site;
+  const zone = site && typeof site === "object" ? (site as Record<string, unknown>).timezone : undefined;
+  return typeof zone === "string" ? zone : null;
 }
 
 async function cachedCard(ctx: CommandContext, article: Article): Promise<{ ref: CardRef; file: CardFile } | null> {

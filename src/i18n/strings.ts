@@ -37,6 +37,7 @@ const en = {
 
   "show.missing": "Give an article id or link, e.g. {example}",
   "show.notFound": "Herald has no article with the id or link “{ref}”.",
+  "show.history": "Updated {count} times: {times}",
 
   "trace.notAdmin": "Only server admins can trace deliveries.",
   "trace.versions": "Versions: {versions}",
@@ -145,6 +146,7 @@ const ko: Record<StringKey, string> = {
 
   "show.missing": "기사 ID나 링크를 입력해 주세요. 예: {example}",
   "show.notFound": "ID나 링크가 “{ref}”인 기사를 찾을 수 없습니다.",
+  "show.history": "{count}번 업데이트됨: {times}",
 
   "trace.notAdmin": "서버 관리자만 전송 기록을 볼 수 있습니다.",
   "trace.versions": "버전: {versions}",

@@ -16,7 +16,7 @@ export function stableJson(value: unknown): string {
 
 /**
  * SHA-256 (hex) of what a reader would notice changing: title, url, date,
- * excerpt, body, timeline, image, categories and tags. Derived or incidental
+ * excerpt, body, timeline, image, categories, tags, and the breaking/retracted flags. Derived or incidental
  * fields (text, tables, source, language) are left out, so re-parsing the
  * same post with a newer parser does not create a new version.
  */
@@ -31,6 +31,9 @@ export function articleContentHash(article: Article): string {
     image: article.image,
     categories: article.categories,
     tags: article.tags,
+    // Only when set, so every version stored before these flags existed keeps its hash.
+    ...(article.breaking ? { breaking: true } : {}),
+    ...(article.retracted ? { retracted: true } : {}),
   };
   return createHash("sha256").update(stableJson(meaningful)).digest("hex");
 }

@@ -71,6 +71,8 @@ export interface ArticleStore {
   getArticle(id: string): Promise<StoredArticle | null>;
   /** One stored version of an article, or null. */
   getArticleVersion(id: string, version: number): Promise<StoredArticle | null>;
+  /** The number of an article's latest version, or null when it is not stored: {@link getArticle} without reading the article. */
+  latestVersion(id: string): Promise<number | null>;
   /** Newest first by article date; undated articles by when they were first stored. */
   latestArticles(options: LatestArticlesOptions): Promise<StoredArticle[]>;
   /**

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { projectRoot } from "./paths.ts";
@@ -62,4 +63,21 @@ export function plainLines(output: string): string[] {
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith("{"));
+}
+
+/**
+ * Writes a config file for a CLI run against a test's Redis prefix and store (as on another host of the
+ * fleet), with `extra` keys; returns its path.
+ */
+export function writeCliConfig(
+  t: { dir: string; config: { redis: unknown; database: unknown } },
+  extra: Record<string, unknown>,
+  name = "herald.yaml",
+): string {
+  const path = join(t.dir, name);
+  writeFileSync(
+    path,
+    JSON.stringify({ redis: t.config.redis, database: t.config.database, log: { level: "silent" }, ...extra }),
+  );
+  return path;
 }

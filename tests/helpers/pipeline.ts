@@ -21,7 +21,8 @@ export function testConfig(raw: Record<string, unknown>): {
     redis: { url: REDIS_URL, prefix },
     database: { path: join(dir, "herald.db") },
     http: { host: "127.0.0.1", port: 0 },
-    delivery: { attempts: 4, backoff: "200ms", concurrency: 10, timeout: "5s", lockDuration: "5s" },
+    // coalesce 0: a test sees each version at once unless it is about the coalescing window.
+    delivery: { attempts: 4, backoff: "200ms", concurrency: 10, timeout: "5s", lockDuration: "5s", coalesce: 0 },
     log: { level: "silent" },
     ...raw,
   });

@@ -40,6 +40,8 @@ describe.each(STORE_BACKENDS)("$name store: articles and versions", (backend) =>
     expect((await store.getArticle("ms-outlook-outage"))?.article.title).toBe("MS 아웃룩(Azure) 장애 복구 완료");
     expect((await store.getArticleVersion("ms-outlook-outage", 1))?.article.title).toBe(outageArticle().title);
     expect(await store.getArticleVersion("ms-outlook-outage", 3)).toBeNull();
+    expect(await store.latestVersion("ms-outlook-outage")).toBe(2);
+    expect(await store.latestVersion("nothing-here")).toBeNull();
   });
 
   it("an earlier version arriving again (a replay) creates no version and says which one it repeats", async () => {

@@ -34,6 +34,10 @@ const earlierWithHash = statement<{ version: number }>(
   "articles.earlier-with-hash",
   "SELECT version FROM article_versions WHERE article_id = $1 AND content_hash = $2 ORDER BY version DESC LIMIT 1",
 );
+const latestVersionOf = statement<{ version: number }>(
+  "articles.latest-version",
+  "SELECT version FROM articles WHERE id = $1",
+);
 const versionRow = statement<ArticleRow>(
   "articles.version",
   `SELECT a.id, a.feed_id, v.version, v.content_hash, v.json, v.created_at, a.updated_at
@@ -122,6 +126,7 @@ export function createArticleStore(pool: pg.Pool): ArticleStore {
     },
     getArticle: async (id) => toStoredArticle(await byId.first(pool, [id])),
     getArticleVersion: async (id, version) => toStoredArticle(await versionRow.first(pool, [id, version])),
+    latestVersion: async (id) => (await latestVersionOf.first(pool, [id]))?.version ?? null,
     async latestArticles({ feedIds, limit }) {
       checkLimit("latestArticles", limit, 1000);
       if (feedIds !== undefined && feedIds.length === 0) return [];

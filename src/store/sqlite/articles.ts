@@ -29,6 +29,7 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
   const earlierWithHash = db.prepare<[string, string], { version: number }>(
     "SELECT version FROM article_versions WHERE article_id = ? AND content_hash = ? ORDER BY version DESC LIMIT 1",
   );
+  const latestVersionOf = db.prepare<[string], { version: number }>("SELECT version FROM articles WHERE id = ?");
   const versionRow = db.prepare<[string, number], SqliteArticleRow>(`
     SELECT a.seq, a.id, a.feed_id, v.version, v.content_hash, v.json, v.created_at, a.updated_at
     FROM article_versions v JOIN articles a ON a.id = v.article_id
@@ -119,6 +120,7 @@ export function createArticleStore(db: Database.Database, search: SearchIndexWri
     },
     getArticle: (id) => toStoredArticle(byId.get(id)),
     getArticleVersion: (id, version) => toStoredArticle(versionRow.get(id, version)),
+    latestVersion: (id) => latestVersionOf.get(id)?.version ?? null,
     latestArticles({ feedIds, limit }) {
       checkLimit("latestArticles", limit, 1000);
       if (feedIds !== undefined && feedIds.length === 0) return [];

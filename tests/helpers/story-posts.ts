@@ -1,0 +1,44 @@
+/** A developing story as its author would update it: the same post with a timeline that grows row by row. */
+export const STORY_ROWS: readonly [string, string][] = [
+  ["오전 11:00", "결제 API 오류율 급증"],
+  ["오전 11:30", "하늘클라우드, 장애 조사 중 공지"],
+  ["오후 12:15", "데이터베이스 설정 변경을 원인으로 확인"],
+  ["오후 12:40", "설정 되돌리기 시작, 일부 결제 재개"],
+  ["오후 1:00", "결제 API 정상화"],
+  ["오후 1:20", "중복 청구 건 자동 취소 완료"],
+];
+
+export interface StoryPostOptions {
+  /** How many of STORY_ROWS the timeline has. */
+  rows: number;
+  title?: string;
+  extraFrontMatter?: string;
+  slug?: string;
+}
+
+export function storyPost({
+  rows,
+  title = "[속보] 하늘클라우드 결제 API 장애",
+  extraFrontMatter = "",
+  slug = "story",
+}: StoryPostOptions): string {
+  const cells = STORY_ROWS.slice(0, rows)
+    .map(([time, event]) => `<tr><td>${time}</td><td>${event}</td></tr>`)
+    .join("\n");
+  return `---
+title: "${title}"
+categories: [News]
+date: 2026-10-14 11:05:00 +0900
+permalink: /news/${slug}/
+excerpt: >
+  하늘클라우드 결제 API 장애, 최근 상황: ${STORY_ROWS[rows - 1]?.[1] ?? "조사 중"}
+${extraFrontMatter}---
+
+<p>결제 서비스가 멈췄습니다.</p>
+
+<table>
+<tr><td><b>시점</b></td><td><b>내용</b></td></tr>
+${cells}
+</table>
+`;
+}
