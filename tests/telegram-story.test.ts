@@ -92,13 +92,18 @@ describe("Telegram story mode", () => {
     expect(shown?.replyMarkup).toBeUndefined();
   });
 
-  it("retracts a photo post in its caption (the photo stays: Telegram cannot turn it into text)", async () => {
+  it("retracts a photo post by swapping the card for a plain grey photo under the retracted caption", async () => {
     const poster = adapter.poster(GROUP);
     const posted = await poster.post(withCard(), card(), KEY);
     await poster.edit?.(posted.id as string, { ...withCard(), retraction: { notice: "기사가 철회되었습니다" } }, null);
     const [shown] = telegram.messagesIn(GROUP);
+    // Telegram cannot turn a photo message into text: the message stays a photo, but not the timeline's.
     expect(shown?.kind).toBe("photo");
     expect(shown?.visibleText.endsWith("기사가 철회되었습니다")).toBe(true);
-    expect(telegram.sent.map((s) => s.method)).toEqual(["sendPhoto", "editMessageCaption"]);
+    expect(telegram.sent.map((s) => s.method)).toEqual(["sendPhoto", "editMessageMedia"]);
+    const [sent, swapped] = telegram.sent;
+    expect(swapped?.photo?.bytes).toBeDefined();
+    expect(Buffer.compare(swapped?.photo?.bytes ?? Buffer.alloc(0), sent?.photo?.bytes ?? Buffer.alloc(0))).not.toBe(0);
+    expect([swapped?.photo?.width, swapped?.photo?.height]).toEqual([640, 160]);
   });
 });

@@ -4,6 +4,7 @@
  * `attach://<filename>`.
  * Editing and deleting a post come after posting, below.
  */
+
 import { InputFile } from "grammy";
 import type { InlineKeyboardMarkup, ReplyParameters } from "grammy/types";
 import type { CardFile, Notify, PostedMessage, Poster, PostOptions } from "../../src/adapter.ts";
@@ -19,6 +20,7 @@ import {
 } from "./format.ts";
 import { chatPart, joinMessageIds, parseMessageIds, toChatId, topicOf } from "./ids.ts";
 import { TELEGRAM_GLOBAL_PER_SECOND, telegramChatPace } from "./pace.ts";
+import { RETRACTED_PHOTO } from "./retracted-photo.ts";
 import type { TelegramClient } from "./types.ts";
 
 export interface SendNewsOptions {
@@ -183,8 +185,9 @@ export class TelegramPoster implements Poster {
  *   kind, the other edit.
  *
  * A photo edit with a new card is editMessageMedia (the new PNG and its caption in one call), so members
- * see the timeline as it is now; without one, only the caption changes. A retracted photo post keeps its photo (Telegram cannot turn a
- * photo message into text, nor remove the photo): its caption becomes the retracted title and notice.
+ * see the timeline as it is now; without one, only the caption changes. Telegram cannot turn a photo message into text, nor
+ * remove its photo: a retracted photo post gets a plain grey photo instead of the card (retracted-photo.ts) and its caption
+ * becomes the retracted title and notice.
  * "Message is not modified" counts as done, and a follow-up already gone is skipped, so retries are harmless.
  */
 /**
@@ -202,7 +205,9 @@ function photoShape(message: NewsMessage, chatId: string | number, card: CardFil
     return { caption: first.params.media.caption, followUp, markup, newPhoto: card };
   }
   const photo = first?.params as EditCaptionParams;
-  return { caption: photo.caption, followUp, markup: followUp?.reply_markup ?? photo.reply_markup, newPhoto: null };
+  // The photo cannot be taken off a retracted post: it is replaced with a plain one, so the timeline is gone.
+  const newPhoto = message.retraction ? RETRACTED_PHOTO : null;
+  return { caption: photo.caption, followUp, markup: followUp?.reply_markup ?? photo.reply_markup, newPhoto };
 }
 
 /** The text an edit writes when the post is one text message. */
