@@ -207,7 +207,7 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
     expect(reply.text).toContain("하늘클라우드 결제 API 장애");
   });
 
-  it("edits the posted messages on every platform when the article is corrected, instead of posting it twice", async () => {
+  it("edits the posted messages on every platform when the article is corrected, and says so in each thread", async () => {
     await waitFor(async () => (await service.runtime.store.countByState()).delivered >= 3, 30_000);
     const corrected = readFileSync(examplePost, "utf8").replace(
       "약 3시간 동안 중단됐다",
@@ -220,7 +220,23 @@ describe("Herald as a bot on Discord, Slack and Telegram (fakes), end to end", (
     await waitFor(() => telegram.calls.some((c) => c.method.startsWith("editMessage")), 30_000, "Telegram edit");
     expect(telegram.sent.filter((m) => m.method === "sendPhoto")).toHaveLength(1);
     await waitFor(() => slack.calls.some((c) => c.method === "chat.update"), 30_000, "Slack edit");
-    expect(slack.messages.filter((m) => m.channel === SLACK_CHANNEL)).toHaveLength(1);
+    const slackTop = slack.messages.filter((m) => m.channel === SLACK_CHANNEL && !m.threadTs);
+    expect(slackTop).toHaveLength(1);
+    // Story mode (the default): the correction is also one line in the thread under each post.
+    const slackReply = await waitFor(() => slack.messages.find((m) => m.threadTs), 30_000, "Slack thread reply");
+    expect(slackReply.threadTs).toBe(slackTop[0]?.ts);
+    expect(slackReply.text).toContain("본문 수정");
+    const discordReply = await waitFor(
+      () => discord.messages.find((m) => m.channelId !== DISCORD_CHANNEL),
+      30_000,
+      "Discord thread reply",
+    );
+    expect(JSON.stringify(discordReply.body)).toContain("본문 수정");
+    await waitFor(
+      () => telegram.sent.find((m) => m.method === "sendMessage" && m.visibleText?.includes("본문 수정")),
+      30_000,
+      "Telegram reply",
+    );
   });
 
   it("drains a burst to one Slack channel at the channel's pace: every post arrives, none refused", async () => {

@@ -11,7 +11,7 @@ import { DiscordFake } from "./fakes/discord/server.ts";
 import { publicKeyHex } from "./helpers/discord.ts";
 import { waitForServiceDrained } from "./helpers/drained.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
-import { storyPost } from "./helpers/story-posts.ts";
+import { ingestStory, storyPost } from "./helpers/story-posts.ts";
 
 const INGEST = "mentions-ingest-token";
 const TOKEN = "mentions-discord-bot-token";
@@ -55,15 +55,7 @@ describe("severity decides who a Discord post wakes", () => {
     return { service, discord };
   }
 
-  const ingest = async (service: Service, body: string) => {
-    const response = await fetch(`http://127.0.0.1:${service.port}/ingest/wire`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${INGEST}`, "content-type": "text/markdown" },
-      body,
-    });
-    expect(response.status).toBe(202);
-    return ((await response.json()) as { articleId: string }).articleId;
-  };
+  const ingest = (service: Service, body: string) => ingestStory(service, INGEST, body);
 
   const delivered = (service: Service, articleId: string, version: number) =>
     waitFor(

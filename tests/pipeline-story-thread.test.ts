@@ -14,7 +14,7 @@ import { storyChatPlatform } from "./fixtures/story-chat/platform.ts";
 import { waitForServiceDrained } from "./helpers/drained.ts";
 import { lineSink } from "./helpers/log.ts";
 import { testConfig, waitFor } from "./helpers/pipeline.ts";
-import { STORY_ROWS, storyPost } from "./helpers/story-posts.ts";
+import { ingestStory, STORY_ROWS, storyPost } from "./helpers/story-posts.ts";
 
 const INGEST = "story-thread-ingest";
 const TOKEN = "story-chat-token-1";
@@ -56,15 +56,7 @@ feeds:
     return { fake, service, lines };
   }
 
-  const ingest = async (service: Service, body: string): Promise<string> => {
-    const response = await fetch(`http://127.0.0.1:${service.port}/ingest/wire`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${INGEST}`, "content-type": "text/markdown" },
-      body,
-    });
-    expect(response.status).toBe(202);
-    return ((await response.json()) as { articleId: string }).articleId;
-  };
+  const ingest = (service: Service, body: string) => ingestStory(service, INGEST, body);
 
   const deliveredAt = async (service: Service, articleId: string, version: number, destinationId: string) =>
     await waitFor(

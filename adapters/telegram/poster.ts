@@ -20,7 +20,7 @@ import {
 } from "./format.ts";
 import { chatPart, joinMessageIds, parseMessageIds, toChatId, topicOf } from "./ids.ts";
 import { TELEGRAM_GLOBAL_PER_SECOND, telegramChatPace } from "./pace.ts";
-import { RETRACTED_PHOTO } from "./retracted-photo.ts";
+import { RETRACTED_PHOTO } from "./retracted-card.ts";
 import type { TelegramClient } from "./types.ts";
 
 export interface SendNewsOptions {
@@ -186,7 +186,7 @@ export class TelegramPoster implements Poster {
  *
  * A photo edit with a new card is editMessageMedia (the new PNG and its caption in one call), so members
  * see the timeline as it is now; without one, only the caption changes. Telegram cannot turn a photo message into text, nor
- * remove its photo: a retracted photo post gets a plain grey photo instead of the card (retracted-photo.ts) and its caption
+ * remove its photo: a retracted photo post gets a plain grey photo instead of the card (retracted-card.ts) and its caption
  * becomes the retracted title and notice.
  * "Message is not modified" counts as done, and a follow-up already gone is skipped, so retries are harmless.
  */

@@ -42,3 +42,14 @@ ${cells}
 </table>
 `;
 }
+
+/** POSTs a story to the webhook feed `wire` of a running service with its bearer token; the accepted article's id. */
+export async function ingestStory(service: { port: number | null }, token: string, body: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${service.port}/ingest/wire`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "text/markdown" },
+    body,
+  });
+  if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { articleId: string }).articleId;
+}
