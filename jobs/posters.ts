@@ -1,4 +1,5 @@
 import { destinationKindOf, platforms } from "../adapters/registry.ts";
+import { configuredDestination } from "../config/lookup.ts";
 import type { HeraldConfig } from "../config/schema.ts";
 import type { Poster } from "../src/adapter.ts";
 
@@ -17,7 +18,7 @@ export function createPosterRegistry(
   const posters = new Map<string, Promise<Poster>>();
   const timeout = config.delivery.timeout;
   const create = async (destinationId: string): Promise<Poster> => {
-    const destination = config.destinations.find((d) => d.id === destinationId);
+    const destination = configuredDestination(config, destinationId);
     // A kind that posts on its own (an incoming webhook) needs no bot; a destination created from chat is only in the store.
     const ownPoster = destination && destinationKindOf(destination.type)?.kind.poster;
     const poster = ownPoster

@@ -1,4 +1,5 @@
 import { type Job, UnrecoverableError } from "bullmq";
+import { configuredDestination } from "../../config/lookup.ts";
 import type { HeraldConfig } from "../../config/schema.ts";
 import type { Poster } from "../../src/adapter.ts";
 import { buildAlertMessage } from "../../src/alerts/message.ts";
@@ -8,7 +9,7 @@ import type { Log } from "../../src/log.ts";
 
 /** The alert channel's language: its destination's own `locale`, else `alerts.locale`. */
 export function alertLocale(config: HeraldConfig): string {
-  const destination = config.destinations.find((d) => d.id === config.alerts?.destination);
+  const destination = configuredDestination(config, config.alerts?.destination);
   return destination?.locale ?? config.alerts?.locale ?? "en";
 }
 

@@ -1,3 +1,4 @@
+import { configuredFeed } from "../../config/lookup.ts";
 import type { FeedConfig, HeraldConfig } from "../../config/schema.ts";
 import type { FeedFilters } from "../../src/filters.ts";
 import type { Store } from "../../src/store/index.ts";
@@ -17,7 +18,7 @@ export interface FeedView {
 const NO_FILTERS: FeedFilters = { categories: [], include: [], exclude: [] };
 
 export async function feedView(config: HeraldConfig, store: Store, feedId: string): Promise<FeedView | null> {
-  const configured = config.feeds.find((f) => f.id === feedId);
+  const configured = configuredFeed(config, feedId);
   const stored = await store.getFeed(feedId);
   if (configured) return fromConfig(configured, stored?.paused ?? configured.paused);
   if (!stored) return null;

@@ -1,3 +1,4 @@
+import { configuredDestination, configuredFeed } from "../../config/lookup.ts";
 import type { HeraldConfig } from "../../config/schema.ts";
 import { DEFAULT_BREAKING_PREFIXES, DEFAULT_STORY_POLICY, type StoryPolicy, storyZone } from "../../src/story/index.ts";
 
@@ -6,7 +7,7 @@ import { DEFAULT_BREAKING_PREFIXES, DEFAULT_STORY_POLICY, type StoryPolicy, stor
  * A destination that is no longer in the config (a chat-added one) gets the defaults.
  */
 export function storyPolicyOf(config: HeraldConfig, destinationId: string): StoryPolicy {
-  const destination = config.destinations.find((d) => d.id === destinationId);
+  const destination = configuredDestination(config, destinationId);
   if (!destination) return { ...DEFAULT_STORY_POLICY, updates: config.delivery.updates };
   return {
     updates: destination.updates ?? config.delivery.updates,
@@ -23,7 +24,7 @@ export function feedStoryOptions(
   feedId: string | null,
   language: string,
 ): { zone: string; prefixes: readonly string[] } {
-  const feed = config.feeds.find((f) => f.id === feedId);
+  const feed = configuredFeed(config, feedId);
   const siteZone = feed?.type === "directory" ? feed.site?.timezone : undefined;
   return { zone: storyZone(language, siteZone), prefixes: feed?.breaking ?? DEFAULT_BREAKING_PREFIXES };
 }

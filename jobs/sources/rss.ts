@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { configuredFeed } from "../../config/lookup.ts";
 import type { FeedConfig } from "../../config/schema.ts";
 import { articleFieldsOf } from "../../src/feed/items.ts";
 import { type FeedItem, FeedParseError } from "../../src/feed/parse.ts";
@@ -21,7 +22,7 @@ export type PollOutcome =
  */
 export async function processPoll(data: PollJobData, ctx: PipelineContext): Promise<PollOutcome> {
   const feed = await ctx.store.getFeed(data.feedId);
-  const configured = ctx.config.feeds.find((f) => f.id === data.feedId);
+  const configured = configuredFeed(ctx.config, data.feedId);
   const url =
     (configured as Extract<FeedConfig, { type: "rss" }> | undefined)?.url ?? (feed?.config.url as string | undefined);
   if (!feed || !url) return { status: "skipped", reason: "feed no longer exists" };
