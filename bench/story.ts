@@ -12,6 +12,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { type IngestJobData, QueueName } from "../jobs/queues.ts";
 import { TelegramFake } from "../tests/fakes/telegram/server.ts";
+import { numberedVersion, shownVersion } from "../tests/helpers/story-posts.ts";
 import { REDIS_URL, scratch, seconds, startWorker, waitUntil } from "./harness.ts";
 import { heading, isMain, note, report, type Stats, stats } from "./lib.ts";
 
@@ -22,19 +23,7 @@ const WARM_CHAT = "-1001234500002";
 /** Telegram: 20 messages a minute to one group; edits count against it as sends do. */
 const GROUP_PER_MINUTE = 20;
 
-/** Version `n` of the story: a later date each time, so a version parsed late can never overtake a newer one. */
-const version = (n: number) => `---
-title: "[속보] 전국 결제망 장애, 카드 결제 중단"
-categories: [News]
-date: 2026-10-14T${String(9 + Math.floor(n / 60)).padStart(2, "0")}:${String(n % 60).padStart(2, "0")}:00+09:00
-id: story-bench
-permalink: /news/story-bench/
-excerpt: >
-  결제망 장애 상황 업데이트 (버전 ${n}번).
----
-
-<p>결제망 장애가 이어지고 있습니다. 버전 ${n}번.</p>
-`;
+const version = (n: number) => numberedVersion("story-bench", n);
 
 interface Run {
   calls: number;
@@ -74,7 +63,7 @@ async function runStory(coalesce: string): Promise<Run> {
     );
     const shown = () => {
       const text = telegram.messagesIn(GROUP)[0]?.visibleText ?? "";
-      return Number(/버전 (\d+)번/.exec(text)?.[1] ?? 0);
+      return shownVersion(text);
     };
     const queuedAt: number[] = [];
     const seenAt: number[] = [];

@@ -9,25 +9,14 @@ import { startService } from "../jobs/service.ts";
 import { TelegramFake } from "./fakes/telegram/server.ts";
 import { waitForServiceDrained } from "./helpers/drained.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
-import { ingestStory } from "./helpers/story-posts.ts";
+import { ingestStory, numberedVersion, shownVersion } from "./helpers/story-posts.ts";
 
 const INGEST = "budget-ingest-token";
 const GROUP = "-1001234500077";
 const GROUP_PER_MINUTE = 20;
 const VERSIONS = 30;
 
-/** Version `n`: a later date each time, so versions only move forward. */
-const version = (n: number) => `---
-title: "[속보] 전국 결제망 장애, 카드 결제 중단"
-date: 2026-10-14T09:${String(n).padStart(2, "0")}:00+09:00
-id: budget-story
-permalink: /news/budget-story/
-excerpt: >
-  결제망 장애 상황 업데이트 (버전 ${n}번).
----
-
-<p>결제망 장애가 이어지고 있습니다. 버전 ${n}번.</p>
-`;
+const version = (n: number) => numberedVersion("budget-story", n);
 
 describe("a story faster than the group's budget", () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -53,7 +42,7 @@ describe("a story faster than the group's budget", () => {
     cleanups.push(t.cleanup);
     const service = await startService(t.config, { log: silentLog });
     cleanups.push(() => service.stop(5000));
-    const shown = () => Number(/버전 (\d+)번/.exec(telegram.messagesIn(GROUP)[0]?.visibleText ?? "")?.[1] ?? 0);
+    const shown = () => shownVersion(telegram.messagesIn(GROUP)[0]?.visibleText ?? "");
 
     const started = performance.now();
     await ingestStory(service, INGEST, version(1));

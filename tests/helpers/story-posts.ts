@@ -53,3 +53,25 @@ export async function ingestStory(service: { port: number | null }, token: strin
   if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { articleId: string }).articleId;
 }
+
+/**
+ * Version `n` of a fast-moving story (`id`): the body names the version ("버전 n번"), and each version is
+ * dated a minute later, so a version parsed late can never overtake a newer one.
+ */
+export function numberedVersion(id: string, n: number): string {
+  return `---
+title: "[속보] 전국 결제망 장애, 카드 결제 중단"
+categories: [News]
+date: 2026-10-14T${String(9 + Math.floor(n / 60)).padStart(2, "0")}:${String(n % 60).padStart(2, "0")}:00+09:00
+id: ${id}
+permalink: /news/${id}/
+excerpt: >
+  결제망 장애 상황 업데이트 (버전 ${n}번).
+---
+
+<p>결제망 장애가 이어지고 있습니다. 버전 ${n}번.</p>
+`;
+}
+
+/** The version number a message shows ("버전 n번"); 0 for none. */
+export const shownVersion = (text: string): number => Number(/버전 (\d+)번/.exec(text)?.[1] ?? 0);
