@@ -1,10 +1,13 @@
 /** Discord as adapters/registry.ts lists it. */
 import { uploadedCard } from "../../src/message/card-placement.ts";
-import { definePlatform, destinationKind } from "../shared/platform.ts";
+import { definePlatform, destinationKind, loadOnce } from "../shared/platform.ts";
 import { discordDestination, discordSection, discordWebhookDestination } from "./config.ts";
 import { formatDiscord } from "./format.ts";
 import { discordPaces } from "./pace.ts";
 import { DISCORD_PREVIEW_CSS, discordMock } from "./preview.ts";
+
+/** Loaded on first use, once: every webhook destination makes a poster. */
+const webhookPoster = loadOnce(() => import("./webhook-poster.ts"));
 
 export const discordPlatform = definePlatform({
   id: "discord",
@@ -15,7 +18,7 @@ export const discordPlatform = definePlatform({
     destinationKind({
       schema: discordWebhookDestination,
       poster: async (d, { timeoutMs }) =>
-        new (await import("./webhook-poster.ts")).DiscordWebhookPoster(d.url, timeoutMs, d.threadId ?? null),
+        new (await webhookPoster()).DiscordWebhookPoster(d.url, timeoutMs, d.threadId ?? null),
       commandChannel: (d) => d.channelId,
     }),
   ],

@@ -107,3 +107,21 @@ export const definePlatform = <
 /** Any platform, with its types erased: what the registry and jobs/ handle. */
 // biome-ignore lint/suspicious/noExplicitAny: a list of descriptors holds different section types; each checks its own.
 export type AnyPlatform = PlatformDescriptor<string, z.ZodType, readonly DestinationKind<any>[]>;
+
+/**
+ * A module loaded on first use and kept. An `import()` per call goes through the module loader every
+ * time (under tsx, a message to its loader thread): creating the posters of a 10,000-webhook fan-out
+ * spent about half a second of CPU there. A failed load is tried again on the next call.
+ */
+export function loadOnce<Module>(load: () => Promise<Module>): () => Promise<Module> {
+  let loading: Promise<Module> | undefined;
+  return () => {
+    if (!loading) {
+      loading = load();
+      loading.catch(() => {
+        loading = undefined;
+      });
+    }
+    return loading;
+  };
+}

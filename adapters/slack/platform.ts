@@ -1,9 +1,12 @@
 /** Slack as adapters/registry.ts lists it. */
 import { linkedCard } from "../../src/message/card-placement.ts";
-import { definePlatform, destinationKind } from "../shared/platform.ts";
+import { definePlatform, destinationKind, loadOnce } from "../shared/platform.ts";
 import { slackDestination, slackSection, slackWebhookDestination } from "./config.ts";
 import { formatSlack } from "./format.ts";
 import { SLACK_PREVIEW_CSS, slackMock } from "./preview.ts";
+
+/** Loaded on first use, once: every webhook destination makes a poster. */
+const webhookPoster = loadOnce(() => import("./webhook-poster.ts"));
 
 export const slackPlatform = definePlatform({
   id: "slack",
@@ -13,8 +16,7 @@ export const slackPlatform = definePlatform({
     destinationKind({ schema: slackDestination, botChannel: (d) => d.channel }),
     destinationKind({
       schema: slackWebhookDestination,
-      poster: async (d, { timeoutMs }) =>
-        new (await import("./webhook-poster.ts")).SlackWebhookPoster(d.url, timeoutMs),
+      poster: async (d, { timeoutMs }) => new (await webhookPoster()).SlackWebhookPoster(d.url, timeoutMs),
       commandChannel: (d) => d.channel,
     }),
   ],

@@ -41,6 +41,30 @@ describe.each(STORE_BACKENDS)("$name store: many deliveries at once", (backend) 
     expect(await store.countByState()).toEqual({ pending: 0, sending: 0, delivered: COUNT, failed: 0 });
   });
 
+  it("answers what each destination shows and the newest version, for many callers at once", async () => {
+    const { store } = current();
+    // Even destinations show v1; v2 is stored and delivered to hook-0 only.
+    for (const id of destinations.filter((_, i) => i % 2 === 0)) {
+      await store.markSending(ARTICLE, 1, id);
+      await store.markDelivered(ARTICLE, 1, id, `v1-${id}`);
+    }
+    const v2 = await store.upsertArticle({ ...outageArticle(), title: "MS 아웃룩 장애 (2보)" }, null);
+    expect(v2.version).toBe(2);
+    await store.recordDeliveriesPending(ARTICLE, 2, ["hook-0"]);
+    await store.markSending(ARTICLE, 2, "hook-0");
+    await store.markDelivered(ARTICLE, 2, "hook-0", "v2-hook-0");
+
+    const shown = await Promise.all([...destinations, "nowhere"].map((id) => store.latestDelivered(ARTICLE, id)));
+    expect(shown.map((d) => (d ? [d.version, d.platformMessageId] : null))).toEqual([
+      ...destinations.map((id, i) => (i === 0 ? [2, "v2-hook-0"] : i % 2 === 0 ? [1, `v1-${id}`] : null)),
+      null,
+    ]);
+    const newest = await Promise.all(
+      Array.from({ length: COUNT }, (_, i) => store.latestVersion(i % 3 === 0 ? "no-such-article" : ARTICLE)),
+    );
+    expect(newest).toEqual(Array.from({ length: COUNT }, (_, i) => (i % 3 === 0 ? null : 2)));
+  });
+
   it("a call that cannot succeed fails alone; the calls made with it are applied", async () => {
     const { store } = current();
     await store.markSending(ARTICLE, 1, "hook-0");

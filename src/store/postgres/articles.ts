@@ -6,6 +6,7 @@ import { isForeignKeyViolation, StoreError } from "../errors.ts";
 import { type ArticleRow, toStoredArticle } from "../rows.ts";
 import { checkArticle, checkLimit, staleAgainst } from "../rules.ts";
 import { nowIso } from "../time.ts";
+import { batched, readCallKey } from "./batch.ts";
 import { statement, transaction } from "./pool.ts";
 import { searchColumnsOf } from "./search.ts";
 
@@ -37,6 +38,10 @@ const earlierWithHash = statement<{ version: number }>(
 const latestVersionOf = statement<{ version: number }>(
   "articles.latest-version",
   "SELECT version FROM articles WHERE id = $1",
+);
+const latestVersionsOf = statement<{ id: string; version: number }>(
+  "articles.latest-versions",
+  "SELECT id, version FROM articles WHERE id = ANY($1::text[])",
 );
 const versionRow = statement<ArticleRow>(
   "articles.version",
@@ -82,6 +87,15 @@ const latest = statement<ArticleRow>(
 const ARTICLE_LOCK_SPACE = 0x4172_7469; // "Arti"
 
 export function createArticleStore(pool: pg.Pool): ArticleStore {
+  // Every delivery job asks for its article's newest version (story mode): one round trip per batch.
+  const latestVersions = batched<string, number | null>({
+    many: async (ids) => {
+      const versions = new Map((await latestVersionsOf.rows(pool, [ids])).map((row) => [row.id, row.version]));
+      return ids.map((id) => versions.get(id) ?? null);
+    },
+    one: async (id) => (await latestVersionOf.first(pool, [id]))?.version ?? null,
+    key: readCallKey,
+  });
   async function upsert(client: pg.PoolClient, article: Article, feedId: string | null): Promise<UpsertArticleResult> {
     await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [ARTICLE_LOCK_SPACE, article.id]);
     const hash = articleContentHash(article);
@@ -126,7 +140,7 @@ export function createArticleStore(pool: pg.Pool): ArticleStore {
     },
     getArticle: async (id) => toStoredArticle(await byId.first(pool, [id])),
     getArticleVersion: async (id, version) => toStoredArticle(await versionRow.first(pool, [id, version])),
-    latestVersion: async (id) => (await latestVersionOf.first(pool, [id]))?.version ?? null,
+    latestVersion: latestVersions,
     async latestArticles({ feedIds, limit }) {
       checkLimit("latestArticles", limit, 1000);
       if (feedIds !== undefined && feedIds.length === 0) return [];

@@ -116,3 +116,11 @@ export function batched<Item, Result>(statement: BatchedStatement<Item, Result>)
       schedule();
     });
 }
+
+let readCalls = 0;
+/**
+ * The `key` of a read-only statement: every call its own, so calls on the same row share a batch (a read
+ * changes nothing, so there is no order to keep). A batch is sent after the calls in it were made, so a
+ * batched read is never older than the same read run alone.
+ */
+export const readCallKey = (): string => `read:${readCalls++}`;

@@ -14,7 +14,7 @@ import {
   refuseSending,
 } from "../rules.ts";
 import { nowIso } from "../time.ts";
-import { batched } from "./batch.ts";
+import { batched, readCallKey } from "./batch.ts";
 import { statement } from "./pool.ts";
 
 const COLUMNS = `article_id, version, destination_id, state, attempts, last_error, permanent_failure,
@@ -113,6 +113,15 @@ const toDeliveredBatch = statement<DeliveryRow>(
    WHERE ${ON_KEYS} RETURNING ${OF_DELIVERIES}`,
 );
 
+const latestDeliveredBatch = statement<DeliveryRow>(
+  "deliveries.latest-delivered-batch",
+  `SELECT DISTINCT ON (deliveries.article_id, deliveries.destination_id) ${OF_DELIVERIES}
+   FROM deliveries JOIN unnest($1::text[], $2::text[]) AS k(article_id, destination_id)
+     ON deliveries.article_id = k.article_id AND deliveries.destination_id = k.destination_id
+   WHERE deliveries.state = 'delivered'
+   ORDER BY deliveries.article_id, deliveries.destination_id, deliveries.version DESC`,
+);
+
 const keyValues = (key: DeliveryKey) => [key.articleId, key.version, key.destinationId];
 
 const keyText = (key: DeliveryKey) => `${key.version}\u0000${key.articleId}\u0000${key.destinationId}`;
@@ -184,6 +193,19 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
     one: ({ key, messageId }) => toDelivered.first(pool, [...keyValues(key), nowIso(), messageId]),
     key: (call) => keyText(call.key),
   });
+  // Every delivery job asks what its destination shows of the article (story mode): one round trip per batch.
+  const latestDeliveredRow = batched<{ articleId: string; destinationId: string }, DeliveryRow | null>({
+    many: async (calls) => {
+      const rows = await latestDeliveredBatch.rows(pool, [
+        calls.map((call) => call.articleId),
+        calls.map((call) => call.destinationId),
+      ]);
+      const byPair = new Map(rows.map((row) => [`${row.article_id}\u0000${row.destination_id}`, row]));
+      return calls.map((call) => byPair.get(`${call.articleId}\u0000${call.destinationId}`) ?? null);
+    },
+    one: ({ articleId, destinationId }) => latestDelivered.first(pool, [articleId, destinationId]),
+    key: readCallKey,
+  });
   /** A single-statement change: the row it returns, or "not recorded". */
   const changed = (key: DeliveryKey, row: DeliveryRow | null): Delivery => {
     if (!row) throw deliveryNotRecorded(key);
@@ -247,7 +269,7 @@ export function createDeliveryStore(pool: pg.Pool): DeliveryStore {
       return row ? toDelivery(row) : null;
     },
     async latestDelivered(articleId, destinationId) {
-      const row = await latestDelivered.first(pool, [articleId, destinationId]);
+      const row = await latestDeliveredRow({ articleId, destinationId });
       return row ? toDelivery(row) : null;
     },
     listRecentDeliveries: async (limit) =>
