@@ -97,6 +97,12 @@ describe("herald start under hostile HTTP (child process, memory measured)", () 
       30_000,
       `healthz (${herald.output()})`,
     );
+    // One small refused request per body route first: what is measured below is how much Herald reads of a
+    // flood, not how far a client gets ahead into the kernel's socket buffers while a cold route is compiled.
+    for (const path of ["/slack/events", "/ingest", "/discord/interactions", "/telegram/webhook"]) {
+      const warm = await fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", body: "{}" });
+      expect(warm.status, path).toBeGreaterThanOrEqual(400);
+    }
   }, 60_000);
   afterAll(async () => cleanup?.());
 
