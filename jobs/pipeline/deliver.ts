@@ -122,14 +122,11 @@ async function superseded(
  */
 async function firstPostInFlight(data: DeliverJobData, applied: number, ctx: PipelineContext): Promise<boolean> {
   if (await ctx.store.latestDelivered(data.articleId, data.destinationId)) return false;
-  const deliveries = await ctx.store.listArticleDeliveries(data.articleId);
-  return deliveries.some(
-    (d) =>
-      d.destinationId === data.destinationId &&
-      d.state === "sending" &&
-      d.version < applied &&
-      d.version !== data.version,
-  );
+  // This destination's rows of the earlier versions only (a handful), not the article's every delivery:
+  // listing those made each job of a fan-out read one row per destination.
+  const earlier = Array.from({ length: applied - 1 }, (_, i) => i + 1).filter((v) => v !== data.version);
+  const rows = await Promise.all(earlier.map((v) => ctx.store.getDelivery(data.articleId, v, data.destinationId)));
+  return rows.some((row) => row?.state === "sending");
 }
 
 /**
