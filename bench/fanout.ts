@@ -7,7 +7,7 @@
  * Run alone with `node --import tsx bench/fanout.ts`; BENCH_FANOUT_CONCURRENCY
  * and BENCH_FANOUT_DESTINATIONS change the sizes, BENCH_FANOUT_BACKENDS the stores of the worker runs, BENCH_FANOUT_PROFILE=<dir>
  * writes the workers' V8 CPU profiles there (open them in Chrome DevTools), BENCH_FANOUT_WORKERS=1 runs only
- * the 1-worker case of the 1-vs-2 runs.
+ * the 1-worker case of the 1-vs-2 runs, BENCH_FANOUT_ROUNDS how often each runs (default 3).
  */
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -17,10 +17,20 @@ import { type IngestJobData, QueueName } from "../jobs/queues.ts";
 import { parsePost } from "../src/article/index.ts";
 import { buildMessage } from "../src/message/build.ts";
 import { NO_CARD } from "../src/message/card-placement.ts";
-import { openStore, type StoreLocation } from "../src/store/index.ts";
+import { openStore, type Store, type StoreLocation } from "../src/store/index.ts";
 import { DiscordFake } from "../tests/fakes/discord/server.ts";
 import { createPgDatabase, PG_ADMIN_URL } from "../tests/helpers/store-backends.ts";
-import { REDIS_URL, scratch, seconds, startWorker, type WorkerProcess, waitUntil } from "./harness.ts";
+import {
+  localRedisPid,
+  machineCpuMs,
+  processCpuMs,
+  REDIS_URL,
+  scratch,
+  seconds,
+  startWorker,
+  type WorkerProcess,
+  waitUntil,
+} from "./harness.ts";
 import { heading, isMain, note, reportRate } from "./lib.ts";
 
 const DESTINATIONS = Number(process.env.BENCH_FANOUT_DESTINATIONS ?? 10_000);
@@ -36,6 +46,8 @@ const WORKER_COUNTS = (process.env.BENCH_FANOUT_WORKERS ?? "1,2")
   .split(",")
   .map(Number)
   .filter((n) => n === 1 || n === 2);
+/** How many times the 1-vs-2-worker pair runs per backend (BENCH_FANOUT_ROUNDS). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_FANOUT_ROUNDS ?? 3));
 const BASE_URL = "https://news.example.kr";
 
 const POST = `---
@@ -160,38 +172,62 @@ export async function benchFanout(): Promise<void> {
  * The same fan-out by 1 and by 2 `herald worker` processes, on each store backend: one SQLite file
  * shared on this host, and a PostgreSQL database (what several hosts share). Deliveries per second
  * side by side; duplicates (webhooks posted more than once) and `database is locked` log lines counted.
+ * One pair of runs swings by ±10 % here (2 cores shared with the fake, Redis and the store), so the
+ * pairs run ROUNDS times, in alternating order (1 then 2, 2 then 1, …: a drift of the machine
+ * favours neither), and the ratio is of the medians.
  */
 export async function benchFanoutWorkers(): Promise<void> {
   heading("fan-out by 1 and 2 `herald worker` processes, SQLite file and PostgreSQL store", {
     destinations: DESTINATIONS,
     "delivery.concurrency per worker": CONCURRENCY,
     cards: "off",
+    rounds: ROUNDS,
     postgres: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//"),
   });
   for (const backend of BACKENDS) {
-    const results = new Map<number, { count: number; ms: number; summary: string }>();
-    for (const count of WORKER_COUNTS) results.set(count, await fanOutWith(backend, count));
-    const one = results.get(1);
-    const two = results.get(2);
-    if (one)
+    const runs = new Map<number, Run[]>(WORKER_COUNTS.map((count) => [count, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? WORKER_COUNTS : [...WORKER_COUNTS].reverse();
+      for (const count of order) runs.get(count)?.push(await fanOutWith(backend, count));
+    }
+    for (const [count, list] of runs) {
+      const rates = list.map((run) => perSecond(run).toFixed(0)).join(", ");
       note(
-        `${backend}, 1 worker process: ${(one.count / (one.ms / 1000)).toFixed(0)} deliveries/s (${one.count} in ${seconds(one.ms)}), ${one.summary}`,
+        `${backend}, ${count} worker process${count === 1 ? "" : "es"}: ${rates} deliveries/s; ${list.map((run) => run.summary).join("; ")}`,
       );
+    }
+    const one = medianRun(runs.get(1) ?? []);
+    const two = medianRun(runs.get(2) ?? []);
     if (!one || !two) continue;
+    const pairs = (runs.get(1) ?? []).map((run, i) => {
+      const other = runs.get(2)?.[i];
+      return other ? (perSecond(other) / perSecond(run)).toFixed(2) : "?";
+    });
     reportRate(
-      `${backend}, 2 worker processes, ingest job queued to last delivery`,
+      `${backend}, 2 worker processes, ingest job queued to last delivery (median of ${ROUNDS})`,
       two,
       one,
       "deliveries",
-      `baseline: 1 worker process on ${backend}; ${two.summary}`,
+      `baseline: 1 worker process on ${backend}, median of ${ROUNDS}; round by round 2 ÷ 1: ${pairs.join(", ")}`,
     );
   }
 }
 
-async function fanOutWith(
-  backend: "sqlite" | "postgres",
-  count: number,
-): Promise<{ count: number; ms: number; summary: string }> {
+interface Run {
+  count: number;
+  ms: number;
+  summary: string;
+}
+
+const perSecond = (run: Run) => run.count / (run.ms / 1000);
+
+/** The run of median throughput (the lower middle one of an even count). */
+function medianRun(runs: Run[]): Run | undefined {
+  const sorted = [...runs].sort((a, b) => perSecond(a) - perSecond(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+async function fanOutWith(backend: "sqlite" | "postgres", count: number): Promise<Run> {
   const space = scratch(`fanout-${backend}-${count}w`);
   const pg = backend === "postgres" ? await createPgDatabase() : null;
   const fake = await DiscordFake.start();
@@ -200,6 +236,7 @@ async function fanOutWith(
   const queue = new Queue<IngestJobData>(QueueName.ingest, { connection, prefix: space.prefix });
   const workers: WorkerProcess[] = [];
   const location = pg ? { url: pg.url } : { path: space.dbPath };
+  let store: Store | null = null;
   try {
     const raw = {
       ...(pg ? { database: { url: pg.url } } : {}),
@@ -220,26 +257,34 @@ async function fanOutWith(
       `${count} workers on the ingest queue`,
       100,
     );
+    // Opened once: a store opened per poll (a pool, the migration check) loaded the machine being measured.
+    store = await openStore(location);
+    const counted = store;
+    const cpuBefore = cpuNow(workers);
     const queued = Date.now();
     await queueIngest(queue, "fanout", POST);
     await waitUntil(
       async () => {
         const dead = workers.find((w) => !w.alive());
         if (dead) throw new Error(`a worker exited during the fan-out; its output:\n${dead.output().slice(-4000)}`);
-        return ((await countDeliveries(location)).delivered ?? 0) >= DESTINATIONS;
+        if (fake.messages.length < DESTINATIONS) return false;
+        return ((await counted.countByState()).delivered ?? 0) >= DESTINATIONS;
       },
       600_000,
       `${DESTINATIONS} deliveries recorded`,
       200,
     );
+    const cpu = cpuPerDelivery(cpuBefore, cpuNow(workers), DESTINATIONS);
     const last = fake.messages.reduce((latest, m) => Math.max(latest, m.receivedAt), queued);
+    const first = fake.messages.reduce((earliest, m) => Math.min(earliest, m.receivedAt), last);
     const distinct = new Set(fake.messages.map((m) => m.webhookId)).size;
     const locked = workers
       .flatMap((w) => w.output().split("\n"))
       .filter((line) => /database is locked/i.test(line)).length;
-    const summary = `${(fake.messages.length - distinct).toLocaleString("en-US")} duplicates, ${locked} 'database is locked' log lines`;
+    const summary = `first post ${seconds(first - queued)} after queueing, ${(fake.messages.length - distinct).toLocaleString("en-US")} duplicates, ${locked} 'database is locked', ${cpu}`;
     return { count: distinct, ms: Math.max(1, last - queued), summary };
   } finally {
+    await store?.close();
     await Promise.all(workers.map((w) => w.stop()));
     await queue.close();
     connection.disconnect();
@@ -247,6 +292,39 @@ async function fanOutWith(
     await space.cleanup();
     await pg?.drop();
   }
+}
+
+interface CpuSample {
+  workers: number;
+  redis: number;
+  /** This process: the fake answering the webhooks, and the polling. */
+  bench: number;
+  machine: { busy: number; total: number };
+}
+
+const REDIS_PID = localRedisPid();
+
+function cpuNow(workers: WorkerProcess[]): CpuSample {
+  const own = process.cpuUsage();
+  return {
+    workers: workers.reduce((sum, w) => sum + processCpuMs(w.pid), 0),
+    redis: REDIS_PID ? processCpuMs(REDIS_PID) : 0,
+    bench: (own.user + own.system) / 1000,
+    machine: machineCpuMs(),
+  };
+}
+
+/**
+ * Where the machine's CPU went per delivery: the workers, Redis, this process (the fake), and the
+ * rest (the store's server, the kernel). On 2 cores a second worker can only be faster while the
+ * machine has idle time left, so the busy share says which figure to read.
+ */
+function cpuPerDelivery(before: CpuSample, after: CpuSample, deliveries: number): string {
+  const per = (ms: number) => `${((ms * 1000) / deliveries).toFixed(0)}`;
+  const busy = after.machine.busy - before.machine.busy;
+  const own = after.workers - before.workers + (after.redis - before.redis) + (after.bench - before.bench);
+  const share = busy / Math.max(1, after.machine.total - before.machine.total);
+  return `CPU µs per delivery: workers ${per(after.workers - before.workers)}, Redis ${per(after.redis - before.redis)}, fake ${per(after.bench - before.bench)}, rest ${per(busy - own)} (machine ${(share * 100).toFixed(0)}% busy)`;
 }
 
 /** Waits for `n` messages; if the worker dies or time runs out first, says so with its output. */

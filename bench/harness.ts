@@ -3,7 +3,7 @@
  * prefix per benchmark (removed afterwards), configs built the way Herald
  * builds them, and Herald worker processes with their memory watched.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -150,3 +150,35 @@ function statusKb(pid: number, field: string): number {
 
 /** Milliseconds as seconds with 2 decimals, for sentences. */
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux everywhere). */
+const TICK_MS = 10;
+
+/** CPU time (user + system) a process has used so far, in ms; 0 once it is gone (Linux /proc). */
+export function processCpuMs(pid: number): number {
+  try {
+    // Fields after the command name, which may hold spaces but ends at the last ')'.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The machine's busy and total CPU time so far, in ms summed over its cores (the `cpu` line of /proc/stat). */
+export function machineCpuMs(): { busy: number; total: number } {
+  const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/) ?? [];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number);
+  const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+  return { busy: busy * TICK_MS, total: (busy + (idle ?? 0) + (iowait ?? 0)) * TICK_MS };
+}
+
+/** The pid of the local redis-server, for its CPU time; null when none runs here (a remote Redis). */
+export function localRedisPid(): number | null {
+  try {
+    const out = execFileSync("pgrep", ["-x", "redis-server"], { encoding: "utf8" }).trim().split("\n")[0];
+    return out ? Number(out) : null;
+  } catch {
+    return null;
+  }
+}

@@ -218,12 +218,13 @@ async function deliverVersion(
     log.warn({ err: reason, attempt: job.attemptsMade + 1 }, "delivery failed; will retry");
     throw error;
   }
-  await keepSent(job, sent, log);
+  // Kept in the job only if recording it fails (recordSent): one Redis write fewer per delivery
+  // in a fan-out, and the in-job record retries are what keep a busy store from costing a resend.
   return recordSent(job, sent, ctx, log);
 }
 
 /**
- * Kept in the job before recording: whatever happens to the store now, a retry only records.
+ * Kept in the job: whatever happens to the store from now on, a retry of the job only records.
  * A job that Redis lost meanwhile (restarted empty) cannot keep it; recording the send in the
  * store still can, and then recovery finds the delivery done instead of queuing it again.
  */
@@ -297,6 +298,8 @@ async function recordSent(
       break;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      // From the first failure on, the send is in the job: if the process dies or every try fails, the retry only records.
+      if (attempt === 1 && job.data.sent !== sent) await keepSent(job, sent, log);
       if (attempt >= RECORD_TRIES) {
         log.error(
           { err: reason, messageId: sent.messageId },
