@@ -1,27 +1,15 @@
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { startService } from "../jobs/service.ts";
 import { DiscordFake } from "./fakes/discord/server.ts";
 import { waitForServiceDrained } from "./helpers/drained.ts";
-import { projectRoot } from "./helpers/paths.ts";
 import { silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 import { plainPost } from "./helpers/posts.ts";
+import { lockDatabase } from "./helpers/sqlite-lock.ts";
 
 const TOKEN = "test-ingest-token";
-/** Longer than the store's busy timeout (3 s), so the first try to record the post fails with SQLITE_BUSY. */
+/** Longer than a store call waits for the lock (3 s), so the first try to record the post fails with SQLITE_BUSY. */
 const HOLD_LOCK_MS = 4000;
-
-/** Another process holds the write lock (`BEGIN IMMEDIATE`) for `ms`; resolves once it holds it. */
-function lockDatabase(path: string, ms: number): Promise<void> {
-  const script = `const D = require("better-sqlite3"); const db = new D(${JSON.stringify(path)});
-    db.exec("BEGIN IMMEDIATE"); console.log("locked"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${ms});`;
-  const child = spawn(process.execPath, ["-e", script], { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.stdout.once("data", () => resolve());
-    child.once("error", reject);
-  });
-}
 
 describe("a post the platform accepted while the store is locked", () => {
   const cleanups: (() => Promise<void> | void)[] = [];

@@ -10,6 +10,7 @@ import { applyMigrations, MIGRATIONS } from "../src/store/sqlite/migrations.ts";
 import { outageArticle } from "./fixtures/store/articles.ts";
 import { tempDbDir } from "./fixtures/store/temp-store.ts";
 import { fixture } from "./helpers/paths.ts";
+import { lockDatabase } from "./helpers/sqlite-lock.ts";
 
 let temp: ReturnType<typeof tempDbDir>;
 let store: Store;
@@ -109,6 +110,20 @@ describe("SQLite file and migrations", () => {
     const shared = await openStore({ path: fresh });
     expect((await shared.listDestinations()).map((d) => d.id)).toEqual(["a", "b", "c"]);
     await shared.close();
+  });
+
+  it("a write waits for another process's write lock without freezing the process, then applies", async () => {
+    // Long enough that this process's event loop turns many times meanwhile, unless the wait blocks it.
+    await lockDatabase(temp.dbPath, 1000);
+    const events: string[] = [];
+    const write = store
+      .upsertDestination({ id: "late", type: "telegram", config: { chatId: "-100123" } })
+      .then(() => events.push("written"));
+    // A timer due at once: SQLite's own busy wait (a sleep inside the call) held it back until the write returned.
+    setTimeout(() => events.push("timer"), 0);
+    await write;
+    expect(events).toEqual(["timer", "written"]);
+    expect((await store.getDestination("late"))?.type).toBe("telegram");
   });
 
   it("works in memory", async () => {

@@ -6,6 +6,7 @@ import { StoreError } from "../errors.ts";
 import { createAlertStore } from "./alerts.ts";
 import { createArticleStore } from "./articles.ts";
 import { createAttemptStore } from "./attempts.ts";
+import { LOCK_WAIT_BUDGET_MS, whenUnlocked } from "./busy.ts";
 import { createCardStore } from "./cards.ts";
 import { createDeliveryStore } from "./deliveries.ts";
 import { createDestinationStore } from "./destinations.ts";
@@ -14,19 +15,18 @@ import { applyMigrations } from "./migrations.ts";
 import { ArticleSearch, SearchIndexWriter } from "./search.ts";
 
 /**
- * How long a writer waits for another connection's lock before failing with SQLITE_BUSY.
- * better-sqlite3 is synchronous, so this wait blocks the event loop (BullMQ lock renewals,
- * HTTP): kept to a few seconds. Writes are short, so several processes on one host only
- * wait milliseconds in practice; a longer wait means something is wrong and should fail.
+ * How long a connection waits for another's lock inside SQLite while the store opens (switching to
+ * WAL, migrating: once per process). This wait blocks the event loop, as better-sqlite3 is
+ * synchronous; afterwards it is 0 and every store call waits from the event loop instead (./busy.ts).
  */
-const BUSY_TIMEOUT_MS = 3000;
+const OPEN_BUSY_TIMEOUT_MS = LOCK_WAIT_BUDGET_MS;
 
 /**
  * Opens (creating if needed) the SQLite store at `path` and migrates it to
  * the current schema. Pragmas: WAL journal, synchronous NORMAL, foreign keys
- * on, busy timeout 3 s. Read-then-write transactions begin IMMEDIATE so
- * several processes on one host can share the file (they wait for each other
- * instead of failing). better-sqlite3 is synchronous: each async method does
+ * on. Read-then-write transactions begin IMMEDIATE so several processes on
+ * one host can share the file: they wait for each other (up to 3 s, from the
+ * event loop) instead of failing. better-sqlite3 is synchronous: each async method does
  * its work at once and returns a settled promise.
  *
  * @throws StoreError when the file cannot be opened, is not a database, or was written by a newer Herald.
@@ -36,6 +36,8 @@ export function openSqliteStore(path: string): Store {
   const db = openDatabase(path);
   try {
     applyMigrations(db, path);
+    // From here on a busy lock fails at once and the call is tried again from the event loop (./busy.ts).
+    db.pragma("busy_timeout = 0");
     const searchWriter = new SearchIndexWriter(db);
     const search = new ArticleSearch(db);
     const feeds = createFeedStore(db);
@@ -49,7 +51,7 @@ export function openSqliteStore(path: string): Store {
       ...createAlertStore(db),
       searchArticles: (query: string, options?: SearchOptions) => search.search(query, options),
     };
-    // IMMEDIATE: the check reads every feed, then writes; see BUSY_TIMEOUT_MS.
+    // IMMEDIATE: the check reads every feed, then writes.
     const createFeedUnless = db.transaction((feed: FeedInput, refuse: (feeds: FeedRecord[]) => unknown) => {
       const refusal = refuse(feeds.listFeeds());
       if (refusal === null) feeds.upsertFeed(feed);
@@ -59,8 +61,8 @@ export function openSqliteStore(path: string): Store {
       ...promisify(sync),
       location: path,
       notices: [],
-      createFeedUnless: async <R>(feed: FeedInput, refuse: (feeds: FeedRecord[]) => R | null) =>
-        createFeedUnless.immediate(feed, refuse) as R | null,
+      createFeedUnless: <R>(feed: FeedInput, refuse: (feeds: FeedRecord[]) => R | null) =>
+        whenUnlocked(() => createFeedUnless.immediate(feed, refuse) as R | null),
       close: async () => void db.close(),
     };
   } catch (error) {
@@ -69,13 +71,16 @@ export function openSqliteStore(path: string): Store {
   }
 }
 
-/** The async face of synchronous methods: each runs at once; a throw becomes a rejected promise. */
+/**
+ * The async face of synchronous methods: each runs at once, and again from the event loop while
+ * another process holds the write lock (./busy.ts); any other throw becomes a rejected promise.
+ */
 function promisify<T extends Record<string, (...args: never[]) => unknown>>(
   methods: T,
 ): { [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>> } {
   const result: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(methods)) {
-    result[name] = async (...args: never[]) => method(...args);
+    result[name] = (...args: never[]) => whenUnlocked(() => method(...args));
   }
   return result as { [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>> };
 }
@@ -86,7 +91,7 @@ function openDatabase(path: string): Database.Database {
     if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
     db = new Database(path);
     // busy_timeout first: switching to WAL needs a lock another process may briefly hold.
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
