@@ -225,6 +225,27 @@ function readiness(
   return { roles: Object.fromEntries(each), chromium: workers.chromium };
 }
 
+/** How long /healthz waits for Redis and for the database before it reports the one that did not answer. */
+const HEALTH_CHECK_MS = 1000;
+
+/** True when `check` resolves true within `ms`; false when it rejects, resolves false, or takes longer. */
+function answersWithin(check: Promise<boolean>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    check.then(
+      (ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+    );
+  });
+}
+
 function routes(
   runtime: Runtime,
   guard: HttpGuard,
@@ -251,20 +272,20 @@ function routes(
       })(req, res, []);
   return {
     "GET /healthz": async (_req, res) => {
-      const checks = { redis: false, database: false };
-      // Commands queue while Redis is away (BullMQ needs that); a health check must answer anyway.
-      const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
-      checks.redis = await Promise.race([
-        connection.ping().then(
-          (r) => r === "PONG",
-          () => false,
+      // Both asked at once, each given a second: commands queue while Redis is away (BullMQ needs that),
+      // and a query waits for a free pooled connection or a new one (up to 10 s) while PostgreSQL is
+      // unreachable; a health check must answer anyway, within a probe's usual timeout.
+      const [redis, database] = await Promise.all([
+        answersWithin(
+          connection.ping().then((r) => r === "PONG"),
+          HEALTH_CHECK_MS,
         ),
-        timeout,
+        answersWithin(
+          store.ping().then(() => true),
+          HEALTH_CHECK_MS,
+        ),
       ]);
-      try {
-        await store.listDestinations();
-        checks.database = true;
-      } catch {}
+      const checks = { redis, database };
       const roles = readyRoles();
       const ok =
         checks.redis && checks.database && roles !== null && Object.values(roles.roles).every((r) => r === true);

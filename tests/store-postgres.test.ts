@@ -2,10 +2,12 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openStore, parseSearchQuery, StoreError } from "../src/store/index.ts";
+import { openPostgresStore } from "../src/store/postgres/index.ts";
 import { applyPgMigrations, PG_MIGRATIONS, PG_SCHEMA_VERSION } from "../src/store/postgres/migrations.ts";
 import { SEARCH_SQL, searchValues } from "../src/store/postgres/search.ts";
 import { marketArticle, outageArticle } from "./fixtures/store/articles.ts";
 import { createPgDatabase, pgUrlFor } from "./helpers/store-backends.ts";
+import { startTcpProxy } from "./helpers/tcp-proxy.ts";
 
 type Db = Awaited<ReturnType<typeof createPgDatabase>>;
 const cleanups: Array<() => Promise<void>> = [];
@@ -89,6 +91,25 @@ describe("connecting", () => {
     expect(store.location).toBe(db.url);
     expect(store.location).not.toContain("pw-do-not-print");
     expect(store.notices).toEqual([]);
+  });
+});
+
+describe("a server that stops answering (a network partition)", () => {
+  it("fails a store call after the query timeout instead of hanging it, and the next call after the partition works", async () => {
+    const db = await database();
+    const url = new URL(db.url);
+    const proxy = await startTcpProxy(Number(url.port || 5432), url.hostname);
+    cleanups.push(() => proxy.close());
+    url.port = String(proxy.port);
+    const store = await openPostgresStore(url.toString(), { queryTimeoutMs: 300 });
+    cleanups.push(() => store.close());
+    await store.upsertDestination({ id: "news", type: "slack", config: {} });
+
+    proxy.freeze();
+    await expect(store.getDestination("news")).rejects.toThrow(/timeout/i);
+    proxy.thaw();
+    // The timed-out connection was dropped, not handed to this call with a stale answer on its way.
+    expect((await store.getDestination("news"))?.type).toBe("slack");
   });
 });
 

@@ -107,9 +107,7 @@ export class AlertNotifier {
 
   private flaggedDestinations(): Promise<Set<string>> {
     if (!this.flagged || this.now() - this.flagged.readAt >= FLAGS_REREAD_MS) {
-      const ids = this.store
-        .listDestinations()
-        .then((all) => new Set(all.filter((d) => d.flaggedReason !== null).map((d) => d.id)));
+      const ids = this.store.listDestinations({ flagged: true }).then((flagged) => new Set(flagged.map((d) => d.id)));
       this.flagged = { ids, readAt: this.now() };
       // A failed read is tried again by the next delivery, not trusted for a minute.
       ids.catch(() => {

@@ -87,9 +87,10 @@ async function collectStatus(runtime: Runtime, limit: number): Promise<StatusRep
       messageId: d.platformMessageId === null ? null : shown(d.platformMessageId),
     });
   }
-  const flagged = (await runtime.store.listDestinations())
-    .filter((d) => d.flaggedReason)
-    .map((d) => ({ destinationId: shown(d.id), reason: shown(d.flaggedReason ?? "") }));
+  const flagged = (await runtime.store.listDestinations({ flagged: true })).map((d) => ({
+    destinationId: shown(d.id),
+    reason: shown(d.flaggedReason ?? ""),
+  }));
   const alerts = (await runtime.store.listOpenAlerts()).map((a) => ({
     key: shown(a.key),
     reason: shown(a.reason),

@@ -315,8 +315,11 @@ export interface DestinationStore {
   flagDestination(id: string, reason: string): Promise<void>;
   clearDestinationFlag(id: string): Promise<void>;
   getDestination(id: string): Promise<DestinationRecord | null>;
-  /** All destinations by id. */
-  listDestinations(): Promise<DestinationRecord[]>;
+  /**
+   * All destinations by id; with `flagged: true` only the flagged ones, a read that stays small
+   * however many destinations there are (the alerts check it on every delivery, once a minute).
+   */
+  listDestinations(options?: { flagged?: boolean }): Promise<DestinationRecord[]>;
 }
 
 /** Whether an alert's problem is going on (`open`) or over (`closed`). */
@@ -446,6 +449,8 @@ export interface Store
    * @returns null when the feed was added, else what `refuse` returned.
    */
   createFeedUnless<R>(feed: FeedInput, refuse: (feeds: FeedRecord[]) => R | null): Promise<R | null>;
+  /** Resolves once the database answers a trivial query, rejects when it cannot: `/healthz` asks it on every probe. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

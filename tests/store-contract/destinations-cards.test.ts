@@ -45,6 +45,33 @@ describe.each(STORE_BACKENDS)("$name store: destinations", (backend) => {
     for (const id of ["b", "a", "C"]) await store.upsertDestination({ id, type: "slack", config: {} });
     expect((await store.listDestinations()).map((d) => d.id)).toEqual(["C", "a", "b"]);
   });
+
+  it("list only the flagged ones when asked, and none once every flag is cleared", async () => {
+    const { store } = current();
+    for (const id of ["ok-1", "gone", "ok-2", "banned"])
+      await store.upsertDestination({ id, type: "slack", config: {} });
+    await store.flagDestination("gone", "channel_not_found");
+    await store.flagDestination("banned", "not_in_channel");
+    const flagged = await store.listDestinations({ flagged: true });
+    expect(flagged.map((d) => [d.id, d.flaggedReason])).toEqual([
+      ["banned", "not_in_channel"],
+      ["gone", "channel_not_found"],
+    ]);
+    for (const { id } of flagged) await store.clearDestinationFlag(id);
+    expect(await store.listDestinations({ flagged: true })).toEqual([]);
+    expect(await store.listDestinations()).toHaveLength(4);
+  });
+});
+
+describe.each(STORE_BACKENDS)("$name store: ping", (backend) => {
+  const current = freshStorePerTest(backend, { beforeEach, afterEach });
+
+  it("answers while the database does, and rejects once the store is closed", async () => {
+    const { store } = current();
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+  });
 });
 
 describe.each(STORE_BACKENDS)("$name store: card cache", (backend) => {

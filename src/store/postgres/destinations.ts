@@ -15,6 +15,10 @@ const upsert = statement<DestinationRow>(
 );
 const get = statement<DestinationRow>("destinations.get", "SELECT * FROM destinations WHERE id = $1");
 const all = statement<DestinationRow>("destinations.all", "SELECT * FROM destinations ORDER BY id");
+const flagged = statement<DestinationRow>(
+  "destinations.flagged",
+  "SELECT * FROM destinations WHERE flagged_reason IS NOT NULL ORDER BY id",
+);
 const flag = statement(
   "destinations.flag",
   "UPDATE destinations SET flagged_reason = $2, flagged_at = $3, updated_at = $4 WHERE id = $1",
@@ -48,6 +52,7 @@ export function createDestinationStore(pool: pg.Pool): DestinationStore {
       const row = await get.first(pool, [id]);
       return row ? toDestination(row) : null;
     },
-    listDestinations: async () => (await all.rows(pool, [])).map(toDestination),
+    listDestinations: async (options = {}) =>
+      (await (options.flagged ? flagged : all).rows(pool, [])).map(toDestination),
   };
 }

@@ -26,15 +26,9 @@ import { createSearch } from "./search.ts";
  */
 export async function openPostgresStore(url: string, options: PoolOptions = {}): Promise<Store> {
   const where = describeUrl(url);
+  const notices = await prepareDatabase(url, where);
   const pool = createPool(url, options);
   try {
-    try {
-      await pool.query("SELECT 1");
-    } catch (error) {
-      throw connectionError(error, where);
-    }
-    await applyPgMigrations(pool, where.location);
-    const notices = await localeNotices(pool, where.database);
     let closed: Promise<void> | undefined;
     return {
       ...createArticleStore(pool),
@@ -47,11 +41,31 @@ export async function openPostgresStore(url: string, options: PoolOptions = {}):
       searchArticles: createSearch(pool),
       location: where.location,
       notices,
+      ping: async () => void (await pool.query("SELECT 1")),
       // Idempotent, like closing a SQLite handle: a second close waits for the first.
       close: () => (closed ??= pool.end()),
     };
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Connects, migrates and reads the locale on a connection of its own, without the store's query
+ * timeout: waiting for another process's migration, or a migration of a big table, may take long.
+ */
+async function prepareDatabase(url: string, where: ReturnType<typeof describeUrl>): Promise<string[]> {
+  const setup = createPool(url, { size: 1, queryTimeoutMs: 0 });
+  try {
+    try {
+      await setup.query("SELECT 1");
+    } catch (error) {
+      throw connectionError(error, where);
+    }
+    await applyPgMigrations(setup, where.location);
+    return await localeNotices(setup, where.database);
+  } finally {
+    await setup.end().catch(() => undefined);
   }
 }

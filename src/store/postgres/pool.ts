@@ -98,16 +98,29 @@ export function describeUrl(url: string): { location: string; host: string; data
 export interface PoolOptions {
   /** Connections at most; default 10. */
   size?: number;
+  /** How long a query may go unanswered before it fails and its connection is dropped; 0 for no limit. Default 30 s. */
+  queryTimeoutMs?: number;
 }
 
 /** How long a new connection may take before the attempt fails (an unreachable host otherwise waits for TCP's own timeout). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * How long a store query may go unanswered. A server behind a network partition neither answers
+ * nor closes the connection, and TCP notices only after hours: without a limit every delivery
+ * waiting on it would hang, holding its job. Herald's queries take milliseconds.
+ */
+const QUERY_TIMEOUT_MS = 30_000;
+
 export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
+  const timeout = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.size ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A timed-out query's connection is released with the error, so the pool closes it instead of reusing it.
+    ...(timeout > 0 ? { query_timeout: timeout } : {}),
+    keepAlive: true,
   });
   // An idle connection the server closed (restart, failover) is reported here and dropped by the pool;
   // the next query opens a fresh one. Without a listener Node would end the process.

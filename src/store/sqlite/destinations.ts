@@ -9,6 +9,9 @@ import { nowIso } from "../time.ts";
 export function createDestinationStore(db: Database.Database): Synchronous<DestinationStore> {
   const get = db.prepare<[string], DestinationRow>("SELECT * FROM destinations WHERE id = ?");
   const all = db.prepare<[], DestinationRow>("SELECT * FROM destinations ORDER BY id");
+  const flagged = db.prepare<[], DestinationRow>(
+    "SELECT * FROM destinations WHERE flagged_reason IS NOT NULL ORDER BY id",
+  );
   const upsert = db.prepare(`
     INSERT INTO destinations (id, type, config, created_at, updated_at) VALUES (@id, @type, @config, @now, @now)
     ON CONFLICT (id) DO UPDATE SET type = excluded.type, config = excluded.config, updated_at = excluded.updated_at`);
@@ -44,6 +47,6 @@ export function createDestinationStore(db: Database.Database): Synchronous<Desti
       const row = get.get(id);
       return row ? toDestination(row) : null;
     },
-    listDestinations: () => all.all().map(toDestination),
+    listDestinations: (options = {}) => (options.flagged ? flagged : all).all().map(toDestination),
   };
 }

@@ -61,6 +61,7 @@ export function openSqliteStore(path: string): Store {
       ...promisify(sync),
       location: path,
       notices: [],
+      ping: () => whenUnlocked(() => void db.prepare("SELECT 1").get()),
       createFeedUnless: <R>(feed: FeedInput, refuse: (feeds: FeedRecord[]) => R | null) =>
         whenUnlocked(() => createFeedUnless.immediate(feed, refuse) as R | null),
       close: async () => void db.close(),
