@@ -101,11 +101,8 @@ export async function createBots(config: HeraldConfig, store: Store, log: Log, c
     ...config.destinations
       .filter((d) => commandChannelOf(d)?.[0] === platform && commandChannelOf(d)?.[1] === channelId)
       .map((d) => d.id),
-    ...(await store.listDestinations())
-      .filter(
-        (d) =>
-          d.type === platform && d.config.channelId === channelId && !config.destinations.some((c) => c.id === d.id),
-      )
+    ...(await store.listDestinations({ type: platform, channelId }))
+      .filter((d) => !config.destinations.some((c) => c.id === d.id))
       .map((d) => d.id),
   ];
 

@@ -308,6 +308,15 @@ export interface DestinationRecord {
   updatedAt: string;
 }
 
+export interface DestinationFilter {
+  /** Only flagged destinations. */
+  flagged?: boolean;
+  /** Only destinations of this type (a chat platform's id for a destination added from chat). */
+  type?: string;
+  /** Only destinations posting to this chat channel (`config.channelId`). */
+  channelId?: string;
+}
+
 export interface DestinationStore {
   /** Creates or updates a destination from config; a flag set earlier is kept. */
   upsertDestination(destination: DestinationInput): Promise<DestinationRecord>;
@@ -316,10 +325,11 @@ export interface DestinationStore {
   clearDestinationFlag(id: string): Promise<void>;
   getDestination(id: string): Promise<DestinationRecord | null>;
   /**
-   * All destinations by id; with `flagged: true` only the flagged ones, a read that stays small
-   * however many destinations there are (the alerts check it on every delivery, once a minute).
+   * Destinations by id: all of them, or only those matching every option given. Each option keeps
+   * the read small however many destinations there are: the alerts check the flagged ones once a
+   * minute, and every slash command looks up the ones of its chat channel.
    */
-  listDestinations(options?: { flagged?: boolean }): Promise<DestinationRecord[]>;
+  listDestinations(options?: DestinationFilter): Promise<DestinationRecord[]>;
 }
 
 /** Whether an alert's problem is going on (`open`) or over (`closed`). */

@@ -61,6 +61,27 @@ describe.each(STORE_BACKENDS)("$name store: destinations", (backend) => {
     expect(await store.listDestinations({ flagged: true })).toEqual([]);
     expect(await store.listDestinations()).toHaveLength(4);
   });
+
+  it("list those of one chat channel, by platform, and combine the options", async () => {
+    const { store } = current();
+    const add = (id: string, type: string, channelId: string) =>
+      store.upsertDestination({ id, type, config: { channelId } });
+    await add("d-news", "discord", "1234");
+    await add("s-news", "slack", "1234");
+    await add("d-other", "discord", "5678");
+    await add("d-quote", "discord", "it's");
+    await add("d-news-2", "discord", "1234");
+    await store.upsertDestination({ id: "hook", type: "discord-webhook", config: {} });
+    await store.flagDestination("d-news-2", "Missing Access");
+    const ids = async (filter: Parameters<typeof store.listDestinations>[0]) =>
+      (await store.listDestinations(filter)).map((d) => d.id);
+    expect(await ids({ type: "discord", channelId: "1234" })).toEqual(["d-news", "d-news-2"]);
+    expect(await ids({ channelId: "1234" })).toEqual(["d-news", "d-news-2", "s-news"]);
+    expect(await ids({ type: "discord", channelId: "it's" })).toEqual(["d-quote"]);
+    expect(await ids({ type: "discord", channelId: "1234", flagged: true })).toEqual(["d-news-2"]);
+    expect(await ids({ type: "telegram", channelId: "1234" })).toEqual([]);
+    expect(await ids({ flagged: false })).toHaveLength(6);
+  });
 });
 
 describe.each(STORE_BACKENDS)("$name store: ping", (backend) => {

@@ -4,6 +4,7 @@ import type { DestinationStore } from "../contract.ts";
 import { StoreError } from "../errors.ts";
 import { redactConfig } from "../redact.ts";
 import { type DestinationRow, toDestination } from "../rows.ts";
+import { filtersNothing } from "../rules.ts";
 import { nowIso } from "../time.ts";
 import { statement } from "./pool.ts";
 
@@ -15,9 +16,13 @@ const upsert = statement<DestinationRow>(
 );
 const get = statement<DestinationRow>("destinations.get", "SELECT * FROM destinations WHERE id = $1");
 const all = statement<DestinationRow>("destinations.all", "SELECT * FROM destinations ORDER BY id");
-const flagged = statement<DestinationRow>(
-  "destinations.flagged",
-  "SELECT * FROM destinations WHERE flagged_reason IS NOT NULL ORDER BY id",
+const matching = statement<DestinationRow>(
+  "destinations.matching",
+  `SELECT * FROM destinations
+   WHERE ($1::boolean IS NOT TRUE OR flagged_reason IS NOT NULL)
+     AND ($2::text IS NULL OR type = $2)
+     AND ($3::text IS NULL OR config ->> 'channelId' = $3)
+   ORDER BY id`,
 );
 const flag = statement(
   "destinations.flag",
@@ -52,7 +57,11 @@ export function createDestinationStore(pool: pg.Pool): DestinationStore {
       const row = await get.first(pool, [id]);
       return row ? toDestination(row) : null;
     },
-    listDestinations: async (options = {}) =>
-      (await (options.flagged ? flagged : all).rows(pool, [])).map(toDestination),
+    async listDestinations(filter = {}) {
+      const rows = filtersNothing(filter)
+        ? await all.rows(pool, [])
+        : await matching.rows(pool, [filter.flagged === true, filter.type ?? null, filter.channelId ?? null]);
+      return rows.map(toDestination);
+    },
   };
 }

@@ -4,14 +4,18 @@ import type { DestinationStore, Synchronous } from "../contract.ts";
 import { StoreError } from "../errors.ts";
 import { redactConfig } from "../redact.ts";
 import { type DestinationRow, toDestination } from "../rows.ts";
+import { filtersNothing } from "../rules.ts";
 import { nowIso } from "../time.ts";
 
 export function createDestinationStore(db: Database.Database): Synchronous<DestinationStore> {
   const get = db.prepare<[string], DestinationRow>("SELECT * FROM destinations WHERE id = ?");
   const all = db.prepare<[], DestinationRow>("SELECT * FROM destinations ORDER BY id");
-  const flagged = db.prepare<[], DestinationRow>(
-    "SELECT * FROM destinations WHERE flagged_reason IS NOT NULL ORDER BY id",
-  );
+  const matching = db.prepare<{ flagged: number; type: string | null; channelId: string | null }, DestinationRow>(`
+    SELECT * FROM destinations
+    WHERE (@flagged = 0 OR flagged_reason IS NOT NULL)
+      AND (@type IS NULL OR type = @type)
+      AND (@channelId IS NULL OR json_extract(config, '$.channelId') = @channelId)
+    ORDER BY id`);
   const upsert = db.prepare(`
     INSERT INTO destinations (id, type, config, created_at, updated_at) VALUES (@id, @type, @config, @now, @now)
     ON CONFLICT (id) DO UPDATE SET type = excluded.type, config = excluded.config, updated_at = excluded.updated_at`);
@@ -47,6 +51,14 @@ export function createDestinationStore(db: Database.Database): Synchronous<Desti
       const row = get.get(id);
       return row ? toDestination(row) : null;
     },
-    listDestinations: (options = {}) => (options.flagged ? flagged : all).all().map(toDestination),
+    listDestinations: (filter = {}) =>
+      (filtersNothing(filter)
+        ? all.all()
+        : matching.all({
+            flagged: filter.flagged === true ? 1 : 0,
+            type: filter.type ?? null,
+            channelId: filter.channelId ?? null,
+          })
+      ).map(toDestination),
   };
 }
