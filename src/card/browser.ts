@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,6 +105,7 @@ export async function launchCardBrowser(options: LaunchOptions): Promise<CardBro
     if (pid !== undefined) killProcessGroup(pid);
     // SIGKILL is not refusable; the bound only guards against a process stuck in the kernel.
     await Promise.race([exited, delay(5_000)]);
+    if (pid !== undefined) await groupGone(pid);
     browser.disconnect().catch(() => {});
     await rm(userDataDir, { recursive: true, force: true });
   };
@@ -197,6 +199,45 @@ function killProcessGroup(pid: number): void {
       // Already exited.
     }
   }
+}
+
+/** How long kill() waits for the rest of the group (zygotes, renderers) once the browser itself has exited. */
+const GROUP_EXIT_MS = 2_000;
+
+/**
+ * Waits until no process of group `pgid` is left but zombies (Linux /proc; elsewhere at once).
+ * The browser's exit event can come while its helpers, killed in the same instant, are still
+ * on their way out: close() promises that nothing is left running, so it waits for them too.
+ */
+async function groupGone(pgid: number): Promise<void> {
+  const deadline = Date.now() + GROUP_EXIT_MS;
+  while (livingGroupMembers(pgid) > 0 && Date.now() < deadline) {
+    killProcessGroup(pgid);
+    await delay(10);
+  }
+}
+
+/** Processes of group `pgid` that are not zombies, from /proc; 0 where there is no /proc. */
+function livingGroupMembers(pgid: number): number {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return 0;
+  }
+  let living = 0;
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ")".
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (state !== "Z" && Number(pgrp) === pgid) living++;
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return living;
 }
 
 function delay(ms: number): Promise<void> {
