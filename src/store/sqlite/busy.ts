@@ -4,13 +4,15 @@
  * SQLite's own busy handler (`busy_timeout`) sleeps inside the call, and
  * better-sqlite3 calls are synchronous: each wait froze the whole process
  * for 1, 2, 5, 10… ms while the other process held the lock for a fraction
- * of a millisecond. Two workers on one file spent about a third of their
- * time asleep there and delivered slower than one. Here the connection
- * fails at once (`busy_timeout = 0`) and the call is tried again from the
- * event loop, which serves sockets and timers in between.
+ * of a millisecond (in the fan-out benchmark two workers on one file spent
+ * about a third of their time in such waits, serving nothing else: no lock
+ * renewals, no HTTP). Here the connection fails at once (`busy_timeout = 0`)
+ * and the call is tried again from the event loop, which serves sockets and
+ * timers in between.
  *
  * Retrying a whole store method is safe because each one is a single
- * statement or a single transaction: a busy one applied nothing.
+ * statement or a single transaction, so a busy one applied nothing, or its
+ * earlier writes are idempotent (recordDeliveryPending inserts, then reads).
  */
 
 /** How long a call may wait for the lock in all before it fails with the last SQLITE_BUSY ("database is locked"). */
