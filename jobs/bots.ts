@@ -5,6 +5,7 @@ import {
   platformById,
   platforms,
 } from "../adapters/registry.ts";
+import { configuredDestination } from "../config/lookup.ts";
 import { type DestinationConfig, type HeraldConfig, sectionOf } from "../config/schema.ts";
 import type { ChatAdapter, HttpHandler } from "../src/adapter.ts";
 import { type CommandServices, runCommand } from "../src/commands/index.ts";
@@ -97,12 +98,29 @@ export async function createBots(config: HeraldConfig, store: Store, log: Log, c
     };
   };
 
+  // Configured destinations by the channel their commands come from, grouped once: the config does not
+  // change while the process runs, and a scan per command grew with it.
+  let configuredByChannel: Map<string, string[]> | null = null;
+  const channelKey = (platform: Platform, channelId: string) => `${platform}\u0000${channelId}`;
+  const configuredIn = (platform: Platform, channelId: string): string[] => {
+    if (!configuredByChannel) {
+      configuredByChannel = new Map();
+      for (const d of config.destinations) {
+        const channel = commandChannelOf(d);
+        if (!channel) continue;
+        const key = channelKey(...channel);
+        const ids = configuredByChannel.get(key);
+        if (ids) ids.push(d.id);
+        else configuredByChannel.set(key, [d.id]);
+      }
+    }
+    return configuredByChannel.get(channelKey(platform, channelId)) ?? [];
+  };
+
   const destinationsFor = async (platform: Platform, channelId: string): Promise<string[]> => [
-    ...config.destinations
-      .filter((d) => commandChannelOf(d)?.[0] === platform && commandChannelOf(d)?.[1] === channelId)
-      .map((d) => d.id),
+    ...configuredIn(platform, channelId),
     ...(await store.listDestinations({ type: platform, channelId }))
-      .filter((d) => !config.destinations.some((c) => c.id === d.id))
+      .filter((d) => !configuredDestination(config, d.id))
       .map((d) => d.id),
   ];
 
