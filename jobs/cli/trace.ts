@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import type { HeraldConfig } from "../../config/schema.ts";
 import { parsePost } from "../../src/article/index.ts";
 import { openStore } from "../../src/store/index.ts";
-import { collectTrace, platformAnswer, type Trace } from "../../src/trace/collect.ts";
+import { carriedBy, collectTrace, platformAnswer, type Trace } from "../../src/trace/collect.ts";
 import { articleRefArgs } from "./article-ref.ts";
 import { shown } from "./shown.ts";
 
@@ -54,8 +54,11 @@ export function traceText(trace: Trace): string {
     if (d.flaggedReason) lines.push(`    flagged: ${shown(d.flaggedReason)}`);
     for (const delivery of d.deliveries) {
       const message = delivery.platformMessageId ? `, message ${shown(delivery.platformMessageId)}` : "";
+      const carrier = carriedBy(delivery, d.deliveries);
       lines.push(
-        `    v${delivery.version} ${delivery.state}${delivery.permanentFailure ? " (permanently)" : ""}, ${delivery.attempts} send${delivery.attempts === 1 ? "" : "s"}${message}`,
+        carrier !== null
+          ? `    v${delivery.version} delivered in v${carrier}'s message ${shown(delivery.platformMessageId ?? "")} (replaced before it went out: no send of its own)`
+          : `    v${delivery.version} ${delivery.state}${delivery.permanentFailure ? " (permanently)" : ""}, ${delivery.attempts} send${delivery.attempts === 1 ? "" : "s"}${message}`,
       );
     }
     for (const a of d.attempts) {

@@ -5,7 +5,7 @@ import { formatMessageDate } from "../message/date.ts";
 import { redactSecrets } from "../net/redact.ts";
 import type { DeliveryAttempt } from "../store/index.ts";
 import { truncate } from "../text/truncate.ts";
-import { collectTrace, platformAnswer, type TraceDestination } from "../trace/collect.ts";
+import { carriedBy, collectTrace, platformAnswer, type TraceDestination } from "../trace/collect.ts";
 import { channelDestinations, channelFeeds } from "./channel.ts";
 import { code, oneLine, paragraph, reply, say, sayReply, strong, text } from "./reply.ts";
 import type { CommandContext } from "./types.ts";
@@ -54,9 +54,11 @@ export async function newsTrace(ctx: CommandContext): Promise<CommandReply> {
 
 function destinationBlocks(ctx: CommandContext, destination: TraceDestination, when: (iso: string) => string): Block[] {
   const { lang } = ctx;
-  const states = destination.deliveries.map(
-    (d) => `v${d.version} ${d.state}${d.platformMessageId ? ` (${d.platformMessageId})` : ""}`,
-  );
+  const states = destination.deliveries.map((d) => {
+    const carrier = carriedBy(d, destination.deliveries);
+    const state = carrier === null ? d.state : `${d.state} via v${carrier}`;
+    return `v${d.version} ${state}${d.platformMessageId ? ` (${d.platformMessageId})` : ""}`;
+  });
   const head: Inline[] = [code(destination.id), text(`: ${states.join(", ")}`)];
   if (destination.flaggedReason)
     head.push(

@@ -60,6 +60,19 @@ export async function collectTrace(store: Store, stored: StoredArticle, only?: r
 }
 
 /**
+ * The newer version whose send carried `delivery`, or null: a version that a newer one replaced
+ * before it went out (superseded, or coalesced into one edit) is recorded as delivered in that
+ * version's message, without a send of its own.
+ */
+export function carriedBy(delivery: Delivery, deliveries: readonly Delivery[]): number | null {
+  if (delivery.state !== "delivered" || delivery.attempts > 0 || delivery.platformMessageId === null) return null;
+  const carrier = deliveries.find(
+    (d) => d.version > delivery.version && d.attempts > 0 && d.platformMessageId === delivery.platformMessageId,
+  );
+  return carrier?.version ?? null;
+}
+
+/**
  * The platform's answer to one attempt in a few language-neutral words, e.g.
  * "HTTP 429 rate_limited, retry after 1.5 s"; empty when there was none (a timeout, a refused connection).
  */
