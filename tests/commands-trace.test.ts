@@ -63,6 +63,23 @@ const trace = (ref: string, extra: { admin?: boolean; locale?: string; channelId
   });
 
 describe("/news trace", () => {
+  it("shows a version a newer one replaced before it went out as delivered via that version", async () => {
+    const { store } = h;
+    // v2 and v3 arrive within the coalescing window: one edit of message 1299… applies v3, and v2 rides along.
+    const v2 = await store.upsertArticle({ ...article, excerpt: `${article.excerpt} (추가 보도 1)` }, "newsdao");
+    const v3 = await store.upsertArticle({ ...article, excerpt: `${article.excerpt} (추가 보도 2)` }, "newsdao");
+    expect([v2.version, v3.version]).toEqual([2, 3]);
+    await store.recordDeliveriesPending(article.id, 2, ["wire-desk"]);
+    await store.recordDeliveriesPending(article.id, 3, ["wire-desk"]);
+    await store.markSending(article.id, 3, "wire-desk");
+    await store.markDelivered(article.id, 3, "wire-desk", "1299999999999999999");
+    await store.markDelivered(article.id, 2, "wire-desk", "1299999999999999999");
+    const text = replyText(await trace(article.id, { admin: true, channelId: "222" }));
+    expect(text).toContain(
+      "wire-desk: v1 delivered (1299999999999999999), v2 delivered via v3 (1299999999999999999), v3 delivered (1299999999999999999)",
+    );
+  });
+
   it("is refused for a member who is not an admin, before anything is looked up", async () => {
     const reply = await trace(article.id);
     expect(replyText(reply)).toBe("Only server admins can trace deliveries.");

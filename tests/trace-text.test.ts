@@ -31,10 +31,14 @@ const deliveries = [
 
 describe("a delivery carried by a newer version's send", () => {
   it("is the newer version that sent the same message; a version with a send of its own, or none delivered, has none", () => {
-    expect(deliveries.map((d) => carriedBy(d, deliveries))).toEqual([null, 3, null, null]);
+    expect(deliveries.map((d) => carriedBy(d, { deliveries, attempts: [] }))).toEqual([null, 3, null, null]);
     // Delivered without a send, but no newer send shows it (a record of its own): not explained away.
     const alone = [delivery(1, { attempts: 0 })];
-    expect(carriedBy(alone[0] as Delivery, alone)).toBeNull();
+    expect(carriedBy(alone[0] as Delivery, { deliveries: alone, attempts: [] })).toBeNull();
+    // An attempt of its own on record (a send the history kept) means it was sent, whatever its count says.
+    const sent = { articleId: "a1", version: 2, destinationId: "news", at, outcome: "delivered" as const };
+    const attempt = { ...sent, status: null, code: null, retryAfterMs: null, messageId: "1200", error: null };
+    expect(carriedBy(deliveries[1] as Delivery, { deliveries, attempts: [attempt] })).toBeNull();
   });
 
   it("reads in herald trace as delivered in that version's message, not as a delivery with 0 sends", () => {

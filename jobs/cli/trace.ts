@@ -54,7 +54,7 @@ export function traceText(trace: Trace): string {
     if (d.flaggedReason) lines.push(`    flagged: ${shown(d.flaggedReason)}`);
     for (const delivery of d.deliveries) {
       const message = delivery.platformMessageId ? `, message ${shown(delivery.platformMessageId)}` : "";
-      const carrier = carriedBy(delivery, d.deliveries);
+      const carrier = carriedBy(delivery, d);
       lines.push(
         carrier !== null
           ? `    v${delivery.version} delivered in v${carrier}'s message ${shown(delivery.platformMessageId ?? "")} (replaced before it went out: no send of its own)`

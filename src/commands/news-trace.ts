@@ -55,7 +55,7 @@ export async function newsTrace(ctx: CommandContext): Promise<CommandReply> {
 function destinationBlocks(ctx: CommandContext, destination: TraceDestination, when: (iso: string) => string): Block[] {
   const { lang } = ctx;
   const states = destination.deliveries.map((d) => {
-    const carrier = carriedBy(d, destination.deliveries);
+    const carrier = carriedBy(d, destination);
     const state = carrier === null ? d.state : `${d.state} via v${carrier}`;
     return `v${d.version} ${state}${d.platformMessageId ? ` (${d.platformMessageId})` : ""}`;
   });

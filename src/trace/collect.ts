@@ -62,11 +62,15 @@ export async function collectTrace(store: Store, stored: StoredArticle, only?: r
 /**
  * The newer version whose send carried `delivery`, or null: a version that a newer one replaced
  * before it went out (superseded, or coalesced into one edit) is recorded as delivered in that
- * version's message, without a send of its own.
+ * version's message, with neither a send nor an attempt of its own.
  */
-export function carriedBy(delivery: Delivery, deliveries: readonly Delivery[]): number | null {
+export function carriedBy(
+  delivery: Delivery,
+  destination: Pick<TraceDestination, "deliveries" | "attempts">,
+): number | null {
   if (delivery.state !== "delivered" || delivery.attempts > 0 || delivery.platformMessageId === null) return null;
-  const carrier = deliveries.find(
+  if (destination.attempts.some((attempt) => attempt.version === delivery.version)) return null;
+  const carrier = destination.deliveries.find(
     (d) => d.version > delivery.version && d.attempts > 0 && d.platformMessageId === delivery.platformMessageId,
   );
   return carrier?.version ?? null;
