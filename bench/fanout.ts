@@ -302,13 +302,19 @@ interface CpuSample {
   machine: { busy: number; total: number };
 }
 
-const REDIS_PID = localRedisPid();
+/** Looked up once, by the first run that samples CPU (benchFanout alone never does). */
+let redisPid: number | null | undefined;
+
+function redisPidOnce(): number | null {
+  if (redisPid === undefined) redisPid = localRedisPid();
+  return redisPid;
+}
 
 function cpuNow(workers: WorkerProcess[]): CpuSample {
   const own = process.cpuUsage();
   return {
     workers: workers.reduce((sum, w) => sum + processCpuMs(w.pid), 0),
-    redis: REDIS_PID ? processCpuMs(REDIS_PID) : 0,
+    redis: redisPidOnce() ? processCpuMs(redisPidOnce() as number) : 0,
     bench: (own.user + own.system) / 1000,
     machine: machineCpuMs(),
   };

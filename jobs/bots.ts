@@ -98,24 +98,20 @@ export async function createBots(config: HeraldConfig, store: Store, log: Log, c
     };
   };
 
-  // Configured destinations by the channel their commands come from, grouped once: the config does not
-  // change while the process runs, and a scan per command grew with it.
-  let configuredByChannel: Map<string, string[]> | null = null;
+  // Configured destinations by the channel their commands come from, grouped once (the config does
+  // not change while the process runs): a scan per command grew with it.
   const channelKey = (platform: Platform, channelId: string) => `${platform}\u0000${channelId}`;
-  const configuredIn = (platform: Platform, channelId: string): string[] => {
-    if (!configuredByChannel) {
-      configuredByChannel = new Map();
-      for (const d of config.destinations) {
-        const channel = commandChannelOf(d);
-        if (!channel) continue;
-        const key = channelKey(...channel);
-        const ids = configuredByChannel.get(key);
-        if (ids) ids.push(d.id);
-        else configuredByChannel.set(key, [d.id]);
-      }
-    }
-    return configuredByChannel.get(channelKey(platform, channelId)) ?? [];
-  };
+  const configuredByChannel = new Map<string, string[]>();
+  for (const d of config.destinations) {
+    const channel = commandChannelOf(d);
+    if (!channel) continue;
+    const key = channelKey(...channel);
+    const ids = configuredByChannel.get(key) ?? [];
+    configuredByChannel.set(key, ids);
+    ids.push(d.id);
+  }
+  const configuredIn = (platform: Platform, channelId: string): string[] =>
+    configuredByChannel.get(channelKey(platform, channelId)) ?? [];
 
   const destinationsFor = async (platform: Platform, channelId: string): Promise<string[]> => [
     ...configuredIn(platform, channelId),

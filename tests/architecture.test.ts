@@ -141,9 +141,10 @@ describe("architecture", () => {
       .filter((file) => nodeHttp.test(readFileSync(file, "utf8")))
       .map((file) => relative(projectRoot, file));
     expect(offending).toEqual([]);
-    // The pattern would catch what it is for, types and lazy imports included.
-    for (const line of ['import type { IncomingMessage } from "node:http";', "const http = await import('http');"])
-      expect(line).toMatch(nodeHttp);
+    // The rule can fail: it finds the one place that adapts node:http, outside adapters/.
+    expect(
+      files.filter((file) => nodeHttp.test(readFileSync(file, "utf8"))).map((f) => relative(projectRoot, f)),
+    ).toContain("jobs/http/web.ts");
   });
 
   it("names no platform in src/, jobs/ or config/ code: platform knowledge lives in adapters/ and reaches the rest through adapters/registry.ts", () => {

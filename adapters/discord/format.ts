@@ -98,7 +98,7 @@ function retractedBody(msg: NewsMessage, notice: string): RESTPostAPIChannelMess
 }
 
 /** A retracted story is shown in grey: nothing to act on any more. */
-export const RETRACTED_COLOR = 0x808080;
+const RETRACTED_COLOR = 0x808080;
 
 /** Discord's SUPPRESS_NOTIFICATIONS message flag: delivered without a push or a sound. */
 export const SUPPRESS_NOTIFICATIONS = 1 << 12;
@@ -142,7 +142,7 @@ function withNotify(
 }
 
 /** `allowed_mentions` for exactly one configured mention; a ValidationError naming it for anything else. */
-export function allowedMentionOf(mention: string): NonNullable<RESTPostAPIChannelMessageJSONBody["allowed_mentions"]> {
+function allowedMentionOf(mention: string): NonNullable<RESTPostAPIChannelMessageJSONBody["allowed_mentions"]> {
   const role = /^<@&(\d{17,20})>$/.exec(mention);
   if (role?.[1]) return { parse: [], roles: [role[1]] };
   const user = /^<@!?(\d{17,20})>$/.exec(mention);

@@ -58,3 +58,8 @@ export async function readRequestBody(request: Request, limit: number): Promise<
     chunks.push(next.value);
   }
 }
+
+/** A plain-text answer to a web request: the reason a receiver refused it, for whoever reads the logs at the other end. */
+export function plainText(status: number, body: string): Response {
+  return new Response(body, { status, headers: { "content-type": "text/plain" } });
+}

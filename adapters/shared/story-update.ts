@@ -6,7 +6,7 @@ import type { StoryUpdate } from "../../src/message/types.ts";
 import { truncate } from "../../src/text/truncate.ts";
 
 /** Discord's thread name limit; also a sensible length for any thread title. */
-export const THREAD_NAME_MAX = 100;
+const THREAD_NAME_MAX = 100;
 
 /**
  * The lines under the heading: each new timeline row as "time — event", or the one-line summary when

@@ -129,8 +129,13 @@ export function formatSlackUpdate(update: StoryUpdate, notify?: Notify): SlackMe
  * The destination's mention in front of the message (a section of its own, and the notification text),
  * unless the post is silent. Only this mention is Herald's; article text stays escaped.
  */
+/** True when the post mentions someone and is not silent: the mention goes in, and a thread reply is also shown in the channel. */
+export function wakes(notify: Notify | undefined): notify is Notify & { mention: string } {
+  return Boolean(notify?.mention) && !notify?.silent;
+}
+
 function withNotify(message: SlackMessage, notify: Notify | undefined): SlackMessage {
-  if (!notify?.mention || notify.silent) return message;
+  if (!wakes(notify)) return message;
   const mention = slackMention(notify.mention);
   return {
     ...message,
@@ -143,7 +148,7 @@ function withNotify(message: SlackMessage, notify: Notify | undefined): SlackMes
  * A configured mention in Slack's syntax: `<!here>`, `<!channel>`, `<!everyone>`, `<@U…>`, `<!subteam^S…>`
  * (`@here`/`@channel`/`@everyone` are accepted and written the Slack way). A ValidationError names anything else.
  */
-export function slackMention(mention: string): string {
+function slackMention(mention: string): string {
   const value = mention.trim();
   const bare = /^@(here|channel|everyone)$/.exec(value);
   if (bare) return `<!${bare[1]}>`;

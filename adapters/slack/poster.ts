@@ -23,7 +23,7 @@ import {
   whileCardProcessing,
 } from "./card-upload.ts";
 import { toSlackError } from "./errors.ts";
-import { formatSlack, formatSlackUpdate, type SlackMessage } from "./format.ts";
+import { formatSlack, formatSlackUpdate, type SlackMessage, wakes } from "./format.ts";
 import { decodeMessageId, encodeMessageId } from "./ids.ts";
 
 export interface SlackMessengerOptions {
@@ -95,7 +95,7 @@ export class SlackMessenger {
    */
   async reply(channel: string, messageId: string, update: StoryUpdate, notify?: Notify): Promise<PostedMessage> {
     const { ts } = decodeMessageId(messageId);
-    const broadcast = notify?.mention !== undefined && notify.mention !== "" && !notify.silent;
+    const broadcast = wakes(notify);
     const answer = await mapped("chat.postMessage (thread reply)", () =>
       this.client.chat.postMessage({
         channel,

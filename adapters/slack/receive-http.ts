@@ -21,7 +21,7 @@ import {
 import type { WebClientOptions } from "@slack/web-api";
 import type { HttpHandler } from "../../src/adapter.ts";
 import type { Log } from "../../src/log.ts";
-import { BodyTooLargeError, readRequestBody } from "../shared/request-body.ts";
+import { BodyTooLargeError, plainText, readRequestBody } from "../shared/request-body.ts";
 import { slackLogger } from "./logger.ts";
 
 /** Command and interaction payloads are a few KB; anything this big is not from Slack. */
@@ -78,7 +78,7 @@ class WebReceiver implements Receiver {
       raw = (await readRequestBody(request, MAX_BODY_BYTES)).toString("utf8");
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
-      return text(413, `request body is over ${MAX_BODY_BYTES} bytes`);
+      return plainText(413, `request body is over ${MAX_BODY_BYTES} bytes`);
     }
     const form = mediaType(request) === "application/x-www-form-urlencoded" ? new URLSearchParams(raw) : null;
     // Slack's SSL check carries no signature; answered without reading anything else from it.
@@ -172,8 +172,4 @@ function ackResponse(response: unknown): Response {
 
 function mediaType(request: Request): string {
   return (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-}
-
-function text(status: number, body: string): Response {
-  return new Response(body, { status, headers: { "content-type": "text/plain" } });
 }

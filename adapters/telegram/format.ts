@@ -93,7 +93,7 @@ export function formatTelegram(
   card: TelegramCardPlacement,
   options: TelegramFormatOptions = {},
 ): TelegramCall[] {
-  const quiet = options.notify?.silent ? { disable_notification: true as const } : {};
+  const quiet = quietOf(options.notify);
   if (msg.retraction) return retracted(msg, msg.retraction.notice, chatId, card, options.notify);
   const head = header(msg, options.notify);
   const render = (blocks: Block[]) => {
@@ -163,7 +163,7 @@ function retracted(
   card: TelegramCardPlacement,
   notify: Notify | undefined,
 ): TelegramCall[] {
-  const quiet = notify?.silent ? { disable_notification: true as const } : {};
+  const quiet = quietOf(notify);
   const mention = mentionLine(notify);
   const title = msg.title ? fitText(msg.title, (t) => `<s>${escapeHtml(t)}</s>`, MAX_TITLE, visibleLength) : "";
   const said = fitText(notice, (t) => `<i>${escapeHtml(t)}</i>`, MAX_META, visibleLength);
@@ -194,7 +194,7 @@ export function formatTelegramUpdate(update: StoryUpdate, chatId: string | numbe
     text,
     parse_mode: "HTML",
     link_preview_options: { is_disabled: true },
-    ...(notify?.silent ? { disable_notification: true as const } : {}),
+    ...quietOf(notify),
   };
 }
 
@@ -202,6 +202,11 @@ export function formatTelegramUpdate(update: StoryUpdate, chatId: string | numbe
  * The admin-configured mention (an "@username", or whatever text the admin chose), escaped: Telegram
  * notifies a mentioned user through the text itself. Nothing when the post is silent.
  */
+/** Telegram's own silence for a post the destination sends quietly: members get it without a sound. */
+function quietOf(notify: Notify | undefined): { disable_notification?: true } {
+  return notify?.silent ? { disable_notification: true } : {};
+}
+
 function mentionLine(notify: Notify | undefined): string {
   const mention = notify && !notify.silent ? (notify.mention?.trim() ?? "") : "";
   return mention ? escapeHtml(mention) : "";

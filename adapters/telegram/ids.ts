@@ -21,7 +21,7 @@ export function toChatId(chatId: string): string | number {
       `chat id ${JSON.stringify(chatId.slice(0, 64))} is not @channelname or a numeric chat id (optionally /topic id)`,
     );
   }
-  const chat = value.replace(/\/\d+$/, "");
+  const chat = chatPart(value);
   return chat.startsWith("@") ? chat : Number(chat);
 }
 

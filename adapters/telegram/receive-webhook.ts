@@ -7,7 +7,7 @@
 import { type Api, type Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
 import type { HttpHandler } from "../../src/adapter.ts";
-import { BodyAbortedError, BodyTooLargeError, readRequestBody } from "../shared/request-body.ts";
+import { BodyAbortedError, BodyTooLargeError, plainText, readRequestBody } from "../shared/request-body.ts";
 import { scrubToken, toTelegramError } from "./errors.ts";
 import { TELEGRAM_UPDATE_TYPES } from "./receive-polling.ts";
 import type { TelegramClient } from "./types.ts";
@@ -56,13 +56,13 @@ export function telegramWebhookHandler(
       return await callback(request);
     } catch (error) {
       if (error instanceof BodyAbortedError) throw error;
-      if (error instanceof BodyTooLargeError) return text(413, "update too large");
+      if (error instanceof BodyTooLargeError) return plainText(413, "update too large");
       const malformed = error instanceof SyntaxError;
       const reason = malformed
         ? "malformed JSON"
         : scrubToken(error instanceof Error ? error.message : String(error), client.token);
       client.log.warn({ reason }, "telegram: webhook request failed");
-      return malformed ? text(400, "malformed update") : text(500, "error");
+      return malformed ? plainText(400, "malformed update") : plainText(500, "error");
     }
   };
 }
@@ -96,13 +96,9 @@ function boundedWebAdapter(request: Request): WebhookExchange {
     },
     end: () => answer(new Response(null, { status: 200 })),
     respond: (json: string) => answer(new Response(json, { headers: { "content-type": "application/json" } })),
-    unauthorized: () => answer(text(401, "secret token is wrong")),
+    unauthorized: () => answer(plainText(401, "secret token is wrong")),
     handlerReturn,
   };
-}
-
-function text(status: number, body: string): Response {
-  return new Response(body, { status, headers: { "content-type": "text/plain" } });
 }
 
 /**

@@ -11,16 +11,10 @@ import {
   DEFAULT_SEARCH_LIMIT,
   type DeliveryAttemptInput,
   type DeliveryState,
-  type DestinationFilter,
   MAX_SEARCH_LIMIT,
   type StaleArticle,
 } from "./contract.ts";
 import { isForeignKeyViolation, StoreError } from "./errors.ts";
-
-/** True when `filter` sets no option: every destination is listed (the plain read, without the filter's conditions). */
-export function filtersNothing(filter: DestinationFilter): boolean {
-  return filter.flagged !== true && filter.type === undefined && filter.channelId === undefined;
-}
 
 /** Rejects what would corrupt the index or the version history; the parser guarantees the rest. */
 export function checkArticle(article: Article): void {

@@ -4,7 +4,6 @@ import type { DestinationStore } from "../contract.ts";
 import { StoreError } from "../errors.ts";
 import { redactConfig } from "../redact.ts";
 import { type DestinationRow, toDestination } from "../rows.ts";
-import { filtersNothing } from "../rules.ts";
 import { nowIso } from "../time.ts";
 import { statement } from "./pool.ts";
 
@@ -15,7 +14,6 @@ const upsert = statement<DestinationRow>(
    RETURNING *`,
 );
 const get = statement<DestinationRow>("destinations.get", "SELECT * FROM destinations WHERE id = $1");
-const all = statement<DestinationRow>("destinations.all", "SELECT * FROM destinations ORDER BY id");
 const matching = statement<DestinationRow>(
   "destinations.matching",
   `SELECT * FROM destinations
@@ -58,9 +56,7 @@ export function createDestinationStore(pool: pg.Pool): DestinationStore {
       return row ? toDestination(row) : null;
     },
     async listDestinations(filter = {}) {
-      const rows = filtersNothing(filter)
-        ? await all.rows(pool, [])
-        : await matching.rows(pool, [filter.flagged === true, filter.type ?? null, filter.channelId ?? null]);
+      const rows = await matching.rows(pool, [filter.flagged === true, filter.type ?? null, filter.channelId ?? null]);
       return rows.map(toDestination);
     },
   };

@@ -4,12 +4,10 @@ import type { DestinationStore, Synchronous } from "../contract.ts";
 import { StoreError } from "../errors.ts";
 import { redactConfig } from "../redact.ts";
 import { type DestinationRow, toDestination } from "../rows.ts";
-import { filtersNothing } from "../rules.ts";
 import { nowIso } from "../time.ts";
 
 export function createDestinationStore(db: Database.Database): Synchronous<DestinationStore> {
   const get = db.prepare<[string], DestinationRow>("SELECT * FROM destinations WHERE id = ?");
-  const all = db.prepare<[], DestinationRow>("SELECT * FROM destinations ORDER BY id");
   const matching = db.prepare<{ flagged: number; type: string | null; channelId: string | null }, DestinationRow>(`
     SELECT * FROM destinations
     WHERE (@flagged = 0 OR flagged_reason IS NOT NULL)
@@ -52,13 +50,12 @@ export function createDestinationStore(db: Database.Database): Synchronous<Desti
       return row ? toDestination(row) : null;
     },
     listDestinations: (filter = {}) =>
-      (filtersNothing(filter)
-        ? all.all()
-        : matching.all({
-            flagged: filter.flagged === true ? 1 : 0,
-            type: filter.type ?? null,
-            channelId: filter.channelId ?? null,
-          })
-      ).map(toDestination),
+      matching
+        .all({
+          flagged: filter.flagged === true ? 1 : 0,
+          type: filter.type ?? null,
+          channelId: filter.channelId ?? null,
+        })
+        .map(toDestination),
   };
 }

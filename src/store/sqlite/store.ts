@@ -51,6 +51,7 @@ export function openSqliteStore(path: string): Store {
       ...createAlertStore(db),
       searchArticles: (query: string, options?: SearchOptions) => search.search(query, options),
     };
+    const answer = db.prepare("SELECT 1");
     // IMMEDIATE: the check reads every feed, then writes.
     const createFeedUnless = db.transaction((feed: FeedInput, refuse: (feeds: FeedRecord[]) => unknown) => {
       const refusal = refuse(feeds.listFeeds());
@@ -61,7 +62,7 @@ export function openSqliteStore(path: string): Store {
       ...promisify(sync),
       location: path,
       notices: [],
-      ping: () => whenUnlocked(() => void db.prepare("SELECT 1").get()),
+      ping: async () => void answer.get(),
       createFeedUnless: <R>(feed: FeedInput, refuse: (feeds: FeedRecord[]) => R | null) =>
         whenUnlocked(() => createFeedUnless.immediate(feed, refuse) as R | null),
       close: async () => void db.close(),

@@ -6,8 +6,8 @@
 import { randomBytes } from "node:crypto";
 import type { BotMethod } from "./context.ts";
 import { badRequest } from "./errors.ts";
-import { editableMessage, messageJson, recordFields } from "./messages.ts";
-import { jsonParam, stringParam } from "./params.ts";
+import { editableMessage, messageJson, showCaption } from "./messages.ts";
+import { jsonParam } from "./params.ts";
 import { checkCaption, checkPhotoBytes, checkReplyMarkup } from "./validate.ts";
 
 interface InputMediaPhoto {
@@ -47,18 +47,11 @@ export const editMessageMedia: BotMethod = ({ params, files }, ctx) => {
   message.kind = "photo";
   message.photoFileId = fileId;
   message.photoSize = { width: image?.width ?? 0, height: image?.height ?? 0, fileSize: bytes?.length ?? 0 };
-  message.visibleText = caption?.text ?? "";
-  message.entities = caption?.entities ?? [];
-  if (replyMarkup) message.replyMarkup = replyMarkup;
-  else delete message.replyMarkup;
-  const rawCaption = stringParam(captionParams, "caption");
   ctx.state.record({
     method: "editMessageMedia",
     chatId: message.chatId,
     messageId: message.messageId,
-    ...(rawCaption ? { caption: rawCaption } : {}),
-    ...recordFields(captionParams, caption),
-    ...(replyMarkup ? { replyMarkup } : {}),
+    ...showCaption(message, captionParams, caption, replyMarkup),
     ...(bytes && image ? { photo: { bytes, filename, width: image.width, height: image.height } } : {}),
     ...(bytes ? {} : { photoRef: reference }),
   });

@@ -83,6 +83,28 @@ export function recordFields(params: Params, parsed: ParsedText | undefined): Pa
   };
 }
 
+/**
+ * Shows an edited caption and keyboard on `message` (no keyboard in the edit removes it, as on
+ * Telegram) and returns what the edit records about them.
+ */
+export function showCaption(
+  message: StoredMessage,
+  params: Params,
+  caption: ParsedText | undefined,
+  replyMarkup: Record<string, unknown> | undefined,
+): Partial<TelegramSent> {
+  message.visibleText = caption?.text ?? "";
+  message.entities = caption?.entities ?? [];
+  if (replyMarkup) message.replyMarkup = replyMarkup;
+  else delete message.replyMarkup;
+  const rawCaption = stringParam(params, "caption");
+  return {
+    ...(rawCaption ? { caption: rawCaption } : {}),
+    ...recordFields(params, caption),
+    ...(replyMarkup ? { replyMarkup } : {}),
+  };
+}
+
 export const sendMessage: BotMethod = ({ params }, ctx) => {
   const chatId = chatIdOf(params);
   ctx.state.checkChat(chatId, "write");
@@ -236,19 +258,8 @@ export const editMessageCaption: BotMethod = ({ params }, ctx) => {
   const parsed = checkCaption(params, ctx.strictHtml) ?? { text: "", entities: [] };
   const replyMarkup = checkReplyMarkup(params);
   if (unchanged(message, parsed, replyMarkup)) throw badRequest(NOT_MODIFIED);
-  message.visibleText = parsed.text;
-  message.entities = parsed.entities;
-  if (replyMarkup) message.replyMarkup = replyMarkup;
-  else delete message.replyMarkup;
-  const rawCaption = stringParam(params, "caption");
-  ctx.state.record({
-    method: "editMessageCaption",
-    chatId: message.chatId,
-    messageId: message.messageId,
-    ...(rawCaption ? { caption: rawCaption } : {}),
-    ...recordFields(params, parsed),
-    ...(replyMarkup ? { replyMarkup } : {}),
-  });
+  const shown = showCaption(message, params, parsed, replyMarkup);
+  ctx.state.record({ method: "editMessageCaption", chatId: message.chatId, messageId: message.messageId, ...shown });
   return messageJson(message, ctx);
 };
 
