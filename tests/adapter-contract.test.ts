@@ -4,6 +4,7 @@
  * survive a 429 without losing or doubling the post. Each harness puts the
  * real adapter in front of its strict platform fake.
  */
+
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePost } from "../src/article/index.ts";
@@ -16,6 +17,7 @@ import { createSlackHarness } from "./contract/slack.ts";
 import { createTelegramHarness } from "./contract/telegram.ts";
 import { cardPng } from "./helpers/cards.ts";
 import { examplePost } from "./helpers/paths.ts";
+import { storyUpdate } from "./helpers/story.ts";
 
 const harnesses: [string, HarnessFactory][] = [
   ["discord", createDiscordHarness],
@@ -80,15 +82,8 @@ describe.each(harnesses)("ChatAdapter contract: %s", (_platform, create) => {
   });
 
   describe("developing stories", () => {
-    const update = (event = "전 지역 복구 완료"): StoryUpdate => ({
-      articleId: article.id,
-      language: article.language,
-      title: article.title,
-      heading: "13:40 업데이트",
-      rows: [{ time: "13:40", event }],
-      summary: null,
-      url: article.url,
-    });
+    const update = (event = "전 지역 복구 완료"): StoryUpdate =>
+      storyUpdate(event, { articleId: article.id, language: article.language, title: article.title, url: article.url });
     const poster = () => h.adapter.poster(h.channelId);
     const newerCard = () => ({ filename: "timeline.png", png: cardPng({ width: 240, height: 150, shade: 90 }) });
 

@@ -135,7 +135,7 @@ export const sendMessage: BotMethod = ({ params }, ctx) => {
 type PhotoSource = { kind: "upload"; bytes: Buffer; filename: string } | { kind: "ref"; ref: string; bytes?: Buffer };
 
 /** Finds the photo: a multipart part (directly or via "attach://name"), a URL, or a known file_id. */
-export function photoSource({ params, files }: BotRequest, ctx: MethodContext): PhotoSource {
+function photoSource({ params, files }: BotRequest, ctx: MethodContext): PhotoSource {
   const direct = files.get("photo");
   if (direct) return { kind: "upload", bytes: direct.bytes, filename: direct.filename };
   const value = stringParam(params, "photo");
@@ -193,7 +193,7 @@ export const sendPhoto: BotMethod = (request, ctx) => {
 };
 
 /** The message an edit/delete targets; inline messages are not modelled. */
-export function targetMessage(params: Params, ctx: MethodContext, missing: string): StoredMessage {
+function targetMessage(params: Params, ctx: MethodContext, missing: string): StoredMessage {
   if (params.inline_message_id !== undefined) throw badRequest("TelegramFake does not implement inline messages");
   const chatId = chatIdOf(params);
   ctx.state.checkChat(chatId, "write");
@@ -216,10 +216,10 @@ export function editableMessage(params: Params, ctx: MethodContext): StoredMessa
   return message;
 }
 
-export const NOT_MODIFIED =
+const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 
-export function unchanged(
+function unchanged(
   message: StoredMessage,
   parsed: ParsedText,
   replyMarkup: Record<string, unknown> | undefined,
