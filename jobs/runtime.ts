@@ -39,7 +39,7 @@ export interface Runtime {
   maintenanceQueue: Queue;
   /** Health alert messages to `alerts.destination`. */
   alertQueue: Queue<AlertNotice>;
-  /** Worker threads for parsing untrusted input; none run until the first parse. */
+  /** Worker threads for parsing untrusted input; none run until the first parse, one stays warm where posts are parsed (service.ts). */
   untrusted: UntrustedPool;
   context: PipelineContext;
   /** This process's counters and gauges (served at GET /metrics by processes with an HTTP server). */

@@ -115,6 +115,8 @@ export async function startService(
     await runtime.bots.start(botServices, commandTransports(roles));
     if (roles.has("bots")) for (const duty of runtime.bots.connectionDuties(botServices)) await fleet.run(duty);
     if (guard) table = { ...table, ...botRoutes(runtime, guard) };
+    // Parsing posts is this process's work (its ingest workers, or the HTTP /ingest that checks them): a thread stays ready for it.
+    if (roles.has("ingest") || roles.has("http")) runtime.untrusted.warmUp();
     runtime.startWorkers(roles);
     ready = true;
   } catch (error) {

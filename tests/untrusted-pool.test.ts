@@ -156,4 +156,21 @@ describe("untrusted pool: parsing on worker threads", () => {
     expect(untrusted.threads()).toBeGreaterThan(0);
     await waitFor(() => untrusted.threads() === 0, 15_000, "idle threads to stop");
   });
+
+  it("keeps one thread ready once warmed up: booted before the first post, past the idle timeout, and after a thread is killed", async () => {
+    const untrusted = pool({ threads: 2, timeout: 1000 }, 200);
+    untrusted.warmUp();
+    await waitFor(() => untrusted.threads() === 1, 15_000, "the warm thread to start");
+    const error = await untrusted
+      .article({ kind: "post", raw: heavyPost(), input: "heavy.md", options: {} })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("heavy.md: too complex to process in 1 s");
+    // The thread that ran out of time was terminated; a new one takes its place without waiting for a task.
+    await waitFor(() => untrusted.threads() === 1, 15_000, "a thread to replace the terminated one");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(untrusted.threads()).toBe(1);
+    expect((await untrusted.article({ kind: "post", raw: plainPost(5), input: "b.md", options: {} })).title).toBe(
+      "Plain post 5",
+    );
+  });
 });
