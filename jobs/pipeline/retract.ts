@@ -23,7 +23,6 @@ export async function retractArticle(
   const { version } = await deps.store.upsertArticle({ ...article, retracted: true }, stored.feedId);
   const delivered = await deps.store.listArticleDeliveries(article.id);
   const destinations = [...new Set(delivered.map((d) => d.destinationId))];
-  const jobs = await fanOut({ id: article.id, retracted: true }, version, destinations, deps);
-  if (jobs.length) await deps.deliverQueue.addBulk(jobs);
-  return { status: "retracted", articleId: article.id, version, queued: jobs.length };
+  const queued = await fanOut({ id: article.id, retracted: true }, version, destinations, deps);
+  return { status: "retracted", articleId: article.id, version, queued };
 }
