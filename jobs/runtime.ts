@@ -17,6 +17,7 @@ import type { PipelineContext } from "./pipeline/context.ts";
 import { processDelivery, recordExhausted } from "./pipeline/deliver.ts";
 import { syncConfigToStore } from "./pipeline/feeds.ts";
 import { processIngest } from "./pipeline/ingest.ts";
+import { batchedLockCheck } from "./pipeline/lock-check.ts";
 import { pruneCards } from "./pipeline/prune-cards.ts";
 import { createPosterRegistry } from "./posters.ts";
 import { type DeliverJobData, type IngestJobData, type PollJobData, QueueName } from "./queues.ts";
@@ -220,9 +221,10 @@ export async function createRuntime(config: HeraldConfig, options: { log?: Log |
       );
     }
     if (roles.has("deliver")) {
-      const deliver = new Worker<DeliverJobData>(
+      const holdsLock = batchedLockCheck(() => deliver, config.delivery.lockDuration);
+      const deliver: Worker<DeliverJobData> = new Worker<DeliverJobData>(
         QueueName.deliver,
-        (job, token) => processDelivery(job, token, context),
+        (job, token) => processDelivery(job, token, context, holdsLock),
         {
           ...workerOptions,
           connection: workerConnection(),

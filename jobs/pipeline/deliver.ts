@@ -11,6 +11,7 @@ import type { DeliverJobData } from "../queues.ts";
 import { failedAttempt, noteAttempt } from "./attempts.ts";
 import type { PipelineContext } from "./context.ts";
 import { storedCard, storedVersion } from "./immutable-reads.ts";
+import type { LockCheck } from "./lock-check.ts";
 import { reserveSlots, spaceSends } from "./pacing.ts";
 import { applyVersion, chooseVersion, NothingToRetract, replyWithUpdate, type Sent } from "./story.ts";
 import { notePendingApply, pendingApplyAt, takeStoryLock } from "./story-lock.ts";
@@ -33,6 +34,7 @@ export async function processDelivery(
   job: Job<DeliverJobData>,
   token: string | undefined,
   ctx: PipelineContext,
+  holdsLock: LockCheck,
 ): Promise<DeliverOutcome> {
   const { articleId, version, destinationId } = job.data;
   const log = ctx.log.child({ articleId, version, destinationId, jobId: job.id });
@@ -58,7 +60,8 @@ export async function processDelivery(
   }
   if (poster.paces?.length) await spaceSends(poster.paces);
   // The common case, a first version (a fan-out): no lock, unless a newer version turns up once it is marked sending.
-  const first = version === 1 ? await deliverVersion(job, token, 1, poster, ctx, log, { onlyIfNewest: true }) : null;
+  const first =
+    version === 1 ? await deliverVersion(job, token, 1, poster, ctx, log, holdsLock, { onlyIfNewest: true }) : null;
   if (first) return first;
   const release = await takeStoryLock(ctx.redis, ctx.config.redis.prefix, articleId, destinationId, lockTtl(ctx));
   if (!release) {
@@ -78,7 +81,7 @@ export async function processDelivery(
       await job.moveToDelayed(Date.now() + STORY_BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
-    return (await deliverVersion(job, token, choice.apply, poster, ctx, log)) as DeliverOutcome;
+    return (await deliverVersion(job, token, choice.apply, poster, ctx, log, holdsLock)) as DeliverOutcome;
   } finally {
     await release();
   }
@@ -141,6 +144,7 @@ async function deliverVersion(
   poster: Poster,
   ctx: PipelineContext,
   log: PipelineContext["log"],
+  holdsLock: LockCheck,
   options: { onlyIfNewest?: boolean } = {},
 ): Promise<DeliverOutcome | null> {
   const { articleId, version, destinationId } = job.data;
@@ -151,7 +155,7 @@ async function deliverVersion(
   // A job Redis lost while this worker held it (restarted empty, flushed) is queued again by
   // recovery, and one whose lock lapsed is another worker's now: sending here too would double
   // a delivery that was never in flight. Extending the lock proves it is still this worker's.
-  if (token && !(await job.extendLock(token, ctx.config.delivery.lockDuration))) {
+  if (token && !(await holdsLock(job, token))) {
     throw new Error("this worker no longer holds the job (Redis lost it, or its lock lapsed); not sending");
   }
 
