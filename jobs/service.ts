@@ -22,6 +22,9 @@ import { ALL_ROLES, ROLES, type Role, type Roles } from "./roles.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { reconcileFeedSchedules } from "./sources/schedules.ts";
 
+/** Response.json says `application/json` alone; the ingest and retract answers name their charset, as every other JSON answer does (sendJson). */
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+
 export interface Service {
   runtime: Runtime;
   /** The singleton duties (bot connections, folder watchers, feed schedules) this process contends for. */
@@ -269,7 +272,7 @@ function routes(
         });
         return Response.json(accepted, {
           status: accepted.accepted ? 202 : 200,
-          headers: { "content-type": "application/json; charset=utf-8" },
+          headers: JSON_HEADERS,
         });
       })(req, res, []);
   return {
@@ -319,7 +322,7 @@ function routes(
         });
         return Response.json(outcome, {
           status: outcome.status === "retracted" ? 202 : 200,
-          headers: { "content-type": "application/json; charset=utf-8" },
+          headers: JSON_HEADERS,
         });
       })(req, res, []),
     ),

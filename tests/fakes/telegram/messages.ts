@@ -54,19 +54,18 @@ function enforceRateLimit(chatId: string, ctx: MethodContext): void {
 }
 
 /**
- * reply_parameters must point at a message in the chat unless allow_sending_without_reply; returns the
- * id replied to. message_thread_id must name a topic of the (forum) chat.
+ * reply_parameters must point at a message in the chat unless allow_sending_without_reply.
+ * message_thread_id must name a topic of the (forum) chat.
  */
-function checkReplyTarget(params: Params, chatId: string, ctx: MethodContext): number | undefined {
+function checkReplyTarget(params: Params, chatId: string, ctx: MethodContext): void {
   ctx.state.checkTopic(chatId, integerParam(params, "message_thread_id"));
   const reply = jsonParam(params, "reply_parameters", "reply parameters");
-  if (reply === undefined) return undefined;
+  if (reply === undefined) return;
   const target = reply as { message_id?: unknown; allow_sending_without_reply?: unknown };
   if (typeof target.message_id !== "number") throw badRequest('field "message_id" must be of type Integer');
   if (!ctx.state.findMessage(chatId, target.message_id) && target.allow_sending_without_reply !== true) {
     throw badRequest("message to be replied not found");
   }
-  return target.message_id;
 }
 
 /** What a send records besides its content: parse mode, reply, topic and whether it was silent. */
