@@ -110,10 +110,11 @@ export const SUPPRESS_NOTIFICATIONS = 1 << 12;
  */
 export function formatDiscordUpdate(update: StoryUpdate, notify?: Notify): RESTPostAPIChannelMessageJSONBody {
   const url = safeHttpUrl(update.url);
-  const mention = notify && !notify.silent && notify.mention ? notify.mention.length + 1 : 0;
+  const mention = mentionOf(notify);
   const heading = fitText(update.heading, escapeDiscordMarkdown, MAX_UPDATE_HEADING);
   const head = heading ? `**${heading}**` : "";
-  const withoutLink = L.content - mention - head.length - 1;
+  // Room left for the mention line withNotify puts in front.
+  const withoutLink = L.content - (mention ? mention.length + 1 : 0) - head.length - 1;
   // A link too long to leave room for the rows is left out: the rows are the update.
   const link = url && url.length + 3 <= withoutLink / 2 ? `\n<${url}>` : "";
   const lines = fitText(updateLines(update).join("\n"), escapeDiscordMarkdown, Math.max(0, withoutLink - link.length));
@@ -133,13 +134,16 @@ function withNotify(
   body: RESTPostAPIChannelMessageJSONBody,
   notify: Notify | undefined,
 ): RESTPostAPIChannelMessageJSONBody {
-  if (!notify) return body;
-  if (notify.silent) return { ...body, flags: SUPPRESS_NOTIFICATIONS };
-  if (!notify.mention) return body;
-  const mention = notify.mention.trim();
+  if (notify?.silent) return { ...body, flags: SUPPRESS_NOTIFICATIONS };
+  const mention = mentionOf(notify);
+  if (!mention) return body;
   const content = body.content ? `${mention}\n${body.content}` : mention;
   return { ...body, content: truncate(content, L.content), allowed_mentions: allowedMentionOf(mention) };
 }
+
+/** The configured mention that goes in front of the content, or null (none, or a silent destination). */
+const mentionOf = (notify: Notify | undefined): string | null =>
+  notify && !notify.silent && notify.mention ? notify.mention.trim() : null;
 
 /** `allowed_mentions` for exactly one configured mention; a ValidationError naming it for anything else. */
 function allowedMentionOf(mention: string): NonNullable<RESTPostAPIChannelMessageJSONBody["allowed_mentions"]> {
