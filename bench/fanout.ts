@@ -7,12 +7,15 @@
  * Run alone with `node --import tsx bench/fanout.ts`; BENCH_FANOUT_CONCURRENCY
  * and BENCH_FANOUT_DESTINATIONS change the sizes, BENCH_FANOUT_BACKENDS the stores of the worker runs, BENCH_FANOUT_PROFILE=<dir>
  * writes the workers' V8 CPU profiles there (open them in Chrome DevTools), BENCH_FANOUT_WORKERS=1 runs only
- * the 1-worker case of the 1-vs-2 runs, BENCH_FANOUT_ROUNDS how often each runs (default 3).
+ * the 1-worker case of the 1-vs-2 runs, BENCH_FANOUT_ROUNDS how often each runs (default 3),
+ * BENCH_FANOUT_COMPARE_CONCURRENCY the per-worker concurrencies they compare at (default: the config's, and 100),
+ * BENCH_FANOUT_WARM_UP the size of the warm-up fan-out before each of them.
  */
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { request } from "undici";
 import { formatDiscord } from "../adapters/discord/format.ts";
+import { configSchema } from "../config/schema.ts";
 import { type IngestJobData, QueueName } from "../jobs/queues.ts";
 import { parsePost } from "../src/article/index.ts";
 import { buildMessage } from "../src/message/build.ts";
@@ -36,6 +39,20 @@ import { heading, isMain, note, reportRate } from "./lib.ts";
 const DESTINATIONS = Number(process.env.BENCH_FANOUT_DESTINATIONS ?? 10_000);
 /** 100 delivered fastest here (2 cores, fake in the bench process): 50 and 200 were both slower. */
 const CONCURRENCY = Number(process.env.BENCH_FANOUT_CONCURRENCY ?? 100);
+/** What `delivery.concurrency` is when the config does not say: what an operator adding a worker runs. */
+const DEFAULT_CONCURRENCY = configSchema.parse({}).delivery.concurrency;
+/**
+ * The per-worker concurrencies the 1-vs-2-worker runs compare at (BENCH_FANOUT_COMPARE_CONCURRENCY, comma-separated):
+ * the config's default, and the setting at which one worker delivered fastest here.
+ */
+const COMPARE_AT = [
+  ...new Set(
+    (process.env.BENCH_FANOUT_COMPARE_CONCURRENCY ?? `${DEFAULT_CONCURRENCY},${CONCURRENCY}`)
+      .split(",")
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0),
+  ),
+];
 const PROFILE_DIR = process.env.BENCH_FANOUT_PROFILE;
 /** The store backends the 1-vs-2-worker runs use; BENCH_FANOUT_BACKENDS=postgres runs one. */
 const BACKENDS = (process.env.BENCH_FANOUT_BACKENDS ?? "sqlite,postgres")
@@ -65,7 +82,12 @@ excerpt: >
 `;
 
 /** The workers' config: a `warm` feed to `warmUps` webhooks of their own (the warm-up post) and a `fanout` feed to every URL. */
-function fanOutConfig(fake: DiscordFake, urls: string[], warmUps = 1): Record<string, unknown> {
+function fanOutConfig(
+  fake: DiscordFake,
+  urls: string[],
+  options: { warmUps?: number; concurrency?: number } = {},
+): Record<string, unknown> {
+  const { warmUps = 1, concurrency = CONCURRENCY } = options;
   const warm = Array.from({ length: warmUps }, (_, i) => ({
     id: `warm-${i}`,
     type: "discord-webhook",
@@ -74,7 +96,7 @@ function fanOutConfig(fake: DiscordFake, urls: string[], warmUps = 1): Record<st
   return {
     cards: { enabled: false },
     ingest: { token: "bench-ingest-token" },
-    delivery: { concurrency: CONCURRENCY },
+    delivery: { concurrency },
     destinations: [...warm, ...urls.map((url, i) => ({ id: `hook-${i}`, type: "discord-webhook", url }))],
     feeds: [
       { id: "warm", type: "webhook", baseUrl: BASE_URL, destinations: warm.map((d) => d.id) },
@@ -188,38 +210,42 @@ export async function benchFanout(): Promise<void> {
 export async function benchFanoutWorkers(): Promise<void> {
   heading("fan-out by 1 and 2 `herald worker` processes, SQLite file and PostgreSQL store", {
     destinations: DESTINATIONS,
-    "delivery.concurrency per worker": CONCURRENCY,
+    "delivery.concurrency per worker": `${COMPARE_AT.join(" and ")} (config default ${DEFAULT_CONCURRENCY})`,
     cards: "off",
     rounds: ROUNDS,
+    "warm-up fan-out": WARM_UP,
     postgres: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//"),
   });
-  for (const backend of BACKENDS) {
-    const runs = new Map<number, Run[]>(WORKER_COUNTS.map((count) => [count, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? WORKER_COUNTS : [...WORKER_COUNTS].reverse();
-      for (const count of order) runs.get(count)?.push(await fanOutWith(backend, count));
-    }
-    for (const [count, list] of runs) {
-      const rates = list.map((run) => perSecond(run).toFixed(0)).join(", ");
-      note(
-        `${backend}, ${count} worker process${count === 1 ? "" : "es"}: ${rates} deliveries/s; ${list.map((run) => run.summary).join("; ")}`,
-      );
-    }
-    const one = medianRun(runs.get(1) ?? []);
-    const two = medianRun(runs.get(2) ?? []);
-    if (!one || !two) continue;
-    const pairs = (runs.get(1) ?? []).map((run, i) => {
-      const other = runs.get(2)?.[i];
-      return other ? (perSecond(other) / perSecond(run)).toFixed(2) : "?";
-    });
-    reportRate(
-      `${backend}, 2 worker processes, ingest job queued to last delivery (median of ${ROUNDS})`,
-      two,
-      one,
-      "deliveries",
-      `baseline: 1 worker process on ${backend}, median of ${ROUNDS}; round by round 2 ÷ 1: ${pairs.join(", ")}`,
+  for (const backend of BACKENDS) for (const concurrency of COMPARE_AT) await compareWorkers(backend, concurrency);
+}
+
+async function compareWorkers(backend: "sqlite" | "postgres", concurrency: number): Promise<void> {
+  const setting = `${backend}, concurrency ${concurrency}`;
+  const runs = new Map<number, Run[]>(WORKER_COUNTS.map((count) => [count, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? WORKER_COUNTS : [...WORKER_COUNTS].reverse();
+    for (const count of order) runs.get(count)?.push(await fanOutWith(backend, count, concurrency));
+  }
+  for (const [count, list] of runs) {
+    const rates = list.map((run) => perSecond(run).toFixed(0)).join(", ");
+    note(
+      `${setting}, ${count} worker process${count === 1 ? "" : "es"}: ${rates} deliveries/s; ${list.map((run) => run.summary).join("; ")}`,
     );
   }
+  const one = medianRun(runs.get(1) ?? []);
+  const two = medianRun(runs.get(2) ?? []);
+  if (!one || !two) return;
+  const pairs = (runs.get(1) ?? []).map((run, i) => {
+    const other = runs.get(2)?.[i];
+    return other ? (perSecond(other) / perSecond(run)).toFixed(2) : "?";
+  });
+  reportRate(
+    `${setting}, 2 worker processes, ingest job queued to last delivery (median of ${ROUNDS})`,
+    two,
+    one,
+    "deliveries",
+    `baseline: 1 worker process, same setting, median of ${ROUNDS}; round by round 2 ÷ 1: ${pairs.join(", ")}`,
+  );
 }
 
 interface Run {
@@ -236,7 +262,7 @@ function medianRun(runs: Run[]): Run | undefined {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-async function fanOutWith(backend: "sqlite" | "postgres", count: number): Promise<Run> {
+async function fanOutWith(backend: "sqlite" | "postgres", count: number, concurrency: number): Promise<Run> {
   const space = scratch(`fanout-${backend}-${count}w`);
   const pg = backend === "postgres" ? await createPgDatabase() : null;
   const fake = await DiscordFake.start();
@@ -247,9 +273,12 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number): Promis
   const location = pg ? { url: pg.url } : { path: space.dbPath };
   let store: Store | null = null;
   try {
-    const raw = { ...(pg ? { database: { url: pg.url } } : {}), ...fanOutConfig(fake, urls, WARM_UP) };
+    const raw = {
+      ...(pg ? { database: { url: pg.url } } : {}),
+      ...fanOutConfig(fake, urls, { warmUps: WARM_UP, concurrency }),
+    };
     const profile = PROFILE_DIR
-      ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}/${backend}-${count}w`] }
+      ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}/${backend}-c${concurrency}-${count}w`] }
       : {};
     for (let i = 0; i < count; i++) workers.push(startWorker(space, raw, { name: `worker-${i}`, ...profile }));
     // Measured from a ready fleet: each worker has migrated, synced the config into the store and taken its queues.
