@@ -125,15 +125,15 @@ export function formatSlackUpdate(update: StoryUpdate, notify?: Notify): SlackMe
   return withNotify({ text, blocks: [section(text)], unfurl_links: false, unfurl_media: false }, notify);
 }
 
-/**
- * The destination's mention in front of the message (a section of its own, and the notification text),
- * unless the post is silent. Only this mention is Herald's; article text stays escaped.
- */
 /** True when the post mentions someone and is not silent: the mention goes in, and a thread reply is also shown in the channel. */
 export function wakes(notify: Notify | undefined): notify is Notify & { mention: string } {
   return Boolean(notify?.mention) && !notify?.silent;
 }
 
+/**
+ * The destination's mention in front of the message (a section of its own, and the notification text),
+ * unless the post is silent. Only this mention is Herald's; article text stays escaped.
+ */
 function withNotify(message: SlackMessage, notify: Notify | undefined): SlackMessage {
   if (!wakes(notify)) return message;
   const mention = slackMention(notify.mention);

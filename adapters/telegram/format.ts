@@ -198,15 +198,15 @@ export function formatTelegramUpdate(update: StoryUpdate, chatId: string | numbe
   };
 }
 
-/**
- * The admin-configured mention (an "@username", or whatever text the admin chose), escaped: Telegram
- * notifies a mentioned user through the text itself. Nothing when the post is silent.
- */
 /** Telegram's own silence for a post the destination sends quietly: members get it without a sound. */
 function quietOf(notify: Notify | undefined): { disable_notification?: true } {
   return notify?.silent ? { disable_notification: true } : {};
 }
 
+/**
+ * The admin-configured mention (an "@username", or whatever text the admin chose), escaped: Telegram
+ * notifies a mentioned user through the text itself. Nothing when the post is silent.
+ */
 function mentionLine(notify: Notify | undefined): string {
   const mention = notify && !notify.silent ? (notify.mention?.trim() ?? "") : "";
   return mention ? escapeHtml(mention) : "";

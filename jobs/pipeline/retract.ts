@@ -21,8 +21,9 @@ export async function retractArticle(
   const { article } = stored;
   if (article.retracted) return { status: "already retracted", articleId: article.id, version: stored.version };
   const { version } = await deps.store.upsertArticle({ ...article, retracted: true }, stored.feedId);
+  // Every destination with a delivery row; fanOut keeps those that show the article, each once.
   const delivered = await deps.store.listArticleDeliveries(article.id);
-  const destinations = [...new Set(delivered.map((d) => d.destinationId))];
+  const destinations = delivered.map((d) => d.destinationId);
   const queued = await fanOut({ id: article.id, retracted: true }, version, destinations, deps);
   return { status: "retracted", articleId: article.id, version, queued };
 }
