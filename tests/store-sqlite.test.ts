@@ -126,6 +126,55 @@ describe("SQLite file and migrations", () => {
     expect((await store.getDestination("late"))?.type).toBe("telegram");
   });
 
+  it("deliveries marked at once wait together for another process's write lock, then each gets its own answer", async () => {
+    const hooks = ["hook-a", "hook-b", "hook-c"];
+    for (const id of hooks) await store.upsertDestination({ id, type: "discord-webhook", config: {} });
+    await store.upsertArticle(outageArticle(), null);
+    await store.recordDeliveriesPending("ms-outlook-outage", 1, hooks);
+    await store.markSending("ms-outlook-outage", 1, "hook-c");
+    await store.markDelivered("ms-outlook-outage", 1, "hook-c", "m-c");
+    await lockDatabase(temp.dbPath, 500);
+    const events: string[] = [];
+    // Made in one turn, so written in one transaction; hook-c is delivered already and refuses to be sent again.
+    const marks = hooks.map((id) => store.markSending("ms-outlook-outage", 1, id));
+    const settled = Promise.allSettled(marks).then((outcomes) => {
+      events.push("written");
+      return outcomes;
+    });
+    setTimeout(() => events.push("timer"), 0);
+    const [a, b, c] = await settled;
+    expect(events).toEqual(["timer", "written"]);
+    expect([a, b]).toMatchObject([
+      { status: "fulfilled", value: { state: "sending" } },
+      { status: "fulfilled", value: { state: "sending" } },
+    ]);
+    expect(c).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/hook-c.*delivered/) } });
+    expect((await store.getDelivery("ms-outlook-outage", 1, "hook-c"))?.platformMessageId).toBe("m-c");
+  });
+
+  it("deliveries marked in one turn share one commit: the WAL grows by a few pages, not by pages per delivery", async () => {
+    const hooks = Array.from({ length: 60 }, (_, i) => `hook-${i}`);
+    for (const id of hooks) await store.upsertDestination({ id, type: "discord-webhook", config: {} });
+    await store.upsertArticle(outageArticle(), null);
+    await store.recordDeliveriesPending("ms-outlook-outage", 1, hooks);
+    const walPages = () => {
+      const raw = rawDb();
+      // A WAL frame is one page written; the count is what `wal_checkpoint` reports as its log size.
+      const [answer] = raw.pragma("wal_checkpoint(PASSIVE)") as [{ log: number }];
+      raw.close();
+      return answer.log;
+    };
+    // Checkpointed and restarted, so the count below is only what the marks wrote.
+    const raw = rawDb();
+    raw.pragma("wal_checkpoint(TRUNCATE)");
+    raw.close();
+    const before = walPages();
+    const marked = await Promise.all(hooks.map((id) => store.markSending("ms-outlook-outage", 1, id)));
+    expect(marked.every((d) => d.state === "sending")).toBe(true);
+    // One commit per delivery wrote the deliveries table's page and index pages sixty times over.
+    expect(walPages() - before).toBeLessThan(10);
+  });
+
   it("works in memory", async () => {
     const memory = await openStore({ path: ":memory:" });
     expect((await memory.upsertArticle(outageArticle(), null)).isNew).toBe(true);

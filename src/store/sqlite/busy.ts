@@ -22,7 +22,8 @@ const IMMEDIATE_TRIES = 1;
 /** The longest sleep between tries: short, since a write lock is held briefly. */
 const MAX_PAUSE_MS = 8;
 
-const isBusy = (error: unknown) =>
+/** SQLite's answer when another connection holds the lock ("database is locked"), in any of its variants. */
+export const isBusy = (error: unknown) =>
   typeof error === "object" && error !== null && String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY");
 
 const pause = (tries: number) =>

@@ -11,6 +11,7 @@ import { createCardStore } from "./cards.ts";
 import { createDeliveryStore } from "./deliveries.ts";
 import { createDestinationStore } from "./destinations.ts";
 import { createFeedStore } from "./feeds.ts";
+import { groupCommit } from "./group-commit.ts";
 import { applyMigrations } from "./migrations.ts";
 import { ArticleSearch, SearchIndexWriter } from "./search.ts";
 
@@ -27,7 +28,8 @@ const OPEN_BUSY_TIMEOUT_MS = LOCK_WAIT_BUDGET_MS;
  * on. Read-then-write transactions begin IMMEDIATE so several processes on
  * one host can share the file: they wait for each other (up to 3 s, from the
  * event loop) instead of failing. better-sqlite3 is synchronous: each async method does
- * its work at once and returns a settled promise.
+ * its work at once and returns a settled promise, except the writes every delivery makes,
+ * which share one transaction per turn of the event loop (./group-commit.ts).
  *
  * @throws StoreError when the file cannot be opened, is not a database, or was written by a newer Herald.
  */
@@ -59,7 +61,7 @@ export function openSqliteStore(path: string): Store {
       return refusal;
     });
     return {
-      ...promisify(sync),
+      ...promisify(sync, groupCommit(db)),
       location: path,
       notices: [],
       ping: async () => void answer.get(),
@@ -74,15 +76,33 @@ export function openSqliteStore(path: string): Store {
 }
 
 /**
- * The async face of synchronous methods: each runs at once, and again from the event loop while
- * another process holds the write lock (./busy.ts); any other throw becomes a rejected promise.
+ * The writes each delivery makes, which deliveries running at once share transactions for (./group-commit.ts).
+ * The rest are rare (an ingest, a command) or reads, which need no write lock.
+ */
+const GROUPED_WRITES = new Set<keyof Store>([
+  "markSending",
+  "markDelivered",
+  "markFailed",
+  "recordAttempt",
+  "incrementAttempts",
+  "reopenFailedDelivery",
+  "recordDeliveryPending",
+]);
+
+/**
+ * The async face of synchronous methods: each runs at once (a grouped write: in the next shared
+ * transaction), and again from the event loop while another process holds the write lock
+ * (./busy.ts); any other throw becomes a rejected promise.
  */
 function promisify<T extends Record<string, (...args: never[]) => unknown>>(
   methods: T,
+  commit: <R>(write: () => R) => Promise<R>,
 ): { [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>> } {
   const result: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(methods)) {
-    result[name] = (...args: never[]) => whenUnlocked(() => method(...args));
+    result[name] = GROUPED_WRITES.has(name as keyof Store)
+      ? (...args: never[]) => commit(() => method(...args))
+      : (...args: never[]) => whenUnlocked(() => method(...args));
   }
   return result as { [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>> };
 }

@@ -1,0 +1,87 @@
+/**
+ * Group commit: the writes asked for in one turn of the event loop share one
+ * transaction. A fan-out runs fifty or a hundred deliveries at once, each
+ * marking its row sending, then delivered, then noting the attempt: one
+ * IMMEDIATE transaction per call meant a write lock, a WAL append and its
+ * lock syscalls each, and with two processes on one file every one of those
+ * locks was a chance to find the other process holding it.
+ *
+ * Each call runs in its own savepoint inside the shared transaction, so one
+ * that throws (a refused state change) undoes only itself and rejects only its
+ * own promise; the others commit. Every promise settles once the transaction
+ * holding its call has committed (or failed), exactly as if it had run alone.
+ */
+import type Database from "better-sqlite3";
+import { isBusy, whenUnlocked } from "./busy.ts";
+
+/** Calls per transaction at most: bounds how long one holds the write lock that other processes wait for. */
+const MAX_CALLS = 500;
+
+interface Waiting {
+  write: () => unknown;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * A function that runs `write` (synchronous, on `db`) in the next shared transaction and settles with
+ * its result once that has committed.
+ *
+ * @example
+ * const commit = groupCommit(db);
+ * await Promise.all([commit(() => markSending(a)), commit(() => markSending(b))]); // one BEGIN IMMEDIATE … COMMIT
+ */
+export function groupCommit(db: Database.Database): <T>(write: () => T) => Promise<T> {
+  let waiting: Waiting[] = [];
+  let running = false;
+  let scheduled = false;
+
+  // Inside the shared transaction better-sqlite3 runs a transaction function as a savepoint.
+  const inSavepoint = db.transaction((write: () => unknown) => write());
+  const runAll = db.transaction((calls: Waiting[]): Outcome[] =>
+    calls.map((call) => {
+      try {
+        return { ok: true, value: inSavepoint(call.write) };
+      } catch (error) {
+        // Busy is the transaction's, not the call's: it fails the whole batch, which is tried again.
+        if (isBusy(error)) throw error;
+        return { ok: false, error };
+      }
+    }),
+  );
+
+  const schedule = () => {
+    if (scheduled || running || waiting.length === 0) return;
+    scheduled = true;
+    // Not at once: every write asked for in this turn of the event loop joins the transaction.
+    setImmediate(flush);
+  };
+
+  const flush = async () => {
+    scheduled = false;
+    const calls = waiting.slice(0, MAX_CALLS);
+    waiting = waiting.slice(calls.length);
+    running = true;
+    try {
+      const outcomes = await whenUnlocked(() => runAll.immediate(calls));
+      outcomes.forEach((outcome, i) => {
+        if (outcome.ok) calls[i]!.resolve(outcome.value);
+        else calls[i]!.reject(outcome.error);
+      });
+    } catch (error) {
+      // Nothing of the batch was committed (busy past the wait budget, disk full, I/O error).
+      for (const call of calls) call.reject(error);
+    } finally {
+      running = false;
+      schedule();
+    }
+  };
+
+  return <T>(write: () => T) =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({ write, resolve: resolve as (result: unknown) => void, reject });
+      schedule();
+    });
+}
