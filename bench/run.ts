@@ -13,6 +13,7 @@ import { seconds } from "./harness.ts";
 import { benchHostile } from "./hostile.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchSearch } from "./search.ts";
+import { benchStore } from "./store.ts";
 import { benchStory } from "./story.ts";
 
 /** In the order they run. */
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   hostile: benchHostile,
   search: benchSearch,
   pipeline: benchPipeline,
+  store: benchStore,
   fanout: benchFanout,
   bots: benchBots,
   story: benchStory,

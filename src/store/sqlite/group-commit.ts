@@ -18,7 +18,7 @@ import { isBusy, whenUnlocked } from "./busy.ts";
 const MAX_CALLS = 500;
 
 interface Waiting {
-  write: () => unknown;
+  work: () => unknown;
   resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -34,28 +34,44 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * await Promise.all([commit(() => markSending(a)), commit(() => markSending(b))]); // one BEGIN IMMEDIATE … COMMIT
  */
 export function groupCommit(db: Database.Database): <T>(write: () => T) => Promise<T> {
+  // Inside the shared transaction better-sqlite3 runs a transaction function as a savepoint.
+  const inSavepoint = db.transaction((write: () => unknown) => write());
+  const commitAll = db.transaction((calls: Waiting[]): Outcome[] => calls.map((call) => outcomeOf(call, inSavepoint)));
+  return grouped((calls) => whenUnlocked(() => commitAll.immediate(calls)));
+}
+
+/**
+ * The same for reads: those asked for in one turn share one read transaction, so the file is
+ * looked at once per turn. Each read transaction of its own found the cache stale whenever
+ * another process had written since, and read its pages again.
+ */
+export function groupRead(db: Database.Database): <T>(read: () => T) => Promise<T> {
+  const readAll = db.transaction((calls: Waiting[]): Outcome[] =>
+    calls.map((call) => outcomeOf(call, (read) => read())),
+  );
+  return grouped((calls) => whenUnlocked(() => readAll.deferred(calls)));
+}
+
+function outcomeOf(call: Waiting, run: (work: () => unknown) => unknown): Outcome {
+  try {
+    return { ok: true, value: run(call.work) };
+  } catch (error) {
+    // Busy is the transaction's, not the call's: it fails the whole batch, which is tried again.
+    if (isBusy(error)) throw error;
+    return { ok: false, error };
+  }
+}
+
+/** Queues calls and hands each turn's (at most {@link MAX_CALLS}) to `runAll`, one batch at a time. */
+function grouped(runAll: (calls: Waiting[]) => Promise<Outcome[]>): <T>(work: () => T) => Promise<T> {
   let waiting: Waiting[] = [];
   let running = false;
   let scheduled = false;
 
-  // Inside the shared transaction better-sqlite3 runs a transaction function as a savepoint.
-  const inSavepoint = db.transaction((write: () => unknown) => write());
-  const runAll = db.transaction((calls: Waiting[]): Outcome[] =>
-    calls.map((call) => {
-      try {
-        return { ok: true, value: inSavepoint(call.write) };
-      } catch (error) {
-        // Busy is the transaction's, not the call's: it fails the whole batch, which is tried again.
-        if (isBusy(error)) throw error;
-        return { ok: false, error };
-      }
-    }),
-  );
-
   const schedule = () => {
     if (scheduled || running || waiting.length === 0) return;
     scheduled = true;
-    // Not at once: every write asked for in this turn of the event loop joins the transaction.
+    // Not at once: every call made in this turn of the event loop joins the batch.
     setImmediate(flush);
   };
 
@@ -65,7 +81,7 @@ export function groupCommit(db: Database.Database): <T>(write: () => T) => Promi
     waiting = waiting.slice(calls.length);
     running = true;
     try {
-      const outcomes = await whenUnlocked(() => runAll.immediate(calls));
+      const outcomes = await runAll(calls);
       outcomes.forEach((outcome, i) => {
         if (outcome.ok) calls[i]!.resolve(outcome.value);
         else calls[i]!.reject(outcome.error);
@@ -79,9 +95,9 @@ export function groupCommit(db: Database.Database): <T>(write: () => T) => Promi
     }
   };
 
-  return <T>(write: () => T) =>
+  return <T>(work: () => T) =>
     new Promise<T>((resolve, reject) => {
-      waiting.push({ write, resolve: resolve as (result: unknown) => void, reject });
+      waiting.push({ work, resolve: resolve as (result: unknown) => void, reject });
       schedule();
     });
 }

@@ -11,7 +11,7 @@ import { createCardStore } from "./cards.ts";
 import { createDeliveryStore } from "./deliveries.ts";
 import { createDestinationStore } from "./destinations.ts";
 import { createFeedStore } from "./feeds.ts";
-import { groupCommit } from "./group-commit.ts";
+import { groupCommit, groupRead } from "./group-commit.ts";
 import { applyMigrations } from "./migrations.ts";
 import { ArticleSearch, SearchIndexWriter } from "./search.ts";
 
@@ -61,7 +61,7 @@ export function openSqliteStore(path: string): Store {
       return refusal;
     });
     return {
-      ...promisify(sync, groupCommit(db)),
+      ...promisify(sync, { commit: groupCommit(db), read: groupRead(db) }),
       location: path,
       notices: [],
       ping: async () => void answer.get(),
@@ -89,19 +89,35 @@ const GROUPED_WRITES = new Set<keyof Store>([
   "recordDeliveryPending",
 ]);
 
+/** The reads each delivery makes, which deliveries running at once share read transactions for. */
+const GROUPED_READS = new Set<keyof Store>([
+  "getDelivery",
+  "latestVersion",
+  "latestDelivered",
+  "getArticleVersion",
+  "getCard",
+]);
+
+type Group = <R>(work: () => R) => Promise<R>;
+
 /**
- * The async face of synchronous methods: each runs at once (a grouped write: in the next shared
+ * The async face of synchronous methods: each runs at once (a grouped one: in the next shared
  * transaction), and again from the event loop while another process holds the write lock
  * (./busy.ts); any other throw becomes a rejected promise.
  */
 function promisify<T extends Record<string, (...args: never[]) => unknown>>(
   methods: T,
-  commit: <R>(write: () => R) => Promise<R>,
+  groups: { commit: Group; read: Group },
 ): { [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>> } {
   const result: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(methods)) {
-    result[name] = GROUPED_WRITES.has(name as keyof Store)
-      ? (...args: never[]) => commit(() => method(...args))
+    const group = GROUPED_WRITES.has(name as keyof Store)
+      ? groups.commit
+      : GROUPED_READS.has(name as keyof Store)
+        ? groups.read
+        : null;
+    result[name] = group
+      ? (...args: never[]) => group(() => method(...args))
       : (...args: never[]) => whenUnlocked(() => method(...args));
   }
   return result as { [K in keyof T]: (...args: Parameters<T[K]>) => Promise<ReturnType<T[K]>> };
