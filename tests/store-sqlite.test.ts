@@ -152,6 +152,26 @@ describe("SQLite file and migrations", () => {
     expect((await store.getDelivery("ms-outlook-outage", 1, "hook-c"))?.platformMessageId).toBe("m-c");
   });
 
+  it("marks that wait past the lock budget fail together, naming the lock, and the next ones go through", async () => {
+    const hooks = ["hook-a", "hook-b"];
+    for (const id of hooks) await store.upsertDestination({ id, type: "discord-webhook", config: {} });
+    await store.upsertArticle(outageArticle(), null);
+    await store.recordDeliveriesPending("ms-outlook-outage", 1, hooks);
+    // Held longer than a call waits in all (3 s), as a process stuck inside a transaction would.
+    await lockDatabase(temp.dbPath, 4000);
+    const outcomes = await Promise.allSettled(hooks.map((id) => store.markSending("ms-outlook-outage", 1, id)));
+    expect(outcomes).toMatchObject([
+      { status: "rejected", reason: { message: "database is locked" } },
+      { status: "rejected", reason: { message: "database is locked" } },
+    ]);
+    // Nothing of the failed batch was applied, and the next marks are not stuck behind it: they wait out the rest of the lock.
+    const again = await Promise.all(hooks.map((id) => store.markSending("ms-outlook-outage", 1, id)));
+    expect(again.map((d) => [d.state, d.attempts])).toEqual([
+      ["sending", 1],
+      ["sending", 1],
+    ]);
+  }, 15_000);
+
   it("deliveries marked in one turn share one commit: the WAL grows by a few pages, not by pages per delivery", async () => {
     const hooks = Array.from({ length: 60 }, (_, i) => `hook-${i}`);
     for (const id of hooks) await store.upsertDestination({ id, type: "discord-webhook", config: {} });

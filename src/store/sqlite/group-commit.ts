@@ -10,6 +10,7 @@
  * that throws (a refused state change) undoes only itself and rejects only its
  * own promise; the others commit. Every promise settles once the transaction
  * holding its call has committed (or failed), exactly as if it had run alone.
+ * Reads are grouped the same way, in read transactions of their own ({@link groupRead}).
  */
 import type Database from "better-sqlite3";
 import { isBusy, whenUnlocked } from "./busy.ts";
@@ -87,7 +88,7 @@ function grouped(runAll: (calls: Waiting[]) => Promise<Outcome[]>): <T>(work: ()
         else calls[i]!.reject(outcome.error);
       });
     } catch (error) {
-      // Nothing of the batch was committed (busy past the wait budget, disk full, I/O error).
+      // The batch failed as a whole, nothing of it applied (busy past the wait budget, disk full, I/O error).
       for (const call of calls) call.reject(error);
     } finally {
       running = false;
