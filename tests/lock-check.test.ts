@@ -2,8 +2,14 @@ import { randomUUID } from "node:crypto";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { processDelivery } from "../jobs/pipeline/deliver.ts";
+import { fanOut } from "../jobs/pipeline/ingest.ts";
 import { batchedLockCheck } from "../jobs/pipeline/lock-check.ts";
-import { deleteKeys, REDIS_URL, waitFor } from "./helpers/pipeline.ts";
+import { QueueName } from "../jobs/queues.ts";
+import { createRuntime } from "../jobs/runtime.ts";
+import { DiscordFake } from "./fakes/discord/server.ts";
+import { outageArticle } from "./fixtures/store/articles.ts";
+import { deleteKeys, REDIS_URL, silentLog, testConfig, waitFor } from "./helpers/pipeline.ts";
 
 /**
  * The check a delivery makes right before it sends: does this worker still hold the job? Asked by
@@ -65,6 +71,47 @@ describe("batched lock check before a send", () => {
     expect(await connection.exists(`${prefix}:deliver:job-1:lock`)).toBe(0);
     // One Redis call for the three checks.
     expect(calls).toBe(1);
+  });
+
+  it("a delivery whose job this worker no longer holds sends nothing and leaves its row pending", async () => {
+    const discord = await DiscordFake.start();
+    closers.push(() => discord.close());
+    const t = testConfig({
+      cards: { enabled: false },
+      destinations: [{ id: "d", type: "discord-webhook", url: discord.webhookUrl() }],
+    });
+    closers.push(async () => t.cleanup());
+    // No workers of its own: the one below runs Herald's delivery, its lock taken away first.
+    const runtime = await createRuntime(t.config, { log: silentLog });
+    closers.push(() => runtime.close(0));
+    const article = outageArticle();
+    const { version } = await runtime.store.upsertArticle(article, null);
+    await fanOut(article, version, ["d"], runtime.context);
+
+    const outcome: { error?: Error } = {};
+    const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const worker = new Worker(
+      QueueName.deliver,
+      async (job, token) => {
+        // Gone as when Redis restarted empty, or when the lock lapsed and another worker took the job.
+        await runtime.connection.del(`${t.config.redis.prefix}:${QueueName.deliver}:${job.id}:lock`);
+        return processDelivery(job, token, runtime.context, holdsLock).catch((error: Error) => {
+          outcome.error = error;
+          throw error;
+        });
+      },
+      { connection: workerConnection, prefix: t.config.redis.prefix },
+    );
+    worker.on("error", () => {});
+    closers.push(async () => workerConnection.disconnect());
+    closers.push(() => worker.close(true));
+    const holdsLock = batchedLockCheck(() => worker, 30_000);
+
+    await waitFor(() => outcome.error, 10_000, "the delivery to stop");
+    expect(outcome.error?.message).toMatch(/no longer holds the job.*not sending/);
+    expect(discord.messages).toHaveLength(0);
+    // Not marked sending: whoever holds the job now (recovery's copy, another worker) sends it once.
+    expect(await runtime.store.getDelivery(article.id, version, "d")).toMatchObject({ state: "pending", attempts: 0 });
   });
 
   it("a check whose Redis call fails rejects (the send does not go out unconfirmed)", async () => {
