@@ -27,6 +27,8 @@ const TOKEN = "bench-discord-bot-token";
 const APPLICATION = "1240000000000000301";
 const CHANNEL = "1230000000000000301";
 const USER = "1270000000000000301";
+const DESTINATION = "news";
+const FEED = "wire";
 
 /** A `/news search` CHAT_INPUT interaction as Discord sends it from a server channel. */
 function searchInteraction() {
@@ -61,8 +63,11 @@ export async function benchCommand(): Promise<void> {
   const space = scratch("command");
   const seeding = await openStore({ path: space.dbPath });
   try {
+    // From a feed that posts to the channel: `/news` in a channel looks only at what its feeds bring there.
+    await seeding.upsertDestination({ id: DESTINATION, type: "discord", config: { channelId: CHANNEL } });
+    await seeding.upsertFeed({ id: FEED, type: "webhook", config: {}, destinationIds: [DESTINATION] });
     note(
-      `stored and indexed ${ARTICLES.toLocaleString("en-US")} articles in ${seconds(await fillStore(seeding, ARTICLES))}`,
+      `stored and indexed ${ARTICLES.toLocaleString("en-US")} articles in ${seconds(await fillStore(seeding, ARTICLES, FEED))}`,
     );
   } finally {
     await seeding.close();
@@ -83,9 +88,17 @@ export async function benchCommand(): Promise<void> {
     benchConfig(space, {
       cards: { enabled: false },
       discord: { token: TOKEN, publicKey: publicKeyHex, mode: "http", apiUrl: fake.api },
+      destinations: [{ id: DESTINATION, type: "discord", channelId: CHANNEL }],
+      feeds: [{ id: FEED, type: "webhook", destinations: [DESTINATION] }],
+      ingest: { token: "bench-ingest-token" },
     }),
     { roles: parseRoles("http,sources,bots") },
-  );
+  ).catch(async (error: unknown) => {
+    // A config or start that fails must not leave the fake listening: the bench run would never end.
+    await fake.close();
+    await space.cleanup();
+    throw error;
+  });
   const endpoint = `http://127.0.0.1:${service.port}/discord/interactions`;
   try {
     const acks: number[] = [];
@@ -113,7 +126,7 @@ export async function benchCommand(): Promise<void> {
 
     const services = {
       store: service.runtime.store,
-      destinationsFor: async () => [],
+      destinationsFor: async () => [DESTINATION],
       ensureDestination: () => {
         throw new Error("not needed for /news search");
       },
