@@ -29,6 +29,8 @@ interface Run {
   calls: number;
   rateLimited: number;
   finalShowsLast: boolean;
+  /** The "what changed" replies under the post (a story's update is an edit plus one reply per burst). */
+  replies: number;
   /** Per version: ms from its ingest until the group showed it or a newer one. */
   staleness: Stats;
   took: number;
@@ -96,7 +98,9 @@ async function runStory(coalesce: string): Promise<Run> {
     return {
       calls: telegram.sent.filter((s) => s.chatId === GROUP).length,
       rateLimited: telegram.rateLimitedByChat.get(GROUP) ?? 0,
-      finalShowsLast: shown() === VERSIONS && telegram.messagesIn(GROUP).length === 1,
+      // The post itself shows the last version; the other messages in the group are its update replies.
+      finalShowsLast: shown() === VERSIONS,
+      replies: telegram.messagesIn(GROUP).length - 1,
       staleness,
       took,
     };
@@ -126,7 +130,8 @@ export async function benchStory(): Promise<void> {
     const budget = Math.floor((run.took / 60_000) * GROUP_PER_MINUTE) + 1;
     console.log(
       `story ${name}: ${run.calls} posts+edits in ${seconds(run.took)} (budget ${budget}, target ≤ budget) | ` +
-        `429s ${run.rateLimited} (target 0) | final state = last version: ${run.finalShowsLast ? "yes" : "NO"} (target yes)`,
+        `429s ${run.rateLimited} (target 0) | final state = last version: ${run.finalShowsLast ? "yes" : "NO"} (target yes), ` +
+        `${run.replies} update repl${run.replies === 1 ? "y" : "ies"} under the post`,
     );
   }
   report(
