@@ -9,7 +9,7 @@
  * writes the workers' V8 CPU profiles there (open them in Chrome DevTools), BENCH_FANOUT_WORKERS=1 runs only
  * the 1-worker case of the 1-vs-2 runs, BENCH_FANOUT_ROUNDS how often each runs (default 3),
  * BENCH_FANOUT_COMPARE_CONCURRENCY the per-worker concurrencies they compare at (default: the config's, and 100),
- * BENCH_FANOUT_WARM_UP the size of the warm-up fan-out before each of them.
+ * BENCH_FANOUT_WARM_UP the deliveries per worker process of the warm-up fan-out before each of them.
  */
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -66,8 +66,12 @@ const WORKER_COUNTS = (process.env.BENCH_FANOUT_WORKERS ?? "1,2")
 /** How many times the 1-vs-2-worker pair runs per backend (BENCH_FANOUT_ROUNDS). */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_FANOUT_ROUNDS ?? 3));
 const BASE_URL = "https://news.example.kr";
-/** Webhooks of the warm-up fan-out before each 1-vs-2-worker run (BENCH_FANOUT_WARM_UP). */
-const WARM_UP = Math.max(1, Number(process.env.BENCH_FANOUT_WARM_UP ?? 2000));
+/**
+ * Webhooks per worker process of the warm-up fan-out before each 1-vs-2-worker run (BENCH_FANOUT_WARM_UP): two
+ * workers warm up on twice as many, so each has delivered about as often as the one worker before it is measured.
+ * With one warm-up of 2,000 for either, each of the two had delivered half as often and compiled its hot code less.
+ */
+const WARM_UP = Math.max(1, Number(process.env.BENCH_FANOUT_WARM_UP ?? 3000));
 
 const POST = `---
 title: "[속보] 전국 결제망 장애, 카드 결제 중단"
@@ -213,7 +217,7 @@ export async function benchFanoutWorkers(): Promise<void> {
     "delivery.concurrency per worker": `${COMPARE_AT.join(" and ")} (config default ${DEFAULT_CONCURRENCY})`,
     cards: "off",
     rounds: ROUNDS,
-    "warm-up fan-out": WARM_UP,
+    "warm-up fan-out per worker process": WARM_UP,
     postgres: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//"),
   });
   for (const backend of BACKENDS) for (const concurrency of COMPARE_AT) await compareWorkers(backend, concurrency);
@@ -271,11 +275,12 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number, concurr
   const queue = new Queue<IngestJobData>(QueueName.ingest, { connection, prefix: space.prefix });
   const workers: WorkerProcess[] = [];
   const location = pg ? { url: pg.url } : { path: space.dbPath };
+  const warmUps = WARM_UP * count;
   let store: Store | null = null;
   try {
     const raw = {
       ...(pg ? { database: { url: pg.url } } : {}),
-      ...fanOutConfig(fake, urls, { warmUps: WARM_UP, concurrency }),
+      ...fanOutConfig(fake, urls, { warmUps, concurrency }),
     };
     const profile = PROFILE_DIR
       ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}/${backend}-c${concurrency}-${count}w`] }
@@ -301,13 +306,13 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number, concurr
     // open, and every worker's hot code compiled (each process compiles its own: cold, the workers spent 35–40 % more
     // CPU per delivery, a cost a fleet pays once at start and a 2-worker run paid twice).
     await queueIngest(queue, "warm", POST.replace("/news/fanout/", "/news/warm/"));
-    await waitUntil(() => delivered(WARM_UP), 120_000, "the warm-up fan-out", 50);
+    await waitUntil(() => delivered(warmUps), 120_000, "the warm-up fan-out", 50);
     const cpuBefore = cpuNow(workers);
     const queued = Date.now();
     await queueIngest(queue, "fanout", POST);
-    await waitUntil(() => delivered(WARM_UP + DESTINATIONS), 600_000, `${DESTINATIONS} deliveries recorded`, 200);
+    await waitUntil(() => delivered(warmUps + DESTINATIONS), 600_000, `${DESTINATIONS} deliveries recorded`, 200);
     const cpu = cpuPerDelivery(cpuBefore, cpuNow(workers), DESTINATIONS);
-    const fanned = fake.messages.slice(WARM_UP);
+    const fanned = fake.messages.slice(warmUps);
     const last = fanned.reduce((latest, m) => Math.max(latest, m.receivedAt), queued);
     const first = fanned.reduce((earliest, m) => Math.min(earliest, m.receivedAt), last);
     const distinct = new Set(fanned.map((m) => m.webhookId)).size;
