@@ -34,10 +34,12 @@ const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 /** Prints one benchmark line: the figure, the baseline, their ratio (of medians), and median/p95 of both. */
 export function report(name: string, subject: Stats, baseline: Stats, note = ""): void {
   const ratio = baseline.median / subject.median;
+  // Two decimals near parity: with one, 0.95 printed as "1.0x slower".
+  const times = (x: number) => `${x.toFixed(x < 2 ? 2 : 1)}x`;
   console.log(
     `${name}: median ${ms(subject.median)}, p95 ${ms(subject.p95)} (n=${subject.runs}) | ` +
       `baseline median ${ms(baseline.median)}, p95 ${ms(baseline.p95)} (n=${baseline.runs}) | ` +
-      `${ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`}${note ? ` | ${note}` : ""}`,
+      `${ratio >= 1 ? `${times(ratio)} faster` : `${times(1 / ratio)} slower`}${note ? ` | ${note}` : ""}`,
   );
 }
 
