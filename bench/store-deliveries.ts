@@ -5,7 +5,7 @@
  * at a time, and reports its CPU time and wall time to the parent.
  * argv: <store location (file path or postgres URL)> <first>-<end> <concurrency>
  */
-import { openStore } from "../src/store/index.ts";
+import { openStore, type StoreLocation } from "../src/store/index.ts";
 import { isMain } from "./lib.ts";
 
 export const BENCH_ARTICLE = "ms-outlook-outage";
@@ -19,10 +19,14 @@ export interface DeliveriesReport {
 
 export const destinationOf = (i: number) => `hook-${i}`;
 
+/** The store a location handed over as one argument names: a PostgreSQL URL, or else a file path. */
+export const storeLocation = (location: string): StoreLocation =>
+  location.startsWith("postgres") ? { url: location } : { path: location };
+
 async function main(): Promise<void> {
   const [location, range, concurrency] = process.argv.slice(2) as [string, string, string];
   const [first, end] = range.split("-").map(Number) as [number, number];
-  const store = await openStore(location.startsWith("postgres") ? { url: location } : { path: location });
+  const store = await openStore(storeLocation(location));
   // Told once open, so the parent starts every process's clock together.
   process.send?.("ready");
   await new Promise((resolve) => process.once("message", resolve));

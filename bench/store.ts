@@ -18,7 +18,7 @@ import { outageArticle } from "../tests/fixtures/store/articles.ts";
 import { createPgDatabase, PG_ADMIN_URL } from "../tests/helpers/store-backends.ts";
 import { PROJECT_ROOT, scratch } from "./harness.ts";
 import { heading, isMain, note, report, stats } from "./lib.ts";
-import { BENCH_ARTICLE, type DeliveriesReport, destinationOf } from "./store-deliveries.ts";
+import { BENCH_ARTICLE, type DeliveriesReport, destinationOf, storeLocation } from "./store-deliveries.ts";
 
 const DELIVERIES = Number(process.env.BENCH_STORE_DELIVERIES ?? 10_000);
 /** Per process: the config's default delivery.concurrency. */
@@ -40,9 +40,7 @@ async function freshStore(backend: string): Promise<{ location: string; drop: ()
           const space = scratch("store");
           return { location: space.dbPath, drop: space.cleanup };
         })();
-  const store = await openStore(
-    made.location.startsWith("postgres") ? { url: made.location } : { path: made.location },
-  );
+  const store = await openStore(storeLocation(made.location));
   const ids = Array.from({ length: DELIVERIES }, (_, i) => destinationOf(i));
   for (const id of ids) await store.upsertDestination({ id, type: "discord-webhook", config: {} });
   await store.upsertArticle(outageArticle(), null);
