@@ -20,6 +20,7 @@ import { type IngestJobData, QueueName } from "../jobs/queues.ts";
 import { parsePost } from "../src/article/index.ts";
 import { buildMessage } from "../src/message/build.ts";
 import { NO_CARD } from "../src/message/card-placement.ts";
+import { redactUrl } from "../src/net/redact.ts";
 import { openStore, type Store, type StoreLocation } from "../src/store/index.ts";
 import { DiscordFake } from "../tests/fakes/discord/server.ts";
 import { createPgDatabase, PG_ADMIN_URL } from "../tests/helpers/store-backends.ts";
@@ -34,7 +35,7 @@ import {
   type WorkerProcess,
   waitUntil,
 } from "./harness.ts";
-import { heading, isMain, note, reportRate } from "./lib.ts";
+import { alternating, heading, isMain, note, reportRate, storeBackends } from "./lib.ts";
 
 const DESTINATIONS = Number(process.env.BENCH_FANOUT_DESTINATIONS ?? 10_000);
 /** 100 delivered fastest here (2 cores, fake in the bench process): 50 and 200 were both slower. */
@@ -55,9 +56,7 @@ const COMPARE_AT = [
 ];
 const PROFILE_DIR = process.env.BENCH_FANOUT_PROFILE;
 /** The store backends the 1-vs-2-worker runs use; BENCH_FANOUT_BACKENDS=postgres runs one. */
-const BACKENDS = (process.env.BENCH_FANOUT_BACKENDS ?? "sqlite,postgres")
-  .split(",")
-  .filter((b): b is "sqlite" | "postgres" => b === "sqlite" || b === "postgres");
+const BACKENDS = storeBackends(process.env.BENCH_FANOUT_BACKENDS);
 /** The worker counts of the 1-vs-2-worker runs; BENCH_FANOUT_WORKERS=1 runs one (no ratio then). */
 const WORKER_COUNTS = (process.env.BENCH_FANOUT_WORKERS ?? "1,2")
   .split(",")
@@ -218,7 +217,7 @@ export async function benchFanoutWorkers(): Promise<void> {
     cards: "off",
     rounds: ROUNDS,
     "warm-up fan-out per worker process": WARM_UP,
-    postgres: PG_ADMIN_URL.replace(/\/\/[^@/]*@/, "//"),
+    postgres: redactUrl(PG_ADMIN_URL),
   });
   for (const backend of BACKENDS) for (const concurrency of COMPARE_AT) await compareWorkers(backend, concurrency);
 }
@@ -227,8 +226,8 @@ async function compareWorkers(backend: "sqlite" | "postgres", concurrency: numbe
   const setting = `${backend}, concurrency ${concurrency}`;
   const runs = new Map<number, Run[]>(WORKER_COUNTS.map((count) => [count, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? WORKER_COUNTS : [...WORKER_COUNTS].reverse();
-    for (const count of order) runs.get(count)?.push(await fanOutWith(backend, count, concurrency));
+    for (const count of alternating(WORKER_COUNTS, round))
+      runs.get(count)?.push(await fanOutWith(backend, count, concurrency));
   }
   for (const [count, list] of runs) {
     const rates = list.map((run) => perSecond(run).toFixed(0)).join(", ");

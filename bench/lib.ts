@@ -80,3 +80,16 @@ export function isMain(moduleUrl: string): boolean {
   const script = process.argv[1];
   return script !== undefined && moduleUrl === pathToFileURL(script).href;
 }
+
+/** The store backends a bench runs on, from a comma-separated setting such as BENCH_STORE_BACKENDS; other names are left out. */
+export function storeBackends(setting = "sqlite,postgres"): ("sqlite" | "postgres")[] {
+  return setting
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name): name is "sqlite" | "postgres" => name === "sqlite" || name === "postgres");
+}
+
+/** `items` in a round's order: as given in even rounds, reversed in odd ones, so a machine drifting over the rounds weighs on each alike. */
+export function alternating<T>(items: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...items] : [...items].reverse();
+}

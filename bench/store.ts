@@ -13,18 +13,19 @@
  */
 import { fork } from "node:child_process";
 import { join } from "node:path";
+import { redactUrl } from "../src/net/redact.ts";
 import { openStore } from "../src/store/index.ts";
 import { outageArticle } from "../tests/fixtures/store/articles.ts";
 import { createPgDatabase, PG_ADMIN_URL } from "../tests/helpers/store-backends.ts";
 import { PROJECT_ROOT, scratch } from "./harness.ts";
-import { heading, isMain, note, report, stats } from "./lib.ts";
+import { alternating, heading, isMain, note, report, stats, storeBackends } from "./lib.ts";
 import { BENCH_ARTICLE, type DeliveriesReport, destinationOf, storeLocation } from "./store-deliveries.ts";
 
 const DELIVERIES = Number(process.env.BENCH_STORE_DELIVERIES ?? 10_000);
 /** Per process: the config's default delivery.concurrency. */
 const CONCURRENCY = Number(process.env.BENCH_STORE_CONCURRENCY ?? 50);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_STORE_ROUNDS ?? 5));
-const BACKENDS = (process.env.BENCH_STORE_BACKENDS ?? "sqlite,postgres").split(",").map((b) => b.trim());
+const BACKENDS = storeBackends(process.env.BENCH_STORE_BACKENDS);
 
 interface Run {
   ms: number;
@@ -32,7 +33,7 @@ interface Run {
 }
 
 /** A fresh store holding the article and its pending deliveries; `location` is what the processes open. */
-async function freshStore(backend: string): Promise<{ location: string; drop: () => Promise<void> }> {
+async function freshStore(backend: "sqlite" | "postgres"): Promise<{ location: string; drop: () => Promise<void> }> {
   const made =
     backend === "postgres"
       ? await createPgDatabase().then((db) => ({ location: db.url, drop: db.drop }))
@@ -51,7 +52,7 @@ async function freshStore(backend: string): Promise<{ location: string; drop: ()
 }
 
 /** All deliveries by `processes` processes, each its share; the clock runs from the moment all are open. */
-async function run(backend: string, processes: number): Promise<Run> {
+async function run(backend: "sqlite" | "postgres", processes: number): Promise<Run> {
   const { location, drop } = await freshStore(backend);
   try {
     const share = DELIVERIES / processes;
@@ -89,14 +90,12 @@ export async function benchStore(): Promise<void> {
     deliveries: DELIVERIES,
     "concurrency per process": CONCURRENCY,
     rounds: ROUNDS,
-    postgres: PG_ADMIN_URL,
+    postgres: redactUrl(PG_ADMIN_URL),
   });
   for (const backend of BACKENDS) {
     const runs: Record<1 | 2, Run[]> = { 1: [], 2: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternating which goes first, so a machine slowing down over the rounds weighs on both alike.
-      const order: (1 | 2)[] = round % 2 === 0 ? [1, 2] : [2, 1];
-      for (const processes of order) runs[processes].push(await run(backend, processes));
+      for (const processes of alternating([1, 2] as const, round)) runs[processes].push(await run(backend, processes));
     }
     for (const processes of [1, 2] as const) {
       const cpu = runs[processes].map((r) => Math.round(r.cpuUsPerDelivery));
