@@ -11,6 +11,7 @@
  * BENCH_FANOUT_COMPARE_CONCURRENCY the per-worker concurrencies they compare at (default: the config's, and 100),
  * BENCH_FANOUT_WARM_UP the deliveries per worker process of the warm-up fan-out before each of them.
  */
+import { availableParallelism } from "node:os";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { request } from "undici";
@@ -249,12 +250,30 @@ async function compareWorkers(backend: "sqlite" | "postgres", concurrency: numbe
     "deliveries",
     `baseline: 1 worker process, same setting, median of ${ROUNDS}; round by round 2 ÷ 1: ${pairs.join(", ")}`,
   );
+  note(machineCeiling(setting, runs.get(1) ?? [], runs.get(2) ?? [], perSecond(one)));
+}
+
+/**
+ * The most each worker count could deliver here at the CPU per delivery it was measured to cost, were every
+ * core busy: the machine's cores over the median busy CPU time per delivery. Two workers can only beat one
+ * by more than the idle share one worker leaves, and only as far as their ceiling is above one worker's rate.
+ */
+function machineCeiling(setting: string, one: Run[], two: Run[], oneRate: number): string {
+  const cores = availableParallelism();
+  const ceiling = (runs: Run[]) => {
+    const costs = runs.map((run) => run.busyMsPerDelivery).sort((a, b) => a - b);
+    return (cores * 1000) / (costs[Math.floor((costs.length - 1) / 2)] ?? Number.POSITIVE_INFINITY);
+  };
+  const rate = (x: number) => Math.round(x).toLocaleString("en-US");
+  return `${setting}, this machine's ceiling (${cores} cores all busy at the median CPU per delivery measured): 1 worker ${rate(ceiling(one))}/s, 2 workers ${rate(ceiling(two))}/s = ${(ceiling(two) / oneRate).toFixed(2)}x the 1-worker median`;
 }
 
 interface Run {
   count: number;
   ms: number;
   summary: string;
+  /** The whole machine's busy CPU time per delivery (workers, Redis, the fake, the store, the kernel), in ms. */
+  busyMsPerDelivery: number;
 }
 
 const perSecond = (run: Run) => run.count / (run.ms / 1000);
@@ -310,7 +329,8 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number, concurr
     const queued = Date.now();
     await queueIngest(queue, "fanout", POST);
     await waitUntil(() => delivered(warmUps + DESTINATIONS), 600_000, `${DESTINATIONS} deliveries recorded`, 200);
-    const cpu = cpuPerDelivery(cpuBefore, cpuNow(workers), DESTINATIONS);
+    const cpuAfter = cpuNow(workers);
+    const cpu = cpuPerDelivery(cpuBefore, cpuAfter, DESTINATIONS);
     const fanned = fake.messages.slice(warmUps);
     const last = fanned.reduce((latest, m) => Math.max(latest, m.receivedAt), queued);
     const first = fanned.reduce((earliest, m) => Math.min(earliest, m.receivedAt), last);
@@ -319,7 +339,8 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number, concurr
       .flatMap((w) => w.output().split("\n"))
       .filter((line) => /database is locked/i.test(line)).length;
     const summary = `first post ${seconds(first - queued)} after queueing, ${(fanned.length - distinct).toLocaleString("en-US")} duplicates, ${locked} 'database is locked', ${cpu}`;
-    return { count: distinct, ms: Math.max(1, last - queued), summary };
+    const busyMsPerDelivery = (cpuAfter.machine.busy - cpuBefore.machine.busy) / DESTINATIONS;
+    return { count: distinct, ms: Math.max(1, last - queued), summary, busyMsPerDelivery };
   } finally {
     await store?.close();
     await Promise.all(workers.map((w) => w.stop()));
