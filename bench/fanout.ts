@@ -260,10 +260,8 @@ async function compareWorkers(backend: "sqlite" | "postgres", concurrency: numbe
  */
 function machineCeiling(setting: string, one: Run[], two: Run[], oneRate: number): string {
   const cores = availableParallelism();
-  const ceiling = (runs: Run[]) => {
-    const costs = runs.map((run) => run.busyMsPerDelivery).sort((a, b) => a - b);
-    return (cores * 1000) / (costs[Math.floor((costs.length - 1) / 2)] ?? Number.POSITIVE_INFINITY);
-  };
+  const ceiling = (runs: Run[]) =>
+    (cores * 1000) / (medianRun(runs, (run) => run.busyMsPerDelivery)?.busyMsPerDelivery ?? Number.NaN);
   const rate = (x: number) => Math.round(x).toLocaleString("en-US");
   return `${setting}, this machine's ceiling (${cores} cores all busy at the median CPU per delivery measured): 1 worker ${rate(ceiling(one))}/s, 2 workers ${rate(ceiling(two))}/s = ${(ceiling(two) / oneRate).toFixed(2)}x the 1-worker median`;
 }
@@ -278,9 +276,9 @@ interface Run {
 
 const perSecond = (run: Run) => run.count / (run.ms / 1000);
 
-/** The run of median throughput (the lower middle one of an even count). */
-function medianRun(runs: Run[]): Run | undefined {
-  const sorted = [...runs].sort((a, b) => perSecond(a) - perSecond(b));
+/** The run of the median `figure` (the lower middle one of an even count). */
+function medianRun(runs: Run[], figure: (run: Run) => number = perSecond): Run | undefined {
+  const sorted = [...runs].sort((a, b) => figure(a) - figure(b));
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
@@ -329,8 +327,7 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number, concurr
     const queued = Date.now();
     await queueIngest(queue, "fanout", POST);
     await waitUntil(() => delivered(warmUps + DESTINATIONS), 600_000, `${DESTINATIONS} deliveries recorded`, 200);
-    const cpuAfter = cpuNow(workers);
-    const cpu = cpuPerDelivery(cpuBefore, cpuAfter, DESTINATIONS);
+    const cpu = cpuPerDelivery(cpuBefore, cpuNow(workers), DESTINATIONS);
     const fanned = fake.messages.slice(warmUps);
     const last = fanned.reduce((latest, m) => Math.max(latest, m.receivedAt), queued);
     const first = fanned.reduce((earliest, m) => Math.min(earliest, m.receivedAt), last);
@@ -338,9 +335,8 @@ async function fanOutWith(backend: "sqlite" | "postgres", count: number, concurr
     const locked = workers
       .flatMap((w) => w.output().split("\n"))
       .filter((line) => /database is locked/i.test(line)).length;
-    const summary = `first post ${seconds(first - queued)} after queueing, ${(fanned.length - distinct).toLocaleString("en-US")} duplicates, ${locked} 'database is locked', ${cpu}`;
-    const busyMsPerDelivery = (cpuAfter.machine.busy - cpuBefore.machine.busy) / DESTINATIONS;
-    return { count: distinct, ms: Math.max(1, last - queued), summary, busyMsPerDelivery };
+    const summary = `first post ${seconds(first - queued)} after queueing, ${(fanned.length - distinct).toLocaleString("en-US")} duplicates, ${locked} 'database is locked', ${cpu.text}`;
+    return { count: distinct, ms: Math.max(1, last - queued), summary, busyMsPerDelivery: cpu.busyMsPerDelivery };
   } finally {
     await store?.close();
     await Promise.all(workers.map((w) => w.stop()));
@@ -383,12 +379,19 @@ function cpuNow(workers: WorkerProcess[]): CpuSample {
  * rest (the store's server, the kernel). On 2 cores a second worker can only be faster while the
  * machine has idle time left, so the busy share says which figure to read.
  */
-function cpuPerDelivery(before: CpuSample, after: CpuSample, deliveries: number): string {
+function cpuPerDelivery(
+  before: CpuSample,
+  after: CpuSample,
+  deliveries: number,
+): { text: string; busyMsPerDelivery: number } {
   const per = (ms: number) => `${((ms * 1000) / deliveries).toFixed(0)}`;
   const busy = after.machine.busy - before.machine.busy;
   const own = after.workers - before.workers + (after.redis - before.redis) + (after.bench - before.bench);
   const share = busy / Math.max(1, after.machine.total - before.machine.total);
-  return `CPU µs per delivery: workers ${per(after.workers - before.workers)}, Redis ${per(after.redis - before.redis)}, fake ${per(after.bench - before.bench)}, rest ${per(busy - own)} (machine ${(share * 100).toFixed(0)}% busy)`;
+  return {
+    text: `CPU µs per delivery: workers ${per(after.workers - before.workers)}, Redis ${per(after.redis - before.redis)}, fake ${per(after.bench - before.bench)}, rest ${per(busy - own)} (machine ${(share * 100).toFixed(0)}% busy)`,
+    busyMsPerDelivery: busy / deliveries,
+  };
 }
 
 /** Waits for `n` messages; if the worker dies or time runs out first, says so with its output. */

@@ -8,21 +8,13 @@ import { parseDate } from "../src/article/date.ts";
 import { ArticleParseError, articleFromFields, parsePost } from "../src/article/index.ts";
 import { detectLanguage } from "../src/article/language.ts";
 import { parseFeedDate } from "../src/feed/date.ts";
-import { growthRatio, HOSTILE_SHAPES, hostileText, settle } from "./helpers/hostile.ts";
+import { GROWTH_LIMIT, growthDetail, growthRatio, HOSTILE_SHAPES, hostileText, settle } from "./helpers/hostile.ts";
 
-/**
- * 80 KB over 8 × 10 KB: linear work gives ~1, n log n ~1.3, the quadratic
- * stages this replaced gave 7–10. Linear stages measured up to ~3 on a busy
- * 2-core machine (an 80 KB parse outgrows the young generation; 10 KB ones do not).
- */
-const LIMIT = 4;
 const KB = 1024;
 
 const expectLinear = (shape: string, toInput: (text: string) => string, run: (input: string) => unknown) => {
-  const growth = growthRatio((kb) => toInput(hostileText(shape, kb * KB)), run, LIMIT);
-  expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(
-    LIMIT,
-  );
+  const growth = growthRatio((kb) => toInput(hostileText(shape, kb * KB)), run, GROWTH_LIMIT);
+  expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
 };
 
 const indent = (text: string) => text.replace(/\n/g, "\n  ");
@@ -116,11 +108,9 @@ describe("timeline detection grows linearly", () => {
     const growth = growthRatio(
       (kb) => `---\ntitle: Timeline\n---\n${body(kb * KB)}`,
       (post) => settle(() => parsePost(post, "timeline.md"), [ArticleParseError]),
-      LIMIT,
+      GROWTH_LIMIT,
     );
-    expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(
-      LIMIT,
-    );
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 
   it("still finds a timeline of thousands of items, across many midnights", () => {

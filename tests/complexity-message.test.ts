@@ -13,14 +13,8 @@ import { buildMessage } from "../src/message/build.ts";
 import { linkedCard, uploadedCard } from "../src/message/card-placement.ts";
 import type { CardRef, NewsMessage } from "../src/message/types.ts";
 import { fitText, truncate } from "../src/text/truncate.ts";
-import { growthRatio, HOSTILE_SHAPES, hostileText } from "./helpers/hostile.ts";
+import { GROWTH_LIMIT, growthDetail, growthRatio, HOSTILE_SHAPES, hostileText } from "./helpers/hostile.ts";
 
-/**
- * 80 KB over 8 × 10 KB: linear work gives ~1, n log n ~1.3, the quadratic
- * stages this replaced gave 7–10. Linear stages measured up to ~3 on a busy
- * 2-core machine (an 80 KB parse outgrows the young generation; 10 KB ones do not).
- */
-const LIMIT = 4;
 const KB = 1024;
 const CARD: CardRef = {
   filename: "timeline.png",
@@ -70,12 +64,9 @@ describe.each(Object.keys(FORMATTERS))("buildMessage + %s formatter grow linearl
       const growth = growthRatio(
         articles(shape, bodyFormat),
         (article) => format(buildMessage(article, { detail: "full", card: CARD })),
-        LIMIT,
+        GROWTH_LIMIT,
       );
-      expect(
-        growth.ratio,
-        `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`,
-      ).toBeLessThan(LIMIT);
+      expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
     });
   }
 });
@@ -88,10 +79,8 @@ describe("text truncation grows linearly on hostile text", () => {
         truncate(text, text.length >> 1),
         fitText(text, (t) => t.replace(/[&<>]/g, "&amp;"), text.length >> 1),
       ],
-      LIMIT,
+      GROWTH_LIMIT,
     );
-    expect(growth.ratio, `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(2)).join(" / ")}`).toBeLessThan(
-      LIMIT,
-    );
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 });

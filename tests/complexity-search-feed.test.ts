@@ -9,16 +9,9 @@ import { SearchQueryError } from "../src/store/errors.ts";
 import { searchDocumentOf } from "../src/store/search/document.ts";
 import { parseSearchQuery } from "../src/store/search/query.ts";
 import { snippetFor } from "../src/store/search/snippet.ts";
-import { growthRatio, HOSTILE_SHAPES, hostileText, settle } from "./helpers/hostile.ts";
+import { GROWTH_LIMIT, growthDetail, growthRatio, HOSTILE_SHAPES, hostileText, settle } from "./helpers/hostile.ts";
 
-/**
- * 80 KB over 8 × 10 KB: linear work gives ~1, n log n ~1.3, the quadratic
- * stages this replaced gave 7–10. Linear stages measured up to ~3 on a busy
- * 2-core machine (an 80 KB parse outgrows the young generation; 10 KB ones do not).
- */
-const LIMIT = 4;
 const KB = 1024;
-const detail = (perSize: number[]) => `ms per 10/20/40/80 KB: ${perSize.map((t) => t.toFixed(2)).join(" / ")}`;
 
 describe("search grows linearly on hostile text", () => {
   const terms = parseSearchQuery("장애 AI outage").terms;
@@ -27,18 +20,18 @@ describe("search grows linearly on hostile text", () => {
     const growth = growthRatio(
       (kb) => hostileText(shape, kb * KB),
       (query) => settle(() => parseSearchQuery(query), [SearchQueryError]),
-      LIMIT,
+      GROWTH_LIMIT,
     );
-    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 
   it.each(HOSTILE_SHAPES)("snippetFor over a hostile body: %s", (shape) => {
     const growth = growthRatio(
       (kb) => `${hostileText(shape, kb * KB)} outage`,
       (body) => snippetFor(body, terms),
-      LIMIT,
+      GROWTH_LIMIT,
     );
-    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 
   it.each(HOSTILE_SHAPES)("searchDocumentOf a hostile article: %s", (shape) => {
@@ -57,9 +50,9 @@ describe("search grows linearly on hostile text", () => {
     const growth = growthRatio(
       article,
       (a) => (a instanceof Error ? null : searchDocumentOf(a as Parameters<typeof searchDocumentOf>[0])),
-      LIMIT,
+      GROWTH_LIMIT,
     );
-    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 
   it("searchDocumentOf an article with a long timeline table", () => {
@@ -70,8 +63,8 @@ describe("search grows linearly on hostile text", () => {
       );
       return parsePost(`---\ntitle: Hostile\n---\n| 시점 | 내용 | 비고 |\n|---|---|---|\n${rows.join("\n")}\n`, "h.md");
     };
-    const growth = growthRatio(table, (a) => searchDocumentOf(a), LIMIT);
-    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+    const growth = growthRatio(table, (a) => searchDocumentOf(a), GROWTH_LIMIT);
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 });
 
@@ -91,9 +84,9 @@ describe("parseFeed grows linearly on hostile feeds", () => {
     const growth = growthRatio(
       feed,
       (bytes) => settle(() => parseFeed(bytes, { source: "https://news.example.kr/rss" }), [FeedParseError]),
-      LIMIT,
+      GROWTH_LIMIT,
     );
-    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 
   it.each([
@@ -105,9 +98,9 @@ describe("parseFeed grows linearly on hostile feeds", () => {
     const growth = growthRatio(
       (kb) => encoder.encode(prolog(kb * KB)),
       (bytes) => settle(() => parseFeed(bytes, { source: "feed" }), [FeedParseError]),
-      LIMIT,
+      GROWTH_LIMIT,
     );
-    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 
   it("an item with many categories", () => {
@@ -119,8 +112,8 @@ describe("parseFeed grows linearly on hostile feeds", () => {
         `<rss version="2.0"><channel><title>T</title><item><title>x</title><link>https://e.example/a</link>${categories}</item></channel></rss>`,
       );
     };
-    const growth = growthRatio(feed, (bytes) => parseFeed(bytes, { source: "https://e.example/rss" }), LIMIT);
-    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+    const growth = growthRatio(feed, (bytes) => parseFeed(bytes, { source: "https://e.example/rss" }), GROWTH_LIMIT);
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 
   it.each([
@@ -147,9 +140,9 @@ describe("parseFeed grows linearly on hostile feeds", () => {
     const growth = growthRatio(
       (kb) => encoder.encode(atom(kb * KB)),
       (bytes) => settle(() => parseFeed(bytes, { source: "feed" }), [FeedParseError]),
-      LIMIT,
+      GROWTH_LIMIT,
     );
-    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 
   it.each([
@@ -165,8 +158,8 @@ describe("parseFeed grows linearly on hostile feeds", () => {
     const growth = growthRatio(
       feed,
       (bytes) => settle(() => parseFeed(bytes, { source: "https://e.example/rss" }), [FeedParseError]),
-      LIMIT,
+      GROWTH_LIMIT,
     );
-    expect(growth.ratio, detail(growth.perSize)).toBeLessThan(LIMIT);
+    expect(growth.ratio, growthDetail(growth)).toBeLessThan(GROWTH_LIMIT);
   });
 });

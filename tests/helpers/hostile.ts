@@ -64,6 +64,17 @@ function seededMix(size: number): string {
 
 export const SIZES_KB = [10, 20, 40, 80] as const;
 
+/**
+ * The ratio every stage stays under (see Growth.ratio): linear work gives ~1, n log n ~1.3, the quadratic
+ * stages this replaced gave 7–10. Linear stages measured up to ~3 on a busy 2-core machine (an 80 KB parse
+ * outgrows the young generation; 10 KB ones do not).
+ */
+export const GROWTH_LIMIT = 4;
+
+/** A growth's per-size times, for an assertion's message. */
+export const growthDetail = (growth: Growth): string =>
+  `ms per 10/20/40/80 KB: ${growth.perSize.map((t) => t.toFixed(t < 0.1 ? 3 : 2)).join(" / ")}`;
+
 export interface Growth {
   /** CPU milliseconds to process `SIZES_KB[i]` KB once (best of the runs, each processing 80 KB worth). */
   perSize: number[];
